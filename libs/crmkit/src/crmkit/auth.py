@@ -1,0 +1,127 @@
+"""Who is calling: JWT verification with the gateway's public key, the principal, role checks.
+
+Every service verifies the token itself (no trust in the network). The gateway signs tokens
+with Ed25519 (EdDSA); API keys are exchanged by the gateway for a short-lived service token,
+so services only ever see JWTs.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, Request
+
+from crmkit.errors import ProblemError
+
+ALGORITHMS = ["EdDSA", "RS256"]
+ADMIN, MANAGER, SALES, REVIEWER, INTEGRATOR = "admin", "manager", "sales", "reviewer", "integrator"
+ROLES = (ADMIN, MANAGER, SALES, REVIEWER, INTEGRATOR)
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: uuid.UUID
+    username: str
+    unit_id: uuid.UUID | None
+    unit_path: str  # "/<root id>/<branch id>/.../<unit id>/" — prefix match = subtree
+    roles: frozenset[str]
+    permissions: frozenset[str] = field(default_factory=frozenset)
+    kind: str = "user"  # or "service" for integrator keys
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_admin(self) -> bool:
+        return ADMIN in self.roles
+
+    @property
+    def is_manager(self) -> bool:
+        return MANAGER in self.roles
+
+    def can(self, permission: str) -> bool:
+        """Integrator keys carry explicit permissions; people act through their roles."""
+        return self.kind == "user" or self.is_admin or permission in self.permissions
+
+    def reaches_unit_path(self, unit_path: str | None) -> bool:
+        """A manager reaches every unit in their subtree."""
+        return bool(unit_path) and unit_path.startswith(self.unit_path)
+
+
+def unit_path(ids: list[uuid.UUID | str]) -> str:
+    return "/" + "".join(f"{i}/" for i in ids)
+
+
+class TokenVerifier:
+    def __init__(self, public_key_pem: bytes, *, issuer: str = "crm-gateway", audience: str = "crm") -> None:
+        self.public_key = public_key_pem
+        self.issuer = issuer
+        self.audience = audience
+
+    @classmethod
+    def from_file(cls, path: str | Path, **kwargs) -> "TokenVerifier":
+        return cls(Path(path).read_bytes(), **kwargs)
+
+    def verify(self, token: str) -> Principal:
+        try:
+            claims = jwt.decode(
+                token, self.public_key, algorithms=ALGORITHMS, issuer=self.issuer, audience=self.audience,
+                options={"require": ["exp", "sub", "iat"]}, leeway=5,
+            )
+        except jwt.PyJWTError:
+            raise ProblemError(401, "invalid_token", headers={"WWW-Authenticate": "Bearer"}) from None
+        if claims.get("typ") != "access":
+            raise ProblemError(401, "invalid_token", headers={"WWW-Authenticate": "Bearer"})
+        return principal_from_claims(claims)
+
+
+def principal_from_claims(claims: dict) -> Principal:
+    unit = claims.get("unit")
+    return Principal(
+        user_id=uuid.UUID(claims["sub"]),
+        username=claims.get("username", ""),
+        unit_id=uuid.UUID(unit) if unit else None,
+        unit_path=claims.get("unit_path", ""),
+        roles=frozenset(claims.get("roles", [])),
+        permissions=frozenset(claims.get("perms", [])),
+        kind=claims.get("kind", "user"),
+    )
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise ProblemError(401, "unauthorized", headers={"WWW-Authenticate": "Bearer"})
+    return token.strip()
+
+
+def current_principal(request: Request) -> Principal:
+    verifier: TokenVerifier = request.app.state.token_verifier
+    principal = verifier.verify(_bearer(request))
+    request.state.principal = principal
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: str):
+    def check(principal: CurrentPrincipal) -> Principal:
+        if not principal.has_role(ADMIN, *roles):
+            raise ProblemError(403, "forbidden")
+        return principal
+
+    return Depends(check)
+
+
+def require_permission(permission: str):
+    def check(principal: CurrentPrincipal) -> Principal:
+        if not principal.can(permission):
+            raise ProblemError(403, "forbidden")
+        return principal
+
+    return Depends(check)

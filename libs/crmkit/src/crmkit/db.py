@@ -1,0 +1,73 @@
+"""asyncpg pool and ordered SQL migrations applied under an advisory lock."""
+from __future__ import annotations
+
+import json
+import zlib
+from pathlib import Path
+
+import asyncpg
+import orjson
+
+from crmkit.logging import get_logger
+
+log = get_logger(__name__)
+_KIT_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+async def _init_connection(conn: asyncpg.Connection) -> None:
+    for typename in ("json", "jsonb"):
+        await conn.set_type_codec(
+            typename,
+            encoder=lambda v: orjson.dumps(v).decode(),
+            decoder=orjson.loads,
+            schema="pg_catalog",
+        )
+
+
+async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 20) -> asyncpg.Pool:
+    return await asyncpg.create_pool(
+        dsn, min_size=min_size, max_size=max_size, init=_init_connection, command_timeout=60
+    )
+
+
+def advisory_key(name: str) -> int:
+    """A stable 32-bit advisory lock key derived from a name."""
+    return zlib.crc32(name.encode())
+
+
+def _migration_files(directory: Path, namespace: str) -> list[tuple[str, Path]]:
+    return [(f"{namespace}:{p.stem}", p) for p in sorted(directory.glob("*.sql"))]
+
+
+async def migrate(conn: asyncpg.Connection, migrations_dir: Path | None) -> list[str]:
+    """Apply crmkit's own tables (outbox, inbox, idempotency) then the service's, in order.
+
+    A session advisory lock makes concurrent replicas apply each file exactly once.
+    """
+    files = _migration_files(_KIT_MIGRATIONS, "crmkit")
+    if migrations_dir is not None:
+        files += _migration_files(Path(migrations_dir), "service")
+    lock = advisory_key("crmkit.migrations")
+    await conn.execute("SELECT pg_advisory_lock($1)", lock)
+    try:
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        done = {r["version"] for r in await conn.fetch("SELECT version FROM schema_migrations")}
+        applied = []
+        for version, path in files:
+            if version in done:
+                continue
+            async with conn.transaction():
+                await conn.execute(path.read_text())
+                await conn.execute("INSERT INTO schema_migrations(version) VALUES ($1)", version)
+            applied.append(version)
+            log.info("migration_applied", version=version)
+        return applied
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", lock)
+
+
+def dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)

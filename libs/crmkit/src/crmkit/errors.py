@@ -1,0 +1,136 @@
+"""RFC 9457 problem+json errors with a stable `code` and localized title/detail."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from crmkit import i18n
+from crmkit.logging import get_logger
+
+log = get_logger(__name__)
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass
+class FieldError:
+    field: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class ProblemError(Exception):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        *,
+        params: dict[str, Any] | None = None,
+        errors: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(code)
+        self.status, self.code = status, code
+        self.params, self.errors = params or {}, errors or []
+        self.headers, self.extra = headers or {}, extra or {}
+
+
+def not_found() -> ProblemError:
+    return ProblemError(404, "not_found")
+
+
+def forbidden(code: str = "forbidden") -> ProblemError:
+    return ProblemError(403, code)
+
+
+def field_errors(*errors: FieldError) -> ProblemError:
+    return ProblemError(422, "validation_error", errors=list(errors))
+
+
+def problem_body(request: Request, exc: ProblemError) -> dict[str, Any]:
+    lang = i18n.language(request.headers.get("accept-language"))
+    params = {"request_id": getattr(request.state, "request_id", ""), **exc.params}
+    title, detail = i18n.problem_text(exc.code, lang, params)
+    body: dict[str, Any] = {
+        "type": f"https://crm.example/problems/{exc.code}",
+        "title": title,
+        "status": exc.status,
+        "code": exc.code,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if exc.errors:
+        body["errors"] = [
+            {"field": e.field, "code": e.code, "message": i18n.field_message(e.code, lang, e.params)}
+            for e in exc.errors
+        ]
+    body.update(exc.extra)
+    return body
+
+
+def problem_response(request: Request, exc: ProblemError) -> JSONResponse:
+    headers = {"Content-Language": i18n.language(request.headers.get("accept-language")), **exc.headers}
+    return JSONResponse(problem_body(request, exc), status_code=exc.status, media_type=PROBLEM_JSON, headers=headers)
+
+
+_PYDANTIC_CODES = {
+    "missing": "required",
+    "string_too_long": "too_long",
+    "too_long": "too_long",
+    "string_too_short": "too_short",
+    "too_short": "too_short",
+    "literal_error": "invalid_choice",
+    "enum": "invalid_choice",
+    "greater_than": "out_of_range",
+    "greater_than_equal": "out_of_range",
+    "less_than": "out_of_range",
+    "less_than_equal": "out_of_range",
+    "extra_forbidden": "unknown_field",
+    "json_invalid": "invalid_json",
+    "int_parsing": "invalid_type",
+    "int_type": "invalid_type",
+    "float_parsing": "invalid_type",
+    "bool_parsing": "invalid_type",
+    "string_type": "invalid_type",
+    "uuid_parsing": "invalid_type",
+    "dict_type": "invalid_type",
+    "list_type": "invalid_type",
+    "model_attributes_type": "invalid_type",
+}
+
+
+def _field_error_from_pydantic(error: dict[str, Any]) -> FieldError:
+    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header")]
+    ctx = dict(error.get("ctx") or {})
+    if "expected" in ctx:
+        ctx["choices"] = ctx["expected"]
+    kind = error["type"]
+    code = _PYDANTIC_CODES.get(kind) or (kind if i18n.known_field_error(kind) else "invalid_value")
+    return FieldError(".".join(loc) or "body", code, {k: v for k, v in ctx.items() if isinstance(v, (str, int, float))})
+
+
+def install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ProblemError)
+    async def _problem(request: Request, exc: ProblemError):
+        return problem_response(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        errors = [_field_error_from_pydantic(e) for e in exc.errors()]
+        return problem_response(request, ProblemError(422, "validation_error", errors=errors))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+                413: "payload_too_large"}.get(exc.status_code, "internal_error")
+        return problem_response(request, ProblemError(exc.status_code, code, headers=dict(exc.headers or {})))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        log.exception("unhandled_error", path=request.url.path)
+        return problem_response(request, ProblemError(500, "internal_error"))

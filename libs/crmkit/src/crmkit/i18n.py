@@ -1,0 +1,127 @@
+"""Message catalogue: every problem `code` and field-error `code` has a Vietnamese and an English
+text. Services add their own codes with `register`. Vietnamese is the default language."""
+from __future__ import annotations
+
+DEFAULT_LANGUAGE = "vi"
+SUPPORTED = ("vi", "en")
+
+# code -> {lang: (title, detail template)}
+_PROBLEMS: dict[str, dict[str, tuple[str, str]]] = {
+    "validation_error": {
+        "vi": ("Dữ liệu không hợp lệ", "Vui lòng kiểm tra lại các trường bị lỗi."),
+        "en": ("Invalid input", "Please check the fields in error."),
+    },
+    "not_found": {
+        "vi": ("Không tìm thấy", "Không tìm thấy tài nguyên yêu cầu."),
+        "en": ("Not found", "The requested resource was not found."),
+    },
+    "unauthorized": {
+        "vi": ("Chưa xác thực", "Vui lòng đăng nhập để tiếp tục."),
+        "en": ("Unauthorized", "Please sign in to continue."),
+    },
+    "invalid_token": {
+        "vi": ("Phiên đăng nhập không hợp lệ", "Mã truy cập không hợp lệ hoặc đã hết hạn."),
+        "en": ("Invalid token", "The access token is invalid or has expired."),
+    },
+    "forbidden": {
+        "vi": ("Không có quyền", "Bạn không có quyền thực hiện thao tác này."),
+        "en": ("Forbidden", "You are not allowed to perform this action."),
+    },
+    "method_not_allowed": {
+        "vi": ("Phương thức không được hỗ trợ", "Phương thức HTTP này không được hỗ trợ."),
+        "en": ("Method not allowed", "This HTTP method is not supported here."),
+    },
+    "payload_too_large": {
+        "vi": ("Dữ liệu quá lớn", "Kích thước yêu cầu vượt quá giới hạn {limit} byte."),
+        "en": ("Payload too large", "The request body exceeds the limit of {limit} bytes."),
+    },
+    "internal_error": {
+        "vi": ("Lỗi hệ thống", "Đã xảy ra lỗi không mong muốn. Mã yêu cầu: {request_id}."),
+        "en": ("Internal error", "An unexpected error occurred. Request id: {request_id}."),
+    },
+    "version_conflict": {
+        "vi": ("Dữ liệu đã bị thay đổi", "Bản ghi đã được người khác cập nhật. Vui lòng tải lại và thử lại."),
+        "en": ("Version conflict", "The record was changed by someone else. Reload it and try again."),
+    },
+    "precondition_required": {
+        "vi": ("Thiếu If-Match", "Cần gửi tiêu đề If-Match với phiên bản đã đọc."),
+        "en": ("If-Match required", "Send an If-Match header with the version you read."),
+    },
+    "idempotency_key_reused": {
+        "vi": ("Idempotency-Key đã dùng", "Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác."),
+        "en": ("Idempotency key reused", "This Idempotency-Key was already used for a different request."),
+    },
+    "idempotency_in_flight": {
+        "vi": ("Yêu cầu đang xử lý", "Một yêu cầu với cùng Idempotency-Key đang được xử lý."),
+        "en": ("Request in progress", "A request with the same Idempotency-Key is still being processed."),
+    },
+    "invalid_cursor": {
+        "vi": ("Con trỏ phân trang không hợp lệ", "Giá trị cursor không hợp lệ."),
+        "en": ("Invalid cursor", "The cursor value is not valid."),
+    },
+    "rate_limited": {
+        "vi": ("Quá nhiều yêu cầu", "Bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau {retry_after} giây."),
+        "en": ("Too many requests", "Too many requests. Try again in {retry_after} seconds."),
+    },
+}
+
+# field-error code -> {lang: message template}
+_FIELD_ERRORS: dict[str, dict[str, str]] = {
+    "required": {"vi": "Trường này là bắt buộc.", "en": "This field is required."},
+    "too_long": {"vi": "Tối đa {max_length} ký tự.", "en": "At most {max_length} characters."},
+    "too_short": {"vi": "Tối thiểu {min_length} ký tự.", "en": "At least {min_length} characters."},
+    "invalid_type": {"vi": "Giá trị không đúng kiểu.", "en": "Wrong type of value."},
+    "invalid_value": {"vi": "Giá trị không hợp lệ.", "en": "Invalid value."},
+    "invalid_choice": {"vi": "Giá trị phải là một trong: {choices}.", "en": "Must be one of: {choices}."},
+    "out_of_range": {"vi": "Giá trị nằm ngoài khoảng cho phép.", "en": "Value out of the allowed range."},
+    "unknown_field": {"vi": "Trường không được hỗ trợ.", "en": "Unknown field."},
+    "invalid_json": {"vi": "Nội dung JSON không hợp lệ.", "en": "The JSON body is malformed."},
+}
+
+
+def register(*, problems: dict | None = None, field_errors: dict | None = None) -> None:
+    _PROBLEMS.update(problems or {})
+    _FIELD_ERRORS.update(field_errors or {})
+
+
+def language(accept_language: str | None) -> str:
+    """Pick vi or en from an Accept-Language header, honouring q-values."""
+    if not accept_language:
+        return DEFAULT_LANGUAGE
+    best, best_q = DEFAULT_LANGUAGE, -1.0
+    for part in accept_language.split(","):
+        tag, _, params = part.strip().partition(";")
+        lang = tag.strip().lower().split("-")[0]
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if lang in SUPPORTED and q > best_q:
+            best, best_q = lang, q
+    return best
+
+
+class _Blank(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def problem_text(code: str, lang: str, params: dict | None = None) -> tuple[str, str]:
+    entry = _PROBLEMS.get(code) or _PROBLEMS["internal_error"]
+    title, detail = entry.get(lang) or entry[DEFAULT_LANGUAGE]
+    return title, detail.format_map(_Blank(params or {}))
+
+
+def field_message(code: str, lang: str, params: dict | None = None) -> str:
+    entry = _FIELD_ERRORS.get(code) or _FIELD_ERRORS["invalid_value"]
+    return (entry.get(lang) or entry[DEFAULT_LANGUAGE]).format_map(_Blank(params or {}))
+
+
+def known_problem(code: str) -> bool:
+    return code in _PROBLEMS
+
+
+def known_field_error(code: str) -> bool:
+    return code in _FIELD_ERRORS

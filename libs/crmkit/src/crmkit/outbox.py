@@ -1,0 +1,162 @@
+"""Transactional outbox and its relay to Kafka.
+
+`add(conn, ...)` is called inside the business transaction; the relay publishes committed rows
+in id order and marks them published only after the broker acknowledged them. One relay per
+service is active at a time (session advisory lock); another replica takes over when it dies.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import Callable
+
+import asyncpg
+import orjson
+from aiokafka import AIOKafkaProducer
+from pydantic import BaseModel
+
+from crmkit import events, metrics
+from crmkit.db import advisory_key
+from crmkit.logging import get_logger
+
+log = get_logger(__name__)
+NOTIFY_CHANNEL = "crm_outbox"
+
+
+async def add(conn: asyncpg.Connection, topic: str, envelope: events.Envelope) -> None:
+    await conn.execute(
+        "INSERT INTO outbox(event_id, topic, key, event_type, payload) VALUES ($1, $2, $3, $4, $5)",
+        envelope.id, topic, envelope.subject, envelope.type, envelope.model_dump(mode="json"),
+    )
+    await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+
+
+async def publish(conn: asyncpg.Connection, data: BaseModel, **envelope_fields) -> events.Envelope:
+    """Build the envelope of a registered event and add it to the outbox."""
+    topic, envelope = events.build(data, **envelope_fields)
+    await add(conn, topic, envelope)
+    return envelope
+
+
+async def add_many(conn: asyncpg.Connection, items: list[tuple[str, events.Envelope]]) -> None:
+    await conn.executemany(
+        "INSERT INTO outbox(event_id, topic, key, event_type, payload) VALUES ($1, $2, $3, $4, $5)",
+        [(e.id, t, e.subject, e.type, e.model_dump(mode="json")) for t, e in items],
+    )
+    await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+
+
+def make_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
+    # aiokafka defaults to acks=1 and no idempotence: both are set explicitly.
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=True,
+        linger_ms=5,
+        request_timeout_ms=60_000,
+        retry_backoff_ms=250,
+        compression_type=None,
+    )
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        dsn: str,
+        service: str,
+        producer_factory: Callable[[], AIOKafkaProducer],
+        batch_size: int = 500,
+        poll_seconds: float = 1.0,
+        lock_retry_seconds: float = 2.0,
+    ) -> None:
+        self.dsn = dsn
+        self.service = service
+        self.producer_factory = producer_factory
+        self.batch_size = batch_size
+        self.poll_seconds = poll_seconds
+        self.lock_retry_seconds = lock_retry_seconds
+        self.is_leader = False
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    async def run(self) -> None:
+        """Forever: win the lock, publish until the connection or broker fails, retry."""
+        while not self._stopping:
+            try:
+                await self._lead()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # connection loss, broker down: back off and try again
+                log.warning("outbox_relay_error", error=repr(exc))
+                self.is_leader = False
+                await asyncio.sleep(self.lock_retry_seconds)
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    async def _lead(self) -> None:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", advisory_key(f"outbox:{self.service}")):
+                await asyncio.sleep(self.lock_retry_seconds)
+                return
+            self.is_leader = True
+            log.info("outbox_relay_leader")
+            await conn.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())
+            producer = self.producer_factory()
+            await producer.start()
+            try:
+                await self._publish_loop(conn, producer)
+            finally:
+                await producer.stop()
+        finally:
+            self.is_leader = False
+            with contextlib.suppress(Exception):
+                await conn.close()
+
+    async def _publish_loop(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> None:
+        while not self._stopping:
+            published = await self.publish_batch(conn, producer)
+            if published == self.batch_size:
+                continue
+            self._wake.clear()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+
+    async def publish_batch(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
+        rows = await conn.fetch(
+            "SELECT id, topic, key, payload, created_at FROM outbox"
+            " WHERE published_at IS NULL ORDER BY id LIMIT $1",
+            self.batch_size,
+        )
+        if not rows:
+            metrics.OUTBOX_LAG.labels(self.service).set(0)
+            return 0
+        metrics.OUTBOX_LAG.labels(self.service).set(time.time() - rows[0]["created_at"].timestamp())
+        futures = []
+        for row in rows:
+            envelope = events.Envelope.model_validate(row["payload"])
+            futures.append(
+                await producer.send(
+                    row["topic"], value=orjson.dumps(row["payload"]), key=row["key"].encode(),
+                    headers=envelope.kafka_headers(),
+                )
+            )
+        await asyncio.gather(*futures)  # raises if the broker did not acknowledge
+        await conn.execute(
+            "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
+        )
+        metrics.OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
+        return len(rows)
+
+
+async def purge_published(pool: asyncpg.Pool, *, older_than_days: int = 7) -> int:
+    result = await pool.execute(
+        "DELETE FROM outbox WHERE published_at < now() - make_interval(days => $1)", older_than_days
+    )
+    return int(result.split()[-1])
+

@@ -1,0 +1,157 @@
+"""The one shape of every service: `create_service_app(ServiceSpec(...))`.
+
+The lifespan opens the pool, applies migrations, and — depending on `run_mode` — serves the API,
+runs the outbox relay and the consumers, or both.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Awaitable, Callable
+
+import asyncpg
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+
+from crmkit import errors, idempotency, metrics, outbox
+from crmkit.auth import TokenVerifier
+from crmkit.consumer import EventConsumer, Handler
+from crmkit.db import create_pool, migrate
+from crmkit.logging import configure_logging, get_logger
+from crmkit.middleware import RequestContextMiddleware
+from crmkit.settings import ServiceSettings
+
+log = get_logger(__name__)
+
+
+@dataclass
+class ConsumerSpec:
+    name: str  # also the consumer group and the inbox key
+    topics: list[str]
+    handlers: dict[str, Handler]
+
+
+@dataclass
+class ServiceSpec:
+    name: str
+    settings: ServiceSettings
+    migrations_dir: Path
+    routers: list[APIRouter] = field(default_factory=list)
+    consumers: list[ConsumerSpec] = field(default_factory=list)
+    background: list[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
+    title: str = ""
+    description: str = ""
+
+
+async def _kafka_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
+    for address in bootstrap.split(","):
+        host, _, port = address.strip().rpartition(":")
+        try:
+            _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), timeout)
+            writer.close()
+            return True
+        except (OSError, asyncio.TimeoutError, ValueError):
+            continue
+    return False
+
+
+async def _housekeeping(app: FastAPI) -> None:
+    while True:
+        await asyncio.sleep(3600)
+        with contextlib.suppress(Exception):
+            await idempotency.purge_expired(app.state.pool)
+            await outbox.purge_published(app.state.pool)
+
+
+def _start_workers(app: FastAPI, spec: ServiceSpec, pool: asyncpg.Pool) -> list[asyncio.Task]:
+    settings = spec.settings
+    relay = outbox.OutboxRelay(
+        dsn=settings.database_url, service=spec.name, poll_seconds=settings.outbox_poll_seconds,
+        producer_factory=lambda: outbox.make_producer(settings.kafka_bootstrap, f"{spec.name}-outbox"),
+    )
+    app.state.relay = relay
+    app.state.consumers = [
+        EventConsumer(name=f"crm-{spec.name}.{c.name}", pool=pool, bootstrap=settings.kafka_bootstrap,
+                      topics=c.topics, handlers=c.handlers, max_attempts=settings.consumer_max_attempts,
+                      backoff_seconds=settings.consumer_backoff_seconds)
+        for c in spec.consumers
+    ]
+    coros = [relay.run(), _housekeeping(app)] + [_supervise(c) for c in app.state.consumers]
+    coros += [job(app) for job in spec.background]
+    return [asyncio.create_task(c) for c in coros]
+
+
+async def _supervise(consumer: EventConsumer) -> None:
+    """Restart a consumer whose loop died (broker gone, group coordinator errors)."""
+    while True:
+        try:
+            await consumer.run()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("consumer_restarting", consumer=consumer.name, error=repr(exc))
+            await asyncio.sleep(2)
+
+
+def create_service_app(spec: ServiceSpec) -> FastAPI:
+    settings = spec.settings
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        configure_logging(spec.name, settings.log_level)
+        pool = await create_pool(settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+        async with pool.acquire() as conn:
+            await migrate(conn, spec.migrations_dir)
+        app.state.pool = pool
+        if not hasattr(app.state, "token_verifier"):
+            app.state.token_verifier = TokenVerifier.from_file(settings.jwt_public_key_file, issuer=settings.jwt_issuer)
+        tasks = _start_workers(app, spec, pool) if settings.runs_worker else []
+        log.info("service_started", port=settings.port, mode=settings.run_mode)
+        try:
+            yield
+        finally:
+            if hasattr(app.state, "relay"):
+                app.state.relay.stop()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await pool.close()
+
+    app = FastAPI(title=spec.title or f"crm-{spec.name}", description=spec.description, version="1.0.0",
+                  lifespan=lifespan, docs_url="/docs", openapi_url="/openapi.json")
+    app.state.settings = settings
+    errors.install_handlers(app)
+    app.add_middleware(RequestContextMiddleware, service=spec.name, max_body_bytes=settings.max_body_bytes)
+    install_platform_routes(app, settings.kafka_bootstrap)
+    if settings.runs_api:
+        for router in spec.routers:
+            app.include_router(router)
+    return app
+
+
+def install_platform_routes(app: FastAPI, kafka_bootstrap: str) -> None:
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz():
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request):
+        checks = {"database": False, "kafka": await _kafka_reachable(kafka_bootstrap)}
+        with contextlib.suppress(Exception):
+            checks["database"] = await request.app.state.pool.fetchval("SELECT true", timeout=2)
+        ok = all(checks.values())
+        return JSONResponse({"status": "ready" if ok else "not_ready", "checks": checks}, status_code=200 if ok else 503)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def prometheus_metrics():
+        body, content_type = metrics.render()
+        return Response(body, media_type=content_type)
+
+
+def run(app_path: str, settings: ServiceSettings) -> None:
+    import uvicorn
+
+    uvicorn.run(app_path, factory=True, host=settings.host, port=settings.port, log_config=None,
+                access_log=False, proxy_headers=True, lifespan="on")
