@@ -15,7 +15,7 @@ import asyncpg
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-from crmkit import errors, idempotency, metrics, outbox
+from crmkit import asyncapi, directory, errors, idempotency, metrics, outbox
 from crmkit.auth import TokenVerifier
 from crmkit.consumer import EventConsumer, Handler
 from crmkit.db import create_pool, migrate
@@ -33,6 +33,10 @@ class ConsumerSpec:
     handlers: dict[str, Handler]
 
 
+def directory_consumer() -> ConsumerSpec:
+    return ConsumerSpec(name="directory", topics=[directory.IDENTITY_TOPIC], handlers=directory.HANDLERS)
+
+
 @dataclass
 class ServiceSpec:
     name: str
@@ -43,6 +47,7 @@ class ServiceSpec:
     background: list[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
     title: str = ""
     description: str = ""
+    keeps_directory: bool = True  # the user directory read model from identity events
 
 
 async def _kafka_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
@@ -76,7 +81,7 @@ def _start_workers(app: FastAPI, spec: ServiceSpec, pool: asyncpg.Pool) -> list[
         EventConsumer(name=f"crm-{spec.name}.{c.name}", pool=pool, bootstrap=settings.kafka_bootstrap,
                       topics=c.topics, handlers=c.handlers, max_attempts=settings.consumer_max_attempts,
                       backoff_seconds=settings.consumer_backoff_seconds)
-        for c in spec.consumers
+        for c in [*spec.consumers, *([directory_consumer()] if spec.keeps_directory else [])]
     ]
     coros = [relay.run(), _housekeeping(app)] + [_supervise(c) for c in app.state.consumers]
     coros += [job(app) for job in spec.background]
@@ -125,6 +130,11 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     errors.install_handlers(app)
     app.add_middleware(RequestContextMiddleware, service=spec.name, max_body_bytes=settings.max_body_bytes)
     install_platform_routes(app, settings.kafka_bootstrap)
+
+    @app.get("/asyncapi.json", include_in_schema=False)
+    async def asyncapi_document():
+        return asyncapi.document(app.title, service=spec.name)
+
     if settings.runs_api:
         for router in spec.routers:
             app.include_router(router)

@@ -1,0 +1,50 @@
+"""The user directory read model, fed by the gateway's identity events on `crm.identity`.
+
+Every service needs to know users (names for mentions, units for scopes, active reps for the
+roster); the table comes with crmkit's migrations and `CONSUMER` keeps it current.
+"""
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+
+from crmkit.events import Envelope
+
+IDENTITY_TOPIC = "crm.identity"
+
+
+async def on_user_event(conn: asyncpg.Connection, envelope: Envelope) -> None:
+    """user.created / user.updated / user.deactivated carry the full user; newer events win."""
+    user = envelope.data
+    await conn.execute(
+        "INSERT INTO directory_users (id, username, full_name, unit_id, unit_path, roles, active, changed_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+        " ON CONFLICT (id) DO UPDATE SET username = EXCLUDED.username, full_name = EXCLUDED.full_name,"
+        "   unit_id = EXCLUDED.unit_id, unit_path = EXCLUDED.unit_path, roles = EXCLUDED.roles,"
+        "   active = EXCLUDED.active, changed_at = EXCLUDED.changed_at"
+        " WHERE directory_users.changed_at <= EXCLUDED.changed_at",
+        uuid.UUID(user["id"]), user["username"], user.get("full_name") or "",
+        uuid.UUID(user["unit_id"]) if user.get("unit_id") else None, user.get("unit_path"),
+        list(user.get("roles") or []), bool(user.get("active", True)), envelope.occurred_at,
+    )
+
+
+async def on_unit_updated(conn: asyncpg.Connection, envelope: Envelope) -> None:
+    """A moved unit changes the path of its members."""
+    unit = envelope.data
+    if unit.get("path"):
+        await conn.execute("UPDATE directory_users SET unit_path = $2 WHERE unit_id = $1",
+                           uuid.UUID(unit["id"]), unit["path"])
+
+
+HANDLERS = {
+    "user.created": on_user_event,
+    "user.updated": on_user_event,
+    "user.deactivated": on_user_event,
+    "unit.updated": on_unit_updated,
+}
+
+
+async def get_user(conn: asyncpg.Connection, user_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM directory_users WHERE id = $1", user_id)

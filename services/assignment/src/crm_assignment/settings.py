@@ -1,0 +1,11 @@
+from pydantic_settings import SettingsConfigDict
+
+from crmkit.settings import ServiceSettings, default_database_url
+
+
+class AssignmentSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="CRM_ASSIGNMENT_", extra="ignore", populate_by_name=True)
+
+    service_name: str = "assignment"
+    port: int = 8103
+    database_url: str = default_database_url("crm_assignment")

@@ -1,0 +1,56 @@
+"""SQL for timeline entries and the customer-visibility read model."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import asyncpg
+
+ENTRY_COLUMNS = "id, customer_id, type, occurred_at, actor_id, note, data"
+
+
+async def insert_entry(conn: asyncpg.Connection, *, entry: dict) -> asyncpg.Record | None:
+    """Insert once per source event; returns None when that event already produced an entry."""
+    return await conn.fetchrow(
+        f"INSERT INTO timeline_entries ({ENTRY_COLUMNS}, source_event_id)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (source_event_id) DO NOTHING"
+        f" RETURNING {ENTRY_COLUMNS}",
+        entry["id"], entry["customer_id"], entry["type"], entry["occurred_at"], entry.get("actor_id"),
+        entry.get("note"), entry.get("data") or {}, entry.get("source_event_id"),
+    )
+
+
+async def upsert_access(conn: asyncpg.Connection, *, customer_id: uuid.UUID, owner_id: uuid.UUID | None,
+                        owner_unit_path: str | None, version: int) -> None:
+    """Newer versions win, so events applied out of order never roll the model back."""
+    await conn.execute(
+        "INSERT INTO customer_access (customer_id, owner_id, owner_unit_path, version) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (customer_id) DO UPDATE SET owner_id = EXCLUDED.owner_id,"
+        "   owner_unit_path = EXCLUDED.owner_unit_path, version = EXCLUDED.version"
+        " WHERE customer_access.version < EXCLUDED.version",
+        customer_id, owner_id, owner_unit_path, version,
+    )
+
+
+# Same rule as the customers service: admin, owner, holder, viewer, or manager above the owner's unit.
+VISIBLE = ("($2 OR a.owner_id = $3 OR a.holder_id = $3 OR $3 = ANY(a.viewer_ids)"
+           " OR ($4 AND a.owner_unit_path LIKE $5 || '%'))")
+
+
+async def customer_visible(conn: asyncpg.Connection, *, customer_id: uuid.UUID, user_id: uuid.UUID,
+                           is_admin: bool, is_manager: bool, unit_path: str) -> bool:
+    return bool(await conn.fetchval(
+        f"SELECT true FROM customer_access a WHERE a.customer_id = $1 AND NOT a.deleted AND {VISIBLE}",
+        customer_id, is_admin, user_id, is_manager, unit_path,
+    ))
+
+
+async def page(conn: asyncpg.Connection, *, customer_id: uuid.UUID, limit: int,
+               after: tuple[datetime, uuid.UUID] | None, types: list[str] | None) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        f"SELECT {ENTRY_COLUMNS} FROM timeline_entries WHERE customer_id = $1"
+        " AND ($2::timestamptz IS NULL OR (occurred_at, id) < ($2, $3))"
+        " AND ($4::text[] IS NULL OR type = ANY($4))"
+        " ORDER BY occurred_at DESC, id DESC LIMIT $5",
+        customer_id, after[0] if after else None, after[1] if after else None, types, limit,
+    )

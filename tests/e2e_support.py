@@ -1,0 +1,45 @@
+"""Helpers of the end-to-end tests through the gateway against the real running platform.
+
+`make test` starts PostgreSQL, Kafka, every service and the gateway with deploy/local and
+exports the ports; the tests only speak HTTP to the gateway, like a client would.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+
+import httpx
+
+GATEWAY = os.environ.get("CRM_E2E_GATEWAY", f"http://127.0.0.1:{os.environ.get('CRM_GATEWAY_PORT', '8000')}")
+ADMIN_USERNAME = os.environ.get("CRM_ADMIN_USERNAME", "admin")
+ADMIN_PASSWORD = os.environ.get("CRM_ADMIN_PASSWORD", "admin12345")
+PASSWORD = "E2e-Passw0rd!"
+
+
+async def login(client: httpx.AsyncClient, username: str, password: str) -> dict:
+    response = await client.post("/api/v1/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def bearer(tokens: dict) -> dict:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+async def eventually(probe, *, timeout: float = 20.0, interval: float = 0.2):
+    """Poll an async probe until it returns something truthy (events are asynchronous)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await probe()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(interval)
+
+
+
+
+def random_mobile() -> str:
+    return "09" + str(uuid.uuid4().int)[:8]
