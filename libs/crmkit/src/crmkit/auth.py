@@ -47,8 +47,13 @@ class Principal:
         return self.kind == "user" or self.is_admin or permission in self.permissions
 
     def reaches_unit_path(self, unit_path: str | None) -> bool:
-        """A manager reaches every unit in their subtree."""
-        return bool(unit_path) and unit_path.startswith(self.unit_path)
+        """A manager reaches every unit in their subtree (whole path segments); a principal
+        without a unit reaches none."""
+        if not unit_path or not self.unit_path:
+            return False
+        own = self.unit_path if self.unit_path.endswith("/") else self.unit_path + "/"
+        target = unit_path if unit_path.endswith("/") else unit_path + "/"
+        return target.startswith(own)
 
 
 def unit_path(ids: list[uuid.UUID | str]) -> str:
@@ -75,19 +80,31 @@ class TokenVerifier:
             raise ProblemError(401, "invalid_token", headers={"WWW-Authenticate": "Bearer"}) from None
         if claims.get("typ") != "access":
             raise ProblemError(401, "invalid_token", headers={"WWW-Authenticate": "Bearer"})
-        return principal_from_claims(claims)
+        try:
+            return principal_from_claims(claims)
+        except (KeyError, TypeError, ValueError):  # a well-signed token with malformed claims
+            raise ProblemError(401, "invalid_token", headers={"WWW-Authenticate": "Bearer"}) from None
+
+
+def _strings(value, name: str) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"claim {name} must be a list of strings")
+    return frozenset(value)
 
 
 def principal_from_claims(claims: dict) -> Principal:
+    """Raises KeyError/TypeError/ValueError on malformed claims."""
     unit = claims.get("unit")
     return Principal(
         user_id=uuid.UUID(claims["sub"]),
-        username=claims.get("username", ""),
+        username=str(claims.get("username") or ""),
         unit_id=uuid.UUID(unit) if unit else None,
-        unit_path=claims.get("unit_path", ""),
-        roles=frozenset(claims.get("roles", [])),
-        permissions=frozenset(claims.get("perms", [])),
-        kind=claims.get("kind", "user"),
+        unit_path=str(claims.get("unit_path") or ""),
+        roles=_strings(claims.get("roles"), "roles"),
+        permissions=_strings(claims.get("perms"), "perms"),
+        kind=str(claims.get("kind") or "user"),
     )
 
 

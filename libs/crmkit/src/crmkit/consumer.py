@@ -33,6 +33,10 @@ class _CommitOnRevoke(ConsumerRebalanceListener):
 
     async def on_partitions_revoked(self, revoked) -> None:
         await self.owner.commit_processed(revoked)
+        # forget them: should they come back later, another member may have moved them on,
+        # and committing our old offset then would rewind the group
+        for tp in revoked:
+            self.owner._processed.pop(tp, None)
 
     async def on_partitions_assigned(self, assigned) -> None:
         log.info("partitions_assigned", partitions=[f"{tp.topic}:{tp.partition}" for tp in assigned])
@@ -82,15 +86,21 @@ class EventConsumer:
         await self._dlq_producer.start()
 
     async def stop(self) -> None:
-        if self._consumer is not None:
-            await self.commit_processed(list(self._processed))
-            await self._consumer.stop()
-        if self._dlq_producer is not None:
-            await self._dlq_producer.stop()
+        consumer, producer = self._consumer, self._dlq_producer
+        self._consumer = self._dlq_producer = None
+        try:
+            if consumer is not None:
+                await self._commit(consumer, list(self._processed))
+                await consumer.stop()
+        finally:
+            self._processed.clear()
+            self.assigned.clear()
+            if producer is not None:
+                await producer.stop()
 
     async def run(self) -> None:
-        await self.start()
         try:
+            await self.start()  # inside the try: a half-started consumer is stopped too
             while True:
                 batches = await self._consumer.getmany(timeout_ms=500)
                 if self._consumer.assignment():
@@ -104,12 +114,16 @@ class EventConsumer:
             await self.stop()
 
     async def commit_processed(self, partitions) -> None:
+        if self._consumer is not None:
+            await self._commit(self._consumer, partitions)
+
+    async def _commit(self, consumer: AIOKafkaConsumer, partitions) -> None:
         offsets = {tp: self._processed[tp] for tp in partitions if tp in self._processed}
-        if offsets and self._consumer is not None:
+        if offsets:
             try:
-                await self._consumer.commit(offsets)
+                await consumer.commit(offsets)
             except Exception as exc:  # commit failure means redelivery; the inbox absorbs it
-                log.warning("consumer_commit_failed", error=repr(exc))
+                log.warning("consumer_commit_failed", consumer=self.name, error=repr(exc))
 
     async def process(self, record: ConsumerRecord) -> None:
         try:

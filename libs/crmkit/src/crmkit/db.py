@@ -14,7 +14,8 @@ log = get_logger(__name__)
 _KIT_MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-async def _init_connection(conn: asyncpg.Connection) -> None:
+async def init_connection(conn: asyncpg.Connection) -> None:
+    """json/jsonb as Python values (orjson); every connection of crmkit gets it."""
     for typename in ("json", "jsonb"):
         await conn.set_type_codec(
             typename,
@@ -26,8 +27,11 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
 
 async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 20) -> asyncpg.Pool:
     return await asyncpg.create_pool(
-        dsn, min_size=min_size, max_size=max_size, init=_init_connection, command_timeout=60
+        dsn, min_size=min_size, max_size=max_size, init=init_connection, command_timeout=60
     )
+
+
+_init_connection = init_connection  # the former private name
 
 
 def advisory_key(name: str) -> int:

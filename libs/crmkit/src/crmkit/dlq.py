@@ -13,8 +13,9 @@ import argparse
 import asyncio
 import os
 import sys
+import time
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from crmkit.consumer import dlq_topic
 
@@ -28,46 +29,69 @@ def _header(record, name: str) -> str | None:
     return None
 
 
-async def _drain(consumer: AIOKafkaConsumer, idle_ms: int = 2000):
+async def _read_to_end(consumer: AIOKafkaConsumer, timeout: float):
+    """Yield every record from the consumer's position up to the end offsets seen at the start.
+
+    Waits (bounded) for the partitions to be assigned first: joining a group takes a moment, and
+    an empty first poll does not mean the topic is empty.
+    """
+    deadline = time.monotonic() + timeout
+    while not consumer.assignment():
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"no partitions assigned within {timeout:g}s")
+        await consumer.getmany(timeout_ms=200)
+    partitions = sorted(consumer.assignment())
+    end = await consumer.end_offsets(partitions)
     while True:
-        batch = await consumer.getmany(timeout_ms=idle_ms)
-        if not batch:
+        pending = [tp for tp in partitions if await consumer.position(tp) < end[tp]]
+        if not pending:
             return
-        for records in batch.values():
-            for record in records:
-                yield record
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"could not read {pending} to the end within {timeout:g}s")
+        batch = await consumer.getmany(*pending, timeout_ms=500)
+        for tp in pending:
+            for record in batch.get(tp, []):
+                if record.offset < end[tp]:
+                    yield record
 
 
-async def list_dead_letters(bootstrap: str, topic: str) -> list[dict]:
+async def list_dead_letters(bootstrap: str, topic: str, *, timeout: float = 60.0) -> list[dict]:
     consumer = AIOKafkaConsumer(dlq_topic(topic), bootstrap_servers=bootstrap, group_id=None,
                                 auto_offset_reset="earliest", enable_auto_commit=False)
     await consumer.start()
     try:
         return [
             {"offset": r.offset, "error": _header(r, "dlq_error"), "consumer": _header(r, "dlq_consumer"),
-             "event_id": _header(r, "ce_id"), "type": _header(r, "ce_type")}
-            async for r in _drain(consumer)
+             "event_id": _header(r, "ce_id"), "type": _header(r, "ce_type"),
+             "original_topic": _header(r, "dlq_original_topic"),
+             "original_partition": _header(r, "dlq_original_partition"),
+             "original_offset": _header(r, "dlq_original_offset")}
+            async for r in _read_to_end(consumer, timeout)
         ]
     finally:
         await consumer.stop()
 
 
-async def replay(bootstrap: str, topic: str, group: str = REPLAY_GROUP) -> int:
+async def replay(bootstrap: str, topic: str, group: str = REPLAY_GROUP, *, timeout: float = 60.0) -> int:
+    """Republish every dead letter not replayed yet to its original topic; returns how many."""
     consumer = AIOKafkaConsumer(dlq_topic(topic), bootstrap_servers=bootstrap, group_id=f"{group}.{topic}",
                                 auto_offset_reset="earliest", enable_auto_commit=False)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
     await consumer.start()
-    await producer.start()
-    count = 0
     try:
-        async for record in _drain(consumer):
-            target = _header(record, "dlq_original_topic") or topic
-            headers = [(k, v) for k, v in record.headers or [] if not k.startswith("dlq_")]
-            await producer.send_and_wait(target, value=record.value, key=record.key, headers=headers)
-            await consumer.commit()
-            count += 1
+        await producer.start()
+        count = 0
+        try:
+            async for record in _read_to_end(consumer, timeout):
+                target = _header(record, "dlq_original_topic") or topic
+                headers = [(k, v) for k, v in record.headers or [] if not k.startswith("dlq_")]
+                await producer.send_and_wait(target, value=record.value, key=record.key, headers=headers)
+                # commit exactly this record (not the whole fetched batch): a crash replays the rest
+                await consumer.commit({TopicPartition(record.topic, record.partition): record.offset + 1})
+                count += 1
+        finally:
+            await producer.stop()
     finally:
-        await producer.stop()
         await consumer.stop()
     return count
 

@@ -111,7 +111,14 @@ def _field_error_from_pydantic(error: dict[str, Any]) -> FieldError:
         ctx["choices"] = ctx["expected"]
     kind = error["type"]
     code = _PYDANTIC_CODES.get(kind) or (kind if i18n.known_field_error(kind) else "invalid_value")
+    if kind == "json_invalid":  # the location is a character position, not a field
+        loc = []
     return FieldError(".".join(loc) or "body", code, {k: v for k, v in ctx.items() if isinstance(v, (str, int, float))})
+
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+               415: "unsupported_media_type", 429: "rate_limited"}
 
 
 def install_handlers(app: FastAPI) -> None:
@@ -126,8 +133,7 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
-        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-                413: "payload_too_large"}.get(exc.status_code, "internal_error")
+        code = _HTTP_CODES.get(exc.status_code) or ("bad_request" if exc.status_code < 500 else "internal_error")
         return problem_response(request, ProblemError(exc.status_code, code, headers=dict(exc.headers or {})))
 
     @app.exception_handler(Exception)

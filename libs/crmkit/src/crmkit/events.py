@@ -78,7 +78,7 @@ M = TypeVar("M", bound=type[BaseModel])
 
 def event(type_: str, *, topic: str, version: int = 1) -> Callable[[M], M]:
     def register(model: M) -> M:
-        summary = (model.__doc__ or type_).strip().splitlines()[0]
+        summary = next((line.strip() for line in (model.__doc__ or "").splitlines() if line.strip()), type_)
         REGISTRY[(type_, version)] = EventType(type_, version, topic, model, summary)
         model.__event_type__ = type_  # type: ignore[attr-defined]
         model.__event_version__ = version  # type: ignore[attr-defined]
@@ -99,6 +99,8 @@ def build(
 ) -> tuple[str, Envelope]:
     """Wrap a registered event model into an envelope; returns (topic, envelope)."""
     model = type(data)
+    if not hasattr(model, "__event_type__"):
+        raise TypeError(f"{model.__name__} is not a registered event: decorate it with @event(...)")
     envelope = Envelope(
         type=model.__event_type__,  # type: ignore[attr-defined]
         version=model.__event_version__,  # type: ignore[attr-defined]

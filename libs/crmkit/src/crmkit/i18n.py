@@ -11,6 +11,18 @@ _PROBLEMS: dict[str, dict[str, tuple[str, str]]] = {
         "vi": ("Dữ liệu không hợp lệ", "Vui lòng kiểm tra lại các trường bị lỗi."),
         "en": ("Invalid input", "Please check the fields in error."),
     },
+    "bad_request": {
+        "vi": ("Yêu cầu không hợp lệ", "Máy chủ không thể xử lý yêu cầu này."),
+        "en": ("Bad request", "The server cannot process this request."),
+    },
+    "conflict": {
+        "vi": ("Xung đột dữ liệu", "Yêu cầu xung đột với trạng thái hiện tại của tài nguyên."),
+        "en": ("Conflict", "The request conflicts with the current state of the resource."),
+    },
+    "unsupported_media_type": {
+        "vi": ("Kiểu nội dung không được hỗ trợ", "Kiểu nội dung (Content-Type) của yêu cầu không được hỗ trợ."),
+        "en": ("Unsupported media type", "The Content-Type of the request is not supported."),
+    },
     "not_found": {
         "vi": ("Không tìm thấy", "Không tìm thấy tài nguyên yêu cầu."),
         "en": ("Not found", "The requested resource was not found."),
@@ -85,19 +97,24 @@ def register(*, problems: dict | None = None, field_errors: dict | None = None) 
 
 
 def language(accept_language: str | None) -> str:
-    """Pick vi or en from an Accept-Language header, honouring q-values."""
+    """Pick vi or en from an Accept-Language header, honouring q-values (q=0: not acceptable).
+
+    The highest q wins; on equal q the first listed wins; nothing acceptable: Vietnamese.
+    """
     if not accept_language:
         return DEFAULT_LANGUAGE
-    best, best_q = DEFAULT_LANGUAGE, -1.0
+    best, best_q = DEFAULT_LANGUAGE, 0.0
     for part in accept_language.split(","):
-        tag, _, params = part.strip().partition(";")
-        lang = tag.strip().lower().split("-")[0]
+        tag, *params = (piece.strip() for piece in part.split(";"))
+        lang = tag.lower().split("-")[0]
         q = 1.0
-        if params.strip().startswith("q="):
-            try:
-                q = float(params.strip()[2:])
-            except ValueError:
-                q = 0.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
         if lang in SUPPORTED and q > best_q:
             best, best_q = lang, q
     return best

@@ -33,7 +33,9 @@ async def idempotent(
     key = request.headers.get(HEADER)
     if key is None:
         return await produce()
-    if not key or len(key) > MAX_KEY_LENGTH:
+    if not key.strip():
+        raise ProblemError(422, "validation_error", errors=[FieldError(HEADER, "required")])
+    if len(key) > MAX_KEY_LENGTH:
         raise ProblemError(422, "validation_error", errors=[FieldError(HEADER, "too_long", {"max_length": MAX_KEY_LENGTH})])
     print_ = fingerprint(request.method, request.url.path, await request.body())
     claimed = await pool.fetchval(

@@ -6,6 +6,7 @@ import time
 import uuid
 
 import orjson
+from starlette.exceptions import HTTPException
 
 from crmkit import i18n, metrics
 from crmkit.logging import bind_ids, clear_ids, get_logger
@@ -21,8 +22,12 @@ def _header(scope, name: bytes) -> str | None:
     return None
 
 
-class _BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(HTTPException):
+    """Raised from `receive` once a streamed body passes the limit. An HTTPException, so that
+    FastAPI lets it through instead of turning it into a 400 "error parsing the body"."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413)
 
 
 class RequestContextMiddleware:
@@ -40,36 +45,44 @@ class RequestContextMiddleware:
         scope["state"]["correlation_id"] = correlation_id
         bind_ids(request_id=request_id, correlation_id=correlation_id)
         started, status = time.perf_counter(), 500
-
-        length = _header(scope, b"content-length")
-        if length and length.isdigit() and int(length) > self.max_body_bytes:
-            await self._too_large(scope, send, request_id)
-            clear_ids()
-            return
-
-        received = 0
+        received, too_large, response_started = 0, False, False
 
         async def limited_receive():
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body_bytes:
+                    too_large = True
                     raise _BodyTooLarge()
             return message
 
         async def send_with_ids(message):
-            nonlocal status
+            nonlocal status, response_started
+            if too_large:  # whatever the app answers, the answer is our 413
+                return
             if message["type"] == "http.response.start":
-                status = message["status"]
-                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+                status, response_started = message["status"], True
+                message = {**message, "headers": [*message.get("headers", []),
+                                                   (b"x-request-id", request_id.encode())]}
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, send_with_ids)
-        except _BodyTooLarge:
-            status = 413
-            await self._too_large(scope, send, request_id)
+            length = _header(scope, b"content-length")
+            if length and length.strip().isdigit() and int(length) > self.max_body_bytes:
+                too_large = True
+            else:
+                try:
+                    await self.app(scope, limited_receive, send_with_ids)
+                except _BodyTooLarge:
+                    pass
+                except Exception:
+                    if not too_large:
+                        raise
+            if too_large:
+                status = 413
+                if not response_started:
+                    await self._too_large(scope, send, request_id)
         finally:
             elapsed = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", "unmatched")
@@ -83,8 +96,10 @@ class RequestContextMiddleware:
         lang = i18n.language(_header(scope, b"accept-language"))
         title, detail = i18n.problem_text("payload_too_large", lang, {"limit": self.max_body_bytes})
         body = orjson.dumps({"type": "https://crm.example/problems/payload_too_large", "title": title,
-                             "status": 413, "code": "payload_too_large", "detail": detail})
+                             "status": 413, "code": "payload_too_large", "detail": detail,
+                             "instance": scope.get("path", "")})
         await send({"type": "http.response.start", "status": 413, "headers": [
             (b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
-            (b"x-request-id", request_id.encode())]})
+            (b"content-language", lang.encode()), (b"x-request-id", request_id.encode()),
+            (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})

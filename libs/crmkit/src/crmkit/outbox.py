@@ -17,7 +17,7 @@ from aiokafka import AIOKafkaProducer
 from pydantic import BaseModel
 
 from crmkit import events, metrics
-from crmkit.db import advisory_key
+from crmkit.db import advisory_key, init_connection
 from crmkit.logging import get_logger
 
 log = get_logger(__name__)
@@ -80,36 +80,46 @@ class OutboxRelay:
         self.lock_retry_seconds = lock_retry_seconds
         self.is_leader = False
         self._wake = asyncio.Event()
-        self._stopping = False
+        self._stopped = asyncio.Event()
 
     async def run(self) -> None:
-        """Forever: win the lock, publish until the connection or broker fails, retry."""
-        while not self._stopping:
+        """Forever: win the lock, publish until the connection or broker fails, retry.
+
+        Each leadership term has its own connection and its own producer: after a failure
+        (database connection lost, broker down, unacknowledged batch) both are recreated.
+        """
+        while not self._stopped.is_set():
             try:
                 await self._lead()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # connection loss, broker down: back off and try again
-                log.warning("outbox_relay_error", error=repr(exc))
+                log.warning("outbox_relay_error", service=self.service, error=repr(exc))
                 self.is_leader = False
-                await asyncio.sleep(self.lock_retry_seconds)
+                await self._pause(self.lock_retry_seconds)
 
     def stop(self) -> None:
-        self._stopping = True
+        self._stopped.set()
         self._wake.set()
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, but return at once when stopped."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._stopped.wait(), timeout=seconds)
 
     async def _lead(self) -> None:
         conn = await asyncpg.connect(self.dsn)
         try:
+            await init_connection(conn)  # payload is jsonb: decode it like the pool does
             if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", advisory_key(f"outbox:{self.service}")):
-                await asyncio.sleep(self.lock_retry_seconds)
+                await self._pause(self.lock_retry_seconds)
                 return
             self.is_leader = True
-            log.info("outbox_relay_leader")
-            await conn.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())
+            log.info("outbox_relay_leader", service=self.service)
+            await conn.add_listener(NOTIFY_CHANNEL, self._on_notify)
             producer = self.producer_factory()
-            await producer.start()
             try:
+                await producer.start()
                 await self._publish_loop(conn, producer)
             finally:
                 await producer.stop()
@@ -118,16 +128,25 @@ class OutboxRelay:
             with contextlib.suppress(Exception):
                 await conn.close()
 
+    def _on_notify(self, *_args) -> None:
+        self._wake.set()
+
     async def _publish_loop(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> None:
-        while not self._stopping:
+        while not self._stopped.is_set():
+            # cleared before reading, so that a NOTIFY arriving during the batch is not lost
+            self._wake.clear()
             published = await self.publish_batch(conn, producer)
             if published == self.batch_size:
                 continue
-            self._wake.clear()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
 
     async def publish_batch(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
+        """Send the oldest unpublished rows; mark as published exactly those the broker acknowledged.
+
+        Raises when any send failed (the caller starts over with a new producer); the failed
+        rows stay unpublished and are sent again.
+        """
         rows = await conn.fetch(
             "SELECT id, topic, key, payload, created_at FROM outbox"
             " WHERE published_at IS NULL ORDER BY id LIMIT $1",
@@ -136,21 +155,29 @@ class OutboxRelay:
         if not rows:
             metrics.OUTBOX_LAG.labels(self.service).set(0)
             return 0
-        metrics.OUTBOX_LAG.labels(self.service).set(time.time() - rows[0]["created_at"].timestamp())
-        futures = []
+        metrics.OUTBOX_LAG.labels(self.service).set(max(0.0, time.time() - rows[0]["created_at"].timestamp()))
+        futures: list[asyncio.Future] = []
+        failure: BaseException | None = None
         for row in rows:
-            envelope = events.Envelope.model_validate(row["payload"])
-            futures.append(
-                await producer.send(
-                    row["topic"], value=orjson.dumps(row["payload"]), key=row["key"].encode(),
-                    headers=envelope.kafka_headers(),
+            try:
+                envelope = events.Envelope.model_validate(row["payload"])
+                futures.append(
+                    await producer.send(
+                        row["topic"], value=orjson.dumps(row["payload"]), key=row["key"].encode(),
+                        headers=envelope.kafka_headers(),
+                    )
                 )
-            )
-        await asyncio.gather(*futures)  # raises if the broker did not acknowledge
-        await conn.execute(
-            "UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
-        )
-        metrics.OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
+            except Exception as exc:  # metadata timeout, buffer full: send no further rows
+                failure = exc
+                break
+        results = await asyncio.gather(*futures, return_exceptions=True)
+        acked = [row["id"] for row, result in zip(rows, results) if not isinstance(result, BaseException)]
+        if acked:
+            await conn.execute("UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])", acked)
+            metrics.OUTBOX_PUBLISHED.labels(self.service).inc(len(acked))
+        failure = failure or next((r for r in results if isinstance(r, BaseException)), None)
+        if failure is not None:
+            raise failure
         return len(rows)
 
 

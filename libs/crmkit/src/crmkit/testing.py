@@ -5,11 +5,14 @@ selected with CRM_TEST_CONTAINERS=1); tests create throwaway databases and uniqu
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import inspect
 import os
 import time
 import uuid
 from pathlib import Path
+from typing import Any, Callable
 
 import asyncpg
 import jwt
@@ -71,15 +74,129 @@ def unique_topic(base: str = "t") -> str:
     return f"{base}.{uuid.uuid4().hex[:10]}"
 
 
-async def create_topics(bootstrap: str, *names: str, partitions: int = 1) -> None:
+_TOPIC_ALREADY_EXISTS = 36
+
+
+async def create_topics(bootstrap: str, *names: str, partitions: int = 1, timeout: float = 30.0) -> None:
+    """Create topics (existing ones are fine) and wait until every partition has a leader."""
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        await admin.create_topics([NewTopic(n, num_partitions=partitions, replication_factor=1) for n in names])
+        response = await admin.create_topics(
+            [NewTopic(n, num_partitions=partitions, replication_factor=1) for n in names],
+            timeout_ms=int(timeout * 1000),
+        )
+        failed = [(e[0], e[1]) for e in response.topic_errors if e[1] not in (0, _TOPIC_ALREADY_EXISTS)]
+        if failed:
+            raise RuntimeError(f"could not create topics: {failed}")
+
+        async def have_leaders() -> bool:
+            described = await admin.describe_topics(list(names))
+            return len(described) == len(names) and all(
+                t.get("error_code", 0) == 0 and t.get("partitions")
+                and all(p.get("leader", -1) >= 0 for p in t["partitions"])
+                for t in described
+            )
+
+        await eventually(have_leaders, timeout=timeout, message=f"leaders for {names}")
     finally:
         await admin.close()
+
+
+async def delete_topics(bootstrap: str, *names: str) -> None:
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.delete_topics(list(names))
+    finally:
+        await admin.close()
+
+
+async def wait_for_kafka(bootstrap: str, timeout: float = 60.0) -> None:
+    """Wait until the broker answers metadata requests (after a start or a restart)."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    async def answers() -> bool:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+        try:
+            await admin.start()
+            await admin.list_topics()
+            return True
+        except Exception:
+            return False
+        finally:
+            with contextlib.suppress(Exception):
+                await admin.close()
+
+    await eventually(answers, timeout=timeout, interval=0.5, message=f"Kafka at {bootstrap}")
+
+
+async def eventually(check: Callable[[], Any], *, timeout: float = 20.0, interval: float = 0.1,
+                     message: str = "") -> Any:
+    """Poll `check` (a function, sync or async) until it returns something truthy and return that.
+
+    Asynchronous outcomes in tests are awaited with this bounded wait, never with a fixed sleep.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if inspect.isawaitable(value):
+            value = await value
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"not true within {timeout:g}s: {message or getattr(check, '__name__', check)}")
+        await asyncio.sleep(interval)
+
+
+async def read_topic(bootstrap: str, topic: str, *, min_count: int = 0, timeout: float = 20.0) -> list:
+    """Every record of `topic` from the beginning up to its current end (read_committed).
+
+    Waits (bounded) until at least `min_count` records are there; the result is everything up to
+    the end offsets seen last, so extra records (duplicates) are returned too.
+    """
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        async def partitions():
+            described = await admin.describe_topics([topic])
+            if described and described[0].get("error_code", 0) == 0:
+                return [p["partition"] for p in described[0].get("partitions") or []]
+            return None
+
+        parts = await eventually(partitions, timeout=timeout, message=f"metadata of {topic}")
+    finally:
+        await admin.close()
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False,
+                                auto_offset_reset="earliest", isolation_level="read_committed")
+    await consumer.start()
+    try:
+        tps = [TopicPartition(topic, p) for p in sorted(parts)]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        records: list = []
+        deadline = time.monotonic() + timeout
+        while True:
+            end = await consumer.end_offsets(tps)
+            while any([await consumer.position(tp) < end[tp] for tp in tps]):
+                batch = await consumer.getmany(*tps, timeout_ms=500)
+                for tp_records in batch.values():
+                    records.extend(tp_records)
+                if time.monotonic() >= deadline:
+                    break
+            if len(records) >= min_count or time.monotonic() >= deadline:
+                return records
+            await asyncio.sleep(0.1)
+    finally:
+        await consumer.stop()
 
 
 def sign_test_token(private_pem: bytes, *, user_id: uuid.UUID | None = None, roles=("sales",),
