@@ -1,0 +1,75 @@
+"""What the HTTP layer of every identity resource shares: dependencies, ETags, idempotent creates."""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
+
+from crmkit import idempotency
+from crmkit.auth import CurrentPrincipal, Principal
+from crmkit.errors import FieldError, ProblemError
+from crm_gateway.handlers.common import Identity
+from crm_gateway.ratelimit import limit_principal
+
+
+def get_identity(request: Request) -> Identity:
+    return request.app.state.identity
+
+
+def caller(request: Request, principal: CurrentPrincipal) -> Principal:
+    """The authenticated caller, counted against their rate limit."""
+    limit_principal(request, principal)
+    return principal
+
+
+IdentityDep = Annotated[Identity, Depends(get_identity)]
+Caller = Annotated[Principal, Depends(caller)]
+
+
+def correlation_id(request: Request) -> str | None:
+    return request.scope.get("state", {}).get("correlation_id")
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def expected_version(request: Request) -> int | None:
+    """The version named by If-Match (required on updates; `*` matches any version)."""
+    header = request.headers.get("if-match")
+    if not header:
+        raise ProblemError(428, "precondition_required")
+    tag = header.split(",")[0].strip()
+    if tag == "*":
+        return None
+    tag = tag.removeprefix("W/").strip('"')
+    if not tag.isdigit():
+        raise ProblemError(412, "version_conflict")
+    return int(tag)
+
+
+def json_response(model: BaseModel, *, status_code: int = 200, version: int | None = None,
+                  location: str | None = None) -> Response:
+    headers = {}
+    if version is not None:
+        headers["ETag"] = etag(version)
+    if location:
+        headers["Location"] = location
+    return JSONResponse(model.model_dump(mode="json"), status_code=status_code, headers=headers)
+
+
+async def idempotent_create(request: Request, identity: Identity, principal: Principal,
+                            produce: Callable[[], Awaitable[Response]]) -> Response:
+    return await idempotency.idempotent(request, identity.pool, f"user:{principal.user_id}", produce)
+
+
+def changes_of(body: BaseModel, *, not_null: tuple[str, ...]) -> dict:
+    """The fields the client sent; `null` is refused for the fields that cannot be empty."""
+    changes = body.model_dump(exclude_unset=True)
+    nulls = [FieldError(name, "required") for name in not_null if name in changes and changes[name] is None]
+    if nulls:
+        raise ProblemError(422, "validation_error", errors=nulls)
+    return changes

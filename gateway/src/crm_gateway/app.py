@@ -1,0 +1,116 @@
+"""The gateway: identity (users, units, tokens, API keys), the reverse proxy, rate limits, docs.
+
+Built on crmkit's service factory (pool, migrations, outbox relay, problem+json, request ids,
+metrics, /healthz /readyz /metrics); the gateway adds its own state to the lifespan.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware import Middleware
+
+from crmkit import keys
+from crmkit.auth import TokenVerifier
+from crmkit.logging import get_logger
+from crmkit.service import ServiceSpec, create_service_app
+from crm_gateway import docs, proxy
+from crm_gateway.api import api_keys, auth, me, units, users
+from crm_gateway.domain.passwords import Passwords
+from crm_gateway.domain.tokens import TokenSigner
+from crm_gateway.handlers.api_keys import ServiceTokens
+from crm_gateway.handlers.bootstrap import ensure_admin
+from crm_gateway.handlers.common import Identity
+from crm_gateway.messages import register_messages
+from crm_gateway.middleware import ApiKeyMiddleware, OwnBodyLimitMiddleware
+from crm_gateway.ratelimit import RateLimiter
+from crm_gateway.settings import GatewaySettings
+from crm_gateway.store import refresh_tokens
+
+log = get_logger(__name__)
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+EXPOSED_HEADERS = ["ETag", "Location", "X-Request-ID", "Retry-After", "Idempotent-Replayed"]
+
+
+def load_signer(settings: GatewaySettings) -> TokenSigner:
+    """The Ed25519 signing key; generated (with its public half beside it) on first start."""
+    path = settings.private_key_path
+    if not path.exists():
+        log.info("jwt_keys_generated", directory=str(path.parent))
+        generated, _ = keys.generate(path.parent)
+        if generated != path:
+            generated.rename(path)
+    return TokenSigner(path.read_bytes(), issuer=settings.jwt_issuer)
+
+
+def new_passwords(settings: GatewaySettings) -> Passwords:
+    return Passwords(time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib,
+                     parallelism=settings.argon2_parallelism)
+
+
+async def purge_refresh_tokens(app: FastAPI) -> None:
+    while True:
+        await asyncio.sleep(3600)
+        with contextlib.suppress(Exception):
+            await refresh_tokens.purge_expired(app.state.pool)
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    settings = settings or GatewaySettings()
+    register_messages()
+    signer = load_signer(settings)
+    app = create_service_app(ServiceSpec(
+        name="gateway", settings=settings, migrations_dir=MIGRATIONS, title=docs.TITLE,
+        description=docs.DESCRIPTION, background=[purge_refresh_tokens],
+        keeps_directory=False,  # the gateway owns identity: it has the users themselves
+        routers=[auth.router, me.router, units.router, users.router, api_keys.router, docs.router, proxy.router],
+    ))
+    app.state.signer = signer
+    app.state.token_verifier = TokenVerifier(signer.public_key_pem(), issuer=settings.jwt_issuer)
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_max_buckets)
+    _extend_lifespan(app, settings, signer)
+    _mount_swagger_assets(app)
+    _install_middleware(app, settings)
+    return app
+
+
+def _extend_lifespan(app: FastAPI, settings: GatewaySettings, signer: TokenSigner) -> None:
+    service_lifespan = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        async with service_lifespan(app):
+            identity = Identity(pool=app.state.pool, settings=settings, passwords=new_passwords(settings),
+                                signer=signer)
+            app.state.identity = identity
+            app.state.service_tokens = ServiceTokens(identity)
+            app.state.proxy = proxy.Proxy(settings)
+            app.state.docs = docs.DocsAggregator(settings=settings, client=app.state.proxy.client,
+                                                 own_openapi=app.openapi)
+            await ensure_admin(identity=identity)
+            try:
+                yield
+            finally:
+                await app.state.proxy.aclose()
+
+    app.router.lifespan_context = lifespan
+
+
+def _mount_swagger_assets(app: FastAPI) -> None:
+    directory = docs.swagger_assets_dir()
+    if directory:
+        app.mount(docs.ASSETS, StaticFiles(directory=directory), name="swagger-assets")
+
+
+def _install_middleware(app: FastAPI, settings: GatewaySettings) -> None:
+    """CORS outermost; inside crmkit's request-context middleware (request ids, access log, the
+    large proxied-body limit) come the own-endpoint body limit and the API-key exchange, appended
+    innermost so that their problem responses carry the request id too."""
+    app.user_middleware.append(Middleware(OwnBodyLimitMiddleware, limit=settings.own_max_body_bytes))
+    app.user_middleware.append(Middleware(ApiKeyMiddleware))
+    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
+                       allow_methods=["*"], allow_headers=["*"], expose_headers=EXPOSED_HEADERS, max_age=600)

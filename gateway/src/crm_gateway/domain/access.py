@@ -1,0 +1,38 @@
+"""Who may see and change identity data (pure, no I/O).
+
+Admins (and service accounts holding `identity.read`) see everything; managers see the subtree
+of their unit; everybody else sees only themselves and their own unit. Only admins write.
+Lists and reads by id apply the same reach in SQL, so they always agree.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Literal
+
+from crmkit.auth import Principal
+from crmkit.errors import ProblemError
+
+IDENTITY_READ = "identity.read"
+
+
+@dataclass(frozen=True)
+class Reach:
+    scope: Literal["all", "subtree", "self"]
+    unit_id: uuid.UUID | None
+    user_id: uuid.UUID
+
+
+def reach_of(principal: Principal) -> Reach:
+    if principal.is_admin or (principal.kind == "service" and IDENTITY_READ in principal.permissions):
+        scope = "all"
+    elif principal.is_manager and principal.unit_id is not None:
+        scope = "subtree"
+    else:
+        scope = "self"
+    return Reach(scope=scope, unit_id=principal.unit_id, user_id=principal.user_id)
+
+
+def require_admin(principal: Principal) -> None:
+    if not principal.is_admin:
+        raise ProblemError(403, "forbidden")

@@ -1,0 +1,68 @@
+"""What every identity use case needs: the dependencies, the system actor, events, versions."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+from pydantic import BaseModel
+
+from crmkit import outbox
+from crmkit.auth import ADMIN, Principal
+from crmkit.db import advisory_key
+from crmkit.errors import ProblemError
+from crm_gateway.domain.passwords import Passwords
+from crm_gateway.domain.tokens import TokenSigner
+from crm_gateway.events import UnitState, UserState
+from crm_gateway.settings import GatewaySettings
+
+SOURCE = "gateway"
+SYSTEM_USER_ID = uuid.UUID(int=0)
+SYSTEM = Principal(user_id=SYSTEM_USER_ID, username="system", unit_id=None, unit_path="",
+                   roles=frozenset({ADMIN}))
+TREE_LOCK = advisory_key("gateway.units.tree")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The dependencies of the identity use cases (one per app, built in the lifespan)."""
+
+    pool: asyncpg.Pool
+    settings: GatewaySettings
+    passwords: Passwords
+    signer: TokenSigner
+
+
+def actor_id(actor: Principal) -> uuid.UUID | None:
+    return None if actor.user_id == SYSTEM_USER_ID else actor.user_id
+
+
+def check_version(row: asyncpg.Record, expected: int | None) -> None:
+    """`expected` None means the caller sent `If-Match: *`."""
+    if expected is not None and row["version"] != expected:
+        raise ProblemError(412, "version_conflict", extra={"current_version": row["version"]})
+
+
+async def lock_tree(conn: asyncpg.Connection) -> None:
+    """Serialise structural changes of the tree (no concurrent moves can build a cycle)."""
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", TREE_LOCK)
+
+
+def user_state(row: asyncpg.Record) -> dict[str, Any]:
+    return {name: row[name] for name in UserState.model_fields}
+
+
+def unit_state(row: asyncpg.Record) -> dict[str, Any]:
+    return {name: row[name] for name in UnitState.model_fields}
+
+
+async def publish(conn: asyncpg.Connection, event: BaseModel, *, subject: uuid.UUID, actor: Principal,
+                  correlation_id: str | None) -> None:
+    await outbox.publish(conn, event, source=SOURCE, subject=subject, actor=actor_id(actor),
+                         correlation_id=correlation_id)
+
+
+def changed_fields(row: asyncpg.Record, changes: dict[str, Any]) -> dict[str, Any]:
+    """Only the changes that differ from the stored row."""
+    return {key: value for key, value in changes.items() if row[key] != value}

@@ -1,0 +1,131 @@
+"""Use cases of users: create, change (roles, unit, contact, password), deactivate, read."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from crmkit.auth import ADMIN, Principal
+from crmkit.errors import FieldError, ProblemError
+from crmkit.pagination import decode_cursor, page_of
+from crm_gateway.domain import users as rules
+from crm_gateway.domain.access import reach_of, require_admin
+from crm_gateway.events import UserCreated, UserDeactivated, UserUpdated
+from crm_gateway.handlers.common import Identity, changed_fields, check_version, publish, user_state
+from crm_gateway.store import refresh_tokens
+from crm_gateway.store import units as unit_store
+from crm_gateway.store import users as store
+
+
+async def create_user(*, identity: Identity, actor: Principal, username: str, password: str | None,
+                      full_name: str, unit_id: uuid.UUID, roles: list[str], email: str | None = None,
+                      phone: str | None = None, kind: str = "user",
+                      correlation_id: str | None = None) -> asyncpg.Record:
+    """A person (with a password) or, for `kind="service"`, an integrator service account (none)."""
+    require_admin(actor)
+    roles = rules.normalise_roles(roles)
+    if kind == "user":
+        rules.check_password(password or "", username=username)
+    values = dict(username=username.strip(), full_name=full_name.strip(), email=rules.normalise_email(email),
+                  phone=rules.normalise_phone(phone), unit_id=unit_id, roles=roles, kind=kind)
+    password_hash = await identity.passwords.hash(password) if kind == "user" else None
+    async with identity.pool.acquire() as conn, conn.transaction():
+        await _require_unit(conn, unit_id)
+        if await store.get_by_username(conn, values["username"]):
+            raise ProblemError(409, "username_exists", params={"username": values["username"]})
+        try:
+            row = await store.insert(conn, user_id=uuid.uuid4(), password_hash=password_hash, **values)
+        except asyncpg.UniqueViolationError:
+            raise ProblemError(409, "username_exists", params={"username": values["username"]}) from None
+        await publish(conn, UserCreated(**user_state(row)), subject=row["id"], actor=actor,
+                      correlation_id=correlation_id)
+        return row
+
+
+async def update_user(*, identity: Identity, actor: Principal, user_id: uuid.UUID, changes: dict[str, Any],
+                      expected_version: int | None, correlation_id: str | None = None) -> asyncpg.Record:
+    """Partial update; `active: false` deactivates (refresh tokens revoked, access tokens expire)."""
+    require_admin(actor)
+    changes = _normalised(changes)
+    password = changes.pop("password", None)
+    password_hash = await identity.passwords.hash(password) if password is not None else None
+    async with identity.pool.acquire() as conn, conn.transaction():
+        user = await store.get(conn, user_id, for_update=True)
+        if user is None:
+            raise ProblemError(404, "not_found")
+        check_version(user, expected_version)
+        changes = changed_fields(user, changes)
+        if password is not None:
+            _check_new_password(user, password)
+            changes["password_hash"] = password_hash
+        if not changes:
+            return user
+        await _check_change(conn, user, changes)
+        return await _apply(conn, user, changes, actor, correlation_id)
+
+
+async def get_user(*, identity: Identity, actor: Principal, user_id: uuid.UUID) -> asyncpg.Record:
+    row = await store.get_visible(identity.pool, user_id, reach_of(actor))
+    if row is None:
+        raise ProblemError(404, "not_found")
+    return row
+
+
+async def list_users(*, identity: Identity, actor: Principal, unit_id: uuid.UUID | None = None,
+                     role: str | None = None, active: bool | None = None, kind: str | None = None,
+                     q: str | None = None, cursor: str | None = None,
+                     limit: int = 50) -> tuple[list[asyncpg.Record], str | None]:
+    rows = await store.list_page(identity.pool, reach=reach_of(actor), unit_id=unit_id, role=role, active=active,
+                                 kind=kind, q=q, after=decode_cursor(cursor), limit=limit)
+    return page_of(rows, limit, store.cursor_of)
+
+
+def _normalised(changes: dict[str, Any]) -> dict[str, Any]:
+    changes = dict(changes)
+    if "roles" in changes:
+        changes["roles"] = rules.normalise_roles(changes["roles"])
+    if "email" in changes:
+        changes["email"] = rules.normalise_email(changes["email"])
+    if "phone" in changes:
+        changes["phone"] = rules.normalise_phone(changes["phone"])
+    if "full_name" in changes:
+        changes["full_name"] = changes["full_name"].strip()
+    return changes
+
+
+def _check_new_password(user: asyncpg.Record, password: str) -> None:
+    if user["kind"] != "user":  # service accounts authenticate with API keys only
+        raise ProblemError(422, "validation_error", errors=[FieldError("password", "invalid_value")])
+    rules.check_password(password, username=user["username"])
+
+
+async def _check_change(conn: asyncpg.Connection, user: asyncpg.Record, changes: dict[str, Any]) -> None:
+    if "unit_id" in changes:
+        await _require_unit(conn, changes["unit_id"])
+    loses_admin = ADMIN in user["roles"] and ADMIN not in changes.get("roles", user["roles"])
+    deactivated = changes.get("active") is False
+    if user["active"] and (loses_admin or (deactivated and ADMIN in user["roles"])):
+        if await store.other_active_admins(conn, user["id"]) == 0:
+            raise ProblemError(409, "last_admin")
+
+
+async def _apply(conn: asyncpg.Connection, user: asyncpg.Record, changes: dict[str, Any], actor: Principal,
+                 correlation_id: str | None) -> asyncpg.Record:
+    deactivating = changes.get("active") is False
+    if "active" in changes:
+        changes["deactivated_at"] = datetime.now(UTC) if deactivating else None
+    if deactivating or "password_hash" in changes:
+        await refresh_tokens.revoke_user(conn, user["id"])
+    row = await store.update(conn, user["id"], changes)
+    changed = sorted({"password" if k == "password_hash" else k for k in changes} - {"deactivated_at"})
+    event = (UserDeactivated(**user_state(row), changed=changed, deactivated_at=row["deactivated_at"])
+             if deactivating else UserUpdated(**user_state(row), changed=changed))
+    await publish(conn, event, subject=row["id"], actor=actor, correlation_id=correlation_id)
+    return row
+
+
+async def _require_unit(conn: asyncpg.Connection, unit_id: uuid.UUID) -> None:
+    if await unit_store.get(conn, unit_id) is None:
+        raise ProblemError(422, "unit_not_found", errors=[FieldError("unit_id", "not_found")])

@@ -1,0 +1,189 @@
+"""Reverse proxy of `/api/v1/*` to the owning service: streamed both ways, one pooled client.
+
+The route table below is the one place that says which service owns which path (ordered, most
+specific first). The gateway authenticates before forwarding: bearer tokens are forwarded
+untouched, API keys arrive here already exchanged for a service JWT (see middleware.py).
+"""
+from __future__ import annotations
+
+import re
+import time
+
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import Response, StreamingResponse
+from starlette.requests import ClientDisconnect
+from prometheus_client import Histogram
+from starlette.background import BackgroundTask
+
+from crmkit.auth import current_principal
+from crmkit.errors import ProblemError
+from crmkit.logging import get_logger
+from crm_gateway.ratelimit import client_ip, limit_principal
+from crm_gateway.settings import GatewaySettings
+
+log = get_logger(__name__)
+API = "/api/v1/"
+
+
+def _under(*prefixes: str) -> str:
+    """Paths equal to or below any of the prefixes (segment boundaries respected)."""
+    return r"^/api/v1/(?:" + "|".join(re.escape(p) for p in prefixes) + r")(?:/|$)"
+
+
+ROUTE_TABLE: list[tuple[str, str]] = [
+    (r"^/api/v1/customers/[^/]+/(?:timeline|comments|attachments|care-tickets|support-tickets|appointments)(?:/|$)",
+     "interactions"),
+    (_under("customers", "customer-attributes", "customer-statuses", "customer-labels", "customer-groups",
+            "me/views"), "customers"),
+    (_under("comments", "attachments", "care-tickets", "support-tickets", "appointments", "notifications",
+            "me/calendar.ics", "me/calendar-feed"), "interactions"),
+    (_under("jobs", "assignments", "recalls", "roster"), "assignment"),
+    (_under("lead-packages", "compensation-requests", "compensation-batches"), "compensation"),
+    (_under("imports"), "import"),
+]
+_COMPILED = [(re.compile(pattern), service) for pattern, service in ROUTE_TABLE]
+
+# Paths that carry their own credentials (the iCal feed's `?token=`): forwarded without a login.
+PUBLIC_PATHS = {"/api/v1/me/calendar.ics"}
+# Served by the gateway itself: a method it does not serve there is a 405, not a 404.
+GATEWAY_PATHS = re.compile(_under("auth", "me", "units", "users", "api-keys"))
+
+FORWARDED_REQUEST_HEADERS = {
+    "authorization", "accept", "accept-language", "accept-encoding", "content-type", "content-length",
+    "content-encoding", "content-disposition", "content-md5", "if-match", "if-none-match",
+    "if-modified-since", "if-unmodified-since", "range", "idempotency-key", "last-event-id", "user-agent",
+    "cache-control", "x-correlation-id",
+}
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+              "transfer-encoding", "upgrade"}
+# set again by this hop (uvicorn and crmkit's middleware)
+DROPPED_RESPONSE_HEADERS = HOP_BY_HOP | {"date", "server", "x-request-id"}
+
+UPSTREAM_SECONDS = Histogram(
+    "crm_gateway_upstream_seconds", "Time to the upstream's response headers", ["service", "outcome"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30))
+
+
+def service_for(path: str) -> str | None:
+    for pattern, service in _COMPILED:
+        if pattern.match(path):
+            return service
+    return None
+
+
+class Proxy:
+    def __init__(self, settings: GatewaySettings) -> None:
+        self.settings = settings
+        self.urls = settings.service_urls()
+        self.client = httpx.AsyncClient(
+            limits=httpx.Limits(max_connections=settings.proxy_max_connections,
+                                max_keepalive_connections=settings.proxy_max_keepalive_connections,
+                                keepalive_expiry=settings.proxy_keepalive_expiry),
+            timeout=self.timeout(streaming=False), follow_redirects=False, http1=True, http2=False,
+        )
+
+    def timeout(self, *, streaming: bool) -> httpx.Timeout:
+        s = self.settings
+        return httpx.Timeout(connect=s.proxy_connect_timeout, read=None if streaming else s.proxy_read_timeout,
+                             write=s.proxy_write_timeout, pool=s.proxy_pool_timeout)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def forward(self, request: Request, service: str) -> Response:
+        upstream_request = self._build(request, service)
+        started = time.perf_counter()
+        try:
+            upstream = await self.client.send(upstream_request, stream=True)
+        except ClientDisconnect:  # the caller went away while its body was being streamed
+            log.info("client_disconnected", service=service)
+            return Response(status_code=400)
+        except httpx.HTTPError as exc:
+            UPSTREAM_SECONDS.labels(service, type(exc).__name__).observe(time.perf_counter() - started)
+            raise _problem_for(exc, service) from None
+        UPSTREAM_SECONDS.labels(service, "ok").observe(time.perf_counter() - started)
+        response = StreamingResponse(_relay(upstream, service), status_code=upstream.status_code,
+                                     background=BackgroundTask(upstream.aclose))
+        response.raw_headers = _response_headers(upstream.headers)
+        return response
+
+    def _build(self, request: Request, service: str) -> httpx.Request:
+        raw_path = request.scope.get("raw_path") or request.url.path.encode()
+        url = self.urls[service].rstrip("/") + raw_path.decode("latin-1")
+        if request.url.query:
+            url += "?" + request.url.query
+        streaming = "text/event-stream" in request.headers.get("accept", "")
+        return self.client.build_request(
+            request.method, url, headers=_request_headers(request), content=_body(request),
+            extensions={"timeout": self.timeout(streaming=streaming).as_dict()})
+
+
+def _has_body(request: Request) -> bool:
+    length = request.headers.get("content-length")
+    return bool(length and length != "0") or "chunked" in request.headers.get("transfer-encoding", "").lower()
+
+
+def _body(request: Request):
+    return request.stream() if _has_body(request) else None
+
+
+def _request_headers(request: Request) -> list[tuple[str, str]]:
+    headers = [(k, v) for k, v in request.headers.items() if k in FORWARDED_REQUEST_HEADERS]
+    state = request.scope.get("state", {})
+    headers.append(("x-request-id", state.get("request_id", "")))
+    if "x-correlation-id" not in request.headers and state.get("correlation_id"):
+        headers.append(("x-correlation-id", state["correlation_id"]))
+    prior = request.headers.get("x-forwarded-for")
+    headers.append(("x-forwarded-for", f"{prior}, {client_ip(request)}" if prior else client_ip(request)))
+    headers.append(("x-forwarded-proto", request.url.scheme))
+    if request.headers.get("host"):
+        headers.append(("x-forwarded-host", request.headers["host"]))
+    return headers
+
+
+def _response_headers(headers: httpx.Headers) -> list[tuple[bytes, bytes]]:
+    """Upstream headers minus hop-by-hop ones; repeated headers (Set-Cookie, Link) are kept."""
+    connection_listed = {h.strip().lower() for h in headers.get("connection", "").split(",") if h.strip()}
+    dropped = DROPPED_RESPONSE_HEADERS | connection_listed
+    return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.multi_items()
+            if k.lower() not in dropped]
+
+
+async def _relay(upstream: httpx.Response, service: str):
+    try:
+        async for chunk in upstream.aiter_raw():
+            yield chunk
+    except httpx.HTTPError as exc:
+        log.warning("upstream_stream_broken", service=service, error=repr(exc))
+        raise
+    finally:
+        await upstream.aclose()
+
+
+def _problem_for(exc: httpx.HTTPError, service: str) -> ProblemError:
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+        status, code = 503, "service_unavailable"
+    elif isinstance(exc, httpx.TimeoutException):
+        status, code = 504, "gateway_timeout"
+    else:
+        status, code = 502, "bad_gateway"
+    log.warning("upstream_failed", service=service, status=status, error=repr(exc))
+    headers = {"Retry-After": "5"} if status == 503 else {}
+    return ProblemError(status, code, params={"service": service}, headers=headers, extra={"service": service})
+
+
+router = APIRouter()
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+
+@router.api_route("/api/v1/{path:path}", methods=METHODS, include_in_schema=False)
+async def forward(request: Request):
+    path = request.url.path
+    service = service_for(path)
+    if service is None:
+        raise ProblemError(405 if GATEWAY_PATHS.match(path) else 404,
+                           "method_not_allowed" if GATEWAY_PATHS.match(path) else "not_found")
+    if path not in PUBLIC_PATHS:
+        limit_principal(request, current_principal(request))
+    return await request.app.state.proxy.forward(request, service)

@@ -1,0 +1,124 @@
+"""Gateway settings: env prefix CRM_GATEWAY_, plus a few platform-wide un-prefixed variables."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
+
+from crmkit.settings import ServiceSettings, default_database_url
+
+DEVELOPMENT_ADMIN_PASSWORD = "admin12345"
+MiB = 1024 * 1024
+
+
+def _local_dir() -> str:
+    return os.environ.get("CRM_LOCAL_DIR", ".local/dev")
+
+
+class GatewaySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="CRM_GATEWAY_", extra="ignore", populate_by_name=True)
+
+    service_name: str = "gateway"
+    port: int = 8000
+    database_url: str = Field(default_factory=lambda: default_database_url("crm_gateway"))
+    # The request-body limit of crmkit's middleware applies to everything the gateway receives,
+    # so it is the (large) limit of proxied requests: imports are big and services enforce their
+    # own limits. The gateway's own JSON endpoints have the small `own_max_body_bytes`.
+    max_body_bytes: int = 1024 * MiB
+    own_max_body_bytes: int = 64 * 1024
+
+    # the owning services
+    customers_url: str = "http://127.0.0.1:8101"
+    interactions_url: str = "http://127.0.0.1:8102"
+    assignment_url: str = "http://127.0.0.1:8103"
+    compensation_url: str = "http://127.0.0.1:8104"
+    import_url: str = "http://127.0.0.1:8105"
+
+    # reverse proxy (one pooled HTTP/1.1 client)
+    proxy_connect_timeout: float = 2.0
+    proxy_read_timeout: float = 30.0
+    proxy_write_timeout: float = 30.0
+    proxy_pool_timeout: float = 5.0
+    proxy_max_connections: int = 500
+    proxy_max_keepalive_connections: int = 100
+    proxy_keepalive_expiry: float = 30.0
+
+    # documentation aggregation
+    docs_fetch_timeout: float = 2.0
+    docs_cache_seconds: float = 30.0
+
+    # rate limits (token buckets, in memory per replica)
+    rate_limit_user_per_minute: int = 600
+    rate_limit_user_burst: int = 120
+    rate_limit_login_per_minute: int = 30
+    rate_limit_login_burst: int = 10
+    rate_limit_api_key_per_minute: int = 600  # default of keys created without their own limit
+    rate_limit_max_buckets: int = 100_000
+
+    # CORS: CRM_GATEWAY_CORS_ORIGINS="https://crm.example.vn,http://localhost:5173" (or a JSON list)
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    # tokens and lock-out
+    access_token_ttl_seconds: int = 15 * 60
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    service_token_ttl_seconds: int = 120
+    service_token_cache_seconds: float = 50.0
+    lockout_max_failures: int = 5
+    lockout_seconds: int = 15 * 60
+
+    # argon2id cost (RFC 9106 "low memory" profile by default)
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 64 * 1024
+    argon2_parallelism: int = 4
+
+    root_unit_name: str = "Công ty"
+
+    # platform-wide, un-prefixed
+    environment: str = Field(default="production", validation_alias="CRM_ENV")
+    jwt_private_key_file: str = Field(
+        default_factory=lambda: f"{_local_dir()}/keys/jwt_private.pem",
+        validation_alias="CRM_JWT_PRIVATE_KEY_FILE",
+    )
+    admin_username: str = Field(default="admin", validation_alias="CRM_ADMIN_USERNAME")
+    admin_password: SecretStr | None = Field(default=None, validation_alias="CRM_ADMIN_PASSWORD")
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value):
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                import json
+
+                return json.loads(text)
+            return [origin.strip() for origin in text.split(",") if origin.strip()]
+        return value
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment.lower() in ("development", "dev", "local")
+
+    def service_urls(self) -> dict[str, str]:
+        return {
+            "customers": self.customers_url,
+            "interactions": self.interactions_url,
+            "assignment": self.assignment_url,
+            "compensation": self.compensation_url,
+            "import": self.import_url,
+        }
+
+    def initial_admin_password(self) -> str:
+        """CRM_ADMIN_PASSWORD, which only development may leave unset."""
+        if self.admin_password is not None and self.admin_password.get_secret_value():
+            return self.admin_password.get_secret_value()
+        if self.is_development:
+            return DEVELOPMENT_ADMIN_PASSWORD
+        raise RuntimeError("CRM_ADMIN_PASSWORD is required outside development (CRM_ENV=development)")
+
+    @property
+    def private_key_path(self) -> Path:
+        return Path(self.jwt_private_key_file)

@@ -1,0 +1,40 @@
+"""A tiny helper to build WHERE clauses with numbered asyncpg parameters."""
+from __future__ import annotations
+
+from typing import Any
+
+from crm_gateway.domain.access import Reach
+
+
+class Where:
+    def __init__(self) -> None:
+        self.conditions: list[str] = []
+        self.args: list[Any] = []
+
+    def arg(self, value: Any) -> str:
+        self.args.append(value)
+        return f"${len(self.args)}"
+
+    def add(self, condition: str, *values: Any) -> Where:
+        """`condition` uses {} placeholders, one per value."""
+        self.conditions.append(condition.format(*(self.arg(v) for v in values)))
+        return self
+
+    def sql(self) -> str:
+        return " WHERE " + " AND ".join(self.conditions) if self.conditions else ""
+
+
+def like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def subtree_of_unit(unit_id_param: str) -> str:
+    """SQL expression: the LIKE pattern of the current subtree of a unit (paths change on moves)."""
+    return f"(SELECT path FROM units WHERE id = {unit_id_param}) || '%'"
+
+
+def add_unit_reach(where: Where, reach: Reach, *, path_column: str, unit_column: str) -> None:
+    if reach.scope == "subtree":
+        where.conditions.append(f"{path_column} LIKE {subtree_of_unit(where.arg(reach.unit_id))}")
+    elif reach.scope == "self":
+        where.add(f"{unit_column} = {{}}", reach.unit_id)

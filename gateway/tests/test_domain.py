@@ -1,0 +1,88 @@
+"""Pure rules (no I/O): tree levels and paths, lock-out, token buckets, names, permissions."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from crmkit.errors import ProblemError
+from crm_gateway.domain import units, users
+from crm_gateway.domain.lockout import LockoutPolicy, is_locked, seconds_left
+from crm_gateway.handlers.api_keys import check_permissions, service_account_username
+from crm_gateway.ratelimit import RateLimiter
+
+
+def test_levels_go_down_the_tree():
+    units.check_placement(kind="company", parent_kind=None)
+    units.check_placement(kind="team", parent_kind="branch")  # a level may be skipped
+    for kind, parent in [("branch", "team"), ("company", "branch"), ("team", None), ("team", "team")]:
+        with pytest.raises(ProblemError) as error:
+            units.check_placement(kind=kind, parent_kind=parent)
+        assert error.value.code == "unit_kind_invalid"
+    with pytest.raises(ProblemError):
+        units.check_children_fit(kind="team", child_kinds=["team"])
+
+
+def test_paths_and_cycles():
+    root, child = uuid.uuid4(), uuid.uuid4()
+    root_path = units.path_of(None, root)
+    child_path = units.path_of(root_path, child)
+    assert root_path == f"/{root}/" and child_path == f"/{root}/{child}/"
+    assert (units.depth_of(root_path), units.depth_of(child_path)) == (0, 1)
+    with pytest.raises(ProblemError) as error:
+        units.check_no_cycle(unit_path=root_path, new_parent_path=child_path)
+    assert error.value.code == "unit_cycle"
+    units.check_no_cycle(unit_path=child_path, new_parent_path=root_path)
+
+
+def test_lockout_policy():
+    policy, now = LockoutPolicy(max_failures=5, lock_seconds=900), datetime.now(UTC)
+    failures, locked_until = 0, None
+    for _ in range(4):
+        failures, locked_until = policy.after_failure(failures, now)
+        assert locked_until is None
+    failures, locked_until = policy.after_failure(failures, now)
+    assert failures == 0 and locked_until == now + timedelta(seconds=900)
+    assert is_locked(locked_until, now) and not is_locked(locked_until, locked_until)
+    assert seconds_left(locked_until, now) == 900
+
+
+def test_token_bucket():
+    clock = [0.0]
+    limiter = RateLimiter(clock=lambda: clock[0])
+    assert [limiter.retry_after("k", per_minute=60, burst=2) for _ in range(2)] == [0, 0]
+    assert limiter.retry_after("k", per_minute=60, burst=2) == pytest.approx(1.0)
+    clock[0] += 1.0
+    assert limiter.retry_after("k", per_minute=60, burst=2) == 0
+    with pytest.raises(ProblemError) as error:
+        limiter.enforce("k", per_minute=60, burst=2)
+    assert error.value.status == 429 and error.value.headers["Retry-After"] == "1"
+
+
+def test_token_buckets_are_bounded():
+    limiter = RateLimiter(max_buckets=3)
+    for n in range(10):
+        limiter.retry_after(f"k{n}", per_minute=60, burst=1)
+    assert len(limiter._buckets) == 3
+
+
+def test_user_rules():
+    assert users.normalise_roles(["sales", "admin", "sales"]) == ["admin", "sales"]
+    with pytest.raises(ProblemError):
+        users.normalise_roles(["king"])
+    with pytest.raises(ProblemError):
+        users.check_password("Alice.Nguyen", username="alice.nguyen")
+    assert users.normalise_email(" Lan@Example.VN ") == "Lan@example.vn"
+    assert users.normalise_phone("0912 345.678") == "0912345678"
+    with pytest.raises(ProblemError):
+        users.normalise_phone("call me")
+
+
+def test_service_account_names_and_permissions():
+    assert service_account_username("Tổng đài") == "svc.tong-dai"
+    assert service_account_username("Đối tác #1 (Zalo)") == "svc.doi-tac-1-zalo"
+    assert check_permissions(["customers.write", "customers.read", "customers.read"]) == [
+        "customers.read", "customers.write"]
+    with pytest.raises(ProblemError):
+        check_permissions(["Customers Read"])
