@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from crmkit.service import ServiceSpec, create_service_app
 from crm_customers import events, messages  # noqa: F401  (registers events and texts)
-from crm_customers.api import customers
+from crm_customers.api import customers, groups, labels, statuses
 from crm_customers.settings import CustomersSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -16,5 +16,5 @@ def create_app(settings: CustomersSettings | None = None) -> FastAPI:
     settings = settings or CustomersSettings()
     return create_service_app(ServiceSpec(
         name="customers", title="CRM customers", settings=settings, migrations_dir=MIGRATIONS,
-        routers=[customers.router],
+        routers=[customers.router, statuses.router, labels.router, groups.router],
     ))

@@ -1,24 +1,71 @@
 from __future__ import annotations
 
+import re
 import uuid
-from datetime import datetime
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Header, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
+from crmkit.errors import ProblemError
 from crmkit.idempotency import idempotent
 from crm_customers.handlers import customers as handlers
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+# Lenient types on input: the domain rules normalise the values and report every problem of a
+# write in one 422 (pydantic only rejects a wrong JSON shape).
+Text = str | None
+TextOrNumber = str | int | None
+Ids = list[uuid.UUID] | None
 
 
-class CustomerCreate(BaseModel):
-    name: Name
-    phone: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+class CustomerFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text = Field(None, description="required on creation", examples=["Nguyễn Văn An"])
+    phone: Text = Field(None, description="required on creation; any common writing, stored as E.164",
+                        examples=["0912 345 678"])
+    email: Text = None
+    birthday: Text = Field(None, description="yyyy-mm-dd or dd/mm/yyyy")
+    province: TextOrNumber = Field(None, description="name (current or pre-2025, diacritics optional) or GSO code")
+    gender: Text = Field(None, description="male, female, other (or Nam, Nữ, Khác)")
+    address: Text = None
+    source: Text = None
+    customer_type: Text = None
+    company_name: Text = None
+    tax_code: Text = Field(None, description="10 digits, or 10 + '-' + 3 branch digits")
+    position: Text = None
+    note: Text = None
+    party_type: Text = Field(None, description="individual or organization")
+    organization_size: TextOrNumber = Field(None, description="1-9, 10-49, 50-199, 200-499, 500-999, 1000+ or a head count")
+    founding_date: Text = None
+    industry: Text = None
+    description: Text = None
+    contact_person: Text = None
+    lifecycle: Text = Field(None, description="lead or customer")
+    status: Text = Field(None, description="key of a configured status")
+    labels: list[str] | None = Field(None, description="keys of configured labels")
+    groups: Ids = Field(None, description="ids of customer groups")
+    attributes: dict[str, Any] | None = Field(None, description="values of the defined attributes, by key")
+    owner_id: uuid.UUID | None = Field(None, description="managers and admins: a user in reach; empty = unassigned")
+    referred_by: uuid.UUID | None = Field(None, description="the customer who referred this one")
+
+
+class CustomerCreate(CustomerFields):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["name", "phone"]})
+
+
+class CustomerUpdate(CustomerFields):
+    """Only the fields sent change; `null` clears a field (name, phone and status cannot be cleared)."""
+
+
+class ProvincePublic(BaseModel):
+    code: int
+    name: str
 
 
 class CustomerPublic(BaseModel):
@@ -26,22 +73,71 @@ class CustomerPublic(BaseModel):
     name: str
     phone: str = Field(description="E.164, e.g. +84912345678")
     email: str | None
-    lifecycle: str
+    birthday: date | None
+    province: ProvincePublic | None
+    gender: str | None
+    address: str | None
+    source: str | None
+    customer_type: str | None
+    company_name: str | None
+    tax_code: str | None
+    position: str | None
+    note: str | None
     party_type: str
+    organization_size: str | None
+    founding_date: date | None
+    industry: str | None
+    description: str | None
+    contact_person: str | None
+    lifecycle: str
     status: str
+    labels: list[str]
+    groups: list[uuid.UUID]
+    attributes: dict[str, Any]
     owner_id: uuid.UUID | None
     owner_unit_id: uuid.UUID | None
+    owner_unit_path: str | None
+    holder_id: uuid.UUID | None
+    viewer_ids: list[uuid.UUID]
+    referred_by: uuid.UUID | None
     version: int
     created_at: datetime
     updated_at: datetime
 
 
-def _public(row) -> CustomerPublic:
-    return CustomerPublic.model_validate(dict(row))
+class StatusChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: str | None = Field(None, description="key of a configured status", examples=["potential"])
+    note: str | None = Field(None, description="kept in the customer's history", examples=["Khách hẹn gọi lại"])
 
 
-def _etag(row) -> str:
-    return f'"{row["version"]}"'
+def _etag(customer: dict) -> str:
+    return f'"{customer["version"]}"'
+
+
+def _customer_response(customer: dict, status_code: int = 200, headers: dict | None = None) -> JSONResponse:
+    body = CustomerPublic.model_validate(customer).model_dump(mode="json")
+    return JSONResponse(body, status_code=status_code, headers={"ETag": _etag(customer), **(headers or {})})
+
+
+_VERSION_TAG = re.compile(r'\s*(?:W/)?"?(\d{1,9})"?\s*')
+
+
+def expected_version(if_match: str | None) -> int | None:
+    """The version of an If-Match header; `*` means any. Missing: 428; unreadable: 412."""
+    if if_match is None:
+        raise ProblemError(428, "precondition_required")
+    if if_match.strip() == "*":
+        return None
+    match = _VERSION_TAG.fullmatch(if_match)
+    if not match:
+        raise ProblemError(412, "version_conflict")
+    return int(match.group(1))
+
+
+IfMatch = Annotated[str | None, Header(description='the ETag read, e.g. "3"')]
+CUSTOMER_RESPONSES: dict[int | str, dict[str, Any]] = {404: {"description": "not_found"}}
 
 
 @router.post("", status_code=201, response_model=CustomerPublic,
@@ -50,17 +146,79 @@ async def create_customer(body: CustomerCreate, request: Request, principal: Cur
     pool = request.app.state.pool
 
     async def produce() -> Response:
-        row = await handlers.create_customer(pool, principal=principal, name=body.name, phone=body.phone,
-                                             correlation_id=request.state.correlation_id)
-        return JSONResponse(_public(row).model_dump(mode="json"), status_code=201,
-                            headers={"Location": f"/api/v1/customers/{row['id']}", "ETag": _etag(row)})
+        customer = await handlers.create_customer(pool, principal=principal, correlation_id=request.state.correlation_id,
+                                                  **body.model_dump(exclude_unset=True))
+        return _customer_response(customer, 201, {"Location": f"/api/v1/customers/{customer['id']}"})
 
     return await idempotent(request, pool, str(principal.user_id), produce)
 
 
-@router.get("/{customer_id}", response_model=CustomerPublic, responses={404: {"description": "not_found"}})
-async def get_customer(customer_id: uuid.UUID, request: Request, response: Response,
-                       principal: CurrentPrincipal) -> CustomerPublic:
-    row = await handlers.get_customer(request.app.state.pool, principal=principal, customer_id=customer_id)
-    response.headers["ETag"] = _etag(row)
-    return _public(row)
+@router.get("/{customer_id}", response_model=CustomerPublic, responses=CUSTOMER_RESPONSES)
+async def get_customer(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
+    customer = await handlers.get_customer(request.app.state.pool, principal=principal, customer_id=customer_id)
+    return _customer_response(customer)
+
+
+@router.patch("/{customer_id}", response_model=CustomerPublic, responses={
+    **CUSTOMER_RESPONSES, 403: {"description": "not_editable"}, 409: {"description": "phone_exists"},
+    412: {"description": "version_conflict"}, 422: {"description": "validation_error"},
+    428: {"description": "precondition_required"}})
+async def update_customer(customer_id: uuid.UUID, body: CustomerUpdate, request: Request,
+                          principal: CurrentPrincipal, if_match: IfMatch = None) -> Response:
+    customer = await handlers.update_customer(
+        request.app.state.pool, principal=principal, customer_id=customer_id,
+        expected_version=expected_version(if_match), changes=body.model_dump(exclude_unset=True),
+        correlation_id=request.state.correlation_id,
+    )
+    return _customer_response(customer)
+
+
+@router.post("/{customer_id}/status", response_model=CustomerPublic, responses={
+    **CUSTOMER_RESPONSES, 403: {"description": "not_editable"}, 412: {"description": "version_conflict"},
+    422: {"description": "validation_error"}})
+async def change_status(customer_id: uuid.UUID, body: StatusChange, request: Request,
+                        principal: CurrentPrincipal, if_match: IfMatch = None) -> Response:
+    """Status update with a note (C-5); `If-Match` is optional here."""
+    pool = request.app.state.pool
+
+    async def produce() -> Response:
+        customer = await handlers.change_status(
+            pool, principal=principal, customer_id=customer_id, status=body.status, note=body.note,
+            expected_version=expected_version(if_match) if if_match is not None else None,
+            correlation_id=request.state.correlation_id,
+        )
+        return _customer_response(customer)
+
+    return await idempotent(request, pool, str(principal.user_id), produce)
+
+
+class ViewerAdd(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: uuid.UUID
+
+
+VIEWER_RESPONSES: dict[int | str, dict[str, Any]] = {**CUSTOMER_RESPONSES, 403: {"description": "not_editable"}}
+
+
+@router.get("/{customer_id}/viewers", response_model=list[uuid.UUID], responses=CUSTOMER_RESPONSES)
+async def list_viewers(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> list[uuid.UUID]:
+    customer = await handlers.get_customer(request.app.state.pool, principal=principal, customer_id=customer_id)
+    return customer["viewer_ids"]
+
+
+@router.post("/{customer_id}/viewers", response_model=CustomerPublic,
+             responses={**VIEWER_RESPONSES, 422: {"description": "validation_error"}})
+async def add_viewer(customer_id: uuid.UUID, body: ViewerAdd, request: Request, principal: CurrentPrincipal) -> Response:
+    """Share the customer for reading and commenting (C-9); only someone who may edit it."""
+    customer = await handlers.change_viewers(request.app.state.pool, principal=principal, customer_id=customer_id,
+                                             user_id=body.user_id, add=True, correlation_id=request.state.correlation_id)
+    return _customer_response(customer)
+
+
+@router.delete("/{customer_id}/viewers/{user_id}", status_code=204, responses=VIEWER_RESPONSES)
+async def remove_viewer(customer_id: uuid.UUID, user_id: uuid.UUID, request: Request,
+                        principal: CurrentPrincipal) -> Response:
+    await handlers.change_viewers(request.app.state.pool, principal=principal, customer_id=customer_id,
+                                  user_id=user_id, add=False, correlation_id=request.state.correlation_id)
+    return Response(status_code=204)

@@ -3,63 +3,254 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
 
-from crmkit import outbox
+from crmkit import directory, outbox
 from crmkit.auth import Principal
-from crmkit.errors import FieldError, ProblemError, field_errors
+from crmkit.errors import ProblemError
 from crm_customers import events
-from crm_customers.domain.phones import InvalidPhone, normalize_phone
+from crm_customers.domain.attributes import define_attribute
+from crm_customers.domain.errors import DomainError, FieldProblem, problem
+from crm_customers.domain.fields import clean_text
+from crm_customers.domain.ownership import Candidate, OwnerNotInReach, assigns_others, check_owner, owns_by_default
+from crm_customers.handlers.problems import SOURCE, unprocessable
+from crm_customers.domain.record import Configuration, changed_fields, check_record, merge_attributes
+from crm_customers.store import configuration as config_store
 from crm_customers.store import customers as store
 
-SOURCE = "customers"
+PHONE_KEY = "customers_phone_key"
 
 
-def _phone_or_422(raw: str) -> str:
-    try:
-        return normalize_phone(raw)
-    except InvalidPhone:
-        raise field_errors(FieldError("phone", "invalid_phone")) from None
+def _caller(principal: Principal) -> dict[str, Any]:
+    return {"user_id": principal.user_id, "is_admin": principal.is_admin, "is_manager": principal.is_manager,
+            "unit_path": principal.unit_path or ""}
 
 
 async def _phone_exists(conn: asyncpg.Connection, *, phone: str, principal: Principal) -> ProblemError:
     existing_id = await store.id_by_phone(conn, phone)
-    visible = existing_id and await store.get_visible(
-        conn, customer_id=existing_id, user_id=principal.user_id, is_admin=principal.is_admin,
-        is_manager=principal.is_manager, unit_path=principal.unit_path,
-    )
+    visible = existing_id and await store.get_visible(conn, customer_id=existing_id, **_caller(principal))
     extra = {"existing_id": str(existing_id)} if visible else {}
     return ProblemError(409, "phone_exists", params={"phone": phone}, extra=extra)
 
 
-async def create_customer(
-    pool: asyncpg.Pool, *, principal: Principal, name: str, phone: str, correlation_id: str | None = None
-) -> asyncpg.Record:
-    normalized = _phone_or_422(phone)
-    now = datetime.now(UTC)
-    values = {
-        "id": uuid.uuid4(), "name": name.strip(), "phone": normalized, "owner_id": principal.user_id,
-        "owner_unit_id": principal.unit_id, "owner_unit_path": principal.unit_path or None,
-        "created_by": principal.user_id, "created_at": now, "updated_at": now,
-    }
+async def configuration(conn: asyncpg.Connection) -> Configuration:
+    definitions = [define_attribute(**dict(row)) for row in await config_store.attribute_definitions(conn)]
+    statuses = await config_store.status_keys(conn)
+    return Configuration(
+        status_keys=frozenset(statuses), default_status=statuses[0] if statuses else None,
+        label_keys=frozenset(await config_store.label_keys(conn)),
+        group_ids=frozenset(await config_store.group_ids(conn)),
+        attributes=tuple(definitions),
+    )
+
+
+# Ownership
+
+
+def _owned_by_caller(principal: Principal) -> dict[str, Any]:
+    return {"owner_id": principal.user_id, "owner_unit_id": principal.unit_id,
+            "owner_unit_path": principal.unit_path or None}
+
+
+def _unassigned(unit_id: uuid.UUID | None, unit_path: str | None) -> dict[str, Any]:
+    return {"owner_id": None, "owner_unit_id": unit_id, "owner_unit_path": unit_path or None}
+
+
+async def _candidate(conn: asyncpg.Connection, user_id: uuid.UUID) -> Candidate | None:
+    user = await directory.get_user(conn, user_id)
+    return Candidate(user["id"], user["unit_id"], user["unit_path"], user["active"]) if user else None
+
+
+async def _owned_by(conn: asyncpg.Connection, principal: Principal, owner_id: uuid.UUID,
+                    problems: list[FieldProblem]) -> dict[str, Any] | None:
+    """Owner columns for an explicit owner, or None with a problem when out of the caller's reach."""
+    if owner_id == principal.user_id:
+        return _owned_by_caller(principal)
+    try:
+        owner = check_owner(principal, await _candidate(conn, owner_id))
+    except DomainError as error:
+        problems.append(problem("owner_id", error))
+        return None
+    return {"owner_id": owner.id, "owner_unit_id": owner.unit_id, "owner_unit_path": owner.unit_path}
+
+
+async def _owner_on_create(conn: asyncpg.Connection, principal: Principal, owner_id: uuid.UUID | None,
+                           problems: list[FieldProblem]) -> dict[str, Any]:
+    """A rep owns what they create; managers and admins choose an owner in reach or leave it
+    unassigned (the customer then belongs to the creator's unit)."""
+    if owner_id is not None:
+        return await _owned_by(conn, principal, owner_id, problems) or {}
+    if owns_by_default(principal):
+        return _owned_by_caller(principal)
+    return _unassigned(principal.unit_id, principal.unit_path)
+
+
+async def _owner_on_update(conn: asyncpg.Connection, principal: Principal, current: dict[str, Any],
+                           owner_id: uuid.UUID | None, problems: list[FieldProblem]) -> dict[str, Any]:
+    if owner_id == current["owner_id"]:
+        return {}
+    if owner_id is not None:
+        return await _owned_by(conn, principal, owner_id, problems) or {}
+    if not assigns_others(principal):
+        problems.append(problem("owner_id", OwnerNotInReach(None)))
+        return {}
+    return _unassigned(current["owner_unit_id"], current["owner_unit_path"])
+
+
+async def _referrer_problems(conn: asyncpg.Connection, principal: Principal, *, referrer_id: uuid.UUID | None,
+                             customer_id: uuid.UUID) -> list[FieldProblem]:
+    """A referrer must be a customer the caller may see, and not close a loop of referrals."""
+    if referrer_id is None:
+        return []
+    if not await store.get_visible(conn, customer_id=referrer_id, **_caller(principal)):
+        return [("referred_by", "unknown_customer", {})]
+    if await store.refers_back(conn, customer_id=customer_id, referrer_id=referrer_id):
+        return [("referred_by", "referral_cycle", {})]
+    return []
+
+
+# Use cases
+
+
+async def create_customer(pool: asyncpg.Pool, *, principal: Principal, correlation_id: str | None = None,
+                          **values: Any) -> dict[str, Any]:
+    """Create from the built-in fields, status, labels, groups, attributes, `owner_id` and
+    `referred_by`; every problem is reported in one 422."""
+    owner_id, referred_by = values.pop("owner_id", None), values.pop("referred_by", None)
+    customer_id = uuid.uuid4()
     async with pool.acquire() as conn:
         try:
             async with conn.transaction():
-                row = await store.insert(conn, values=values)
-                await outbox.publish(conn, events.CustomerCreated(**dict(row)), source=SOURCE, subject=row["id"],
+                config = await configuration(conn)
+                record, problems = check_record(values, partial=False, config=config)
+                owner = await _owner_on_create(conn, principal, owner_id, problems)
+                problems += await _referrer_problems(conn, principal, referrer_id=referred_by, customer_id=customer_id)
+                if problems:
+                    raise unprocessable(problems)
+                now = datetime.now(UTC)
+                row = await store.insert(conn, values={
+                    "id": customer_id, **record, **owner, "referred_by": referred_by, "created_by": principal.user_id,
+                    "created_at": now, "updated_at": now,
+                })
+                await outbox.publish(conn, events.CustomerCreated(**row), source=SOURCE, subject=row["id"],
                                      actor=principal.user_id, correlation_id=correlation_id)
                 return row
-        except asyncpg.UniqueViolationError:
-            raise await _phone_exists(conn, phone=normalized, principal=principal) from None
+        except asyncpg.UniqueViolationError as error:
+            if error.constraint_name != PHONE_KEY:
+                raise
+            raise await _phone_exists(conn, phone=record["phone"], principal=principal) from None
 
 
-async def get_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID) -> asyncpg.Record:
+async def get_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID) -> dict[str, Any]:
     async with pool.acquire() as conn:
-        row = await store.get_visible(
-            conn, customer_id=customer_id, user_id=principal.user_id, is_admin=principal.is_admin,
-            is_manager=principal.is_manager, unit_path=principal.unit_path,
-        )
+        row = await store.get_visible(conn, customer_id=customer_id, **_caller(principal))
     if row is None:
         raise ProblemError(404, "not_found")
     return row
+
+
+async def _editable(conn: asyncpg.Connection, principal: Principal, customer_id: uuid.UUID,
+                    expected_version: int | None) -> dict[str, Any]:
+    """The locked row the caller may edit at the version they read: else 404, 403 or 412."""
+    found = await store.lock_visible(conn, customer_id=customer_id, **_caller(principal))
+    if found is None:
+        raise ProblemError(404, "not_found")
+    current, editable = found
+    if not editable:
+        raise ProblemError(403, "not_editable")
+    if expected_version is not None and current["version"] != expected_version:
+        raise ProblemError(412, "version_conflict", headers={"ETag": f'"{current["version"]}"'},
+                           extra={"current_version": current["version"]})
+    return current
+
+
+async def update_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID,
+                          expected_version: int | None, changes: dict[str, Any],
+                          correlation_id: str | None = None) -> dict[str, Any]:
+    """Partial update (`None` clears a field); `expected_version` None means unconditional."""
+    values = dict(changes)
+    async with pool.acquire() as conn:
+        try:
+            async with conn.transaction():
+                current = await _editable(conn, principal, customer_id, expected_version)
+                record, problems = check_record(
+                    {k: v for k, v in values.items() if k not in ("owner_id", "referred_by")},
+                    partial=True, config=await configuration(conn))
+                if "attributes" in record:
+                    record["attributes"] = merge_attributes(current["attributes"], record["attributes"])
+                if "owner_id" in values:
+                    record.update(await _owner_on_update(conn, principal, current, values["owner_id"], problems))
+                if "referred_by" in values:
+                    record["referred_by"] = values["referred_by"]
+                    problems += await _referrer_problems(conn, principal, referrer_id=values["referred_by"],
+                                                         customer_id=customer_id)
+                if problems:
+                    raise unprocessable(problems)
+                return await _write_changes(conn, principal, current, record, correlation_id)
+        except asyncpg.UniqueViolationError as error:
+            if error.constraint_name != PHONE_KEY:
+                raise
+            raise await _phone_exists(conn, phone=record["phone"], principal=principal) from None
+
+
+async def _write_changes(conn: asyncpg.Connection, principal: Principal, current: dict[str, Any],
+                         record: dict[str, Any], correlation_id: str | None) -> dict[str, Any]:
+    changed = changed_fields(current, record)
+    if not changed:
+        return current
+    row = await store.update(conn, customer_id=current["id"], values={name: record[name] for name in changed})
+    envelope = {"source": SOURCE, "subject": row["id"], "actor": principal.user_id, "correlation_id": correlation_id}
+    await outbox.publish(conn, events.CustomerUpdated(**row, changed=changed), **envelope)
+    if "status" in changed:
+        await outbox.publish(conn, _status_changed(row, current["status"], None), **envelope)
+    return row
+
+
+def _status_changed(row: dict[str, Any], previous: str, note: str | None) -> events.CustomerStatusChanged:
+    return events.CustomerStatusChanged(
+        customer_id=row["id"], from_=previous, to=row["status"], note=note, version=row["version"],
+        owner_id=row["owner_id"], owner_unit_path=row["owner_unit_path"],
+    )
+
+
+def _status_problems(status: object, note: object, config: Configuration) -> tuple[dict[str, Any], list[FieldProblem]]:
+    record, problems = check_record({"status": status}, partial=True, config=config)
+    try:
+        record["note"] = clean_text("note", note) if note is not None else None
+    except DomainError as error:
+        problems.append(problem("note", error))
+    return record, problems
+
+
+async def change_status(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, status: object,
+                        note: object = None, expected_version: int | None = None,
+                        correlation_id: str | None = None) -> dict[str, Any]:
+    """Set the status and record the note in the customer's history (C-5): one version, one
+    `customer.status_changed` event, even when the status stays the same (the note is kept)."""
+    async with pool.acquire() as conn, conn.transaction():
+        current = await _editable(conn, principal, customer_id, expected_version)
+        checked, problems = _status_problems(status, note, await configuration(conn))
+        if problems:
+            raise unprocessable(problems)
+        row = await store.update(conn, customer_id=customer_id, values={"status": checked["status"]})
+        await outbox.publish(conn, _status_changed(row, current["status"], checked["note"]), source=SOURCE,
+                             subject=row["id"], actor=principal.user_id, correlation_id=correlation_id)
+        return row
+
+
+async def _viewer_problems(conn: asyncpg.Connection, user_id: uuid.UUID) -> list[FieldProblem]:
+    user = await directory.get_user(conn, user_id)
+    return [] if user and user["active"] else [("user_id", "unknown_user", {})]
+
+
+async def change_viewers(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, user_id: uuid.UUID,
+                         add: bool, correlation_id: str | None = None) -> dict[str, Any]:
+    """Add or remove a viewer (C-9): someone who may edit shares the customer for reading."""
+    async with pool.acquire() as conn, conn.transaction():
+        current = await _editable(conn, principal, customer_id, None)
+        if add and (problems := await _viewer_problems(conn, user_id)):
+            raise unprocessable(problems)
+        viewers = [v for v in current["viewer_ids"] if v != user_id] + ([user_id] if add else [])
+        return await _write_changes(conn, principal, current, {"viewer_ids": viewers}, correlation_id)

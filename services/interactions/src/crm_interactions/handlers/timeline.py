@@ -47,6 +47,21 @@ async def on_customer_created(conn: asyncpg.Connection, envelope: Envelope) -> N
     await record_from_event(conn, envelope, type_="created", data={"name": customer["name"]})
 
 
+async def on_customer_updated(conn: asyncpg.Connection, envelope: Envelope) -> None:
+    """Keep who may see the customer current (newer versions win) and show the edit."""
+    customer = envelope.data
+    await store.upsert_access(conn, customer_id=uuid.UUID(customer["id"]), owner_id=_uuid(customer.get("owner_id")),
+                              owner_unit_path=customer.get("owner_unit_path"), version=customer["version"])
+    await record_from_event(conn, envelope, type_="edited", data={"changed": list(customer.get("changed") or [])})
+
+
+async def on_customer_status_changed(conn: asyncpg.Connection, envelope: Envelope) -> None:
+    """A status update with a note (C-5) is a `classified` entry with from, to and the note."""
+    change = envelope.data
+    await record_from_event(conn, envelope, type_="classified", note=change.get("note"),
+                            data={"from": change.get("from"), "to": change.get("to")})
+
+
 def _uuid(value: str | None) -> uuid.UUID | None:
     return uuid.UUID(value) if value else None
 

@@ -1,0 +1,56 @@
+"""The routes shared by the configurable sets (C-4): list for everyone, writes for admins."""
+
+import uuid
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from crmkit.auth import CurrentPrincipal, require_roles
+from crmkit.idempotency import idempotent
+from crm_customers.handlers import configuration as handlers
+
+ADMIN_ONLY = [require_roles()]  # require_roles() with no role admits admins only
+
+
+def configuration_router(*, kind: str, path: str, tag: str, create: type[BaseModel], update: type[BaseModel],
+                         public: type[BaseModel]) -> APIRouter:
+    router = APIRouter(prefix=f"/api/v1/{path}", tags=[tag])
+
+    def respond(item: dict, status_code: int = 200, headers: dict | None = None) -> JSONResponse:
+        return JSONResponse(public.model_validate(item).model_dump(mode="json"), status_code=status_code,
+                            headers=headers)
+
+    @router.get("", response_model=list[public], name=f"list_{kind}")
+    async def list_items(request: Request, principal: CurrentPrincipal):
+        return [public.model_validate(item) for item in await handlers.list_items(request.app.state.pool, kind=kind)]
+
+    @router.post("", status_code=201, response_model=public, dependencies=ADMIN_ONLY, name=f"create_{kind}",
+                 responses={409: {"description": "key_exists / name_exists"}, 422: {"description": "validation_error"}})
+    async def create_item(body: create, request: Request, principal: CurrentPrincipal) -> Response:
+        pool = request.app.state.pool
+
+        async def produce() -> Response:
+            item = await handlers.create_item(pool, principal=principal, kind=kind, correlation_id=request.state.correlation_id,
+                                              values=body.model_dump(exclude_unset=True))
+            return respond(item, 201, {"Location": f"/api/v1/{path}/{item['id']}"})
+
+        return await idempotent(request, pool, str(principal.user_id), produce)
+
+    @router.patch("/{item_id}", response_model=public, dependencies=ADMIN_ONLY, name=f"update_{kind}",
+                  responses={404: {"description": "not_found"}, 422: {"description": "validation_error"}})
+    async def update_item(item_id: uuid.UUID, body: update, request: Request,
+                          principal: CurrentPrincipal) -> Response:
+        item = await handlers.update_item(request.app.state.pool, principal=principal, kind=kind, item_id=item_id,
+                                          changes=body.model_dump(exclude_unset=True),
+                                          correlation_id=request.state.correlation_id)
+        return respond(item)
+
+    @router.delete("/{item_id}", status_code=204, dependencies=ADMIN_ONLY, name=f"delete_{kind}",
+                   responses={404: {"description": "not_found"}, 409: {"description": "in_use"}})
+    async def delete_item(item_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
+        await handlers.delete_item(request.app.state.pool, principal=principal, kind=kind, item_id=item_id,
+                                   correlation_id=request.state.correlation_id)
+        return Response(status_code=204)
+
+    return router

@@ -1,0 +1,77 @@
+"""The HTTP layer over real PostgreSQL: status codes, ETag / If-Match, languages, admin writes."""
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from crmkit.auth import TokenVerifier
+from crmkit.testing import sign_test_token, temp_database
+from crm_customers.app import MIGRATIONS, create_app
+from crm_customers.settings import CustomersSettings
+
+KEY = Ed25519PrivateKey.generate()
+PRIVATE = KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+PUBLIC = KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+@pytest.fixture
+async def api():
+    async with temp_database(MIGRATIONS) as dsn:
+        app = create_app(CustomersSettings(database_url=dsn, run_mode="api"))
+        app.state.token_verifier = TokenVerifier(PUBLIC)
+        async with app.router.lifespan_context(app):
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as client:
+                yield client
+
+
+def auth(*roles: str, path: str = "/r/b/t/", user_id: uuid.UUID | None = None) -> dict:
+    token = sign_test_token(PRIVATE, user_id=user_id or uuid.uuid4(), roles=roles or ("sales",),
+                            unit_id=uuid.uuid4(), unit_path=path)
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def test_create_read_patch_with_versions(api):
+    owner = auth()
+    created = await api.post("/api/v1/customers", headers=owner, json={
+        "name": "Nguyễn Văn An", "phone": "0912 345 678", "province": "Đà Nẵng", "labels": ["hot"], "birthday": "01/02/1990"})
+    assert created.status_code == 201, created.text
+    customer = created.json()
+    assert created.headers["etag"] == '"1"' and customer["province"]["code"] == 48 and customer["birthday"] == "1990-02-01"
+    url = f"/api/v1/customers/{customer['id']}"
+    read = await api.get(url, headers=owner)
+    assert read.status_code == 200 and read.headers["etag"] == '"1"' and read.json() == customer
+    assert (await api.patch(url, headers=owner, json={"note": "x"})).json()["code"] == "precondition_required"
+    patched = await api.patch(url, headers={**owner, "If-Match": '"1"'}, json={"note": "Gọi lại"})
+    assert patched.status_code == 200 and patched.headers["etag"] == '"2"' and patched.json()["note"] == "Gọi lại"
+    stale = await api.patch(url, headers={**owner, "If-Match": '"1"'}, json={"note": "y"})
+    assert stale.status_code == 412 and stale.json()["code"] == "version_conflict"
+    assert (await api.patch(url, headers={**auth(), "If-Match": '"2"'}, json={"note": "z"})).status_code == 404
+    status = await api.post(f"{url}/status", headers=owner, json={"status": "potential", "note": "Quan tâm"})
+    assert status.status_code == 200 and status.json()["status"] == "potential" and status.headers["etag"] == '"3"'
+
+
+async def test_field_errors_come_together_in_the_callers_language(api):
+    r = await api.post("/api/v1/customers", headers={**auth(), "Accept-Language": "en"},
+                       json={"name": "", "phone": "12", "email": "x", "status": "nope"})
+    assert r.status_code == 422
+    errors = {e["field"]: e for e in r.json()["errors"]}
+    assert set(errors) == {"name", "phone", "email", "status"}
+    assert errors["status"]["message"] == "Unknown status nope."
+    r = await api.post("/api/v1/customers", headers=auth(), json={"name": "An", "phone": "12"})
+    assert r.json()["errors"] == [{"field": "phone", "code": "invalid_phone", "message": "Số điện thoại không hợp lệ."}]
+
+
+async def test_configuration_is_listed_to_all_and_written_by_admins(api):
+    statuses = await api.get("/api/v1/customer-statuses", headers=auth())
+    assert [s["key"] for s in statuses.json()][:2] == ["new", "contacted"]
+    body = {"name": "Hội chợ", "description": "Khách gặp ở hội chợ"}
+    assert (await api.post("/api/v1/customer-groups", headers=auth(), json=body)).status_code == 403
+    created = await api.post("/api/v1/customer-groups", headers=auth("admin"), json=body)
+    assert created.status_code == 201 and created.json()["description"] == "Khách gặp ở hội chợ"
+    group_url = f"/api/v1/customer-groups/{created.json()['id']}"
+    assert (await api.patch(group_url, headers=auth("admin"), json={"description": "Mới"})).json()["description"] == "Mới"
+    assert (await api.delete(group_url, headers=auth("admin"))).status_code == 204

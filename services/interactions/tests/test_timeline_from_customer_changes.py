@@ -1,0 +1,102 @@
+"""customer.updated and customer.status_changed become timeline entries exactly once and keep
+the visibility read model current (real PostgreSQL)."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from crmkit.auth import Principal
+from crmkit.consumer import EventConsumer
+from crmkit.events import Envelope
+from crm_interactions.consumers import CONSUMERS
+from crm_interactions.handlers.timeline import read_timeline
+
+HANDLERS = CONSUMERS[0].handlers
+
+
+def state(customer_id: uuid.UUID, owner: uuid.UUID | None, path: str | None, version: int) -> dict:
+    now = datetime.now(UTC).isoformat()
+    return {"id": str(customer_id), "name": "Nguyễn Văn An", "phone": "+84912345678", "lifecycle": "lead",
+            "party_type": "individual", "status": "new", "owner_id": str(owner) if owner else None,
+            "owner_unit_id": None, "owner_unit_path": path, "version": version, "created_at": now, "updated_at": now}
+
+
+def envelope(type_: str, customer_id: uuid.UUID, actor: uuid.UUID, data: dict) -> Envelope:
+    return Envelope(type=type_, source="customers", subject=str(customer_id), actor=str(actor), data=data)
+
+
+def principal(user_id: uuid.UUID, path: str, *roles: str) -> Principal:
+    return Principal(user_id=user_id, username="u", unit_id=None, unit_path=path, roles=frozenset(roles or ("sales",)))
+
+
+def consumer(pool) -> EventConsumer:
+    return EventConsumer(name="test", pool=pool, bootstrap="unused:0", topics=CONSUMERS[0].topics, handlers=HANDLERS)
+
+
+async def feed(pool, event: Envelope) -> bool:
+    return await consumer(pool).handle(event, HANDLERS[event.type])
+
+
+async def timeline(pool, customer_id: uuid.UUID, who: Principal) -> list:
+    rows, _ = await read_timeline(pool, principal=who, customer_id=customer_id, limit=50, cursor=None, types=None)
+    return rows
+
+
+async def created(pool, owner: uuid.UUID, path: str) -> uuid.UUID:
+    customer_id = uuid.uuid4()
+    await feed(pool, envelope("customer.created", customer_id, owner, state(customer_id, owner, path, 1)))
+    return customer_id
+
+
+async def test_status_change_with_note_is_one_classified_entry_even_when_redelivered(pool):
+    owner = uuid.uuid4()
+    customer_id = await created(pool, owner, "/a/")
+    change = envelope("customer.status_changed", customer_id, owner, {
+        "customer_id": str(customer_id), "from": "new", "to": "potential", "note": "Khách quan tâm gói vay",
+        "version": 2, "owner_id": str(owner), "owner_unit_path": "/a/"})
+    assert await feed(pool, change) is True
+    assert await feed(pool, change) is False
+    rows = await timeline(pool, customer_id, principal(owner, "/a/"))
+    classified = [r for r in rows if r["type"] == "classified"]
+    assert len(classified) == 1
+    assert classified[0]["data"] == {"from": "new", "to": "potential"}
+    assert classified[0]["note"] == "Khách quan tâm gói vay"
+    assert classified[0]["actor_id"] == owner
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE event_type = 'interaction.recorded'") == 2
+
+
+async def test_update_is_one_edited_entry_naming_the_changed_fields(pool):
+    owner = uuid.uuid4()
+    customer_id = await created(pool, owner, "/a/")
+    update = envelope("customer.updated", customer_id, owner,
+                      {**state(customer_id, owner, "/a/", 2), "changed": ["email", "province"]})
+    assert await feed(pool, update) is True
+    assert await feed(pool, update) is False
+    rows = await timeline(pool, customer_id, principal(owner, "/a/"))
+    assert [(r["type"], r["data"]) for r in rows if r["type"] == "edited"] == [("edited", {"changed": ["email", "province"]})]
+
+
+async def test_owner_change_moves_visibility_and_an_older_event_does_not_roll_it_back(pool):
+    old_owner, new_owner = uuid.uuid4(), uuid.uuid4()
+    customer_id = await created(pool, old_owner, "/root/team1/")
+    moved = envelope("customer.updated", customer_id, uuid.uuid4(),
+                     {**state(customer_id, new_owner, "/root/team2/", 3), "changed": ["owner_id"]})
+    stale = envelope("customer.updated", customer_id, old_owner,
+                     {**state(customer_id, old_owner, "/root/team1/", 2), "changed": ["email"]})
+    await feed(pool, moved)
+    await feed(pool, stale)  # arrives late: its entry is kept, its older access state is not
+
+    async def sees(who: Principal) -> bool:
+        try:
+            await timeline(pool, customer_id, who)
+            return True
+        except Exception as exc:
+            assert getattr(exc, "status", None) == 404
+            return False
+
+    assert await sees(principal(new_owner, "/root/team2/"))
+    assert await sees(principal(uuid.uuid4(), "/root/team2/", "manager"))
+    assert not await sees(principal(old_owner, "/root/team1/"))
+    assert not await sees(principal(uuid.uuid4(), "/root/team1/", "manager"))
+    access = await pool.fetchrow("SELECT owner_id, version FROM customer_access WHERE customer_id = $1", customer_id)
+    assert access["owner_id"] == new_owner and access["version"] == 3
