@@ -100,3 +100,30 @@ async def test_owner_change_moves_visibility_and_an_older_event_does_not_roll_it
     assert not await sees(principal(uuid.uuid4(), "/root/team1/", "manager"))
     access = await pool.fetchrow("SELECT owner_id, version FROM customer_access WHERE customer_id = $1", customer_id)
     assert access["owner_id"] == new_owner and access["version"] == 3
+
+
+async def test_viewers_and_holder_see_the_timeline_and_lose_it_when_removed(pool):
+    owner, viewer, holder = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    customer_id = await created(pool, owner, "/root/team1/")
+    shared = {**state(customer_id, owner, "/root/team1/", 2), "viewer_ids": [str(viewer)],
+              "holder_id": str(holder), "changed": ["viewer_ids", "holder_id"]}
+    await feed(pool, envelope("customer.updated", customer_id, owner, shared))
+    assert await timeline(pool, customer_id, principal(viewer, "/elsewhere/"))
+    assert await timeline(pool, customer_id, principal(holder, "/elsewhere/"))
+    unshared = {**state(customer_id, owner, "/root/team1/", 3), "viewer_ids": [], "changed": ["viewer_ids"]}
+    await feed(pool, envelope("customer.updated", customer_id, owner, unshared))
+    for who in (viewer, holder):
+        try:
+            await timeline(pool, customer_id, principal(who, "/elsewhere/"))
+            raise AssertionError("still visible")
+        except Exception as exc:
+            assert getattr(exc, "status", None) == 404
+
+
+async def test_a_manager_without_a_unit_path_reaches_nobody(pool):
+    customer_id = await created(pool, uuid.uuid4(), "/root/team1/")
+    try:
+        await timeline(pool, customer_id, principal(uuid.uuid4(), "", "manager"))
+        raise AssertionError("visible to a manager with no unit")
+    except Exception as exc:
+        assert getattr(exc, "status", None) == 404

@@ -40,18 +40,24 @@ async def record_from_event(conn: asyncpg.Connection, envelope: Envelope, *, typ
                              correlation_id=envelope.correlation_id, causation_id=str(envelope.id))
 
 
+async def _keep_access(conn: asyncpg.Connection, customer: dict) -> None:
+    await store.upsert_access(
+        conn, customer_id=uuid.UUID(customer["id"]), owner_id=_uuid(customer.get("owner_id")),
+        owner_unit_path=customer.get("owner_unit_path"), holder_id=_uuid(customer.get("holder_id")),
+        viewer_ids=[uuid.UUID(v) for v in customer.get("viewer_ids") or []], version=customer["version"],
+    )
+
+
 async def on_customer_created(conn: asyncpg.Connection, envelope: Envelope) -> None:
     customer = envelope.data
-    await store.upsert_access(conn, customer_id=uuid.UUID(customer["id"]), owner_id=_uuid(customer.get("owner_id")),
-                              owner_unit_path=customer.get("owner_unit_path"), version=customer["version"])
+    await _keep_access(conn, customer)
     await record_from_event(conn, envelope, type_="created", data={"name": customer["name"]})
 
 
 async def on_customer_updated(conn: asyncpg.Connection, envelope: Envelope) -> None:
     """Keep who may see the customer current (newer versions win) and show the edit."""
     customer = envelope.data
-    await store.upsert_access(conn, customer_id=uuid.UUID(customer["id"]), owner_id=_uuid(customer.get("owner_id")),
-                              owner_unit_path=customer.get("owner_unit_path"), version=customer["version"])
+    await _keep_access(conn, customer)
     await record_from_event(conn, envelope, type_="edited", data={"changed": list(customer.get("changed") or [])})
 
 

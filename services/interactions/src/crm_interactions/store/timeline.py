@@ -21,20 +21,23 @@ async def insert_entry(conn: asyncpg.Connection, *, entry: dict) -> asyncpg.Reco
 
 
 async def upsert_access(conn: asyncpg.Connection, *, customer_id: uuid.UUID, owner_id: uuid.UUID | None,
-                        owner_unit_path: str | None, version: int) -> None:
+                        owner_unit_path: str | None, holder_id: uuid.UUID | None, viewer_ids: list[uuid.UUID],
+                        version: int) -> None:
     """Newer versions win, so events applied out of order never roll the model back."""
     await conn.execute(
-        "INSERT INTO customer_access (customer_id, owner_id, owner_unit_path, version) VALUES ($1, $2, $3, $4)"
+        "INSERT INTO customer_access (customer_id, owner_id, owner_unit_path, holder_id, viewer_ids, version)"
+        " VALUES ($1, $2, $3, $4, $5, $6)"
         " ON CONFLICT (customer_id) DO UPDATE SET owner_id = EXCLUDED.owner_id,"
-        "   owner_unit_path = EXCLUDED.owner_unit_path, version = EXCLUDED.version"
+        "   owner_unit_path = EXCLUDED.owner_unit_path, holder_id = EXCLUDED.holder_id,"
+        "   viewer_ids = EXCLUDED.viewer_ids, version = EXCLUDED.version"
         " WHERE customer_access.version < EXCLUDED.version",
-        customer_id, owner_id, owner_unit_path, version,
+        customer_id, owner_id, owner_unit_path, holder_id, viewer_ids, version,
     )
 
 
 # Same rule as the customers service: admin, owner, holder, viewer, or manager above the owner's unit.
 VISIBLE = ("($2 OR a.owner_id = $3 OR a.holder_id = $3 OR $3 = ANY(a.viewer_ids)"
-           " OR ($4 AND a.owner_unit_path LIKE $5 || '%'))")
+           " OR ($4 AND $5 <> '' AND a.owner_unit_path LIKE $5 || '%'))")
 
 
 async def customer_visible(conn: asyncpg.Connection, *, customer_id: uuid.UUID, user_id: uuid.UUID,
