@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, Callable, TypeVar
 
 import orjson
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 SYSTEM_ACTOR = "system"
 SPEC_VERSION = "1.0"
@@ -32,6 +32,12 @@ class Envelope(BaseModel):
     correlation_id: str | None = None
     causation_id: str | None = None
     data: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        """Times are UTC: a naive time is taken as UTC, an aware one is converted."""
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
     def to_bytes(self) -> bytes:
         return orjson.dumps(self.model_dump(mode="json"))

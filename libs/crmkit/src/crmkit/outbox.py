@@ -61,6 +61,33 @@ def make_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
     )
 
 
+PRODUCER_CLOSE_SECONDS = 10.0
+
+
+async def _close_producer(producer: AIOKafkaProducer, timeout: float) -> None:
+    """Stop a producer, flushing what it holds, but never hang.
+
+    An idempotent aiokafka producer retries unacknowledged batches for as long as the broker is
+    away, so `stop()` (which flushes) could wait forever, e.g. at shutdown during an outage. After
+    `timeout` the batches are dropped: their rows are still unpublished and will be sent again.
+    """
+    stopping = asyncio.ensure_future(producer.stop())
+    try:
+        await asyncio.wait_for(asyncio.shield(stopping), timeout)
+        return
+    except asyncio.TimeoutError:
+        log.warning("outbox_producer_close_timeout", seconds=timeout)
+    except Exception as exc:
+        log.warning("outbox_producer_close_failed", error=repr(exc))
+        return
+    sender = getattr(producer, "_sender", None)  # aiokafka internals: cancel the retrying sender
+    with contextlib.suppress(Exception):
+        if sender is not None:
+            await sender.close()
+    with contextlib.suppress(Exception, asyncio.TimeoutError):
+        await asyncio.wait_for(stopping, timeout)
+
+
 class OutboxRelay:
     def __init__(
         self,
@@ -79,6 +106,7 @@ class OutboxRelay:
         self.poll_seconds = poll_seconds
         self.lock_retry_seconds = lock_retry_seconds
         self.is_leader = False
+        self.producer_close_seconds = PRODUCER_CLOSE_SECONDS
         self._wake = asyncio.Event()
         self._stopped = asyncio.Event()
 
@@ -122,7 +150,7 @@ class OutboxRelay:
                 await producer.start()
                 await self._publish_loop(conn, producer)
             finally:
-                await producer.stop()
+                await _close_producer(producer, self.producer_close_seconds)
         finally:
             self.is_leader = False
             with contextlib.suppress(Exception):

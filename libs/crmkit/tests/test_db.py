@@ -1,0 +1,112 @@
+"""Migrations: ordered, each applied exactly once, also when replicas start at the same time."""
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import asyncpg
+import pytest
+
+from crmkit import db, testing
+
+
+@pytest.fixture
+def service_migrations(tmp_path):
+    directory = tmp_path / "migrations"
+    directory.mkdir()
+    # not idempotent on purpose: applying a file twice fails or double-counts
+    (directory / "0001_init.sql").write_text(
+        "CREATE TABLE applied (n serial PRIMARY KEY, file text NOT NULL);\n"
+        "INSERT INTO applied(file) VALUES ('0001');\n"
+        "SELECT pg_sleep(0.2);\n"
+    )
+    (directory / "0002_more.sql").write_text(
+        "ALTER TABLE applied ADD COLUMN extra text;\n"
+        "INSERT INTO applied(file) VALUES ('0002');\n"
+    )
+    (directory / "README.txt").write_text("not a migration")
+    return directory
+
+
+async def _fresh_database(pg_admin: str) -> tuple[str, str]:
+    name = f"crmkit_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(pg_admin)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    return name, testing._with_database(pg_admin, name)
+
+
+async def _drop(pg_admin: str, name: str) -> None:
+    admin = await asyncpg.connect(pg_admin)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+async def test_migrations_applied_once_under_concurrency(pg_admin, service_migrations):
+    name, dsn = await _fresh_database(pg_admin)  # nothing applied yet, not even crmkit's own tables
+    try:
+        connections = [await asyncpg.connect(dsn) for _ in range(6)]
+        try:
+            results = await asyncio.gather(*(db.migrate(c, service_migrations) for c in connections))
+        finally:
+            for c in connections:
+                await c.close()
+        applied = [v for result in results for v in result]
+        assert "crmkit:0001_outbox_inbox" in applied
+        assert sorted(applied) == sorted(set(applied)), "a migration was applied twice"
+        assert {v for v in applied if v.startswith("service:")} == {"service:0001_init", "service:0002_more"}
+        # exactly one replica did the work, in order
+        assert sum(1 for r in results if r) == 1
+        assert next(r for r in results if r) == sorted(applied, key=lambda v: (not v.startswith("crmkit:"), v))
+
+        conn = await asyncpg.connect(dsn)
+        try:
+            assert await conn.fetchval("SELECT count(*) FROM applied WHERE file = '0001'") == 1
+            assert await conn.fetchval("SELECT count(*) FROM applied WHERE file = '0002'") == 1
+            versions = [r["version"] for r in await conn.fetch("SELECT version FROM schema_migrations")]
+            assert sorted(versions) == sorted(applied)
+            for table in ("outbox", "inbox", "idempotency_keys"):
+                assert await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", table), table
+            # later runs apply nothing; the lock is released after each run
+            assert await db.migrate(conn, service_migrations) == []
+            assert await conn.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == 0
+        finally:
+            await conn.close()
+    finally:
+        await _drop(pg_admin, name)
+
+
+async def test_a_failing_migration_is_rolled_back_and_retried(pg_admin, tmp_path):
+    directory = tmp_path / "m"
+    directory.mkdir()
+    (directory / "0001_ok.sql").write_text("CREATE TABLE a (x int);")
+    (directory / "0002_bad.sql").write_text("CREATE TABLE b (x int); SELECT no_such_function();")
+    async with testing.temp_database(prefix="crmkit") as dsn:
+        conn = await asyncpg.connect(dsn)
+        try:
+            with pytest.raises(asyncpg.PostgresError):
+                await db.migrate(conn, directory)
+            assert await conn.fetchval("SELECT to_regclass('a') IS NOT NULL")
+            assert not await conn.fetchval("SELECT to_regclass('b') IS NOT NULL")  # rolled back
+            assert await conn.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == 0
+            (directory / "0002_bad.sql").write_text("CREATE TABLE b (x int);")
+            assert await db.migrate(conn, directory) == ["service:0002_bad"]
+        finally:
+            await conn.close()
+
+
+async def test_pool_decodes_json(pool):
+    await pool.execute("CREATE TABLE j (doc jsonb)")
+    await pool.execute("INSERT INTO j VALUES ($1)", {"a": [1, "đ"], "b": None})
+    assert await pool.fetchval("SELECT doc FROM j") == {"a": [1, "đ"], "b": None}
+    assert await pool.fetchval("SELECT doc->'a' FROM j") == [1, "đ"]
+
+
+def test_advisory_key_is_stable():
+    assert db.advisory_key("outbox:customers") == db.advisory_key("outbox:customers")
+    assert db.advisory_key("outbox:customers") != db.advisory_key("outbox:interactions")
+    assert 0 <= db.advisory_key("x") < 2**63
