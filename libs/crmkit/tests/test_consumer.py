@@ -278,3 +278,20 @@ async def test_rebalance_never_rewinds_the_group(effects, bootstrap, producer, u
     finally:
         with contextlib.suppress(Exception):
             await testing.delete_topics(bootstrap, topic, dlq_topic(topic))
+
+
+async def test_a_database_outage_pauses_the_event_instead_of_dead_lettering_it(effects, unique_name):
+    outage = {"left": 3}
+
+    async def flaky_database(conn, envelope: Envelope) -> None:
+        if outage["left"]:
+            outage["left"] -= 1
+            raise ConnectionRefusedError("database unreachable")
+        await record_effect(conn, envelope)
+
+    consumer = EventConsumer(name=unique_name, pool=effects, bootstrap="unused:0", topics=["t"],
+                             handlers={TYPE: flaky_database}, max_attempts=1, backoff_seconds=0.01)
+    event = _envelope("after the outage")
+    await consumer._handle_with_retries(None, event, flaky_database)  # no record needed: never dead-lettered
+    assert await effect_count(effects, event.id) == 1
+    assert handled(unique_name, "dead_letter") == 0

@@ -21,6 +21,11 @@ from crmkit.logging import bind_ids, clear_ids, get_logger
 log = get_logger(__name__)
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
 DLQ_SUFFIX = ".dlq"
+MAX_OUTAGE_BACKOFF_SECONDS = 10.0
+INFRASTRUCTURE_ERRORS = (
+    asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError, asyncpg.TooManyConnectionsError, ConnectionError, OSError,
+)
 
 
 def dlq_topic(topic: str) -> str:
@@ -110,8 +115,20 @@ class EventConsumer:
                         await self.process(record)
                         self._processed[tp] = record.offset + 1
                     await self.commit_processed([tp])
+                self._report_lag()
         finally:
             await self.stop()
+
+    def _report_lag(self) -> None:
+        """Messages between what this consumer handled and the partition ends, summed per topic."""
+        lag: dict[str, int] = {}
+        for tp in self._consumer.assignment():
+            highwater = self._consumer.highwater(tp)
+            if highwater is not None:
+                handled = self._processed.get(tp, highwater)
+                lag[tp.topic] = lag.get(tp.topic, 0) + max(highwater - handled, 0)
+        for topic, behind in lag.items():
+            metrics.CONSUMER_LAG.labels(self.name, topic).set(behind)
 
     async def commit_processed(self, partitions) -> None:
         if self._consumer is not None:
@@ -136,21 +153,32 @@ class EventConsumer:
             return
         bind_ids(correlation_id=envelope.correlation_id)
         try:
-            for attempt in range(1, self.max_attempts + 1):
-                try:
-                    handled = await self.handle(envelope, handler)
-                    metrics.EVENTS_HANDLED.labels(self.name, envelope.type, "ok" if handled else "duplicate").inc()
-                    log.info("event_handled", type=envelope.type, event_id=str(envelope.id), duplicate=not handled)
-                    return
-                except Exception as exc:
-                    log.warning("event_handler_failed", type=envelope.type, attempt=attempt, error=repr(exc))
-                    if attempt == self.max_attempts:
-                        metrics.EVENTS_HANDLED.labels(self.name, envelope.type, "dead_letter").inc()
-                        await self._dead_letter(record, "".join(traceback.format_exception_only(exc)).strip())
-                        return
-                    await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
+            await self._handle_with_retries(record, envelope, handler)
         finally:
             clear_ids()
+
+    async def _handle_with_retries(self, record: ConsumerRecord, envelope: Envelope, handler: Handler) -> None:
+        """Handler errors are retried with backoff, then dead-lettered. An unreachable database is
+        not the event's fault: consumption pauses until it is back instead of filling the DLQ."""
+        attempt = outage = 0
+        while True:
+            try:
+                handled = await self.handle(envelope, handler)
+                metrics.EVENTS_HANDLED.labels(self.name, envelope.type, "ok" if handled else "duplicate").inc()
+                log.info("event_handled", type=envelope.type, event_id=str(envelope.id), duplicate=not handled)
+                return
+            except INFRASTRUCTURE_ERRORS as exc:
+                outage += 1
+                log.warning("event_handler_waiting_for_database", type=envelope.type, error=repr(exc))
+                await asyncio.sleep(min(self.backoff_seconds * 2 ** min(outage, 10), MAX_OUTAGE_BACKOFF_SECONDS))
+            except Exception as exc:
+                attempt += 1
+                log.warning("event_handler_failed", type=envelope.type, attempt=attempt, error=repr(exc))
+                if attempt >= self.max_attempts:
+                    metrics.EVENTS_HANDLED.labels(self.name, envelope.type, "dead_letter").inc()
+                    await self._dead_letter(record, "".join(traceback.format_exception_only(exc)).strip())
+                    return
+                await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
 
     async def handle(self, envelope: Envelope, handler: Handler) -> bool:
         """Apply one event exactly once. Returns False when it was a duplicate."""

@@ -1,7 +1,8 @@
 """Test helpers shared by the services' test suites (real PostgreSQL and Kafka, never mocks).
 
-The servers come from `deploy/local/crm-local` (or testcontainers where a Docker engine exists,
-selected with CRM_TEST_CONTAINERS=1); tests create throwaway databases and unique topics.
+The servers come from `deploy/local/crm-local`; on a Docker host, servers started any other way
+(docker compose, testcontainers) are used by pointing CRM_TEST_PG_DSN and CRM_KAFKA_BOOTSTRAP at
+them. Tests create throwaway databases and unique topics.
 """
 from __future__ import annotations
 
@@ -207,6 +208,46 @@ def sign_test_token(private_pem: bytes, *, user_id: uuid.UUID | None = None, rol
     claims = {
         "iss": issuer, "aud": "crm", "sub": str(user_id or uuid.uuid4()), "iat": now, "exp": now + ttl,
         "typ": "access", "username": username, "roles": list(roles), "unit": str(unit_id) if unit_id else None,
-        "unit_path": unit_path, "kind": "user", **extra,
+        "unit_path": unit_path, "kind": "user", "perms": [], "jti": uuid.uuid4().hex, **extra,
     }
     return jwt.encode(claims, private_pem, algorithm="EdDSA")
+
+
+@contextlib.asynccontextmanager
+async def serving(app):
+    """Run a FastAPI app's lifespan (pool, migrations, workers) and yield an HTTP client of it."""
+    import httpx
+
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            yield client
+
+
+async def check_service_skeleton(create_app, settings_class, migrations_dir: Path, key_dir: Path) -> None:
+    """What every service has from the first day: migrations applied at start-up, health and
+    readiness against the real servers, metrics, its AsyncAPI document, and the user directory
+    kept from identity events."""
+    from crmkit import directory, keys
+    from crmkit.events import Envelope
+
+    _, public_key = keys.generate(key_dir)
+    async with temp_database(None) as dsn:
+        settings = settings_class(database_url=dsn, jwt_public_key_file=str(public_key), run_mode="api")
+        app = create_app(settings)
+        async with serving(app) as client:
+            assert (await client.get("/healthz")).status_code == 200
+            ready = await client.get("/readyz")
+            assert ready.status_code == 200, ready.text
+            assert "crm_http_request_seconds" in (await client.get("/metrics")).text
+            assert (await client.get("/asyncapi.json")).json()["asyncapi"] == "3.0.0"
+            assert (await client.get("/api/v1/nothing-here")).json()["code"] == "not_found"
+            user = {"id": str(uuid.uuid4()), "username": "sale.hn1", "full_name": "Nguyễn Văn Bán",
+                    "unit_id": str(uuid.uuid4()), "unit_path": "/a/b/", "roles": ["sales"], "active": True}
+            async with app.state.pool.acquire() as conn:
+                applied = await conn.fetch("SELECT version FROM schema_migrations")
+                assert {f"service:{p.stem}" for p in Path(migrations_dir).glob("*.sql")} <= {r["version"] for r in applied}
+                await directory.on_user_event(conn, Envelope(type="user.created", source="gateway",
+                                                             subject=user["id"], data=user))
+                row = await directory.get_user(conn, uuid.UUID(user["id"]))
+            assert row["username"] == "sale.hn1" and row["unit_path"] == "/a/b/"

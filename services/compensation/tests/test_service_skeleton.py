@@ -1,0 +1,10 @@
+"""The compensation service starts against the real PostgreSQL and Kafka with everything a service has."""
+from pathlib import Path
+
+from crmkit.testing import check_service_skeleton
+from crm_compensation.app import MIGRATIONS, create_app
+from crm_compensation.settings import CompensationSettings
+
+
+async def test_service_skeleton(tmp_path: Path):
+    await check_service_skeleton(create_app, CompensationSettings, MIGRATIONS, tmp_path / "keys")
