@@ -68,49 +68,35 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         description=docs.DESCRIPTION, background=[purge_refresh_tokens],
         keeps_directory=False,  # the gateway owns identity: it has the users themselves
         routers=[auth.router, me.router, units.router, users.router, api_keys.router, docs.router, proxy.router],
+        lifespan=lambda app: _gateway_state(app, settings, signer),
+        # inside crmkit's request context (request ids, access log, the large proxied-body limit)
+        middleware=[Middleware(OwnBodyLimitMiddleware, limit=settings.own_max_body_bytes),
+                    Middleware(ApiKeyMiddleware)],
     ))
     app.state.signer = signer
     app.state.token_verifier = TokenVerifier(signer.public_key_pem(), issuer=settings.jwt_issuer)
     app.state.rate_limiter = RateLimiter(settings.rate_limit_max_buckets)
-    _extend_lifespan(app, settings, signer)
     _mount_swagger_assets(app)
-    _install_middleware(app, settings)
+    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
+                       allow_methods=["*"], allow_headers=["*"], expose_headers=EXPOSED_HEADERS, max_age=600)
     return app
 
 
-def _extend_lifespan(app: FastAPI, settings: GatewaySettings, signer: TokenSigner) -> None:
-    service_lifespan = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI):
-        async with service_lifespan(app):
-            identity = Identity(pool=app.state.pool, settings=settings, passwords=new_passwords(settings),
-                                signer=signer)
-            app.state.identity = identity
-            app.state.service_tokens = ServiceTokens(identity)
-            app.state.proxy = proxy.Proxy(settings)
-            app.state.docs = docs.DocsAggregator(settings=settings, client=app.state.proxy.client,
-                                                 own_openapi=app.openapi)
-            await ensure_admin(identity=identity)
-            try:
-                yield
-            finally:
-                await app.state.proxy.aclose()
-
-    app.router.lifespan_context = lifespan
+@contextlib.asynccontextmanager
+async def _gateway_state(app: FastAPI, settings: GatewaySettings, signer: TokenSigner):
+    identity = Identity(pool=app.state.pool, settings=settings, passwords=new_passwords(settings), signer=signer)
+    app.state.identity = identity
+    app.state.service_tokens = ServiceTokens(identity)
+    app.state.proxy = proxy.Proxy(settings)
+    app.state.docs = docs.DocsAggregator(settings=settings, client=app.state.proxy.client, own_openapi=app.openapi)
+    await ensure_admin(identity=identity)
+    try:
+        yield
+    finally:
+        await app.state.proxy.aclose()
 
 
 def _mount_swagger_assets(app: FastAPI) -> None:
     directory = docs.swagger_assets_dir()
     if directory:
         app.mount(docs.ASSETS, StaticFiles(directory=directory), name="swagger-assets")
-
-
-def _install_middleware(app: FastAPI, settings: GatewaySettings) -> None:
-    """CORS outermost; inside crmkit's request-context middleware (request ids, access log, the
-    large proxied-body limit) come the own-endpoint body limit and the API-key exchange, appended
-    innermost so that their problem responses carry the request id too."""
-    app.user_middleware.append(Middleware(OwnBodyLimitMiddleware, limit=settings.own_max_body_bytes))
-    app.user_middleware.append(Middleware(ApiKeyMiddleware))
-    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
-                       allow_methods=["*"], allow_headers=["*"], expose_headers=EXPOSED_HEADERS, max_age=600)

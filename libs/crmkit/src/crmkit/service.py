@@ -14,6 +14,7 @@ from typing import Awaitable, Callable
 import asyncpg
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.middleware import Middleware
 
 from crmkit import asyncapi, directory, errors, idempotency, metrics, outbox
 from crmkit.auth import TokenVerifier
@@ -48,6 +49,10 @@ class ServiceSpec:
     title: str = ""
     description: str = ""
     keeps_directory: bool = True  # the user directory read model from identity events
+    # Entered once the pool is open and migrations applied (app.state.pool is set); left before it closes.
+    lifespan: Callable[[FastAPI], contextlib.AbstractAsyncContextManager] | None = None
+    # Innermost middleware, inside the request-context one, so their responses carry request ids.
+    middleware: list[Middleware] = field(default_factory=list)
 
 
 async def _kafka_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
@@ -100,6 +105,19 @@ async def _supervise(consumer: EventConsumer) -> None:
             await asyncio.sleep(2)
 
 
+@contextlib.asynccontextmanager
+async def _workers(app: FastAPI, spec: ServiceSpec, pool: asyncpg.Pool):
+    tasks = _start_workers(app, spec, pool) if spec.settings.runs_worker else []
+    try:
+        yield
+    finally:
+        if hasattr(app.state, "relay"):
+            app.state.relay.stop()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
 def create_service_app(spec: ServiceSpec) -> FastAPI:
     settings = spec.settings
 
@@ -112,22 +130,21 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         app.state.pool = pool
         if not hasattr(app.state, "token_verifier"):
             app.state.token_verifier = TokenVerifier.from_file(settings.jwt_public_key_file, issuer=settings.jwt_issuer)
-        tasks = _start_workers(app, spec, pool) if settings.runs_worker else []
-        log.info("service_started", port=settings.port, mode=settings.run_mode)
         try:
-            yield
+            async with contextlib.AsyncExitStack() as stack:
+                if spec.lifespan is not None:
+                    await stack.enter_async_context(spec.lifespan(app))
+                async with _workers(app, spec, pool):
+                    log.info("service_started", port=settings.port, mode=settings.run_mode)
+                    yield
         finally:
-            if hasattr(app.state, "relay"):
-                app.state.relay.stop()
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
             await pool.close()
 
     app = FastAPI(title=spec.title or f"crm-{spec.name}", description=spec.description, version="1.0.0",
                   lifespan=lifespan, docs_url="/docs", openapi_url="/openapi.json")
     app.state.settings = settings
     errors.install_handlers(app)
+    app.user_middleware.extend(spec.middleware)
     app.add_middleware(RequestContextMiddleware, service=spec.name, max_body_bytes=settings.max_body_bytes)
     install_platform_routes(app, settings.kafka_bootstrap)
 
