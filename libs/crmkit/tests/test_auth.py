@@ -214,3 +214,17 @@ async def test_require_roles_and_current_principal_over_http(jwt_keys, verifier)
 
         assert (await client.get("/integrations", headers=sales)).status_code == 200
         assert (await client.get("/integrations", headers=key)).status_code == 403
+
+
+def test_a_remembered_token_is_checked_again_once_expired(jwt_keys, verifier, monkeypatch):
+    private, _ = jwt_keys
+    token = sign_test_token(private, ttl=60)
+    checks = []
+    real_check = verifier._verify_signature
+    monkeypatch.setattr(verifier, "_verify_signature", lambda t: checks.append(t) or real_check(t))
+    first = verifier.verify(token)
+    assert verifier.verify(token) is first and len(checks) == 1  # remembered
+    real_time = time.time
+    monkeypatch.setattr(auth.time, "time", lambda: real_time() + 3600)
+    verifier.verify(token)
+    assert len(checks) == 2  # past its expiry the cache no longer answers

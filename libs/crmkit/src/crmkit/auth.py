@@ -6,7 +6,9 @@ so services only ever see JWTs.
 """
 from __future__ import annotations
 
+import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -61,16 +63,32 @@ def unit_path(ids: list[uuid.UUID | str]) -> str:
 
 
 class TokenVerifier:
+    """Verifies access tokens. A verified token is remembered until it expires, so a client's
+    repeated requests cost one signature check, not one per request (tokens are immutable)."""
+
+    CACHE_SIZE = 10_000
+
     def __init__(self, public_key_pem: bytes, *, issuer: str = "crm-gateway", audience: str = "crm") -> None:
         self.public_key = public_key_pem
         self.issuer = issuer
         self.audience = audience
+        self._verified: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
 
     @classmethod
     def from_file(cls, path: str | Path, **kwargs) -> "TokenVerifier":
         return cls(Path(path).read_bytes(), **kwargs)
 
     def verify(self, token: str) -> Principal:
+        cached = self._verified.get(token)
+        if cached is not None and cached[0] > time.time():
+            return cached[1]
+        principal, expires_at = self._verify_signature(token)
+        self._verified[token] = (expires_at, principal)
+        if len(self._verified) > self.CACHE_SIZE:
+            self._verified.popitem(last=False)
+        return principal
+
+    def _verify_signature(self, token: str) -> tuple[Principal, float]:
         try:
             claims = jwt.decode(
                 token, self.public_key, algorithms=ALGORITHMS, issuer=self.issuer, audience=self.audience,
@@ -81,7 +99,7 @@ class TokenVerifier:
         if claims.get("typ") != "access":
             raise ProblemError(401, "invalid_token", headers={"WWW-Authenticate": "Bearer"})
         try:
-            return principal_from_claims(claims)
+            return principal_from_claims(claims), float(claims["exp"])
         except (KeyError, TypeError, ValueError):  # a well-signed token with malformed claims
             raise ProblemError(401, "invalid_token", headers={"WWW-Authenticate": "Bearer"}) from None
 
@@ -116,7 +134,7 @@ def _bearer(request: Request) -> str:
     return token.strip()
 
 
-def current_principal(request: Request) -> Principal:
+async def current_principal(request: Request) -> Principal:
     verifier: TokenVerifier = request.app.state.token_verifier
     principal = verifier.verify(_bearer(request))
     request.state.principal = principal
@@ -127,7 +145,7 @@ CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
 def require_roles(*roles: str):
-    def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: CurrentPrincipal) -> Principal:
         if not principal.has_role(ADMIN, *roles):
             raise ProblemError(403, "forbidden")
         return principal
@@ -136,7 +154,7 @@ def require_roles(*roles: str):
 
 
 def require_permission(permission: str):
-    def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: CurrentPrincipal) -> Principal:
         if not principal.can(permission):
             raise ProblemError(403, "forbidden")
         return principal
