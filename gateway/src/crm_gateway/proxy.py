@@ -185,5 +185,5 @@ async def forward(request: Request):
         raise ProblemError(405 if GATEWAY_PATHS.match(path) else 404,
                            "method_not_allowed" if GATEWAY_PATHS.match(path) else "not_found")
     if path not in PUBLIC_PATHS:
-        limit_principal(request, current_principal(request))
+        limit_principal(request, await current_principal(request))
     return await request.app.state.proxy.forward(request, service)
