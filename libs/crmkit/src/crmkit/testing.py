@@ -54,11 +54,24 @@ async def temp_database(migrations_dir: Path | None = None, *, prefix: str = "t"
             await conn.close()
         yield dsn
     finally:
-        admin = await asyncpg.connect(pg_admin_dsn())
-        try:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await admin.close()
+        await _drop_database(name)
+
+
+async def _drop_database(name: str, attempts: int = 20) -> None:
+    """FORCE ends our own leftover connections; an autovacuum worker (a superuser process) cannot be
+    ended by the unprivileged test role, so that case is retried until the worker has moved on."""
+    admin = await asyncpg.connect(pg_admin_dsn())
+    try:
+        for attempt in range(attempts):
+            try:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except (asyncpg.InsufficientPrivilegeError, asyncpg.ObjectInUseError):
+                if attempt == attempts - 1:
+                    raise
+                await asyncio.sleep(0.25)
+    finally:
+        await admin.close()
 
 
 @contextlib.asynccontextmanager

@@ -6,7 +6,11 @@ from fastapi import FastAPI
 
 from crmkit.service import ServiceSpec, create_service_app
 from crm_customers import events, messages  # noqa: F401  (registers events and texts)
-from crm_customers.api import customers, groups, labels, statuses
+from crm_customers.api import customer_list, customers, groups, labels, statuses
+from crm_customers.api import attributes, referrals, views
+from crm_customers.api import bulk, deletion, exports  # before customers: /customers/exports is no {id}
+from crm_customers.handlers import deletion as deletion_jobs, exports as export_jobs
+from crm_customers.consumers import CONSUMERS
 from crm_customers.settings import CustomersSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -16,5 +20,9 @@ def create_app(settings: CustomersSettings | None = None) -> FastAPI:
     settings = settings or CustomersSettings()
     return create_service_app(ServiceSpec(
         name="customers", title="CRM customers", settings=settings, migrations_dir=MIGRATIONS,
-        routers=[customers.router, statuses.router, labels.router, groups.router],
+        routers=[exports.router, bulk.router, deletion.router,
+                 customer_list.router, customers.router, statuses.router, labels.router, groups.router,
+                 attributes.router, views.router, referrals.router],
+        consumers=CONSUMERS,
+        background=[export_jobs.export_worker, deletion_jobs.purge_job],
     ))

@@ -85,3 +85,149 @@ class CustomerConfigChanged(BaseModel):
     kind: Literal["status", "label", "group"]
     action: Literal["created", "updated", "deleted"]
     item: dict[str, Any]
+
+
+class AttributeOptionState(BaseModel):
+    value: str
+    label: str
+
+
+class AttributeDefinitionState(BaseModel):
+    id: uuid.UUID
+    key: str
+    name: str
+    type: str
+    options: list[AttributeOptionState] = []
+    required: bool = False
+    display_order: int = 0
+    filterable: bool = False
+    created_at: datetime
+    updated_at: datetime
+
+
+@event("customer_attribute.defined", topic=TOPIC)
+class CustomerAttributeDefined(AttributeDefinitionState):
+    """An admin defined a customer attribute (C-3)."""
+
+
+@event("customer_attribute.changed", topic=TOPIC)
+class CustomerAttributeChanged(AttributeDefinitionState):
+    """A customer attribute definition changed; `changed` names the fields, the rest is the new state."""
+    changed: list[str]
+
+
+@event("customer_attribute.deleted", topic=TOPIC)
+class CustomerAttributeDeleted(AttributeDefinitionState):
+    """A customer attribute definition was deleted. With `forced`, its values were removed from
+    `values_removed` customers (their version was bumped; no customer.updated per customer)."""
+    forced: bool = False
+    values_removed: int = 0
+
+
+@event("customer.owner_changed", topic=TOPIC)
+class CustomerOwnerChanged(BaseModel):
+    """The owner or holder of a customer changed through the assignment service (assign, accept,
+    recall...). The full new state follows in the `customer.updated` of the same version."""
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    customer_id: uuid.UUID
+    from_owner_id: uuid.UUID | None = None
+    to_owner_id: uuid.UUID | None = None
+    owner_unit_id: uuid.UUID | None = None
+    owner_unit_path: str | None = None
+    from_holder_id: uuid.UUID | None = None
+    to_holder_id: uuid.UUID | None = None
+    reason: str = Field(description="the assignment event that caused it, e.g. assignment.accepted")
+    assignment_id: uuid.UUID | None = None
+    version: int
+
+
+@event("customer_view.saved", topic=TOPIC)
+class CustomerViewSaved(BaseModel):
+    """A user saved their filter and column configuration of the customer list (C-8)."""
+    user_id: uuid.UUID
+    view: dict[str, Any]
+
+
+# Bulk actions, soft delete, restore, purge (C-10, E-3) and exports (C-13).
+#
+# Batch events: a bulk action publishes one event per chunk of at most 5,000 customers (never one
+# per customer), each carrying every affected id. `ids`, `versions` (and `from_statuses` for
+# set_status) are parallel lists: `versions[i]` is the version of `ids[i]` after the change, so a
+# consumer that keeps its own copy (interactions' access model) can ignore an older change that
+# arrives after a newer per-customer event (batch events are keyed by `batch_id`, not by customer,
+# so their order relative to a customer's own events is not guaranteed). Labels, groups and status
+# do not change who may see a customer; only `customers.bulk_deleted` / `customers.bulk_purged`
+# do: their ids are deleted (resp. erased) customers. `chunk` counts from 1; `last` marks the final
+# chunk of the batch (a batch whose every chunk changed nothing publishes nothing).
+
+
+class _Batch(BaseModel):
+    batch_id: uuid.UUID
+    chunk: int = Field(ge=1)
+    last: bool
+    ids: list[uuid.UUID]
+    versions: list[int]
+
+
+@event("customers.bulk_updated", topic=TOPIC)
+class CustomersBulkUpdated(_Batch):
+    """A bulk action changed labels, groups or status of the customers `ids` (one chunk, ≤ 5,000).
+
+    `action`: add_labels / remove_labels (`labels`), add_to_group / remove_from_group (`group_id`),
+    set_status (`status`, `note`, and `from_statuses[i]` = the previous status of `ids[i]`, so that
+    the interactions service can write `classified` entries from → to with the note)."""
+    action: Literal["add_labels", "remove_labels", "add_to_group", "remove_from_group", "set_status"]
+    labels: list[str] | None = None
+    group_id: uuid.UUID | None = None
+    status: str | None = None
+    note: str | None = None
+    from_statuses: list[str] | None = None
+
+
+@event("customers.bulk_deleted", topic=TOPIC)
+class CustomersBulkDeleted(_Batch):
+    """Customers were soft-deleted (one chunk, ≤ 5,000): invisible everywhere from now on;
+    restorable by an admin for 30 days (`customer.restored`), then purged."""
+    deleted_at: datetime
+    deleted_by: uuid.UUID | None = None
+
+
+@event("customers.bulk_purged", topic=TOPIC)
+class CustomersBulkPurged(BaseModel):
+    """The automatic purge erased customers deleted more than 30 days ago (one chunk, ≤ 5,000 ids).
+    Every service erases the personal data it keeps about `ids` (Decree 13/2023), as for
+    `customer.purged`."""
+    batch_id: uuid.UUID
+    chunk: int = Field(ge=1)
+    last: bool
+    ids: list[uuid.UUID]
+    purged_at: datetime
+
+
+@event("customer.restored", topic=TOPIC)
+class CustomerRestored(CustomerState):
+    """An admin restored a soft-deleted customer (within 30 days); carries its full state."""
+
+
+@event("customer.purged", topic=TOPIC)
+class CustomerPurged(BaseModel):
+    """An admin erased a customer's personal data (Decree 13/2023). Every service erases what it
+    keeps about the customer (timeline, comments, attachments, tickets: personal data); only the
+    id remains, as a tombstone."""
+    customer_id: uuid.UUID
+    purged_at: datetime
+    version: int
+
+
+@event("customer_export.finished", topic=TOPIC)
+class CustomerExportFinished(BaseModel):
+    """An export job finished (`done`: the file can be downloaded until `expires_at`; or `failed`);
+    the notifications service tells `user_id`."""
+    export_id: uuid.UUID
+    user_id: uuid.UUID
+    status: Literal["done", "failed"]
+    format: Literal["csv", "xlsx"]
+    row_count: int
+    finished_at: datetime
+    expires_at: datetime | None = None

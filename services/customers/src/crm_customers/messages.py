@@ -66,3 +66,80 @@ i18n.register(
         },
     },
 )
+
+# Attribute definitions (C-3), saved views (C-8), referral tree (C-12).
+i18n.register(
+    problems={
+        "attribute_in_use": {
+            "vi": ("Thuộc tính đang được sử dụng",
+                   "Khách hàng đang có giá trị của thuộc tính {key} mà thao tác này sẽ làm mất hoặc làm sai."),
+            "en": ("Attribute in use", "Customers hold values of attribute {key} that this would remove or invalidate."),
+        },
+        "attribute_option_in_use": {
+            "vi": ("Lựa chọn đang được sử dụng",
+                   "Không thể bỏ lựa chọn {options} của thuộc tính {key} vì đang được gán cho khách hàng."),
+            "en": ("Option in use", "Options {options} of attribute {key} are used by customers and cannot be removed."),
+        },
+    },
+    field_errors={
+        "immutable": {"vi": "Giá trị này không được thay đổi.", "en": "This value cannot be changed."},
+        "too_many_items": {"vi": "Tối đa {max_items} mục.", "en": "At most {max_items} items."},
+        "unknown_field_key": {"vi": "Trường {key} không tồn tại.", "en": "Unknown field {key}."},
+        "not_filterable": {"vi": "Trường {key} không dùng để lọc được.", "en": "Field {key} cannot be filtered on."},
+        "invalid_attribute_key": {
+            "vi": "Mã chỉ gồm chữ thường không dấu, số và dấu gạch dưới, bắt đầu bằng chữ (tối đa 63 ký tự).",
+            "en": "A key has lower-case letters, digits and underscores, starting with a letter (at most 63).",
+        },
+        "options_required": {"vi": "Kiểu lựa chọn cần ít nhất một lựa chọn.", "en": "A choice type needs at least one option."},
+        "options_not_allowed": {"vi": "Chỉ kiểu lựa chọn mới có danh sách lựa chọn.", "en": "Only choice types have options."},
+    },
+)
+
+# Lists and search (C-6, C-7)
+i18n.register(
+    problems={},
+    field_errors={
+        "not_filterable": {
+            "vi": "Thuộc tính {key} không được đánh dấu là dùng để lọc.",
+            "en": "Attribute {key} is not filterable.",
+        },
+    },
+)
+
+# Bulk actions, restore and purge (C-10), exports (C-13)
+i18n.register(
+    problems={
+        "confirmation_required": {
+            "vi": ("Cần xác nhận", "Xóa khách hàng cần xác nhận: gửi \"confirm\": true."),
+            "en": ("Confirmation required", "Deleting customers must be confirmed: send \"confirm\": true."),
+        },
+        "restore_window_passed": {
+            "vi": ("Đã quá hạn khôi phục", "Khách hàng đã bị xóa quá {days} ngày nên không thể khôi phục."),
+            "en": ("Restore window passed", "The customer was deleted more than {days} days ago and cannot be restored."),
+        },
+        "not_deleted": {
+            "vi": ("Khách hàng chưa bị xóa", "Khách hàng này chưa bị xóa nên không cần khôi phục."),
+            "en": ("Not deleted", "This customer is not deleted."),
+        },
+        "export_not_ready": {
+            "vi": ("Tệp xuất chưa sẵn sàng", "Tệp xuất dữ liệu đang ở trạng thái {status}; vui lòng thử lại sau."),
+            "en": ("Export not ready", "The export is {status}; try again later."),
+        },
+        "export_expired": {
+            "vi": ("Tệp xuất đã hết hạn", "Tệp xuất dữ liệu đã bị xóa sau {days} ngày; vui lòng xuất lại."),
+            "en": ("Export expired", "The export file was deleted after {days} days; export again."),
+        },
+    },
+    field_errors={
+        "exactly_one_of": {
+            "vi": "Cần đúng một trong hai: {fields}.",
+            "en": "Exactly one of {fields} is required.",
+        },
+        "confirmation_required": {"vi": "Cần xác nhận xóa (true).", "en": "Deletion must be confirmed (true)."},
+        "unknown_column": {"vi": "Cột {column} không tồn tại.", "en": "Unknown column {column}."},
+        "not_allowed_for_action": {
+            "vi": "Trường này không dùng cho thao tác {action}.",
+            "en": "This field does not apply to action {action}.",
+        },
+    },
+)

@@ -1,11 +1,16 @@
 """{event type: handler} for the topics this service subscribes to."""
 from crmkit.service import ConsumerSpec
-from crm_interactions.handlers import timeline
+from crm_interactions.handlers import customer_batches, timeline
 
 CONSUMERS = [
     ConsumerSpec(name="customers", topics=["crm.customers"], handlers={
         "customer.created": timeline.on_customer_created,
         "customer.updated": timeline.on_customer_updated,
         "customer.status_changed": timeline.on_customer_status_changed,
+        "customers.bulk_updated": customer_batches.on_bulk_updated,
+        "customers.bulk_deleted": customer_batches.on_bulk_deleted,
+        "customer.restored": customer_batches.on_customer_restored,
+        "customer.purged": customer_batches.on_customer_purged,
+        "customers.bulk_purged": customer_batches.on_bulk_purged,
     }),
 ]

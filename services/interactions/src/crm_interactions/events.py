@@ -22,3 +22,20 @@ class InteractionRecorded(BaseModel):
     actor_id: uuid.UUID | None = None
     note: str | None = None
     data: dict[str, Any] = {}
+
+
+class RecordedEntry(BaseModel):
+    id: uuid.UUID
+    customer_id: uuid.UUID
+
+
+@event("interactions.bulk_recorded", topic=TOPIC)
+class InteractionsBulkRecorded(BaseModel):
+    """Timeline entries written from one batch event (e.g. a bulk status change): one event per
+    batch chunk, listing every entry, instead of one `interaction.recorded` per customer."""
+    type: str
+    occurred_at: datetime
+    actor_id: uuid.UUID | None = None
+    note: str | None = None
+    data: dict[str, Any] = {}
+    entries: list[RecordedEntry]

@@ -13,6 +13,7 @@ from crmkit.auth import CurrentPrincipal
 from crmkit.errors import ProblemError
 from crmkit.idempotency import idempotent
 from crm_customers.handlers import customers as handlers
+from crm_customers.handlers import read_models
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
 
@@ -105,6 +106,20 @@ class CustomerPublic(BaseModel):
     updated_at: datetime
 
 
+class CustomerCounts(BaseModel):
+    """Kept from the interactions service's events (a local read model: may lag by a moment)."""
+    timeline: int
+    care_tickets: int
+    open_support_tickets: int
+    attachments: int
+    comments: int
+
+
+class CustomerDetail(CustomerPublic):
+    """The detail (C-14): the record and the counts of what other services keep about it."""
+    counts: CustomerCounts
+
+
 class StatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -153,10 +168,14 @@ async def create_customer(body: CustomerCreate, request: Request, principal: Cur
     return await idempotent(request, pool, str(principal.user_id), produce)
 
 
-@router.get("/{customer_id}", response_model=CustomerPublic, responses=CUSTOMER_RESPONSES)
+@router.get("/{customer_id}", response_model=CustomerDetail, responses=CUSTOMER_RESPONSES)
 async def get_customer(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
-    customer = await handlers.get_customer(request.app.state.pool, principal=principal, customer_id=customer_id)
-    return _customer_response(customer)
+    """The detail (C-14); the `ETag` is the record's version (the counts are not versioned)."""
+    pool = request.app.state.pool
+    customer = await handlers.get_customer(pool, principal=principal, customer_id=customer_id)
+    counts = await read_models.get_counts(pool, customer_id)
+    body = CustomerDetail.model_validate({**customer, "counts": counts}).model_dump(mode="json")
+    return JSONResponse(body, headers={"ETag": _etag(customer)})
 
 
 @router.patch("/{customer_id}", response_model=CustomerPublic, responses={

@@ -24,8 +24,8 @@ PHONE_KEY = "customers_phone_key"
 
 
 def _caller(principal: Principal) -> dict[str, Any]:
-    return {"user_id": principal.user_id, "is_admin": principal.is_admin, "is_manager": principal.is_manager,
-            "unit_path": principal.unit_path or ""}
+    """The caller's reach, as the one visibility predicate of store.customers takes it."""
+    return {"access": store.access_of(principal)}
 
 
 async def _phone_exists(conn: asyncpg.Connection, *, phone: str, principal: Principal) -> ProblemError:

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
+
+from crmkit.auth import Principal
 
 COLUMNS = (
     "id, name, phone, email, birthday, province_code, province_name, gender, address, source, customer_type,"
@@ -14,12 +17,97 @@ COLUMNS = (
 )
 _C_COLUMNS = ", ".join(f"c.{name.strip()}" for name in COLUMNS.split(","))
 
-# The caller may see the row: admin, owner, holder, viewer, or a manager above the owner's unit
-# ($2 is_admin, $3 user id, $4 is_manager, $5 the manager's unit path).
-VISIBLE_TO_CALLER = ("($2 OR c.owner_id = $3 OR c.holder_id = $3 OR $3 = ANY(c.viewer_ids)"
-                     " OR ($4 AND $5 <> '' AND c.owner_unit_path LIKE $5 || '%'))")
-# ... and may edit it: admin, owner, or a manager above the owner's unit (C-9).
-EDITABLE_BY_CALLER = "($2 OR c.owner_id = $3 OR ($4 AND $5 <> '' AND c.owner_unit_path LIKE $5 || '%'))"
+class Params(list):
+    """Positional arguments of one statement: `params.add(value)` appends and returns `$n`."""
+
+    def add(self, value: Any) -> str:
+        self.append(value)
+        return f"${len(self)}"
+
+
+@dataclass(frozen=True)
+class Access:
+    """What a caller may see and edit, derived from the principal once (see `access_of`).
+
+    The one definition of visibility (C-9), used by reads by id, updates, status, viewers, lists,
+    search, and later bulk actions and exports, so that they always agree:
+
+    * people: a row they own, hold (`holder_id`) or view (`viewer_ids`); a manager also every row
+      whose `owner_unit_path` lies in their unit subtree (assigned or not); an admin every row;
+    * integrator service accounts (`kind == "service"`): every row with permission
+      `customers.read`, none without; writing needs `customers.write` on top (and the read);
+    * soft-deleted rows are invisible unless a caller asks for them explicitly.
+
+    An unassigned customer keeps a unit: the creator's unit when created without owner, the last
+    owner's unit when the owner is removed; managers above that unit and admins see it.
+    """
+    user_id: uuid.UUID | None
+    sees_all: bool = False
+    edits_all: bool = False
+    personal: bool = True          # own / held / shared rows count
+    subtree: str | None = None     # a manager's unit path, "/…/" (never empty or "/")
+
+    @property
+    def sees_nothing(self) -> bool:
+        return not self.sees_all and not self.personal and self.subtree is None
+
+
+READ_PERMISSION, WRITE_PERMISSION = "customers.read", "customers.write"
+
+
+def subtree_path(unit_path: str | None) -> str | None:
+    """A usable subtree prefix ("/a/b/"), or None for an empty, root-less or malformed path —
+    so that a missing unit never matches everything."""
+    if not unit_path or not unit_path.startswith("/"):
+        return None
+    path = unit_path if unit_path.endswith("/") else unit_path + "/"
+    return path if path.strip("/") else None
+
+
+def access_of(principal: Principal) -> Access:
+    if principal.kind == "service":
+        reads = principal.can(READ_PERMISSION)
+        return Access(user_id=principal.user_id, sees_all=reads,
+                      edits_all=reads and principal.can(WRITE_PERMISSION), personal=False)
+    if principal.is_admin:
+        return Access(user_id=principal.user_id, sees_all=True, edits_all=True)
+    subtree = subtree_path(principal.unit_path) if principal.is_manager else None
+    return Access(user_id=principal.user_id, subtree=subtree)
+
+
+def subtree_sql(path: str, params: Params, column: str = "c.owner_unit_path") -> str:
+    """`column` lies in the subtree of `path` (which ends with "/"): a byte-wise range, so that
+    the text_pattern_ops index serves it even with a bound parameter (LIKE $1 || '%' cannot)."""
+    upper = path[:-1] + chr(ord("/") + 1)
+    return f"({column} ~>=~ {params.add(path)} AND {column} ~<~ {params.add(upper)})"
+
+
+def visible_sql(access: Access, params: Params, *, alias: str = "c", include_deleted: bool = False) -> str:
+    """The row `alias` is visible to the caller; appends its arguments to `params`."""
+    live = "" if include_deleted else f"{alias}.deleted_at IS NULL AND "
+    if access.sees_all:
+        return f"({live}TRUE)"
+    reach: list[str] = []
+    if access.personal and access.user_id is not None:
+        me = params.add(access.user_id)
+        reach += [f"{alias}.owner_id = {me}", f"{alias}.holder_id = {me}",
+                  f"{alias}.viewer_ids @> ARRAY[{me}]::uuid[]"]
+    if access.subtree:
+        reach.append(subtree_sql(access.subtree, params, f"{alias}.owner_unit_path"))
+    return f"({live}({' OR '.join(reach)}))" if reach else "FALSE"
+
+
+def editable_sql(access: Access, params: Params, *, alias: str = "c") -> str:
+    """The caller may edit the (visible) row: admin, owner, a manager above the owner's unit, or
+    a service account with customers.write (C-9)."""
+    if access.edits_all:
+        return "TRUE"
+    reach: list[str] = []
+    if access.personal and access.user_id is not None:
+        reach.append(f"{alias}.owner_id = {params.add(access.user_id)}")
+    if access.subtree:
+        reach.append(subtree_sql(access.subtree, params, f"{alias}.owner_unit_path"))
+    return f"({' OR '.join(reach)})" if reach else "FALSE"
 
 
 def as_customer(row: asyncpg.Record | None) -> dict[str, Any] | None:
@@ -67,23 +155,49 @@ async def id_by_phone(conn: asyncpg.Connection, phone: str) -> uuid.UUID | None:
     return await conn.fetchval("SELECT id FROM customers WHERE phone = $1", phone)
 
 
-async def get_visible(conn: asyncpg.Connection, *, customer_id: uuid.UUID, user_id: uuid.UUID,
-                      is_admin: bool, is_manager: bool, unit_path: str) -> dict[str, Any] | None:
+def legacy_access(*, user_id: uuid.UUID, is_admin: bool, is_manager: bool, unit_path: str | None) -> Access:
+    """The Access of the older keyword form (user_id, is_admin, is_manager, unit_path) — people
+    only; prefer `access_of(principal)`, which also knows service accounts."""
+    if is_admin:
+        return Access(user_id=user_id, sees_all=True, edits_all=True)
+    return Access(user_id=user_id, subtree=subtree_path(unit_path) if is_manager else None)
+
+
+# Deprecated: the same rule as `visible_sql` for people, as a fixed fragment with the positional
+# arguments $2 is_admin, $3 user id, $4 is_manager, $5 the manager's unit path ("/…/"). Use
+# `visible_sql(access, params)`, which also handles service accounts and plans better.
+VISIBLE_TO_CALLER = ("($2 OR c.owner_id = $3 OR c.holder_id = $3 OR c.viewer_ids @> ARRAY[$3]::uuid[]"
+                     " OR ($4 AND rtrim($5, '/') <> '' AND c.owner_unit_path ~>=~ (rtrim($5, '/') || '/')"
+                     " AND c.owner_unit_path ~<~ (rtrim($5, '/') || '0')))")
+
+
+def _access(access: Access | None, principal: Principal | None, legacy: dict[str, Any]) -> Access:
+    if access is not None:
+        return access
+    if principal is not None:
+        return access_of(principal)
+    return legacy_access(**legacy)
+
+
+async def get_visible(conn: asyncpg.Connection, *, customer_id: uuid.UUID, access: Access | None = None,
+                      principal: Principal | None = None, **legacy: Any) -> dict[str, Any] | None:
+    """The live row if the caller may see it (`access`, or a principal, or the legacy keywords)."""
+    params = Params([customer_id])
+    visible = visible_sql(_access(access, principal, legacy), params)
     return as_customer(await conn.fetchrow(
-        f"SELECT {_C_COLUMNS} FROM customers c WHERE c.id = $1 AND c.deleted_at IS NULL AND {VISIBLE_TO_CALLER}",
-        customer_id, is_admin, user_id, is_manager, unit_path,
-    ))
+        f"SELECT {_C_COLUMNS} FROM customers c WHERE c.id = $1 AND {visible}", *params))
 
 
-async def lock_visible(conn: asyncpg.Connection, *, customer_id: uuid.UUID, user_id: uuid.UUID,
-                       is_admin: bool, is_manager: bool,
-                       unit_path: str) -> tuple[dict[str, Any], bool] | None:
+async def lock_visible(conn: asyncpg.Connection, *, customer_id: uuid.UUID, access: Access | None = None,
+                       principal: Principal | None = None, **legacy: Any) -> tuple[dict[str, Any], bool] | None:
     """The visible row, locked for update, and whether the caller may edit it; None if invisible."""
+    access = _access(access, principal, legacy)
+    params = Params([customer_id])
+    visible = visible_sql(access, params)
+    editable = editable_sql(access, params)
     row = await conn.fetchrow(
-        f"SELECT {_C_COLUMNS}, {EDITABLE_BY_CALLER} AS editable FROM customers c"
-        f" WHERE c.id = $1 AND c.deleted_at IS NULL AND {VISIBLE_TO_CALLER} FOR UPDATE",
-        customer_id, is_admin, user_id, is_manager, unit_path,
-    )
+        f"SELECT {_C_COLUMNS}, {editable} AS editable FROM customers c WHERE c.id = $1 AND {visible} FOR UPDATE",
+        *params)
     return (as_customer(row), row["editable"]) if row else None
 
 

@@ -20,7 +20,7 @@ TYPES = ("created", "edited", "classified", "assigned", "recalled", "potential",
          "compensation", "imported")
 
 
-def _actor(envelope: Envelope) -> uuid.UUID | None:
+def actor_of(envelope: Envelope) -> uuid.UUID | None:
     try:
         return uuid.UUID(envelope.actor)
     except ValueError:
@@ -31,7 +31,7 @@ async def record_from_event(conn: asyncpg.Connection, envelope: Envelope, *, typ
                             note: str | None = None, data: dict | None = None) -> None:
     row = await store.insert_entry(conn, entry={
         "id": uuid.uuid4(), "customer_id": uuid.UUID(envelope.subject), "type": type_,
-        "occurred_at": envelope.occurred_at, "actor_id": _actor(envelope), "note": note, "data": data or {},
+        "occurred_at": envelope.occurred_at, "actor_id": actor_of(envelope), "note": note, "data": data or {},
         "source_event_id": envelope.id,
     })
     if row is not None:
@@ -40,7 +40,7 @@ async def record_from_event(conn: asyncpg.Connection, envelope: Envelope, *, typ
                              correlation_id=envelope.correlation_id, causation_id=str(envelope.id))
 
 
-async def _keep_access(conn: asyncpg.Connection, customer: dict) -> None:
+async def keep_access(conn: asyncpg.Connection, customer: dict) -> None:
     await store.upsert_access(
         conn, customer_id=uuid.UUID(customer["id"]), owner_id=_uuid(customer.get("owner_id")),
         owner_unit_path=customer.get("owner_unit_path"), holder_id=_uuid(customer.get("holder_id")),
@@ -50,14 +50,14 @@ async def _keep_access(conn: asyncpg.Connection, customer: dict) -> None:
 
 async def on_customer_created(conn: asyncpg.Connection, envelope: Envelope) -> None:
     customer = envelope.data
-    await _keep_access(conn, customer)
+    await keep_access(conn, customer)
     await record_from_event(conn, envelope, type_="created", data={"name": customer["name"]})
 
 
 async def on_customer_updated(conn: asyncpg.Connection, envelope: Envelope) -> None:
     """Keep who may see the customer current (newer versions win) and show the edit."""
     customer = envelope.data
-    await _keep_access(conn, customer)
+    await keep_access(conn, customer)
     await record_from_event(conn, envelope, type_="edited", data={"changed": list(customer.get("changed") or [])})
 
 

@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime
 
 import asyncpg
+import orjson
 
 ENTRY_COLUMNS = "id, customer_id, type, occurred_at, actor_id, note, data"
 
@@ -13,7 +14,9 @@ async def insert_entry(conn: asyncpg.Connection, *, entry: dict) -> asyncpg.Reco
     """Insert once per source event; returns None when that event already produced an entry."""
     return await conn.fetchrow(
         f"INSERT INTO timeline_entries ({ENTRY_COLUMNS}, source_event_id)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (source_event_id) DO NOTHING"
+        " SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE NOT EXISTS"
+        "   (SELECT 1 FROM customer_access a WHERE a.customer_id = $2 AND a.purged)"
+        " ON CONFLICT (source_event_id, customer_id) DO NOTHING"
         f" RETURNING {ENTRY_COLUMNS}",
         entry["id"], entry["customer_id"], entry["type"], entry["occurred_at"], entry.get("actor_id"),
         entry.get("note"), entry.get("data") or {}, entry.get("source_event_id"),
@@ -57,3 +60,46 @@ async def page(conn: asyncpg.Connection, *, customer_id: uuid.UUID, limit: int,
         " ORDER BY occurred_at DESC, id DESC LIMIT $5",
         customer_id, after[0] if after else None, after[1] if after else None, types, limit,
     )
+
+
+async def insert_entries(conn: asyncpg.Connection, *, entries: list[tuple]) -> list[asyncpg.Record]:
+    """Many entries at once (batch events): COPY into a temporary table, then one INSERT that
+    skips what an earlier delivery already wrote. Tuples follow ENTRY_COLUMNS + source_event_id;
+    `data` is a dict (sent as JSON text: COPY's binary format has no jsonb encoder in asyncpg)."""
+    await conn.execute(
+        "CREATE TEMPORARY TABLE IF NOT EXISTS incoming_entries (id uuid, customer_id uuid, type text,"
+        " occurred_at timestamptz, actor_id uuid, note text, data text, source_event_id uuid) ON COMMIT DELETE ROWS")
+    await conn.copy_records_to_table("incoming_entries", records=[
+        (*e[:6], orjson.dumps(e[6]).decode(), e[7]) for e in entries])
+    return await conn.fetch(
+        f"INSERT INTO timeline_entries ({ENTRY_COLUMNS}, source_event_id)"
+        " SELECT id, customer_id, type, occurred_at, actor_id, note, data::jsonb, source_event_id"
+        " FROM incoming_entries i WHERE NOT EXISTS"
+        "   (SELECT 1 FROM customer_access a WHERE a.customer_id = i.customer_id AND a.purged)"
+        " ON CONFLICT (source_event_id, customer_id) DO NOTHING RETURNING id, customer_id",
+    )
+
+
+async def mark_deleted(conn: asyncpg.Connection, *, ids: list[uuid.UUID], versions: list[int]) -> None:
+    await conn.execute(
+        "UPDATE customer_access a SET deleted = true, version = v.version"
+        " FROM unnest($1::uuid[], $2::int[]) AS v(customer_id, version)"
+        " WHERE a.customer_id = v.customer_id AND a.version < v.version", ids, versions,
+    )
+
+
+async def mark_restored(conn: asyncpg.Connection, *, customer_id: uuid.UUID, version: int) -> None:
+    await conn.execute("UPDATE customer_access SET deleted = false WHERE customer_id = $1 AND version <= $2"
+                       " AND NOT purged", customer_id, version)
+
+
+async def erase_customers(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> None:
+    """Decree 13/2023: what this service keeps about purged customers loses its personal data."""
+    await conn.execute(
+        "INSERT INTO customer_access (customer_id, deleted, purged, version)"
+        " SELECT unnest($1::uuid[]), true, true, 2147483647"
+        " ON CONFLICT (customer_id) DO UPDATE SET deleted = true, purged = true, owner_id = NULL,"
+        "   holder_id = NULL, viewer_ids = '{}', version = 2147483647", ids,
+    )
+    await conn.execute("UPDATE timeline_entries SET note = NULL, data = '{}', actor_id = NULL"
+                       " WHERE customer_id = ANY($1::uuid[])", ids)

@@ -1,0 +1,112 @@
+"""Attribute definitions (C-3): `GET, POST /customer-attributes`, `PATCH, DELETE /customer-attributes/{id}`."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from crmkit.auth import CurrentPrincipal, require_roles
+from crmkit.idempotency import idempotent
+from crm_customers.handlers import attributes as handlers
+
+router = APIRouter(prefix="/api/v1/customer-attributes", tags=["customer attributes"])
+ADMIN_ONLY = [require_roles()]  # admins only
+
+TYPES = "text, number, date, boolean, select, multi-select, phone, email, url"
+
+
+class AttributeOption(BaseModel):
+    value: str
+    label: str
+
+
+# Lenient types: the domain rules check the definition and report every problem in one 422.
+class AttributeFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, examples=["Thu nhập hàng tháng"])
+    type: str | None = Field(None, description=TYPES, examples=["select"])
+    options: list[Any] | None = Field(None, description="select / multi-select: [{value, label}]",
+                                      examples=[[{"value": "lt10", "label": "Dưới 10 triệu"}]])
+    required: bool | None = None
+    display_order: int | None = Field(None, description="position in forms and lists (ascending)")
+    filterable: bool | None = Field(None, description="offered as a filter of the customer list")
+
+
+class AttributeCreate(AttributeFields):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["key", "name", "type"]})
+
+    key: str | None = Field(None, description="stable identifier: a-z, 0-9, _; never changes", examples=["income"])
+
+
+class AttributeUpdate(AttributeFields):
+    """Only the fields sent change; the key cannot change (it may be repeated unchanged)."""
+
+    key: str | None = Field(None, description="must equal the current key")
+
+
+class AttributePublic(BaseModel):
+    id: uuid.UUID
+    key: str
+    name: str
+    type: str
+    options: list[AttributeOption]
+    required: bool
+    display_order: int
+    filterable: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+def _respond(item: dict, status_code: int = 200, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse(AttributePublic.model_validate(item).model_dump(mode="json"), status_code=status_code,
+                        headers=headers)
+
+
+def _values(body: BaseModel) -> dict[str, Any]:
+    """The fields sent; an explicit null means "the default" (no options, not required, order 0...)."""
+    defaults = {"options": [], "required": False, "display_order": 0, "filterable": False}
+    return {name: defaults.get(name) if value is None else value
+            for name, value in body.model_dump(exclude_unset=True).items()}
+
+
+@router.get("", response_model=list[AttributePublic])
+async def list_attributes(request: Request, principal: CurrentPrincipal):
+    """Every definition, in display order."""
+    return [AttributePublic.model_validate(item) for item in await handlers.list_attributes(request.app.state.pool)]
+
+
+@router.post("", status_code=201, response_model=AttributePublic, dependencies=ADMIN_ONLY,
+             responses={409: {"description": "key_exists"}, 422: {"description": "validation_error"}})
+async def create_attribute(body: AttributeCreate, request: Request, principal: CurrentPrincipal) -> Response:
+    pool = request.app.state.pool
+
+    async def produce() -> Response:
+        item = await handlers.create_attribute(pool, principal=principal, values=_values(body),
+                                               correlation_id=request.state.correlation_id)
+        return _respond(item, 201, {"Location": f"/api/v1/customer-attributes/{item['id']}"})
+
+    return await idempotent(request, pool, str(principal.user_id), produce)
+
+
+@router.patch("/{attribute_id}", response_model=AttributePublic, dependencies=ADMIN_ONLY, responses={
+    404: {"description": "not_found"}, 409: {"description": "attribute_in_use / attribute_option_in_use"},
+    422: {"description": "validation_error"}})
+async def update_attribute(attribute_id: uuid.UUID, body: AttributeUpdate, request: Request,
+                           principal: CurrentPrincipal) -> Response:
+    item = await handlers.update_attribute(request.app.state.pool, principal=principal, attribute_id=attribute_id,
+                                           changes=_values(body), correlation_id=request.state.correlation_id)
+    return _respond(item)
+
+
+@router.delete("/{attribute_id}", status_code=204, dependencies=ADMIN_ONLY, responses={
+    404: {"description": "not_found"}, 409: {"description": "attribute_in_use"}})
+async def delete_attribute(attribute_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+                           force: bool = Query(False, description="also remove the values customers hold")) -> Response:
+    removed = await handlers.delete_attribute(request.app.state.pool, principal=principal, attribute_id=attribute_id,
+                                              force=force, correlation_id=request.state.correlation_id)
+    return Response(status_code=204, headers={"X-Values-Removed": str(removed)})

@@ -1,0 +1,116 @@
+"""Restore and purge of customers (C-10, Decree 13/2023 on personal data).
+
+* Soft delete is the bulk action `delete` (handlers.bulk): `deleted_at`, `deleted_by`; the
+  customer disappears from every read, list, search, bulk action and export.
+* Restore (admin): within `deleted_retention_days` (30) of the deletion, else 409
+  `restore_window_passed`; `customer.restored` with the full state.
+* Purge (admin, any customer, deleted or not): every personal field is erased, the row stays as
+  a tombstone (id, deleted_at, purged_at, version) so that ids stay unique and referrals and
+  events keep pointing at something; `customer.purged` tells the other services to erase what they
+  keep (interactions: timeline, comments, attachments). A second purge answers the tombstone again
+  and publishes nothing.
+* Automatic purge (`purge_job`, hourly in the worker): customers deleted more than 30 days ago,
+  in batches of `PURGE_BATCH`, one `customers.bulk_purged` event per batch (E-3: a bulk delete of
+  100,000 customers is purged 30 days later without 100,000 events).
+* Phones: a soft-deleted customer keeps its phone, which still blocks creating another customer
+  with it (`409 phone_exists`, the existing id named only to those who may see it: deleted rows
+  are seen by no one, an admin restores it by id); a purge frees the phone.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+from fastapi import FastAPI
+
+from crmkit import outbox
+from crmkit.auth import Principal
+from crmkit.errors import ProblemError
+from crmkit.logging import get_logger
+from crm_customers import events
+from crm_customers.handlers.problems import SOURCE
+from crm_customers.store import bulk as store
+
+log = get_logger(__name__)
+PURGE_BATCH = 1_000
+RETENTION_DAYS = 30
+
+
+def _admin(principal: Principal) -> None:
+    if not principal.is_admin:
+        raise ProblemError(403, "forbidden")
+
+
+async def restore_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID,
+                           retention_days: int = RETENTION_DAYS, correlation_id: str | None = None) -> dict[str, Any]:
+    _admin(principal)
+    async with pool.acquire() as conn, conn.transaction():
+        row = await store.lock_any(conn, customer_id)
+        if row is None or row["purged_at"] is not None:
+            raise ProblemError(404, "not_found")
+        if row["deleted_at"] is None:
+            raise ProblemError(409, "not_deleted")
+        if row["deleted_at"] < datetime.now(UTC) - timedelta(days=retention_days):
+            raise ProblemError(409, "restore_window_passed", params={"days": retention_days},
+                               extra={"deleted_at": row["deleted_at"].isoformat()})
+        customer = await store.restore(conn, customer_id)
+        await outbox.publish(conn, events.CustomerRestored(**customer), source=SOURCE, subject=customer_id,
+                             actor=principal.user_id, correlation_id=correlation_id)
+        return customer
+
+
+async def purge_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID,
+                         correlation_id: str | None = None) -> dict[str, Any]:
+    """Erase a customer's personal data → the tombstone `{id, purged_at}`."""
+    _admin(principal)
+    async with pool.acquire() as conn, conn.transaction():
+        row = await store.lock_any(conn, customer_id)
+        if row is None:
+            raise ProblemError(404, "not_found")
+        if row["purged_at"] is not None:
+            return {"id": customer_id, "purged_at": row["purged_at"]}
+        purged = await store.purge(conn, customer_id)
+        await outbox.publish(conn, events.CustomerPurged(customer_id=customer_id, purged_at=purged["purged_at"],
+                                                         version=purged["version"]),
+                             source=SOURCE, subject=customer_id, actor=principal.user_id,
+                             correlation_id=correlation_id)
+        return {"id": customer_id, "purged_at": purged["purged_at"]}
+
+
+async def purge_expired(pool: asyncpg.Pool, *, retention_days: int = RETENTION_DAYS,
+                        batch_size: int = PURGE_BATCH, now: datetime | None = None) -> int:
+    """Purge every customer deleted more than `retention_days` ago; returns how many."""
+    before = (now or datetime.now(UTC)) - timedelta(days=retention_days)
+    batch_id, chunk, total = uuid.uuid4(), 0, 0
+    async with pool.acquire() as conn:
+        while True:
+            async with conn.transaction():
+                rows = await store.purge_deleted_before(conn, before=before, limit=batch_size)
+                final = len(rows) < batch_size
+                if rows or (final and chunk):  # an empty closing chunk after an exactly full one
+                    chunk += 1
+                    await outbox.publish(conn, events.CustomersBulkPurged(
+                        batch_id=batch_id, chunk=chunk, last=final, ids=sorted(r["id"] for r in rows),
+                        purged_at=rows[0]["purged_at"] if rows else datetime.now(UTC)),
+                        source=SOURCE, subject=batch_id)
+            total += len(rows)
+            if final:
+                return total
+
+
+async def purge_job(app: FastAPI) -> None:
+    """Background task (ServiceSpec.background): the automatic purge, every `purge_interval_seconds`."""
+    settings = app.state.settings
+    while True:
+        with contextlib.suppress(Exception):
+            try:
+                count = await purge_expired(app.state.pool, retention_days=settings.deleted_retention_days)
+                if count:
+                    log.info("customers_purged", count=count)
+            except Exception as exc:
+                log.warning("customer_purge_failed", error=repr(exc))
+        await asyncio.sleep(settings.purge_interval_seconds)

@@ -1,0 +1,54 @@
+"""Customer lists and search (C-6, C-7): a scope, a search, filters, a sort and a keyset page,
+all inside what the caller may see (C-9)."""
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from crmkit.auth import Principal
+from crmkit.errors import ProblemError
+from crmkit.pagination import MAX_LIMIT, decode_cursor
+from crm_customers.store import queries
+from crm_customers.store.customers import access_of
+from crm_customers.store.queries import CustomerFilter
+
+
+def check_can_list(principal: Principal) -> None:
+    """A service account without `customers.read` may not list (reads by id answer 404)."""
+    if access_of(principal).sees_nothing:
+        raise ProblemError(403, "forbidden")
+
+
+async def list_customers(pool: asyncpg.Pool, *, principal: Principal, flt: CustomerFilter, sort: str | None = None,
+                         limit: int = 50, cursor: str | None = None, with_count: bool = False) -> dict[str, Any]:
+    """`{items, next_cursor}` plus `count` and `count_exact` when asked for.
+
+    A search (`q`) matches exact substrings first; when that finds nothing (and `fuzzy` is not
+    set), the list falls back to similar words (typos) and says so with `fuzzy: true`; the
+    cursors of such a list keep the mode."""
+    check_can_list(principal)
+    order = queries.parse_sort(sort)
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    fell_back = bool(flt.q and flt.fuzzy is None and (decode_cursor(cursor) or {}).get("fz"))
+    async with pool.acquire() as conn, conn.transaction(readonly=True):
+        async def run(selection: CustomerFilter, extra: dict[str, Any] | None):
+            where, params = await queries.customer_where(conn, selection, principal)
+            items, next_cursor = await queries.page(conn, where=where, params=params, sort=order, cursor=cursor,
+                                                    limit=limit, cursor_extra=extra)
+            return where, params, items, next_cursor
+
+        selection = flt.model_copy(update={"fuzzy": True}) if fell_back else flt
+        where, params, items, next_cursor = await run(selection, {"fz": 1} if fell_back else None)
+        if not items and cursor is None and flt.q and flt.fuzzy is None:
+            fell_back = True
+            where, params, items, next_cursor = await run(flt.model_copy(update={"fuzzy": True}), {"fz": 1})
+        result: dict[str, Any] = {"items": items, "next_cursor": next_cursor}
+        if fell_back:
+            result["fuzzy"] = True
+        if with_count:
+            if cursor is None and next_cursor is None:
+                result["count"], result["count_exact"] = len(items), True
+            else:
+                result["count"], result["count_exact"] = await queries.count(conn, where, params)
+    return result

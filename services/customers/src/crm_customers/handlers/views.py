@@ -1,0 +1,54 @@
+"""Saved views use cases (C-8): each user reads and replaces their own configuration."""
+from __future__ import annotations
+
+from typing import Any
+
+import asyncpg
+
+from crmkit import outbox
+from crmkit.auth import Principal
+from crmkit.errors import ProblemError
+from crm_customers import events
+from crm_customers.domain.views import check_view, current_view
+from crm_customers.handlers.attributes import as_definition
+from crm_customers.handlers.problems import SOURCE, unprocessable
+from crm_customers.domain.errors import FieldProblem
+from crm_customers.store import attributes as attribute_store
+from crm_customers.store import queries
+from crm_customers.store import views as store
+
+
+async def _definitions(conn: asyncpg.Connection):
+    return [as_definition(row) for row in await attribute_store.list_definitions(conn)]
+
+
+SORTABLE = frozenset(queries.SORTABLE)
+
+
+def check_filter(data: Any) -> list[FieldProblem]:
+    """A saved filter has the shape of the customer list's filter (JSON body form)."""
+    try:
+        queries.parse_filter(data)
+    except ProblemError as error:
+        return [(e.field, e.code, e.params) for e in error.errors]
+    return []
+
+
+async def get_view(pool: asyncpg.Pool, *, principal: Principal) -> dict[str, Any]:
+    """The caller's saved view (without keys of attributes deleted since), or the default one."""
+    async with pool.acquire() as conn:
+        row = await store.get_view(conn, principal.user_id)
+        view = current_view(row["view"] if row else None, await _definitions(conn), sortable=SORTABLE)
+    return {**view, "saved": row is not None, "updated_at": row["updated_at"] if row else None}
+
+
+async def put_view(pool: asyncpg.Pool, *, principal: Principal, values: dict[str, Any],
+                   correlation_id: str | None = None) -> dict[str, Any]:
+    async with pool.acquire() as conn, conn.transaction():
+        view, problems = check_view(values, await _definitions(conn), sortable=SORTABLE, check_filter=check_filter)
+        if problems:
+            raise unprocessable(problems)
+        row = await store.put_view(conn, principal.user_id, view)
+        await outbox.publish(conn, events.CustomerViewSaved(user_id=principal.user_id, view=view), source=SOURCE,
+                             subject=principal.user_id, actor=principal.user_id, correlation_id=correlation_id)
+    return {**row["view"], "saved": True, "updated_at": row["updated_at"]}

@@ -1,0 +1,110 @@
+"""Owner and holder changes from the assignment service's events, fed through the consumer's
+inbox: versions, customer.owner_changed + customer.updated, redelivery, recall."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from crmkit import directory
+from crmkit.auth import Principal
+from crmkit.consumer import EventConsumer
+from crmkit.events import Envelope
+from crm_customers.consumers import CONSUMERS
+from crm_customers.handlers.assignments import UnknownAssignee
+from crm_customers.handlers.customers import create_customer, get_customer
+
+SPEC = next(c for c in CONSUMERS if c.name == "assignment")
+ADMIN = Principal(user_id=uuid.uuid4(), username="admin", unit_id=None, unit_path="", roles=frozenset({"admin"}))
+
+
+async def user(pool, unit_path: str) -> Principal:
+    unit_id = uuid.uuid4()
+    data = {"id": str(uuid.uuid4()), "username": f"u{uuid.uuid4().hex[:6]}", "unit_id": str(unit_id),
+            "unit_path": unit_path, "roles": ["sales"], "active": True}
+    async with pool.acquire() as conn:
+        await directory.on_user_event(conn, Envelope(type="user.created", source="gateway", subject=data["id"], data=data))
+    return Principal(user_id=uuid.UUID(data["id"]), username=data["username"], unit_id=unit_id, unit_path=unit_path,
+                     roles=frozenset({"sales"}))
+
+
+def assignment(type_: str, assignee: uuid.UUID, customers: list[uuid.UUID], assignment_id: uuid.UUID, **data) -> Envelope:
+    return Envelope(type=type_, source="assignment", subject=str(assignment_id), actor=str(ADMIN.user_id),
+                    data={"assignment_id": str(assignment_id), "assignee_id": str(assignee),
+                          "customer_ids": [str(c) for c in customers], **data})
+
+
+async def feed(pool, e: Envelope) -> bool:
+    c = EventConsumer(name="test", pool=pool, bootstrap="unused:0", topics=SPEC.topics, handlers=SPEC.handlers)
+    return await c.handle(e, c.handlers[e.type])
+
+
+async def published(pool, type_: str) -> list[dict]:
+    rows = await pool.fetch("SELECT payload FROM outbox WHERE event_type = $1 ORDER BY id", type_)
+    return [r["payload"] for r in rows]
+
+
+async def test_offer_accept_and_recall_move_holder_and_owner(pool):
+    previous, rep = await user(pool, "/r/b1/t1/"), await user(pool, "/r/b2/t2/")
+    first = await create_customer(pool, principal=previous, name="An", phone="0912345301")
+    second = await create_customer(pool, principal=previous, name="Bình", phone="0912345302")
+    ids, job = [first["id"], second["id"]], uuid.uuid4()
+
+    await feed(pool, assignment("assignment.offered", rep.user_id, ids, job))
+    held = await get_customer(pool, principal=rep, customer_id=first["id"])  # holding: visible to the rep
+    assert held["holder_id"] == rep.user_id and held["owner_id"] == previous.user_id and held["version"] == 2
+
+    accepted = assignment("assignment.accepted", rep.user_id, ids, job)
+    assert await feed(pool, accepted) is True
+    assert await feed(pool, accepted) is False  # redelivered: no second version
+    owned = await get_customer(pool, principal=rep, customer_id=first["id"])
+    assert (owned["owner_id"], owned["holder_id"], owned["owner_unit_path"], owned["version"]) == (
+        rep.user_id, rep.user_id, "/r/b2/t2/", 3)
+    changes = [e for e in await published(pool, "customer.owner_changed") if e["subject"] == str(first["id"])]
+    assert [(e["data"]["reason"], e["data"]["to_owner_id"], e["data"]["to_holder_id"]) for e in changes] == [
+        ("assignment.offered", str(previous.user_id), str(rep.user_id)),
+        ("assignment.accepted", str(rep.user_id), str(rep.user_id))]
+    updated = [e for e in await published(pool, "customer.updated") if e["subject"] == str(first["id"])][-1]
+    assert set(updated["data"]["changed"]) == {"owner_id", "owner_unit_id", "owner_unit_path"}
+    assert updated["data"]["version"] == 3 and updated["causation_id"] == str(accepted.id)
+
+    await feed(pool, assignment("assignment.recalled", rep.user_id, ids, job,
+                                previous_owner_ids={str(first["id"]): str(previous.user_id), str(second["id"]): None}))
+    back = await get_customer(pool, principal=previous, customer_id=first["id"])
+    assert (back["owner_id"], back["holder_id"], back["owner_unit_path"], back["version"]) == (
+        previous.user_id, None, "/r/b1/t1/", 4)
+    pool_customer = await get_customer(pool, principal=ADMIN, customer_id=second["id"])
+    assert pool_customer["owner_id"] is None and pool_customer["holder_id"] is None
+    assert pool_customer["owner_unit_path"] == "/r/b2/t2/"  # unassigned, stays in the last owner's unit
+
+
+async def test_direct_assignment_decline_and_stale_recall(pool):
+    owner, rep, other = await user(pool, "/r/b1/"), await user(pool, "/r/b2/"), await user(pool, "/r/b3/")
+    customer = await create_customer(pool, principal=owner, name="An", phone="0912345303")
+    # an assignee unknown to the directory, described by the event
+    stranger = uuid.uuid4()
+    await feed(pool, assignment("assignment.direct", stranger, [customer["id"]], uuid.uuid4(),
+                                assignee_unit_id=str(uuid.uuid4()), assignee_unit_path="/r/b9/"))
+    row = await get_customer(pool, principal=ADMIN, customer_id=customer["id"])
+    assert (row["owner_id"], row["owner_unit_path"]) == (stranger, "/r/b9/")
+    # a decline by someone who does not hold it changes nothing
+    await feed(pool, assignment("assignment.declined", rep.user_id, [customer["id"]], uuid.uuid4()))
+    assert (await get_customer(pool, principal=ADMIN, customer_id=customer["id"]))["version"] == row["version"]
+    await feed(pool, assignment("assignment.offered", other.user_id, [customer["id"]], uuid.uuid4()))
+    await feed(pool, assignment("assignment.expired", other.user_id, [customer["id"]], uuid.uuid4()))
+    after = await get_customer(pool, principal=ADMIN, customer_id=customer["id"])
+    assert after["holder_id"] is None and after["owner_id"] == stranger
+    # a recall of someone who neither holds nor owns it any more is ignored
+    await feed(pool, assignment("assignment.recalled", rep.user_id, [customer["id"]], uuid.uuid4(),
+                                previous_owner_id=str(owner.user_id)))
+    assert (await get_customer(pool, principal=ADMIN, customer_id=customer["id"]))["owner_id"] == stranger
+    # unknown customers are skipped
+    assert await feed(pool, assignment("assignment.accepted", rep.user_id, [uuid.uuid4()], uuid.uuid4())) is True
+
+
+async def test_an_assignee_nobody_knows_fails_the_event(pool):
+    owner = await user(pool, "/r/b1/")
+    customer = await create_customer(pool, principal=owner, name="An", phone="0912345304")
+    with pytest.raises(UnknownAssignee):
+        await feed(pool, assignment("assignment.accepted", uuid.uuid4(), [customer["id"]], uuid.uuid4()))
+    assert (await get_customer(pool, principal=owner, customer_id=customer["id"]))["version"] == 1

@@ -1,0 +1,116 @@
+"""Batch and erasure events of the customers service (real PostgreSQL)."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from crmkit.auth import Principal
+from crmkit.consumer import EventConsumer
+from crmkit.errors import ProblemError
+from crmkit.events import Envelope
+from crm_interactions.consumers import CONSUMERS
+from crm_interactions.handlers.timeline import read_timeline
+
+HANDLERS = CONSUMERS[0].handlers
+PATH = "/root/team/"
+
+
+def state(customer_id: uuid.UUID, owner: uuid.UUID, version: int) -> dict:
+    now = datetime.now(UTC).isoformat()
+    return {"id": str(customer_id), "name": "Nguyễn Văn An", "phone": "+84912345678", "lifecycle": "lead",
+            "party_type": "individual", "status": "new", "owner_id": str(owner), "owner_unit_id": None,
+            "owner_unit_path": PATH, "version": version, "created_at": now, "updated_at": now}
+
+
+async def feed(pool, type_: str, subject, data: dict, actor: uuid.UUID | None = None) -> Envelope:
+    envelope = Envelope(type=type_, source="customers", subject=str(subject), actor=str(actor or uuid.uuid4()),
+                        data=data)
+    await EventConsumer(name="test", pool=pool, bootstrap="unused:0", topics=[], handlers=HANDLERS).handle(
+        envelope, HANDLERS[type_])
+    return envelope
+
+
+async def customers(pool, owner: uuid.UUID, count: int) -> list[uuid.UUID]:
+    ids = [uuid.uuid4() for _ in range(count)]
+    for i in ids:
+        await feed(pool, "customer.created", i, state(i, owner, 1), owner)
+    return ids
+
+
+def owner_principal(owner: uuid.UUID) -> Principal:
+    return Principal(user_id=owner, username="o", unit_id=None, unit_path=PATH, roles=frozenset({"sales"}))
+
+
+async def entries(pool, customer_id: uuid.UUID, owner: uuid.UUID) -> list:
+    rows, _ = await read_timeline(pool, principal=owner_principal(owner), customer_id=customer_id, limit=50,
+                                  cursor=None, types=None)
+    return rows
+
+
+async def test_a_bulk_status_change_is_one_classified_entry_per_customer_and_one_event(pool):
+    owner = uuid.uuid4()
+    ids = await customers(pool, owner, 3)
+    batch = {"batch_id": str(uuid.uuid4()), "chunk": 1, "last": True, "ids": [str(i) for i in ids],
+             "versions": [2, 2, 2], "action": "set_status", "status": "potential", "note": "gọi lại tuần sau",
+             "from_statuses": ["new", "contacted", "new"]}
+    envelope = await feed(pool, "customers.bulk_updated", batch["batch_id"], batch, owner)
+    again = EventConsumer(name="test", pool=pool, bootstrap="unused:0", topics=[], handlers=HANDLERS)
+    assert await again.handle(envelope, HANDLERS["customers.bulk_updated"]) is False  # redelivery
+    second = [e for e in await entries(pool, ids[1], owner) if e["type"] == "classified"]
+    assert len(second) == 1
+    assert second[0]["data"] == {"from": "contacted", "to": "potential"} and second[0]["note"] == "gọi lại tuần sau"
+    bulk_events = await pool.fetch("SELECT payload FROM outbox WHERE event_type = 'interactions.bulk_recorded'")
+    assert len(bulk_events) == 1
+    assert {e["customer_id"] for e in bulk_events[0]["payload"]["data"]["entries"]} == {str(i) for i in ids}
+
+
+async def test_bulk_delete_hides_and_restore_shows_again(pool):
+    owner = uuid.uuid4()
+    [customer_id] = await customers(pool, owner, 1)
+    await feed(pool, "customers.bulk_deleted", uuid.uuid4(), {
+        "batch_id": str(uuid.uuid4()), "chunk": 1, "last": True, "ids": [str(customer_id)], "versions": [2],
+        "deleted_at": datetime.now(UTC).isoformat()})
+    with pytest.raises(ProblemError) as hidden:
+        await entries(pool, customer_id, owner)
+    assert hidden.value.status == 404
+    await feed(pool, "customer.restored", customer_id, state(customer_id, owner, 3))
+    assert await entries(pool, customer_id, owner)
+
+
+async def test_a_stale_delete_does_not_hide_a_newer_state(pool):
+    owner = uuid.uuid4()
+    [customer_id] = await customers(pool, owner, 1)
+    await feed(pool, "customer.restored", customer_id, state(customer_id, owner, 5))
+    await feed(pool, "customers.bulk_deleted", uuid.uuid4(), {
+        "batch_id": str(uuid.uuid4()), "chunk": 1, "last": True, "ids": [str(customer_id)], "versions": [4],
+        "deleted_at": datetime.now(UTC).isoformat()})
+    assert await entries(pool, customer_id, owner)
+
+
+async def test_purge_erases_personal_data_and_late_events_cannot_bring_it_back(pool):
+    owner = uuid.uuid4()
+    [customer_id, kept] = await customers(pool, owner, 2)
+    await feed(pool, "customer.purged", customer_id, {"customer_id": str(customer_id),
+                                                      "purged_at": datetime.now(UTC).isoformat(), "version": 9})
+    rows = await pool.fetch("SELECT note, data, actor_id FROM timeline_entries WHERE customer_id = $1", customer_id)
+    assert rows and all(r["data"] == {} and r["note"] is None and r["actor_id"] is None for r in rows)
+    late = {**state(customer_id, owner, 10), "changed": ["name"]}
+    await feed(pool, "customer.updated", customer_id, late, owner)
+    assert await pool.fetchval("SELECT count(*) FROM timeline_entries WHERE customer_id = $1 AND data <> '{}'",
+                               customer_id) == 0
+    access = await pool.fetchrow("SELECT deleted, purged, owner_id FROM customer_access WHERE customer_id = $1",
+                                 customer_id)
+    assert access["deleted"] and access["purged"] and access["owner_id"] is None
+    assert (await entries(pool, kept, owner))[0]["data"] == {"name": "Nguyễn Văn An"}  # others untouched
+
+
+async def test_bulk_purge_erases_every_listed_customer(pool):
+    owner = uuid.uuid4()
+    ids = await customers(pool, owner, 3)
+    await feed(pool, "customers.bulk_purged", uuid.uuid4(), {
+        "batch_id": str(uuid.uuid4()), "chunk": 1, "last": True, "ids": [str(i) for i in ids],
+        "purged_at": datetime.now(UTC).isoformat()})
+    assert await pool.fetchval("SELECT count(*) FROM customer_access WHERE purged") == 3
+    assert await pool.fetchval("SELECT count(*) FROM timeline_entries WHERE data <> '{}'") == 0
