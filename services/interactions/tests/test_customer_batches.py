@@ -114,3 +114,16 @@ async def test_bulk_purge_erases_every_listed_customer(pool):
         "purged_at": datetime.now(UTC).isoformat()})
     assert await pool.fetchval("SELECT count(*) FROM customer_access WHERE purged") == 3
     assert await pool.fetchval("SELECT count(*) FROM timeline_entries WHERE data <> '{}'") == 0
+
+
+async def test_one_deleted_customer_is_hidden_unless_a_newer_state_arrived(pool):
+    owner = uuid.uuid4()
+    [customer_id, restored_later] = await customers(pool, owner, 2)
+    await feed(pool, "customer.deleted", customer_id, {"customer_id": str(customer_id), "version": 2,
+                                                       "deleted_at": datetime.now(UTC).isoformat()})
+    with pytest.raises(ProblemError):
+        await entries(pool, customer_id, owner)
+    await feed(pool, "customer.restored", restored_later, state(restored_later, owner, 4))
+    await feed(pool, "customer.deleted", restored_later, {"customer_id": str(restored_later), "version": 3,
+                                                          "deleted_at": datetime.now(UTC).isoformat()})
+    assert await entries(pool, restored_later, owner)

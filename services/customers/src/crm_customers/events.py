@@ -231,3 +231,23 @@ class CustomerExportFinished(BaseModel):
     row_count: int
     finished_at: datetime
     expires_at: datetime | None = None
+
+
+@event("customer.labels_changed", topic=TOPIC)
+class CustomerLabelsChanged(BaseModel):
+    """The labels of one customer changed (an edit); bulk label changes are `customers.bulk_updated`."""
+    customer_id: uuid.UUID
+    added: list[str]
+    removed: list[str]
+    labels: list[str]
+    version: int
+
+
+@event("customer.deleted", topic=TOPIC)
+class CustomerDeleted(BaseModel):
+    """One customer was soft-deleted (`DELETE /customers/{id}`): invisible everywhere, restorable by
+    an admin for 30 days, then purged. Bulk deletions are `customers.bulk_deleted`."""
+    customer_id: uuid.UUID
+    deleted_at: datetime
+    deleted_by: uuid.UUID | None = None
+    version: int

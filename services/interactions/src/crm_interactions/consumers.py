@@ -9,6 +9,7 @@ CONSUMERS = [
         "customer.status_changed": timeline.on_customer_status_changed,
         "customers.bulk_updated": customer_batches.on_bulk_updated,
         "customers.bulk_deleted": customer_batches.on_bulk_deleted,
+        "customer.deleted": customer_batches.on_customer_deleted,
         "customer.restored": customer_batches.on_customer_restored,
         "customer.purged": customer_batches.on_customer_purged,
         "customers.bulk_purged": customer_batches.on_bulk_purged,

@@ -192,6 +192,20 @@ async def update_customer(customer_id: uuid.UUID, body: CustomerUpdate, request:
     return _customer_response(customer)
 
 
+@router.delete("/{customer_id}", status_code=204, responses={
+    **CUSTOMER_RESPONSES, 403: {"description": "not_editable"}, 412: {"description": "version_conflict"}})
+async def delete_customer(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+                          if_match: IfMatch = None) -> Response:
+    """Soft delete (C-10): invisible at once, restorable by an admin for 30 days, then purged.
+    `If-Match` is optional; many customers at once: `POST /customers/bulk {action: delete}`."""
+    await handlers.delete_customer(
+        request.app.state.pool, principal=principal, customer_id=customer_id,
+        expected_version=expected_version(if_match) if if_match is not None else None,
+        correlation_id=request.state.correlation_id,
+    )
+    return Response(status_code=204)
+
+
 @router.post("/{customer_id}/status", response_model=CustomerPublic, responses={
     **CUSTOMER_RESPONSES, 403: {"description": "not_editable"}, 412: {"description": "version_conflict"},
     422: {"description": "validation_error"}})

@@ -31,7 +31,12 @@ def _caller(principal: Principal) -> dict[str, Any]:
 async def _phone_exists(conn: asyncpg.Connection, *, phone: str, principal: Principal) -> ProblemError:
     existing_id = await store.id_by_phone(conn, phone)
     visible = existing_id and await store.get_visible(conn, customer_id=existing_id, **_caller(principal))
-    extra = {"existing_id": str(existing_id)} if visible else {}
+    if visible:
+        extra = {"existing_id": str(existing_id)}
+    elif existing_id and principal.is_admin:  # soft-deleted: only an admin may find and restore it
+        extra = {"existing_id": str(existing_id), "existing_deleted": True}
+    else:
+        extra = {}
     return ProblemError(409, "phone_exists", params={"phone": phone}, extra=extra)
 
 
@@ -203,9 +208,40 @@ async def _write_changes(conn: asyncpg.Connection, principal: Principal, current
     row = await store.update(conn, customer_id=current["id"], values={name: record[name] for name in changed})
     envelope = {"source": SOURCE, "subject": row["id"], "actor": principal.user_id, "correlation_id": correlation_id}
     await outbox.publish(conn, events.CustomerUpdated(**row, changed=changed), **envelope)
-    if "status" in changed:
-        await outbox.publish(conn, _status_changed(row, current["status"], None), **envelope)
+    for detail in _change_details(current, row, changed):
+        await outbox.publish(conn, detail, **envelope)
     return row
+
+
+def _change_details(current: dict[str, Any], row: dict[str, Any], changed: list[str]) -> list:
+    """The specific events an edit implies, besides `customer.updated`."""
+    details = []
+    if "status" in changed:
+        details.append(_status_changed(row, current["status"], None))
+    if "labels" in changed:
+        before, after = set(current["labels"]), set(row["labels"])
+        details.append(events.CustomerLabelsChanged(
+            customer_id=row["id"], added=sorted(after - before), removed=sorted(before - after),
+            labels=row["labels"], version=row["version"]))
+    if "owner_id" in changed or "holder_id" in changed:
+        details.append(events.CustomerOwnerChanged(
+            customer_id=row["id"], from_owner_id=current["owner_id"], to_owner_id=row["owner_id"],
+            owner_unit_id=row["owner_unit_id"], owner_unit_path=row["owner_unit_path"],
+            from_holder_id=current["holder_id"], to_holder_id=row["holder_id"], reason="customer.updated",
+            version=row["version"]))
+    return details
+
+
+async def delete_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID,
+                          expected_version: int | None, correlation_id: str | None = None) -> None:
+    """Soft delete by someone who may edit it (C-10); restorable by an admin for 30 days."""
+    async with pool.acquire() as conn, conn.transaction():
+        await _editable(conn, principal, customer_id, expected_version)
+        row = await store.soft_delete(conn, customer_id=customer_id, deleted_by=principal.user_id)
+        await outbox.publish(conn, events.CustomerDeleted(
+            customer_id=customer_id, deleted_at=row["deleted_at"], deleted_by=principal.user_id,
+            version=row["version"]), source=SOURCE, subject=customer_id, actor=principal.user_id,
+            correlation_id=correlation_id)
 
 
 def _status_changed(row: dict[str, Any], previous: str, note: str | None) -> events.CustomerStatusChanged:

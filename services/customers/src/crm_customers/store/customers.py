@@ -151,6 +151,13 @@ async def update(conn: asyncpg.Connection, *, customer_id: uuid.UUID, values: di
     ))
 
 
+async def soft_delete(conn: asyncpg.Connection, *, customer_id: uuid.UUID, deleted_by: uuid.UUID) -> asyncpg.Record:
+    return await conn.fetchrow(
+        "UPDATE customers SET deleted_at = now(), deleted_by = $2, version = version + 1, updated_at = now()"
+        " WHERE id = $1 RETURNING deleted_at, version", customer_id, deleted_by,
+    )
+
+
 async def id_by_phone(conn: asyncpg.Connection, phone: str) -> uuid.UUID | None:
     return await conn.fetchval("SELECT id FROM customers WHERE phone = $1", phone)
 

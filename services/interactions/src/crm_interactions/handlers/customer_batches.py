@@ -50,6 +50,11 @@ async def on_bulk_deleted(conn: asyncpg.Connection, envelope: Envelope) -> None:
     await store.mark_deleted(conn, ids=[uuid.UUID(i) for i in batch["ids"]], versions=list(batch["versions"]))
 
 
+async def on_customer_deleted(conn: asyncpg.Connection, envelope: Envelope) -> None:
+    deleted = envelope.data
+    await store.mark_deleted(conn, ids=[uuid.UUID(deleted["customer_id"])], versions=[deleted["version"]])
+
+
 async def on_customer_restored(conn: asyncpg.Connection, envelope: Envelope) -> None:
     customer = envelope.data
     await keep_access(conn, customer)
