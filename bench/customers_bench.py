@@ -30,7 +30,7 @@ STATE = ROOT / ".local" / "bench"
 GATEWAY = f"http://127.0.0.1:{os.environ.get('CRM_GATEWAY_PORT', '8000')}"
 SERVICE = f"http://127.0.0.1:{os.environ.get('CRM_CUSTOMERS_PORT', '8101')}"
 DSN = os.environ.get("CRM_CUSTOMERS_DATABASE_URL",
-                     f"postgresql://crm:crm@127.0.0.1:{os.environ.get('CRM_PG_PORT', '55432')}/crm_customers")
+                     f"postgresql://crm:crm@127.0.0.1:{os.environ.get('CRM_PG_PORT', '25432')}/crm_customers")
 ADMIN = (os.environ.get("CRM_ADMIN_USERNAME", "admin"), os.environ.get("CRM_ADMIN_PASSWORD", "admin12345"))
 WRK_SCRIPT = ROOT / "bench" / "wrk" / "rotate.lua"
 NAME_QUERIES = ["nguyen van an", "tran thi huong", "le minh", "pham thu trang", "hoang duc", "vu ngoc lan",

@@ -96,7 +96,7 @@ def main() -> None:
     parser.add_argument("--offset", type=int, default=0, help="first row number (phones are unique per number)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--dsn", default=os.environ.get(
-        "CRM_CUSTOMERS_DATABASE_URL", f"postgresql://crm:crm@127.0.0.1:{os.environ.get('CRM_PG_PORT', '55432')}/crm_customers"))
+        "CRM_CUSTOMERS_DATABASE_URL", f"postgresql://crm:crm@127.0.0.1:{os.environ.get('CRM_PG_PORT', '25432')}/crm_customers"))
     args = parser.parse_args()
     org = json.load(open(args.org))
     step = -(-args.count // args.workers)

@@ -2,7 +2,7 @@
 
 Used by `deploy/local/crm-local kafka-start`:
 
-    .venv/bin/python deploy/local/create_topics.py --bootstrap 127.0.0.1:59092 \
+    .venv/bin/python deploy/local/create_topics.py --bootstrap 127.0.0.1:29092 \
         --partitions 6 --dlq-partitions 1 --timeout 60 crm.customers crm.interactions ...
 
 For every topic T it creates T (--partitions) and T.dlq (--dlq-partitions), replication

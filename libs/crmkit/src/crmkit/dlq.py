@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="crm-dlq", description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["list", "replay"])
     parser.add_argument("--topic", required=True, help="the original topic, e.g. crm.customers")
-    parser.add_argument("--bootstrap", default=os.environ.get("CRM_KAFKA_BOOTSTRAP", "127.0.0.1:59092"))
+    parser.add_argument("--bootstrap", default=os.environ.get("CRM_KAFKA_BOOTSTRAP", "127.0.0.1:29092"))
     args = parser.parse_args(argv)
     if args.command == "list":
         for item in asyncio.run(list_dead_letters(args.bootstrap, args.topic)):

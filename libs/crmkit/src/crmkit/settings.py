@@ -9,7 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def _pg_port() -> str:
-    return os.environ.get("CRM_PG_PORT", "55432")
+    return os.environ.get("CRM_PG_PORT", "25432")
 
 
 def default_database_url(database: str) -> str:
@@ -17,7 +17,7 @@ def default_database_url(database: str) -> str:
 
 
 def _kafka_bootstrap() -> str:
-    return f"127.0.0.1:{os.environ.get('CRM_KAFKA_PORT', '59092')}"
+    return f"127.0.0.1:{os.environ.get('CRM_KAFKA_PORT', '29092')}"
 
 
 def _local_dir() -> str:

@@ -23,12 +23,12 @@ from crmkit.db import create_pool, migrate
 
 def pg_admin_dsn() -> str:
     return os.environ.get(
-        "CRM_TEST_PG_DSN", f"postgresql://crm:crm@127.0.0.1:{os.environ.get('CRM_PG_PORT', '55432')}/postgres"
+        "CRM_TEST_PG_DSN", f"postgresql://crm:crm@127.0.0.1:{os.environ.get('CRM_PG_PORT', '25432')}/postgres"
     )
 
 
 def kafka_bootstrap() -> str:
-    return os.environ.get("CRM_KAFKA_BOOTSTRAP", f"127.0.0.1:{os.environ.get('CRM_KAFKA_PORT', '59092')}")
+    return os.environ.get("CRM_KAFKA_BOOTSTRAP", f"127.0.0.1:{os.environ.get('CRM_KAFKA_PORT', '29092')}")
 
 
 def _with_database(dsn: str, name: str) -> str:
