@@ -5,8 +5,10 @@ matching this filter", no upper bound). Either way it is only ever what the call
 WHERE of `store.queries.customer_where`); of that, only the rows the caller may edit are changed.
 Ids the caller cannot see count as `not_found`, whether they exist or not.
 
-The selection is walked in chunks of `store.bulk.CHUNK` ids (id order); each chunk is one
-set-based statement and one transaction together with its one batch event
+The selection is resolved once when the action starts (`store.bulk.selection_sql`: a WITH HOLD
+cursor of ids) and walked in chunks of `store.bulk.CHUNK` ids; each chunk checks visibility and
+the filter again on the rows it locks, and is one set-based statement and one transaction
+together with its one batch event
 (`customers.bulk_updated` / `customers.bulk_deleted`, see `events`). A failure part-way leaves
 the chunks already done committed (and published); the actions are idempotent in effect (adding
 a label twice changes nothing), so the client simply retries (with the same Idempotency-Key once
@@ -19,6 +21,7 @@ reps on a colleague's customer); `not_found`: ids (ids selection only) absent or
 """
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -114,25 +117,30 @@ async def bulk_action(pool: asyncpg.Pool, *, principal: Principal, action: str, 
         access = access_of(principal)
         envelope = {"source": SOURCE, "subject": batch_id, "actor": principal.user_id,
                     "correlation_id": correlation_id}
-        after: uuid.UUID | None = None
         published = 0
         last_open = False  # an event with last=False was published and no later one closed the batch
-        while True:
-            async with conn.transaction():
-                chunk = await store.apply_chunk(conn, where=where, params=Params(params), access=access,
-                                                action=action, values=values, after=after, limit=chunk_size)
-                final = chunk.matched < chunk_size
-                if chunk.ids or (final and last_open):
-                    published += 1
-                    await outbox.publish(conn, _batch_event(action, values, chunk, batch_id=batch_id,
-                                                            number=published, last=final), **envelope)
-                    last_open = not final
-            totals["matched"] += chunk.matched
-            totals["updated"] += len(chunk.ids)
-            totals["skipped_not_editable"] += chunk.skipped_not_editable
-            if final:
-                break
-            after = chunk.last_id
+        await conn.execute(store.selection_sql(where), *params)  # the selection, resolved once
+        try:
+            while True:
+                async with conn.transaction():
+                    chunk_ids = await store.next_ids(conn, chunk_size)
+                    chunk = await store.apply_chunk(conn, where=where, params=Params(params), access=access,
+                                                    action=action, values=values, ids=chunk_ids)
+                    final = len(chunk_ids) < chunk_size
+                    if chunk.ids or (final and last_open):
+                        published += 1
+                        await outbox.publish(conn, _batch_event(action, values, chunk, batch_id=batch_id,
+                                                                number=published, last=final), **envelope)
+                        last_open = not final
+                totals["matched"] += chunk.matched
+                totals["updated"] += len(chunk.ids)
+                totals["skipped_not_editable"] += chunk.skipped_not_editable
+                if final:
+                    break
+        finally:
+            if not conn.is_closed():
+                with contextlib.suppress(asyncpg.PostgresError):  # gone with a failed FETCH
+                    await conn.execute(f"CLOSE {store.SELECTION_CURSOR}")
     return {
         "batch_id": batch_id, "action": action, **totals,
         "unchanged": totals["matched"] - totals["updated"] - totals["skipped_not_editable"],
