@@ -78,6 +78,7 @@ async def load_range(dsn: str, start: int, stop: int, org: dict) -> None:
     conn = await asyncpg.connect(dsn)
     try:
         await conn.execute("SET synchronous_commit = off")
+        await conn.execute("SET gin_pending_list_limit = '256MB'")
         for chunk_start in range(start, stop, CHUNK):
             chunk = list(rows(chunk_start, min(chunk_start + CHUNK, stop), org, seed=chunk_start))
             await conn.copy_records_to_table("customers", records=chunk, columns=COLUMNS)

@@ -6,14 +6,12 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Response
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
 from crmkit.errors import ProblemError
 from crmkit.idempotency import idempotent
 from crm_customers.handlers import customers as handlers
-from crm_customers.handlers import read_models
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
 
@@ -131,9 +129,10 @@ def _etag(customer: dict) -> str:
     return f'"{customer["version"]}"'
 
 
-def _customer_response(customer: dict, status_code: int = 200, headers: dict | None = None) -> JSONResponse:
-    body = CustomerPublic.model_validate(customer).model_dump(mode="json")
-    return JSONResponse(body, status_code=status_code, headers={"ETag": _etag(customer), **(headers or {})})
+def _customer_response(customer: dict, status_code: int = 200, headers: dict | None = None) -> Response:
+    body = CustomerPublic.model_validate(customer).model_dump_json()
+    return Response(body, status_code=status_code, media_type="application/json",
+                    headers={"ETag": _etag(customer), **(headers or {})})
 
 
 _VERSION_TAG = re.compile(r'\s*(?:W/)?"?(\d{1,9})"?\s*')
@@ -171,11 +170,10 @@ async def create_customer(body: CustomerCreate, request: Request, principal: Cur
 @router.get("/{customer_id}", response_model=CustomerDetail, responses=CUSTOMER_RESPONSES)
 async def get_customer(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
     """The detail (C-14); the `ETag` is the record's version (the counts are not versioned)."""
-    pool = request.app.state.pool
-    customer = await handlers.get_customer(pool, principal=principal, customer_id=customer_id)
-    counts = await read_models.get_counts(pool, customer_id)
-    body = CustomerDetail.model_validate({**customer, "counts": counts}).model_dump(mode="json")
-    return JSONResponse(body, headers={"ETag": _etag(customer)})
+    customer, counts = await handlers.get_customer_detail(request.app.state.pool, principal=principal,
+                                                          customer_id=customer_id)
+    body = CustomerDetail.model_validate({**customer, "counts": counts}).model_dump_json()
+    return Response(body, media_type="application/json", headers={"ETag": _etag(customer)})
 
 
 @router.patch("/{customer_id}", response_model=CustomerPublic, responses={

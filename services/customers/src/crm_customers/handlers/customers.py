@@ -18,6 +18,7 @@ from crm_customers.domain.ownership import Candidate, OwnerNotInReach, assigns_o
 from crm_customers.handlers.problems import SOURCE, unprocessable
 from crm_customers.domain.record import Configuration, changed_fields, check_record, merge_attributes
 from crm_customers.store import configuration as config_store
+from crm_customers.store import counts as counts_store
 from crm_customers.store import customers as store
 
 PHONE_KEY = "customers_phone_key"
@@ -154,6 +155,16 @@ async def get_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id:
     if row is None:
         raise ProblemError(404, "not_found")
     return row
+
+
+async def get_customer_detail(pool: asyncpg.Pool, *, principal: Principal,
+                              customer_id: uuid.UUID) -> tuple[dict[str, Any], dict[str, int]]:
+    """The record and the counts of its read model (C-14), on one connection."""
+    async with pool.acquire() as conn:
+        row = await store.get_visible(conn, customer_id=customer_id, **_caller(principal))
+        if row is None:
+            raise ProblemError(404, "not_found")
+        return row, await counts_store.get_counts(conn, customer_id)
 
 
 async def _editable(conn: asyncpg.Connection, principal: Principal, customer_id: uuid.UUID,
