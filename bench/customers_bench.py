@@ -138,7 +138,46 @@ async def bench_deep_pages(client: httpx.AsyncClient, pages: int = 10_000, limit
            last_50_median_ms=round(last, 2), ratio=round(last / first, 2))
 
 
-STEPS = {"byid": bench_by_id, "search": bench_search, "deep": bench_deep_pages}
+def _rss_kib(pid: int) -> int:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+async def bench_bulk(client: httpx.AsyncClient) -> None:
+    """add_labels on every customer of one benchmark branch (about a tenth of the table)."""
+    headers = {"Authorization": f"Bearer {await token(client, *ADMIN)}"}
+    branch = org()["teams"][0]["path"].strip("/").split("/")[-2]
+    for label in ("premium", "reputable"):
+        started = time.perf_counter()
+        r = await client.post(f"{GATEWAY}/api/v1/customers/bulk", headers=headers, json={
+            "action": "add_labels", "labels": [label], "filter": {"owner_unit_id": branch}})
+        r.raise_for_status()
+        report("bulk_add_labels", seconds=round(time.perf_counter() - started, 2),
+               **{k: r.json().get(k) for k in ("matched", "updated", "events")})
+
+
+async def bench_export(client: httpx.AsyncClient, fmt: str = "csv") -> None:
+    """Export every customer; the customers process's RSS is sampled while the job runs."""
+    headers = {"Authorization": f"Bearer {await token(client, *ADMIN)}"}
+    pid = int((ROOT / ".local" / "dev" / "run" / "customers.pid").read_text())
+    before = peak = _rss_kib(pid)
+    started = time.perf_counter()
+    r = await client.post(f"{GATEWAY}/api/v1/customers/exports", headers=headers, json={"format": fmt, "filter": {}})
+    r.raise_for_status()
+    job = r.json()
+    while job["status"] in ("queued", "running"):
+        await asyncio.sleep(0.2)
+        peak = max(peak, _rss_kib(pid))
+        job = (await client.get(f"{GATEWAY}/api/v1/customers/exports/{job['id']}", headers=headers)).json()
+    report("export", format=fmt, status=job["status"], rows=job.get("row_count"),
+           seconds=round(time.perf_counter() - started, 1), rss_before_mib=round(before / 1024),
+           rss_peak_mib=round(peak / 1024))
+
+
+STEPS = {"byid": bench_by_id, "search": bench_search, "deep": bench_deep_pages, "bulk": bench_bulk,
+         "export": bench_export}
 
 
 async def main(argv: list[str]) -> None:

@@ -287,16 +287,16 @@ def _choices(field: str, values: list[str], problems: _Problems, normalize) -> l
 
 
 async def _unit_path(conn: asyncpg.Connection, unit_id: uuid.UUID) -> str | None:
-    """The path of a unit from what this service knows of it (customers' and users' units)."""
-    path = await conn.fetchval(
-        "SELECT owner_unit_path FROM customers WHERE owner_unit_id = $1 AND owner_unit_path IS NOT NULL LIMIT 1",
-        unit_id)
-    if path:
-        return path
+    """The path of a unit from what this service knows of it: its users (the small directory
+    first), else the customers owned in it."""
     marker = f"/{unit_id}/"
     path = await conn.fetchval("SELECT unit_path FROM directory_users WHERE unit_path LIKE $1 LIMIT 1",
                                f"%{marker}%")
-    return path[: path.index(marker) + len(marker)] if path else None
+    if path:
+        return path[: path.index(marker) + len(marker)]
+    return await conn.fetchval(
+        "SELECT owner_unit_path FROM customers WHERE owner_unit_id = $1 AND owner_unit_path IS NOT NULL LIMIT 1",
+        unit_id)
 
 
 async def _attribute_sql(conn: asyncpg.Connection, wanted: dict[str, list[Scalar]], params: Params,
