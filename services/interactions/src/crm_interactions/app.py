@@ -5,8 +5,8 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from crmkit.service import ServiceSpec, create_service_app
-from crm_interactions import events  # noqa: F401  (registers events)
-from crm_interactions.api import timeline
+from crm_interactions import events, messages  # noqa: F401  (registers events and problem texts)
+from crm_interactions.api import care_tickets, support_tickets, timeline
 from crm_interactions.consumers import CONSUMERS
 from crm_interactions.settings import InteractionsSettings
 
@@ -17,5 +17,5 @@ def create_app(settings: InteractionsSettings | None = None) -> FastAPI:
     settings = settings or InteractionsSettings()
     return create_service_app(ServiceSpec(
         name="interactions", title="CRM interactions", settings=settings, migrations_dir=MIGRATIONS,
-        routers=[timeline.router], consumers=CONSUMERS,
+        routers=[timeline.router, care_tickets.router, support_tickets.router], consumers=CONSUMERS,
     ))

@@ -103,3 +103,9 @@ async def erase_customers(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> 
     )
     await conn.execute("UPDATE timeline_entries SET note = NULL, data = '{}', actor_id = NULL"
                        " WHERE customer_id = ANY($1::uuid[])", ids)
+    await conn.execute("UPDATE care_tickets SET note = NULL, result = NULL, cancel_reason = NULL, search_text = ''"
+                       " WHERE customer_id = ANY($1::uuid[])", ids)
+    await conn.execute(
+        "UPDATE support_tickets SET title = '', content = NULL, handling_process = NULL,"
+        " response_to_customer = NULL, customer_feedback = NULL, contact_name = NULL, contact_details = NULL,"
+        " search_text = '' WHERE customer_id = ANY($1::uuid[])", ids)

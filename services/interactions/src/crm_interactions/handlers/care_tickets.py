@@ -1,0 +1,150 @@
+"""Care tickets (I-6): planned → done | cancelled. Each use case is one transaction: rules,
+store writes, outbox rows (and the `care` timeline entry when a ticket is completed)."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from crmkit import outbox
+from crmkit.auth import Principal
+from crmkit.errors import ProblemError
+from crmkit.pagination import page_of
+from crm_interactions import events
+from crm_interactions.handlers import ticket_rules as rules
+from crm_interactions.store import tickets as store
+from crm_interactions.text import fold
+
+TABLE = "care_tickets"
+METHODS = ("call", "meeting", "email", "sms", "zalo")
+STATUSES = ("planned", "done", "cancelled")
+SCOPES = ("all", "mine", "my_unit", "today")
+EDITABLE_FIELDS = ("method", "planned_at", "assignee_id", "note")
+
+
+def _event_fields(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "customer_id": row["customer_id"], "status": row["status"],
+            "assignee_id": row["assignee_id"], "version": row["version"]}
+
+
+async def create(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, method: str,
+                 planned_at: datetime, assignee_id: uuid.UUID | None = None, note: str | None = None,
+                 correlation_id: str | None = None) -> dict[str, Any]:
+    values = rules.clean({"note": note})
+    async with pool.acquire() as conn, conn.transaction():
+        await rules.check_customer(conn, principal, customer_id)
+        if problems := await rules.assignee_problems(conn, principal, assignee_id):
+            raise rules.unprocessable(problems)
+        row = await store.insert(conn, TABLE, values={
+            "id": uuid.uuid4(), "customer_id": customer_id, "method": method, "planned_at": rules.as_aware(planned_at),
+            "assignee_id": assignee_id or principal.user_id, "note": values["note"],
+            "search_text": fold(values["note"]), "created_by": principal.user_id,
+        })
+        await outbox.publish(conn, events.CareTicketCreated(**_event_fields(row), method=row["method"],
+                                                            planned_at=row["planned_at"]),
+                             **rules.envelope_of(principal, row["id"], correlation_id))
+        return row
+
+
+async def get(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID) -> dict[str, Any]:
+    async with pool.acquire() as conn:
+        return await rules.readable(conn, TABLE, principal, ticket_id)
+
+
+async def list_tickets(pool: asyncpg.Pool, *, principal: Principal, scope: str = "all", status: str | None = None,
+                       customer_id: uuid.UUID | None = None, q: str | None = None, limit: int = 50,
+                       cursor: str | None = None, now: datetime | None = None
+                       ) -> tuple[list[dict[str, Any]], str | None]:
+    """Newest planned first. `today` = planned today in Vietnam, among the tickets the caller sees."""
+    query = store.Query(principal)
+    if scope == "today":
+        start, end = rules.local_day(now)
+        query.where(f"t.planned_at >= {query.add(start)} AND t.planned_at < {query.add(end)}")
+    else:
+        rules.scope_clause(scope, principal, query)
+    if status:
+        query.where(f"t.status = {query.add(status)}")
+    if customer_id:
+        query.where(f"t.customer_id = {query.add(customer_id)}")
+    if q and (folded := fold(q)):
+        query.where(f"t.search_text LIKE '%' || {query.add(folded)} || '%'")
+    async with pool.acquire() as conn:
+        rows = await store.page(conn, TABLE, query, sort="planned_at", limit=limit + 1, after=rules.after_of(cursor))
+    return page_of(rows, limit, lambda r: {"t": r["planned_at"].isoformat(), "id": str(r["id"])})
+
+
+async def update(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID, expected_version: int | None,
+                 changes: dict[str, Any], correlation_id: str | None = None) -> dict[str, Any]:
+    """Partial update of a planned ticket; `null` clears the note (method, time, assignee are required)."""
+    values = rules.clean({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
+    async with pool.acquire() as conn, conn.transaction():
+        current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
+        if current["status"] != "planned":
+            raise ProblemError(409, "ticket_closed", params={"status": current["status"]},
+                               extra={"status": current["status"]})
+        problems = rules.blank_problems(values, ("method", "planned_at", "assignee_id"))
+        if values.get("assignee_id") and values["assignee_id"] != current["assignee_id"]:
+            problems += await rules.assignee_problems(conn, principal, values["assignee_id"])
+        if problems:
+            raise rules.unprocessable(problems)
+        if "planned_at" in values:
+            values["planned_at"] = rules.as_aware(values["planned_at"])
+        changed = [k for k in EDITABLE_FIELDS if k in values and values[k] != current[k]]
+        if not changed:
+            return current
+        writes = {k: values[k] for k in changed}
+        if "note" in writes:
+            writes["search_text"] = fold(writes["note"], current["result"])
+        row = await store.update(conn, TABLE, ticket_id=ticket_id, values=writes)
+        await outbox.publish(conn, events.CareTicketUpdated(**_event_fields(row), changed=changed),
+                             **rules.envelope_of(principal, row["id"], correlation_id))
+        return row
+
+
+async def complete(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID, result: str | None,
+                   expected_version: int | None = None, correlation_id: str | None = None) -> dict[str, Any]:
+    """planned → done with the result; the customer's timeline gets a `care` entry."""
+    result = rules.clean({"result": result})["result"]
+    if problems := rules.blank_problems({"result": result}, ("result",)):
+        raise rules.unprocessable(problems)
+    async with pool.acquire() as conn, conn.transaction():
+        current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
+        if current["status"] != "planned":
+            raise rules.invalid_transition(current["status"], "done")
+        row = await store.update(conn, TABLE, ticket_id=ticket_id, values={
+            "status": "done", "result": result, "completed_at": datetime.now().astimezone(),
+            "search_text": fold(current["note"], result)})
+        await outbox.publish(conn, events.CareTicketCompleted(**_event_fields(row), result=result),
+                             **rules.envelope_of(principal, row["id"], correlation_id))
+        await rules.record_on_timeline(conn, principal, customer_id=row["customer_id"], type_="care", note=result,
+                                       data={"care_ticket_id": str(row["id"]), "method": row["method"],
+                                             "planned_at": row["planned_at"].isoformat()},
+                                       correlation_id=correlation_id)
+        return row
+
+
+async def cancel(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID, reason: str | None = None,
+                 expected_version: int | None = None, correlation_id: str | None = None) -> dict[str, Any]:
+    """planned → cancelled."""
+    reason = rules.clean({"reason": reason})["reason"]
+    async with pool.acquire() as conn, conn.transaction():
+        current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
+        if current["status"] != "planned":
+            raise rules.invalid_transition(current["status"], "cancelled")
+        row = await store.update(conn, TABLE, ticket_id=ticket_id, values={
+            "status": "cancelled", "cancel_reason": reason, "cancelled_at": datetime.now().astimezone()})
+        await outbox.publish(conn, events.CareTicketCancelled(**_event_fields(row), reason=reason),
+                             **rules.envelope_of(principal, row["id"], correlation_id))
+        return row
+
+
+async def delete(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID,
+                 expected_version: int | None = None, correlation_id: str | None = None) -> None:
+    """Soft delete by someone who may edit the ticket."""
+    async with pool.acquire() as conn, conn.transaction():
+        await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
+        row = await store.update(conn, TABLE, ticket_id=ticket_id, values={"deleted_at": datetime.now().astimezone()})
+        await outbox.publish(conn, events.CareTicketDeleted(**_event_fields(row)),
+                             **rules.envelope_of(principal, row["id"], correlation_id))

@@ -1,0 +1,133 @@
+"""Support tickets (I-7): pending → processing → done, pending | processing → cancelled. Each use
+case is one transaction: rules, store writes, outbox rows (and the `support` timeline entry of a
+status change)."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from crmkit import outbox
+from crmkit.auth import Principal
+from crmkit.pagination import page_of
+from crm_interactions import events
+from crm_interactions.handlers import ticket_rules as rules
+from crm_interactions.store import tickets as store
+from crm_interactions.text import fold
+
+TABLE = "support_tickets"
+STATUSES = ("pending", "processing", "done", "cancelled")
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "pending": frozenset({"processing", "cancelled"}),
+    "processing": frozenset({"done", "cancelled"}),
+    "done": frozenset(),
+    "cancelled": frozenset(),
+}
+SCOPES = ("all", "mine", "my_unit")
+FIELDS = ("channel", "handling_unit_id", "assignee_id", "title", "content", "handling_process",
+          "response_to_customer", "customer_feedback", "contact_name", "contact_details")
+
+
+def _event_fields(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "customer_id": row["customer_id"], "status": row["status"],
+            "assignee_id": row["assignee_id"], "version": row["version"]}
+
+
+async def create(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, title: str | None,
+                 correlation_id: str | None = None, **fields: Any) -> dict[str, Any]:
+    """A pending ticket; the assignee defaults to the caller."""
+    values = rules.clean({"title": title, **{k: v for k, v in fields.items() if k in FIELDS}})
+    async with pool.acquire() as conn, conn.transaction():
+        await rules.check_customer(conn, principal, customer_id)
+        problems = rules.blank_problems(values, ("title",))
+        problems += await rules.assignee_problems(conn, principal, values.get("assignee_id"))
+        if problems:
+            raise rules.unprocessable(problems)
+        values["assignee_id"] = values.get("assignee_id") or principal.user_id
+        row = await store.insert(conn, TABLE, values={
+            "id": uuid.uuid4(), "customer_id": customer_id, **values,
+            "search_text": fold(values["title"], values.get("content")), "created_by": principal.user_id,
+        })
+        await outbox.publish(conn, events.SupportTicketCreated(**_event_fields(row), title=row["title"],
+                                                               handling_unit_id=row["handling_unit_id"]),
+                             **rules.envelope_of(principal, row["id"], correlation_id))
+        return row
+
+
+async def get(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID) -> dict[str, Any]:
+    async with pool.acquire() as conn:
+        return await rules.readable(conn, TABLE, principal, ticket_id)
+
+
+async def list_tickets(pool: asyncpg.Pool, *, principal: Principal, scope: str = "all", status: str | None = None,
+                       customer_id: uuid.UUID | None = None, q: str | None = None, limit: int = 50,
+                       cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """Newest first; `q` searches title and content regardless of case and diacritics."""
+    query = store.Query(principal)
+    rules.scope_clause(scope, principal, query, unit_column="handling_unit_id")
+    if status:
+        query.where(f"t.status = {query.add(status)}")
+    if customer_id:
+        query.where(f"t.customer_id = {query.add(customer_id)}")
+    if q and (folded := fold(q)):
+        query.where(f"t.search_text LIKE '%' || {query.add(folded)} || '%'")
+    async with pool.acquire() as conn:
+        rows = await store.page(conn, TABLE, query, sort="created_at", limit=limit + 1, after=rules.after_of(cursor))
+    return page_of(rows, limit, lambda r: {"t": r["created_at"].isoformat(), "id": str(r["id"])})
+
+
+async def update(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID, expected_version: int | None,
+                 changes: dict[str, Any], correlation_id: str | None = None) -> dict[str, Any]:
+    """Partial update in any status; `null` clears a field (title and assignee cannot be cleared)."""
+    values = rules.clean({k: v for k, v in changes.items() if k in FIELDS})
+    async with pool.acquire() as conn, conn.transaction():
+        current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
+        problems = rules.blank_problems(values, ("title", "assignee_id"))
+        if values.get("assignee_id") and values["assignee_id"] != current["assignee_id"]:
+            problems += await rules.assignee_problems(conn, principal, values["assignee_id"])
+        if problems:
+            raise rules.unprocessable(problems)
+        changed = [k for k in FIELDS if k in values and values[k] != current[k]]
+        if not changed:
+            return current
+        writes = {k: values[k] for k in changed}
+        if "title" in writes or "content" in writes:
+            merged = {**current, **writes}
+            writes["search_text"] = fold(merged["title"], merged["content"])
+        row = await store.update(conn, TABLE, ticket_id=ticket_id, values=writes)
+        await outbox.publish(conn, events.SupportTicketUpdated(**_event_fields(row), changed=changed),
+                             **rules.envelope_of(principal, row["id"], correlation_id))
+        return row
+
+
+async def change_status(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID, status: str,
+                        note: str | None = None, expected_version: int | None = None,
+                        correlation_id: str | None = None) -> dict[str, Any]:
+    """Move along the allowed transitions (else 409 `invalid_transition` with from and to); the
+    customer's timeline gets a `support` entry with the note."""
+    note = rules.clean({"note": note})["note"]
+    async with pool.acquire() as conn, conn.transaction():
+        current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
+        if status not in TRANSITIONS.get(current["status"], frozenset()):
+            raise rules.invalid_transition(current["status"], status)
+        row = await store.update(conn, TABLE, ticket_id=ticket_id, values={"status": status})
+        await outbox.publish(conn, events.SupportTicketStatusChanged(
+            **_event_fields(row), from_=current["status"], to=status, note=note),
+            **rules.envelope_of(principal, row["id"], correlation_id))
+        await rules.record_on_timeline(conn, principal, customer_id=row["customer_id"], type_="support", note=note,
+                                       data={"support_ticket_id": str(row["id"]), "title": row["title"],
+                                             "from": current["status"], "to": status},
+                                       correlation_id=correlation_id)
+        return row
+
+
+async def delete(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID,
+                 expected_version: int | None = None, correlation_id: str | None = None) -> None:
+    """Soft delete by someone who may edit the ticket."""
+    async with pool.acquire() as conn, conn.transaction():
+        await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
+        row = await store.update(conn, TABLE, ticket_id=ticket_id, values={"deleted_at": datetime.now().astimezone()})
+        await outbox.publish(conn, events.SupportTicketDeleted(**_event_fields(row)),
+                             **rules.envelope_of(principal, row["id"], correlation_id))

@@ -1,0 +1,101 @@
+"""SQL for care and support tickets. Every query joins the customer-visibility read model with
+the timeline's `VISIBLE` predicate, whose arguments are always $2..$5 (see `access_args`)."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from crmkit.auth import Principal
+from crm_interactions.store.timeline import VISIBLE
+
+TABLES = ("care_tickets", "support_tickets")
+FROM = "FROM {table} t JOIN customer_access a ON a.customer_id = t.customer_id"
+LIVE = "t.deleted_at IS NULL AND NOT a.deleted"
+# Who may edit a visible ticket: admin, its assignee, the customer's owner, a manager above the owner.
+EDITABLE = "($2 OR t.assignee_id = $3 OR a.owner_id = $3 OR ($4 AND $5 <> '' AND a.owner_unit_path LIKE $5 || '%'))"
+
+
+def access_args(principal: Principal) -> list[Any]:
+    """$2..$5 of VISIBLE and EDITABLE."""
+    return [principal.is_admin, principal.user_id, principal.is_manager and principal.kind == "user",
+            principal.unit_path or ""]
+
+
+def _table(table: str) -> str:
+    if table not in TABLES:
+        raise ValueError(table)
+    return table
+
+
+async def customer_visible(conn: asyncpg.Connection, *, customer_id: uuid.UUID, principal: Principal) -> bool:
+    return bool(await conn.fetchval(
+        f"SELECT true FROM customer_access a WHERE a.customer_id = $1 AND NOT a.deleted AND {VISIBLE}",
+        customer_id, *access_args(principal)))
+
+
+async def get_visible(conn: asyncpg.Connection, table: str, *, ticket_id: uuid.UUID, principal: Principal,
+                      lock: bool = False) -> tuple[dict[str, Any], bool] | None:
+    """The ticket and whether the caller may edit it; None when it is gone or its customer invisible."""
+    row = await conn.fetchrow(
+        f"SELECT t.*, {EDITABLE} AS editable {FROM.format(table=_table(table))}"
+        f" WHERE t.id = $1 AND {LIVE} AND {VISIBLE}{' FOR UPDATE OF t' if lock else ''}",
+        ticket_id, *access_args(principal))
+    if row is None:
+        return None
+    ticket = dict(row)
+    return ticket, ticket.pop("editable")
+
+
+async def insert(conn: asyncpg.Connection, table: str, *, values: dict[str, Any]) -> dict[str, Any]:
+    names = list(values)
+    row = await conn.fetchrow(
+        f"INSERT INTO {_table(table)} ({', '.join(names)})"
+        f" VALUES ({', '.join(f'${i}' for i in range(1, len(names) + 1))}) RETURNING *",
+        *values.values())
+    return dict(row)
+
+
+async def update(conn: asyncpg.Connection, table: str, *, ticket_id: uuid.UUID,
+                 values: dict[str, Any]) -> dict[str, Any]:
+    """Set `values` (column names come from code, never from input), version + 1."""
+    sets = ", ".join(f"{name} = ${i}" for i, name in enumerate(values, start=2))
+    row = await conn.fetchrow(
+        f"UPDATE {_table(table)} SET {sets + ', ' if sets else ''}version = version + 1, updated_at = now()"
+        " WHERE id = $1 RETURNING *", ticket_id, *values.values())
+    return dict(row)
+
+
+class Query:
+    """WHERE clauses and arguments of a list query; $1 is the page size, $2..$5 the caller's reach."""
+
+    def __init__(self, principal: Principal) -> None:
+        self.args: list[Any] = [None, *access_args(principal)]
+        self.clauses: list[str] = [LIVE, VISIBLE]
+
+    def add(self, value: Any) -> str:
+        self.args.append(value)
+        return f"${len(self.args)}"
+
+    def where(self, clause: str) -> None:
+        self.clauses.append(clause)
+
+
+async def page(conn: asyncpg.Connection, table: str, query: Query, *, sort: str, limit: int,
+               after: tuple[datetime, uuid.UUID] | None) -> list[dict[str, Any]]:
+    """Newest first by (`sort`, id), keyset after `after`; LIMIT `limit`."""
+    if sort not in ("planned_at", "created_at"):
+        raise ValueError(sort)
+    if after is not None:
+        query.where(f"(t.{sort}, t.id) < ({query.add(after[0])}::timestamptz, {query.add(after[1])}::uuid)")
+    query.args[0] = limit
+    rows = await conn.fetch(
+        f"SELECT t.* {FROM.format(table=_table(table))} WHERE {' AND '.join(query.clauses)}"
+        f" ORDER BY t.{sort} DESC, t.id DESC LIMIT $1", *query.args)
+    return [dict(r) for r in rows]
+
+
+async def directory_user(conn: asyncpg.Connection, user_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT id, unit_id, unit_path, active FROM directory_users WHERE id = $1", user_id)

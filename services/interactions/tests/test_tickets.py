@@ -1,0 +1,254 @@
+"""Care and support tickets against real PostgreSQL: transitions, visibility through the customer,
+scopes (incl. today in Vietnam), If-Match, events in the outbox and the timeline entries."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from crmkit.auth import Principal
+from crmkit.errors import ProblemError
+from crm_interactions.handlers import care_tickets as care
+from crm_interactions.handlers import support_tickets as support
+from crm_interactions.handlers.timeline import read_timeline
+from crm_interactions.handlers.ticket_rules import local_day
+from crm_interactions.store import timeline as timeline_store
+
+TEAM, OTHER = "/root/branch/team/", "/root/other/"
+
+
+def principal(path: str, *roles: str, user_id: uuid.UUID | None = None) -> Principal:
+    return Principal(user_id=user_id or uuid.uuid4(), username="u", unit_id=None, unit_path=path,
+                     roles=frozenset(roles or ("sales",)))
+
+
+async def customer_of(pool, owner: Principal, *, viewers: tuple[uuid.UUID, ...] = ()) -> uuid.UUID:
+    customer_id = uuid.uuid4()
+    async with pool.acquire() as conn:
+        await timeline_store.upsert_access(conn, customer_id=customer_id, owner_id=owner.user_id,
+                                           owner_unit_path=owner.unit_path, holder_id=None,
+                                           viewer_ids=list(viewers), version=1)
+    return customer_id
+
+
+async def user_in_directory(pool, path: str, *, active: bool = True) -> uuid.UUID:
+    user_id = uuid.uuid4()
+    await pool.execute("INSERT INTO directory_users (id, username, unit_path, active, changed_at)"
+                       " VALUES ($1, $2, $3, $4, now())", user_id, f"u{user_id.hex[:6]}", path, active)
+    return user_id
+
+
+async def code_of(awaitable) -> tuple[int, str]:
+    with pytest.raises(ProblemError) as caught:
+        await awaitable
+    return caught.value.status, caught.value.code
+
+
+async def outbox(pool, event_type: str) -> list[dict]:
+    return [r["payload"]["data"] for r in await pool.fetch(
+        "SELECT payload FROM outbox WHERE event_type = $1 ORDER BY id", event_type)]
+
+
+async def new_care(pool, who: Principal, customer_id: uuid.UUID, **kwargs):
+    return await care.create(pool, principal=who, customer_id=customer_id, method=kwargs.pop("method", "call"),
+                             planned_at=kwargs.pop("planned_at", datetime.now(UTC)), **kwargs)
+
+
+async def test_care_ticket_planned_to_done_writes_a_care_entry_and_events(pool):
+    rep = principal(TEAM)
+    customer_id = await customer_of(pool, rep)
+    ticket = await new_care(pool, rep, customer_id, note="Gọi lại báo giá")
+    assert ticket["status"] == "planned" and ticket["assignee_id"] == rep.user_id and ticket["version"] == 1
+    done = await care.complete(pool, principal=rep, ticket_id=ticket["id"], result="Khách đồng ý gặp")
+    assert done["status"] == "done" and done["result"] == "Khách đồng ý gặp" and done["version"] == 2
+    entries, _ = await read_timeline(pool, principal=rep, customer_id=customer_id, limit=10, cursor=None, types=["care"])
+    assert [(e["note"], e["data"]["care_ticket_id"]) for e in entries] == [("Khách đồng ý gặp", str(ticket["id"]))]
+    assert [e["type"] for e in await outbox(pool, "interaction.recorded")] == ["care"]
+    assert (await outbox(pool, "care_ticket.created"))[0] == {
+        **(await outbox(pool, "care_ticket.created"))[0], "id": str(ticket["id"]), "customer_id": str(customer_id),
+        "status": "planned"}
+    completed = await outbox(pool, "care_ticket.completed")
+    assert completed[0]["status"] == "done" and completed[0]["customer_id"] == str(customer_id)
+
+    for action in (care.complete(pool, principal=rep, ticket_id=ticket["id"], result="x"),
+                   care.cancel(pool, principal=rep, ticket_id=ticket["id"])):
+        with pytest.raises(ProblemError) as caught:
+            await action
+        assert (caught.value.status, caught.value.code, caught.value.extra["from"]) == (409, "invalid_transition", "done")
+
+
+async def test_care_ticket_cancel_then_no_completion_and_delete(pool):
+    rep = principal(TEAM)
+    customer_id = await customer_of(pool, rep)
+    ticket = await new_care(pool, rep, customer_id)
+    cancelled = await care.cancel(pool, principal=rep, ticket_id=ticket["id"], reason="Khách bận")
+    assert cancelled["status"] == "cancelled" and cancelled["cancel_reason"] == "Khách bận"
+    assert await code_of(care.complete(pool, principal=rep, ticket_id=ticket["id"], result="x")) == (409, "invalid_transition")
+    assert await code_of(care.update(pool, principal=rep, ticket_id=ticket["id"], expected_version=None,
+                                     changes={"note": "x"})) == (409, "ticket_closed")
+    await care.delete(pool, principal=rep, ticket_id=ticket["id"])
+    assert await code_of(care.get(pool, principal=rep, ticket_id=ticket["id"])) == (404, "not_found")
+    assert [e["id"] for e in await outbox(pool, "care_ticket.deleted")] == [str(ticket["id"])]
+    rows, _ = await care.list_tickets(pool, principal=rep)
+    assert rows == []
+
+
+async def test_support_ticket_transitions(pool):
+    rep = principal(TEAM)
+    customer_id = await customer_of(pool, rep)
+    ticket = await support.create(pool, principal=rep, customer_id=customer_id, title="Lỗi đăng nhập",
+                                  channel="Hotline", content="Khách không đăng nhập được")
+    assert ticket["status"] == "pending"
+    assert await code_of(support.change_status(pool, principal=rep, ticket_id=ticket["id"], status="done")) == (
+        409, "invalid_transition")
+    await support.change_status(pool, principal=rep, ticket_id=ticket["id"], status="processing", note="Đang xử lý")
+    done = await support.change_status(pool, principal=rep, ticket_id=ticket["id"], status="done", note="Đã xong")
+    assert done["status"] == "done" and done["version"] == 3
+    with pytest.raises(ProblemError) as caught:
+        await support.change_status(pool, principal=rep, ticket_id=ticket["id"], status="processing")
+    assert caught.value.status == 409 and caught.value.extra == {"from": "done", "to": "processing"}
+    changes = await outbox(pool, "support_ticket.status_changed")
+    assert [(c["from"], c["to"], c["status"]) for c in changes] == [("pending", "processing", "processing"),
+                                                                     ("processing", "done", "done")]
+    assert all(c["id"] == str(ticket["id"]) and c["customer_id"] == str(customer_id) for c in changes)
+    entries, _ = await read_timeline(pool, principal=rep, customer_id=customer_id, limit=10, cursor=None,
+                                     types=["support"])
+    assert [(e["note"], e["data"]["to"]) for e in entries] == [("Đã xong", "done"), ("Đang xử lý", "processing")]
+
+    other = await support.create(pool, principal=rep, customer_id=customer_id, title="Khác")
+    assert (await support.change_status(pool, principal=rep, ticket_id=other["id"], status="cancelled"))["status"] == "cancelled"
+    assert await code_of(support.change_status(pool, principal=rep, ticket_id=other["id"], status="pending")) == (
+        409, "invalid_transition")
+
+
+async def test_visibility_follows_the_customer_and_editing_is_narrower(pool):
+    owner = principal(TEAM)
+    viewer = principal(TEAM)
+    customer_id = await customer_of(pool, owner, viewers=(viewer.user_id,))
+    ticket = await new_care(pool, owner, customer_id)
+    support_ticket = await support.create(pool, principal=owner, customer_id=customer_id, title="Hỏi giá")
+    manager, admin = principal("/root/branch/", "manager"), principal("/elsewhere/", "admin")
+    colleague, far_manager = principal(TEAM), principal(OTHER, "manager")
+
+    for who in (owner, viewer, manager, admin):
+        assert (await care.get(pool, principal=who, ticket_id=ticket["id"]))["id"] == ticket["id"]
+        assert (await support.get(pool, principal=who, ticket_id=support_ticket["id"]))["id"] == support_ticket["id"]
+    for who in (colleague, far_manager):
+        assert await code_of(care.get(pool, principal=who, ticket_id=ticket["id"])) == (404, "not_found")
+        assert await code_of(support.get(pool, principal=who, ticket_id=support_ticket["id"])) == (404, "not_found")
+        assert await code_of(care.complete(pool, principal=who, ticket_id=ticket["id"], result="x")) == (404, "not_found")
+        assert await code_of(new_care(pool, who, customer_id)) == (404, "not_found")
+        assert (await care.list_tickets(pool, principal=who))[0] == []
+    # a viewer sees but may not edit; the owner's manager and an admin may
+    assert await code_of(care.complete(pool, principal=viewer, ticket_id=ticket["id"], result="x")) == (403, "not_editable")
+    assert await code_of(support.change_status(pool, principal=viewer, ticket_id=support_ticket["id"],
+                                               status="processing")) == (403, "not_editable")
+    assert (await care.update(pool, principal=manager, ticket_id=ticket["id"], expected_version=1,
+                              changes={"note": "Quản lý ghi chú"}))["note"] == "Quản lý ghi chú"
+    assert (await support.change_status(pool, principal=admin, ticket_id=support_ticket["id"],
+                                        status="processing"))["status"] == "processing"
+    # a deleted customer takes its tickets with it
+    async with pool.acquire() as conn:
+        await timeline_store.mark_deleted(conn, ids=[customer_id], versions=[2])
+    assert await code_of(care.get(pool, principal=owner, ticket_id=ticket["id"])) == (404, "not_found")
+
+
+async def test_the_assignee_may_edit_and_must_be_a_directory_user(pool):
+    owner = principal(TEAM)
+    customer_id = await customer_of(pool, owner)
+    assert await code_of(new_care(pool, owner, customer_id, assignee_id=uuid.uuid4())) == (422, "validation_error")
+    gone = await user_in_directory(pool, TEAM, active=False)
+    assert await code_of(new_care(pool, owner, customer_id, assignee_id=gone)) == (422, "validation_error")
+    assignee_id = await user_in_directory(pool, TEAM)
+    ticket = await new_care(pool, owner, customer_id, assignee_id=assignee_id)
+    assert ticket["assignee_id"] == assignee_id
+    # the assignee edits through a share of the customer (visibility comes from the customer)
+    async with pool.acquire() as conn:
+        await timeline_store.upsert_access(conn, customer_id=customer_id, owner_id=owner.user_id,
+                                           owner_unit_path=TEAM, holder_id=None, viewer_ids=[assignee_id], version=2)
+    assignee = principal(TEAM, user_id=assignee_id)
+    assert (await care.complete(pool, principal=assignee, ticket_id=ticket["id"], result="OK"))["status"] == "done"
+
+
+async def test_if_match_version_conflict(pool):
+    rep = principal(TEAM)
+    customer_id = await customer_of(pool, rep)
+    ticket = await support.create(pool, principal=rep, customer_id=customer_id, title="Đổi địa chỉ")
+    updated = await support.update(pool, principal=rep, ticket_id=ticket["id"], expected_version=1,
+                                   changes={"response_to_customer": "Đã cập nhật", "title": "Đổi địa chỉ giao hàng"})
+    assert updated["version"] == 2 and updated["title"] == "Đổi địa chỉ giao hàng"
+    with pytest.raises(ProblemError) as caught:
+        await support.update(pool, principal=rep, ticket_id=ticket["id"], expected_version=1, changes={"content": "x"})
+    assert (caught.value.status, caught.value.code, caught.value.extra) == (412, "version_conflict", {"current_version": 2})
+    assert await code_of(support.update(pool, principal=rep, ticket_id=ticket["id"], expected_version=2,
+                                        changes={"title": None})) == (422, "validation_error")
+    assert [e["changed"] for e in await outbox(pool, "support_ticket.updated")] == [["title", "response_to_customer"]]  # in field order
+    care_ticket = await new_care(pool, rep, customer_id)
+    assert await code_of(care.cancel(pool, principal=rep, ticket_id=care_ticket["id"], expected_version=7)) == (
+        412, "version_conflict")
+
+
+async def test_scopes_today_search_and_pages(pool):
+    manager = principal("/root/branch/", "manager")
+    rep_id = await user_in_directory(pool, TEAM)
+    rep = principal(TEAM, user_id=rep_id)
+    customer_id = await customer_of(pool, rep)
+    now = datetime.now(UTC)
+    start, end = local_day(now)
+    today = await new_care(pool, rep, customer_id, planned_at=start + timedelta(hours=9), note="Gọi điện chúc mừng")
+    yesterday = await new_care(pool, rep, customer_id, planned_at=start - timedelta(minutes=1), note="Đã hẹn")
+    tomorrow = await new_care(pool, manager, customer_id, planned_at=end, note="Gặp mặt",
+                              method="meeting")  # assigned to the manager
+    # naive times are Vietnamese local time
+    local = await new_care(pool, rep, customer_id, planned_at=start.replace(tzinfo=None) + timedelta(hours=23))
+
+    async def ids(who=rep, **filters):
+        rows, _ = await care.list_tickets(pool, principal=who, now=now, **filters)
+        return [r["id"] for r in rows]
+
+    assert await ids(scope="today") == [local["id"], today["id"]]
+    assert await ids(scope="mine") == [local["id"], today["id"], yesterday["id"]]
+    assert await ids(manager, scope="mine") == [tomorrow["id"]]
+    assert await ids(manager, scope="my_unit") == [local["id"], today["id"], yesterday["id"]]
+    assert await ids(scope="all") == [tomorrow["id"], local["id"], today["id"], yesterday["id"]]
+    assert await ids(q="GOI DIEN") == [today["id"]]
+    assert await ids(q="đã hẹn") == [yesterday["id"]]
+    await care.complete(pool, principal=rep, ticket_id=yesterday["id"], result="Khách mua hàng")
+    assert await ids(status="done") == [yesterday["id"]]
+    assert await ids(q="mua hang") == [yesterday["id"]]
+    assert await ids(customer_id=uuid.uuid4()) == []
+
+    first, cursor = await care.list_tickets(pool, principal=rep, limit=3)
+    rest, end_cursor = await care.list_tickets(pool, principal=rep, limit=3, cursor=cursor)
+    assert [r["id"] for r in first + rest] == await ids() and end_cursor is None
+
+    other_rep = principal(TEAM)
+    other_customer = await customer_of(pool, other_rep)
+    mine = await support.create(pool, principal=rep, customer_id=customer_id, title="Bảo hành máy lọc nước")
+    theirs = await support.create(pool, principal=other_rep, customer_id=other_customer, title="Đổi trả")
+
+    async def support_ids(who, **filters):
+        return [r["id"] for r in (await support.list_tickets(pool, principal=who, **filters))[0]]
+
+    assert await support_ids(rep, scope="mine") == [mine["id"]]
+    assert await support_ids(manager) == [theirs["id"], mine["id"]]
+    assert await support_ids(manager, scope="my_unit") == [mine["id"]]  # the other rep is not in the directory
+    assert await support_ids(manager, q="may loc") == [mine["id"]]
+    assert await support_ids(manager, status="pending", customer_id=other_customer) == [theirs["id"]]
+
+
+async def test_a_purge_erases_the_personal_data_of_the_customers_tickets(pool):
+    rep = principal(TEAM)
+    customer_id = await customer_of(pool, rep)
+    await new_care(pool, rep, customer_id, note="Gọi chị Lan 0912 345 678")
+    await support.create(pool, principal=rep, customer_id=customer_id, title="Đổi địa chỉ", content="12 Lê Lợi",
+                         contact_name="Chị Lan", contact_details="0912 345 678")
+    async with pool.acquire() as conn:
+        await timeline_store.erase_customers(conn, ids=[customer_id])
+    care_row = await pool.fetchrow("SELECT note, search_text FROM care_tickets WHERE customer_id = $1", customer_id)
+    support_row = await pool.fetchrow("SELECT title, content, contact_name, contact_details, search_text"
+                                      " FROM support_tickets WHERE customer_id = $1", customer_id)
+    assert care_row["note"] is None and care_row["search_text"] == ""
+    assert dict(support_row) == {"title": "", "content": None, "contact_name": None, "contact_details": None,
+                                 "search_text": ""}
