@@ -111,3 +111,112 @@ class SupportTicketStatusChanged(_TicketEvent):
 @event("support_ticket.deleted", topic=TOPIC)
 class SupportTicketDeleted(_TicketEvent):
     """A support ticket was deleted (soft)."""
+
+
+# Appointments and tasks (I-8). Every payload names the appointment (`id`), its optional customer,
+# assignee, type, start and status after the change.
+
+
+class _AppointmentEvent(BaseModel):
+    id: uuid.UUID
+    customer_id: uuid.UUID | None = None
+    assignee_id: uuid.UUID
+    type: str
+    starts_at: datetime
+    status: str
+    version: int
+
+
+@event("appointment.created", topic=TOPIC)
+class AppointmentCreated(_AppointmentEvent):
+    """An appointment or task was planned (an `appointment` timeline entry when it names a customer)."""
+    title: str
+
+
+@event("appointment.updated", topic=TOPIC)
+class AppointmentUpdated(_AppointmentEvent):
+    """An appointment was edited; `changed` lists the fields."""
+    changed: list[str]
+
+
+@event("appointment.status_changed", topic=TOPIC)
+class AppointmentStatusChanged(_AppointmentEvent):
+    """An appointment went from planned to done or cancelled."""
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    from_: str = Field(alias="from")
+    to: str
+
+
+@event("appointment.deleted", topic=TOPIC)
+class AppointmentDeleted(_AppointmentEvent):
+    """An appointment was deleted (soft)."""
+
+
+# Comments (I-3) and mentions (I-4). The customers service counts comment.posted|deleted by
+# `{id, customer_id}`; `hashtags` are folded, `mentions` are the mentioned users' ids.
+
+
+class _CommentEvent(BaseModel):
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    author_id: uuid.UUID
+    hashtags: list[str] = []
+    mentions: list[uuid.UUID] = []
+
+
+@event("comment.posted", topic=TOPIC)
+class CommentPosted(_CommentEvent):
+    """A comment was posted on a customer (a `comment` timeline entry is written)."""
+
+
+@event("comment.edited", topic=TOPIC)
+class CommentEdited(_CommentEvent):
+    """Its author edited a comment; hashtags and mentions are those after the edit."""
+    version: int
+
+
+@event("comment.deleted", topic=TOPIC)
+class CommentDeleted(_CommentEvent):
+    """A comment was deleted (soft; still listable by managers)."""
+    deleted_by: uuid.UUID
+
+
+@event("mention.created", topic=TOPIC)
+class MentionCreated(BaseModel):
+    """A user was @mentioned in a comment and got an important notification."""
+    comment_id: uuid.UUID
+    customer_id: uuid.UUID
+    user_id: uuid.UUID
+    username: str
+    author_id: uuid.UUID
+
+
+@event("mention.acknowledged", topic=TOPIC)
+class MentionAcknowledged(BaseModel):
+    """The mentioned user acknowledged the comment."""
+    comment_id: uuid.UUID
+    customer_id: uuid.UUID
+    user_id: uuid.UUID
+    acknowledged_at: datetime
+
+
+# Attachments (I-5). The customers service counts them on the customer's detail by `{id, customer_id}`.
+
+
+class _AttachmentEvent(BaseModel):
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    filename: str
+    size: int
+    content_type: str
+
+
+@event("attachment.added", topic=TOPIC)
+class AttachmentAdded(_AttachmentEvent):
+    """A file was attached to a customer (content type sniffed from its bytes)."""
+
+
+@event("attachment.deleted", topic=TOPIC)
+class AttachmentDeleted(_AttachmentEvent):
+    """An attachment was deleted (soft; the file goes when the customer is purged)."""

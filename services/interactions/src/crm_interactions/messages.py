@@ -27,3 +27,47 @@ if not i18n.known_problem("not_editable"):  # the customers service's text, when
             "en": ("Not editable", "You may see this item but not edit it."),
         },
     })
+
+# Comments (I-3, I-4) and notifications (I-9).
+i18n.register(problems={
+    "not_mentioned": {
+        "vi": ("Không được nhắc tên", "Chỉ người được nhắc tên trong bình luận mới xác nhận được."),
+        "en": ("Not mentioned", "Only a user mentioned in the comment can acknowledge it."),
+    },
+    "not_comment_author": {
+        "vi": ("Không phải người viết", "Chỉ người viết bình luận mới được sửa bình luận."),
+        "en": ("Not the author", "Only the author of a comment may edit it."),
+    },
+    "not_deletable": {
+        "vi": ("Không có quyền xóa", "Bạn không có quyền xóa bình luận này."),
+        "en": ("Not deletable", "You may not delete this comment."),
+    },
+    "deleted_comments_forbidden": {
+        "vi": ("Không có quyền xem", "Chỉ quản lý và quản trị viên xem được bình luận đã xóa."),
+        "en": ("Forbidden", "Only managers and administrators may list deleted comments."),
+    },
+})
+
+# Attachments (I-5).
+i18n.register(
+    problems={
+        "attachment_too_large": {
+            "vi": ("Tệp quá lớn", "Mỗi tệp đính kèm tối đa {limit_mb} MB ({limit} byte); tệp không được lưu."),
+            "en": ("Attachment too large", "An attachment may have at most {limit_mb} MB ({limit} bytes);"
+                   " nothing was stored."),
+        },
+        "attachment_type_not_allowed": {
+            "vi": ("Loại tệp không được phép", "Không được đính kèm tệp chương trình (exe, ELF, script)."),
+            "en": ("File type not allowed", "Executable files (exe, ELF, scripts) cannot be attached."),
+        },
+        "attachment_not_deletable": {
+            "vi": ("Không có quyền xóa", "Chỉ người tải lên, quản lý cấp trên hoặc quản trị viên được xóa tệp này."),
+            "en": ("Not deletable", "Only the uploader, a manager above the owner or an admin may delete this file."),
+        },
+    },
+    field_errors={
+        "empty_file": {"vi": "Tệp rỗng.", "en": "The file is empty."},
+        "invalid_filename": {"vi": "Tên tệp không được chứa dấu / hoặc \\.",
+                             "en": "A file name must not contain / or \\."},
+    },
+)

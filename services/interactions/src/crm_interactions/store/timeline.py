@@ -109,3 +109,10 @@ async def erase_customers(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> 
         "UPDATE support_tickets SET title = '', content = NULL, handling_process = NULL,"
         " response_to_customer = NULL, customer_feedback = NULL, contact_name = NULL, contact_details = NULL,"
         " search_text = '' WHERE customer_id = ANY($1::uuid[])", ids)
+    await conn.execute("UPDATE comments SET text = '', hashtags = '{}' WHERE customer_id = ANY($1::uuid[])", ids)
+    await conn.execute("UPDATE appointments SET title = '', note = NULL, location = NULL"
+                       " WHERE customer_id = ANY($1::uuid[])", ids)
+    await conn.execute("UPDATE notifications SET body = NULL WHERE data->>'customer_id' = ANY($1::text[])",
+                       [str(i) for i in ids])  # the body quotes the comment
+    from crm_interactions.store import attachments  # here: that module imports this one
+    await attachments.erase_customers(conn, ids=ids)  # rows and files

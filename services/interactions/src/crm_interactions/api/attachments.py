@@ -1,0 +1,133 @@
+"""Attachments (I-5). Upload is a raw body (`Content-Type` of the file, whatever it is: the type
+is sniffed), the name in `?filename=` or a `Content-Disposition` header; read chunk by chunk."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
+
+from crmkit.auth import CurrentPrincipal
+from crmkit.errors import ProblemError
+from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
+from crm_interactions import attachment_rules as rules
+from crm_interactions import storage
+from crm_interactions.handlers import attachments as handlers
+
+router = APIRouter(tags=["attachments"])
+DRAIN_BYTES = 1024 * 1024  # read (and drop) at most this much of a refused upload, so proxies get the answer
+
+
+class AttachmentPublic(BaseModel):
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: uuid.UUID
+    created_at: datetime
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {404: {"description": "not_found"}}
+UPLOAD_BODY = {"requestBody": {"required": True, "description": "the file's bytes (at most "
+                               "CRM_INTERACTIONS_ATTACHMENT_MAX_BYTES, default 20 MiB)",
+                               "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+def _settings(request: Request):
+    return request.app.state.settings
+
+
+async def _drain(body) -> bool:
+    """Read what is left of a refused body, up to DRAIN_BYTES; False when more remains."""
+    read = 0
+    async for chunk in body:
+        read += len(chunk)
+        if read > DRAIN_BYTES:
+            return False
+    return True
+
+
+@router.post("/api/v1/customers/{customer_id}/attachments", status_code=201, response_model=AttachmentPublic,
+             openapi_extra=UPLOAD_BODY, responses={
+                 **RESPONSES, 413: {"description": "attachment_too_large"},
+                 415: {"description": "attachment_type_not_allowed (executables), unsupported_media_type (multipart)"},
+                 422: {"description": "validation_error (empty file, file name)"}})
+async def upload_attachment(
+        customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+        filename: Annotated[str | None, Query(description="the file's name (else Content-Disposition's)")] = None,
+        content_disposition: Annotated[str | None, Header(description="`attachment; filename*=UTF-8''…`")] = None,
+) -> Response:
+    """Attach a file to a customer the caller may see. Streamed to storage: 413
+    `attachment_too_large` as soon as it passes the limit, nothing stored; executables 415."""
+    if (request.headers.get("content-type") or "").lower().startswith("multipart/"):
+        raise ProblemError(415, "unsupported_media_type")
+    settings = _settings(request)
+    length = request.headers.get("content-length")
+    body = request.stream()
+    try:
+        row = await handlers.upload(
+            request.app.state.pool, storage.for_settings(settings), principal=principal, customer_id=customer_id,
+            filename=filename if filename is not None else rules.filename_from_disposition(content_disposition),
+            chunks=body, max_bytes=settings.attachment_max_bytes,
+            declared_length=int(length) if length and length.strip().isdigit() else None,
+            correlation_id=request.state.correlation_id)
+    except ProblemError as problem:
+        if problem.status in (413, 415) and not await _drain(body):
+            problem.headers["Connection"] = "close"
+        raise
+    return Response(AttachmentPublic.model_validate(row).model_dump_json(), status_code=201,
+                    media_type="application/json", headers={"Location": f"/api/v1/attachments/{row['id']}"})
+
+
+@router.get("/api/v1/customers/{customer_id}/attachments", response_model=Page[AttachmentPublic],
+            responses=RESPONSES)
+async def list_attachments(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+                           limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+    """The customer's attachments, newest first."""
+    rows, next_cursor = await handlers.list_attachments(
+        request.app.state.pool, principal=principal, customer_id=customer_id, limit=limit, cursor=cursor)
+    return Page[AttachmentPublic](items=[AttachmentPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get("/api/v1/attachments/{attachment_id}", response_model=AttachmentPublic, responses=RESPONSES)
+async def get_attachment(attachment_id: uuid.UUID, request: Request, principal: CurrentPrincipal):
+    return AttachmentPublic.model_validate(
+        await handlers.get(request.app.state.pool, principal=principal, attachment_id=attachment_id))
+
+
+@router.get("/api/v1/attachments/{attachment_id}/content", responses={
+    **RESPONSES, 200: {"description": "the file, with its sniffed type", "content": {"*/*": {}}}})
+async def download_attachment(attachment_id: uuid.UUID, request: Request, principal: CurrentPrincipal):
+    """The file, streamed, as an attachment (`Content-Disposition` with the UTF-8 name)."""
+    row = await handlers.get(request.app.state.pool, principal=principal, attachment_id=attachment_id,
+                             with_key=True)
+    reader = storage.for_settings(_settings(request)).open_reader(row["storage_key"])
+    try:
+        first = await reader.__anext__()
+    except FileNotFoundError:
+        raise ProblemError(404, "not_found") from None
+    except StopAsyncIteration:
+        first = b""
+
+    async def content():
+        yield first
+        async for chunk in reader:
+            yield chunk
+
+    return StreamingResponse(content(), media_type=row["content_type"], headers={
+        "Content-Length": str(row["size"]), "Content-Disposition": rules.content_disposition(row["filename"]),
+        "X-Content-Type-Options": "nosniff", "ETag": f'"{row["sha256"]}"', "Cache-Control": "private, no-cache"})
+
+
+@router.delete("/api/v1/attachments/{attachment_id}", status_code=204, responses={
+    **RESPONSES, 403: {"description": "attachment_not_deletable"}})
+async def delete_attachment(attachment_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
+    """Soft delete: the uploader, a manager above the customer's owner, or an admin."""
+    await handlers.delete(request.app.state.pool, principal=principal, attachment_id=attachment_id,
+                          correlation_id=request.state.correlation_id)
+    return Response(status_code=204)

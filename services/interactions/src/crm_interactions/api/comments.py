@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from crmkit.auth import CurrentPrincipal
+from crmkit.idempotency import idempotent
+from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
+from crm_interactions.api.versions import IfMatch, expected_version, versioned
+from crm_interactions.handlers import comments as handlers
+
+router = APIRouter(prefix="/api/v1", tags=["comments"])
+
+Text = Annotated[str, Field(min_length=1, max_length=handlers.MAX_TEXT,
+                            examples=["Khách hẹn gọi lại chiều nay #tele @lan.nguyen"])]
+Hashtag = Annotated[str | None, Query(max_length=100, description="with or without #, any case and diacritics")]
+
+
+class CommentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Text
+
+
+class CommentUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Text
+
+
+class MentionPublic(BaseModel):
+    user_id: uuid.UUID
+    username: str
+    acknowledged_at: datetime | None
+
+
+class CommentPublic(BaseModel):
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    author_id: uuid.UUID
+    text: str
+    hashtags: list[str] = Field(description="folded: lower case, no diacritics")
+    mentions: list[MentionPublic]
+    read: bool = Field(description="read by the caller")
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None = None
+    deleted_by: uuid.UUID | None = None
+
+
+RESPONSES: dict[int | str, dict[str, Any]] = {404: {"description": "not_found"}}
+
+
+def _page(rows: list[dict[str, Any]], next_cursor: str | None) -> Page[CommentPublic]:
+    return Page[CommentPublic](items=[CommentPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.post("/customers/{customer_id}/comments", status_code=201, response_model=CommentPublic,
+             responses={**RESPONSES, 422: {"description": "validation_error"}})
+async def post_comment(customer_id: uuid.UUID, body: CommentCreate, request: Request,
+                       principal: CurrentPrincipal) -> Response:
+    """Comment on a customer the caller may see (viewers too); `#hashtags` and `@username`
+    mentions are parsed, each mentioned user gets an important notification (I-3, I-4). A
+    `comment` timeline entry is written. `Idempotency-Key` supported."""
+    pool = request.app.state.pool
+
+    async def produce() -> Response:
+        row = await handlers.post(pool, principal=principal, customer_id=customer_id, text=body.text,
+                                  correlation_id=request.state.correlation_id)
+        return versioned(CommentPublic, row, 201, {"Location": f"/api/v1/comments/{row['id']}"})
+
+    return await idempotent(request, pool, str(principal.user_id), produce)
+
+
+@router.get("/customers/{customer_id}/comments", response_model=Page[CommentPublic],
+            responses={**RESPONSES, 403: {"description": "deleted_comments_forbidden"}})
+async def list_customer_comments(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+                                 author_id: uuid.UUID | None = None, hashtag: Hashtag = None,
+                                 read: bool | None = Query(None, description="read / unread by the caller"),
+                                 deleted: bool = Query(False, description="deleted ones only: managers, admins"),
+                                 limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+    """A customer's comments, newest first."""
+    rows, next_cursor = await handlers.list_comments(
+        request.app.state.pool, principal=principal, customer_id=customer_id, author_id=author_id, hashtag=hashtag,
+        read=read, deleted=deleted, limit=limit, cursor=cursor)
+    return _page(rows, next_cursor)
+
+
+@router.get("/comments", response_model=Page[CommentPublic],
+            responses={403: {"description": "deleted_comments_forbidden"}})
+async def search_comments(request: Request, principal: CurrentPrincipal, hashtag: Hashtag = None,
+                          author_id: uuid.UUID | None = None, read: bool | None = None, deleted: bool = False,
+                          limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+    """Comments across every customer the caller may see, newest first, e.g. `?hashtag=tele`."""
+    rows, next_cursor = await handlers.list_comments(
+        request.app.state.pool, principal=principal, author_id=author_id, hashtag=hashtag, read=read,
+        deleted=deleted, limit=limit, cursor=cursor)
+    return _page(rows, next_cursor)
+
+
+@router.get("/comments/{comment_id}", response_model=CommentPublic, responses=RESPONSES)
+async def get_comment(comment_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
+    return versioned(CommentPublic, await handlers.get(request.app.state.pool, principal=principal,
+                                                       comment_id=comment_id))
+
+
+@router.patch("/comments/{comment_id}", response_model=CommentPublic, responses={
+    **RESPONSES, 403: {"description": "not_comment_author"}, 412: {"description": "version_conflict"},
+    422: {"description": "validation_error"}, 428: {"description": "precondition_required"}})
+async def edit_comment(comment_id: uuid.UUID, body: CommentUpdate, request: Request, principal: CurrentPrincipal,
+                       if_match: IfMatch = None) -> Response:
+    """Its author rewrites a comment (`If-Match` required); newly mentioned users are notified."""
+    row = await handlers.edit(request.app.state.pool, principal=principal, comment_id=comment_id,
+                              expected_version=expected_version(if_match), text=body.text,
+                              correlation_id=request.state.correlation_id)
+    return versioned(CommentPublic, row)
+
+
+@router.delete("/comments/{comment_id}", status_code=204, responses={
+    **RESPONSES, 403: {"description": "not_deletable"}, 412: {"description": "version_conflict"}})
+async def delete_comment(comment_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+                         if_match: IfMatch = None) -> Response:
+    """Soft delete by the author, a manager above the customer's owner, or an admin; `If-Match` optional."""
+    await handlers.delete(request.app.state.pool, principal=principal, comment_id=comment_id,
+                          expected_version=expected_version(if_match, required=False),
+                          correlation_id=request.state.correlation_id)
+    return Response(status_code=204)
+
+
+@router.post("/comments/{comment_id}/read", response_model=CommentPublic, responses=RESPONSES)
+async def read_comment(comment_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
+    """Mark a comment read for the caller."""
+    return versioned(CommentPublic, await handlers.mark_read(request.app.state.pool, principal=principal,
+                                                             comment_id=comment_id))
+
+
+@router.post("/comments/{comment_id}/acks", response_model=CommentPublic, responses={
+    **RESPONSES, 403: {"description": "not_mentioned"}})
+async def acknowledge_comment(comment_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
+    """The mentioned caller acknowledges the comment (idempotent); the comment then shows when."""
+    return versioned(CommentPublic, await handlers.acknowledge(
+        request.app.state.pool, principal=principal, comment_id=comment_id,
+        correlation_id=request.state.correlation_id))

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from crmkit.auth import CurrentPrincipal
+from crmkit.db import init_connection
+from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit
+from crm_interactions import notification_stream
+from crm_interactions.handlers import notifications as handlers
+
+router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+
+
+class NotificationPublic(BaseModel):
+    id: int
+    type: str = Field(description="mention, …")
+    important: bool
+    title: str
+    body: str | None
+    data: dict[str, Any]
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationPage(BaseModel):
+    items: list[NotificationPublic]
+    next_cursor: str | None = None
+    unread_count: int = Field(description="unread notifications of the same tab (all, or important)")
+
+
+class ReadAll(BaseModel):
+    marked: int
+
+
+@router.get("", response_model=NotificationPage)
+async def list_notifications(request: Request, principal: CurrentPrincipal,
+                             important: bool | None = Query(None, description="true: the Important tab"),
+                             unread: bool | None = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+    """The caller's own notifications, newest first, with the unread count (I-9)."""
+    rows, next_cursor, count = await handlers.list_notifications(
+        request.app.state.pool, principal=principal, important=important, unread=unread, limit=limit, cursor=cursor)
+    return NotificationPage(items=[NotificationPublic.model_validate(r) for r in rows], next_cursor=next_cursor,
+                            unread_count=count)
+
+
+def _hub(request: Request) -> notification_stream.NotificationHub:
+    """One listener connection per process (per app), opened with the first stream."""
+    hub = getattr(request.app.state, "notification_hub", None)
+    if hub is None:
+        dsn = request.app.state.settings.database_url
+
+        async def connect() -> asyncpg.Connection:
+            conn = await asyncpg.connect(dsn)
+            await init_connection(conn)
+            return conn
+
+        hub = request.app.state.notification_hub = notification_stream.NotificationHub(connect)
+    return hub
+
+
+@router.get("/stream", response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}},
+                             "description": "`event: notification` with the notification as `data`, `id` = its id"}})
+async def stream_notifications(request: Request, principal: CurrentPrincipal,
+                               last_event_id: str | None = Header(None, max_length=32)) -> StreamingResponse:
+    """Server-Sent Events: each new notification of the caller within a second of its commit;
+    `Last-Event-ID` resumes after that notification; a comment line every 15 s keeps it open."""
+    hub = _hub(request)
+    await hub.ensure_listening()
+    events = notification_stream.stream(request.app.state.pool, hub, user_id=principal.user_id,
+                                        last_event_id=notification_stream.last_event_id_of(last_event_id))
+    return StreamingResponse(events, media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+@router.post("/read-all", response_model=ReadAll)
+async def read_all(request: Request, principal: CurrentPrincipal):
+    """Mark all of the caller's notifications read."""
+    return ReadAll(marked=await handlers.mark_all_read(request.app.state.pool, principal=principal))
+
+
+NotificationId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+
+@router.post("/{notification_id}/read", response_model=NotificationPublic,
+             responses={404: {"description": "not_found"}})
+async def read_one(notification_id: NotificationId, request: Request, principal: CurrentPrincipal):
+    """Mark one of the caller's notifications read (someone else's: 404)."""
+    return NotificationPublic.model_validate(await handlers.mark_read(request.app.state.pool, principal=principal,
+                                                                      notification_id=notification_id))

@@ -1,0 +1,162 @@
+"""Appointments and tasks (I-8): planned → done | cancelled. Each use case is one transaction:
+rules, store writes, outbox rows (and the `appointment` timeline entry of a customer's appointment)."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from crmkit import outbox
+from crmkit.auth import Principal
+from crmkit.errors import FieldError, ProblemError
+from crmkit.pagination import page_of
+from crm_interactions import events
+from crm_interactions.handlers import ticket_rules as rules
+from crm_interactions.store import appointments as store
+
+TYPES = ("meeting", "call", "task", "payment_due", "other")
+STATUSES = ("planned", "done", "cancelled")
+TRANSITIONS = {"planned": ("done", "cancelled")}
+EDITABLE_FIELDS = ("title", "type", "assignee_id", "starts_at", "ends_at", "all_day", "location", "note")
+REQUIRED_FIELDS = ("title", "type", "assignee_id", "starts_at", "all_day")
+
+
+def _event_fields(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "customer_id": row["customer_id"], "assignee_id": row["assignee_id"],
+            "type": row["type"], "starts_at": row["starts_at"], "status": row["status"], "version": row["version"]}
+
+
+def _time_problems(starts_at: datetime | None, ends_at: datetime | None) -> list[FieldError]:
+    if starts_at is not None and ends_at is not None and ends_at < starts_at:
+        return [FieldError("ends_at", "out_of_range")]
+    return []
+
+
+async def _locked(conn: asyncpg.Connection, principal: Principal, appointment_id: uuid.UUID,
+                  expected_version: int | None) -> dict[str, Any]:
+    """The locked appointment the caller may see (and so edit) at the version they read: else 404 or 412."""
+    current = await store.get_visible(conn, appointment_id=appointment_id, principal=principal, lock=True)
+    if current is None:
+        raise ProblemError(404, "not_found")
+    if expected_version is not None and current["version"] != expected_version:
+        raise ProblemError(412, "version_conflict", headers={"ETag": f'"{current["version"]}"'},
+                           extra={"current_version": current["version"]})
+    return current
+
+
+async def create(pool: asyncpg.Pool, *, principal: Principal, title: str, type: str, starts_at: datetime,
+                 customer_id: uuid.UUID | None = None, assignee_id: uuid.UUID | None = None,
+                 ends_at: datetime | None = None, all_day: bool = False, location: str | None = None,
+                 note: str | None = None, correlation_id: str | None = None) -> dict[str, Any]:
+    values = rules.clean({"title": title, "location": location, "note": note})
+    starts_at = rules.as_aware(starts_at)
+    ends_at = rules.as_aware(ends_at) if ends_at is not None else None
+    problems = [FieldError("title", "blank")] if values["title"] is None else []
+    problems += _time_problems(starts_at, ends_at)
+    async with pool.acquire() as conn, conn.transaction():
+        if customer_id is not None:
+            await rules.check_customer(conn, principal, customer_id)
+        problems += await rules.assignee_problems(conn, principal, assignee_id)
+        if problems:
+            raise rules.unprocessable(problems)
+        row = await store.insert(conn, values={
+            "id": uuid.uuid4(), "title": values["title"], "type": type, "customer_id": customer_id,
+            "assignee_id": assignee_id or principal.user_id, "starts_at": starts_at, "ends_at": ends_at,
+            "all_day": all_day, "location": values["location"], "note": values["note"],
+            "created_by": principal.user_id,
+        })
+        await outbox.publish(conn, events.AppointmentCreated(**_event_fields(row), title=row["title"]),
+                             **rules.envelope_of(principal, row["id"], correlation_id))
+        if customer_id is not None:
+            await rules.record_on_timeline(
+                conn, principal, customer_id=customer_id, type_="appointment", note=row["title"],
+                data={"appointment_id": str(row["id"]), "type": row["type"], "starts_at": row["starts_at"].isoformat(),
+                      "assignee_id": str(row["assignee_id"])},
+                correlation_id=correlation_id)
+        return row
+
+
+async def get(pool: asyncpg.Pool, *, principal: Principal, appointment_id: uuid.UUID) -> dict[str, Any]:
+    async with pool.acquire() as conn:
+        row = await store.get_visible(conn, appointment_id=appointment_id, principal=principal)
+    if row is None:
+        raise ProblemError(404, "not_found")
+    return row
+
+
+async def list_appointments(pool: asyncpg.Pool, *, principal: Principal, status: str | None = None,
+                            assignee_id: uuid.UUID | None = None, type: str | None = None,
+                            customer_id: uuid.UUID | None = None, from_: datetime | None = None,
+                            to: datetime | None = None, limit: int = 50, cursor: str | None = None
+                            ) -> tuple[list[dict[str, Any]], str | None]:
+    """Soonest first among the appointments the caller sees; `from`/`to` bound the start [from, to)."""
+    query = store.Query(principal)
+    if status:
+        query.where(f"t.status = {query.add(status)}")
+    if assignee_id:
+        query.where(f"t.assignee_id = {query.add(assignee_id)}")
+    if type:
+        query.where(f"t.type = {query.add(type)}")
+    if customer_id:
+        query.where(f"t.customer_id = {query.add(customer_id)}")
+    if from_ is not None:
+        query.where(f"t.starts_at >= {query.add(rules.as_aware(from_))}")
+    if to is not None:
+        query.where(f"t.starts_at < {query.add(rules.as_aware(to))}")
+    async with pool.acquire() as conn:
+        rows = await store.page(conn, query, limit=limit + 1, after=rules.after_of(cursor))
+    return page_of(rows, limit, lambda r: {"t": r["starts_at"].isoformat(), "id": str(r["id"])})
+
+
+async def update(pool: asyncpg.Pool, *, principal: Principal, appointment_id: uuid.UUID,
+                 expected_version: int | None, changes: dict[str, Any],
+                 correlation_id: str | None = None) -> dict[str, Any]:
+    """Partial update; `null` clears ends_at, location and note (the other fields are required)."""
+    values = rules.clean({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
+    for name in ("starts_at", "ends_at"):
+        if values.get(name) is not None:
+            values[name] = rules.as_aware(values[name])
+    async with pool.acquire() as conn, conn.transaction():
+        current = await _locked(conn, principal, appointment_id, expected_version)
+        problems = rules.blank_problems(values, REQUIRED_FIELDS)
+        problems += _time_problems(values.get("starts_at", current["starts_at"]),
+                                   values.get("ends_at", current["ends_at"]))
+        if values.get("assignee_id") and values["assignee_id"] != current["assignee_id"]:
+            problems += await rules.assignee_problems(conn, principal, values["assignee_id"])
+        if problems:
+            raise rules.unprocessable(problems)
+        changed = [k for k in EDITABLE_FIELDS if k in values and values[k] != current[k]]
+        if not changed:
+            return current
+        row = await store.update(conn, appointment_id=appointment_id, values={k: values[k] for k in changed})
+        await outbox.publish(conn, events.AppointmentUpdated(**_event_fields(row), changed=changed),
+                             **rules.envelope_of(principal, row["id"], correlation_id))
+        return row
+
+
+async def change_status(pool: asyncpg.Pool, *, principal: Principal, appointment_id: uuid.UUID, status: str,
+                        expected_version: int | None = None, correlation_id: str | None = None) -> dict[str, Any]:
+    """planned → done | cancelled; anything else is 409 `invalid_transition`."""
+    async with pool.acquire() as conn, conn.transaction():
+        current = await _locked(conn, principal, appointment_id, expected_version)
+        if status not in TRANSITIONS.get(current["status"], ()):
+            raise rules.invalid_transition(current["status"], status)
+        now = datetime.now(UTC)
+        stamp = {"completed_at": now} if status == "done" else {"cancelled_at": now}
+        row = await store.update(conn, appointment_id=appointment_id, values={"status": status, **stamp})
+        await outbox.publish(conn, events.AppointmentStatusChanged(**_event_fields(row), from_=current["status"],
+                                                                   to=status),
+                             **rules.envelope_of(principal, row["id"], correlation_id))
+        return row
+
+
+async def delete(pool: asyncpg.Pool, *, principal: Principal, appointment_id: uuid.UUID,
+                 expected_version: int | None = None, correlation_id: str | None = None) -> None:
+    """Soft delete by someone who may see the appointment."""
+    async with pool.acquire() as conn, conn.transaction():
+        await _locked(conn, principal, appointment_id, expected_version)
+        row = await store.update(conn, appointment_id=appointment_id, values={"deleted_at": datetime.now(UTC)})
+        await outbox.publish(conn, events.AppointmentDeleted(**_event_fields(row)),
+                             **rules.envelope_of(principal, row["id"], correlation_id))

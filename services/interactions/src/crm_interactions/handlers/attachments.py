@@ -1,0 +1,144 @@
+"""Attachments (I-5): files on a customer, streamed to storage chunk by chunk (never held in
+memory), content type sniffed, executables refused; visible only to those who may see the
+customer. Deleting is soft; a purge of the customer removes rows and files (store.attachments)."""
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any, AsyncIterator
+
+import anyio
+import asyncpg
+
+from crmkit import outbox
+from crmkit.auth import Principal
+from crmkit.errors import FieldError, ProblemError
+from crmkit.pagination import page_of
+from crm_interactions import attachment_rules as rules
+from crm_interactions import events
+from crm_interactions.handlers.ticket_rules import after_of, envelope_of
+from crm_interactions.storage import Storage
+from crm_interactions.store import attachments as store
+from crm_interactions.store import tickets as tickets_store
+
+
+def too_large(limit: int) -> ProblemError:
+    return ProblemError(413, "attachment_too_large", params={"limit": limit, "limit_mb": _mb(limit)},
+                        extra={"limit": limit})
+
+
+def _mb(limit: int) -> str:
+    return f"{limit / (1024 * 1024):.3g}"
+
+
+def _event_fields(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in ("id", "customer_id", "filename", "size", "content_type")}
+
+
+def check_filename(raw: str | None) -> str:
+    name, code = rules.clean_filename(raw)
+    if code:
+        raise ProblemError(422, "validation_error", errors=[
+            FieldError("filename", code, {"max_length": rules.MAX_FILENAME} if code == "too_long" else {})])
+    return name  # type: ignore[return-value]
+
+
+async def check_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID) -> None:
+    """404 unless the caller may see the customer (asked before any byte of a file is read)."""
+    async with pool.acquire() as conn:
+        if not await tickets_store.customer_visible(conn, customer_id=customer_id, principal=principal):
+            raise ProblemError(404, "not_found")
+
+
+async def upload(pool: asyncpg.Pool, files: Storage, *, principal: Principal, customer_id: uuid.UUID,
+                 filename: str | None, chunks: AsyncIterator[bytes], max_bytes: int,
+                 declared_length: int | None = None, correlation_id: str | None = None) -> dict[str, Any]:
+    """Stream `chunks` into storage while counting, hashing and sniffing; then one transaction
+    writes the row and the `attachment.added` event. Refusals (413 as soon as the count passes
+    `max_bytes`, 415 for executables, 422 when empty) leave no file and no row."""
+    name = check_filename(filename)
+    await check_customer(pool, principal=principal, customer_id=customer_id)
+    if declared_length is not None and declared_length > max_bytes:
+        raise too_large(max_bytes)
+    attachment_id = uuid.uuid4()
+    key = f"{attachment_id.hex[:2]}/{attachment_id.hex[2:4]}/{attachment_id}"
+    size, head, digest, text = 0, b"", hashlib.sha256(), rules.TextSniffer()
+    writer = await files.open_writer(key)
+    try:
+        async for chunk in chunks:
+            if not chunk:
+                continue
+            size += len(chunk)
+            if size > max_bytes:
+                raise too_large(max_bytes)
+            if len(head) < rules.HEAD_BYTES:
+                head += chunk[:rules.HEAD_BYTES - len(head)]
+                if len(head) >= 4 and rules.is_executable(head):
+                    raise ProblemError(415, "attachment_type_not_allowed")
+            digest.update(chunk)
+            text.feed(chunk)
+            await writer.write(chunk)
+        if size == 0:
+            raise ProblemError(422, "validation_error", errors=[FieldError("body", "empty_file")])
+        if rules.is_executable(head):
+            raise ProblemError(415, "attachment_type_not_allowed")
+        text.feed(b"", final=True)
+        await writer.commit()
+    except BaseException:
+        await writer.abort()
+        raise
+    content_type = rules.content_type(head, name, text.text)
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            if not await store.lock_visible_customer(conn, customer_id=customer_id, principal=principal):
+                raise ProblemError(404, "not_found")  # deleted, purged or taken away meanwhile
+            row = await store.insert(conn, values={
+                "id": attachment_id, "customer_id": customer_id, "filename": name, "content_type": content_type,
+                "size": size, "sha256": digest.hexdigest(), "storage_key": key, "uploaded_by": principal.user_id,
+            })
+            await outbox.publish(conn, events.AttachmentAdded(**_event_fields(row)),
+                                 **envelope_of(principal, row["id"], correlation_id))
+    except BaseException:
+        with anyio.CancelScope(shield=True):  # also when the request is cancelled
+            await files.delete(key)
+        raise
+    row.pop("storage_key")
+    return row
+
+
+async def get(pool: asyncpg.Pool, *, principal: Principal, attachment_id: uuid.UUID,
+              with_key: bool = False) -> dict[str, Any]:
+    async with pool.acquire() as conn:
+        found = await store.get_visible(conn, attachment_id=attachment_id, principal=principal)
+    if found is None:
+        raise ProblemError(404, "not_found")
+    row = found[0]
+    if not with_key:
+        row.pop("storage_key")
+    return row
+
+
+async def list_attachments(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, limit: int = 50,
+                           cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """Newest first; 404 when the caller may not see the customer."""
+    await check_customer(pool, principal=principal, customer_id=customer_id)
+    async with pool.acquire() as conn:
+        rows = await store.page(conn, customer_id=customer_id, principal=principal, limit=limit + 1,
+                                after=after_of(cursor))
+    return page_of(rows, limit, lambda r: {"t": r["created_at"].isoformat(), "id": str(r["id"])})
+
+
+async def delete(pool: asyncpg.Pool, *, principal: Principal, attachment_id: uuid.UUID,
+                 correlation_id: str | None = None) -> None:
+    """Soft delete by the uploader, a manager above the customer's owner, or an admin (the file
+    stays until the customer is purged)."""
+    async with pool.acquire() as conn, conn.transaction():
+        found = await store.get_visible(conn, attachment_id=attachment_id, principal=principal, lock=True)
+        if found is None:
+            raise ProblemError(404, "not_found")
+        row, may_delete = found
+        if not may_delete:
+            raise ProblemError(403, "attachment_not_deletable")
+        await store.mark_deleted(conn, attachment_id=attachment_id, by=principal.user_id)
+        await outbox.publish(conn, events.AttachmentDeleted(**_event_fields(row)),
+                             **envelope_of(principal, row["id"], correlation_id))

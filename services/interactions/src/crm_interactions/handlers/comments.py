@@ -1,0 +1,181 @@
+"""Comments on a customer (I-3) with #hashtags and @mentions acknowledged by the mentioned user
+(I-4). A comment is visible iff its customer is (404 otherwise); anyone who sees the customer may
+comment (viewers too, C-9). Each use case is one transaction: rules, store writes, notifications,
+outbox rows and the `comment` timeline entry."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import asyncpg
+
+from crmkit import outbox
+from crmkit.auth import Principal
+from crmkit.errors import FieldError, ProblemError
+from crmkit.pagination import page_of
+from crm_interactions import comment_parsing as parsing
+from crm_interactions import events
+from crm_interactions.handlers import notifications
+from crm_interactions.handlers import ticket_rules as rules
+from crm_interactions.store import comments as store
+
+MAX_TEXT = 5000
+
+
+def _clean_text(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise rules.unprocessable([FieldError("text", "blank")])
+    if len(text) > MAX_TEXT:
+        raise rules.unprocessable([FieldError("text", "too_long", {"max_length": MAX_TEXT})])
+    return text
+
+
+def _event_fields(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], "customer_id": row["customer_id"], "author_id": row["author_id"],
+            "hashtags": row["hashtags"], "mentions": [m["user_id"] for m in row["mentions"]]}
+
+
+async def _visible(conn: asyncpg.Connection, principal: Principal, comment_id: uuid.UUID, *, lock: bool = False
+                   ) -> tuple[dict[str, Any], bool]:
+    found = await store.get_visible(conn, comment_id=comment_id, principal=principal, lock=lock)
+    if found is None:
+        raise ProblemError(404, "not_found")
+    return found
+
+
+async def _mention(conn: asyncpg.Connection, principal: Principal, comment: dict[str, Any],
+                   users: list[asyncpg.Record], correlation_id: str | None) -> None:
+    """Mention `users` (new ones get an important notification and a `mention.created`)."""
+    newly = set(await store.add_mentions(conn, comment_id=comment["id"], users=users))
+    for user in users:
+        if user["id"] not in newly:
+            continue
+        await notifications.notify_mention(conn, user_id=user["id"], comment=comment,
+                                           author_username=principal.username)
+        await outbox.publish(conn, events.MentionCreated(
+            comment_id=comment["id"], customer_id=comment["customer_id"], user_id=user["id"],
+            username=user["username"], author_id=comment["author_id"]),
+            **rules.envelope_of(principal, comment["id"], correlation_id))
+
+
+async def _mentioned_users(conn: asyncpg.Connection, principal: Principal, text: str) -> list[asyncpg.Record]:
+    """Known, active users mentioned in `text`, the author excluded; unknown usernames are ignored."""
+    users = await store.users_by_username(conn, parsing.mentions(text))
+    return [u for u in users if u["id"] != principal.user_id]
+
+
+async def post(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, text: str,
+               correlation_id: str | None = None) -> dict[str, Any]:
+    text = _clean_text(text)
+    comment_id = uuid.uuid4()
+    async with pool.acquire() as conn, conn.transaction():
+        await rules.check_customer(conn, principal, customer_id)
+        await store.insert(conn, values={"id": comment_id, "customer_id": customer_id,
+                                         "author_id": principal.user_id, "text": text,
+                                         "hashtags": parsing.hashtags(text)})
+        await store.mark_read(conn, comment_id=comment_id, user_id=principal.user_id)
+        draft = {"id": comment_id, "customer_id": customer_id, "author_id": principal.user_id, "text": text}
+        await _mention(conn, principal, draft, await _mentioned_users(conn, principal, text), correlation_id)
+        row, _ = await _visible(conn, principal, comment_id)
+        await outbox.publish(conn, events.CommentPosted(**_event_fields(row)),
+                             **rules.envelope_of(principal, comment_id, correlation_id))
+        await rules.record_on_timeline(conn, principal, customer_id=customer_id, type_="comment", note=text,
+                                       data={"comment_id": str(comment_id), "hashtags": row["hashtags"]},
+                                       correlation_id=correlation_id)
+        return row
+
+
+async def get(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUID) -> dict[str, Any]:
+    async with pool.acquire() as conn:
+        return (await _visible(conn, principal, comment_id))[0]
+
+
+async def list_comments(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID | None = None,
+                        author_id: uuid.UUID | None = None, hashtag: str | None = None, read: bool | None = None,
+                        deleted: bool = False, limit: int = 50, cursor: str | None = None
+                        ) -> tuple[list[dict[str, Any]], str | None]:
+    """Newest first among the comments of customers the caller may see (one customer, or all of
+    them for a hashtag search). `deleted=true` lists deleted ones: managers and admins only."""
+    if deleted and not (principal.is_admin or principal.is_manager):
+        raise ProblemError(403, "deleted_comments_forbidden")
+    query = store.Query(principal)
+    query.where("t.deleted_at IS NOT NULL" if deleted else "t.deleted_at IS NULL")
+    async with pool.acquire() as conn:
+        if customer_id is not None:
+            await rules.check_customer(conn, principal, customer_id)
+            query.where(f"t.customer_id = {query.add(customer_id)}")
+        if author_id is not None:
+            query.where(f"t.author_id = {query.add(author_id)}")
+        if hashtag is not None:
+            query.where(f"t.hashtags @> ARRAY[{query.add(parsing.fold_hashtag(hashtag))}]::text[]")
+        if read is not None:
+            query.where(f"{'' if read else 'NOT '}EXISTS (SELECT 1 FROM comment_reads r"
+                        f" WHERE r.comment_id = t.id AND r.user_id = $3)")
+        rows = await store.page(conn, query, limit=limit + 1, after=rules.after_of(cursor))
+    return page_of(rows, limit, lambda r: {"t": r["created_at"].isoformat(), "id": str(r["id"])})
+
+
+async def edit(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUID, expected_version: int | None,
+               text: str, correlation_id: str | None = None) -> dict[str, Any]:
+    """Its author rewrites a comment; hashtags and mentions follow the new text (acknowledged
+    mentions stay; newly mentioned users are notified)."""
+    text = _clean_text(text)
+    async with pool.acquire() as conn, conn.transaction():
+        current, _ = await _visible(conn, principal, comment_id, lock=True)
+        if current["author_id"] != principal.user_id:
+            raise ProblemError(403, "not_comment_author")
+        if expected_version is not None and current["version"] != expected_version:
+            raise ProblemError(412, "version_conflict", headers={"ETag": f'"{current["version"]}"'},
+                               extra={"current_version": current["version"]})
+        if text == current["text"]:
+            return current
+        await store.update(conn, comment_id=comment_id, values={"text": text, "hashtags": parsing.hashtags(text)})
+        users = await _mentioned_users(conn, principal, text)
+        await store.drop_unacknowledged_mentions(conn, comment_id=comment_id, keep=[u["id"] for u in users])
+        await _mention(conn, principal, {**current, "text": text}, users, correlation_id)
+        row, _ = await _visible(conn, principal, comment_id)
+        await outbox.publish(conn, events.CommentEdited(**_event_fields(row), version=row["version"]),
+                             **rules.envelope_of(principal, comment_id, correlation_id))
+        return row
+
+
+async def delete(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUID,
+                 expected_version: int | None = None, correlation_id: str | None = None) -> None:
+    """Soft delete by its author, a manager above the customer's owner, or an admin."""
+    async with pool.acquire() as conn, conn.transaction():
+        current, deletable = await _visible(conn, principal, comment_id, lock=True)
+        if not deletable:
+            raise ProblemError(403, "not_deletable")
+        if expected_version is not None and current["version"] != expected_version:
+            raise ProblemError(412, "version_conflict", headers={"ETag": f'"{current["version"]}"'},
+                               extra={"current_version": current["version"]})
+        await store.update(conn, comment_id=comment_id,
+                           values={"deleted_at": datetime.now(UTC), "deleted_by": principal.user_id})
+        await outbox.publish(conn, events.CommentDeleted(**_event_fields(current), deleted_by=principal.user_id),
+                             **rules.envelope_of(principal, comment_id, correlation_id))
+
+
+async def mark_read(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUID) -> dict[str, Any]:
+    async with pool.acquire() as conn:
+        await _visible(conn, principal, comment_id)
+        await store.mark_read(conn, comment_id=comment_id, user_id=principal.user_id)
+        return (await _visible(conn, principal, comment_id))[0]
+
+
+async def acknowledge(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUID,
+                      correlation_id: str | None = None) -> dict[str, Any]:
+    """The mentioned user acknowledges (idempotent: the first time counts); others get 403."""
+    async with pool.acquire() as conn, conn.transaction():
+        current, _ = await _visible(conn, principal, comment_id, lock=True)
+        acked = await store.acknowledge(conn, comment_id=comment_id, user_id=principal.user_id)
+        if acked is None:
+            raise ProblemError(403, "not_mentioned")
+        acknowledged_at, newly = acked
+        await store.mark_read(conn, comment_id=comment_id, user_id=principal.user_id)
+        if newly:
+            await outbox.publish(conn, events.MentionAcknowledged(
+                comment_id=comment_id, customer_id=current["customer_id"], user_id=principal.user_id,
+                acknowledged_at=acknowledged_at), **rules.envelope_of(principal, comment_id, correlation_id))
+        return (await _visible(conn, principal, comment_id))[0]

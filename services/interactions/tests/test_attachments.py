@@ -1,0 +1,265 @@
+"""Attachments (I-5) against real PostgreSQL and a local storage directory: sniffing, names,
+streaming with the size limit (nothing stored when refused), visibility, delete rights, events,
+and a purge removing rows and files."""
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from crmkit.auth import Principal
+from crmkit.errors import ProblemError
+from crm_interactions import attachment_rules as rules
+from crm_interactions import storage
+from crm_interactions.handlers import attachments
+from crm_interactions.storage import LocalStorage
+from crm_interactions.store import timeline as timeline_store
+
+TEAM, OTHER = "/root/branch/team/", "/root/other/"
+PDF = b"%PDF-1.7\n" + b"1 0 obj << /Type /Catalog >> endobj\n" * 200 + b"%%EOF\n"
+LIMIT = 10_000
+
+
+def principal(path: str, *roles: str) -> Principal:
+    return Principal(user_id=uuid.uuid4(), username="u", unit_id=None, unit_path=path,
+                     roles=frozenset(roles or ("sales",)))
+
+
+async def customer_of(pool, owner: Principal, *, viewers: tuple[uuid.UUID, ...] = ()) -> uuid.UUID:
+    customer_id = uuid.uuid4()
+    async with pool.acquire() as conn:
+        await timeline_store.upsert_access(conn, customer_id=customer_id, owner_id=owner.user_id,
+                                           owner_unit_path=owner.unit_path, holder_id=None,
+                                           viewer_ids=list(viewers), version=1)
+    return customer_id
+
+
+async def chunks_of(data: bytes, size: int = 1000):
+    for at in range(0, len(data), size):
+        yield data[at:at + size]
+
+
+def stored_files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+async def upload(pool, files, who, customer_id, data: bytes, filename="hop-dong.pdf", **kwargs):
+    return await attachments.upload(pool, files, principal=who, customer_id=customer_id, filename=filename,
+                                    chunks=chunks_of(data), max_bytes=kwargs.pop("max_bytes", LIMIT), **kwargs)
+
+
+async def code_of(awaitable) -> tuple[int, str]:
+    with pytest.raises(ProblemError) as caught:
+        await awaitable
+    return caught.value.status, caught.value.code
+
+
+def zip_with(*names: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in names:
+            z.writestr(name, "<xml/>" * 50)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def files(tmp_path):
+    return LocalStorage(tmp_path / "attachments")
+
+
+# --- sniffing and names ---------------------------------------------------------------------
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100
+
+
+@pytest.mark.parametrize(("head", "filename", "expected"), [
+    (PDF, "a.bin", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a.jpg", "image/png"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF", "a", "image/jpeg"),
+    (b"GIF89a\x01\x00", "a", "image/gif"),
+    (b"RIFF\x24\x00\x00\x00WEBPVP8 ", "a", "image/webp"),
+    (b"RIFF\x24\x00\x00\x00WAVEfmt ", "ghi-am.wav", "audio/wav"),
+    (b"ID3\x04\x00\x00\x00\x00\x00\x00", "a", "audio/mpeg"),
+    (b"\xff\xfb\x90\x64\x00\x00", "a", "audio/mpeg"),
+    (b"\x00\x00\x00\x20ftypM4A \x00\x00\x00\x00", "a", "audio/mp4"),
+    (zip_with("[Content_Types].xml", "_rels/.rels", "word/document.xml"), "a",
+     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    (zip_with("[Content_Types].xml", "docProps/app.xml", "xl/workbook.xml"), "a",
+     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (zip_with("[Content_Types].xml", "ppt/presentation.xml"), "a",
+     "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+    (zip_with("readme.txt"), "a.docx", "application/octet-stream"),
+    (OLE, "bao-gia.doc", "application/msword"),
+    (OLE, "bang-luong.XLS", "application/vnd.ms-excel"),
+    (b"\x00\x01\x02\x03 binary", "a.txt", "application/octet-stream"),
+])
+def test_content_type_is_sniffed_from_the_bytes(head, filename, expected):
+    text = rules.TextSniffer()
+    text.feed(head, final=True)
+    assert rules.content_type(head[:rules.HEAD_BYTES], filename, text.text) == expected
+
+
+def test_utf8_text_is_text_and_csv_by_its_name():
+    data = "Họ tên,Số điện thoại\nNguyễn Văn A,0912345678\n".encode()
+    text = rules.TextSniffer()
+    for i in range(len(data)):  # split inside multi-byte characters
+        text.feed(data[i:i + 1])
+    text.feed(b"", final=True)
+    assert text.text
+    assert rules.content_type(data, "khach.csv", True) == "text/csv; charset=utf-8"
+    assert rules.content_type(data, "ghi-chu.txt", True) == "text/plain; charset=utf-8"
+    latin1 = rules.TextSniffer()
+    latin1.feed("café".encode("latin-1"), final=True)
+    assert not latin1.text
+
+
+@pytest.mark.parametrize("head", [b"MZ\x90\x00", b"\x7fELF\x02\x01", b"#!/bin/sh\nrm -rf /", b"\xcf\xfa\xed\xfe"])
+def test_executables_are_recognised(head):
+    assert rules.is_executable(head)
+
+
+def test_file_names_are_cleaned_and_validated():
+    assert rules.clean_filename("  Hợp đồng\x00 bảo hiểm\x1f.pdf ") == ("Hợp đồng bảo hiểm.pdf", None)
+    decomposed = "Nguye\u0302\u0303n.txt"  # NFD from macOS
+    assert rules.clean_filename(decomposed) == ("Nguyễn.txt", None)
+    assert rules.clean_filename("../etc/passwd") == (None, "invalid_filename")
+    assert rules.clean_filename("C:\\x.exe") == (None, "invalid_filename")
+    assert rules.clean_filename("..") == (None, "invalid_filename")
+    assert rules.clean_filename(" \x01 ") == (None, "required")
+    assert rules.clean_filename(None) == (None, "required")
+    assert rules.clean_filename("ả" * 255) == ("ả" * 255, None)
+    assert rules.clean_filename("a" * 256) == (None, "too_long")
+
+
+def test_content_disposition_both_ways():
+    assert rules.filename_from_disposition("attachment; filename*=UTF-8''H%E1%BB%A3p%20%C4%91%E1%BB%93ng.pdf") \
+        == "Hợp đồng.pdf"
+    assert rules.filename_from_disposition('attachment; filename="a \\"b\\".txt"') == 'a "b".txt'
+    assert rules.filename_from_disposition("attachment; filename=plain.txt") == "plain.txt"
+    assert rules.filename_from_disposition("inline") is None
+    assert rules.content_disposition("Hợp đồng Đà Nẵng.pdf") == (
+        "attachment; filename=\"Hop dong Da Nang.pdf\"; "
+        "filename*=UTF-8''H%E1%BB%A3p%20%C4%91%E1%BB%93ng%20%C4%90%C3%A0%20N%E1%BA%B5ng.pdf")
+
+
+# --- uploads --------------------------------------------------------------------------------
+
+async def test_upload_round_trip_with_event(pool, files):
+    rep = principal(TEAM)
+    customer_id = await customer_of(pool, rep)
+    row = await upload(pool, files, rep, customer_id, PDF, filename="Hợp đồng.pdf")
+    assert (row["filename"], row["content_type"], row["size"]) == ("Hợp đồng.pdf", "application/pdf", len(PDF))
+    assert row["uploaded_by"] == rep.user_id
+    full = await attachments.get(pool, principal=rep, attachment_id=row["id"], with_key=True)
+    assert b"".join([c async for c in files.open_reader(full["storage_key"])]) == PDF
+    assert not list((files.root / ".partial").iterdir())
+    events = [r["payload"]["data"] for r in await pool.fetch(
+        "SELECT payload FROM outbox WHERE event_type = 'attachment.added'")]
+    assert events == [{"id": str(row["id"]), "customer_id": str(customer_id), "filename": "Hợp đồng.pdf",
+                       "size": len(PDF), "content_type": "application/pdf"}]
+    listed, _ = await attachments.list_attachments(pool, principal=rep, customer_id=customer_id)
+    assert [a["id"] for a in listed] == [row["id"]]
+
+
+async def test_over_the_limit_is_refused_and_nothing_is_stored(pool, files):
+    rep = principal(TEAM)
+    customer_id = await customer_of(pool, rep)
+    assert await code_of(upload(pool, files, rep, customer_id, b"x" * (LIMIT + 1))) == (413, "attachment_too_large")
+    assert await code_of(upload(pool, files, rep, customer_id, b"x", declared_length=LIMIT + 1)) \
+        == (413, "attachment_too_large")
+    exactly = await upload(pool, files, rep, customer_id, b"y" * LIMIT, filename="vua-du.txt")
+    assert exactly["size"] == LIMIT
+    assert await pool.fetchval("SELECT count(*) FROM attachments") == 1
+    assert len(stored_files(files.root)) == 1
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE event_type = 'attachment.added'") == 1
+
+
+async def test_the_partial_file_goes_as_soon_as_the_limit_is_passed(pool, files):
+    rep = principal(TEAM)
+    customer_id = await customer_of(pool, rep)
+    sent = []
+
+    async def endless():
+        while True:
+            sent.append(1)
+            yield b"z" * 1000
+
+    with pytest.raises(ProblemError):
+        await attachments.upload(pool, files, principal=rep, customer_id=customer_id, filename="a.bin",
+                                 chunks=endless(), max_bytes=LIMIT)
+    assert len(sent) == LIMIT // 1000 + 1 and stored_files(files.root) == []
+
+
+async def test_executables_and_empty_files_are_refused(pool, files):
+    rep = principal(TEAM)
+    customer_id = await customer_of(pool, rep)
+    for data in (b"MZ" + b"\x00" * 5000, b"\x7fELF" + b"\x00" * 10, b"#!/bin/bash\necho hi\n", b"MZ"):
+        assert await code_of(upload(pool, files, rep, customer_id, data, filename="setup.pdf")) \
+            == (415, "attachment_type_not_allowed")
+    assert await code_of(upload(pool, files, rep, customer_id, b"")) == (422, "validation_error")
+    assert await code_of(upload(pool, files, rep, customer_id, PDF, filename="../x.pdf")) == (422, "validation_error")
+    assert await pool.fetchval("SELECT count(*) FROM attachments") == 0
+    assert stored_files(files.root) == []
+
+
+async def test_only_those_who_see_the_customer_upload_list_and_read(pool, files):
+    rep, colleague, viewer = principal(TEAM), principal(TEAM), principal(OTHER)
+    manager, other_manager = principal("/root/branch/", "manager"), principal(OTHER, "manager")
+    customer_id = await customer_of(pool, rep, viewers=(viewer.user_id,))
+    row = await upload(pool, files, rep, customer_id, PDF)
+    for outsider in (colleague, other_manager):
+        assert await code_of(upload(pool, files, outsider, customer_id, PDF)) == (404, "not_found")
+        assert await code_of(attachments.list_attachments(pool, principal=outsider, customer_id=customer_id)) \
+            == (404, "not_found")
+        assert await code_of(attachments.get(pool, principal=outsider, attachment_id=row["id"])) == (404, "not_found")
+    for insider in (viewer, manager, principal(OTHER, "admin")):
+        assert (await attachments.get(pool, principal=insider, attachment_id=row["id"]))["id"] == row["id"]
+    assert (await upload(pool, files, viewer, customer_id, b"ghi chu"))["content_type"] == "text/plain; charset=utf-8"
+    assert len(stored_files(files.root)) == 2
+
+
+async def test_delete_rights_and_soft_delete(pool, files):
+    rep, viewer = principal(TEAM), principal(OTHER)
+    customer_id = await customer_of(pool, rep, viewers=(viewer.user_id,))
+    by_viewer = await upload(pool, files, viewer, customer_id, PDF)
+    by_rep = await upload(pool, files, rep, customer_id, PDF)
+    by_rep_2 = await upload(pool, files, rep, customer_id, PDF)
+
+    async def delete(who, row):
+        await attachments.delete(pool, principal=who, attachment_id=row["id"])
+
+    assert await code_of(delete(viewer, by_rep)) == (403, "attachment_not_deletable")
+    assert await code_of(delete(rep, by_viewer)) == (403, "attachment_not_deletable")  # the owner is not the uploader
+    assert await code_of(delete(principal(TEAM), by_rep)) == (404, "not_found")
+    assert await code_of(delete(principal(OTHER, "manager"), by_rep)) == (404, "not_found")
+    await delete(viewer, by_viewer)
+    await delete(principal("/root/", "manager"), by_rep)
+    await delete(principal(OTHER, "admin"), by_rep_2)
+    assert await code_of(delete(viewer, by_viewer)) == (404, "not_found")
+    assert await code_of(attachments.get(pool, principal=rep, attachment_id=by_rep["id"])) == (404, "not_found")
+    assert (await attachments.list_attachments(pool, principal=rep, customer_id=customer_id))[0] == []
+    deleted = [r["payload"]["data"]["id"] for r in await pool.fetch(
+        "SELECT payload FROM outbox WHERE event_type = 'attachment.deleted' ORDER BY id")]
+    assert deleted == [str(by_viewer["id"]), str(by_rep["id"]), str(by_rep_2["id"])]
+    assert len(stored_files(files.root)) == 3  # soft: the files stay until a purge
+
+
+async def test_a_purge_removes_the_customers_files_and_rows(pool, files):
+    rep = principal(TEAM)
+    purged, kept = await customer_of(pool, rep), await customer_of(pool, rep)
+    first = await upload(pool, files, rep, purged, PDF)
+    await upload(pool, files, rep, purged, b"ghi chu")
+    await attachments.delete(pool, principal=rep, attachment_id=first["id"])
+    other = await upload(pool, files, rep, kept, PDF)
+    storage.configure(files)
+    try:
+        async with pool.acquire() as conn, conn.transaction():
+            await timeline_store.erase_customers(conn, ids=[purged])
+    finally:
+        storage.configure(None)
+    assert [r["id"] for r in await pool.fetch("SELECT id FROM attachments")] == [other["id"]]
+    assert len(stored_files(files.root)) == 1
+    assert await code_of(upload(pool, files, rep, purged, PDF)) == (404, "not_found")

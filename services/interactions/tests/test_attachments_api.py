@@ -1,0 +1,179 @@
+"""Attachments over HTTP (I-5), in-process with a signed token: raw-body uploads streamed to a
+temporary directory, downloads with the UTF-8 name and nosniff, the 413 problem with nothing
+stored, executables refused, a colleague's 404, delete rights."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from crmkit.auth import TokenVerifier
+from crmkit.testing import sign_test_token, temp_database
+from crm_interactions.app import MIGRATIONS, create_app
+from crm_interactions.settings import InteractionsSettings
+from crm_interactions.store import timeline as timeline_store
+
+KEY = Ed25519PrivateKey.generate()
+PRIVATE = KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+PUBLIC = KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+PATH = "/r/b/t/"
+LIMIT = 64 * 1024
+PDF = b"%PDF-1.4\n" + b"0123456789abcdef" * 300 + b"\n%%EOF\n"
+
+
+@pytest.fixture
+async def app(tmp_path):
+    async with temp_database(MIGRATIONS) as dsn:
+        application = create_app(InteractionsSettings(database_url=dsn, run_mode="api", attachment_max_bytes=LIMIT,
+                                                      attachment_dir=str(tmp_path / "files")))
+        application.state.token_verifier = TokenVerifier(PUBLIC)
+        async with application.router.lifespan_context(application):
+            yield application
+
+
+@pytest.fixture
+async def api(app):
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as client:
+        yield client
+
+
+def auth(user_id: uuid.UUID, *roles: str) -> dict:
+    token = sign_test_token(PRIVATE, user_id=user_id, roles=roles or ("sales",), unit_id=uuid.uuid4(), unit_path=PATH)
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def visible_customer(app, owner: uuid.UUID) -> str:
+    customer_id = uuid.uuid4()
+    async with app.state.pool.acquire() as conn:
+        await timeline_store.upsert_access(conn, customer_id=customer_id, owner_id=owner, owner_unit_path=PATH,
+                                           holder_id=None, viewer_ids=[], version=1)
+    return str(customer_id)
+
+
+def stored(app) -> list[Path]:
+    return [p for p in Path(app.state.settings.attachment_dir).rglob("*") if p.is_file()]
+
+
+async def in_chunks(data: bytes, size: int = 4096):
+    for at in range(0, len(data), size):
+        yield data[at:at + size]
+
+
+def test_the_body_limit_leaves_room_for_uploads(monkeypatch):
+    for name in ("CRM_INTERACTIONS_ATTACHMENT_MAX_BYTES", "CRM_INTERACTIONS_MAX_BODY_BYTES"):
+        monkeypatch.delenv(name, raising=False)
+    settings = InteractionsSettings()
+    assert settings.attachment_max_bytes == 20 * 1024 * 1024
+    assert settings.max_body_bytes == settings.attachment_max_bytes + 1024 * 1024
+
+
+async def test_round_trip_of_a_pdf_and_a_vietnamese_text(app, api):
+    rep = uuid.uuid4()
+    me = auth(rep)
+    customer_id = await visible_customer(app, rep)
+    url = f"/api/v1/customers/{customer_id}/attachments"
+    created = await api.post(url, params={"filename": "Hợp đồng.pdf"}, content=in_chunks(PDF),
+                             headers={**me, "Content-Type": "application/octet-stream"})
+    assert created.status_code == 201, created.text
+    pdf = created.json()
+    assert (pdf["filename"], pdf["content_type"], pdf["size"]) == ("Hợp đồng.pdf", "application/pdf", len(PDF))
+    assert created.headers["location"] == f"/api/v1/attachments/{pdf['id']}"
+
+    text = "Khách hẹn gọi lại lúc 9 giờ sáng thứ Hai.\n".encode() * 10
+    name = "Ghi chú cuộc gọi – Đà Nẵng.txt"
+    created = await api.post(url, content=text, headers={
+        **me, "Content-Type": "application/pdf",  # what the client says is not believed
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+    assert created.status_code == 201, created.text
+    note = created.json()
+    assert note["filename"] == name and note["content_type"] == "text/plain; charset=utf-8"
+
+    listed = await api.get(url, headers=me)
+    assert [a["id"] for a in listed.json()["items"]] == [note["id"], pdf["id"]]
+    assert (await api.get(f"/api/v1/attachments/{pdf['id']}", headers=me)).json() == pdf
+
+    download = await api.get(f"/api/v1/attachments/{pdf['id']}/content", headers=me)
+    assert download.status_code == 200 and download.content == PDF
+    assert download.headers["content-type"] == "application/pdf"
+    assert download.headers["x-content-type-options"] == "nosniff"
+    assert download.headers["content-length"] == str(len(PDF))
+    assert download.headers["content-disposition"] == (
+        "attachment; filename=\"Hop dong.pdf\"; filename*=UTF-8''H%E1%BB%A3p%20%C4%91%E1%BB%93ng.pdf")
+    download = await api.get(f"/api/v1/attachments/{note['id']}/content", headers=me)
+    assert download.content == text and download.headers["content-type"] == "text/plain; charset=utf-8"
+    assert f"filename*=UTF-8''{quote(name, safe='')}" in download.headers["content-disposition"]
+    assert len(stored(app)) == 2
+
+
+async def test_over_the_limit_is_a_413_problem_and_nothing_is_stored(app, api):
+    rep = uuid.uuid4()
+    customer_id = await visible_customer(app, rep)
+    url = f"/api/v1/customers/{customer_id}/attachments?filename=ghi-am.wav"
+    streamed = await api.post(url, content=in_chunks(b"\x00" * (LIMIT + 1)),
+                              headers={**auth(rep), "Accept-Language": "en"})
+    assert streamed.status_code == 413, streamed.text
+    problem = streamed.json()
+    assert problem["code"] == "attachment_too_large" and problem["limit"] == LIMIT
+    assert streamed.headers["content-type"] == "application/problem+json"
+    declared = await api.post(url, content=b"\x00" * (LIMIT + 1), headers=auth(rep))
+    assert declared.status_code == 413 and declared.json()["code"] == "attachment_too_large"
+    assert "Tệp" in declared.json()["title"]
+    beyond = await api.post(url, content=in_chunks(b"\x00" * (LIMIT + 2 * 1024 * 1024)), headers=auth(rep))
+    assert beyond.status_code == 413
+    async with app.state.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM attachments") == 0
+        assert await conn.fetchval("SELECT count(*) FROM outbox WHERE event_type = 'attachment.added'") == 0
+    assert stored(app) == []
+
+
+async def test_refusals(app, api):
+    rep = uuid.uuid4()
+    me = auth(rep)
+    customer_id = await visible_customer(app, rep)
+    url = f"/api/v1/customers/{customer_id}/attachments"
+    exe = await api.post(url, params={"filename": "bao-gia.pdf"}, content=b"MZ\x90\x00" + b"\x00" * 9000, headers=me)
+    assert exe.status_code == 415 and exe.json()["code"] == "attachment_type_not_allowed"
+    empty = await api.post(url, params={"filename": "a.txt"}, content=b"", headers=me)
+    assert empty.status_code == 422 and empty.json()["errors"][0]["code"] == "empty_file"
+    for bad in ("../../etc/passwd", "a" * 256, ""):
+        refused = await api.post(url, params={"filename": bad}, content=PDF, headers=me)
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "filename", bad
+    unnamed = await api.post(url, content=PDF, headers=me)
+    assert unnamed.status_code == 422
+    multipart = await api.post(url, files={"file": ("a.pdf", PDF)}, headers=me)
+    assert multipart.status_code == 415
+    assert stored(app) == []
+
+
+async def test_a_colleague_gets_404_and_delete_rights(app, api):
+    rep, colleague, manager = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    customer_id = await visible_customer(app, rep)
+    url = f"/api/v1/customers/{customer_id}/attachments"
+    pdf = (await api.post(url, params={"filename": "a.pdf"}, content=PDF, headers=auth(rep))).json()
+    other = auth(colleague)
+    assert (await api.post(url, params={"filename": "a.pdf"}, content=PDF, headers=other)).status_code == 404
+    assert (await api.get(url, headers=other)).status_code == 404
+    for path in (f"/api/v1/attachments/{pdf['id']}", f"/api/v1/attachments/{pdf['id']}/content"):
+        assert (await api.get(path, headers=other)).status_code == 404
+    assert (await api.delete(f"/api/v1/attachments/{pdf['id']}", headers=other)).status_code == 404
+    assert (await api.get(f"/api/v1/attachments/{uuid.uuid4()}/content", headers=auth(rep))).status_code == 404
+
+    boss = auth(manager, "manager")  # unit path PATH: above the owner's unit (the same one)
+    assert (await api.get(f"/api/v1/attachments/{pdf['id']}/content", headers=boss)).content == PDF
+    assert (await api.delete(f"/api/v1/attachments/{pdf['id']}", headers=boss)).status_code == 204
+    assert (await api.get(url, headers=auth(rep))).json()["items"] == []
+    assert (await api.get(f"/api/v1/attachments/{pdf['id']}/content", headers=auth(rep))).status_code == 404
+    assert len(stored(app)) == 1  # soft delete: the file stays
+
+
+async def test_openapi_and_asyncapi_document_attachments(api):
+    paths = (await api.get("/openapi.json")).json()["paths"]
+    upload = paths["/api/v1/customers/{customer_id}/attachments"]["post"]
+    assert "413" in upload["responses"] and upload["requestBody"]["content"]["*/*"]["schema"]["format"] == "binary"
+    channels = str((await api.get("/asyncapi.json")).json())
+    assert "attachment.added" in channels and "attachment.deleted" in channels

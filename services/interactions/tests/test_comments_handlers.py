@@ -1,0 +1,183 @@
+"""Comments, mentions and notifications against real PostgreSQL: parsing, visibility through the
+customer (viewers comment, colleagues get 404), mention -> notification -> acknowledgement,
+hashtag search, per-user read state, deleted comments for managers only, events."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from crmkit.auth import Principal
+from crm_interactions import comment_parsing as parsing
+from crm_interactions.handlers import comments
+from crm_interactions.handlers import notifications
+from crmkit.errors import ProblemError
+from crm_interactions.handlers.timeline import read_timeline
+from crm_interactions.store import timeline as timeline_store
+
+TEAM, OTHER = "/root/branch/team/", "/root/other/"
+
+
+def principal(path: str, *roles: str) -> Principal:
+    return Principal(user_id=uuid.uuid4(), username="u", unit_id=None, unit_path=path,
+                     roles=frozenset(roles or ("sales",)))
+
+
+async def customer_of(pool, owner: Principal, *, viewers: tuple[uuid.UUID, ...] = ()) -> uuid.UUID:
+    customer_id = uuid.uuid4()
+    async with pool.acquire() as conn:
+        await timeline_store.upsert_access(conn, customer_id=customer_id, owner_id=owner.user_id,
+                                           owner_unit_path=owner.unit_path, holder_id=None,
+                                           viewer_ids=list(viewers), version=1)
+    return customer_id
+
+
+async def code_of(awaitable) -> tuple[int, str]:
+    with pytest.raises(ProblemError) as caught:
+        await awaitable
+    return caught.value.status, caught.value.code
+
+
+async def outbox(pool, event_type: str) -> list[dict]:
+    return [r["payload"]["data"] for r in await pool.fetch(
+        "SELECT payload FROM outbox WHERE event_type = $1 ORDER BY id", event_type)]
+
+
+async def named(pool, path: str, username: str, *roles: str) -> Principal:
+    user_id = uuid.uuid4()
+    await pool.execute("INSERT INTO directory_users (id, username, unit_path, active, changed_at)"
+                       " VALUES ($1, $2, $3, true, now())", user_id, username, path)
+    return Principal(user_id=user_id, username=username, unit_id=None, unit_path=path,
+                     roles=frozenset(roles or ("sales",)))
+
+
+def test_parsing_hashtags_and_mentions():
+    text = "Khách quan tâm #tele #ChămSóc @Rep2, mail a@b.com #Tele @rep2. #1 (#đã_gọi) x#no @ghost"
+    assert parsing.hashtags(text) == ["tele", "chamsoc", "da_goi"]
+    assert parsing.mentions(text) == ["rep2", "ghost"]
+    assert parsing.fold_hashtag("#TÊ_LÊ") == "te_le" and parsing.fold_hashtag("Đã gọi") == "da_goi"
+    assert parsing.mentions("@a.b-c. end") == ["a.b-c"] and parsing.hashtags("") == []
+
+
+async def test_viewer_comments_colleague_gets_404(pool):
+    rep = await named(pool, TEAM, "rep1")
+    viewer = await named(pool, OTHER, "viewer1")
+    colleague = await named(pool, TEAM, "rep3")
+    customer_id = await customer_of(pool, rep, viewers=(viewer.user_id,))
+    posted = await comments.post(pool, principal=viewer, customer_id=customer_id, text="Đã gọi #tele")
+    assert posted["author_id"] == viewer.user_id and posted["hashtags"] == ["tele"] and posted["read"]
+    assert await code_of(comments.post(pool, principal=colleague, customer_id=customer_id, text="x")) == (404, "not_found")
+    assert await code_of(comments.get(pool, principal=colleague, comment_id=posted["id"])) == (404, "not_found")
+    assert await code_of(comments.list_comments(pool, principal=colleague, customer_id=customer_id)) == (404, "not_found")
+    assert await code_of(comments.post(pool, principal=rep, customer_id=customer_id, text="   ")) == (422, "validation_error")
+    entries, _ = await read_timeline(pool, principal=rep, customer_id=customer_id, limit=10, cursor=None,
+                                     types=["comment"])
+    assert [(e["note"], e["data"]["comment_id"]) for e in entries] == [("Đã gọi #tele", str(posted["id"]))]
+    [event] = await outbox(pool, "comment.posted")
+    assert (event["id"], event["customer_id"], event["hashtags"]) == (str(posted["id"]), str(customer_id), ["tele"])
+
+
+async def test_mention_notifies_and_acknowledgement_shows(pool):
+    rep = await named(pool, TEAM, "rep1")
+    rep2 = await named(pool, OTHER, "rep2")
+    other = await named(pool, TEAM, "rep3")
+    customer_id = await customer_of(pool, rep, viewers=(rep2.user_id, other.user_id))
+    posted = await comments.post(pool, principal=rep, customer_id=customer_id,
+                                 text="@REP2 gọi lại giúp #tele, @nobody @rep1")
+    assert [(m["username"], m["acknowledged_at"]) for m in posted["mentions"]] == [("rep2", None)]
+    items, _, unread = await notifications.list_notifications(pool, principal=rep2, important=True)
+    assert unread == 1 and [(n["type"], n["important"], n["data"]["comment_id"]) for n in items] == [
+        ("mention", True, str(posted["id"]))]
+    assert (await notifications.list_notifications(pool, principal=other))[0] == []
+    assert await code_of(comments.acknowledge(pool, principal=other, comment_id=posted["id"])) == (403, "not_mentioned")
+    acked = await comments.acknowledge(pool, principal=rep2, comment_id=posted["id"])
+    again = await comments.acknowledge(pool, principal=rep2, comment_id=posted["id"])
+    assert acked["mentions"][0]["acknowledged_at"] is not None
+    assert again["mentions"] == acked["mentions"]
+    seen = await comments.get(pool, principal=rep, comment_id=posted["id"])
+    assert seen["mentions"][0]["user_id"] == str(rep2.user_id) and seen["mentions"][0]["acknowledged_at"]
+    assert [e["user_id"] for e in await outbox(pool, "mention.created")] == [str(rep2.user_id)]
+    assert [e["user_id"] for e in await outbox(pool, "mention.acknowledged")] == [str(rep2.user_id)]
+    # notifications: mark one read, then all; nobody marks another's
+    assert await code_of(notifications.mark_read(pool, principal=other, notification_id=items[0]["id"])) == (404, "not_found")
+    assert (await notifications.mark_read(pool, principal=rep2, notification_id=items[0]["id"]))["read_at"]
+    assert (await notifications.list_notifications(pool, principal=rep2, unread=True))[2] == 0
+    # an edit mentioning someone new notifies them once
+    edited = await comments.edit(pool, principal=rep, comment_id=posted["id"], expected_version=1,
+                                 text="@rep3 xem giúp #chăm_sóc")
+    assert [m["username"] for m in edited["mentions"]] == ["rep2", "rep3"]  # the acknowledged mention stays
+    assert edited["hashtags"] == ["cham_soc"] and edited["version"] == 2
+    assert len((await notifications.list_notifications(pool, principal=other))[0]) == 1
+    assert await code_of(comments.edit(pool, principal=rep2, comment_id=posted["id"], expected_version=2,
+                                       text="x")) == (403, "not_comment_author")
+    assert await code_of(comments.edit(pool, principal=rep, comment_id=posted["id"], expected_version=1,
+                                       text="y")) == (412, "version_conflict")
+    assert await notifications.mark_all_read(pool, principal=other) == 1
+
+
+async def test_hashtag_search_respects_visibility(pool):
+    rep = await named(pool, TEAM, "rep1")
+    outsider = await named(pool, OTHER, "out1")
+    mine = await customer_of(pool, rep)
+    theirs = await customer_of(pool, outsider)
+    a = await comments.post(pool, principal=rep, customer_id=mine, text="Khách #Tele hẹn")
+    await comments.post(pool, principal=outsider, customer_id=theirs, text="#tele của tôi")
+    await comments.post(pool, principal=rep, customer_id=mine, text="không có thẻ")
+    found, _ = await comments.list_comments(pool, principal=rep, hashtag="#TELE")
+    assert [c["id"] for c in found] == [a["id"]]
+    assert [c["customer_id"] for c in (await comments.list_comments(pool, principal=outsider, hashtag="tele"))[0]] == [theirs]
+    admin = principal("/", "admin")
+    assert len((await comments.list_comments(pool, principal=admin, hashtag="tele"))[0]) == 2
+
+
+async def test_read_state_author_filter_and_pages(pool):
+    rep = await named(pool, TEAM, "rep1")
+    viewer = await named(pool, OTHER, "viewer1")
+    customer_id = await customer_of(pool, rep, viewers=(viewer.user_id,))
+    posted = [await comments.post(pool, principal=rep, customer_id=customer_id, text=f"c{i}") for i in range(3)]
+    unread, _ = await comments.list_comments(pool, principal=viewer, customer_id=customer_id, read=False)
+    assert [c["text"] for c in unread] == ["c2", "c1", "c0"]
+    await comments.mark_read(pool, principal=viewer, comment_id=posted[1]["id"])
+    assert [c["text"] for c in (await comments.list_comments(pool, principal=viewer, customer_id=customer_id,
+                                                               read=True))[0]] == ["c1"]
+    assert [c["text"] for c in (await comments.list_comments(pool, principal=rep, customer_id=customer_id,
+                                                               read=False))[0]] == []
+    first, cursor = await comments.list_comments(pool, principal=viewer, customer_id=customer_id, limit=2)
+    second, last = await comments.list_comments(pool, principal=viewer, customer_id=customer_id, limit=2, cursor=cursor)
+    assert [c["text"] for c in first + second] == ["c2", "c1", "c0"] and last is None
+    assert (await comments.list_comments(pool, principal=viewer, customer_id=customer_id,
+                                         author_id=viewer.user_id))[0] == []
+
+
+async def test_deleted_comments_listable_by_managers_only(pool):
+    rep = await named(pool, TEAM, "rep1")
+    viewer = await named(pool, OTHER, "viewer1")
+    manager = await named(pool, "/root/branch/", "boss", "manager")
+    far_manager = await named(pool, OTHER, "farboss", "manager")
+    customer_id = await customer_of(pool, rep, viewers=(viewer.user_id, far_manager.user_id))
+    posted = await comments.post(pool, principal=viewer, customer_id=customer_id, text="nhầm khách")
+    assert await code_of(comments.delete(pool, principal=rep, comment_id=posted["id"])) == (403, "not_deletable")
+    assert await code_of(comments.delete(pool, principal=far_manager, comment_id=posted["id"])) == (403, "not_deletable")
+    await comments.delete(pool, principal=manager, comment_id=posted["id"])
+    assert (await comments.list_comments(pool, principal=rep, customer_id=customer_id))[0] == []
+    assert await code_of(comments.get(pool, principal=viewer, comment_id=posted["id"])) == (404, "not_found")
+    assert await code_of(comments.list_comments(pool, principal=rep, customer_id=customer_id,
+                                                deleted=True)) == (403, "deleted_comments_forbidden")
+    deleted, _ = await comments.list_comments(pool, principal=manager, customer_id=customer_id, deleted=True)
+    assert [c["id"] for c in deleted] == [posted["id"]] and deleted[0]["deleted_at"] is not None
+    [event] = await outbox(pool, "comment.deleted")
+    assert (event["id"], event["customer_id"]) == (str(posted["id"]), str(customer_id))
+    own = await comments.post(pool, principal=viewer, customer_id=customer_id, text="của tôi")
+    await comments.delete(pool, principal=viewer, comment_id=own["id"])
+
+
+async def test_a_purge_erases_comments_and_the_mention_excerpts(pool):
+    rep = await named(pool, TEAM, "purge_rep1")
+    rep2 = await named(pool, OTHER, "purge_rep2")
+    customer_id = await customer_of(pool, rep, viewers=(rep2.user_id,))
+    await comments.post(pool, principal=rep, customer_id=customer_id, text="@purge_rep2 chị Lan ở 12 Lê Lợi #vip")
+    async with pool.acquire() as conn:
+        await timeline_store.erase_customers(conn, ids=[customer_id])
+    row = await pool.fetchrow("SELECT text, hashtags FROM comments WHERE customer_id = $1", customer_id)
+    assert row["text"] == "" and row["hashtags"] == []
+    assert await pool.fetchval("SELECT body FROM notifications WHERE user_id = $1", rep2.user_id) is None
