@@ -35,7 +35,8 @@ def _under(*prefixes: str) -> str:
 
 
 ROUTE_TABLE: list[tuple[str, str]] = [
-    (r"^/api/v1/customers/[^/]+/(?:timeline|comments|attachments|care-tickets|support-tickets|appointments)(?:/|$)",
+    (r"^/api/v1/customers/[^/]+/"
+     r"(?:timeline|comments|attachments|care-tickets|support-tickets|appointments|calls|notes)(?:/|$)",
      "interactions"),
     (_under("customers", "customer-attributes", "customer-statuses", "customer-labels", "customer-groups",
             "me/views"), "customers"),

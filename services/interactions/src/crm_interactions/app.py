@@ -10,6 +10,7 @@ from crm_interactions import events, messages  # noqa: F401  (registers events a
 from crm_interactions.api import (
     appointments, attachments, calendar, care_tickets, comments, notifications, support_tickets, timeline,
 )
+from crm_interactions.api import calls as calls_api
 from crm_interactions.consumers import CONSUMERS
 from crm_interactions.settings import InteractionsSettings
 
@@ -32,6 +33,7 @@ def create_app(settings: InteractionsSettings | None = None) -> FastAPI:
     return create_service_app(ServiceSpec(
         name="interactions", title="CRM interactions", settings=settings, migrations_dir=MIGRATIONS,
         routers=[timeline.router, care_tickets.router, support_tickets.router,
-                 appointments.router, calendar.router, attachments.router, comments.router, notifications.router],
+                 appointments.router, calendar.router, attachments.router, comments.router, notifications.router,
+                 calls_api.router],
         consumers=CONSUMERS, lifespan=_close_notification_listener,
     ))

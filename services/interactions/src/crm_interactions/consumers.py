@@ -1,6 +1,6 @@
 """{event type: handler} for the topics this service subscribes to."""
 from crmkit.service import ConsumerSpec
-from crm_interactions.handlers import customer_batches, timeline
+from crm_interactions.handlers import customer_batches, notification_sources, timeline
 
 CONSUMERS = [
     ConsumerSpec(name="customers", topics=["crm.customers"], handlers={
@@ -14,4 +14,9 @@ CONSUMERS = [
         "customer.purged": customer_batches.on_customer_purged,
         "customers.bulk_purged": customer_batches.on_bulk_purged,
     }),
+    # I-9 notification sources; the mapping is documented in handlers/notification_sources.py
+    ConsumerSpec(name="notifications-assignment", topics=["crm.assignment"], handlers=notification_sources.ASSIGNMENT),
+    ConsumerSpec(name="notifications-compensation", topics=["crm.compensation"],
+                 handlers=notification_sources.COMPENSATION),
+    ConsumerSpec(name="notifications-imports", topics=["crm.imports"], handlers=notification_sources.IMPORTS),
 ]

@@ -220,3 +220,20 @@ class AttachmentAdded(_AttachmentEvent):
 @event("attachment.deleted", topic=TOPIC)
 class AttachmentDeleted(_AttachmentEvent):
     """An attachment was deleted (soft; the file goes when the customer is purged)."""
+
+
+# Call result sheets (I-2). Compensation counts contact attempts from `call.logged`.
+
+
+@event("call.logged", topic=TOPIC)
+class CallLogged(BaseModel):
+    """A call result sheet was logged on a customer by a rep or a call-centre system (a `call_in`,
+    `call_out` or `call_missed` timeline entry is written); one per call, retries excluded."""
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    direction: str
+    outcome: str
+    duration_seconds: int
+    rating: int | None = None
+    occurred_at: datetime
+    actor_id: uuid.UUID | None = None

@@ -71,3 +71,11 @@ i18n.register(
                              "en": "A file name must not contain / or \\."},
     },
 )
+
+# Call result sheets (I-2).
+i18n.register(problems={
+    "call_already_logged": {
+        "vi": ("Cuộc gọi đã được ghi nhận", "Mã cuộc gọi (external_id) này đã được ghi cho một khách hàng khác."),
+        "en": ("Call already logged", "This external_id was already logged for another customer."),
+    },
+})
