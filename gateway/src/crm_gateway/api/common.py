@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from crmkit import idempotency
+from crmkit import idempotency, versions
 from crmkit.auth import CurrentPrincipal, Principal
 from crmkit.errors import FieldError, ProblemError
 from crm_gateway.handlers.common import Identity
@@ -33,29 +33,16 @@ def correlation_id(request: Request) -> str | None:
     return request.scope.get("state", {}).get("correlation_id")
 
 
-def etag(version: int) -> str:
-    return f'"{version}"'
-
-
 def expected_version(request: Request) -> int | None:
     """The version named by If-Match (required on updates; `*` matches any version)."""
-    header = request.headers.get("if-match")
-    if not header:
-        raise ProblemError(428, "precondition_required")
-    tag = header.split(",")[0].strip()
-    if tag == "*":
-        return None
-    tag = tag.removeprefix("W/").strip('"')
-    if not tag.isdigit():
-        raise ProblemError(412, "version_conflict")
-    return int(tag)
+    return versions.expected_version(request.headers.get("if-match"))
 
 
 def json_response(model: BaseModel, *, status_code: int = 200, version: int | None = None,
                   location: str | None = None) -> Response:
     headers = {}
     if version is not None:
-        headers["ETag"] = etag(version)
+        headers["ETag"] = versions.etag(version)
     if location:
         headers["Location"] = location
     return JSONResponse(model.model_dump(mode="json"), status_code=status_code, headers=headers)

@@ -11,7 +11,6 @@ from pydantic import BaseModel
 from crmkit import outbox
 from crmkit.auth import ADMIN, Principal
 from crmkit.db import advisory_key
-from crmkit.errors import ProblemError
 from crm_gateway.domain.passwords import Passwords
 from crm_gateway.domain.tokens import TokenSigner
 from crm_gateway.events import UnitState, UserState
@@ -36,12 +35,6 @@ class Identity:
 
 def actor_id(actor: Principal) -> uuid.UUID | None:
     return None if actor.user_id == SYSTEM_USER_ID else actor.user_id
-
-
-def check_version(row: asyncpg.Record, expected: int | None) -> None:
-    """`expected` None means the caller sent `If-Match: *`."""
-    if expected is not None and row["version"] != expected:
-        raise ProblemError(412, "version_conflict", extra={"current_version": row["version"]})
 
 
 async def lock_tree(conn: asyncpg.Connection) -> None:

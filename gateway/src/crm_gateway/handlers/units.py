@@ -12,7 +12,8 @@ from crmkit.pagination import decode_cursor, page_of
 from crm_gateway.domain import units as rules
 from crm_gateway.domain.access import reach_of, require_admin
 from crm_gateway.events import UnitCreated, UnitUpdated
-from crm_gateway.handlers.common import Identity, check_version, changed_fields, lock_tree, publish, unit_state
+from crmkit.versions import check_version
+from crm_gateway.handlers.common import Identity, changed_fields, lock_tree, publish, unit_state
 from crm_gateway.store import units as store
 
 
@@ -45,7 +46,7 @@ async def update_unit(*, identity: Identity, actor: Principal, unit_id: uuid.UUI
         unit = await store.get(conn, unit_id, for_update=True)
         if unit is None:
             raise ProblemError(404, "unit_not_found")
-        check_version(unit, expected_version)
+        check_version(unit["version"], expected_version)
         changes = changed_fields(unit, changes)
         if not changes:
             return unit

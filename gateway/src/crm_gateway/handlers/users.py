@@ -13,7 +13,8 @@ from crmkit.pagination import decode_cursor, page_of
 from crm_gateway.domain import users as rules
 from crm_gateway.domain.access import reach_of, require_admin
 from crm_gateway.events import UserCreated, UserDeactivated, UserUpdated
-from crm_gateway.handlers.common import Identity, changed_fields, check_version, publish, user_state
+from crmkit.versions import check_version
+from crm_gateway.handlers.common import Identity, changed_fields, publish, user_state
 from crm_gateway.store import refresh_tokens
 from crm_gateway.store import units as unit_store
 from crm_gateway.store import users as store
@@ -55,7 +56,7 @@ async def update_user(*, identity: Identity, actor: Principal, user_id: uuid.UUI
         user = await store.get(conn, user_id, for_update=True)
         if user is None:
             raise ProblemError(404, "not_found")
-        check_version(user, expected_version)
+        check_version(user["version"], expected_version)
         changes = changed_fields(user, changes)
         if password is not None:
             _check_new_password(user, password)

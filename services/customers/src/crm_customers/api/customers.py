@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
-from crmkit.errors import ProblemError
 from crmkit.idempotency import idempotent
+from crmkit.versions import IfMatch, etag, expected_version, versioned
 from crm_customers.handlers import customers as handlers
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
@@ -125,32 +124,10 @@ class StatusChange(BaseModel):
     note: str | None = Field(None, description="kept in the customer's history", examples=["Khách hẹn gọi lại"])
 
 
-def _etag(customer: dict) -> str:
-    return f'"{customer["version"]}"'
-
-
 def _customer_response(customer: dict, status_code: int = 200, headers: dict | None = None) -> Response:
-    body = CustomerPublic.model_validate(customer).model_dump_json()
-    return Response(body, status_code=status_code, media_type="application/json",
-                    headers={"ETag": _etag(customer), **(headers or {})})
+    return versioned(CustomerPublic, customer, status_code, headers)
 
 
-_VERSION_TAG = re.compile(r'\s*(?:W/)?"?(\d{1,9})"?\s*')
-
-
-def expected_version(if_match: str | None) -> int | None:
-    """The version of an If-Match header; `*` means any. Missing: 428; unreadable: 412."""
-    if if_match is None:
-        raise ProblemError(428, "precondition_required")
-    if if_match.strip() == "*":
-        return None
-    match = _VERSION_TAG.fullmatch(if_match)
-    if not match:
-        raise ProblemError(412, "version_conflict")
-    return int(match.group(1))
-
-
-IfMatch = Annotated[str | None, Header(description='the ETag read, e.g. "3"')]
 CUSTOMER_RESPONSES: dict[int | str, dict[str, Any]] = {404: {"description": "not_found"}}
 
 
@@ -173,7 +150,7 @@ async def get_customer(customer_id: uuid.UUID, request: Request, principal: Curr
     customer, counts = await handlers.get_customer_detail(request.app.state.pool, principal=principal,
                                                           customer_id=customer_id)
     body = CustomerDetail.model_validate({**customer, "counts": counts}).model_dump_json()
-    return Response(body, media_type="application/json", headers={"ETag": _etag(customer)})
+    return Response(body, media_type="application/json", headers={"ETag": etag(customer["version"])})
 
 
 @router.patch("/{customer_id}", response_model=CustomerPublic, responses={
@@ -198,7 +175,7 @@ async def delete_customer(customer_id: uuid.UUID, request: Request, principal: C
     `If-Match` is optional; many customers at once: `POST /customers/bulk {action: delete}`."""
     await handlers.delete_customer(
         request.app.state.pool, principal=principal, customer_id=customer_id,
-        expected_version=expected_version(if_match) if if_match is not None else None,
+        expected_version=expected_version(if_match, required=False),
         correlation_id=request.state.correlation_id,
     )
     return Response(status_code=204)
@@ -215,7 +192,7 @@ async def change_status(customer_id: uuid.UUID, body: StatusChange, request: Req
     async def produce() -> Response:
         customer = await handlers.change_status(
             pool, principal=principal, customer_id=customer_id, status=body.status, note=body.note,
-            expected_version=expected_version(if_match) if if_match is not None else None,
+            expected_version=expected_version(if_match, required=False),
             correlation_id=request.state.correlation_id,
         )
         return _customer_response(customer)

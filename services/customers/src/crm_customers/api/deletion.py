@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from crmkit.auth import CurrentPrincipal
+from crmkit.versions import versioned
 from crm_customers.api.customers import CustomerPublic
 from crm_customers.handlers import deletion as handlers
 
@@ -29,8 +30,7 @@ async def restore_customer(customer_id: uuid.UUID, request: Request, principal: 
         request.app.state.pool, principal=principal, customer_id=customer_id,
         retention_days=request.app.state.settings.deleted_retention_days,
         correlation_id=request.state.correlation_id)
-    body = CustomerPublic.model_validate(customer).model_dump(mode="json")
-    return JSONResponse(body, headers={"ETag": f'"{customer["version"]}"'})
+    return versioned(CustomerPublic, customer)
 
 
 @router.post("/{customer_id}/purge", response_model=PurgedCustomer, responses={

@@ -10,6 +10,7 @@ import asyncpg
 from crmkit import directory, outbox
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
+from crmkit.versions import check_version
 from crm_customers import events
 from crm_customers.domain.attributes import define_attribute
 from crm_customers.domain.errors import DomainError, FieldProblem, problem
@@ -176,9 +177,7 @@ async def _editable(conn: asyncpg.Connection, principal: Principal, customer_id:
     current, editable = found
     if not editable:
         raise ProblemError(403, "not_editable")
-    if expected_version is not None and current["version"] != expected_version:
-        raise ProblemError(412, "version_conflict", headers={"ETag": f'"{current["version"]}"'},
-                           extra={"current_version": current["version"]})
+    check_version(current["version"], expected_version)
     return current
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from crmkit.auth import CurrentPrincipal
 from crmkit.idempotency import idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
-from crm_interactions.api.versions import IfMatch, expected_version, versioned
+from crmkit.versions import IfMatch, expected_version, versioned
 from crm_interactions.handlers import appointments as handlers
 
 router = APIRouter(prefix="/api/v1/appointments", tags=["appointments"])

@@ -12,6 +12,7 @@ from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.errors import FieldError, ProblemError
 from crmkit.pagination import page_of
+from crmkit.versions import check_version
 from crm_interactions import events
 from crm_interactions.handlers import ticket_rules as rules
 from crm_interactions.store import appointments as store
@@ -40,9 +41,7 @@ async def _locked(conn: asyncpg.Connection, principal: Principal, appointment_id
     current = await store.get_visible(conn, appointment_id=appointment_id, principal=principal, lock=True)
     if current is None:
         raise ProblemError(404, "not_found")
-    if expected_version is not None and current["version"] != expected_version:
-        raise ProblemError(412, "version_conflict", headers={"ETag": f'"{current["version"]}"'},
-                           extra={"current_version": current["version"]})
+    check_version(current["version"], expected_version)
     return current
 
 

@@ -11,7 +11,6 @@ import asyncpg
 from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
-from crmkit.pagination import page_of
 from crm_interactions import events
 from crm_interactions.handlers import ticket_rules as rules
 from crm_interactions.store import tickets as store
@@ -64,15 +63,8 @@ async def list_tickets(pool: asyncpg.Pool, *, principal: Principal, scope: str =
         query.where(f"t.planned_at >= {query.add(start)} AND t.planned_at < {query.add(end)}")
     else:
         rules.scope_clause(scope, principal, query)
-    if status:
-        query.where(f"t.status = {query.add(status)}")
-    if customer_id:
-        query.where(f"t.customer_id = {query.add(customer_id)}")
-    if q and (folded := fold(q)):
-        query.where(f"t.search_text LIKE '%' || {query.add(folded)} || '%'")
-    async with pool.acquire() as conn:
-        rows = await store.page(conn, TABLE, query, sort="planned_at", limit=limit + 1, after=rules.after_of(cursor))
-    return page_of(rows, limit, lambda r: {"t": r["planned_at"].isoformat(), "id": str(r["id"])})
+    return await rules.page(pool, TABLE, query, status=status, customer_id=customer_id, q=q, sort="planned_at",
+                            limit=limit, cursor=cursor)
 
 
 async def update(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID, expected_version: int | None,

@@ -14,6 +14,7 @@ from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.errors import FieldError, ProblemError
 from crmkit.pagination import page_of
+from crmkit.versions import check_version
 from crm_interactions import comment_parsing as parsing
 from crm_interactions import events
 from crm_interactions.handlers import notifications
@@ -126,9 +127,7 @@ async def edit(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUI
         current, _ = await _visible(conn, principal, comment_id, lock=True)
         if current["author_id"] != principal.user_id:
             raise ProblemError(403, "not_comment_author")
-        if expected_version is not None and current["version"] != expected_version:
-            raise ProblemError(412, "version_conflict", headers={"ETag": f'"{current["version"]}"'},
-                               extra={"current_version": current["version"]})
+        check_version(current["version"], expected_version)
         if text == current["text"]:
             return current
         await store.update(conn, comment_id=comment_id, values={"text": text, "hashtags": parsing.hashtags(text)})
@@ -148,9 +147,7 @@ async def delete(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.U
         current, deletable = await _visible(conn, principal, comment_id, lock=True)
         if not deletable:
             raise ProblemError(403, "not_deletable")
-        if expected_version is not None and current["version"] != expected_version:
-            raise ProblemError(412, "version_conflict", headers={"ETag": f'"{current["version"]}"'},
-                               extra={"current_version": current["version"]})
+        check_version(current["version"], expected_version)
         await store.update(conn, comment_id=comment_id,
                            values={"deleted_at": datetime.now(UTC), "deleted_by": principal.user_id})
         await outbox.publish(conn, events.CommentDeleted(**_event_fields(current), deleted_by=principal.user_id),

@@ -12,10 +12,12 @@ import asyncpg
 from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.errors import FieldError, ProblemError
-from crmkit.pagination import decode_cursor
+from crmkit.pagination import decode_cursor, page_of
+from crmkit.versions import check_version
 from crm_interactions import events
 from crm_interactions.handlers.timeline import SOURCE
 from crm_interactions.store import tickets as store
+from crm_interactions.text import fold
 from crm_interactions.store import timeline as timeline_store
 
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -41,9 +43,7 @@ async def editable(conn: asyncpg.Connection, table: str, principal: Principal, t
     current, may_edit = found
     if not may_edit:
         raise ProblemError(403, "not_editable")
-    if expected_version is not None and current["version"] != expected_version:
-        raise ProblemError(412, "version_conflict", headers={"ETag": f'"{current["version"]}"'},
-                           extra={"current_version": current["version"]})
+    check_version(current["version"], expected_version)
     return current
 
 
@@ -113,6 +113,21 @@ def scope_clause(scope: str, principal: Principal, query: store.Query, *, unit_c
         if unit_column and principal.unit_id:
             members = f"({members} OR t.{unit_column} = {query.add(principal.unit_id)})"
         query.where(members)
+
+
+async def page(pool: asyncpg.Pool, table: str, query: store.Query, *, status: str | None,
+               customer_id: uuid.UUID | None, q: str | None, sort: str, limit: int,
+               cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    """The filters every ticket list shares, then one keyset page newest `sort` first."""
+    if status:
+        query.where(f"t.status = {query.add(status)}")
+    if customer_id:
+        query.where(f"t.customer_id = {query.add(customer_id)}")
+    if q and (folded := fold(q)):
+        query.where(f"t.search_text LIKE '%' || {query.add(folded)} || '%'")
+    async with pool.acquire() as conn:
+        rows = await store.page(conn, table, query, sort=sort, limit=limit + 1, after=after_of(cursor))
+    return page_of(rows, limit, lambda r: {"t": r[sort].isoformat(), "id": str(r["id"])})
 
 
 def after_of(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:

@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
+from crm_interactions.store import tickets
 from crm_interactions.store.tickets import access_args
 from crm_interactions.store.timeline import VISIBLE
 
@@ -47,19 +48,10 @@ async def update(conn: asyncpg.Connection, *, appointment_id: uuid.UUID, values:
     return dict(row)
 
 
-class Query:
+class Query(tickets.Query):
     """WHERE clauses and arguments of a list query; $1 is the page size, $2..$5 the caller's reach."""
 
-    def __init__(self, principal: Principal) -> None:
-        self.args: list[Any] = [None, *access_args(principal)]
-        self.clauses: list[str] = [LIVE, REACH, CUSTOMER]
-
-    def add(self, value: Any) -> str:
-        self.args.append(value)
-        return f"${len(self.args)}"
-
-    def where(self, clause: str) -> None:
-        self.clauses.append(clause)
+    BASE_CLAUSES = (LIVE, REACH, CUSTOMER)
 
 
 async def page(conn: asyncpg.Connection, query: Query, *, limit: int,

@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
+from crm_interactions.store import tickets
 from crm_interactions.store.tickets import access_args
 from crm_interactions.store.timeline import VISIBLE
 
@@ -96,19 +97,10 @@ async def mark_read(conn: asyncpg.Connection, *, comment_id: uuid.UUID, user_id:
                        comment_id, user_id)
 
 
-class Query:
+class Query(tickets.Query):
     """WHERE clauses and arguments of a list query; $1 is the page size, $2..$5 the caller's reach."""
 
-    def __init__(self, principal: Principal) -> None:
-        self.args: list[Any] = [None, *access_args(principal)]
-        self.clauses: list[str] = ["NOT a.deleted", VISIBLE]
-
-    def add(self, value: Any) -> str:
-        self.args.append(value)
-        return f"${len(self.args)}"
-
-    def where(self, clause: str) -> None:
-        self.clauses.append(clause)
+    BASE_CLAUSES = ("NOT a.deleted", VISIBLE)
 
 
 async def page(conn: asyncpg.Connection, query: Query, *, limit: int,

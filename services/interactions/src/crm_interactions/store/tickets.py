@@ -71,9 +71,11 @@ async def update(conn: asyncpg.Connection, table: str, *, ticket_id: uuid.UUID,
 class Query:
     """WHERE clauses and arguments of a list query; $1 is the page size, $2..$5 the caller's reach."""
 
+    BASE_CLAUSES: tuple[str, ...] = (LIVE, VISIBLE)
+
     def __init__(self, principal: Principal) -> None:
         self.args: list[Any] = [None, *access_args(principal)]
-        self.clauses: list[str] = [LIVE, VISIBLE]
+        self.clauses: list[str] = list(self.BASE_CLAUSES)
 
     def add(self, value: Any) -> str:
         self.args.append(value)
