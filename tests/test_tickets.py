@@ -91,3 +91,42 @@ async def test_support_ticket_transitions_and_visibility(client, org):
 
     assert (await client.delete(url, headers=rep["headers"])).status_code == 204
     assert (await client.get(url, headers=rep["headers"])).status_code == 404
+
+
+async def test_comments_on_a_ticket_reach_its_assignee_and_the_customer(client, org):
+    """A rep hands a care ticket to a colleague who does not see the customer: the colleague works
+    and comments on that ticket (mentioning the rep), never on the customer; the comment shows on
+    the ticket and among the customer's comments; a rep of another branch gets 404."""
+    rep, colleague, outsider = org["rep"], org["rep2"], org["outsider"]
+    customer, ticket = await visible_customer(client, rep)
+    url = f"/api/v1/care-tickets/{ticket['id']}"
+    handed = await client.patch(url, headers={**rep["headers"], "If-Match": '"1"'},
+                                json={"assignee_id": colleague["id"]})
+    assert handed.status_code == 200, handed.text
+    assert (await client.get(f"/api/v1/customers/{customer['id']}", headers=colleague["headers"])).status_code == 404
+    assert (await client.get(url, headers=colleague["headers"])).status_code == 200
+
+    posted = await client.post(f"{url}/comments", headers=colleague["headers"],
+                               json={"text": f"Khách hẹn tuần sau #goi_lai @{rep['username']}"})
+    assert posted.status_code == 201, posted.text
+    comment = posted.json()
+    assert (comment["ticket_type"], comment["ticket_id"], comment["customer_id"]) == (
+        "care_ticket", ticket["id"], customer["id"])
+    assert [m["user_id"] for m in comment["mentions"]] == [rep["id"]]
+
+    on_ticket = await client.get(f"{url}/comments", headers=colleague["headers"])
+    assert [c["id"] for c in on_ticket.json()["items"]] == [comment["id"]]
+    on_customer = await client.get(f"/api/v1/customers/{customer['id']}/comments", headers=rep["headers"])
+    assert comment["id"] in [c["id"] for c in on_customer.json()["items"]]
+    assert (await client.get(f"/api/v1/customers/{customer['id']}/comments",
+                             headers=colleague["headers"])).status_code == 404
+    inbox = await client.get("/api/v1/notifications?important=true", headers=rep["headers"])
+    assert comment["id"] in [n["data"].get("comment_id") for n in inbox.json()["items"]]
+
+    for attempt in (client.get(f"{url}/comments", headers=outsider["headers"]),
+                    client.post(f"{url}/comments", headers=outsider["headers"], json={"text": "x"}),
+                    client.get(f"/api/v1/comments/{comment['id']}", headers=outsider["headers"]),
+                    client.get(f"/api/v1/support-tickets/{ticket['id']}/comments", headers=rep["headers"])):
+        assert (await attempt).status_code == 404
+    blank = await client.post(f"{url}/comments", headers=rep["headers"], json={"text": "  "})
+    assert blank.status_code == 422 and blank.json()["code"] == "validation_error"

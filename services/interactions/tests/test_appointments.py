@@ -146,10 +146,13 @@ async def test_visibility_and_filters(pool):
     customer_id = await customer_of(pool, rep)
     assert await code_of(new_appointment(pool, stranger, customer_id=customer_id)) == (404, "not_found")
     linked = await new_appointment(pool, rep, customer_id=customer_id, assignee_id=None)
-    # The creator of `by_other` (another branch) may not see the rep's customer.
+    # The creator of `by_other` (another branch) may not see the rep's customer, yet sees an
+    # appointment with it assigned to them; another unit's manager does not.
     linked_by_rep_for_creator = await new_appointment(pool, admin, customer_id=customer_id,
                                                       assignee_id=creator.user_id)
-    assert await code_of(appts.get(pool, principal=creator, appointment_id=linked_by_rep_for_creator["id"])) == (
+    assert (await appts.get(pool, principal=creator, appointment_id=linked_by_rep_for_creator["id"]))["id"] == (
+        linked_by_rep_for_creator["id"])
+    assert await code_of(appts.get(pool, principal=other_manager, appointment_id=linked_by_rep_for_creator["id"])) == (
         404, "not_found")
     assert (await appts.get(pool, principal=manager, appointment_id=linked["id"]))["id"] == linked["id"]
 
@@ -212,9 +215,13 @@ async def test_feed_rotate_revoke_and_content(pool):
                                token_of(rotated).encode()) == 0  # stored hashed only
 
     # Someone else's feed holds none of the rep's events.
-    other = principal(TEAM)
+    other = principal(TEAM, user_id=await user_in_directory(pool, TEAM))
     other_feed = await feeds.create_feed(pool, principal=other)
     assert Calendar.from_ical(await feeds.render_feed(pool, token=token_of(other_feed), now=now)).walk("VEVENT") == []
+
+    # A user deactivated in the directory: their feed stops.
+    await pool.execute("UPDATE directory_users SET active = false WHERE id = $1", other.user_id)
+    assert await code_of(feeds.render_feed(pool, token=token_of(other_feed), now=now)) == (404, "not_found")
 
     await feeds.revoke_feed(pool, principal=rep)
     assert await code_of(feeds.render_feed(pool, token=token_of(rotated), now=now)) == (404, "not_found")

@@ -4,13 +4,14 @@ hashtag search, per-user read state, deleted comments for managers only, events.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
 from crmkit.auth import Principal
 from crm_interactions import comment_parsing as parsing
 from crm_interactions.handlers import comments
-from crm_interactions.handlers import notifications
+from crm_interactions.handlers import care_tickets, notifications, support_tickets
 from crmkit.errors import ProblemError
 from crm_interactions.handlers.timeline import read_timeline
 from crm_interactions.store import timeline as timeline_store
@@ -181,3 +182,55 @@ async def test_a_purge_erases_comments_and_the_mention_excerpts(pool):
     row = await pool.fetchrow("SELECT text, hashtags FROM comments WHERE customer_id = $1", customer_id)
     assert row["text"] == "" and row["hashtags"] == []
     assert await pool.fetchval("SELECT body FROM notifications WHERE user_id = $1", rep2.user_id) is None
+
+
+async def test_comments_on_tickets(pool):
+
+    rep = await named(pool, TEAM, "tk_rep1")
+    helper = await named(pool, OTHER, "tk_helper")   # assignee who cannot see the customer
+    colleague = await named(pool, TEAM, "tk_rep3")
+    customer_id = await customer_of(pool, rep)
+    care = await care_tickets.create(pool, principal=rep, customer_id=customer_id, method="call",
+                                     planned_at=datetime.now(UTC),
+                                     assignee_id=helper.user_id)
+    support = await support_tickets.create(pool, principal=rep, customer_id=customer_id, title="Lỗi thẻ")
+
+    on_care = await comments.post(pool, principal=helper, ticket_type="care_ticket", ticket_id=care["id"],
+                                  text="Đã gọi, khách bận @tk_rep1 #goi_lai")
+    on_support = await comments.post(pool, principal=rep, ticket_type="support_ticket", ticket_id=support["id"],
+                                     text="Chuyển IT")
+    on_customer = await comments.post(pool, principal=rep, customer_id=customer_id, text="chung")
+    assert (on_care["customer_id"], on_care["ticket_type"], on_care["ticket_id"]) == (customer_id, "care_ticket",
+                                                                                       care["id"])
+    assert [m["username"] for m in on_care["mentions"]] == ["tk_rep1"]
+    # each ticket lists its own; the customer lists all three
+    listed = lambda who, **kw: comments.list_comments(pool, principal=who, **kw)  # noqa: E731
+    assert [c["id"] for c in (await listed(rep, ticket_type="care_ticket", ticket_id=care["id"]))[0]] == [on_care["id"]]
+    assert [c["id"] for c in (await listed(rep, ticket_type="support_ticket", ticket_id=support["id"]))[0]] == [
+        on_support["id"]]
+    assert [c["id"] for c in (await listed(rep, customer_id=customer_id))[0]] == [
+        on_customer["id"], on_support["id"], on_care["id"]]
+    # the assignee sees their ticket's comments, and nothing else of the customer
+    assert [c["id"] for c in (await listed(helper, ticket_type="care_ticket", ticket_id=care["id"]))[0]] == [
+        on_care["id"]]
+    assert (await comments.get(pool, principal=helper, comment_id=on_care["id"]))["id"] == on_care["id"]
+    assert [c["id"] for c in (await listed(helper, hashtag="goi_lai"))[0]] == [on_care["id"]]
+    assert await code_of(comments.get(pool, principal=helper, comment_id=on_customer["id"])) == (404, "not_found")
+    assert await code_of(listed(helper, customer_id=customer_id)) == (404, "not_found")
+    assert await code_of(listed(helper, ticket_type="support_ticket", ticket_id=support["id"])) == (404, "not_found")
+    # an outsider reaches none of it; a wrong ticket type is an unknown ticket
+    for attempt in (listed(colleague, ticket_type="care_ticket", ticket_id=care["id"]),
+                    comments.post(pool, principal=colleague, ticket_type="care_ticket", ticket_id=care["id"], text="x"),
+                    comments.get(pool, principal=colleague, comment_id=on_care["id"]),
+                    comments.post(pool, principal=rep, ticket_type="support_ticket", ticket_id=care["id"], text="x")):
+        assert await code_of(attempt) == (404, "not_found")
+    # the customer's timeline and the event name the ticket
+    entries, _ = await read_timeline(pool, principal=rep, customer_id=customer_id, limit=10, cursor=None,
+                                     types=["comment"])
+    assert [e["data"].get("ticket_id") for e in entries] == [None, str(support["id"]), str(care["id"])]
+    posted_events = {e["id"]: e for e in await outbox(pool, "comment.posted")}
+    assert posted_events[str(on_care["id"])]["ticket_type"] == "care_ticket"
+    assert posted_events[str(on_customer["id"])]["ticket_id"] is None
+    # a deleted ticket takes the assignee's access with it
+    await care_tickets.delete(pool, principal=rep, ticket_id=care["id"])
+    assert await code_of(comments.get(pool, principal=helper, comment_id=on_care["id"])) == (404, "not_found")

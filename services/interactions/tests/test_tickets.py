@@ -160,15 +160,23 @@ async def test_the_assignee_may_edit_and_must_be_a_directory_user(pool):
     assert await code_of(new_care(pool, owner, customer_id, assignee_id=uuid.uuid4())) == (422, "validation_error")
     gone = await user_in_directory(pool, TEAM, active=False)
     assert await code_of(new_care(pool, owner, customer_id, assignee_id=gone)) == (422, "validation_error")
-    assignee_id = await user_in_directory(pool, TEAM)
+    assignee_id = await user_in_directory(pool, OTHER)
     ticket = await new_care(pool, owner, customer_id, assignee_id=assignee_id)
+    support_ticket = await support.create(pool, principal=owner, customer_id=customer_id, title="Hỏi giá",
+                                          assignee_id=assignee_id)
     assert ticket["assignee_id"] == assignee_id
-    # the assignee edits through a share of the customer (visibility comes from the customer)
-    async with pool.acquire() as conn:
-        await timeline_store.upsert_access(conn, customer_id=customer_id, owner_id=owner.user_id,
-                                           owner_unit_path=TEAM, holder_id=None, viewer_ids=[assignee_id], version=2)
-    assignee = principal(TEAM, user_id=assignee_id)
+    # the assignee does not see the customer, yet sees, lists and works the tickets given to them
+    assignee = principal(OTHER, user_id=assignee_id)
+    assert await code_of(new_care(pool, assignee, customer_id)) == (404, "not_found")
+    assert [t["id"] for t in (await care.list_tickets(pool, principal=assignee, scope="mine"))[0]] == [ticket["id"]]
+    assert [t["id"] for t in (await support.list_tickets(pool, principal=assignee))[0]] == [support_ticket["id"]]
     assert (await care.complete(pool, principal=assignee, ticket_id=ticket["id"], result="OK"))["status"] == "done"
+    assert (await support.change_status(pool, principal=assignee, ticket_id=support_ticket["id"],
+                                        status="processing"))["status"] == "processing"
+    # once reassigned to someone else, the former assignee gets 404 again
+    await support.update(pool, principal=owner, ticket_id=support_ticket["id"], expected_version=None,
+                         changes={"assignee_id": owner.user_id})
+    assert await code_of(support.get(pool, principal=assignee, ticket_id=support_ticket["id"])) == (404, "not_found")
 
 
 async def test_if_match_version_conflict(pool):

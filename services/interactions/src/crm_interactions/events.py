@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -163,11 +163,14 @@ class _CommentEvent(BaseModel):
     author_id: uuid.UUID
     hashtags: list[str] = []
     mentions: list[uuid.UUID] = []
+    ticket_type: Literal["care_ticket", "support_ticket"] | None = None
+    ticket_id: uuid.UUID | None = None
 
 
 @event("comment.posted", topic=TOPIC)
 class CommentPosted(_CommentEvent):
-    """A comment was posted on a customer (a `comment` timeline entry is written)."""
+    """A comment was posted on a customer, or on one of its tickets (`ticket_type`, `ticket_id`);
+    a `comment` timeline entry is written."""
 
 
 @event("comment.edited", topic=TOPIC)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -41,6 +41,9 @@ class MentionPublic(BaseModel):
 class CommentPublic(BaseModel):
     id: uuid.UUID
     customer_id: uuid.UUID
+    ticket_type: Literal["care_ticket", "support_ticket"] | None = Field(
+        None, description="set when the comment was written on one of the customer's tickets")
+    ticket_id: uuid.UUID | None = None
     author_id: uuid.UUID
     text: str
     hashtags: list[str] = Field(description="folded: lower case, no diacritics")
@@ -77,18 +80,57 @@ async def post_comment(customer_id: uuid.UUID, body: CommentCreate, request: Req
     return await idempotent(request, pool, str(principal.user_id), produce)
 
 
+Read = Annotated[bool | None, Query(description="read / unread by the caller")]
+Deleted = Annotated[bool, Query(description="deleted ones only: managers, admins")]
+
+
 @router.get("/customers/{customer_id}/comments", response_model=Page[CommentPublic],
             responses={**RESPONSES, 403: {"description": "deleted_comments_forbidden"}})
 async def list_customer_comments(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
-                                 author_id: uuid.UUID | None = None, hashtag: Hashtag = None,
-                                 read: bool | None = Query(None, description="read / unread by the caller"),
-                                 deleted: bool = Query(False, description="deleted ones only: managers, admins"),
-                                 limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
-    """A customer's comments, newest first."""
+                                 author_id: uuid.UUID | None = None, hashtag: Hashtag = None, read: Read = None,
+                                 deleted: Deleted = False, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+    """A customer's comments, those written on its tickets included, newest first."""
     rows, next_cursor = await handlers.list_comments(
         request.app.state.pool, principal=principal, customer_id=customer_id, author_id=author_id, hashtag=hashtag,
         read=read, deleted=deleted, limit=limit, cursor=cursor)
     return _page(rows, next_cursor)
+
+
+def _ticket_comment_routes(path: str, ticket_type: str) -> None:
+    """POST and GET `/{path}/{ticket_id}/comments`: comments on one care or support ticket, for
+    whoever sees the ticket (its customer's viewers, or the ticket's assignee)."""
+
+    @router.post(f"/{path}/{{ticket_id}}/comments", status_code=201, response_model=CommentPublic,
+                 responses={**RESPONSES, 422: {"description": "validation_error"}},
+                 name=f"post_{ticket_type}_comment", summary=f"Comment on a {ticket_type.replace('_', ' ')}")
+    async def post_ticket_comment(ticket_id: uuid.UUID, body: CommentCreate, request: Request,
+                                  principal: CurrentPrincipal) -> Response:
+        """Parsed and notified like a comment on the customer; it shows in the customer's comments
+        and timeline with `ticket_type` and `ticket_id`. `Idempotency-Key` supported."""
+        pool = request.app.state.pool
+
+        async def produce() -> Response:
+            row = await handlers.post(pool, principal=principal, ticket_type=ticket_type, ticket_id=ticket_id,
+                                      text=body.text, correlation_id=request.state.correlation_id)
+            return versioned(CommentPublic, row, 201, {"Location": f"/api/v1/comments/{row['id']}"})
+
+        return await idempotent(request, pool, str(principal.user_id), produce)
+
+    @router.get(f"/{path}/{{ticket_id}}/comments", response_model=Page[CommentPublic],
+                responses={**RESPONSES, 403: {"description": "deleted_comments_forbidden"}},
+                name=f"list_{ticket_type}_comments", summary=f"Comments on a {ticket_type.replace('_', ' ')}")
+    async def list_ticket_comments(ticket_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+                                   author_id: uuid.UUID | None = None, hashtag: Hashtag = None, read: Read = None,
+                                   deleted: Deleted = False, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+        """The ticket's comments, newest first."""
+        rows, next_cursor = await handlers.list_comments(
+            request.app.state.pool, principal=principal, ticket_type=ticket_type, ticket_id=ticket_id,
+            author_id=author_id, hashtag=hashtag, read=read, deleted=deleted, limit=limit, cursor=cursor)
+        return _page(rows, next_cursor)
+
+
+_ticket_comment_routes("care-tickets", "care_ticket")
+_ticket_comment_routes("support-tickets", "support_ticket")
 
 
 @router.get("/comments", response_model=Page[CommentPublic],

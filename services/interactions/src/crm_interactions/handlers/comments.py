@@ -1,6 +1,7 @@
-"""Comments on a customer (I-3) with #hashtags and @mentions acknowledged by the mentioned user
-(I-4). A comment is visible iff its customer is (404 otherwise); anyone who sees the customer may
-comment (viewers too, C-9). Each use case is one transaction: rules, store writes, notifications,
+"""Comments on a customer, or on one of its care or support tickets (I-3), with #hashtags and
+@mentions acknowledged by the mentioned user (I-4). A comment is visible iff its customer is (404
+otherwise) or, for a comment on a ticket, to the ticket's assignee; anyone who sees the customer may
+comment (viewers too, C-9), and a ticket's assignee may comment on that ticket. Each use case is one transaction: rules, store writes, notifications,
 outbox rows and the `comment` timeline entry."""
 from __future__ import annotations
 
@@ -35,7 +36,18 @@ def _clean_text(text: str) -> str:
 
 def _event_fields(row: dict[str, Any]) -> dict[str, Any]:
     return {"id": row["id"], "customer_id": row["customer_id"], "author_id": row["author_id"],
-            "hashtags": row["hashtags"], "mentions": [m["user_id"] for m in row["mentions"]]}
+            "hashtags": row["hashtags"], "mentions": [m["user_id"] for m in row["mentions"]],
+            "ticket_type": row["ticket_type"], "ticket_id": row["ticket_id"]}
+
+
+async def _parent(conn: asyncpg.Connection, principal: Principal, customer_id: uuid.UUID | None,
+                  ticket_type: str | None, ticket_id: uuid.UUID | None) -> uuid.UUID:
+    """The customer of the comment's parent, once the caller is known to see that parent (else 404)."""
+    if ticket_id is not None:
+        ticket = await rules.readable(conn, store.TICKET_TABLES[ticket_type], principal, ticket_id)
+        return ticket["customer_id"]
+    await rules.check_customer(conn, principal, customer_id)
+    return customer_id
 
 
 async def _visible(conn: asyncpg.Connection, principal: Principal, comment_id: uuid.UUID, *, lock: bool = False
@@ -67,15 +79,18 @@ async def _mentioned_users(conn: asyncpg.Connection, principal: Principal, text:
     return [u for u in users if u["id"] != principal.user_id]
 
 
-async def post(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, text: str,
+async def post(pool: asyncpg.Pool, *, principal: Principal, text: str, customer_id: uuid.UUID | None = None,
+               ticket_type: str | None = None, ticket_id: uuid.UUID | None = None,
                correlation_id: str | None = None) -> dict[str, Any]:
+    """A comment on a customer, or on a ticket (`ticket_type`, `ticket_id`) of that customer."""
     text = _clean_text(text)
     comment_id = uuid.uuid4()
     async with pool.acquire() as conn, conn.transaction():
-        await rules.check_customer(conn, principal, customer_id)
+        customer_id = await _parent(conn, principal, customer_id, ticket_type, ticket_id)
         await store.insert(conn, values={"id": comment_id, "customer_id": customer_id,
                                          "author_id": principal.user_id, "text": text,
-                                         "hashtags": parsing.hashtags(text)})
+                                         "hashtags": parsing.hashtags(text),
+                                         "ticket_type": ticket_type if ticket_id else None, "ticket_id": ticket_id})
         await store.mark_read(conn, comment_id=comment_id, user_id=principal.user_id)
         draft = {"id": comment_id, "customer_id": customer_id, "author_id": principal.user_id, "text": text}
         await _mention(conn, principal, draft, await _mentioned_users(conn, principal, text), correlation_id)
@@ -83,9 +98,16 @@ async def post(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UU
         await outbox.publish(conn, events.CommentPosted(**_event_fields(row)),
                              **rules.envelope_of(principal, comment_id, correlation_id))
         await rules.record_on_timeline(conn, principal, customer_id=customer_id, type_="comment", note=text,
-                                       data={"comment_id": str(comment_id), "hashtags": row["hashtags"]},
+                                       data=_timeline_data(row),
                                        correlation_id=correlation_id)
         return row
+
+
+def _timeline_data(row: dict[str, Any]) -> dict[str, Any]:
+    data = {"comment_id": str(row["id"]), "hashtags": row["hashtags"]}
+    if row["ticket_id"] is not None:
+        data |= {"ticket_type": row["ticket_type"], "ticket_id": str(row["ticket_id"])}
+    return data
 
 
 async def get(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUID) -> dict[str, Any]:
@@ -94,17 +116,21 @@ async def get(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUID
 
 
 async def list_comments(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID | None = None,
-                        author_id: uuid.UUID | None = None, hashtag: str | None = None, read: bool | None = None,
+                        ticket_type: str | None = None, ticket_id: uuid.UUID | None = None, author_id: uuid.UUID | None = None, hashtag: str | None = None, read: bool | None = None,
                         deleted: bool = False, limit: int = 50, cursor: str | None = None
                         ) -> tuple[list[dict[str, Any]], str | None]:
-    """Newest first among the comments of customers the caller may see (one customer, or all of
-    them for a hashtag search). `deleted=true` lists deleted ones: managers and admins only."""
+    """Newest first among the comments the caller may see: of one customer (its tickets' included),
+    of one ticket, or of every customer (a hashtag search). `deleted=true` lists deleted ones:
+    managers and admins only."""
     if deleted and not (principal.is_admin or principal.is_manager):
         raise ProblemError(403, "deleted_comments_forbidden")
     query = store.Query(principal)
     query.where("t.deleted_at IS NOT NULL" if deleted else "t.deleted_at IS NULL")
     async with pool.acquire() as conn:
-        if customer_id is not None:
+        if ticket_id is not None:
+            await _parent(conn, principal, None, ticket_type, ticket_id)
+            query.where(f"t.ticket_id = {query.add(ticket_id)}")
+        elif customer_id is not None:
             await rules.check_customer(conn, principal, customer_id)
             query.where(f"t.customer_id = {query.add(customer_id)}")
         if author_id is not None:

@@ -1,7 +1,7 @@
 """SQL for appointments (I-8) and calendar feeds. Access arguments are $2..$5 as for tickets
 (see `tickets.access_args`): an appointment is visible to admins, its assignee, its creator and
 managers whose subtree holds the assignee's unit; one linked to a customer also needs that
-customer visible (`VISIBLE` of the timeline)."""
+customer there, and visible (`VISIBLE` of the timeline) unless the caller is the assignee."""
 from __future__ import annotations
 
 import uuid
@@ -20,7 +20,8 @@ FROM = ("FROM appointments t LEFT JOIN customer_access a ON a.customer_id = t.cu
 LIVE = "t.deleted_at IS NULL"
 REACH = ("($2 OR t.assignee_id = $3 OR t.created_by = $3"
          " OR ($4 AND $5 <> '' AND u.unit_path LIKE $5 || '%'))")
-CUSTOMER = f"(t.customer_id IS NULL OR (a.customer_id IS NOT NULL AND NOT a.deleted AND {VISIBLE}))"
+CUSTOMER = ("(t.customer_id IS NULL OR (a.customer_id IS NOT NULL AND NOT a.deleted"
+            f" AND (t.assignee_id = $3 OR {VISIBLE})))")
 
 
 async def get_visible(conn: asyncpg.Connection, *, appointment_id: uuid.UUID, principal: Principal,
@@ -79,7 +80,10 @@ async def delete_feed(conn: asyncpg.Connection, *, user_id: uuid.UUID) -> bool:
 
 
 async def feed_owner(conn: asyncpg.Connection, *, token_hash: bytes) -> uuid.UUID | None:
-    return await conn.fetchval("SELECT user_id FROM calendar_feeds WHERE token_hash = $1", token_hash)
+    """The feed's user, unless the directory says that user was deactivated (their feed stops)."""
+    return await conn.fetchval(
+        "SELECT f.user_id FROM calendar_feeds f WHERE f.token_hash = $1 AND NOT EXISTS"
+        " (SELECT 1 FROM directory_users u WHERE u.id = f.user_id AND NOT u.active)", token_hash)
 
 
 async def feed_appointments(conn: asyncpg.Connection, *, user_id: uuid.UUID, start: datetime,

@@ -1,6 +1,7 @@
 """SQL for comments, their mentions and per-user read state. Every query joins the
-customer-visibility read model with the timeline's `VISIBLE` predicate, whose arguments are
-always $2..$5 (see `tickets.access_args`)."""
+customer-visibility read model: a comment is visible to whoever sees its customer (the timeline's
+`VISIBLE`) and, when it was written on a ticket, to that ticket's assignee (`COMMENT_VISIBLE`);
+the arguments are always $2..$5 (see `tickets.access_args`)."""
 from __future__ import annotations
 
 import uuid
@@ -15,6 +16,12 @@ from crm_interactions.store.tickets import access_args
 from crm_interactions.store.timeline import VISIBLE
 
 FROM = "FROM comments t JOIN customer_access a ON a.customer_id = t.customer_id"
+TICKET_TABLES = {"care_ticket": "care_tickets", "support_ticket": "support_tickets"}
+ASSIGNEE_OF_TICKET = " OR ".join(
+    f"(t.ticket_type = '{kind}' AND EXISTS (SELECT 1 FROM {table} k"
+    f" WHERE k.id = t.ticket_id AND k.assignee_id = $3 AND k.deleted_at IS NULL))"
+    for kind, table in TICKET_TABLES.items())
+COMMENT_VISIBLE = f"({VISIBLE} OR {ASSIGNEE_OF_TICKET})"
 # Who may delete a visible comment: admin, its author, a manager above the customer's owner.
 DELETABLE = "($2 OR t.author_id = $3 OR ($4 AND $5 <> '' AND a.owner_unit_path LIKE $5 || '%'))"
 # What a comment shows besides its columns: its mentions and whether the caller ($3) read it.
@@ -32,7 +39,7 @@ async def get_visible(conn: asyncpg.Connection, *, comment_id: uuid.UUID, princi
     live = "" if include_deleted else " AND t.deleted_at IS NULL"
     row = await conn.fetchrow(
         f"SELECT t.*, {DETAILS}, {DELETABLE} AS deletable {FROM}"
-        f" WHERE t.id = $1 AND NOT a.deleted AND {VISIBLE}{live}{' FOR UPDATE OF t' if lock else ''}",
+        f" WHERE t.id = $1 AND NOT a.deleted AND {COMMENT_VISIBLE}{live}{' FOR UPDATE OF t' if lock else ''}",
         comment_id, *access_args(principal))
     if row is None:
         return None
@@ -100,7 +107,7 @@ async def mark_read(conn: asyncpg.Connection, *, comment_id: uuid.UUID, user_id:
 class Query(tickets.Query):
     """WHERE clauses and arguments of a list query; $1 is the page size, $2..$5 the caller's reach."""
 
-    BASE_CLAUSES = ("NOT a.deleted", VISIBLE)
+    BASE_CLAUSES = ("NOT a.deleted", COMMENT_VISIBLE)
 
 
 async def page(conn: asyncpg.Connection, query: Query, *, limit: int,

@@ -1,5 +1,7 @@
-"""SQL for care and support tickets. Every query joins the customer-visibility read model with
-the timeline's `VISIBLE` predicate, whose arguments are always $2..$5 (see `access_args`)."""
+"""SQL for care and support tickets. Every query joins the customer-visibility read model: a ticket
+is visible to its assignee and to whoever sees its customer (`TICKET_VISIBLE`, arguments always
+$2..$5, see `access_args`) — an assignee who cannot see the customer can still do the work they
+were given, without reaching the customer record itself."""
 from __future__ import annotations
 
 import uuid
@@ -14,6 +16,7 @@ from crm_interactions.store.timeline import VISIBLE
 TABLES = ("care_tickets", "support_tickets")
 FROM = "FROM {table} t JOIN customer_access a ON a.customer_id = t.customer_id"
 LIVE = "t.deleted_at IS NULL AND NOT a.deleted"
+TICKET_VISIBLE = f"(t.assignee_id = $3 OR {VISIBLE})"
 # Who may edit a visible ticket: admin, its assignee, the customer's owner, a manager above the owner.
 EDITABLE = "($2 OR t.assignee_id = $3 OR a.owner_id = $3 OR ($4 AND $5 <> '' AND a.owner_unit_path LIKE $5 || '%'))"
 
@@ -41,7 +44,7 @@ async def get_visible(conn: asyncpg.Connection, table: str, *, ticket_id: uuid.U
     """The ticket and whether the caller may edit it; None when it is gone or its customer invisible."""
     row = await conn.fetchrow(
         f"SELECT t.*, {EDITABLE} AS editable {FROM.format(table=_table(table))}"
-        f" WHERE t.id = $1 AND {LIVE} AND {VISIBLE}{' FOR UPDATE OF t' if lock else ''}",
+        f" WHERE t.id = $1 AND {LIVE} AND {TICKET_VISIBLE}{' FOR UPDATE OF t' if lock else ''}",
         ticket_id, *access_args(principal))
     if row is None:
         return None
@@ -71,7 +74,7 @@ async def update(conn: asyncpg.Connection, table: str, *, ticket_id: uuid.UUID,
 class Query:
     """WHERE clauses and arguments of a list query; $1 is the page size, $2..$5 the caller's reach."""
 
-    BASE_CLAUSES: tuple[str, ...] = (LIVE, VISIBLE)
+    BASE_CLAUSES: tuple[str, ...] = (LIVE, TICKET_VISIBLE)
 
     def __init__(self, principal: Principal) -> None:
         self.args: list[Any] = [None, *access_args(principal)]
