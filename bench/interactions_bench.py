@@ -3,6 +3,7 @@
     .venv/bin/python bench/interactions_bench.py            # timeline + ingest
     .venv/bin/python bench/interactions_bench.py timeline   # (a) only
     .venv/bin/python bench/interactions_bench.py ingest     # (b) only
+    .venv/bin/python bench/interactions_bench.py kafka      # (c) only
 
 Creates `bench_interactions_<hex>` on the dev PostgreSQL (crm/crm@127.0.0.1:25432, override with
 CRM_BENCH_PG_DSN pointing at the `postgres` database), applies the interactions migrations with
@@ -16,6 +17,12 @@ CRM_BENCH_PG_DSN pointing at the `postgres` database), applies the interactions 
     applied as a batch consumer does: one transaction, `store.timeline.insert_entries` (COPY into a
     temporary table + one INSERT … ON CONFLICT DO NOTHING). The visibility model holds the 1,000,000
     customers beforehand (the purge check of insert_entries then has real rows to probe). Target ≤ 30 s.
+(c) Batch ingest through Kafka, the real path: 200 `customers.bulk_imported` events of 5,000 new
+    customers each are produced to a fresh topic on the dev Kafka (127.0.0.1:29092, override with
+    CRM_KAFKA_BOOTSTRAP), then the interactions consumer (crmkit EventConsumer + the service's own
+    handler map) is started and timed until its inbox holds all 200 events: Kafka fetch, envelope
+    parsing, inbox, visibility-model upsert of the new customers, COPY of the entries and the
+    `interactions.bulk_recorded` outbox row, one transaction per event. Target ≤ 30 s.
 
 Results go to stdout as JSON lines and to .local/bench/results.jsonl.
 """
@@ -33,14 +40,22 @@ from pathlib import Path
 
 import asyncpg
 
+from aiokafka import AIOKafkaProducer
+
 from crmkit.auth import SALES, Principal
+from crmkit.consumer import EventConsumer
 from crmkit.db import create_pool, migrate
+from crmkit.events import Envelope
+from crmkit.ids import new_ids
+from crmkit.testing import create_topics, delete_topics
+from crm_interactions.consumers import CONSUMERS
 from crm_interactions.handlers.timeline import read_timeline
 from crm_interactions.store import timeline as store
 
 ROOT = Path(__file__).resolve().parents[1]
 STATE = ROOT / ".local" / "bench"
 MIGRATIONS = ROOT / "services" / "interactions" / "migrations"
+BOOTSTRAP = os.environ.get("CRM_KAFKA_BOOTSTRAP", "127.0.0.1:29092")
 ADMIN_DSN = os.environ.get("CRM_BENCH_PG_DSN", "postgresql://crm:crm@127.0.0.1:25432/postgres")
 TIMELINE_ENTRIES = 10_000
 READS = 200
@@ -117,11 +132,11 @@ async def bench_ingest(pool: asyncpg.Pool) -> None:
         for n, chunk in enumerate(chunks):
             t1 = time.perf_counter()
             event_id = uuid.uuid4()  # one batch event per chunk, as the import service publishes them
-            entries = [(uuid.uuid4(), c, "imported", now, actor, None, {"job_id": "bench", "row": n * CHUNK + k},
-                        event_id) for k, c in enumerate(chunk)]
+            per_customer = [(c, {"job_id": "bench", "row": n * CHUNK + k}) for k, c in enumerate(chunk)]
             t2 = time.perf_counter()
             async with conn.transaction():
-                rows = await store.insert_entries(conn, entries=entries)
+                rows = await store.insert_entries(conn, type_="imported", occurred_at=now, actor_id=actor,
+                                                  note=None, source_event_id=event_id, per_customer=per_customer)
             database += time.perf_counter() - t2
             build += t2 - t1
             inserted += len(rows)
@@ -132,7 +147,61 @@ async def bench_ingest(pool: asyncpg.Pool) -> None:
            build_tuples_seconds=round(build, 2), insert_entries_seconds=round(database, 2))
 
 
+def imported_batch(n: int, actor: uuid.UUID) -> Envelope:
+    """The n-th chunk of a 1M-row import job as the customers service publishes it."""
+    ids = new_ids(CHUNK)  # new customers get time-ordered ids (crmkit.ids), as the customers service gives them
+    return Envelope(type="customers.bulk_imported", source="customers", subject=str(uuid.uuid4()), actor=str(actor),
+                    data={"batch_id": str(uuid.uuid4()), "job_id": "bench-job", "ids": ids, "versions": [1] * CHUNK,
+                          "rows": list(range(n * CHUNK + 2, (n + 1) * CHUNK + 2)), "actions": ["created"] * CHUNK,
+                          "owner_ids": [str(actor)] * CHUNK, "owner_unit_paths": ["/bench/team/"] * CHUNK})
+
+
+async def bench_ingest_kafka(pool: asyncpg.Pool) -> None:
+    topic = f"bench.customers.{uuid.uuid4().hex[:8]}"
+    await create_topics(BOOTSTRAP, topic)
+    actor = uuid.uuid4()
+    producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, acks="all", enable_idempotence=True,
+                                max_request_size=4 * 1024 * 1024)
+    await producer.start()
+    try:
+        sizes = []
+        for n in range(INGEST_TOTAL // CHUNK):
+            envelope = imported_batch(n, actor)
+            raw = envelope.to_bytes()
+            sizes.append(len(raw))
+            await producer.send_and_wait(topic, raw, key=envelope.subject.encode(), headers=envelope.kafka_headers())
+    finally:
+        await producer.stop()
+    [customers] = [c for c in CONSUMERS if c.name == "customers"]
+    consumer = EventConsumer(name="bench-interactions", pool=pool, bootstrap=BOOTSTRAP, topics=[topic],
+                             handlers=customers.handlers, group_id=f"bench-{topic}")
+    t0 = time.perf_counter()
+    task = asyncio.create_task(consumer.run())
+    try:
+        while await pool.fetchval("SELECT count(*) FROM inbox") < len(sizes):
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.05)
+        elapsed = time.perf_counter() - t0
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await delete_topics(BOOTSTRAP, topic)
+    entries = await pool.fetchval("SELECT count(*) FROM timeline_entries WHERE type = 'imported'")
+    visible = await pool.fetchval("SELECT count(*) FROM customer_access")
+    assert entries == INGEST_TOTAL and visible == INGEST_TOTAL, (entries, visible)
+    report("timeline_ingest_imported_via_kafka", entries=entries, chunk=CHUNK, events=len(sizes),
+           event_bytes_avg=round(statistics.mean(sizes)), seconds=round(elapsed, 2),
+           rows_per_second=round(entries / elapsed), target_seconds=30)
+
+
 async def main(which: list[str]) -> None:
+    benches = {"timeline": bench_timeline, "ingest": bench_ingest, "kafka": bench_ingest_kafka}
+    for name in which:  # each measurement on a database of its own
+        await on_fresh_database(benches[name])
+
+
+async def on_fresh_database(bench) -> None:
     name = f"bench_interactions_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(ADMIN_DSN)
     try:
@@ -149,10 +218,7 @@ async def main(which: list[str]) -> None:
             await conn.close()
         pool = await create_pool(dsn, min_size=1, max_size=4)
         try:
-            if "timeline" in which:
-                await bench_timeline(pool)
-            if "ingest" in which:
-                await bench_ingest(pool)
+            await bench(pool)
         finally:
             await pool.close()
     finally:
@@ -164,4 +230,4 @@ async def main(which: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1:] or ["timeline", "ingest"]))
+    asyncio.run(main(sys.argv[1:] or ["timeline", "ingest", "kafka"]))

@@ -48,9 +48,10 @@ async def test_timeline_entries_count_once_per_event(pool):
 
 async def test_entries_of_a_batch_event_count_once_per_entry(pool):
     c, first, second = consumer(pool), uuid.uuid4(), uuid.uuid4()
-    entries = [{"id": str(uuid.uuid4()), "customer_id": str(customer)} for customer in (first, second, first)]
+    customer_ids = [str(customer) for customer in (first, second, first)]
     batch = Envelope(type="interactions.bulk_recorded", source="interactions", subject=str(uuid.uuid4()),
-                     data={"type": "classified", "occurred_at": T0.isoformat(), "entries": entries})
+                     data={"type": "classified", "occurred_at": T0.isoformat(),
+                           "entry_ids": [str(uuid.uuid4()) for _ in customer_ids], "customer_ids": customer_ids})
     assert await feed(c, batch) is True
     assert await feed(c, batch) is False  # redelivery
     assert (await get_counts(pool, first))["timeline"] == 2

@@ -63,7 +63,9 @@ async def test_a_bulk_status_change_is_one_classified_entry_per_customer_and_one
     assert second[0]["data"] == {"from": "contacted", "to": "potential"} and second[0]["note"] == "gọi lại tuần sau"
     bulk_events = await pool.fetch("SELECT payload FROM outbox WHERE event_type = 'interactions.bulk_recorded'")
     assert len(bulk_events) == 1
-    assert {e["customer_id"] for e in bulk_events[0]["payload"]["data"]["entries"]} == {str(i) for i in ids}
+    recorded = bulk_events[0]["payload"]["data"]
+    assert set(recorded["customer_ids"]) == {str(i) for i in ids} and len(set(recorded["entry_ids"])) == 3
+    assert str(second[0]["id"]) == recorded["entry_ids"][recorded["customer_ids"].index(str(ids[1]))]
 
 
 async def test_bulk_delete_hides_and_restore_shows_again(pool):
@@ -127,3 +129,34 @@ async def test_one_deleted_customer_is_hidden_unless_a_newer_state_arrived(pool)
     await feed(pool, "customer.deleted", restored_later, {"customer_id": str(restored_later), "version": 3,
                                                           "deleted_at": datetime.now(UTC).isoformat()})
     assert await entries(pool, restored_later, owner)
+
+
+async def test_an_import_chunk_adds_new_customers_and_one_imported_entry_each(pool):
+    importer, viewer = uuid.uuid4(), uuid.uuid4()
+    [existing] = await customers(pool, importer, 1)
+    await feed(pool, "customer.updated", existing, {**state(existing, importer, 2), "viewer_ids": [str(viewer)]})
+    purged = uuid.uuid4()
+    await feed(pool, "customer.purged", purged, {"customer_id": str(purged)})
+    created = uuid.uuid4()
+    chunk = {"batch_id": str(uuid.uuid4()), "job_id": "job-7", "ids": [str(created), str(existing), str(purged)],
+             "versions": [1, 3, 1], "rows": [2, 3, 4], "actions": ["created", "updated", "created"],
+             "owner_ids": [str(importer)] * 3, "owner_unit_paths": [PATH] * 3}
+    envelope = await feed(pool, "customers.bulk_imported", chunk["batch_id"], chunk, importer)
+    again = EventConsumer(name="test", pool=pool, bootstrap="unused:0", topics=[], handlers=HANDLERS)
+    assert await again.handle(envelope, HANDLERS["customers.bulk_imported"]) is False  # redelivery
+
+    [new_entry] = [e for e in await entries(pool, created, importer) if e["type"] == "imported"]
+    assert new_entry["data"] == {"job_id": "job-7", "row": 2, "action": "created"}
+    assert [e["data"]["row"] for e in await entries(pool, existing, importer) if e["type"] == "imported"] == [3]
+    # an import keeps who else may see an existing customer; a purged one gets nothing back
+    assert (await read_timeline(pool, principal=owner_principal(viewer), customer_id=existing, limit=5,
+                                cursor=None, types=["imported"]))[0]
+    assert await pool.fetchval("SELECT count(*) FROM timeline_entries WHERE customer_id = $1", purged) == 0
+    assert await pool.fetchval("SELECT purged AND owner_id IS NULL FROM customer_access WHERE customer_id = $1",
+                               purged)
+    [recorded] = await pool.fetch("SELECT payload FROM outbox WHERE event_type = 'interactions.bulk_recorded'")
+    data = recorded["payload"]["data"]
+    assert data["type"] == "imported" and sorted(data["customer_ids"]) == sorted([str(created), str(existing)])
+    # time-ordered ids (UUIDv7), consecutive within the batch
+    assert all(uuid.UUID(i).version == 7 for i in data["entry_ids"])
+    assert len({i[:28] for i in data["entry_ids"]}) == 1

@@ -9,7 +9,7 @@ envelope's `occurred_at`.
 | type | data | effect |
 |---|---|---|
 | `interaction.recorded` | `{id, customer_id, type, occurred_at, ...}` (published today) | timeline + 1 |
-| `interactions.bulk_recorded` | `{type, entries: [{id, customer_id}]}` (entries from one batch event) | timeline + 1 per entry |
+| `interactions.bulk_recorded` | `{type, entry_ids: [], customer_ids: []}` (entries from one batch event, parallel arrays) | timeline + 1 per entry |
 | `care_ticket.created` | `{id, customer_id, ...}` | care_tickets + 1 |
 | `care_ticket.deleted` | `{id, customer_id}` | care_tickets − 1 |
 | `support_ticket.created` | `{id, customer_id, status}` (`pending` when absent) | open_support_tickets + 1 if pending/processing |

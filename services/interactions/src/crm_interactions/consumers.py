@@ -8,6 +8,7 @@ CONSUMERS = [
         "customer.updated": timeline.on_customer_updated,
         "customer.status_changed": timeline.on_customer_status_changed,
         "customers.bulk_updated": customer_batches.on_bulk_updated,
+        "customers.bulk_imported": customer_batches.on_bulk_imported,
         "customers.bulk_deleted": customer_batches.on_bulk_deleted,
         "customer.deleted": customer_batches.on_customer_deleted,
         "customer.restored": customer_batches.on_customer_restored,

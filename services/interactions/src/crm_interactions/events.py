@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,21 +24,22 @@ class InteractionRecorded(BaseModel):
     data: dict[str, Any] = {}
 
 
-class RecordedEntry(BaseModel):
-    id: uuid.UUID
-    customer_id: uuid.UUID
+# Ids of batch events as text: thousands per event, formatted by PostgreSQL, not one UUID object each.
+UuidText = Annotated[str, Field(json_schema_extra={"format": "uuid"})]
 
 
 @event("interactions.bulk_recorded", topic=TOPIC)
 class InteractionsBulkRecorded(BaseModel):
-    """Timeline entries written from one batch event (e.g. a bulk status change): one event per
-    batch chunk, listing every entry, instead of one `interaction.recorded` per customer."""
+    """Timeline entries written from one batch event (a bulk status change, an import chunk): one
+    event per batch chunk instead of one `interaction.recorded` per customer. `entry_ids[i]` is
+    the entry written for `customer_ids[i]`; the other fields are common to all of them."""
     type: str
     occurred_at: datetime
     actor_id: uuid.UUID | None = None
     note: str | None = None
     data: dict[str, Any] = {}
-    entries: list[RecordedEntry]
+    entry_ids: list[UuidText]
+    customer_ids: list[UuidText]
 
 
 # Care tickets (I-6) and support tickets (I-7). Every payload names the ticket (`id`), its

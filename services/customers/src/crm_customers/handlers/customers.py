@@ -10,6 +10,7 @@ import asyncpg
 from crmkit import directory, outbox
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
+from crmkit.ids import new_id
 from crmkit.versions import check_version
 from crm_customers import events
 from crm_customers.domain.attributes import define_attribute
@@ -126,7 +127,7 @@ async def create_customer(pool: asyncpg.Pool, *, principal: Principal, correlati
     """Create from the built-in fields, status, labels, groups, attributes, `owner_id` and
     `referred_by`; every problem is reported in one 422."""
     owner_id, referred_by = values.pop("owner_id", None), values.pop("referred_by", None)
-    customer_id = uuid.uuid4()
+    customer_id = new_id()  # time-ordered: every service's indexes by customer grow at one edge
     async with pool.acquire() as conn:
         try:
             async with conn.transaction():

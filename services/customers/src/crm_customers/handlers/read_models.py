@@ -79,8 +79,8 @@ async def on_interaction_recorded(conn: asyncpg.Connection, envelope: Envelope) 
 
 async def on_interactions_bulk_recorded(conn: asyncpg.Connection, envelope: Envelope) -> None:
     """Entries written from one batch event, e.g. a bulk status change: one more per customer."""
-    ids = [customer_id for entry in envelope.data.get("entries", [])
-           if (customer_id := _uuid(entry.get("customer_id"))) is not None]
+    ids = [customer_id for value in envelope.data.get("customer_ids", [])
+           if (customer_id := _uuid(value)) is not None]
     if ids:
         await store.add_timeline_entries(conn, ids)
 

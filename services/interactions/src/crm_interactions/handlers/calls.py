@@ -67,7 +67,7 @@ async def log_call(pool: asyncpg.Pool, *, principal: Principal, customer_id: uui
             stored = await store.by_external_id(conn, source=principal.user_id, external_id=values["external_id"])
             if stored is not None:
                 return _existing(stored, customer_id)
-        call_id, entry_id = uuid.uuid4(), uuid.uuid4()
+        call_id, entry_id = uuid.uuid4(), timeline_store.new_entry_id()
         row = await store.insert(conn, values={
             "id": call_id, "customer_id": customer_id, "direction": direction, "outcome": outcome,
             "occurred_at": rules.as_aware(started_at) if started_at else datetime.now(UTC),
@@ -123,7 +123,7 @@ async def add_note(pool: asyncpg.Pool, *, principal: Principal, customer_id: uui
     async with pool.acquire() as conn, conn.transaction():
         await rules.check_customer(conn, principal, customer_id)
         entry = await timeline_store.insert_entry(conn, entry={
-            "id": uuid.uuid4(), "customer_id": customer_id, "type": "note", "occurred_at": datetime.now(UTC),
+            "id": timeline_store.new_entry_id(), "customer_id": customer_id, "type": "note", "occurred_at": datetime.now(UTC),
             "actor_id": principal.user_id, "note": text, "data": {}})
         if entry is None:
             raise ProblemError(404, "not_found")

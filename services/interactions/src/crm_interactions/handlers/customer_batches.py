@@ -1,5 +1,5 @@
-"""Batch and erasure events of the customers service: bulk status/label changes become timeline
-entries in bulk (COPY), deletions and restores keep the visibility model current, and a purge
+"""Batch and erasure events of the customers service: bulk status/label changes and imports become
+timeline entries in bulk (COPY), deletions and restores keep the visibility model current, and a purge
 erases the personal data this service keeps about the customer (Decree 13/2023)."""
 from __future__ import annotations
 
@@ -32,15 +32,37 @@ async def on_bulk_updated(conn: asyncpg.Connection, envelope: Envelope) -> None:
     if described is None:
         return
     type_, note, per_customer = described
+    await _record_batch(conn, envelope, type_=type_, note=note, per_customer=per_customer)
+
+
+async def on_bulk_imported(conn: asyncpg.Connection, envelope: Envelope) -> None:
+    """`customers.bulk_imported`, one per chunk of an import job the customers service applied
+    (designed here ahead of the import issue; the producer must keep these names):
+    `{batch_id, job_id, ids[], versions[], rows[], actions[] ("created" | "updated"), owner_ids[],
+    owner_unit_paths[]}` — parallel arrays, one position per customer; `rows` are the file's row
+    numbers. Created customers enter the visibility model (an import never changes holder or
+    viewers); every customer gets one `imported` entry."""
+    batch = envelope.data
+    ids = batch["ids"]  # uuid strings: asyncpg encodes them as they are, no parsing needed
+    await store.upsert_imported_access(conn, ids=ids, versions=batch["versions"], owner_ids=batch["owner_ids"],
+                                       owner_unit_paths=batch["owner_unit_paths"])
+    job_id = batch.get("job_id")
+    await _record_batch(conn, envelope, type_="imported", note=None, per_customer=[
+        (customer_id, {"job_id": job_id, "row": row, "action": action})
+        for customer_id, row, action in zip(ids, batch["rows"], batch["actions"], strict=True)])
+
+
+async def _record_batch(conn: asyncpg.Connection, envelope: Envelope, *, type_: str, note: str | None,
+                        per_customer: list[tuple[uuid.UUID | str, dict]]) -> None:
+    """One entry per customer by COPY (a purged customer gets none, a redelivery adds none), then
+    one `interactions.bulk_recorded` listing them."""
     actor = actor_of(envelope)
-    rows = await store.insert_entries(conn, entries=[
-        (uuid.uuid4(), customer_id, type_, envelope.occurred_at, actor, note, data, envelope.id)
-        for customer_id, data in per_customer
-    ])
+    rows = await store.insert_entries(conn, type_=type_, occurred_at=envelope.occurred_at, actor_id=actor, note=note,
+                                      source_event_id=envelope.id, per_customer=per_customer)
     if rows:
-        await outbox.publish(conn, events.InteractionsBulkRecorded(
-            type=type_, occurred_at=envelope.occurred_at, actor_id=actor, note=note,
-            entries=[events.RecordedEntry(id=r["id"], customer_id=r["customer_id"]) for r in rows],
+        await outbox.publish(conn, events.InteractionsBulkRecorded.model_construct(  # trusted rows: no validation
+            type=type_, occurred_at=envelope.occurred_at, actor_id=actor, note=note, data={},
+            entry_ids=[r["id"] for r in rows], customer_ids=[r["customer_id"] for r in rows],
         ), source=SOURCE, subject=envelope.data["batch_id"], actor=envelope.actor,
             correlation_id=envelope.correlation_id, causation_id=str(envelope.id))
 

@@ -145,7 +145,8 @@ async def record_on_timeline(conn: asyncpg.Connection, principal: Principal, *, 
                              correlation_id: str | None) -> None:
     """A timeline entry for a ticket's status change, and its `interaction.recorded` event."""
     row = await timeline_store.insert_entry(conn, entry={
-        "id": uuid.uuid4(), "customer_id": customer_id, "type": type_, "occurred_at": datetime.now(UTC),
+        "id": timeline_store.new_entry_id(), "customer_id": customer_id, "type": type_,
+        "occurred_at": datetime.now(UTC),
         "actor_id": principal.user_id, "note": note, "data": data,
     })
     if row is not None:

@@ -30,7 +30,7 @@ def actor_of(envelope: Envelope) -> uuid.UUID | None:
 async def record_from_event(conn: asyncpg.Connection, envelope: Envelope, *, type_: str,
                             note: str | None = None, data: dict | None = None) -> None:
     row = await store.insert_entry(conn, entry={
-        "id": uuid.uuid4(), "customer_id": uuid.UUID(envelope.subject), "type": type_,
+        "id": store.new_entry_id(), "customer_id": uuid.UUID(envelope.subject), "type": type_,
         "occurred_at": envelope.occurred_at, "actor_id": actor_of(envelope), "note": note, "data": data or {},
         "source_event_id": envelope.id,
     })

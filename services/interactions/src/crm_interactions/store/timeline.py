@@ -3,20 +3,28 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 import asyncpg
 import orjson
 
+from crmkit.ids import new_id, new_ids
+
 ENTRY_COLUMNS = "id, customer_id, type, occurred_at, actor_id, note, data"
 
 
+# Entry ids are time-ordered (UUIDv7): new rows land at the right edge of the primary-key index
+# instead of on random pages, which is what makes batch ingest fast (see docs/benchmarks.md).
+new_entry_id = new_id
+
+
 async def insert_entry(conn: asyncpg.Connection, *, entry: dict) -> asyncpg.Record | None:
-    """Insert once per source event; returns None when that event already produced an entry."""
+    """Insert an entry unless its customer was purged (then None). Once per event: the caller runs
+    inside the consumer's inbox transaction (or a use case of its own)."""
     return await conn.fetchrow(
         f"INSERT INTO timeline_entries ({ENTRY_COLUMNS}, source_event_id)"
         " SELECT $1, $2, $3, $4, $5, $6, $7, $8 WHERE NOT EXISTS"
         "   (SELECT 1 FROM customer_access a WHERE a.customer_id = $2 AND a.purged)"
-        " ON CONFLICT (source_event_id, customer_id) DO NOTHING"
         f" RETURNING {ENTRY_COLUMNS}",
         entry["id"], entry["customer_id"], entry["type"], entry["occurred_at"], entry.get("actor_id"),
         entry.get("note"), entry.get("data") or {}, entry.get("source_event_id"),
@@ -62,22 +70,46 @@ async def page(conn: asyncpg.Connection, *, customer_id: uuid.UUID, limit: int,
     )
 
 
-async def insert_entries(conn: asyncpg.Connection, *, entries: list[tuple]) -> list[asyncpg.Record]:
-    """Many entries at once (batch events): COPY into a temporary table, then one INSERT that
-    skips what an earlier delivery already wrote. Tuples follow ENTRY_COLUMNS + source_event_id;
-    `data` is a dict (sent as JSON text: COPY's binary format has no jsonb encoder in asyncpg)."""
+async def insert_entries(conn: asyncpg.Connection, *, type_: str, occurred_at: datetime, actor_id: uuid.UUID | None,
+                         note: str | None, source_event_id: uuid.UUID,
+                         per_customer: list[tuple[uuid.UUID | str, dict[str, Any]]]) -> list[asyncpg.Record]:
+    """The entries of one batch event, one per customer (`data` each), in bulk: COPY into a
+    temporary table, then one INSERT that skips purged customers (a redelivered event never gets
+    here: the consumer's inbox skips it in the same transaction). What the batch shares is sent once, as parameters. Returns (id, customer_id)
+    of the entries written, as text (they go straight into an event)."""
     await conn.execute(
-        "CREATE TEMPORARY TABLE IF NOT EXISTS incoming_entries (id uuid, customer_id uuid, type text,"
-        " occurred_at timestamptz, actor_id uuid, note text, data text, source_event_id uuid) ON COMMIT DELETE ROWS")
+        "CREATE TEMPORARY TABLE IF NOT EXISTS incoming_entries (id uuid, customer_id uuid, data text)"
+        " ON COMMIT DELETE ROWS")
+    ids = new_ids(len(per_customer))
+    dumps = orjson.dumps
+    # JSON as text: COPY's binary format has no jsonb encoder in asyncpg
     await conn.copy_records_to_table("incoming_entries", records=[
-        (*e[:6], orjson.dumps(e[6]).decode(), e[7]) for e in entries])
+        (entry_id, customer_id, dumps(data).decode()) for entry_id, (customer_id, data) in zip(ids, per_customer)])
     return await conn.fetch(
         f"INSERT INTO timeline_entries ({ENTRY_COLUMNS}, source_event_id)"
-        " SELECT id, customer_id, type, occurred_at, actor_id, note, data::jsonb, source_event_id"
+        " SELECT id, customer_id, $1, $2, $3, $4, data::jsonb, $5"
         " FROM incoming_entries i WHERE NOT EXISTS"
         "   (SELECT 1 FROM customer_access a WHERE a.customer_id = i.customer_id AND a.purged)"
-        " ON CONFLICT (source_event_id, customer_id) DO NOTHING RETURNING id, customer_id",
-    )
+        " ORDER BY customer_id"  # index insertions in key order: fewer pages touched per batch
+        " RETURNING id::text, customer_id::text",
+        type_, occurred_at, actor_id, note, source_event_id)
+
+
+async def upsert_imported_access(conn: asyncpg.Connection, *, ids: list, versions: list[int],
+                                 owner_ids: list, owner_unit_paths: list[str | None]) -> None:
+    """Customers created or updated by an import: new ones enter the model; a newer version moves
+    the owner (an import never touches holder or viewers, so those stay). COPY, because asyncpg
+    encodes a 5,000-element array parameter element by element in Python."""
+    await conn.execute(
+        "CREATE TEMPORARY TABLE IF NOT EXISTS incoming_access (customer_id uuid, owner_id uuid, owner_unit_path text,"
+        " version integer) ON COMMIT DELETE ROWS")
+    await conn.copy_records_to_table("incoming_access", records=zip(ids, owner_ids, owner_unit_paths, versions))
+    await conn.execute(
+        "INSERT INTO customer_access (customer_id, owner_id, owner_unit_path, version)"
+        " SELECT * FROM incoming_access ORDER BY customer_id"
+        " ON CONFLICT (customer_id) DO UPDATE SET owner_id = EXCLUDED.owner_id,"
+        "   owner_unit_path = EXCLUDED.owner_unit_path, version = EXCLUDED.version"
+        " WHERE customer_access.version < EXCLUDED.version AND NOT customer_access.purged")
 
 
 async def mark_deleted(conn: asyncpg.Connection, *, ids: list[uuid.UUID], versions: list[int]) -> None:
