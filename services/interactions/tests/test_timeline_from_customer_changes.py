@@ -127,3 +127,59 @@ async def test_a_manager_without_a_unit_path_reaches_nobody(pool):
         raise AssertionError("visible to a manager with no unit")
     except Exception as exc:
         assert getattr(exc, "status", None) == 404
+
+
+async def test_labels_owner_and_edits_are_one_line_each(pool):
+    owner, rep2, manager = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    customer_id = await created(pool, owner, "/a/")
+    # one PATCH that changes labels, owner and email publishes updated + labels_changed + owner_changed
+    await feed(pool, envelope("customer.updated", customer_id, manager, {
+        **state(customer_id, rep2, "/a/", 2), "changed": ["labels", "owner_id", "email"]}))
+    await feed(pool, envelope("customer.labels_changed", customer_id, manager, {
+        "customer_id": str(customer_id), "added": ["hot"], "removed": ["cold"], "labels": ["hot"], "version": 2}))
+    await feed(pool, envelope("customer.owner_changed", customer_id, manager, {
+        "customer_id": str(customer_id), "from_owner_id": str(owner), "to_owner_id": str(rep2),
+        "reason": "customer.updated", "version": 2}))
+    # an assignment recall gives the customer back
+    await feed(pool, envelope("customer.owner_changed", customer_id, manager, {
+        "customer_id": str(customer_id), "from_owner_id": str(rep2), "to_owner_id": str(owner),
+        "reason": "assignment.recalled", "assignment_id": str(uuid.uuid4()), "version": 3}))
+    # an update whose only changes have lines of their own makes no `edited` line
+    await feed(pool, envelope("customer.updated", customer_id, manager, {
+        **state(customer_id, owner, "/a/", 3), "changed": ["owner_id", "owner_unit_path", "holder_id"]}))
+
+    rows = await timeline(pool, customer_id, principal(owner, "/a/"))
+    lines = [(r["type"], r["data"]) for r in rows if r["type"] != "created"]
+    assert [t for t, _ in lines] == ["recalled", "assigned", "classified", "edited"]
+    assert lines[3][1] == {"changed": ["email"]}
+    assert lines[2][1] == {"labels_added": ["hot"], "labels_removed": ["cold"]}
+    assert (lines[1][1]["from_owner_id"], lines[1][1]["to_owner_id"]) == (str(owner), str(rep2))
+    assert lines[0][1]["reason"] == "assignment.recalled"
+
+
+async def test_compensation_requests_and_decisions_are_history_and_notify_the_owner(pool):
+    from crm_interactions.handlers import notifications
+    owner = uuid.uuid4()
+    customer_id = await created(pool, owner, "/a/")
+    [compensation] = [c for c in CONSUMERS if "crm.compensation" in c.topics]
+    request_id, package_id = str(uuid.uuid4()), str(uuid.uuid4())
+    events = [
+        Envelope(type="compensation.request_created", source="compensation", subject=request_id, actor=str(owner),
+                 data={"request_id": request_id, "customer_id": str(customer_id), "package_id": package_id,
+                       "reason_code": "wrong_number", "owner_id": str(owner)}),
+        Envelope(type="compensation.request_decided", source="compensation", subject=request_id,
+                 data={"request_id": request_id, "customer_id": str(customer_id), "package_id": package_id,
+                       "decision": "approved", "note": "Đúng số sai", "owner_id": str(owner)}),
+        Envelope(type="compensation.request_created", source="compensation", subject=request_id,
+                 data={"request_id": request_id}),  # no customer: no line, no failure
+    ]
+    handle = EventConsumer(name="test-comp", pool=pool, bootstrap="unused:0", topics=[], handlers=compensation.handlers)
+    for event in events:
+        assert await handle.handle(event, compensation.handlers[event.type]) is True
+    assert await handle.handle(events[1], compensation.handlers[events[1].type]) is False  # redelivery
+    rows = [r for r in await timeline(pool, customer_id, principal(owner, "/a/")) if r["type"] == "compensation"]
+    assert [(r["data"]["stage"], r["data"].get("decision"), r["note"]) for r in rows] == [
+        ("decided", "approved", "Đúng số sai"), ("created", None, None)]
+    assert rows[1]["data"]["reason_code"] == "wrong_number"
+    inbox, _, _ = await notifications.list_notifications(pool, principal=principal(owner, "/a/"))
+    assert [n["type"] for n in inbox] == ["compensation_decided"]

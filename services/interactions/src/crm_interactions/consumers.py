@@ -1,12 +1,26 @@
 """{event type: handler} for the topics this service subscribes to."""
+import asyncpg
+
+from crmkit.consumer import Handler
+from crmkit.events import Envelope
 from crmkit.service import ConsumerSpec
 from crm_interactions.handlers import customer_batches, notification_sources, timeline
+
+def both(*handlers: Handler) -> Handler:
+    """One event, several effects, in the one inbox transaction."""
+    async def handle(conn: asyncpg.Connection, envelope: Envelope) -> None:
+        for handler in handlers:
+            await handler(conn, envelope)
+    return handle
+
 
 CONSUMERS = [
     ConsumerSpec(name="customers", topics=["crm.customers"], handlers={
         "customer.created": timeline.on_customer_created,
         "customer.updated": timeline.on_customer_updated,
         "customer.status_changed": timeline.on_customer_status_changed,
+        "customer.labels_changed": timeline.on_customer_labels_changed,
+        "customer.owner_changed": timeline.on_customer_owner_changed,
         "customers.bulk_updated": customer_batches.on_bulk_updated,
         "customers.bulk_imported": customer_batches.on_bulk_imported,
         "customers.bulk_deleted": customer_batches.on_bulk_deleted,
@@ -17,7 +31,12 @@ CONSUMERS = [
     }),
     # I-9 notification sources; the mapping is documented in handlers/notification_sources.py
     ConsumerSpec(name="notifications-assignment", topics=["crm.assignment"], handlers=notification_sources.ASSIGNMENT),
-    ConsumerSpec(name="notifications-compensation", topics=["crm.compensation"],
-                 handlers=notification_sources.COMPENSATION),
+    ConsumerSpec(name="notifications-compensation", topics=["crm.compensation"], handlers={
+        **notification_sources.COMPENSATION,
+        # a decision is both a notification to the owner and a line of the customer's history
+        "compensation.request_created": timeline.on_compensation_request,
+        "compensation.request_decided": both(notification_sources.on_compensation_request_decided,
+                                             timeline.on_compensation_request),
+    }),
     ConsumerSpec(name="notifications-imports", topics=["crm.imports"], handlers=notification_sources.IMPORTS),
 ]

@@ -28,9 +28,11 @@ def actor_of(envelope: Envelope) -> uuid.UUID | None:
 
 
 async def record_from_event(conn: asyncpg.Connection, envelope: Envelope, *, type_: str,
-                            note: str | None = None, data: dict | None = None) -> None:
+                            note: str | None = None, data: dict | None = None,
+                            customer_id: uuid.UUID | None = None) -> None:
+    """One entry for the event's customer (its subject, unless given) and its `interaction.recorded`."""
     row = await store.insert_entry(conn, entry={
-        "id": store.new_entry_id(), "customer_id": uuid.UUID(envelope.subject), "type": type_,
+        "id": store.new_entry_id(), "customer_id": customer_id or uuid.UUID(envelope.subject), "type": type_,
         "occurred_at": envelope.occurred_at, "actor_id": actor_of(envelope), "note": note, "data": data or {},
         "source_event_id": envelope.id,
     })
@@ -54,11 +56,20 @@ async def on_customer_created(conn: asyncpg.Connection, envelope: Envelope) -> N
     await record_from_event(conn, envelope, type_="created", data={"name": customer["name"]})
 
 
+# Changes an entry of their own shows (classified, assigned, recalled): the `edited` entry of the
+# same change leaves them out, so one action of a user is one line of history.
+SHOWN_ON_THEIR_OWN = frozenset({"status", "labels", "owner_id", "owner_unit_id", "owner_unit_path", "holder_id"})
+# Owner changes that give the customer back (to the pool or the previous owner).
+RETURNS = frozenset({"assignment.recalled", "assignment.declined", "assignment.expired"})
+
+
 async def on_customer_updated(conn: asyncpg.Connection, envelope: Envelope) -> None:
     """Keep who may see the customer current (newer versions win) and show the edit."""
     customer = envelope.data
     await keep_access(conn, customer)
-    await record_from_event(conn, envelope, type_="edited", data={"changed": list(customer.get("changed") or [])})
+    changed = [name for name in customer.get("changed") or [] if name not in SHOWN_ON_THEIR_OWN]
+    if changed:
+        await record_from_event(conn, envelope, type_="edited", data={"changed": changed})
 
 
 async def on_customer_status_changed(conn: asyncpg.Connection, envelope: Envelope) -> None:
@@ -66,6 +77,39 @@ async def on_customer_status_changed(conn: asyncpg.Connection, envelope: Envelop
     change = envelope.data
     await record_from_event(conn, envelope, type_="classified", note=change.get("note"),
                             data={"from": change.get("from"), "to": change.get("to")})
+
+
+async def on_customer_labels_changed(conn: asyncpg.Connection, envelope: Envelope) -> None:
+    """Labels added or removed in an edit: a `classified` entry shaped like a bulk label change's."""
+    change = envelope.data
+    await record_from_event(conn, envelope, type_="classified",
+                            data={"labels_added": change.get("added") or [], "labels_removed": change.get("removed") or []})
+
+
+async def on_customer_owner_changed(conn: asyncpg.Connection, envelope: Envelope) -> None:
+    """Owner or holder moved, by an edit or an assignment (`reason` names the assignment event):
+    `recalled` when the customer went back, `assigned` otherwise."""
+    change = envelope.data
+    await record_from_event(
+        conn, envelope, type_="recalled" if change.get("reason") in RETURNS else "assigned",
+        data={name: change.get(name) for name in ("from_owner_id", "to_owner_id", "from_holder_id", "to_holder_id",
+                                                  "reason", "assignment_id")})
+
+
+async def on_compensation_request(conn: asyncpg.Connection, envelope: Envelope) -> None:
+    """`compensation.request_created` / `compensation.request_decided` (designed ahead of the
+    compensation service, which must keep these names): `{request_id, customer_id, package_id,
+    reason_code?, decision?, note?}` → a `compensation` entry on that customer. An event without
+    a `customer_id` makes no entry."""
+    request = envelope.data
+    customer_id = _uuid(request.get("customer_id"))
+    if customer_id is None:
+        return
+    data = {name: request[name] for name in ("request_id", "package_id", "batch_id", "reason_code", "decision")
+            if request.get(name) is not None}
+    await record_from_event(conn, envelope, type_="compensation", note=request.get("note"),
+                            data={"stage": envelope.type.removeprefix("compensation.request_"), **data},
+                            customer_id=customer_id)
 
 
 def _uuid(value: str | None) -> uuid.UUID | None:
