@@ -159,7 +159,7 @@ async def test_upload_round_trip_with_event(pool, files):
     events = [r["payload"]["data"] for r in await pool.fetch(
         "SELECT payload FROM outbox WHERE event_type = 'attachment.added'")]
     assert events == [{"id": str(row["id"]), "customer_id": str(customer_id), "filename": "Hợp đồng.pdf",
-                       "size": len(PDF), "content_type": "application/pdf"}]
+                       "size": len(PDF), "content_type": "application/pdf", "parent_type": None, "parent_id": None}]
     listed, _ = await attachments.list_attachments(pool, principal=rep, customer_id=customer_id)
     assert [a["id"] for a in listed] == [row["id"]]
 
@@ -263,3 +263,54 @@ async def test_a_purge_removes_the_customers_files_and_rows(pool, files):
     assert [r["id"] for r in await pool.fetch("SELECT id FROM attachments")] == [other["id"]]
     assert len(stored_files(files.root)) == 1
     assert await code_of(upload(pool, files, rep, purged, PDF)) == (404, "not_found")
+
+
+async def test_files_on_a_support_ticket_and_on_a_comment(pool, files):
+    from crm_interactions.handlers import comments, support_tickets
+    owner, viewer, outsider = principal(TEAM), principal(OTHER), principal(OTHER)
+    helper = principal(OTHER)
+    await pool.execute("INSERT INTO directory_users (id, username, unit_path, active, changed_at)"
+                       " VALUES ($1, 'helper', $2, true, now())", helper.user_id, OTHER)
+    customer_id = await customer_of(pool, owner, viewers=(viewer.user_id,))
+    ticket = await support_tickets.create(pool, principal=owner, customer_id=customer_id, title="Lỗi thẻ",
+                                          assignee_id=helper.user_id)
+    on_ticket = await attachments.upload(pool, files, principal=helper, parent_type="support_ticket",
+                                         parent_id=ticket["id"], filename="anh-loi.pdf", chunks=chunks_of(PDF),
+                                         max_bytes=LIMIT)
+    assert (on_ticket["customer_id"], on_ticket["parent_type"], on_ticket["parent_id"]) == (
+        customer_id, "support_ticket", ticket["id"])
+    comment = await comments.post(pool, principal=viewer, customer_id=customer_id, text="Gửi kèm hợp đồng")
+    on_comment = await attachments.upload(pool, files, principal=viewer, parent_type="comment",
+                                          parent_id=comment["id"], filename="hd.pdf", chunks=chunks_of(PDF),
+                                          max_bytes=LIMIT)
+    shown = await comments.get(pool, principal=owner, comment_id=comment["id"])
+    assert [(f["id"], f["filename"], f["size"]) for f in shown["attachments"]] == [(str(on_comment["id"]), "hd.pdf",
+                                                                                     len(PDF))]
+
+    def target(kind, parent):
+        return {"parent_type": kind, "parent_id": parent}
+
+    async def add(who, kind, parent):
+        return await attachments.upload(pool, files, principal=who, **target(kind, parent), filename="x.pdf",
+                                        chunks=chunks_of(PDF), max_bytes=LIMIT)
+
+    # adding: who may edit the ticket, the comment's author; seeing is not enough
+    assert await code_of(add(viewer, "support_ticket", ticket["id"])) == (403, "not_editable")
+    assert await code_of(add(owner, "comment", comment["id"])) == (403, "not_comment_author")
+    assert await code_of(add(outsider, "support_ticket", ticket["id"])) == (404, "not_found")
+    # reading: the assignee reaches the ticket's file but not the customer's; an outsider nothing
+    assert (await attachments.get(pool, principal=helper, attachment_id=on_ticket["id"]))["id"] == on_ticket["id"]
+    assert await code_of(attachments.get(pool, principal=helper, attachment_id=on_comment["id"])) == (404, "not_found")
+    assert await code_of(attachments.get(pool, principal=outsider, attachment_id=on_ticket["id"])) == (404, "not_found")
+    listed = lambda who, **kw: attachments.list_attachments(pool, principal=who, **kw)  # noqa: E731
+    assert [a["id"] for a in (await listed(helper, **target("support_ticket", ticket["id"])))[0]] == [on_ticket["id"]]
+    assert await code_of(listed(outsider, **target("comment", comment["id"]))) == (404, "not_found")
+    assert {a["id"] for a in (await listed(owner, customer_id=customer_id))[0]} == {on_ticket["id"], on_comment["id"]}
+    # a deleted parent takes its files out of sight
+    await comments.delete(pool, principal=viewer, comment_id=comment["id"])
+    assert await code_of(attachments.get(pool, principal=owner, attachment_id=on_comment["id"])) == (404, "not_found")
+    assert [a["id"] for a in (await listed(owner, customer_id=customer_id))[0]] == [on_ticket["id"]]
+    added = [r["payload"]["data"] for r in await pool.fetch(
+        "SELECT payload FROM outbox WHERE event_type = 'attachment.added' ORDER BY id")]
+    assert [(e["parent_type"], e["customer_id"]) for e in added] == [("support_ticket", str(customer_id)),
+                                                                     ("comment", str(customer_id))]

@@ -214,11 +214,14 @@ class _AttachmentEvent(BaseModel):
     filename: str
     size: int
     content_type: str
+    parent_type: Literal["support_ticket", "comment"] | None = None
+    parent_id: uuid.UUID | None = None
 
 
 @event("attachment.added", topic=TOPIC)
 class AttachmentAdded(_AttachmentEvent):
-    """A file was attached to a customer (content type sniffed from its bytes)."""
+    """A file was attached to a customer, or to one of its support tickets or comments
+    (`parent_type`, `parent_id`); content type sniffed from its bytes."""
 
 
 @event("attachment.deleted", topic=TOPIC)

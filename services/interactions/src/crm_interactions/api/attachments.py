@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from crmkit.auth import CurrentPrincipal
 from crmkit.errors import ProblemError
@@ -24,6 +24,9 @@ DRAIN_BYTES = 1024 * 1024  # read (and drop) at most this much of a refused uplo
 class AttachmentPublic(BaseModel):
     id: uuid.UUID
     customer_id: uuid.UUID
+    parent_type: Literal["support_ticket", "comment"] | None = Field(
+        None, description="set when the file is on one of the customer's support tickets or comments")
+    parent_id: uuid.UUID | None = None
     filename: str
     content_type: str
     size: int
@@ -52,18 +55,17 @@ async def _drain(body) -> bool:
     return True
 
 
-@router.post("/api/v1/customers/{customer_id}/attachments", status_code=201, response_model=AttachmentPublic,
-             openapi_extra=UPLOAD_BODY, responses={
-                 **RESPONSES, 413: {"description": "attachment_too_large"},
-                 415: {"description": "attachment_type_not_allowed (executables), unsupported_media_type (multipart)"},
-                 422: {"description": "validation_error (empty file, file name)"}})
-async def upload_attachment(
-        customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
-        filename: Annotated[str | None, Query(description="the file's name (else Content-Disposition's)")] = None,
-        content_disposition: Annotated[str | None, Header(description="`attachment; filename*=UTF-8''…`")] = None,
-) -> Response:
-    """Attach a file to a customer the caller may see. Streamed to storage: 413
-    `attachment_too_large` as soon as it passes the limit, nothing stored; executables 415."""
+UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **RESPONSES, 413: {"description": "attachment_too_large"},
+    415: {"description": "attachment_type_not_allowed (executables), unsupported_media_type (multipart)"},
+    422: {"description": "validation_error (empty file, file name)"}}
+FileName = Annotated[str | None, Query(description="the file's name (else Content-Disposition's)")]
+Disposition = Annotated[str | None, Header(description="`attachment; filename*=UTF-8''…`")]
+
+
+async def _upload(request: Request, principal, filename: str | None, content_disposition: str | None,
+                  **target: Any) -> Response:
+    """Stream the raw body into an attachment on `target` (a customer, or a parent record)."""
     if (request.headers.get("content-type") or "").lower().startswith("multipart/"):
         raise ProblemError(415, "unsupported_media_type")
     settings = _settings(request)
@@ -71,7 +73,7 @@ async def upload_attachment(
     body = request.stream()
     try:
         row = await handlers.upload(
-            request.app.state.pool, storage.for_settings(settings), principal=principal, customer_id=customer_id,
+            request.app.state.pool, storage.for_settings(settings), principal=principal, **target,
             filename=filename if filename is not None else rules.filename_from_disposition(content_disposition),
             chunks=body, max_bytes=settings.attachment_max_bytes,
             declared_length=int(length) if length and length.strip().isdigit() else None,
@@ -84,14 +86,51 @@ async def upload_attachment(
                     media_type="application/json", headers={"Location": f"/api/v1/attachments/{row['id']}"})
 
 
+async def _page(request: Request, principal, limit: int, cursor: str | None, **target: Any) -> Page[AttachmentPublic]:
+    rows, next_cursor = await handlers.list_attachments(request.app.state.pool, principal=principal, **target,
+                                                        limit=limit, cursor=cursor)
+    return Page[AttachmentPublic](items=[AttachmentPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.post("/api/v1/customers/{customer_id}/attachments", status_code=201, response_model=AttachmentPublic,
+             openapi_extra=UPLOAD_BODY, responses=UPLOAD_RESPONSES)
+async def upload_attachment(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+                            filename: FileName = None, content_disposition: Disposition = None) -> Response:
+    """Attach a file to a customer the caller may see. Streamed to storage: 413
+    `attachment_too_large` as soon as it passes the limit, nothing stored; executables 415."""
+    return await _upload(request, principal, filename, content_disposition, customer_id=customer_id)
+
+
 @router.get("/api/v1/customers/{customer_id}/attachments", response_model=Page[AttachmentPublic],
             responses=RESPONSES)
 async def list_attachments(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
                            limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
-    """The customer's attachments, newest first."""
-    rows, next_cursor = await handlers.list_attachments(
-        request.app.state.pool, principal=principal, customer_id=customer_id, limit=limit, cursor=cursor)
-    return Page[AttachmentPublic](items=[AttachmentPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+    """The customer's files, those on its support tickets and comments included, newest first."""
+    return await _page(request, principal, limit, cursor, customer_id=customer_id)
+
+
+def _parent_routes(path: str, parent_type: str, who: str) -> None:
+    """POST and GET `/{path}/{id}/attachments`: the files of one support ticket or comment."""
+
+    @router.post(f"/api/v1/{path}/{{parent_id}}/attachments", status_code=201, response_model=AttachmentPublic,
+                 openapi_extra=UPLOAD_BODY, responses={**UPLOAD_RESPONSES, 403: {"description": who}},
+                 name=f"upload_{parent_type}_attachment", summary=f"Attach a file to a {parent_type.replace('_', ' ')}")
+    async def upload_to_parent(parent_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+                               filename: FileName = None, content_disposition: Disposition = None) -> Response:
+        """Same body, limits and refusals as a file on a customer."""
+        return await _upload(request, principal, filename, content_disposition, parent_type=parent_type,
+                             parent_id=parent_id)
+
+    @router.get(f"/api/v1/{path}/{{parent_id}}/attachments", response_model=Page[AttachmentPublic],
+                responses=RESPONSES, name=f"list_{parent_type}_attachments",
+                summary=f"Files of a {parent_type.replace('_', ' ')}")
+    async def list_of_parent(parent_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+                             limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+        return await _page(request, principal, limit, cursor, parent_type=parent_type, parent_id=parent_id)
+
+
+_parent_routes("support-tickets", "support_ticket", "not_editable: only who may edit the ticket adds files")
+_parent_routes("comments", "comment", "not_comment_author: only its author adds files to a comment")
 
 
 @router.get("/api/v1/attachments/{attachment_id}", response_model=AttachmentPublic, responses=RESPONSES)

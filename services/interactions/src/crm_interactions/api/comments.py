@@ -38,6 +38,13 @@ class MentionPublic(BaseModel):
     acknowledged_at: datetime | None
 
 
+class CommentFile(BaseModel):
+    id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+
+
 class CommentPublic(BaseModel):
     id: uuid.UUID
     customer_id: uuid.UUID
@@ -48,6 +55,7 @@ class CommentPublic(BaseModel):
     text: str
     hashtags: list[str] = Field(description="folded: lower case, no diacritics")
     mentions: list[MentionPublic]
+    attachments: list[CommentFile] = Field(description="files added with POST /comments/{id}/attachments")
     read: bool = Field(description="read by the caller")
     version: int
     created_at: datetime

@@ -1,6 +1,6 @@
-"""Attachments (I-5): files on a customer, streamed to storage chunk by chunk (never held in
-memory), content type sniffed, executables refused; visible only to those who may see the
-customer. Deleting is soft; a purge of the customer removes rows and files (store.attachments)."""
+"""Attachments (I-5): files on a customer, a support ticket (I-7) or a comment (I-3), streamed to
+storage chunk by chunk (never held in memory), content type sniffed, executables refused; visible
+only to those who may see the parent record. Deleting is soft; a purge of the customer removes rows and files (store.attachments)."""
 from __future__ import annotations
 
 import hashlib
@@ -19,6 +19,7 @@ from crm_interactions import events
 from crm_interactions.handlers.ticket_rules import after_of, envelope_of
 from crm_interactions.storage import Storage
 from crm_interactions.store import attachments as store
+from crm_interactions.store import comments as comments_store
 from crm_interactions.store import tickets as tickets_store
 
 
@@ -32,7 +33,7 @@ def _mb(limit: int) -> str:
 
 
 def _event_fields(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: row[k] for k in ("id", "customer_id", "filename", "size", "content_type")}
+    return {k: row[k] for k in ("id", "customer_id", "filename", "size", "content_type", "parent_type", "parent_id")}
 
 
 def check_filename(raw: str | None) -> str:
@@ -43,21 +44,53 @@ def check_filename(raw: str | None) -> str:
     return name  # type: ignore[return-value]
 
 
-async def check_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID) -> None:
-    """404 unless the caller may see the customer (asked before any byte of a file is read)."""
-    async with pool.acquire() as conn:
-        if not await tickets_store.customer_visible(conn, customer_id=customer_id, principal=principal):
+async def _customer_for_new_file(conn: asyncpg.Connection, principal: Principal, *, customer_id: uuid.UUID | None,
+                                 parent_type: str | None, parent_id: uuid.UUID | None) -> uuid.UUID:
+    """The customer a new file belongs to, once the caller may add it there: to a customer they
+    see, to a support ticket they may edit, to a comment of their own (404 / 403 otherwise)."""
+    if parent_type == "support_ticket":
+        found = await tickets_store.get_visible(conn, "support_tickets", ticket_id=parent_id, principal=principal)
+        if found is None:
             raise ProblemError(404, "not_found")
+        if not found[1]:
+            raise ProblemError(403, "not_editable")
+        return found[0]["customer_id"]
+    if parent_type == "comment":
+        found = await comments_store.get_visible(conn, comment_id=parent_id, principal=principal)
+        if found is None:
+            raise ProblemError(404, "not_found")
+        if found[0]["author_id"] != principal.user_id:
+            raise ProblemError(403, "not_comment_author")
+        return found[0]["customer_id"]
+    if not await tickets_store.customer_visible(conn, customer_id=customer_id, principal=principal):
+        raise ProblemError(404, "not_found")
+    return customer_id
 
 
-async def upload(pool: asyncpg.Pool, files: Storage, *, principal: Principal, customer_id: uuid.UUID,
+async def _check_parent_readable(conn: asyncpg.Connection, principal: Principal, *, customer_id: uuid.UUID | None,
+                                 parent_type: str | None, parent_id: uuid.UUID | None) -> None:
+    if parent_type == "support_ticket":
+        found = await tickets_store.get_visible(conn, "support_tickets", ticket_id=parent_id, principal=principal)
+    elif parent_type == "comment":
+        found = await comments_store.get_visible(conn, comment_id=parent_id, principal=principal)
+    else:
+        found = await tickets_store.customer_visible(conn, customer_id=customer_id, principal=principal)
+    if not found:
+        raise ProblemError(404, "not_found")
+
+
+async def upload(pool: asyncpg.Pool, files: Storage, *, principal: Principal, customer_id: uuid.UUID | None = None,
+                 parent_type: str | None = None, parent_id: uuid.UUID | None = None,
                  filename: str | None, chunks: AsyncIterator[bytes], max_bytes: int,
                  declared_length: int | None = None, correlation_id: str | None = None) -> dict[str, Any]:
     """Stream `chunks` into storage while counting, hashing and sniffing; then one transaction
     writes the row and the `attachment.added` event. Refusals (413 as soon as the count passes
-    `max_bytes`, 415 for executables, 422 when empty) leave no file and no row."""
+    `max_bytes`, 415 for executables, 422 when empty) leave no file and no row. The file goes on
+    the customer, or on the parent (`parent_type`, `parent_id`) when one is given."""
     name = check_filename(filename)
-    await check_customer(pool, principal=principal, customer_id=customer_id)
+    parent = {"customer_id": customer_id, "parent_type": parent_type if parent_id else None, "parent_id": parent_id}
+    async with pool.acquire() as conn:  # asked before any byte of the file is read
+        await _customer_for_new_file(conn, principal, **parent)
     if declared_length is not None and declared_length > max_bytes:
         raise too_large(max_bytes)
     attachment_id = uuid.uuid4()
@@ -90,10 +123,12 @@ async def upload(pool: asyncpg.Pool, files: Storage, *, principal: Principal, cu
     content_type = rules.content_type(head, name, text.text)
     try:
         async with pool.acquire() as conn, conn.transaction():
-            if not await store.lock_visible_customer(conn, customer_id=customer_id, principal=principal):
-                raise ProblemError(404, "not_found")  # deleted, purged or taken away meanwhile
+            customer_id = await _customer_for_new_file(conn, principal, **parent)  # still allowed?
+            if not await store.lock_customer(conn, customer_id=customer_id):
+                raise ProblemError(404, "not_found")  # deleted or purged meanwhile
             row = await store.insert(conn, values={
-                "id": attachment_id, "customer_id": customer_id, "filename": name, "content_type": content_type,
+                "id": attachment_id, "customer_id": customer_id, "parent_type": parent["parent_type"],
+                "parent_id": parent_id, "filename": name, "content_type": content_type,
                 "size": size, "sha256": digest.hexdigest(), "storage_key": key, "uploaded_by": principal.user_id,
             })
             await outbox.publish(conn, events.AttachmentAdded(**_event_fields(row)),
@@ -118,13 +153,16 @@ async def get(pool: asyncpg.Pool, *, principal: Principal, attachment_id: uuid.U
     return row
 
 
-async def list_attachments(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, limit: int = 50,
+async def list_attachments(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID | None = None,
+                           parent_type: str | None = None, parent_id: uuid.UUID | None = None, limit: int = 50,
                            cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
-    """Newest first; 404 when the caller may not see the customer."""
-    await check_customer(pool, principal=principal, customer_id=customer_id)
+    """Newest first: a customer's files (its tickets' and comments' included) or one parent's;
+    404 when the caller may not see that customer or parent."""
     async with pool.acquire() as conn:
-        rows = await store.page(conn, customer_id=customer_id, principal=principal, limit=limit + 1,
-                                after=after_of(cursor))
+        await _check_parent_readable(conn, principal, customer_id=customer_id, parent_type=parent_type,
+                                     parent_id=parent_id)
+        rows = await store.page(conn, customer_id=customer_id, parent_id=parent_id, principal=principal,
+                                limit=limit + 1, after=after_of(cursor))
     return page_of(rows, limit, lambda r: {"t": r["created_at"].isoformat(), "id": str(r["id"])})
 
 

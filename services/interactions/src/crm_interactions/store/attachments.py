@@ -1,5 +1,7 @@
-"""SQL for attachments. Reads join the customer-visibility read model with the timeline's
-`VISIBLE` predicate, whose arguments are always $2..$5 (see `tickets.access_args`)."""
+"""SQL for attachments. An attachment hangs off a customer, a support ticket or a comment (its
+parent) and is visible while the parent is: to whoever sees the customer (the timeline's
+`VISIBLE`), and for a ticket's or a ticket comment's files also to that ticket's assignee. The
+arguments are always $2..$5 (see `tickets.access_args`)."""
 from __future__ import annotations
 
 import uuid
@@ -10,22 +12,24 @@ import asyncpg
 
 from crmkit.auth import Principal
 from crm_interactions import storage
+from crm_interactions.store.comments import assignee_of_ticket
 from crm_interactions.store.tickets import access_args
 from crm_interactions.store.timeline import VISIBLE
 
-COLUMNS = "t.id, t.customer_id, t.filename, t.content_type, t.size, t.sha256, t.uploaded_by, t.created_at"
+COLUMNS = ("t.id, t.customer_id, t.parent_type, t.parent_id, t.filename, t.content_type, t.size, t.sha256,"
+           " t.uploaded_by, t.created_at")
 FROM = "FROM attachments t JOIN customer_access a ON a.customer_id = t.customer_id"
-LIVE = "t.deleted_at IS NULL AND NOT a.deleted"
+_LIVE_TICKET = "EXISTS (SELECT 1 FROM support_tickets k WHERE k.id = t.parent_id AND k.deleted_at IS NULL{extra})"
+_LIVE_COMMENT = "EXISTS (SELECT 1 FROM comments c WHERE c.id = t.parent_id AND c.deleted_at IS NULL{extra})"
+PARENT_LIVE = (f"(t.parent_type IS NULL OR (t.parent_type = 'support_ticket' AND {_LIVE_TICKET.format(extra='')})"
+               f" OR (t.parent_type = 'comment' AND {_LIVE_COMMENT.format(extra='')}))")
+LIVE = f"t.deleted_at IS NULL AND NOT a.deleted AND {PARENT_LIVE}"
+ATTACHMENT_VISIBLE = (
+    f"({VISIBLE}"
+    f" OR (t.parent_type = 'support_ticket' AND {_LIVE_TICKET.format(extra=' AND k.assignee_id = $3')})"
+    f" OR (t.parent_type = 'comment' AND {_LIVE_COMMENT.format(extra=' AND ' + assignee_of_ticket('c'))}))")
 # Who may delete a visible attachment: admin, its uploader, a manager above the customer's owner.
 DELETABLE = "($2 OR t.uploaded_by = $3 OR ($4 AND $5 <> '' AND a.owner_unit_path LIKE $5 || '%'))"
-
-
-async def lock_visible_customer(conn: asyncpg.Connection, *, customer_id: uuid.UUID, principal: Principal) -> bool:
-    """Whether the caller may see the customer, holding its access row until the transaction ends
-    (a purge or delete arriving meanwhile waits, then finds the new attachment)."""
-    return bool(await conn.fetchval(
-        f"SELECT true FROM customer_access a WHERE a.customer_id = $1 AND NOT a.deleted AND {VISIBLE}"
-        " FOR SHARE", customer_id, *access_args(principal)))
 
 
 async def insert(conn: asyncpg.Connection, *, values: dict[str, Any]) -> dict[str, Any]:
@@ -43,7 +47,7 @@ async def get_visible(conn: asyncpg.Connection, *, attachment_id: uuid.UUID, pri
     is gone or its customer invisible to the caller."""
     row = await conn.fetchrow(
         f"SELECT {COLUMNS}, t.storage_key, {DELETABLE} AS deletable {FROM}"
-        f" WHERE t.id = $1 AND {LIVE} AND {VISIBLE}{' FOR UPDATE OF t' if lock else ''}",
+        f" WHERE t.id = $1 AND {LIVE} AND {ATTACHMENT_VISIBLE}{' FOR UPDATE OF t' if lock else ''}",
         attachment_id, *access_args(principal))
     if row is None:
         return None
@@ -51,15 +55,25 @@ async def get_visible(conn: asyncpg.Connection, *, attachment_id: uuid.UUID, pri
     return attachment, attachment.pop("deletable")
 
 
-async def page(conn: asyncpg.Connection, *, customer_id: uuid.UUID, principal: Principal, limit: int,
-               after: tuple[datetime, uuid.UUID] | None) -> list[dict[str, Any]]:
-    """The customer's attachments, newest first, keyset after `after`; LIMIT `limit`."""
+async def page(conn: asyncpg.Connection, *, customer_id: uuid.UUID | None = None, parent_id: uuid.UUID | None = None,
+               principal: Principal, limit: int, after: tuple[datetime, uuid.UUID] | None) -> list[dict[str, Any]]:
+    """The files of a customer (its tickets' and comments' included) or of one parent, newest
+    first, keyset after `after`; LIMIT `limit`."""
+    owner = "t.parent_id = $1" if parent_id is not None else "t.customer_id = $1"
     rows = await conn.fetch(
-        f"SELECT {COLUMNS} {FROM} WHERE t.customer_id = $1 AND {LIVE} AND {VISIBLE}"
+        f"SELECT {COLUMNS} {FROM} WHERE {owner} AND {LIVE} AND {ATTACHMENT_VISIBLE}"
         " AND ($6::timestamptz IS NULL OR (t.created_at, t.id) < ($6, $7))"
         " ORDER BY t.created_at DESC, t.id DESC LIMIT $8",
-        customer_id, *access_args(principal), after[0] if after else None, after[1] if after else None, limit)
+        parent_id or customer_id, *access_args(principal), after[0] if after else None,
+        after[1] if after else None, limit)
     return [dict(r) for r in rows]
+
+
+async def lock_customer(conn: asyncpg.Connection, *, customer_id: uuid.UUID) -> bool:
+    """Hold the customer's access row until the transaction ends (a purge or delete arriving
+    meanwhile waits, then finds the new attachment); False when it is deleted or purged."""
+    return bool(await conn.fetchval(
+        "SELECT true FROM customer_access WHERE customer_id = $1 AND NOT deleted FOR SHARE", customer_id))
 
 
 async def mark_deleted(conn: asyncpg.Connection, *, attachment_id: uuid.UUID, by: uuid.UUID) -> None:

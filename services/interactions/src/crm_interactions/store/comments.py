@@ -17,19 +17,31 @@ from crm_interactions.store.timeline import VISIBLE
 
 FROM = "FROM comments t JOIN customer_access a ON a.customer_id = t.customer_id"
 TICKET_TABLES = {"care_ticket": "care_tickets", "support_ticket": "support_tickets"}
-ASSIGNEE_OF_TICKET = " OR ".join(
-    f"(t.ticket_type = '{kind}' AND EXISTS (SELECT 1 FROM {table} k"
-    f" WHERE k.id = t.ticket_id AND k.assignee_id = $3 AND k.deleted_at IS NULL))"
-    for kind, table in TICKET_TABLES.items())
+
+
+def assignee_of_ticket(alias: str) -> str:
+    """SQL: the caller ($3) is the assignee of the live ticket the comment `alias` was written on."""
+    return "(" + " OR ".join(
+        f"({alias}.ticket_type = '{kind}' AND EXISTS (SELECT 1 FROM {table} k"
+        f" WHERE k.id = {alias}.ticket_id AND k.assignee_id = $3 AND k.deleted_at IS NULL))"
+        for kind, table in TICKET_TABLES.items()) + ")"
+
+
+ASSIGNEE_OF_TICKET = assignee_of_ticket("t")
 COMMENT_VISIBLE = f"({VISIBLE} OR {ASSIGNEE_OF_TICKET})"
 # Who may delete a visible comment: admin, its author, a manager above the customer's owner.
 DELETABLE = "($2 OR t.author_id = $3 OR ($4 AND $5 <> '' AND a.owner_unit_path LIKE $5 || '%'))"
-# What a comment shows besides its columns: its mentions and whether the caller ($3) read it.
+# What a comment shows besides its columns: its mentions, whether the caller ($3) read it, and
+# its files.
 DETAILS = (
     "COALESCE((SELECT jsonb_agg(jsonb_build_object('user_id', m.user_id, 'username', m.username,"
     "   'acknowledged_at', m.acknowledged_at) ORDER BY m.created_at, m.username)"
     "   FROM comment_mentions m WHERE m.comment_id = t.id), '[]'::jsonb) AS mentions,"
-    " EXISTS (SELECT 1 FROM comment_reads r WHERE r.comment_id = t.id AND r.user_id = $3) AS read")
+    " EXISTS (SELECT 1 FROM comment_reads r WHERE r.comment_id = t.id AND r.user_id = $3) AS read,"
+    " COALESCE((SELECT jsonb_agg(jsonb_build_object('id', f.id, 'filename', f.filename,"
+    "   'content_type', f.content_type, 'size', f.size) ORDER BY f.created_at, f.id)"
+    "   FROM attachments f WHERE f.parent_id = t.id AND f.parent_type = 'comment' AND f.deleted_at IS NULL),"
+    "   '[]'::jsonb) AS attachments")
 
 
 async def get_visible(conn: asyncpg.Connection, *, comment_id: uuid.UUID, principal: Principal,
