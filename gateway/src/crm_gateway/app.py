@@ -17,6 +17,7 @@ from starlette.middleware import Middleware
 from crmkit import keys
 from crmkit.auth import TokenVerifier
 from crmkit.logging import get_logger
+from crmkit.revocation import TokenRevocations
 from crmkit.service import ServiceSpec, create_service_app
 from crm_gateway import docs, proxy
 from crm_gateway.api import api_keys, auth, me, units, users
@@ -30,6 +31,7 @@ from crm_gateway.middleware import ApiKeyMiddleware, OwnBodyLimitMiddleware
 from crm_gateway.ratelimit import RateLimiter
 from crm_gateway.settings import GatewaySettings
 from crm_gateway.store import refresh_tokens
+from crm_gateway.store import users as users_store
 
 log = get_logger(__name__)
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -90,9 +92,17 @@ async def _gateway_state(app: FastAPI, settings: GatewaySettings, signer: TokenS
     app.state.proxy = proxy.Proxy(settings)
     app.state.docs = docs.DocsAggregator(settings=settings, client=app.state.proxy.client, own_openapi=app.openapi)
     await ensure_admin(identity=identity)
+    # tokens issued before their user (or the user's unit) changed stop at once, on every path
+    app.state.token_revocations = TokenRevocations(
+        lambda since: users_store.changed_since(app.state.pool, since),
+        window_seconds=max(settings.access_token_ttl_seconds, settings.service_token_ttl_seconds) + 60)
+    await app.state.token_revocations.refresh()
+    watcher = asyncio.create_task(app.state.token_revocations.run())
     try:
         yield
     finally:
+        watcher.cancel()
+        await asyncio.gather(watcher, return_exceptions=True)
         await app.state.proxy.aclose()
 
 

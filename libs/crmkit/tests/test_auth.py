@@ -38,7 +38,9 @@ def test_valid_token_gives_the_principal(jwt_keys, verifier):
                             unit_path=path, username="lan")
     principal = verifier.verify(token)
     assert principal == Principal(user_id=user_id, username="lan", unit_id=unit_id, unit_path=path,
-                                  roles=frozenset({"manager", "sales"}), permissions=frozenset(), kind="user")
+                                  roles=frozenset({"manager", "sales"}), permissions=frozenset(), kind="user",
+                                  issued_at=principal.issued_at)
+    assert abs(principal.issued_at - time.time()) < 5
     assert principal.is_manager and not principal.is_admin
     assert principal.has_role("sales") and not principal.has_role("reviewer")
 

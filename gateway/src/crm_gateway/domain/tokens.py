@@ -41,13 +41,16 @@ class TokenSigner:
         return self._key.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
-    def claims(self, subject: TokenSubject, *, ttl_seconds: int, now: int | None = None) -> dict[str, Any]:
-        issued = int(now if now is not None else time.time())
+    def claims(self, subject: TokenSubject, *, ttl_seconds: int, now: float | None = None) -> dict[str, Any]:
+        precise = now if now is not None else time.time()
+        issued = int(precise)
         return {
             "iss": self.issuer,
             "aud": AUDIENCE,
             "sub": str(subject.user_id),
             "iat": issued,
+            # `iat` is whole seconds; revocation (crmkit.revocation) compares to the millisecond
+            "iat_ms": int(precise * 1000),
             "exp": issued + ttl_seconds,
             "jti": uuid.uuid4().hex,
             "typ": "access",

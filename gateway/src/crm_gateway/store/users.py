@@ -105,3 +105,12 @@ def _add_reach(where: Where, reach: Reach) -> None:
         where.add("u.id = {}", reach.user_id)
     else:
         add_unit_reach(where, reach, path_column="n.path", unit_column="u.unit_id")
+
+
+async def changed_since(conn: Conn, since: datetime) -> list[tuple[uuid.UUID, datetime]]:
+    """(user id, when it last changed) for users changed after `since`, their unit's moves and
+    renames included (a token carries the unit's path)."""
+    rows = await conn.fetch(
+        "SELECT u.id, greatest(u.updated_at, un.updated_at) AS changed_at"
+        " FROM users u JOIN units un ON un.id = u.unit_id WHERE u.updated_at > $1 OR un.updated_at > $1", since)
+    return [(r["id"], r["changed_at"]) for r in rows]

@@ -32,6 +32,7 @@ class Principal:
     roles: frozenset[str]
     permissions: frozenset[str] = field(default_factory=frozenset)
     kind: str = "user"  # or "service" for integrator keys
+    issued_at: float = 0.0  # the token's `iat_ms` / 1000, else `iat` (see crmkit.revocation)
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
@@ -112,6 +113,11 @@ def _strings(value, name: str) -> frozenset[str]:
     return frozenset(value)
 
 
+def _issued_at(claims: dict) -> float:
+    precise = claims.get("iat_ms")
+    return precise / 1000 if isinstance(precise, int) else float(claims.get("iat") or 0)
+
+
 def principal_from_claims(claims: dict) -> Principal:
     """Raises KeyError/TypeError/ValueError on malformed claims."""
     unit = claims.get("unit")
@@ -123,6 +129,7 @@ def principal_from_claims(claims: dict) -> Principal:
         roles=_strings(claims.get("roles"), "roles"),
         permissions=_strings(claims.get("perms"), "perms"),
         kind=str(claims.get("kind") or "user"),
+        issued_at=_issued_at(claims),
     )
 
 
@@ -135,8 +142,13 @@ def _bearer(request: Request) -> str:
 
 
 async def current_principal(request: Request) -> Principal:
+    """The caller of a verified access token, unless their user changed after it was issued
+    (`app.state.token_revocations`, see crmkit.revocation): then 401 `token_revoked`."""
     verifier: TokenVerifier = request.app.state.token_verifier
     principal = verifier.verify(_bearer(request))
+    revocations = getattr(request.app.state, "token_revocations", None)
+    if revocations is not None and not revocations.allows(principal):
+        raise ProblemError(401, "token_revoked", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     request.state.principal = principal
     return principal
 

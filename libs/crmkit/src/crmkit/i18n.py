@@ -35,6 +35,12 @@ _PROBLEMS: dict[str, dict[str, tuple[str, str]]] = {
         "vi": ("Phiên đăng nhập không hợp lệ", "Mã truy cập không hợp lệ hoặc đã hết hạn."),
         "en": ("Invalid token", "The access token is invalid or has expired."),
     },
+    "token_revoked": {
+        "vi": ("Phiên đăng nhập đã thay đổi",
+               "Tài khoản vừa được cập nhật (quyền, đơn vị hoặc trạng thái); vui lòng làm mới phiên đăng nhập."),
+        "en": ("Token revoked",
+               "Your account changed (roles, unit or status) since this token was issued; refresh your session."),
+    },
     "forbidden": {
         "vi": ("Không có quyền", "Bạn không có quyền thực hiện thao tác này."),
         "en": ("Forbidden", "You are not allowed to perform this action."),

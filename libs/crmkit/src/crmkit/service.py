@@ -16,7 +16,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.middleware import Middleware
 
-from crmkit import asyncapi, directory, errors, idempotency, metrics, outbox
+from crmkit import asyncapi, directory, errors, idempotency, metrics, outbox, revocation
 from crmkit.auth import TokenVerifier
 from crmkit.consumer import EventConsumer, Handler
 from crmkit.db import create_pool, migrate
@@ -106,6 +106,17 @@ async def _supervise(consumer: EventConsumer) -> None:
 
 
 @contextlib.asynccontextmanager
+async def _running(coro):
+    """A background task for the life of the app."""
+    task = asyncio.create_task(coro)
+    try:
+        yield task
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+@contextlib.asynccontextmanager
 async def _workers(app: FastAPI, spec: ServiceSpec, pool: asyncpg.Pool):
     tasks = _start_workers(app, spec, pool) if spec.settings.runs_worker else []
     try:
@@ -132,6 +143,9 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
             app.state.token_verifier = TokenVerifier.from_file(settings.jwt_public_key_file, issuer=settings.jwt_issuer)
         try:
             async with contextlib.AsyncExitStack() as stack:
+                if spec.keeps_directory and settings.runs_api:
+                    app.state.token_revocations = revocation.from_directory(pool)
+                    await stack.enter_async_context(_running(app.state.token_revocations.run()))
                 if spec.lifespan is not None:
                     await stack.enter_async_context(spec.lifespan(app))
                 async with _workers(app, spec, pool):
