@@ -73,7 +73,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         lifespan=lambda app: _gateway_state(app, settings, signer),
         # inside crmkit's request context (request ids, access log, the large proxied-body limit)
         middleware=[Middleware(OwnBodyLimitMiddleware, limit=settings.own_max_body_bytes),
-                    Middleware(ApiKeyMiddleware)],
+                    Middleware(ApiKeyMiddleware), Middleware(proxy.ProxyMiddleware)],
     ))
     app.state.signer = signer
     app.state.token_verifier = TokenVerifier(signer.public_key_pem(), issuer=settings.jwt_issuer)

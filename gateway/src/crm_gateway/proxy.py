@@ -15,12 +15,13 @@ import httpx
 import yarl
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from prometheus_client import Histogram
 from starlette.background import BackgroundTask
 
 from crmkit.auth import current_principal
-from crmkit.errors import ProblemError
+from crmkit.errors import ProblemError, problem_of_http_exception, problem_response
 from crmkit.logging import get_logger
 from crm_gateway.ratelimit import client_ip, limit_principal
 from crm_gateway.settings import GatewaySettings
@@ -204,17 +205,42 @@ def _problem_for(exc: Exception, service: str) -> ProblemError:
     return ProblemError(status, code, params={"service": service}, headers=headers, extra={"service": service})
 
 
+async def _authorised_forward(request: Request, service: str) -> Response:
+    if request.url.path not in PUBLIC_PATHS:
+        limit_principal(request, await current_principal(request))
+    return await request.app.state.proxy.forward(request, service)
+
+
+class ProxyMiddleware:
+    """Proxied paths are answered here, inside crmkit's request context (request ids, access log,
+    body limit) and the API-key exchange, but before FastAPI's routing, dependency injection and
+    exception wrappers: those cost about half of the gateway's CPU per proxied request (py-spy
+    profile, docs/benchmarks.md). Errors are the same problem+json as everywhere."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        service = service_for(scope["path"]) if scope["type"] == "http" else None
+        if service is None:
+            return await self.app(scope, receive, send)
+        request = Request(scope, receive)
+        try:
+            response = await _authorised_forward(request, service)
+        except ProblemError as problem:
+            response = problem_response(request, problem)
+        except StarletteHTTPException as exc:  # e.g. the body limit, raised while the body streams
+            response = problem_response(request, problem_of_http_exception(exc))
+        await response(scope, receive, send)
+
+
 router = APIRouter()
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
 @router.api_route("/api/v1/{path:path}", methods=METHODS, include_in_schema=False)
-async def forward(request: Request):
-    path = request.url.path
-    service = service_for(path)
-    if service is None:
-        raise ProblemError(405 if GATEWAY_PATHS.match(path) else 404,
-                           "method_not_allowed" if GATEWAY_PATHS.match(path) else "not_found")
-    if path not in PUBLIC_PATHS:
-        limit_principal(request, await current_principal(request))
-    return await request.app.state.proxy.forward(request, service)
+async def not_served(request: Request):
+    """What no route and no service serves (ProxyMiddleware answers the services' paths): 405 on
+    a gateway path with another method, else 404."""
+    gateway_path = GATEWAY_PATHS.match(request.url.path)
+    raise ProblemError(405 if gateway_path else 404, "method_not_allowed" if gateway_path else "not_found")

@@ -121,6 +121,11 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "
                415: "unsupported_media_type", 429: "rate_limited"}
 
 
+def problem_of_http_exception(exc: StarletteHTTPException) -> ProblemError:
+    code = _HTTP_CODES.get(exc.status_code) or ("bad_request" if exc.status_code < 500 else "internal_error")
+    return ProblemError(exc.status_code, code, headers=dict(exc.headers or {}))
+
+
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError):
@@ -133,8 +138,7 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
-        code = _HTTP_CODES.get(exc.status_code) or ("bad_request" if exc.status_code < 500 else "internal_error")
-        return problem_response(request, ProblemError(exc.status_code, code, headers=dict(exc.headers or {})))
+        return problem_response(request, problem_of_http_exception(exc))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
