@@ -23,11 +23,17 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "broker_restart: stops and restarts the (shared) Kafka broker; always runs last"
     )
+    config.addinivalue_line(
+        "markers", "database_restart: stops and restarts the (shared) PostgreSQL server; always runs last"
+    )
 
 
 def pytest_collection_modifyitems(session, config, items) -> None:
     # Stopping the broker would disturb every other test: those run after all the others.
-    items.sort(key=lambda item: item.get_closest_marker("broker_restart") is not None)
+    # Stopping the database likewise, after the broker restart.
+    items.sort(key=lambda item: (item.get_closest_marker("broker_restart") is not None
+                                 or item.get_closest_marker("database_restart") is not None,
+                                 item.get_closest_marker("database_restart") is not None))
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import asyncpg
 import pytest
@@ -21,24 +19,11 @@ from crmkit.consumer import dlq_topic
 from crmkit.db import create_pool
 from crmkit.events import Envelope
 from crmkit.outbox import OutboxRelay, make_producer
-from crmkit.testing import eventually, read_topic, wait_for_kafka
+from crmkit.testing import CRM_LOCAL, crm_local, eventually, read_topic, wait_for_kafka
 
 pytestmark = pytest.mark.broker_restart
 
-CRM_LOCAL = Path(os.environ.get("CRM_LOCAL_SCRIPT", Path(__file__).resolve().parents[3] / "deploy/local/crm-local"))
 N, M = 30, 25
-
-
-async def crm_local(command: str, timeout: float = 240) -> None:
-    process = await asyncio.create_subprocess_exec(
-        "bash", str(CRM_LOCAL), command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    try:
-        out, _ = await asyncio.wait_for(process.communicate(), timeout=timeout)
-    except asyncio.TimeoutError:
-        process.kill()
-        await process.wait()
-        raise
-    assert process.returncode == 0, f"crm-local {command} failed:\n{out.decode()}"
 
 
 @dataclass

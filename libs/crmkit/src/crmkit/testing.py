@@ -264,3 +264,20 @@ async def check_service_skeleton(create_app, settings_class, migrations_dir: Pat
                                                              subject=user["id"], data=user))
                 row = await directory.get_user(conn, uuid.UUID(user["id"]))
             assert row["username"] == "sale.hn1" and row["unit_path"] == "/a/b/"
+
+
+# deploy/local's control script, to stop and start the shared servers in restart tests
+CRM_LOCAL = Path(os.environ.get("CRM_LOCAL_SCRIPT", Path(__file__).resolve().parents[4] / "deploy/local/crm-local"))
+
+
+async def crm_local(command: str, timeout: float = 240) -> None:
+    """Run `crm-local <command>` (e.g. kafka-stop, pg-start) with the caller's environment."""
+    process = await asyncio.create_subprocess_exec(
+        "bash", str(CRM_LOCAL), command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    try:
+        out, _ = await asyncio.wait_for(process.communicate(), timeout=timeout)
+    except asyncio.TimeoutError:
+        process.kill()
+        await process.wait()
+        raise
+    assert process.returncode == 0, f"crm-local {command} failed:\n{out.decode()}"
