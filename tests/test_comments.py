@@ -5,9 +5,11 @@ who also gets 404 on the customer's comments."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import uuid
 
-from e2e_support import eventually, random_mobile
+from e2e_support import PASSWORD, bearer, eventually, random_mobile
 
 
 async def first_notification(client, headers: dict) -> dict:
@@ -69,3 +71,29 @@ async def test_mention_notifies_acknowledgement_shows_and_hashtag_search_respect
     assert hidden.status_code == 200 and comment["id"] not in [c["id"] for c in hidden.json()["items"]]
     assert (await client.get(f"/api/v1/customers/{customer['id']}/comments",
                              headers=outsider["headers"])).status_code == 404
+
+
+async def test_notification_streams_are_capped_per_user(client, admin, org):
+    """A sixth simultaneous stream of one user is refused with 429 `too_many_streams`; closing
+    one makes room again."""
+    username = f"streams.{uuid.uuid4().hex[:6]}"
+    r = await client.post("/api/v1/users", headers=admin, json={
+        "username": username, "full_name": "Nhiều tab", "password": PASSWORD, "unit_id": org["team"],
+        "roles": ["sales"]})
+    assert r.status_code == 201, r.text
+    headers = bearer((await client.post("/api/v1/auth/login", json={"username": username,
+                                                                     "password": PASSWORD})).json())
+    async with contextlib.AsyncExitStack() as stack:
+        for _ in range(5):
+            opened = await stack.enter_async_context(client.stream("GET", "/api/v1/notifications/stream",
+                                                                   headers=headers))
+            assert opened.status_code == 200
+        refused = await client.get("/api/v1/notifications/stream", headers={**headers, "Accept-Language": "en"})
+        assert refused.status_code == 429 and refused.json()["code"] == "too_many_streams"
+    # the five are closed: a new one opens (the service notices the disconnects at once)
+
+    async def reopened():
+        async with client.stream("GET", "/api/v1/notifications/stream", headers=headers) as again:
+            return again.status_code == 200
+
+    await eventually(reopened, timeout=10)

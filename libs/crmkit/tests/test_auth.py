@@ -39,7 +39,7 @@ def test_valid_token_gives_the_principal(jwt_keys, verifier):
     principal = verifier.verify(token)
     assert principal == Principal(user_id=user_id, username="lan", unit_id=unit_id, unit_path=path,
                                   roles=frozenset({"manager", "sales"}), permissions=frozenset(), kind="user",
-                                  issued_at=principal.issued_at)
+                                  issued_at=principal.issued_at, expires_at=principal.expires_at)
     assert abs(principal.issued_at - time.time()) < 5
     assert principal.is_manager and not principal.is_admin
     assert principal.has_role("sales") and not principal.has_role("reviewer")

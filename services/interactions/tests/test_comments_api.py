@@ -152,6 +152,18 @@ async def test_stream_delivers_a_notification_committed_after_it_opened():
             ids = [int((await asyncio.wait_for(anext(resumed), 1.0)).split("\n")[0][4:]) for _ in range(2)]
             assert ids == [old, new]
             await resumed.aclose()
+
+            # a stream whose token expired or whose user changed ends at its next turn
+            still = [True]
+            ending = notification_stream.stream(pool, hub, user_id=me, last_event_id=None, heartbeat=0.2,
+                                                allowed=lambda: still[0])
+            await anext(ending)
+            assert hub.streams_of(me) == 1
+            still[0] = False
+            with pytest.raises(StopAsyncIteration):
+                while True:
+                    await asyncio.wait_for(anext(ending), 1.0)
+            assert hub.streams_of(me) == 0
         finally:
             await hub.close()
             await pool.close()

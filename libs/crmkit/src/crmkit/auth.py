@@ -33,6 +33,7 @@ class Principal:
     permissions: frozenset[str] = field(default_factory=frozenset)
     kind: str = "user"  # or "service" for integrator keys
     issued_at: float = 0.0  # the token's `iat_ms` / 1000, else `iat` (see crmkit.revocation)
+    expires_at: float = float("inf")  # the token's `exp` (long-lived streams end with their token)
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
@@ -130,6 +131,7 @@ def principal_from_claims(claims: dict) -> Principal:
         permissions=_strings(claims.get("perms"), "perms"),
         kind=str(claims.get("kind") or "user"),
         issued_at=_issued_at(claims),
+        expires_at=float(claims["exp"]) if "exp" in claims else float("inf"),
     )
 
 
@@ -146,11 +148,19 @@ async def current_principal(request: Request) -> Principal:
     (`app.state.token_revocations`, see crmkit.revocation): then 401 `token_revoked`."""
     verifier: TokenVerifier = request.app.state.token_verifier
     principal = verifier.verify(_bearer(request))
-    revocations = getattr(request.app.state, "token_revocations", None)
-    if revocations is not None and not revocations.allows(principal):
+    if not still_valid(request.app, principal):
         raise ProblemError(401, "token_revoked", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     request.state.principal = principal
     return principal
+
+
+def still_valid(app, principal: Principal) -> bool:
+    """The token behind `principal` has not expired and its user has not changed since; what a
+    long-lived response (a Server-Sent Events stream) checks while it runs."""
+    if time.time() >= principal.expires_at:
+        return False
+    revocations = getattr(app.state, "token_revocations", None)
+    return revocations is None or revocations.allows(principal)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -48,6 +48,16 @@ i18n.register(problems={
     },
 })
 
+# Notifications (I-9).
+i18n.register(problems={
+    "too_many_streams": {
+        "vi": ("Quá nhiều kết nối thông báo",
+               "Mỗi người dùng mở tối đa {max} luồng thông báo cùng lúc; hãy đóng bớt tab."),
+        "en": ("Too many notification streams",
+               "At most {max} notification streams may be open per user; close a tab."),
+    },
+})
+
 # Attachments (I-5).
 i18n.register(
     problems={

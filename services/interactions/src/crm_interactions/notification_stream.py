@@ -64,6 +64,9 @@ class NotificationHub:
             for queue in queues:
                 queue.put_nowait(0)
 
+    def streams_of(self, user_id: uuid.UUID) -> int:
+        return len(self._queues.get(user_id, ()))
+
     @contextlib.asynccontextmanager
     async def subscribe(self, user_id: uuid.UUID) -> AsyncIterator[asyncio.Queue[int]]:
         await self.ensure_listening()
@@ -95,14 +98,17 @@ def last_event_id_of(header: str | None) -> int | None:
 
 
 async def stream(pool: asyncpg.Pool, hub: NotificationHub, *, user_id: uuid.UUID, last_event_id: int | None,
-                 heartbeat: float = HEARTBEAT_SECONDS) -> AsyncIterator[str]:
+                 allowed: Callable[[], bool] = lambda: True, heartbeat: float = HEARTBEAT_SECONDS
+                 ) -> AsyncIterator[str]:
     """Server-Sent Events of one user's notifications: those after `last_event_id` first (or only
-    new ones without it), then each new one as it is committed; a comment line every `heartbeat`."""
+    new ones without it), then each new one as it is committed; a comment line every `heartbeat`.
+    It ends as soon as `allowed()` says no (the token expired, the user was deactivated): the
+    client reconnects with a fresh token, or learns it has none."""
     async with hub.subscribe(user_id) as queue:
         async with pool.acquire() as conn:
             last = last_event_id if last_event_id is not None else await store.last_id(conn, user_id=user_id)
         yield f"retry: {RETRY_MILLISECONDS}\n: connected\n\n"
-        while True:
+        while allowed():
             async with pool.acquire() as conn:
                 rows = await store.after(conn, user_id=user_id, after_id=last)
             for row in rows:

@@ -21,6 +21,9 @@ class InteractionsSettings(ServiceSettings):
     attachment_dir: str = Field(
         default_factory=lambda: f"{os.environ.get('CRM_LOCAL_DIR', '.local/dev')}/attachments")
 
+    # Notifications (I-9): open SSE streams per user and process (browser tabs, devices).
+    max_streams_per_user: int = Field(5, gt=0)
+
     @model_validator(mode="after")
     def _room_for_uploads(self) -> "InteractionsSettings":
         if "max_body_bytes" not in self.model_fields_set:

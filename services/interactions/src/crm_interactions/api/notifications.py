@@ -8,7 +8,8 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from crmkit.auth import CurrentPrincipal
+from crmkit.auth import CurrentPrincipal, still_valid
+from crmkit.errors import ProblemError
 from crmkit.db import init_connection
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit
 from crm_interactions import notification_stream
@@ -66,15 +67,22 @@ def _hub(request: Request) -> notification_stream.NotificationHub:
 
 @router.get("/stream", response_class=StreamingResponse,
             responses={200: {"content": {"text/event-stream": {}},
-                             "description": "`event: notification` with the notification as `data`, `id` = its id"}})
+                             "description": "`event: notification` with the notification as `data`, `id` = its id"},
+                       429: {"description": "too_many_streams"}})
 async def stream_notifications(request: Request, principal: CurrentPrincipal,
                                last_event_id: str | None = Header(None, max_length=32)) -> StreamingResponse:
     """Server-Sent Events: each new notification of the caller within a second of its commit;
-    `Last-Event-ID` resumes after that notification; a comment line every 15 s keeps it open."""
+    `Last-Event-ID` resumes after that notification; a comment line every 15 s keeps it open. The
+    stream ends when the access token expires or the account changes (reconnect with a fresh
+    token); at most `CRM_INTERACTIONS_MAX_STREAMS_PER_USER` (5) open at once: 429 beyond."""
     hub = _hub(request)
+    if hub.streams_of(principal.user_id) >= request.app.state.settings.max_streams_per_user:
+        raise ProblemError(429, "too_many_streams", params={"max": request.app.state.settings.max_streams_per_user},
+                           headers={"Retry-After": "15"})
     await hub.ensure_listening()
     events = notification_stream.stream(request.app.state.pool, hub, user_id=principal.user_id,
-                                        last_event_id=notification_stream.last_event_id_of(last_event_id))
+                                        last_event_id=notification_stream.last_event_id_of(last_event_id),
+                                        allowed=lambda: still_valid(request.app, principal))
     return StreamingResponse(events, media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
