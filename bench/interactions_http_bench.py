@@ -4,6 +4,7 @@
     .venv/bin/python bench/interactions_http_bench.py            # timeline + mention
     .venv/bin/python bench/interactions_http_bench.py timeline   # (a) only
     .venv/bin/python bench/interactions_http_bench.py mention    # (b) only
+    .venv/bin/python bench/interactions_http_bench.py upload     # (c) only
 
 (The raised per-user rate limit lets one user send a few thousand requests in a minute; with the
 default 600/min the benchmark measures 429s.)
@@ -20,6 +21,11 @@ rep2 as a viewer.
     one every 100 ms, each mentioning `@bench.tl.rep2`. Latency = from just before the POST is sent
     to the arrival of the SSE `notification` event naming that comment (so it includes the POST's
     own processing and commit). Target p95 ≤ 500 ms.
+(c) Uploads through the gateway: 8 files of 19 MiB, 4 at a time, each generated chunk by chunk
+    by the client (64 KiB) and streamed through the gateway to the interactions service's storage,
+    then downloaded back through the gateway and compared by SHA-256. The resident memory (VmRSS)
+    of the gateway and interactions processes is sampled every 50 ms during the run: it must stay
+    flat (files are never held in memory); throughput in MiB/s of payload.
 
 Results go to stdout as JSON lines and to .local/bench/results.jsonl.
 """
@@ -170,6 +176,69 @@ async def bench_mention(client: httpx.AsyncClient, rep: dict, rep2: dict, custom
            post_p95_ms=percentiles(post_seconds)["p95_ms"], target_p95_ms=500, **percentiles(latencies))
 
 
+UPLOAD_MIB, UPLOADS, UPLOAD_CONCURRENCY, CHUNK_BYTES = 19, 8, 4, 64 * 1024
+
+
+def _rss_mib(service: str) -> float:
+    pid = (ROOT / ".local" / "dev" / "run" / f"{service}.pid").read_text().strip()
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {service}")
+
+
+async def bench_upload(client: httpx.AsyncClient, rep: dict, customer_id: str) -> None:
+    import hashlib
+
+    def content(seed: int):
+        block = hashlib.sha256(str(seed).encode()).digest() * (CHUNK_BYTES // 32)
+
+        async def chunks():
+            for _ in range(UPLOAD_MIB * 1024 * 1024 // CHUNK_BYTES):
+                yield block
+        digest = hashlib.sha256(block * (UPLOAD_MIB * 1024 * 1024 // CHUNK_BYTES)).hexdigest()
+        return chunks(), digest
+
+    baseline = {s: _rss_mib(s) for s in ("gateway", "interactions")}
+    peak = dict(baseline)
+    sampling = True
+
+    async def sample():
+        while sampling:
+            for s in peak:
+                peak[s] = max(peak[s], _rss_mib(s))
+            await asyncio.sleep(0.05)
+
+    sampler = asyncio.create_task(sample())
+    gate = asyncio.Semaphore(UPLOAD_CONCURRENCY)
+
+    async def one(i: int) -> None:
+        async with gate:
+            chunks, digest = content(i)
+            r = await client.post(f"/api/v1/customers/{customer_id}/attachments", params={"filename": f"tep-{i}.bin"},
+                                  content=chunks, headers={**rep["headers"], "Content-Type": "application/octet-stream"},
+                                  timeout=300)
+            r.raise_for_status()
+            assert r.json()["sha256"] == digest, "stored bytes differ"
+            sha = hashlib.sha256()
+            async with client.stream("GET", f"/api/v1/attachments/{r.json()['id']}/content",
+                                     headers=rep["headers"], timeout=300) as download:
+                download.raise_for_status()
+                async for part in download.aiter_bytes():
+                    sha.update(part)
+            assert sha.hexdigest() == digest, "downloaded bytes differ"
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(one(i) for i in range(UPLOADS)))
+    elapsed = time.perf_counter() - t0
+    sampling = False
+    await sampler
+    report("gateway_upload_download", files=UPLOADS, file_mib=UPLOAD_MIB, concurrency=UPLOAD_CONCURRENCY,
+           seconds=round(elapsed, 2), mib_per_second_each_way=round(UPLOADS * UPLOAD_MIB / elapsed, 1),
+           **{f"{s}_rss_mib_before": round(baseline[s], 1) for s in baseline},
+           **{f"{s}_rss_mib_peak": round(peak[s], 1) for s in peak})
+
+
 async def main(which: list[str]) -> None:
     async with httpx.AsyncClient(base_url=GATEWAY, timeout=60) as client:
         rep, rep2 = await users(client)
@@ -178,6 +247,8 @@ async def main(which: list[str]) -> None:
             await bench_timeline(client, rep, customer_id)
         if "mention" in which:
             await bench_mention(client, rep, rep2, customer_id)
+        if "upload" in which:
+            await bench_upload(client, rep, customer_id)
 
 
 if __name__ == "__main__":
