@@ -1,5 +1,6 @@
 """Owner and holder changes from the assignment service's events, fed through the consumer's
-inbox: versions, customer.owner_changed + customer.updated, redelivery, recall."""
+inbox: versions, one customers.bulk_owner_changed batch per event (no per-customer events),
+redelivery, recall."""
 from __future__ import annotations
 
 import uuid
@@ -60,13 +61,19 @@ async def test_offer_accept_and_recall_move_holder_and_owner(pool):
     owned = await get_customer(pool, principal=rep, customer_id=first["id"])
     assert (owned["owner_id"], owned["holder_id"], owned["owner_unit_path"], owned["version"]) == (
         rep.user_id, rep.user_id, "/r/b2/t2/", 3)
-    changes = [e for e in await published(pool, "customer.owner_changed") if e["subject"] == str(first["id"])]
-    assert [(e["data"]["reason"], e["data"]["to_owner_id"], e["data"]["to_holder_id"]) for e in changes] == [
-        ("assignment.offered", str(previous.user_id), str(rep.user_id)),
-        ("assignment.accepted", str(rep.user_id), str(rep.user_id))]
-    updated = [e for e in await published(pool, "customer.updated") if e["subject"] == str(first["id"])][-1]
-    assert set(updated["data"]["changed"]) == {"owner_id", "owner_unit_id", "owner_unit_path"}
-    assert updated["data"]["version"] == 3 and updated["causation_id"] == str(accepted.id)
+    batches = await published(pool, "customers.bulk_owner_changed")
+    assert [(b["data"]["reason"], len(b["data"]["ids"])) for b in batches] == [
+        ("assignment.offered", 2), ("assignment.accepted", 2)]
+    at = batches[1]["data"]["ids"].index(str(first["id"]))
+    accepted_batch = batches[1]["data"]
+    assert (accepted_batch["from_owner_ids"][at], accepted_batch["to_owner_ids"][at],
+            accepted_batch["from_holder_ids"][at], accepted_batch["to_holder_ids"][at],
+            accepted_batch["owner_unit_paths"][at], accepted_batch["versions"][at]) == (
+        str(previous.user_id), str(rep.user_id), str(rep.user_id), str(rep.user_id), "/r/b2/t2/", 3)
+    assert batches[1]["causation_id"] == str(accepted.id) and accepted_batch["last"] is True
+    assert accepted_batch["assignment_id"] == str(job)
+    # no per-customer events for assignments (E-3)
+    assert await published(pool, "customer.owner_changed") == [] and await published(pool, "customer.updated") == []
 
     await feed(pool, assignment("assignment.recalled", rep.user_id, ids, job,
                                 previous_owner_ids={str(first["id"]): str(previous.user_id), str(second["id"]): None}))
@@ -108,3 +115,16 @@ async def test_an_assignee_nobody_knows_fails_the_event(pool):
     with pytest.raises(UnknownAssignee):
         await feed(pool, assignment("assignment.accepted", uuid.uuid4(), [customer["id"]], uuid.uuid4()))
     assert (await get_customer(pool, principal=owner, customer_id=customer["id"]))["version"] == 1
+
+
+async def test_large_assignments_are_published_in_chunks(pool, monkeypatch):
+    from crm_customers.handlers import assignments
+    monkeypatch.setattr(assignments, "CHUNK", 2)
+    owner, rep = await user(pool, "/r/b1/"), await user(pool, "/r/b2/")
+    ids = [(await create_customer(pool, principal=owner, name=f"K{i}", phone=f"09123454{i:02d}"))["id"]
+           for i in range(5)]
+    await feed(pool, assignment("assignment.direct", rep.user_id, ids, uuid.uuid4()))
+    batches = [b["data"] for b in await published(pool, "customers.bulk_owner_changed")]
+    assert [(b["chunk"], b["last"], len(b["ids"])) for b in batches] == [(1, False, 2), (2, False, 2), (3, True, 1)]
+    assert len({b["batch_id"] for b in batches}) == 1
+    assert sorted(i for b in batches for i in b["ids"]) == sorted(str(i) for i in ids)

@@ -160,3 +160,46 @@ async def test_an_import_chunk_adds_new_customers_and_one_imported_entry_each(po
     # time-ordered ids (UUIDv7), consecutive within the batch
     assert all(uuid.UUID(i).version == 7 for i in data["entry_ids"])
     assert len({i[:28] for i in data["entry_ids"]}) == 1
+
+
+async def test_an_assignment_batch_moves_owners_and_holders_and_writes_one_line_each(pool):
+    owner, rep, viewer = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    first, second = await customers(pool, owner, 2)
+    await feed(pool, "customer.updated", first, {**state(first, owner, 2), "viewer_ids": [str(viewer)]})
+    unknown = uuid.uuid4()  # its customer.created has not arrived yet (batch events are keyed by batch)
+    assignment_id = str(uuid.uuid4())
+    batch = {"batch_id": str(uuid.uuid4()), "chunk": 1, "last": True, "reason": "assignment.direct",
+             "assignment_id": assignment_id, "ids": [str(first), str(second), str(unknown)], "versions": [3, 2, 2],
+             "from_owner_ids": [str(owner), str(owner), None], "to_owner_ids": [str(rep)] * 3,
+             "owner_unit_ids": [None] * 3, "owner_unit_paths": ["/root/other/"] * 3,
+             "from_holder_ids": [None] * 3, "to_holder_ids": [str(rep)] * 3}
+    envelope = await feed(pool, "customers.bulk_owner_changed", batch["batch_id"], batch, owner)
+    again = EventConsumer(name="test", pool=pool, bootstrap="unused:0", topics=[], handlers=HANDLERS)
+    assert await again.handle(envelope, HANDLERS["customers.bulk_owner_changed"]) is False  # redelivery
+
+    rep_sees = owner_principal(rep)
+    lines = (await read_timeline(pool, principal=rep_sees, customer_id=first, limit=10, cursor=None,
+                                 types=["assigned"]))[0]
+    assert [(e["data"]["from_owner_id"], e["data"]["to_owner_id"], e["data"]["reason"]) for e in lines] == [
+        (str(owner), str(rep), "assignment.direct")]
+    # the former owner no longer sees it; the viewer still does; the unknown one is known now
+    with pytest.raises(ProblemError):
+        await read_timeline(pool, principal=owner_principal(owner), customer_id=first, limit=1, cursor=None,
+                            types=None)
+    assert await read_timeline(pool, principal=owner_principal(viewer), customer_id=first, limit=1, cursor=None,
+                               types=None)
+    assert await pool.fetchval("SELECT holder_id FROM customer_access WHERE customer_id = $1", unknown) == rep
+    # a recall gives them back: `recalled` lines; an older batch changes nothing
+    back = {**batch, "batch_id": str(uuid.uuid4()), "reason": "assignment.recalled", "versions": [4, 3, 3],
+            "from_owner_ids": [str(rep)] * 3, "to_owner_ids": [str(owner)] * 3, "owner_unit_paths": [PATH] * 3,
+            "from_holder_ids": [str(rep)] * 3, "to_holder_ids": [None] * 3}
+    await feed(pool, "customers.bulk_owner_changed", back["batch_id"], back, owner)
+    stale = {**batch, "batch_id": str(uuid.uuid4()), "versions": [3, 2, 2]}
+    await feed(pool, "customers.bulk_owner_changed", stale["batch_id"], stale, owner)
+    assert await pool.fetchval("SELECT owner_id FROM customer_access WHERE customer_id = $1", first) == owner
+    recalled = (await read_timeline(pool, principal=owner_principal(owner), customer_id=first, limit=10,
+                                    cursor=None, types=["recalled"]))[0]
+    assert len(recalled) == 1 and recalled[0]["data"]["reason"] == "assignment.recalled"
+    assert [e["event_type"] for e in await pool.fetch(
+        "SELECT event_type FROM outbox WHERE event_type = 'interactions.bulk_recorded'")] == [
+        "interactions.bulk_recorded"] * 3

@@ -32,8 +32,10 @@ of that assignee in one event), optional `job_id`; optional `assignee_unit_id` /
 | `assignment.direct` | owner = holder = assignee (direct assignment, A-4) |
 | `assignment.declined` / `assignment.expired` | holder cleared if it is the assignee; owner unchanged |
 | `assignment.recalled` | if the assignee holds it: holder cleared; if the assignee owns it: owner = `previous_owner_ids[customer_id]` (a map), else `previous_owner_id`, else none (unassigned, unit kept); extra `previous_owner_unit_id` / `previous_owner_unit_path` as for the assignee |
-Each changed customer: version + 1, `customer.owner_changed` and `customer.updated` (changed =
-owner_id / owner_unit_id / owner_unit_path / holder_id). An assignee unknown to the directory and
+Each changed customer: version + 1. The changes of one assignment event are published as
+`customers.bulk_owner_changed` batch events (≤ 5,000 customers each, parallel arrays of from/to
+owner and holder, unit, version), not per customer: a distribution of 100,000 leads must not
+flood the subscribers (E-3). An assignee unknown to the directory and
 not described by the event fails the event (retried, then dead-lettered for replay).
 """
 from crmkit.service import ConsumerSpec

@@ -23,6 +23,7 @@ CONSUMERS = [
         "customer.owner_changed": timeline.on_customer_owner_changed,
         "customers.bulk_updated": customer_batches.on_bulk_updated,
         "customers.bulk_imported": customer_batches.on_bulk_imported,
+        "customers.bulk_owner_changed": customer_batches.on_bulk_owner_changed,
         "customers.bulk_deleted": customer_batches.on_bulk_deleted,
         "customer.deleted": customer_batches.on_customer_deleted,
         "customer.restored": customer_batches.on_customer_restored,

@@ -1,10 +1,11 @@
 """Owner and holder changes commanded by the assignment service's events (A-3 … A-5, C-6).
 
-Each affected customer gets one new version, one `customer.owner_changed` and one
-`customer.updated` (full state, `changed` naming owner/holder columns) so that every service that
-keeps an access model (interactions) follows. Customers are locked in id order (no deadlocks with
-a concurrent event touching the same customers); deleted or unknown customers are skipped.
-Payloads are described in `crm_customers.consumers`.
+Each affected customer gets one new version; the changes of one assignment event are published
+as `customers.bulk_owner_changed` batch events (≤ 5,000 customers each, every id listed), not as
+per-customer events, so that a distribution of 100,000 leads does not flood the subscribers (E-3);
+services that keep an access model (interactions) follow from them. Customers are locked in id
+order (no deadlocks with a concurrent event touching the same customers); deleted or unknown
+customers are skipped. Payloads are described in `crm_customers.consumers`.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from crmkit.events import Envelope
 from crm_customers import events
 from crm_customers.handlers.problems import SOURCE
 from crm_customers.store import customers as store
+from crm_customers.store.bulk import CHUNK
 
 
 SYSTEM = store.Access(user_id=None, sees_all=True, edits_all=True, personal=False)
@@ -53,29 +55,47 @@ async def _lock(conn: asyncpg.Connection, customer_id: uuid.UUID) -> dict[str, A
     return found[0] if found else None
 
 
-async def _apply(conn: asyncpg.Connection, envelope: Envelope, current: dict[str, Any], values: dict[str, Any],
-                 assignment_id: uuid.UUID | None) -> None:
-    changed = [name for name, value in values.items() if current.get(name) != value]
-    if not changed:
-        return
-    row = await store.update(conn, customer_id=current["id"], values={name: values[name] for name in changed})
-    fields = {"source": SOURCE, "subject": row["id"], "actor": envelope.actor,
-              "correlation_id": envelope.correlation_id, "causation_id": str(envelope.id)}
-    await outbox.publish(conn, events.CustomerOwnerChanged(
-        customer_id=row["id"], from_owner_id=current["owner_id"], to_owner_id=row["owner_id"],
-        owner_unit_id=row["owner_unit_id"], owner_unit_path=row["owner_unit_path"],
-        from_holder_id=current["holder_id"], to_holder_id=row["holder_id"], reason=envelope.type,
-        assignment_id=assignment_id, version=row["version"]), **fields)
-    await outbox.publish(conn, events.CustomerUpdated(**row, changed=changed), **fields)
+class _Changes:
+    """The owner/holder changes of one assignment event, published as batch events at the end."""
+
+    def __init__(self, envelope: Envelope) -> None:
+        self.envelope = envelope
+        self.rows: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (before, after)
+
+    async def apply(self, conn: asyncpg.Connection, current: dict[str, Any], values: dict[str, Any]) -> None:
+        changed = [name for name, value in values.items() if current.get(name) != value]
+        if changed:
+            row = await store.update(conn, customer_id=current["id"],
+                                     values={name: values[name] for name in changed})
+            self.rows.append((current, dict(row)))
+
+    async def publish(self, conn: asyncpg.Connection, assignment_id: uuid.UUID | None) -> None:
+        envelope, batch_id = self.envelope, uuid.uuid4()
+        chunks = [self.rows[i:i + CHUNK] for i in range(0, len(self.rows), CHUNK)]
+        for number, chunk in enumerate(chunks, start=1):
+            await outbox.publish(conn, events.CustomersBulkOwnerChanged(
+                batch_id=batch_id, chunk=number, last=number == len(chunks), reason=envelope.type,
+                assignment_id=assignment_id, ids=[after["id"] for _, after in chunk],
+                versions=[after["version"] for _, after in chunk],
+                from_owner_ids=[before["owner_id"] for before, _ in chunk],
+                to_owner_ids=[after["owner_id"] for _, after in chunk],
+                owner_unit_ids=[after["owner_unit_id"] for _, after in chunk],
+                owner_unit_paths=[after["owner_unit_path"] for _, after in chunk],
+                from_holder_ids=[before["holder_id"] for before, _ in chunk],
+                to_holder_ids=[after["holder_id"] for _, after in chunk],
+            ), source=SOURCE, subject=batch_id, actor=envelope.actor, correlation_id=envelope.correlation_id,
+                causation_id=str(envelope.id))
 
 
 async def on_offered(conn: asyncpg.Connection, envelope: Envelope) -> None:
     """Waiting for the rep's acceptance: the rep holds the customers (scope `holding`)."""
     data = envelope.data
     assignee = uuid.UUID(str(data["assignee_id"]))
+    changes = _Changes(envelope)
     for customer_id in _customer_ids(data):
         if current := await _lock(conn, customer_id):
-            await _apply(conn, envelope, current, {"holder_id": assignee}, _uuid(data.get("assignment_id")))
+            await changes.apply(conn, current, {"holder_id": assignee})
+    await changes.publish(conn, _uuid(data.get("assignment_id")))
 
 
 async def on_owned(conn: asyncpg.Connection, envelope: Envelope) -> None:
@@ -83,9 +103,11 @@ async def on_owned(conn: asyncpg.Connection, envelope: Envelope) -> None:
     data = envelope.data
     assignee = uuid.UUID(str(data["assignee_id"]))
     owner = await _owner_columns(conn, assignee, data, "assignee")
+    changes = _Changes(envelope)
     for customer_id in _customer_ids(data):
         if current := await _lock(conn, customer_id):
-            await _apply(conn, envelope, current, {**owner, "holder_id": assignee}, _uuid(data.get("assignment_id")))
+            await changes.apply(conn, current, {**owner, "holder_id": assignee})
+    await changes.publish(conn, _uuid(data.get("assignment_id")))
 
 
 async def on_released(conn: asyncpg.Connection, envelope: Envelope) -> None:
@@ -93,10 +115,12 @@ async def on_released(conn: asyncpg.Connection, envelope: Envelope) -> None:
     hold by this assignee is released (a newer assignment to someone else stays)."""
     data = envelope.data
     assignee = uuid.UUID(str(data["assignee_id"]))
+    changes = _Changes(envelope)
     for customer_id in _customer_ids(data):
         current = await _lock(conn, customer_id)
         if current and current["holder_id"] == assignee:
-            await _apply(conn, envelope, current, {"holder_id": None}, _uuid(data.get("assignment_id")))
+            await changes.apply(conn, current, {"holder_id": None})
+    await changes.publish(conn, _uuid(data.get("assignment_id")))
 
 
 def _previous_owner(data: dict[str, Any], customer_id: uuid.UUID) -> uuid.UUID | None:
@@ -112,7 +136,7 @@ async def on_recalled(conn: asyncpg.Connection, envelope: Envelope) -> None:
     over since) are left alone."""
     data = envelope.data
     assignee = uuid.UUID(str(data["assignee_id"]))
-    assignment_id = _uuid(data.get("assignment_id"))
+    changes = _Changes(envelope)
     for customer_id in _customer_ids(data):
         current = await _lock(conn, customer_id)
         if current is None or assignee not in (current["holder_id"], current["owner_id"]):
@@ -123,7 +147,8 @@ async def on_recalled(conn: asyncpg.Connection, envelope: Envelope) -> None:
             values.update(await _owner_columns(conn, previous, data, "previous_owner") if previous else
                           {"owner_id": None, "owner_unit_id": current["owner_unit_id"],
                            "owner_unit_path": current["owner_unit_path"]})
-        await _apply(conn, envelope, current, values, assignment_id)
+        await changes.apply(conn, current, values)
+    await changes.publish(conn, _uuid(data.get("assignment_id")))
 
 
 HANDLERS = {

@@ -10,7 +10,7 @@ import asyncpg
 from crmkit import outbox
 from crmkit.events import Envelope
 from crm_interactions import events
-from crm_interactions.handlers.timeline import SOURCE, actor_of, keep_access
+from crm_interactions.handlers.timeline import SOURCE, actor_of, keep_access, owner_change_type
 from crm_interactions.store import timeline as store
 
 
@@ -44,12 +44,31 @@ async def on_bulk_imported(conn: asyncpg.Connection, envelope: Envelope) -> None
     viewers); every customer gets one `imported` entry."""
     batch = envelope.data
     ids = batch["ids"]  # uuid strings: asyncpg encodes them as they are, no parsing needed
-    await store.upsert_imported_access(conn, ids=ids, versions=batch["versions"], owner_ids=batch["owner_ids"],
-                                       owner_unit_paths=batch["owner_unit_paths"])
+    await store.upsert_owners(conn, ids=ids, versions=batch["versions"], owner_ids=batch["owner_ids"],
+                              owner_unit_paths=batch["owner_unit_paths"])
     job_id = batch.get("job_id")
     await _record_batch(conn, envelope, type_="imported", note=None, per_customer=[
         (customer_id, {"job_id": job_id, "row": row, "action": action})
         for customer_id, row, action in zip(ids, batch["rows"], batch["actions"], strict=True)])
+
+
+async def on_bulk_owner_changed(conn: asyncpg.Connection, envelope: Envelope) -> None:
+    """`customers.bulk_owner_changed` (an assignment moved owners or holders): the visibility
+    model follows (newer versions win), and each customer gets an `assigned` line — `recalled`
+    when the assignment gave it back — like a single `customer.owner_changed`."""
+    batch = envelope.data
+    ids = batch["ids"]
+    await store.upsert_owners(conn, ids=ids, versions=batch["versions"], owner_ids=batch["to_owner_ids"],
+                              owner_unit_paths=batch["owner_unit_paths"], holder_ids=batch["to_holder_ids"])
+    common = {"reason": batch.get("reason"), "assignment_id": batch.get("assignment_id")}
+    per_customer = [
+        (customer_id, {"from_owner_id": from_owner, "to_owner_id": to_owner, "from_holder_id": from_holder,
+                       "to_holder_id": to_holder, **common})
+        for customer_id, from_owner, to_owner, from_holder, to_holder in zip(
+            ids, batch["from_owner_ids"], batch["to_owner_ids"], batch["from_holder_ids"], batch["to_holder_ids"],
+            strict=True)]
+    await _record_batch(conn, envelope, type_=owner_change_type(batch.get("reason")), note=None,
+                        per_customer=per_customer)
 
 
 async def _record_batch(conn: asyncpg.Connection, envelope: Envelope, *, type_: str, note: str | None,

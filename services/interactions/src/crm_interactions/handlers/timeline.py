@@ -86,12 +86,16 @@ async def on_customer_labels_changed(conn: asyncpg.Connection, envelope: Envelop
                             data={"labels_added": change.get("added") or [], "labels_removed": change.get("removed") or []})
 
 
+def owner_change_type(reason: str | None) -> str:
+    return "recalled" if reason in RETURNS else "assigned"
+
+
 async def on_customer_owner_changed(conn: asyncpg.Connection, envelope: Envelope) -> None:
     """Owner or holder moved, by an edit or an assignment (`reason` names the assignment event):
     `recalled` when the customer went back, `assigned` otherwise."""
     change = envelope.data
     await record_from_event(
-        conn, envelope, type_="recalled" if change.get("reason") in RETURNS else "assigned",
+        conn, envelope, type_=owner_change_type(change.get("reason")),
         data={name: change.get(name) for name in ("from_owner_id", "to_owner_id", "from_holder_id", "to_holder_id",
                                                   "reason", "assignment_id")})
 

@@ -95,21 +95,24 @@ async def insert_entries(conn: asyncpg.Connection, *, type_: str, occurred_at: d
         type_, occurred_at, actor_id, note, source_event_id)
 
 
-async def upsert_imported_access(conn: asyncpg.Connection, *, ids: list, versions: list[int],
-                                 owner_ids: list, owner_unit_paths: list[str | None]) -> None:
-    """Customers created or updated by an import: new ones enter the model; a newer version moves
-    the owner (an import never touches holder or viewers, so those stay). COPY, because asyncpg
+async def upsert_owners(conn: asyncpg.Connection, *, ids: list, versions: list[int], owner_ids: list,
+                        owner_unit_paths: list[str | None], holder_ids: list | None = None) -> None:
+    """Owners (and holders, when given) of many customers from one batch event: unknown customers
+    enter the model, a newer version moves owner and holder, viewers stay. COPY, because asyncpg
     encodes a 5,000-element array parameter element by element in Python."""
     await conn.execute(
         "CREATE TEMPORARY TABLE IF NOT EXISTS incoming_access (customer_id uuid, owner_id uuid, owner_unit_path text,"
-        " version integer) ON COMMIT DELETE ROWS")
-    await conn.copy_records_to_table("incoming_access", records=zip(ids, owner_ids, owner_unit_paths, versions))
+        " holder_id uuid, version integer) ON COMMIT DELETE ROWS")
+    holders = holder_ids if holder_ids is not None else [None] * len(ids)
+    await conn.copy_records_to_table("incoming_access",
+                                     records=zip(ids, owner_ids, owner_unit_paths, holders, versions))
     await conn.execute(
-        "INSERT INTO customer_access (customer_id, owner_id, owner_unit_path, version)"
+        "INSERT INTO customer_access (customer_id, owner_id, owner_unit_path, holder_id, version)"
         " SELECT * FROM incoming_access ORDER BY customer_id"
         " ON CONFLICT (customer_id) DO UPDATE SET owner_id = EXCLUDED.owner_id,"
-        "   owner_unit_path = EXCLUDED.owner_unit_path, version = EXCLUDED.version"
-        " WHERE customer_access.version < EXCLUDED.version AND NOT customer_access.purged")
+        "   owner_unit_path = EXCLUDED.owner_unit_path, version = EXCLUDED.version,"
+        "   holder_id = CASE WHEN $1 THEN EXCLUDED.holder_id ELSE customer_access.holder_id END"
+        " WHERE customer_access.version < EXCLUDED.version AND NOT customer_access.purged", holder_ids is not None)
 
 
 async def mark_deleted(conn: asyncpg.Connection, *, ids: list[uuid.UUID], versions: list[int]) -> None:
