@@ -10,6 +10,7 @@ customers are skipped. Payloads are described in `crm_customers.consumers`.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
@@ -20,9 +21,6 @@ from crm_customers import events
 from crm_customers.handlers.problems import SOURCE
 from crm_customers.store import customers as store
 from crm_customers.store.bulk import CHUNK
-
-
-SYSTEM = store.Access(user_id=None, sees_all=True, edits_all=True, personal=False)
 
 
 class UnknownAssignee(LookupError):
@@ -49,78 +47,79 @@ async def _owner_columns(conn: asyncpg.Connection, user_id: uuid.UUID, data: dic
     raise UnknownAssignee(str(user_id))
 
 
-async def _lock(conn: asyncpg.Connection, customer_id: uuid.UUID) -> dict[str, Any] | None:
-    """The live customer, locked (the system sees every customer)."""
-    found = await store.lock_visible(conn, customer_id=customer_id, access=SYSTEM)
-    return found[0] if found else None
+OWNER_COLUMNS = ("owner_id", "owner_unit_id", "owner_unit_path", "holder_id")
+Decide = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
 
 
-class _Changes:
-    """The owner/holder changes of one assignment event, published as batch events at the end."""
+async def _apply(conn: asyncpg.Connection, envelope: Envelope, decide: Decide) -> None:
+    """Lock the event's live customers (in id order, a chunk at a time), ask `decide` for each
+    one's new owner/holder values (None: leave it), write the changed ones with one statement per
+    chunk, then publish the batch events."""
+    data = envelope.data
+    ids = _customer_ids(data)
+    rows: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for start in range(0, len(ids), CHUNK):
+        planned = []
+        for current in await store.lock_owners(conn, ids=ids[start:start + CHUNK]):
+            values = await decide(current)
+            after = {**current, **(values or {})}
+            if any(after[name] != current[name] for name in OWNER_COLUMNS):
+                planned.append((current, after))
+        versions = await store.update_owners(conn, rows=[after for _, after in planned])
+        rows += [(before, {**after, "version": versions[before["id"]]}) for before, after in planned]
+    await _publish(conn, envelope, rows, _uuid(data.get("assignment_id")))
 
-    def __init__(self, envelope: Envelope) -> None:
-        self.envelope = envelope
-        self.rows: list[tuple[dict[str, Any], dict[str, Any]]] = []  # (before, after)
 
-    async def apply(self, conn: asyncpg.Connection, current: dict[str, Any], values: dict[str, Any]) -> None:
-        changed = [name for name, value in values.items() if current.get(name) != value]
-        if changed:
-            row = await store.update(conn, customer_id=current["id"],
-                                     values={name: values[name] for name in changed})
-            self.rows.append((current, dict(row)))
-
-    async def publish(self, conn: asyncpg.Connection, assignment_id: uuid.UUID | None) -> None:
-        envelope, batch_id = self.envelope, uuid.uuid4()
-        chunks = [self.rows[i:i + CHUNK] for i in range(0, len(self.rows), CHUNK)]
-        for number, chunk in enumerate(chunks, start=1):
-            await outbox.publish(conn, events.CustomersBulkOwnerChanged(
-                batch_id=batch_id, chunk=number, last=number == len(chunks), reason=envelope.type,
-                assignment_id=assignment_id, ids=[after["id"] for _, after in chunk],
-                versions=[after["version"] for _, after in chunk],
-                from_owner_ids=[before["owner_id"] for before, _ in chunk],
-                to_owner_ids=[after["owner_id"] for _, after in chunk],
-                owner_unit_ids=[after["owner_unit_id"] for _, after in chunk],
-                owner_unit_paths=[after["owner_unit_path"] for _, after in chunk],
-                from_holder_ids=[before["holder_id"] for before, _ in chunk],
-                to_holder_ids=[after["holder_id"] for _, after in chunk],
-            ), source=SOURCE, subject=batch_id, actor=envelope.actor, correlation_id=envelope.correlation_id,
-                causation_id=str(envelope.id))
+async def _publish(conn: asyncpg.Connection, envelope: Envelope, rows: list[tuple[dict[str, Any], dict[str, Any]]],
+                   assignment_id: uuid.UUID | None) -> None:
+    batch_id = uuid.uuid4()
+    chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
+    for number, chunk in enumerate(chunks, start=1):
+        await outbox.publish(conn, events.CustomersBulkOwnerChanged(
+            batch_id=batch_id, chunk=number, last=number == len(chunks), reason=envelope.type,
+            assignment_id=assignment_id, ids=[after["id"] for _, after in chunk],
+            versions=[after["version"] for _, after in chunk],
+            from_owner_ids=[before["owner_id"] for before, _ in chunk],
+            to_owner_ids=[after["owner_id"] for _, after in chunk],
+            owner_unit_ids=[after["owner_unit_id"] for _, after in chunk],
+            owner_unit_paths=[after["owner_unit_path"] for _, after in chunk],
+            from_holder_ids=[before["holder_id"] for before, _ in chunk],
+            to_holder_ids=[after["holder_id"] for _, after in chunk],
+        ), source=SOURCE, subject=batch_id, actor=envelope.actor, correlation_id=envelope.correlation_id,
+            causation_id=str(envelope.id))
 
 
 async def on_offered(conn: asyncpg.Connection, envelope: Envelope) -> None:
     """Waiting for the rep's acceptance: the rep holds the customers (scope `holding`)."""
-    data = envelope.data
-    assignee = uuid.UUID(str(data["assignee_id"]))
-    changes = _Changes(envelope)
-    for customer_id in _customer_ids(data):
-        if current := await _lock(conn, customer_id):
-            await changes.apply(conn, current, {"holder_id": assignee})
-    await changes.publish(conn, _uuid(data.get("assignment_id")))
+    assignee = uuid.UUID(str(envelope.data["assignee_id"]))
+
+    async def decide(current: dict[str, Any]) -> dict[str, Any]:
+        return {"holder_id": assignee}
+
+    await _apply(conn, envelope, decide)
 
 
 async def on_owned(conn: asyncpg.Connection, envelope: Envelope) -> None:
     """Accepted, or assigned directly: the rep owns and holds the customers."""
     data = envelope.data
     assignee = uuid.UUID(str(data["assignee_id"]))
-    owner = await _owner_columns(conn, assignee, data, "assignee")
-    changes = _Changes(envelope)
-    for customer_id in _customer_ids(data):
-        if current := await _lock(conn, customer_id):
-            await changes.apply(conn, current, {**owner, "holder_id": assignee})
-    await changes.publish(conn, _uuid(data.get("assignment_id")))
+    owner = {**await _owner_columns(conn, assignee, data, "assignee"), "holder_id": assignee}
+
+    async def decide(current: dict[str, Any]) -> dict[str, Any]:
+        return owner
+
+    await _apply(conn, envelope, decide)
 
 
 async def on_released(conn: asyncpg.Connection, envelope: Envelope) -> None:
     """Declined or expired: the customers return to the pool; the owner does not change. Only a
     hold by this assignee is released (a newer assignment to someone else stays)."""
-    data = envelope.data
-    assignee = uuid.UUID(str(data["assignee_id"]))
-    changes = _Changes(envelope)
-    for customer_id in _customer_ids(data):
-        current = await _lock(conn, customer_id)
-        if current and current["holder_id"] == assignee:
-            await changes.apply(conn, current, {"holder_id": None})
-    await changes.publish(conn, _uuid(data.get("assignment_id")))
+    assignee = uuid.UUID(str(envelope.data["assignee_id"]))
+
+    async def decide(current: dict[str, Any]) -> dict[str, Any] | None:
+        return {"holder_id": None} if current["holder_id"] == assignee else None
+
+    await _apply(conn, envelope, decide)
 
 
 def _previous_owner(data: dict[str, Any], customer_id: uuid.UUID) -> uuid.UUID | None:
@@ -136,19 +135,23 @@ async def on_recalled(conn: asyncpg.Connection, envelope: Envelope) -> None:
     over since) are left alone."""
     data = envelope.data
     assignee = uuid.UUID(str(data["assignee_id"]))
-    changes = _Changes(envelope)
-    for customer_id in _customer_ids(data):
-        current = await _lock(conn, customer_id)
-        if current is None or assignee not in (current["holder_id"], current["owner_id"]):
-            continue
+    owners: dict[uuid.UUID, dict[str, Any]] = {}  # previous owner -> owner columns, looked up once
+
+    async def decide(current: dict[str, Any]) -> dict[str, Any] | None:
+        if assignee not in (current["holder_id"], current["owner_id"]):
+            return None
         values: dict[str, Any] = {"holder_id": None} if current["holder_id"] == assignee else {}
         if current["owner_id"] == assignee:
-            previous = _previous_owner(data, customer_id)
-            values.update(await _owner_columns(conn, previous, data, "previous_owner") if previous else
-                          {"owner_id": None, "owner_unit_id": current["owner_unit_id"],
-                           "owner_unit_path": current["owner_unit_path"]})
-        await changes.apply(conn, current, values)
-    await changes.publish(conn, _uuid(data.get("assignment_id")))
+            previous = _previous_owner(data, current["id"])
+            if previous is None:
+                values["owner_id"] = None  # unassigned: the customer stays in its unit
+            else:
+                if previous not in owners:
+                    owners[previous] = await _owner_columns(conn, previous, data, "previous_owner")
+                values.update(owners[previous])
+        return values
+
+    await _apply(conn, envelope, decide)
 
 
 HANDLERS = {

@@ -151,6 +151,30 @@ async def update(conn: asyncpg.Connection, *, customer_id: uuid.UUID, values: di
     ))
 
 
+async def lock_owners(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+    """Owner and holder of the live customers among `ids`, locked in id order (as every writer of
+    many customers locks them: no deadlocks)."""
+    rows = await conn.fetch(
+        "SELECT id, owner_id, owner_unit_id, owner_unit_path, holder_id, version FROM customers"
+        " WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL ORDER BY id FOR UPDATE", ids)
+    return [dict(r) for r in rows]
+
+
+async def update_owners(conn: asyncpg.Connection, *, rows: list[dict[str, Any]]) -> dict[uuid.UUID, int]:
+    """Set owner and holder columns of many (locked) customers in one statement, version + 1;
+    returns each one's new version."""
+    if not rows:
+        return {}
+    updated = await conn.fetch(
+        "UPDATE customers c SET owner_id = v.owner_id, owner_unit_id = v.owner_unit_id,"
+        "   owner_unit_path = v.owner_unit_path, holder_id = v.holder_id, version = c.version + 1, updated_at = now()"
+        " FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[])"
+        "   AS v(id, owner_id, owner_unit_id, owner_unit_path, holder_id)"
+        " WHERE c.id = v.id RETURNING c.id, c.version",
+        *([r[name] for r in rows] for name in ("id", "owner_id", "owner_unit_id", "owner_unit_path", "holder_id")))
+    return {r["id"]: r["version"] for r in updated}
+
+
 async def soft_delete(conn: asyncpg.Connection, *, customer_id: uuid.UUID, deleted_by: uuid.UUID) -> asyncpg.Record:
     return await conn.fetchrow(
         "UPDATE customers SET deleted_at = now(), deleted_by = $2, version = version + 1, updated_at = now()"
