@@ -1,17 +1,38 @@
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from fastapi import FastAPI
 
+from crmkit.logging import get_logger
 from crmkit.service import ServiceSpec, create_service_app
+from crm_assignment import events, messages  # noqa: F401  (registers events and problem texts)
+from crm_assignment.api import assignments
+from crm_assignment.consumers import CONSUMERS
+from crm_assignment.handlers import assignments as handlers
 from crm_assignment.settings import AssignmentSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+log = get_logger(__name__)
+
+
+async def expire_offers(app: FastAPI) -> None:
+    """Offers past their deadline expire (A-4); every replica sweeps, SKIP LOCKED shares the work."""
+    while True:
+        try:
+            while await handlers.expire_due(app.state.pool):
+                pass
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("offer_expiry_failed", error=repr(exc))
+        await asyncio.sleep(app.state.settings.offer_sweep_seconds)
 
 
 def create_app(settings: AssignmentSettings | None = None) -> FastAPI:
     settings = settings or AssignmentSettings()
     return create_service_app(ServiceSpec(
         name="assignment", title="CRM assignment", settings=settings, migrations_dir=MIGRATIONS,
+        routers=[assignments.router], consumers=CONSUMERS, background=[expire_offers],
     ))

@@ -9,3 +9,6 @@ class AssignmentSettings(ServiceSettings):
     service_name: str = "assignment"
     port: int = 8103
     database_url: str = default_database_url("crm_assignment")
+
+    # how often offers past their deadline are expired
+    offer_sweep_seconds: float = 30.0

@@ -1,0 +1,225 @@
+"""Jobs, distributions (assignments), accept / decline, recalls and the roster (A-1 … A-5, A-7)."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from crmkit.auth import CurrentPrincipal
+from crmkit.idempotency import idempotent
+from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
+from crm_assignment.distribution import STRATEGIES
+from crm_assignment.handlers import assignments as handlers
+from crm_assignment.handlers import jobs, roster
+
+router = APIRouter(prefix="/api/v1", tags=["assignment"])
+RESPONSES: dict[int | str, dict[str, Any]] = {404: {"description": "not_found"},
+                                              403: {"description": "not_a_distributor"}}
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class JobCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    content: Text
+    type: Annotated[str, Field(min_length=1, max_length=100, examples=["Gọi điện tư vấn"])]
+    target: Annotated[str | None, Field(max_length=2000)] = None
+
+
+class JobPublic(BaseModel):
+    id: uuid.UUID
+    content: str
+    type: str
+    target: str | None
+    created_by: uuid.UUID
+    created_at: datetime
+
+
+class Quantity(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: uuid.UUID
+    count: int = Field(ge=1, le=handlers.MAX_CUSTOMERS)
+
+
+class DistributionCreate(BaseModel):
+    """A selection divided among reps under a job (an existing `job_id`, or a `job` created now):
+    either explicit `quantities` per rep that add up to the selection, or a `strategy` over
+    `assignees`. `direct`: the reps own the customers at once; otherwise each accepts or declines
+    within `accept_within_hours`."""
+    model_config = ConfigDict(extra="forbid")
+
+    customer_ids: list[uuid.UUID] = Field(min_length=1, max_length=handlers.MAX_CUSTOMERS)
+    text: Text = Field(description="the assignment text (Nội dung giao việc)")
+    job_id: uuid.UUID | None = None
+    job: JobCreate | None = None
+    quantities: list[Quantity] | None = Field(None, min_length=1, max_length=1000)
+    strategy: Literal[STRATEGIES] | None = None  # type: ignore[valid-type]
+    assignees: list[uuid.UUID] | None = Field(None, min_length=1, max_length=1000)
+    direct: bool = False
+    accept_within_hours: int = Field(handlers.DEFAULT_ACCEPT_HOURS, ge=1, le=24 * 30)
+
+    @model_validator(mode="after")
+    def _one_way(self) -> "DistributionCreate":
+        if (self.job_id is None) == (self.job is None):
+            raise ValueError("give exactly one of job_id and job")
+        if (self.quantities is None) == (self.assignees is None):
+            raise ValueError("give exactly one of quantities and assignees")
+        if self.quantities is not None and self.strategy is not None:
+            raise ValueError("a strategy goes with assignees, not with quantities")
+        return self
+
+
+class AssignmentPublic(BaseModel):
+    id: uuid.UUID
+    job_id: uuid.UUID
+    assignee_id: uuid.UUID
+    assigned_by: uuid.UUID
+    text: str
+    direct: bool
+    status: Literal["offered", "accepted", "declined", "expired"]
+    expires_at: datetime | None
+    created_at: datetime
+    decided_at: datetime | None
+    customer_count: int
+    open_count: int = Field(description="customers still held or owned through this assignment")
+
+
+class AssignmentCustomer(BaseModel):
+    customer_id: uuid.UUID
+    previous_owner_id: uuid.UUID | None
+    state: Literal["open", "returned", "recalled"]
+
+
+class AssignmentDetail(AssignmentPublic):
+    customers: list[AssignmentCustomer]
+
+
+class DistributionPublic(BaseModel):
+    job: JobPublic
+    assignments: list[AssignmentPublic]
+
+
+class RecallCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    assignment_id: uuid.UUID
+    customer_ids: list[uuid.UUID] | None = Field(None, min_length=1, max_length=handlers.MAX_CUSTOMERS,
+                                                 description="omitted: every customer still open in it")
+
+
+class RecallPublic(BaseModel):
+    assignment_id: uuid.UUID
+    recalled: list[uuid.UUID]
+    skipped: list[uuid.UUID] = Field(description="named but not open in the assignment (any more)")
+
+
+class RosterEntry(BaseModel):
+    user_id: uuid.UUID
+    username: str
+    full_name: str
+    unit_id: uuid.UUID | None
+    unit_path: str | None
+    weight: int
+    capacity: int | None
+    open_leads: int
+
+
+class RosterUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    weight: int | None = Field(None, ge=1, le=100)
+    capacity: int | None = Field(None, ge=1, le=1_000_000, description="null: no limit")
+
+
+@router.post("/jobs", status_code=201, response_model=JobPublic, responses=RESPONSES)
+async def create_job(body: JobCreate, request: Request, principal: CurrentPrincipal):
+    return await jobs.create(request.app.state.pool, principal, content=body.content, type_=body.type,
+                             target=body.target, correlation_id=request.state.correlation_id)
+
+
+@router.get("/jobs", response_model=Page[JobPublic], responses=RESPONSES)
+async def list_jobs(request: Request, principal: CurrentPrincipal, limit: Limit = DEFAULT_LIMIT,
+                    cursor: Cursor = None):
+    rows, next_cursor = await jobs.list_jobs(request.app.state.pool, principal, limit=limit, cursor=cursor)
+    return Page[JobPublic](items=[JobPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get("/jobs/{job_id}", response_model=JobPublic, responses=RESPONSES)
+async def get_job(job_id: uuid.UUID, request: Request, principal: CurrentPrincipal):
+    return await jobs.get(request.app.state.pool, principal, job_id)
+
+
+@router.post("/assignments", status_code=201, response_model=DistributionPublic, responses={
+    **RESPONSES, 409: {"description": "customers_already_assigned"},
+    422: {"description": "validation_error, quantities_mismatch, capacity_exceeded"}})
+async def distribute(body: DistributionCreate, request: Request, principal: CurrentPrincipal) -> Response:
+    """Giao việc / chia lead (A-3, A-4). `Idempotency-Key` supported."""
+    pool = request.app.state.pool
+
+    async def produce() -> Response:
+        made = await handlers.distribute(
+            pool, principal=principal, customer_ids=body.customer_ids, text=body.text, job_id=body.job_id,
+            new_job={"content": body.job.content, "type_": body.job.type, "target": body.job.target} if body.job else None,
+            quantities=[(q.user_id, q.count) for q in body.quantities] if body.quantities else None,
+            strategy=body.strategy, assignees=body.assignees, direct=body.direct,
+            accept_within_hours=body.accept_within_hours, correlation_id=request.state.correlation_id)
+        return Response(DistributionPublic.model_validate(made).model_dump_json(), status_code=201,
+                        media_type="application/json")
+
+    return await idempotent(request, pool, str(principal.user_id), produce)
+
+
+@router.get("/assignments", response_model=Page[AssignmentPublic])
+async def list_assignments(request: Request, principal: CurrentPrincipal,
+                           scope: Literal["all", "mine", "made"] = "all",
+                           status: Literal["offered", "accepted", "declined", "expired"] | None = None,
+                           job_id: uuid.UUID | None = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+    """Newest first: all the caller may see, `mine` (given to me), `made` (distributed by me)."""
+    rows, next_cursor = await handlers.list_assignments(
+        request.app.state.pool, principal=principal, scope=scope, status=status, job_id=job_id, limit=limit,
+        cursor=cursor)
+    return Page[AssignmentPublic](items=[AssignmentPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
+
+
+@router.get("/assignments/{assignment_id}", response_model=AssignmentDetail, responses=RESPONSES)
+async def get_assignment(assignment_id: uuid.UUID, request: Request, principal: CurrentPrincipal):
+    return await handlers.get(request.app.state.pool, principal=principal, assignment_id=assignment_id)
+
+
+@router.post("/assignments/{assignment_id}/accept", response_model=AssignmentPublic, responses={
+    404: {"description": "not_found"}, 409: {"description": "assignment_not_offered"}})
+async def accept(assignment_id: uuid.UUID, request: Request, principal: CurrentPrincipal):
+    """The rep takes an offer made to them: they own its customers."""
+    return await handlers.accept(request.app.state.pool, principal=principal, assignment_id=assignment_id,
+                                 correlation_id=request.state.correlation_id)
+
+
+@router.post("/assignments/{assignment_id}/decline", response_model=AssignmentPublic, responses={
+    404: {"description": "not_found"}, 409: {"description": "assignment_not_offered"}})
+async def decline(assignment_id: uuid.UUID, request: Request, principal: CurrentPrincipal):
+    """The rep refuses an offer: its customers return to the pool and the assigner is notified."""
+    return await handlers.decline(request.app.state.pool, principal=principal, assignment_id=assignment_id,
+                                  correlation_id=request.state.correlation_id)
+
+
+@router.post("/recalls", response_model=RecallPublic, responses=RESPONSES)
+async def recall(body: RecallCreate, request: Request, principal: CurrentPrincipal):
+    """Thu hồi (A-5): ownership of the recalled customers reverts to their previous owner."""
+    return await handlers.recall(request.app.state.pool, principal=principal, assignment_id=body.assignment_id,
+                                 customer_ids=body.customer_ids, correlation_id=request.state.correlation_id)
+
+
+@router.get("/roster", response_model=list[RosterEntry], responses=RESPONSES)
+async def get_roster(request: Request, principal: CurrentPrincipal):
+    """Active sales reps within the caller's reach, with weight, capacity and open leads (A-1)."""
+    return await roster.list_roster(request.app.state.pool, principal=principal)
+
+
+@router.patch("/roster/{user_id}", response_model=RosterEntry, responses=RESPONSES)
+async def tune_roster(user_id: uuid.UUID, body: RosterUpdate, request: Request, principal: CurrentPrincipal):
+    return await roster.tune(request.app.state.pool, principal=principal, user_id=user_id,
+                             changes=body.model_dump(exclude_unset=True))

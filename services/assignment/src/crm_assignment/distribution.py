@@ -1,0 +1,96 @@
+"""How a selection of customers is divided among reps (A-3): explicit quantities, or a strategy.
+Pure functions of their input (and of the roster state passed in), so the same input and state
+always give the same result."""
+from __future__ import annotations
+
+import heapq
+import uuid
+from dataclasses import dataclass
+
+STRATEGIES = ("round_robin", "weighted", "least_loaded")
+
+
+@dataclass(frozen=True)
+class Rep:
+    user_id: uuid.UUID
+    weight: int = 1
+    capacity: int | None = None  # maximum open leads; None: no limit
+    open_leads: int = 0
+
+
+class CannotDistribute(ValueError):
+    """The selection cannot be divided as asked; `code` names why (a problem code)."""
+
+    def __init__(self, code: str, **params) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def by_quantities(customers: list[uuid.UUID], quantities: list[tuple[uuid.UUID, int]]
+                  ) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Consecutive slices of the selection, in the order the quantities are given; they must add
+    up to exactly the selection size."""
+    total = sum(count for _, count in quantities)
+    if total != len(customers):
+        raise CannotDistribute("quantities_mismatch", selected=len(customers), assigned=total)
+    shares: dict[uuid.UUID, list[uuid.UUID]] = {}
+    start = 0
+    for user_id, count in quantities:
+        shares.setdefault(user_id, []).extend(customers[start:start + count])
+        start += count
+    return {user_id: share for user_id, share in shares.items() if share}
+
+
+def round_robin(customers: list[uuid.UUID], reps: list[Rep], *, after: uuid.UUID | None = None
+                ) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """One customer each in turn, starting with the rep after `after` (where the last
+    distribution of the job stopped)."""
+    order = [r.user_id for r in reps]
+    start = (order.index(after) + 1) % len(order) if after in order else 0
+    shares: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for i, customer_id in enumerate(customers):
+        shares.setdefault(order[(start + i) % len(order)], []).append(customer_id)
+    return shares
+
+
+def weighted(customers: list[uuid.UUID], reps: list[Rep]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Shares proportional to the weights (largest remainders get the leftovers, ties in rep order)."""
+    total_weight = sum(r.weight for r in reps)
+    exact = [len(customers) * r.weight / total_weight for r in reps]
+    counts = [int(x) for x in exact]
+    leftovers = sorted(range(len(reps)), key=lambda i: (-(exact[i] - counts[i]), i))
+    for i in leftovers[:len(customers) - sum(counts)]:
+        counts[i] += 1
+    return by_quantities(customers, [(r.user_id, c) for r, c in zip(reps, counts)])
+
+
+def least_loaded(customers: list[uuid.UUID], reps: list[Rep]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Each customer to the rep with the fewest open leads so far who still has capacity (ties in
+    rep order); 422 `capacity_exceeded` when the reps cannot take them all."""
+    load = {r.user_id: r.open_leads for r in reps}
+    room = sum(max(r.capacity - r.open_leads, 0) if r.capacity is not None else len(customers) for r in reps)
+    if room < len(customers):
+        raise CannotDistribute("capacity_exceeded", selected=len(customers), room=room)
+    # (open leads, rep order): the smallest first; a rep at capacity leaves the heap
+    heap = [(load[r.user_id], i) for i, r in enumerate(reps) if r.capacity is None or load[r.user_id] < r.capacity]
+    heapq.heapify(heap)
+    shares: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for customer_id in customers:
+        leads, i = heapq.heappop(heap)
+        rep = reps[i]
+        shares.setdefault(rep.user_id, []).append(customer_id)
+        if rep.capacity is None or leads + 1 < rep.capacity:
+            heapq.heappush(heap, (leads + 1, i))
+    return shares
+
+
+def distribute(customers: list[uuid.UUID], *, reps: list[Rep], strategy: str,
+               after: uuid.UUID | None = None) -> dict[uuid.UUID, list[uuid.UUID]]:
+    if strategy == "round_robin":
+        return round_robin(customers, reps, after=after)
+    if strategy == "weighted":
+        return weighted(customers, reps)
+    if strategy == "least_loaded":
+        return least_loaded(customers, reps)
+    raise ValueError(strategy)

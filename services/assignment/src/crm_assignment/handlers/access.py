@@ -1,0 +1,20 @@
+"""Who may distribute, recall and see what (A-3 … A-5): admins everywhere; a manager within their
+unit's subtree (the customers whose owner's unit is there, and the reps who work there); the
+assignee and the assigner see their own assignments. Reps do not distribute."""
+from __future__ import annotations
+
+from crmkit.auth import Principal
+from crmkit.errors import ProblemError
+
+
+def reach(principal: Principal) -> str | None:
+    """The unit path prefix the caller distributes within; None: everywhere (admin)."""
+    if principal.is_admin:
+        return None
+    if principal.is_manager and principal.kind == "user" and principal.unit_path.strip("/"):
+        return principal.unit_path if principal.unit_path.endswith("/") else principal.unit_path + "/"
+    raise ProblemError(403, "not_a_distributor")
+
+
+def within(path: str | None, prefix: str | None) -> bool:
+    return prefix is None or bool(path and path.startswith(prefix))

@@ -1,0 +1,277 @@
+"""Distribute ("giao việc" / "chia lead", A-3), accept or decline (A-4), let offers expire, recall
+(A-5). Each use case is one transaction: the checks, the rows, and the events the customers
+service applies to owners and holders (and interactions turns into notifications). A customer is
+open in at most one assignment at a time (A-7), enforced by a unique index: of two concurrent
+distributions of the same customer, one commits and the other gets 409."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import asyncpg
+
+from crmkit import outbox
+from crmkit.auth import Principal
+from crmkit.errors import FieldError, ProblemError
+from crmkit.pagination import page_of
+from crm_assignment import distribution, events
+from crm_assignment.handlers import access, jobs
+from crm_assignment.handlers.paging import after_of, cursor_of
+from crm_assignment.store import assignments as store
+from crm_assignment.store import refs as refs_store
+
+SOURCE = "assignment"
+MAX_CUSTOMERS = 100_000
+DEFAULT_ACCEPT_HOURS = 24
+
+
+def _unprocessable(field: str, code: str, **params: Any) -> ProblemError:
+    return ProblemError(422, "validation_error", errors=[FieldError(field, code, params)])
+
+
+async def _reps(conn: asyncpg.Connection, principal: Principal, prefix: str | None,
+                user_ids: list[uuid.UUID]) -> list[distribution.Rep]:
+    """The chosen reps, in the order given: each an active sales user within the caller's reach."""
+    found = {r["user_id"]: r for r in await store.roster(conn, reach=prefix, user_ids=user_ids)}
+    missing = [str(u) for u in user_ids if u not in found]
+    if missing:
+        raise _unprocessable("assignees", "not_assignable_reps", ids=", ".join(missing[:20]), count=len(missing))
+    return [distribution.Rep(user_id=u, weight=found[u]["weight"], capacity=found[u]["capacity"],
+                             open_leads=found[u]["open_leads"]) for u in user_ids]
+
+
+async def _customers(conn: asyncpg.Connection, prefix: str | None, ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    """The selection's refs, once each is known, live and owned within the caller's reach."""
+    refs = {r["customer_id"]: r for r in await refs_store.live(conn, ids=ids)}
+    refused = [i for i in ids if i not in refs or not access.within(refs[i]["owner_unit_path"], prefix)]
+    if refused:
+        raise _unprocessable("customer_ids", "not_assignable_customers", count=len(refused),
+                             ids=", ".join(str(i) for i in refused[:20]))
+    return refs
+
+
+def _shares(customer_ids: list[uuid.UUID], reps: list[distribution.Rep], *, quantities: list[tuple[uuid.UUID, int]]
+            | None, strategy: str | None, after: uuid.UUID | None) -> dict[uuid.UUID, list[uuid.UUID]]:
+    try:
+        if quantities is not None:
+            return distribution.by_quantities(customer_ids, quantities)
+        return distribution.distribute(customer_ids, reps=reps, strategy=strategy or "round_robin", after=after)
+    except distribution.CannotDistribute as refusal:
+        raise ProblemError(422, refusal.code, params=refusal.params, extra=refusal.params) from None
+
+
+def _chunks(ids: list[uuid.UUID]) -> list[list[uuid.UUID]]:
+    return [ids[i:i + events.CHUNK] for i in range(0, len(ids), events.CHUNK)] or [[]]
+
+
+async def _publish(conn: asyncpg.Connection, model: type, assignment: dict[str, Any], customer_ids: list[uuid.UUID],
+                   *, actor: uuid.UUID | str, correlation_id: str | None, **extra: Any) -> None:
+    """One event per chunk of the assignment's customers."""
+    chunks = _chunks(customer_ids)
+    for number, chunk in enumerate(chunks, start=1):
+        fields = {"assignment_id": assignment["id"], "job_id": assignment["job_id"],
+                  "assignee_id": assignment["assignee_id"], "assigned_by": assignment["assigned_by"],
+                  "customer_ids": chunk, "count": len(chunk), "chunk": number, "last": number == len(chunks), **extra}
+        if "previous_owner_ids" in extra:
+            fields["previous_owner_ids"] = {str(c): extra["previous_owner_ids"][str(c)] for c in chunk}
+        await outbox.publish(conn, model(**fields), source=SOURCE, subject=assignment["id"], actor=actor,
+                             correlation_id=correlation_id)
+
+
+def _handover(unit: asyncpg.Record | None) -> dict[str, Any]:
+    return {"assignee_unit_id": unit["unit_id"] if unit else None,
+            "assignee_unit_path": unit["unit_path"] if unit else None}
+
+
+async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: list[uuid.UUID], text: str,
+                     job_id: uuid.UUID | None = None, new_job: dict[str, Any] | None = None,
+                     quantities: list[tuple[uuid.UUID, int]] | None = None, strategy: str | None = None,
+                     assignees: list[uuid.UUID] | None = None, direct: bool = False,
+                     accept_within_hours: int = DEFAULT_ACCEPT_HOURS, correlation_id: str | None = None
+                     ) -> dict[str, Any]:
+    """Divide the selection among reps (explicit quantities, or a strategy over `assignees`) under
+    a job, and hand each rep their share: directly (they own them at once) or as an offer they
+    accept or decline within `accept_within_hours`."""
+    prefix = access.reach(principal)
+    selection = list(dict.fromkeys(customer_ids))
+    if not selection:
+        raise _unprocessable("customer_ids", "required")
+    if len(selection) > MAX_CUSTOMERS:
+        raise _unprocessable("customer_ids", "too_many", max=MAX_CUSTOMERS)
+    if not text.strip():
+        raise _unprocessable("text", "blank")
+    rep_ids = [u for u, _ in quantities] if quantities is not None else list(dict.fromkeys(assignees or []))
+    if not rep_ids:
+        raise _unprocessable("assignees", "required")
+    async with pool.acquire() as conn, conn.transaction():
+        job = (await jobs.visible_job(conn, principal, job_id) if job_id is not None
+               else await jobs.create_in(conn, principal, correlation_id=correlation_id, **(new_job or {})))
+        reps = await _reps(conn, principal, prefix, list(dict.fromkeys(rep_ids)))
+        refs = await _customers(conn, prefix, selection)
+        after = await store.last_round_robin(conn, job["id"]) if quantities is None and strategy in (
+            None, "round_robin") else None
+        shares = _shares(selection, reps, quantities=quantities, strategy=strategy, after=after)
+        now = datetime.now(UTC)
+        expires_at = None if direct else now + timedelta(hours=accept_within_hours)
+        units = {r["user_id"]: r for r in await store.roster(conn, reach=None, user_ids=list(shares))}
+        made = []
+        for assignee_id, share in shares.items():
+            assignment = dict(await store.insert(conn, "assignments", {
+                "id": uuid.uuid4(), "job_id": job["id"], "assignee_id": assignee_id, "assigned_by": principal.user_id,
+                "text": text.strip(), "direct": direct, "status": "accepted" if direct else "offered",
+                "expires_at": expires_at, "decided_at": now if direct else None}))
+            await _add_customers(conn, assignment["id"], share, refs)
+            handover = _handover(units.get(assignee_id))
+            if direct:
+                await _publish(conn, events.AssignmentDirect, assignment, share, actor=principal.user_id,
+                               correlation_id=correlation_id, **handover)
+            else:
+                await _publish(conn, events.AssignmentOffered, assignment, share, actor=principal.user_id,
+                               correlation_id=correlation_id, expires_at=expires_at, **handover)
+            made.append({**assignment, "customer_count": len(share), "open_count": len(share)})
+        if quantities is None and (strategy or "round_robin") == "round_robin":
+            await store.set_round_robin(conn, job["id"], _last_dealt(selection, shares))
+    return {"job": job, "assignments": made}
+
+
+async def _add_customers(conn: asyncpg.Connection, assignment_id: uuid.UUID, share: list[uuid.UUID],
+                         refs: dict[uuid.UUID, Any]) -> None:
+    try:
+        await store.add_customers(conn, rows=[(assignment_id, c, refs[c]["owner_id"]) for c in share])
+    except asyncpg.UniqueViolationError:
+        raise ProblemError(409, "customers_already_assigned") from None
+
+
+def _last_dealt(selection: list[uuid.UUID], shares: dict[uuid.UUID, list[uuid.UUID]]) -> uuid.UUID:
+    last = selection[-1]
+    return next(user for user, share in shares.items() if share and share[-1] == last)
+
+
+async def _mine(conn: asyncpg.Connection, principal: Principal, assignment_id: uuid.UUID) -> dict[str, Any]:
+    """An offer made to the caller, locked; 404 for anyone else's."""
+    assignment = await store.get(conn, assignment_id, lock=True)
+    if assignment is None or assignment["assignee_id"] != principal.user_id:
+        raise ProblemError(404, "not_found")
+    return dict(assignment)
+
+
+def _open_offer(assignment: dict[str, Any]) -> None:
+    if assignment["status"] != "offered":
+        raise ProblemError(409, "assignment_not_offered", params={"status": assignment["status"]},
+                           extra={"status": assignment["status"]})
+    if assignment["expires_at"] is not None and assignment["expires_at"] <= datetime.now(UTC):
+        raise ProblemError(409, "assignment_not_offered", params={"status": "expired"}, extra={"status": "expired"})
+
+
+async def accept(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID,
+                 correlation_id: str | None = None) -> dict[str, Any]:
+    """The rep takes the offer: they own its customers."""
+    async with pool.acquire() as conn, conn.transaction():
+        assignment = await _mine(conn, principal, assignment_id)
+        _open_offer(assignment)
+        await store.decide(conn, assignment_id, "accepted")
+        customers = [r["customer_id"] for r in await store.customers_of(conn, assignment_id)]
+        await _publish(conn, events.AssignmentAccepted, assignment, customers, actor=principal.user_id,
+                       correlation_id=correlation_id, assignee_unit_id=principal.unit_id,
+                       assignee_unit_path=principal.unit_path or None)
+        return dict(await store.get(conn, assignment_id))
+
+
+async def decline(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID,
+                  correlation_id: str | None = None) -> dict[str, Any]:
+    """The rep refuses the offer: its customers return to the pool; the assigner is notified."""
+    async with pool.acquire() as conn, conn.transaction():
+        assignment = await _mine(conn, principal, assignment_id)
+        _open_offer(assignment)
+        await _give_back(conn, assignment, "declined", events.AssignmentDeclined, actor=principal.user_id,
+                         correlation_id=correlation_id)
+        return dict(await store.get(conn, assignment_id))
+
+
+async def _give_back(conn: asyncpg.Connection, assignment: dict[str, Any], status: str, model: type, *,
+                     actor: uuid.UUID | str, correlation_id: str | None = None) -> None:
+    await store.decide(conn, assignment["id"], status)
+    returned = [r["customer_id"] for r in await store.close_customers(conn, assignment["id"], state="returned")]
+    await _publish(conn, model, assignment, returned, actor=actor, correlation_id=correlation_id)
+
+
+async def expire_due(pool: asyncpg.Pool) -> int:
+    """Offers past their deadline expire (their customers return to the pool); returns how many.
+    Safe with several replicas: due offers are locked with SKIP LOCKED."""
+    async with pool.acquire() as conn, conn.transaction():
+        due = [dict(r) for r in await store.due_offers(conn)]
+        for assignment in due:
+            await _give_back(conn, assignment, "expired", events.AssignmentExpired, actor="system")
+    return len(due)
+
+
+async def recall(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID,
+                 customer_ids: list[uuid.UUID] | None, correlation_id: str | None = None) -> dict[str, Any]:
+    """Take selected customers (all when none are named) back from an assignment (A-5): ownership
+    reverts to whoever owned them before it. By the assigner, a manager above the assignee, or an
+    admin. Customers no longer open in it are reported as skipped."""
+    prefix = access.reach(principal)
+    async with pool.acquire() as conn, conn.transaction():
+        assignment = await store.get(conn, assignment_id, lock=True)
+        if assignment is None or not (assignment["assigned_by"] == principal.user_id
+                                      or access.within(assignment["assignee_unit_path"], prefix)):
+            raise ProblemError(404, "not_found")
+        wanted = list(dict.fromkeys(customer_ids)) if customer_ids else None
+        recalled = await store.close_customers(conn, assignment_id, state="recalled", ids=wanted)
+        ids = [r["customer_id"] for r in recalled]
+        if ids:
+            await _publish(conn, events.AssignmentRecalled, dict(assignment), ids, actor=principal.user_id,
+                           correlation_id=correlation_id, previous_owner_ids={
+                               str(r["customer_id"]): r["previous_owner_id"] for r in recalled})
+        skipped = [c for c in wanted or [] if c not in set(ids)]
+        return {"assignment_id": assignment_id, "recalled": ids, "skipped": skipped}
+
+
+def _visible_clause(principal: Principal) -> tuple[list[str], list[Any]]:
+    """Assignments the caller may see: their own (as assignee or assigner), those of reps in a
+    manager's subtree, all for admins."""
+    if principal.is_admin:
+        return [], []
+    clauses = "(a.assignee_id = $4 OR a.assigned_by = $4"
+    args: list[Any] = [principal.user_id]
+    if principal.is_manager and principal.unit_path.strip("/"):
+        clauses += " OR u.unit_path LIKE $5 || '%'"
+        args.append(principal.unit_path if principal.unit_path.endswith("/") else principal.unit_path + "/")
+    return [clauses + ")"], args
+
+
+async def get(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID) -> dict[str, Any]:
+    rows, _ = await list_assignments(pool, principal=principal, assignment_id=assignment_id, limit=1)
+    if not rows:
+        raise ProblemError(404, "not_found")
+    async with pool.acquire() as conn:
+        customers = await store.customers_of(conn, assignment_id, state=None)
+    return {**rows[0], "customers": [dict(c) for c in customers]}
+
+
+async def list_assignments(pool: asyncpg.Pool, *, principal: Principal, scope: str = "all", status: str | None = None,
+                           job_id: uuid.UUID | None = None, assignment_id: uuid.UUID | None = None, limit: int = 50,
+                           cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """Newest first. scope: all (what the caller may see), mine (offered or given to me), made
+    (distributed by me)."""
+    clauses, args = _visible_clause(principal)
+
+    def add(clause: str, value: Any) -> None:
+        args.append(value)
+        clauses.append(clause.format(f"${len(args) + 3}"))
+
+    if scope == "mine":
+        add("a.assignee_id = {}", principal.user_id)
+    elif scope == "made":
+        add("a.assigned_by = {}", principal.user_id)
+    if status:
+        add("a.status = {}", status)
+    if job_id:
+        add("a.job_id = {}", job_id)
+    if assignment_id:
+        add("a.id = {}", assignment_id)
+    async with pool.acquire() as conn:
+        rows = [dict(r) for r in await store.page(conn, clauses=clauses, args=args, limit=limit + 1,
+                                                  after=after_of(cursor))]
+    return page_of(rows, limit, cursor_of)

@@ -1,0 +1,58 @@
+"""Jobs ("công việc", A-2): content and type required, target optional; a distribution happens
+under an existing job or one created in the same call."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+
+from crmkit import outbox
+from crmkit.auth import Principal
+from crmkit.errors import ProblemError
+from crmkit.pagination import page_of
+from crm_assignment import events
+from crm_assignment.handlers import access
+from crm_assignment.handlers.paging import after_of, cursor_of
+from crm_assignment.store import assignments as store
+
+SOURCE = "assignment"
+
+
+async def create_in(conn: asyncpg.Connection, principal: Principal, *, content: str, type_: str,
+                    target: str | None, correlation_id: str | None = None) -> dict[str, Any]:
+    access.reach(principal)
+    row = dict(await store.insert(conn, "jobs", {
+        "id": uuid.uuid4(), "content": content.strip(), "type": type_.strip(), "target": (target or "").strip() or None,
+        "created_by": principal.user_id, "unit_path": principal.unit_path or None}))
+    await outbox.publish(conn, events.JobCreated(**{k: row[k] for k in ("id", "content", "type", "target",
+                                                                         "created_by")}),
+                         source=SOURCE, subject=row["id"], actor=principal.user_id, correlation_id=correlation_id)
+    return row
+
+
+async def create(pool: asyncpg.Pool, principal: Principal, **fields: Any) -> dict[str, Any]:
+    async with pool.acquire() as conn, conn.transaction():
+        return await create_in(conn, principal, **fields)
+
+
+async def visible_job(conn: asyncpg.Connection, principal: Principal, job_id: uuid.UUID) -> dict[str, Any]:
+    """A job of the caller's subtree (404 otherwise, as if it did not exist)."""
+    job = await store.get_job(conn, job_id)
+    prefix = access.reach(principal)
+    if job is None or not (job["created_by"] == principal.user_id or access.within(job["unit_path"], prefix)):
+        raise ProblemError(404, "not_found")
+    return dict(job)
+
+
+async def get(pool: asyncpg.Pool, principal: Principal, job_id: uuid.UUID) -> dict[str, Any]:
+    async with pool.acquire() as conn:
+        return await visible_job(conn, principal, job_id)
+
+
+async def list_jobs(pool: asyncpg.Pool, principal: Principal, *, limit: int, cursor: str | None
+                    ) -> tuple[list[dict[str, Any]], str | None]:
+    prefix = access.reach(principal)
+    async with pool.acquire() as conn:
+        rows = [dict(r) for r in await store.page_jobs(conn, reach=prefix, limit=limit + 1, after=after_of(cursor))]
+    return page_of(rows, limit, cursor_of)

@@ -1,0 +1,30 @@
+"""The roster (A-1): active sales users (from the user directory, i.e. identity events) with
+their unit, weight, capacity and open leads; managers see and tune their subtree's."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+
+from crmkit.auth import Principal
+from crmkit.errors import ProblemError
+from crm_assignment.handlers import access
+from crm_assignment.store import assignments as store
+
+
+async def list_roster(pool: asyncpg.Pool, *, principal: Principal) -> list[dict[str, Any]]:
+    async with pool.acquire() as conn:
+        return [dict(r) for r in await store.roster(conn, reach=access.reach(principal))]
+
+
+async def tune(pool: asyncpg.Pool, *, principal: Principal, user_id: uuid.UUID, changes: dict[str, Any]
+               ) -> dict[str, Any]:
+    """Set a rep's weight and/or capacity (`capacity: null` removes the limit)."""
+    prefix = access.reach(principal)
+    async with pool.acquire() as conn, conn.transaction():
+        if not await store.roster(conn, reach=prefix, user_ids=[user_id]):
+            raise ProblemError(404, "not_found")
+        await store.set_roster(conn, user_id=user_id, weight=changes.get("weight"), capacity=changes.get("capacity"),
+                               clear_capacity="capacity" in changes and changes["capacity"] is None)
+        return dict((await store.roster(conn, reach=prefix, user_ids=[user_id]))[0])

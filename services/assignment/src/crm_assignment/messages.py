@@ -1,0 +1,41 @@
+"""Problem and field-error texts of the assignment service (Vietnamese first)."""
+from crmkit import i18n
+
+i18n.register(
+    problems={
+        "not_a_distributor": {
+            "vi": ("Không có quyền giao việc", "Chỉ quản lý và quản trị viên được giao, thu hồi khách hàng."),
+            "en": ("Not allowed to distribute", "Only managers and administrators assign and recall customers."),
+        },
+        "quantities_mismatch": {
+            "vi": ("Số lượng không khớp",
+                   "Tổng số khách hàng giao cho các sale ({assigned}) phải bằng số khách hàng đã chọn ({selected})."),
+            "en": ("Quantities do not add up",
+                   "The quantities per rep ({assigned}) must add up to the selected customers ({selected})."),
+        },
+        "capacity_exceeded": {
+            "vi": ("Vượt quá năng lực nhận",
+                   "Các sale đã chọn chỉ nhận thêm được {room} khách hàng, nhưng có {selected} khách hàng."),
+            "en": ("Capacity exceeded", "The chosen reps can take {room} more leads, not {selected}."),
+        },
+        "customers_already_assigned": {
+            "vi": ("Khách hàng đang được giao",
+                   "Một số khách hàng đang thuộc một lượt giao việc khác; hãy thu hồi trước khi giao lại."),
+            "en": ("Already assigned", "Some customers are in another open assignment; recall them first."),
+        },
+        "assignment_not_offered": {
+            "vi": ("Không còn chờ xác nhận", "Lượt giao việc này đang ở trạng thái {status}."),
+            "en": ("Not an open offer", "This assignment is {status}."),
+        },
+    },
+    field_errors={
+        "blank": {"vi": "Trường này không được để trống.", "en": "This field must not be blank."},
+        "too_many": {"vi": "Tối đa {max} khách hàng mỗi lần.", "en": "At most {max} customers at a time."},
+        "not_assignable_customers": {
+            "vi": "{count} khách hàng không tồn tại, đã xóa hoặc ngoài phạm vi của bạn: {ids}.",
+            "en": "{count} customers are unknown, deleted or outside your reach: {ids}."},
+        "not_assignable_reps": {
+            "vi": "{count} người không phải sale đang hoạt động trong phạm vi của bạn: {ids}.",
+            "en": "{count} users are not active sales reps within your reach: {ids}."},
+    },
+)

@@ -1,0 +1,130 @@
+"""SQL of jobs, assignments, their customers, the roster and round-robin positions."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+ASSIGNMENT_COLUMNS = ("a.id, a.job_id, a.assignee_id, a.assigned_by, a.text, a.direct, a.status, a.expires_at,"
+                      " a.created_at, a.decided_at")
+# customers of an assignment per state, for its public view
+COUNTS = ("(SELECT count(*) FILTER (WHERE state = 'open') FROM assignment_customers WHERE assignment_id = a.id)"
+          " AS open_count,"
+          " (SELECT count(*) FROM assignment_customers WHERE assignment_id = a.id) AS customer_count")
+
+
+async def insert(conn: asyncpg.Connection, table: str, values: dict[str, Any]) -> asyncpg.Record:
+    if table not in ("jobs", "assignments"):
+        raise ValueError(table)
+    names = list(values)
+    return await conn.fetchrow(
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(f'${i}' for i in range(1, len(names) + 1))})"
+        " RETURNING *", *values.values())
+
+
+async def get_job(conn: asyncpg.Connection, job_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM jobs WHERE id = $1", job_id)
+
+
+async def page_jobs(conn: asyncpg.Connection, *, reach: str | None, limit: int,
+                    after: tuple[datetime, uuid.UUID] | None) -> list[asyncpg.Record]:
+    """Jobs created in the caller's unit subtree (`reach`; None: all), newest first."""
+    return await conn.fetch(
+        "SELECT * FROM jobs WHERE ($1::text IS NULL OR unit_path LIKE $1 || '%')"
+        " AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3)) ORDER BY created_at DESC, id DESC LIMIT $4",
+        reach, after[0] if after else None, after[1] if after else None, limit)
+
+
+async def add_customers(conn: asyncpg.Connection, *, rows: list[tuple[uuid.UUID, Any, Any]]) -> None:
+    """(assignment id, customer id, previous owner id), all `open`. A customer already open in
+    another assignment makes the COPY fail on `one_open_assignment_per_customer` (A-7)."""
+    await conn.copy_records_to_table("assignment_customers", columns=["assignment_id", "customer_id",
+                                                                     "previous_owner_id", "state"],
+                                     records=[(*row, "open") for row in rows])
+
+
+async def held(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    """Which of `ids` are open in some assignment."""
+    rows = await conn.fetch("SELECT customer_id FROM assignment_customers WHERE customer_id = ANY($1::uuid[])"
+                            " AND state = 'open' ORDER BY customer_id", ids)
+    return [r["customer_id"] for r in rows]
+
+
+async def get(conn: asyncpg.Connection, assignment_id: uuid.UUID, *, lock: bool = False) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        f"SELECT {ASSIGNMENT_COLUMNS}, {COUNTS}, u.unit_path AS assignee_unit_path FROM assignments a"
+        " LEFT JOIN directory_users u ON u.id = a.assignee_id"
+        f" WHERE a.id = $1{' FOR UPDATE OF a' if lock else ''}", assignment_id)
+
+
+async def page(conn: asyncpg.Connection, *, clauses: list[str], args: list[Any], limit: int,
+               after: tuple[datetime, uuid.UUID] | None) -> list[asyncpg.Record]:
+    """Assignments matching `clauses` (their arguments from $4 on), newest first."""
+    where = " AND ".join(["($1::timestamptz IS NULL OR (a.created_at, a.id) < ($1, $2))", *clauses])
+    return await conn.fetch(
+        f"SELECT {ASSIGNMENT_COLUMNS}, {COUNTS} FROM assignments a LEFT JOIN directory_users u ON u.id = a.assignee_id"
+        f" WHERE {where} ORDER BY a.created_at DESC, a.id DESC LIMIT $3",
+        after[0] if after else None, after[1] if after else None, limit, *args)
+
+
+async def customers_of(conn: asyncpg.Connection, assignment_id: uuid.UUID, *, state: str | None = "open",
+                       ids: list[uuid.UUID] | None = None) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        "SELECT customer_id, previous_owner_id, state FROM assignment_customers WHERE assignment_id = $1"
+        " AND ($2::text IS NULL OR state = $2) AND ($3::uuid[] IS NULL OR customer_id = ANY($3::uuid[]))"
+        " ORDER BY customer_id", assignment_id, state, ids)
+
+
+async def close_customers(conn: asyncpg.Connection, assignment_id: uuid.UUID, *, state: str,
+                          ids: list[uuid.UUID] | None = None) -> list[asyncpg.Record]:
+    """Open customers of the assignment (all, or `ids`) become `state`; returns them."""
+    return await conn.fetch(
+        "UPDATE assignment_customers SET state = $2 WHERE assignment_id = $1 AND state = 'open'"
+        " AND ($3::uuid[] IS NULL OR customer_id = ANY($3::uuid[])) RETURNING customer_id, previous_owner_id",
+        assignment_id, state, ids)
+
+
+async def decide(conn: asyncpg.Connection, assignment_id: uuid.UUID, status: str) -> None:
+    await conn.execute("UPDATE assignments SET status = $2, decided_at = now() WHERE id = $1", assignment_id, status)
+
+
+async def due_offers(conn: asyncpg.Connection, *, limit: int = 100) -> list[asyncpg.Record]:
+    """Offers past their deadline, locked (another replica's sweeper skips them)."""
+    return await conn.fetch(
+        f"SELECT {ASSIGNMENT_COLUMNS} FROM assignments a WHERE a.status = 'offered' AND a.expires_at <= now()"
+        " ORDER BY a.expires_at LIMIT $1 FOR UPDATE SKIP LOCKED", limit)
+
+
+async def last_round_robin(conn: asyncpg.Connection, job_id: uuid.UUID) -> uuid.UUID | None:
+    return await conn.fetchval("SELECT last_user FROM round_robin_positions WHERE job_id = $1 FOR UPDATE", job_id)
+
+
+async def set_round_robin(conn: asyncpg.Connection, job_id: uuid.UUID, last_user: uuid.UUID) -> None:
+    await conn.execute("INSERT INTO round_robin_positions (job_id, last_user) VALUES ($1, $2)"
+                       " ON CONFLICT (job_id) DO UPDATE SET last_user = EXCLUDED.last_user", job_id, last_user)
+
+
+ROSTER_COLUMNS = (
+    "u.id AS user_id, u.username, u.full_name, u.unit_id, u.unit_path, COALESCE(s.weight, 1) AS weight, s.capacity,"
+    " (SELECT count(*) FROM assignment_customers ac JOIN assignments x ON x.id = ac.assignment_id"
+    "   WHERE x.assignee_id = u.id AND ac.state = 'open') AS open_leads")
+
+
+async def roster(conn: asyncpg.Connection, *, reach: str | None, user_ids: list[uuid.UUID] | None = None
+                 ) -> list[asyncpg.Record]:
+    """Active sales users in `reach` (a unit path prefix; None: everyone), in username order."""
+    return await conn.fetch(
+        f"SELECT {ROSTER_COLUMNS} FROM directory_users u LEFT JOIN roster_settings s ON s.user_id = u.id"
+        " WHERE u.active AND 'sales' = ANY(u.roles) AND ($1::text IS NULL OR u.unit_path LIKE $1 || '%')"
+        " AND ($2::uuid[] IS NULL OR u.id = ANY($2::uuid[])) ORDER BY lower(u.username), u.id", reach, user_ids)
+
+
+async def set_roster(conn: asyncpg.Connection, *, user_id: uuid.UUID, weight: int | None,
+                     capacity: int | None, clear_capacity: bool) -> None:
+    await conn.execute(
+        "INSERT INTO roster_settings (user_id, weight, capacity) VALUES ($1, COALESCE($2, 1), $3)"
+        " ON CONFLICT (user_id) DO UPDATE SET weight = COALESCE($2, roster_settings.weight),"
+        " capacity = CASE WHEN $4 THEN NULL ELSE COALESCE($3, roster_settings.capacity) END, updated_at = now()",
+        user_id, weight, capacity, clear_capacity)

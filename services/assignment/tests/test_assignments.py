@@ -1,0 +1,161 @@
+"""Distribution, offers, recall and the one-open-assignment rule against real PostgreSQL
+(A-1 … A-5, A-7), with the events the customers service applies."""
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+
+from crmkit import directory
+from crmkit.auth import Principal
+from crmkit.errors import ProblemError
+from crmkit.events import Envelope
+from crm_assignment.handlers import assignments, customer_refs, jobs, roster
+
+BRANCH, TEAM, OTHER = "/r/b1/", "/r/b1/t1/", "/r/b2/"
+
+
+async def person(pool, path: str, *roles: str, active: bool = True) -> Principal:
+    data = {"id": str(uuid.uuid4()), "username": f"u{uuid.uuid4().hex[:6]}", "unit_id": str(uuid.uuid4()),
+            "unit_path": path, "roles": list(roles), "active": active}
+    async with pool.acquire() as conn:
+        await directory.on_user_event(conn, Envelope(type="user.created", source="gateway", subject=data["id"],
+                                                     data=data))
+    return Principal(user_id=uuid.UUID(data["id"]), username=data["username"], unit_id=uuid.UUID(data["unit_id"]),
+                     unit_path=path, roles=frozenset(roles))
+
+
+async def customers(pool, owner: Principal | None, count: int, path: str = TEAM) -> list[uuid.UUID]:
+    ids = [uuid.uuid4() for _ in range(count)]
+    async with pool.acquire() as conn:
+        for i in ids:
+            await customer_refs.on_customer_state(conn, Envelope(
+                type="customer.created", source="customers", subject=str(i),
+                data={"id": str(i), "owner_id": str(owner.user_id) if owner else None, "owner_unit_path": path,
+                      "holder_id": None, "version": 1}))
+    return sorted(ids)
+
+
+async def code_of(awaitable) -> tuple[int, str]:
+    with pytest.raises(ProblemError) as caught:
+        await awaitable
+    return caught.value.status, caught.value.code
+
+
+async def published(pool, type_: str) -> list[dict]:
+    return [r["payload"]["data"] for r in await pool.fetch(
+        "SELECT payload FROM outbox WHERE event_type = $1 ORDER BY id", type_)]
+
+
+NEW_JOB = {"content": "Gọi tư vấn gói vay", "type_": "telesales", "target": None}
+
+
+async def test_direct_distribution_by_quantities_and_the_events(pool):
+    manager = await person(pool, BRANCH, "manager")
+    rep1, rep2 = await person(pool, TEAM, "sales"), await person(pool, TEAM, "sales")
+    ids = await customers(pool, manager, 5)
+    made = await assignments.distribute(pool, principal=manager, customer_ids=ids, text="Gọi trong tuần",
+                                        new_job=NEW_JOB, quantities=[(rep1.user_id, 2), (rep2.user_id, 3)],
+                                        direct=True)
+    assert [(a["assignee_id"], a["customer_count"], a["status"]) for a in made["assignments"]] == [
+        (rep1.user_id, 2, "accepted"), (rep2.user_id, 3, "accepted")]
+    direct = await published(pool, "assignment.direct")
+    assert [(e["assignee_id"], e["customer_ids"], e["assignee_unit_path"]) for e in direct] == [
+        (str(rep1.user_id), [str(i) for i in ids[:2]], TEAM), (str(rep2.user_id), [str(i) for i in ids[2:]], TEAM)]
+    assert direct[0]["assigned_by"] == str(manager.user_id) and direct[0]["last"] is True
+    assert len(await published(pool, "job.created")) == 1
+    # quantities that do not add up, reps who are not active sales, customers outside the reach
+    assert await code_of(assignments.distribute(
+        pool, principal=manager, customer_ids=await customers(pool, manager, 2), text="x",
+        job_id=made["job"]["id"], quantities=[(rep1.user_id, 1)])) == (422, "quantities_mismatch")
+    gone = await person(pool, TEAM, "sales", active=False)
+    assert await code_of(assignments.distribute(
+        pool, principal=manager, customer_ids=await customers(pool, manager, 1), text="x",
+        job_id=made["job"]["id"], assignees=[gone.user_id])) == (422, "validation_error")
+    elsewhere = await customers(pool, None, 1, path=OTHER)
+    assert await code_of(assignments.distribute(
+        pool, principal=manager, customer_ids=elsewhere, text="x", job_id=made["job"]["id"],
+        assignees=[rep1.user_id])) == (422, "validation_error")
+    assert await code_of(assignments.distribute(
+        pool, principal=rep1, customer_ids=elsewhere, text="x", new_job=NEW_JOB,
+        assignees=[rep1.user_id])) == (403, "not_a_distributor")
+    # the roster counts their open leads
+    counts = {r["user_id"]: r["open_leads"] for r in await roster.list_roster(pool, principal=manager)}
+    assert (counts[rep1.user_id], counts[rep2.user_id]) == (2, 3)
+
+
+async def test_a_customer_is_in_one_open_assignment_at_a_time(pool):
+    manager = await person(pool, BRANCH, "manager")
+    rep1, rep2 = await person(pool, TEAM, "sales"), await person(pool, TEAM, "sales")
+    ids = await customers(pool, manager, 3)
+    job = await jobs.create(pool, manager, **NEW_JOB)
+
+    async def give(rep):
+        return await assignments.distribute(pool, principal=manager, customer_ids=ids, text="x", job_id=job["id"],
+                                            assignees=[rep.user_id], direct=True)
+
+    results = await asyncio.gather(give(rep1), give(rep2), return_exceptions=True)
+    winners = [r for r in results if isinstance(r, dict)]
+    losers = [r for r in results if isinstance(r, ProblemError)]
+    assert len(winners) == 1 and [(e.status, e.code) for e in losers] == [(409, "customers_already_assigned")]
+    assert len(await published(pool, "assignment.direct")) == 1
+    # after a recall of one of them, it can be given to someone else
+    winner = winners[0]["assignments"][0]
+    recalled = await assignments.recall(pool, principal=manager, assignment_id=winner["id"], customer_ids=[ids[0]])
+    assert recalled["recalled"] == [ids[0]] and recalled["skipped"] == []
+    again = await assignments.distribute(pool, principal=manager, customer_ids=[ids[0]], text="x", job_id=job["id"],
+                                         assignees=[rep2.user_id], direct=True)
+    assert again["assignments"][0]["customer_count"] == 1
+    [event] = await published(pool, "assignment.recalled")
+    assert event["customer_ids"] == [str(ids[0])] and event["previous_owner_ids"] == {str(ids[0]): str(manager.user_id)}
+
+
+async def test_offers_are_accepted_declined_or_expire(pool):
+    manager = await person(pool, BRANCH, "manager")
+    rep1, rep2 = await person(pool, TEAM, "sales"), await person(pool, TEAM, "sales")
+    ids = await customers(pool, manager, 4)
+    made = await assignments.distribute(pool, principal=manager, customer_ids=ids, text="Nhận giúp", new_job=NEW_JOB,
+                                        strategy="round_robin", assignees=[rep1.user_id, rep2.user_id])
+    first, second = made["assignments"]
+    assert (first["status"], first["customer_count"], second["customer_count"]) == ("offered", 2, 2)
+    assert [e["assignee_id"] for e in await published(pool, "assignment.offered")] == [str(rep1.user_id),
+                                                                                      str(rep2.user_id)]
+    assert await code_of(assignments.accept(pool, principal=rep2, assignment_id=first["id"])) == (404, "not_found")
+    accepted = await assignments.accept(pool, principal=rep1, assignment_id=first["id"])
+    assert accepted["status"] == "accepted"
+    assert await code_of(assignments.decline(pool, principal=rep1, assignment_id=first["id"])) == (
+        409, "assignment_not_offered")
+    declined = await assignments.decline(pool, principal=rep2, assignment_id=second["id"])
+    assert (declined["status"], declined["open_count"]) == ("declined", 0)
+    [event] = await published(pool, "assignment.declined")
+    assert event["assigned_by"] == str(manager.user_id) and len(event["customer_ids"]) == 2
+    # round-robin continues with the rep after the last one dealt (rep2 got the last customer)
+    more = await customers(pool, manager, 1)
+    nxt = await assignments.distribute(pool, principal=manager, customer_ids=more, text="x",
+                                       job_id=made["job"]["id"], assignees=[rep1.user_id, rep2.user_id],
+                                       accept_within_hours=1)
+    assert nxt["assignments"][0]["assignee_id"] == rep1.user_id
+    # an offer past its deadline expires and its customers return
+    await pool.execute("UPDATE assignments SET expires_at = now() - interval '1 minute' WHERE id = $1",
+                       nxt["assignments"][0]["id"])
+    assert await assignments.expire_due(pool) == 1
+    assert await assignments.expire_due(pool) == 0
+    assert [e["customer_ids"] for e in await published(pool, "assignment.expired")] == [[str(more[0])]]
+    mine, _ = await assignments.list_assignments(pool, principal=rep1, scope="mine")
+    assert {a["status"] for a in mine} == {"accepted", "expired"}
+    outsider = await person(pool, OTHER, "manager")
+    assert await code_of(assignments.get(pool, principal=outsider, assignment_id=first["id"])) == (404, "not_found")
+    assert (await assignments.get(pool, principal=manager, assignment_id=first["id"]))["customers"][0]["state"] == "open"
+
+
+async def test_large_distributions_publish_chunks(pool, monkeypatch):
+    from crm_assignment import events
+    monkeypatch.setattr(events, "CHUNK", 2)
+    manager = await person(pool, BRANCH, "manager")
+    rep = await person(pool, TEAM, "sales")
+    ids = await customers(pool, manager, 5)
+    await assignments.distribute(pool, principal=manager, customer_ids=ids, text="x", new_job=NEW_JOB,
+                                 assignees=[rep.user_id], direct=True)
+    chunks = await published(pool, "assignment.direct")
+    assert [(e["chunk"], e["last"], e["count"]) for e in chunks] == [(1, False, 2), (2, False, 2), (3, True, 1)]
