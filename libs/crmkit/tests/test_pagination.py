@@ -81,3 +81,22 @@ async def test_invalid_cursor_through_http():
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] == "limit"
         assert response.json()["errors"][0]["code"] == "out_of_range"
+
+
+def test_time_id_cursors_round_trip_and_refuse_foreign_ones():
+    import uuid
+    from datetime import UTC, datetime
+
+    from crmkit.errors import ProblemError
+    from crmkit.pagination import encode_cursor, time_id_after, time_id_cursor
+
+    row = {"id": uuid.uuid4(), "created_at": datetime(2026, 11, 23, 7, 0, tzinfo=UTC)}
+    assert time_id_after(encode_cursor(time_id_cursor(row))) == (row["created_at"], row["id"])
+    assert time_id_after(None) is None
+    for foreign in (encode_cursor({"x": 1}), encode_cursor({"t": "yesterday", "id": "nope"})):
+        try:
+            time_id_after(foreign)
+        except ProblemError as problem:
+            assert (problem.status, problem.code) == (400, "invalid_cursor")
+        else:
+            raise AssertionError("a foreign cursor was accepted")

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import base64
+import uuid
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 import orjson
@@ -46,3 +48,20 @@ def page_of(rows: list[T], limit: int, cursor_of) -> tuple[list[T], str | None]:
         return rows, None
     kept = rows[:limit]
     return kept, encode_cursor(cursor_of(kept[-1]))
+
+
+def time_id_after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
+    """The (time, id) a list sorted newest first by (time, id) continues after; 400 for a
+    cursor that does not hold one."""
+    position = decode_cursor(cursor)
+    if position is None:
+        return None
+    try:
+        return datetime.fromisoformat(position["t"]), uuid.UUID(position["id"])
+    except (KeyError, TypeError, ValueError):
+        raise ProblemError(400, "invalid_cursor") from None
+
+
+def time_id_cursor(row: dict[str, Any], column: str = "created_at") -> dict[str, str]:
+    """The cursor values of `row` for `time_id_after`."""
+    return {"t": row[column].isoformat(), "id": str(row["id"])}

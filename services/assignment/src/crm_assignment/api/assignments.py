@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from crmkit.auth import CurrentPrincipal
@@ -163,7 +163,8 @@ async def distribute(body: DistributionCreate, request: Request, principal: Curr
     async def produce() -> Response:
         made = await handlers.distribute(
             pool, principal=principal, customer_ids=body.customer_ids, text=body.text, job_id=body.job_id,
-            new_job={"content": body.job.content, "type_": body.job.type, "target": body.job.target} if body.job else None,
+            new_job=({"content": body.job.content, "type_": body.job.type, "target": body.job.target}
+                     if body.job else None),
             quantities=[(q.user_id, q.count) for q in body.quantities] if body.quantities else None,
             strategy=body.strategy, assignees=body.assignees, direct=body.direct,
             accept_within_hours=body.accept_within_hours, correlation_id=request.state.correlation_id)

@@ -14,10 +14,10 @@ import asyncpg
 from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.errors import FieldError, ProblemError
-from crmkit.pagination import page_of
+from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crm_assignment import distribution, events
 from crm_assignment.handlers import access, jobs
-from crm_assignment.handlers.paging import after_of, cursor_of
+
 from crm_assignment.store import assignments as store
 from crm_assignment.store import refs as refs_store
 
@@ -273,5 +273,5 @@ async def list_assignments(pool: asyncpg.Pool, *, principal: Principal, scope: s
         add("a.id = {}", assignment_id)
     async with pool.acquire() as conn:
         rows = [dict(r) for r in await store.page(conn, clauses=clauses, args=args, limit=limit + 1,
-                                                  after=after_of(cursor))]
-    return page_of(rows, limit, cursor_of)
+                                                  after=time_id_after(cursor))]
+    return page_of(rows, limit, time_id_cursor)

@@ -10,10 +10,10 @@ import asyncpg
 from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
-from crmkit.pagination import page_of
+from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crm_assignment import events
 from crm_assignment.handlers import access
-from crm_assignment.handlers.paging import after_of, cursor_of
+
 from crm_assignment.store import assignments as store
 
 SOURCE = "assignment"
@@ -54,5 +54,6 @@ async def list_jobs(pool: asyncpg.Pool, principal: Principal, *, limit: int, cur
                     ) -> tuple[list[dict[str, Any]], str | None]:
     prefix = access.reach(principal)
     async with pool.acquire() as conn:
-        rows = [dict(r) for r in await store.page_jobs(conn, reach=prefix, limit=limit + 1, after=after_of(cursor))]
-    return page_of(rows, limit, cursor_of)
+        rows = [dict(r) for r in await store.page_jobs(conn, reach=prefix, limit=limit + 1,
+                                                       after=time_id_after(cursor))]
+    return page_of(rows, limit, time_id_cursor)

@@ -11,7 +11,7 @@ import asyncpg
 from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.errors import FieldError, ProblemError
-from crmkit.pagination import page_of
+from crmkit.pagination import page_of, time_id_after
 from crmkit.versions import check_version
 from crm_interactions import events
 from crm_interactions.handlers import ticket_rules as rules
@@ -105,7 +105,7 @@ async def list_appointments(pool: asyncpg.Pool, *, principal: Principal, status:
     if to is not None:
         query.where(f"t.starts_at < {query.add(rules.as_aware(to))}")
     async with pool.acquire() as conn:
-        rows = await store.page(conn, query, limit=limit + 1, after=rules.after_of(cursor))
+        rows = await store.page(conn, query, limit=limit + 1, after=time_id_after(cursor))
     return page_of(rows, limit, lambda r: {"t": r["starts_at"].isoformat(), "id": str(r["id"])})
 
 

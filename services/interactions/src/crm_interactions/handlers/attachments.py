@@ -13,10 +13,10 @@ import asyncpg
 from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.errors import FieldError, ProblemError
-from crmkit.pagination import page_of
+from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crm_interactions import attachment_rules as rules
 from crm_interactions import events
-from crm_interactions.handlers.ticket_rules import after_of, envelope_of
+from crm_interactions.handlers.ticket_rules import envelope_of
 from crm_interactions.storage import Storage
 from crm_interactions.store import attachments as store
 from crm_interactions.store import comments as comments_store
@@ -162,8 +162,8 @@ async def list_attachments(pool: asyncpg.Pool, *, principal: Principal, customer
         await _check_parent_readable(conn, principal, customer_id=customer_id, parent_type=parent_type,
                                      parent_id=parent_id)
         rows = await store.page(conn, customer_id=customer_id, parent_id=parent_id, principal=principal,
-                                limit=limit + 1, after=after_of(cursor))
-    return page_of(rows, limit, lambda r: {"t": r["created_at"].isoformat(), "id": str(r["id"])})
+                                limit=limit + 1, after=time_id_after(cursor))
+    return page_of(rows, limit, time_id_cursor)
 
 
 async def delete(pool: asyncpg.Pool, *, principal: Principal, attachment_id: uuid.UUID,

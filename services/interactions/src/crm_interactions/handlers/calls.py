@@ -19,7 +19,7 @@ import asyncpg
 from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.errors import FieldError, ProblemError
-from crmkit.pagination import page_of
+from crmkit.pagination import page_of, time_id_after
 from crm_interactions import events
 from crm_interactions.handlers import ticket_rules as rules
 from crm_interactions.store import calls as store
@@ -104,7 +104,7 @@ async def list_calls(pool: asyncpg.Pool, *, principal: Principal, customer_id: u
                      cursor: str | None, outcome: str | None = None, direction: str | None = None
                      ) -> tuple[list[dict[str, Any]], str | None]:
     """Newest first; visible exactly like the customer's timeline (404 otherwise)."""
-    after = rules.after_of(cursor)
+    after = time_id_after(cursor)
     async with pool.acquire() as conn:
         await rules.check_customer(conn, principal, customer_id)
         rows = await store.page(conn, customer_id=customer_id, limit=limit + 1, after=after,
@@ -123,7 +123,8 @@ async def add_note(pool: asyncpg.Pool, *, principal: Principal, customer_id: uui
     async with pool.acquire() as conn, conn.transaction():
         await rules.check_customer(conn, principal, customer_id)
         entry = await timeline_store.insert_entry(conn, entry={
-            "id": timeline_store.new_entry_id(), "customer_id": customer_id, "type": "note", "occurred_at": datetime.now(UTC),
+            "id": timeline_store.new_entry_id(), "customer_id": customer_id, "type": "note",
+            "occurred_at": datetime.now(UTC),
             "actor_id": principal.user_id, "note": text, "data": {}})
         if entry is None:
             raise ProblemError(404, "not_found")

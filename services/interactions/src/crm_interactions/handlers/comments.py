@@ -14,7 +14,7 @@ import asyncpg
 from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.errors import FieldError, ProblemError
-from crmkit.pagination import page_of
+from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crmkit.versions import check_version
 from crm_interactions import comment_parsing as parsing
 from crm_interactions import events
@@ -116,7 +116,8 @@ async def get(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUID
 
 
 async def list_comments(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID | None = None,
-                        ticket_type: str | None = None, ticket_id: uuid.UUID | None = None, author_id: uuid.UUID | None = None, hashtag: str | None = None, read: bool | None = None,
+                        ticket_type: str | None = None, ticket_id: uuid.UUID | None = None,
+                        author_id: uuid.UUID | None = None, hashtag: str | None = None, read: bool | None = None,
                         deleted: bool = False, limit: int = 50, cursor: str | None = None
                         ) -> tuple[list[dict[str, Any]], str | None]:
     """Newest first among the comments the caller may see: of one customer (its tickets' included),
@@ -140,8 +141,8 @@ async def list_comments(pool: asyncpg.Pool, *, principal: Principal, customer_id
         if read is not None:
             query.where(f"{'' if read else 'NOT '}EXISTS (SELECT 1 FROM comment_reads r"
                         f" WHERE r.comment_id = t.id AND r.user_id = $3)")
-        rows = await store.page(conn, query, limit=limit + 1, after=rules.after_of(cursor))
-    return page_of(rows, limit, lambda r: {"t": r["created_at"].isoformat(), "id": str(r["id"])})
+        rows = await store.page(conn, query, limit=limit + 1, after=time_id_after(cursor))
+    return page_of(rows, limit, time_id_cursor)
 
 
 async def edit(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUID, expected_version: int | None,

@@ -12,7 +12,7 @@ import asyncpg
 from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.errors import FieldError, ProblemError
-from crmkit.pagination import decode_cursor, page_of
+from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crmkit.versions import check_version
 from crm_interactions import events
 from crm_interactions.handlers.timeline import SOURCE
@@ -126,18 +126,8 @@ async def page(pool: asyncpg.Pool, table: str, query: store.Query, *, status: st
     if q and (folded := fold(q)):
         query.where(f"t.search_text LIKE '%' || {query.add(folded)} || '%'")
     async with pool.acquire() as conn:
-        rows = await store.page(conn, table, query, sort=sort, limit=limit + 1, after=after_of(cursor))
-    return page_of(rows, limit, lambda r: {"t": r[sort].isoformat(), "id": str(r["id"])})
-
-
-def after_of(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    position = decode_cursor(cursor)
-    if position is None:
-        return None
-    try:
-        return datetime.fromisoformat(position["t"]), uuid.UUID(position["id"])
-    except (KeyError, TypeError, ValueError):
-        raise ProblemError(400, "invalid_cursor") from None
+        rows = await store.page(conn, table, query, sort=sort, limit=limit + 1, after=time_id_after(cursor))
+    return page_of(rows, limit, lambda r: time_id_cursor(r, sort))
 
 
 async def record_on_timeline(conn: asyncpg.Connection, principal: Principal, *, customer_id: uuid.UUID,

@@ -83,7 +83,8 @@ async def on_customer_labels_changed(conn: asyncpg.Connection, envelope: Envelop
     """Labels added or removed in an edit: a `classified` entry shaped like a bulk label change's."""
     change = envelope.data
     await record_from_event(conn, envelope, type_="classified",
-                            data={"labels_added": change.get("added") or [], "labels_removed": change.get("removed") or []})
+                            data={"labels_added": change.get("added") or [],
+                                  "labels_removed": change.get("removed") or []})
 
 
 def owner_change_type(reason: str | None) -> str:

@@ -75,8 +75,9 @@ async def insert_entries(conn: asyncpg.Connection, *, type_: str, occurred_at: d
                          per_customer: list[tuple[uuid.UUID | str, dict[str, Any]]]) -> list[asyncpg.Record]:
     """The entries of one batch event, one per customer (`data` each), in bulk: COPY into a
     temporary table, then one INSERT that skips purged customers (a redelivered event never gets
-    here: the consumer's inbox skips it in the same transaction). What the batch shares is sent once, as parameters. Returns (id, customer_id)
-    of the entries written, as text (they go straight into an event)."""
+    here: the consumer's inbox skips it in the same transaction). What the batch shares is sent
+    once, as parameters. Returns (id, customer_id) of the entries written, as text (they go
+    straight into an event)."""
     await conn.execute(
         "CREATE TEMPORARY TABLE IF NOT EXISTS incoming_entries (id uuid, customer_id uuid, data text)"
         " ON COMMIT DELETE ROWS")
