@@ -218,3 +218,21 @@ async def test_purge_published(pool, topic):
                        " (SELECT id FROM outbox ORDER BY id LIMIT 2)")
     assert await outbox.purge_published(pool, older_than_days=7) == 2
     assert await pool.fetchval("SELECT count(*) FROM outbox") == 1
+
+
+async def test_an_event_too_big_for_kafka_is_refused_when_written(pool, topic):
+    """One oversized row would stop the relay (it publishes in order); it never gets in."""
+    big = Envelope(type="crmkit_test.big", source="crmkit-tests", subject="s",
+                   data={"ids": [str(uuid.uuid4()) for _ in range(30_000)]})  # ~1.1 MB of JSON
+    async with pool.acquire() as conn:
+        with pytest.raises(outbox.EventTooLarge):
+            async with conn.transaction():
+                await outbox.add(conn, topic, big)
+        with pytest.raises(outbox.EventTooLarge):
+            await outbox.add_many(conn, [(topic, big)])
+    assert await pool.fetchval("SELECT count(*) FROM outbox") == 0
+    fits = Envelope(type="crmkit_test.big", source="crmkit-tests", subject="s",
+                    data={"ids": [str(uuid.uuid4()) for _ in range(20_000)]})  # ~0.8 MB
+    async with pool.acquire() as conn:
+        await outbox.add(conn, topic, fits)
+    assert await pool.fetchval("SELECT count(*) FROM outbox") == 1

@@ -109,6 +109,7 @@ async def test_a_customer_is_in_one_open_assignment_at_a_time(pool):
     assert again["assignments"][0]["customer_count"] == 1
     [event] = await published(pool, "assignment.recalled")
     assert event["customer_ids"] == [str(ids[0])] and event["previous_owner_ids"] == {str(ids[0]): str(manager.user_id)}
+    assert event["previous_owner_units"] == {str(ids[0]): {"unit_id": None, "unit_path": TEAM}}
 
 
 async def test_offers_are_accepted_declined_or_expire(pool):
@@ -160,3 +161,24 @@ async def test_large_distributions_publish_chunks(pool, monkeypatch):
                                  assignees=[rep.user_id], direct=True)
     chunks = await published(pool, "assignment.direct")
     assert [(e["chunk"], e["last"], e["count"]) for e in chunks] == [(1, False, 2), (2, False, 2), (3, True, 1)]
+
+
+def test_full_chunks_fit_one_kafka_record():
+    import orjson
+
+    from crmkit.events import build
+    from crmkit.outbox import MAX_EVENT_BYTES
+    from crm_assignment import events
+
+    path = "/" + "".join(f"{uuid.uuid4()}/" for _ in range(4))
+    common = {"assignment_id": uuid.uuid4(), "job_id": uuid.uuid4(), "assignee_id": uuid.uuid4(),
+              "assigned_by": uuid.uuid4()}
+    ids = [uuid.uuid4() for _ in range(events.RECALL_CHUNK)]
+    recalled = events.AssignmentRecalled(
+        **common, customer_ids=ids, count=len(ids), previous_owner_ids={str(i): uuid.uuid4() for i in ids},
+        previous_owner_units={str(i): {"unit_id": uuid.uuid4(), "unit_path": path} for i in ids})
+    ids = [uuid.uuid4() for _ in range(events.CHUNK)]
+    direct = events.AssignmentDirect(**common, customer_ids=ids, count=len(ids), assignee_unit_path=path)
+    for model in (recalled, direct):
+        _, envelope = build(model, source="assignment", subject=uuid.uuid4())
+        assert len(orjson.dumps(envelope.model_dump(mode="json"))) < MAX_EVENT_BYTES

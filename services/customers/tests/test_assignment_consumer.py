@@ -119,7 +119,8 @@ async def test_an_assignee_nobody_knows_fails_the_event(pool):
 
 async def test_large_assignments_are_published_in_chunks(pool, monkeypatch):
     from crm_customers.handlers import assignments
-    monkeypatch.setattr(assignments, "CHUNK", 2)
+    monkeypatch.setattr(assignments, "CHUNK", 2)  # rows locked and updated per chunk
+    monkeypatch.setattr(assignments, "EVENT_CHUNK", 2)
     owner, rep = await user(pool, "/r/b1/"), await user(pool, "/r/b2/")
     ids = [(await create_customer(pool, principal=owner, name=f"K{i}", phone=f"09123454{i:02d}"))["id"]
            for i in range(5)]
@@ -128,3 +129,42 @@ async def test_large_assignments_are_published_in_chunks(pool, monkeypatch):
     assert [(b["chunk"], b["last"], len(b["ids"])) for b in batches] == [(1, False, 2), (2, False, 2), (3, True, 1)]
     assert len({b["batch_id"] for b in batches}) == 1
     assert sorted(i for b in batches for i in b["ids"]) == sorted(str(i) for i in ids)
+
+
+def test_a_full_owner_change_chunk_fits_one_kafka_record():
+    import orjson
+
+    from crmkit.events import build
+    from crmkit.outbox import MAX_EVENT_BYTES
+    from crm_customers import events
+    from crm_customers.handlers.assignments import EVENT_CHUNK
+
+    path = "/" + "".join(f"{uuid.uuid4()}/" for _ in range(4))  # a unit four levels deep
+    n = EVENT_CHUNK
+    ids = [uuid.uuid4() for _ in range(n)]
+    model = events.CustomersBulkOwnerChanged(
+        batch_id=uuid.uuid4(), chunk=1, last=True, reason="assignment.recalled", assignment_id=uuid.uuid4(),
+        ids=ids, versions=[123456] * n, from_owner_ids=ids, to_owner_ids=ids, owner_unit_ids=ids,
+        owner_unit_paths=[path] * n, from_holder_ids=ids, to_holder_ids=ids)
+    _, envelope = build(model, source="customers", subject=uuid.uuid4())
+    assert len(orjson.dumps(envelope.model_dump(mode="json"))) < MAX_EVENT_BYTES
+
+
+async def test_a_recall_to_an_owner_the_directory_does_not_know(pool):
+    """Imported data or a departed rep: the event places the previous owner by its unit; when
+    nobody can, the customer stays unassigned in its unit — the event never fails for it."""
+    rep = await user(pool, "/r/b2/")
+    owner = await user(pool, "/r/b1/")
+    placed, unplaced = [(await create_customer(pool, principal=owner, name=n, phone=p))["id"]
+                        for n, p in (("An", "0912345311"), ("Bình", "0912345312"))]
+    job = uuid.uuid4()
+    await feed(pool, assignment("assignment.direct", rep.user_id, [placed, unplaced], job))
+    ghost, unit = uuid.uuid4(), uuid.uuid4()
+    assert await feed(pool, assignment(
+        "assignment.recalled", rep.user_id, [placed, unplaced], job,
+        previous_owner_ids={str(placed): str(ghost), str(unplaced): str(ghost)},
+        previous_owner_units={str(placed): {"unit_id": str(unit), "unit_path": "/r/b7/"}})) is True
+    back = await get_customer(pool, principal=ADMIN, customer_id=placed)
+    assert (back["owner_id"], back["owner_unit_id"], back["owner_unit_path"]) == (ghost, unit, "/r/b7/")
+    pool_customer = await get_customer(pool, principal=ADMIN, customer_id=unplaced)
+    assert (pool_customer["owner_id"], pool_customer["owner_unit_path"]) == (None, "/r/b2/")

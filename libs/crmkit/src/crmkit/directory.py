@@ -48,3 +48,9 @@ HANDLERS = {
 
 async def get_user(conn: asyncpg.Connection, user_id: uuid.UUID) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM directory_users WHERE id = $1", user_id)
+
+
+async def get_users(conn: asyncpg.Connection, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, asyncpg.Record]:
+    """The known users among `user_ids`, by id (one query for a whole batch)."""
+    rows = await conn.fetch("SELECT * FROM directory_users WHERE id = ANY($1::uuid[])", list(set(user_ids)))
+    return {r["id"]: r for r in rows}

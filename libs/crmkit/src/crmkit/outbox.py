@@ -24,10 +24,28 @@ log = get_logger(__name__)
 NOTIFY_CHANNEL = "crm_outbox"
 
 
+# Kafka refuses a record above the broker's `message.max.bytes` (1 MiB by default) and the relay
+# publishes in order, so one oversized row would stop a service's whole event stream. An event
+# that big is refused here, in the transaction that writes it: split the batch instead.
+MAX_EVENT_BYTES = 1_000_000
+
+
+class EventTooLarge(ValueError):
+    """An event whose JSON exceeds MAX_EVENT_BYTES: a programming error (batch chunks too big)."""
+
+
+def _payload(envelope: events.Envelope) -> dict:
+    payload = envelope.model_dump(mode="json")
+    size = len(orjson.dumps(payload))
+    if size > MAX_EVENT_BYTES:
+        raise EventTooLarge(f"{envelope.type} is {size} bytes of JSON, above {MAX_EVENT_BYTES}: use smaller chunks")
+    return payload
+
+
 async def add(conn: asyncpg.Connection, topic: str, envelope: events.Envelope) -> None:
     await conn.execute(
         "INSERT INTO outbox(event_id, topic, key, event_type, payload) VALUES ($1, $2, $3, $4, $5)",
-        envelope.id, topic, envelope.subject, envelope.type, envelope.model_dump(mode="json"),
+        envelope.id, topic, envelope.subject, envelope.type, _payload(envelope),
     )
     await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
 
@@ -42,7 +60,7 @@ async def publish(conn: asyncpg.Connection, data: BaseModel, **envelope_fields) 
 async def add_many(conn: asyncpg.Connection, items: list[tuple[str, events.Envelope]]) -> None:
     await conn.executemany(
         "INSERT INTO outbox(event_id, topic, key, event_type, payload) VALUES ($1, $2, $3, $4, $5)",
-        [(e.id, t, e.subject, e.type, e.model_dump(mode="json")) for t, e in items],
+        [(e.id, t, e.subject, e.type, _payload(e)) for t, e in items],
     )
     await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
 

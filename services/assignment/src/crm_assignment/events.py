@@ -1,7 +1,7 @@
 """Events of the assignment service (topic `crm.assignment`). The customers service applies them
 to owners and holders (`crm_customers.consumers`); the interactions service turns them into
 notifications (`crm_interactions.handlers.notification_sources`). One assignment's customers are
-published in chunks of at most 5,000 ids (`chunk`, `last`): a distribution of 100,000 leads stays
+published in chunks of at most 5,000 ids (2,000 for recalls; `chunk`, `last`): a distribution of 100,000 leads stays
 within Kafka's message size and never one event per customer (E-3)."""
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from crmkit.events import event
 
 TOPIC = "crm.assignment"
 CHUNK = 5_000
+# a recall also maps each customer to its previous owner and unit (~300 bytes a customer): 2,000
+# keep the event well under Kafka's 1 MiB record limit (crmkit.outbox)
+RECALL_CHUNK = 2_000
 
 
 class _AssignmentEvent(BaseModel):
@@ -60,11 +63,19 @@ class AssignmentExpired(_AssignmentEvent):
     """An offer passed its deadline unanswered: its customers return to the pool."""
 
 
+class PreviousUnit(BaseModel):
+    unit_id: uuid.UUID | None = None
+    unit_path: str | None = None
+
+
 @event("assignment.recalled", topic=TOPIC)
 class AssignmentRecalled(_AssignmentEvent):
     """Customers were recalled from an assignment (A-5): ownership reverts to
-    `previous_owner_ids[customer_id]` (none: unassigned)."""
+    `previous_owner_ids[customer_id]` (none: unassigned), in the unit that owner had then
+    (`previous_owner_units[customer_id]`: `{unit_id, unit_path}`), used when the user directory no
+    longer knows that owner."""
     previous_owner_ids: dict[str, uuid.UUID | None]
+    previous_owner_units: dict[str, PreviousUnit] = {}
 
 
 @event("job.created", topic=TOPIC)

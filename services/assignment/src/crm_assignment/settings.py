@@ -12,3 +12,5 @@ class AssignmentSettings(ServiceSettings):
 
     # how often offers past their deadline are expired
     offer_sweep_seconds: float = 30.0
+    # a distribution names up to 100,000 customers: ~4 MB of JSON ids
+    max_body_bytes: int = 8 * 1024 * 1024

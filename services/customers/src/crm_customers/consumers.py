@@ -31,7 +31,7 @@ of that assignee in one event), optional `job_id`; optional `assignee_unit_id` /
 | `assignment.accepted` | owner = holder = assignee (owner unit = the assignee's unit) |
 | `assignment.direct` | owner = holder = assignee (direct assignment, A-4) |
 | `assignment.declined` / `assignment.expired` | holder cleared if it is the assignee; owner unchanged |
-| `assignment.recalled` | if the assignee holds it: holder cleared; if the assignee owns it: owner = `previous_owner_ids[customer_id]` (a map), else `previous_owner_id`, else none (unassigned, unit kept); extra `previous_owner_unit_id` / `previous_owner_unit_path` as for the assignee |
+| `assignment.recalled` | if the assignee holds it: holder cleared; if the assignee owns it: owner = `previous_owner_ids[customer_id]` (a map), else `previous_owner_id`, else none (unassigned, unit kept). The owner's unit comes from the directory, else `previous_owner_units[customer_id]` (`{unit_id, unit_path}`), else `previous_owner_unit_id` / `previous_owner_unit_path`; a previous owner nobody can place leaves the customer unassigned in its unit (the event does not fail) |
 Each changed customer: version + 1. The changes of one assignment event are published as
 `customers.bulk_owner_changed` batch events (≤ 5,000 customers each, parallel arrays of from/to
 owner and holder, unit, version), not per customer: a distribution of 100,000 leads must not

@@ -189,7 +189,7 @@ class CustomersBulkUpdated(_Batch):
 class CustomersBulkOwnerChanged(_Batch):
     """One assignment event (`reason`: assignment.offered / accepted / direct / declined / expired /
     recalled, `assignment_id`) moved the owner or holder of the customers `ids` (one chunk,
-    ≤ 5,000): the batch form of `customer.owner_changed` + `customer.updated`, so that a
+    ≤ 2,000: eight lists per customer must fit one Kafka record): the batch form of `customer.owner_changed` + `customer.updated`, so that a
     distribution of 100,000 leads is a few dozen events, not 200,000 (E-3). Parallel lists, one
     position per customer: `from_owner_ids`, `to_owner_ids`, `owner_unit_ids`, `owner_unit_paths`
     (after the change), `from_holder_ids`, `to_holder_ids`; `versions[i]` is `ids[i]`'s version

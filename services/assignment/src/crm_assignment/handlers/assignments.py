@@ -61,20 +61,21 @@ def _shares(customer_ids: list[uuid.UUID], reps: list[distribution.Rep], *, quan
         raise ProblemError(422, refusal.code, params=refusal.params, extra=refusal.params) from None
 
 
-def _chunks(ids: list[uuid.UUID]) -> list[list[uuid.UUID]]:
-    return [ids[i:i + events.CHUNK] for i in range(0, len(ids), events.CHUNK)] or [[]]
+def _chunks(ids: list[uuid.UUID], size: int) -> list[list[uuid.UUID]]:
+    return [ids[i:i + size] for i in range(0, len(ids), size)] or [[]]
 
 
 async def _publish(conn: asyncpg.Connection, model: type, assignment: dict[str, Any], customer_ids: list[uuid.UUID],
                    *, actor: uuid.UUID | str, correlation_id: str | None, **extra: Any) -> None:
     """One event per chunk of the assignment's customers."""
-    chunks = _chunks(customer_ids)
+    chunks = _chunks(customer_ids, events.RECALL_CHUNK if model is events.AssignmentRecalled else events.CHUNK)
     for number, chunk in enumerate(chunks, start=1):
         fields = {"assignment_id": assignment["id"], "job_id": assignment["job_id"],
                   "assignee_id": assignment["assignee_id"], "assigned_by": assignment["assigned_by"],
                   "customer_ids": chunk, "count": len(chunk), "chunk": number, "last": number == len(chunks), **extra}
-        if "previous_owner_ids" in extra:
-            fields["previous_owner_ids"] = {str(c): extra["previous_owner_ids"][str(c)] for c in chunk}
+        for per_customer in ("previous_owner_ids", "previous_owner_units"):  # maps: this chunk's part
+            if per_customer in extra:
+                fields[per_customer] = {str(c): extra[per_customer][str(c)] for c in chunk}
         await outbox.publish(conn, model(**fields), source=SOURCE, subject=assignment["id"], actor=actor,
                              correlation_id=correlation_id)
 
@@ -138,7 +139,8 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
 async def _add_customers(conn: asyncpg.Connection, assignment_id: uuid.UUID, share: list[uuid.UUID],
                          refs: dict[uuid.UUID, Any]) -> None:
     try:
-        await store.add_customers(conn, rows=[(assignment_id, c, refs[c]["owner_id"]) for c in share])
+        await store.add_customers(conn, rows=[(assignment_id, c, refs[c]["owner_id"], refs[c]["owner_unit_id"],
+                                               refs[c]["owner_unit_path"]) for c in share])
     except asyncpg.UniqueViolationError:
         raise ProblemError(409, "customers_already_assigned") from None
 
@@ -223,7 +225,10 @@ async def recall(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uui
         if ids:
             await _publish(conn, events.AssignmentRecalled, dict(assignment), ids, actor=principal.user_id,
                            correlation_id=correlation_id, previous_owner_ids={
-                               str(r["customer_id"]): r["previous_owner_id"] for r in recalled})
+                               str(r["customer_id"]): r["previous_owner_id"] for r in recalled},
+                           previous_owner_units={str(r["customer_id"]): {
+                               "unit_id": r["previous_owner_unit_id"], "unit_path": r["previous_owner_unit_path"]}
+                               for r in recalled})
         skipped = [c for c in wanted or [] if c not in set(ids)]
         return {"assignment_id": assignment_id, "recalled": ids, "skipped": skipped}
 

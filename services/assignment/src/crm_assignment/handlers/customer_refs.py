@@ -20,6 +20,7 @@ async def on_customer_state(conn: asyncpg.Connection, envelope: Envelope) -> Non
     customer = envelope.data
     customer_id = uuid.UUID(customer["id"])
     await store.upsert(conn, customer_id=customer_id, owner_id=_uuid(customer.get("owner_id")),
+                       owner_unit_id=_uuid(customer.get("owner_unit_id")),
                        owner_unit_path=customer.get("owner_unit_path"), holder_id=_uuid(customer.get("holder_id")),
                        version=customer["version"])
     if envelope.type == "customer.restored":
@@ -44,14 +45,16 @@ async def on_bulk_purged(conn: asyncpg.Connection, envelope: Envelope) -> None:
 
 async def on_bulk_owner_changed(conn: asyncpg.Connection, envelope: Envelope) -> None:
     batch = envelope.data
-    await store.upsert_many(conn, rows=list(zip(batch["ids"], batch["to_owner_ids"], batch["owner_unit_paths"],
-                                                batch["to_holder_ids"], batch["versions"], strict=True)))
+    await store.upsert_many(conn, rows=list(zip(batch["ids"], batch["to_owner_ids"], batch["owner_unit_ids"],
+                                                batch["owner_unit_paths"], batch["to_holder_ids"], batch["versions"],
+                                                strict=True)))
 
 
 async def on_bulk_imported(conn: asyncpg.Connection, envelope: Envelope) -> None:
     batch = envelope.data
-    await store.upsert_many(conn, rows=list(zip(batch["ids"], batch["owner_ids"], batch["owner_unit_paths"],
-                                                [None] * len(batch["ids"]), batch["versions"], strict=True)),
+    none = [None] * len(batch["ids"])
+    await store.upsert_many(conn, rows=list(zip(batch["ids"], batch["owner_ids"], batch.get("owner_unit_ids") or none,
+                                                batch["owner_unit_paths"], none, batch["versions"], strict=True)),
                             keep_holder=True)
 
 

@@ -37,12 +37,14 @@ async def page_jobs(conn: asyncpg.Connection, *, reach: str | None, limit: int,
         reach, after[0] if after else None, after[1] if after else None, limit)
 
 
-async def add_customers(conn: asyncpg.Connection, *, rows: list[tuple[uuid.UUID, Any, Any]]) -> None:
-    """(assignment id, customer id, previous owner id), all `open`. A customer already open in
-    another assignment makes the COPY fail on `one_open_assignment_per_customer` (A-7)."""
-    await conn.copy_records_to_table("assignment_customers", columns=["assignment_id", "customer_id",
-                                                                     "previous_owner_id", "state"],
-                                     records=[(*row, "open") for row in rows])
+async def add_customers(conn: asyncpg.Connection, *, rows: list[tuple[uuid.UUID, Any, Any, Any, Any]]) -> None:
+    """(assignment id, customer id, previous owner id, its unit id, its unit path), all `open`. A
+    customer already open in another assignment makes the COPY fail on
+    `one_open_assignment_per_customer` (A-7)."""
+    await conn.copy_records_to_table(
+        "assignment_customers", columns=["assignment_id", "customer_id", "previous_owner_id",
+                                         "previous_owner_unit_id", "previous_owner_unit_path", "state"],
+        records=[(*row, "open") for row in rows])
 
 
 async def held(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> list[uuid.UUID]:
@@ -82,7 +84,8 @@ async def close_customers(conn: asyncpg.Connection, assignment_id: uuid.UUID, *,
     """Open customers of the assignment (all, or `ids`) become `state`; returns them."""
     return await conn.fetch(
         "UPDATE assignment_customers SET state = $2 WHERE assignment_id = $1 AND state = 'open'"
-        " AND ($3::uuid[] IS NULL OR customer_id = ANY($3::uuid[])) RETURNING customer_id, previous_owner_id",
+        " AND ($3::uuid[] IS NULL OR customer_id = ANY($3::uuid[]))"
+        " RETURNING customer_id, previous_owner_id, previous_owner_unit_id, previous_owner_unit_path",
         assignment_id, state, ids)
 
 

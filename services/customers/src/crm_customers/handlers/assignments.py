@@ -22,6 +22,10 @@ from crm_customers.handlers.problems import SOURCE
 from crm_customers.store import customers as store
 from crm_customers.store.bulk import CHUNK
 
+# customers per customers.bulk_owner_changed: eight parallel lists with unit paths make ~350
+# bytes per customer, so 2,000 stay well under Kafka's 1 MiB record limit (crmkit.outbox)
+EVENT_CHUNK = 2_000
+
 
 class UnknownAssignee(LookupError):
     """The assignee is neither in the user directory nor described by the event: retried, then
@@ -73,7 +77,7 @@ async def _apply(conn: asyncpg.Connection, envelope: Envelope, decide: Decide) -
 async def _publish(conn: asyncpg.Connection, envelope: Envelope, rows: list[tuple[dict[str, Any], dict[str, Any]]],
                    assignment_id: uuid.UUID | None) -> None:
     batch_id = uuid.uuid4()
-    chunks = [rows[i:i + CHUNK] for i in range(0, len(rows), CHUNK)]
+    chunks = [rows[i:i + EVENT_CHUNK] for i in range(0, len(rows), EVENT_CHUNK)]
     for number, chunk in enumerate(chunks, start=1):
         await outbox.publish(conn, events.CustomersBulkOwnerChanged(
             batch_id=batch_id, chunk=number, last=number == len(chunks), reason=envelope.type,
@@ -122,33 +126,45 @@ async def on_released(conn: asyncpg.Connection, envelope: Envelope) -> None:
     await _apply(conn, envelope, decide)
 
 
-def _previous_owner(data: dict[str, Any], customer_id: uuid.UUID) -> uuid.UUID | None:
+def _previous_owners(data: dict[str, Any]) -> dict[uuid.UUID, uuid.UUID | None]:
+    """Each customer's previous owner: `previous_owner_ids[customer]`, else `previous_owner_id`."""
     by_customer = {str(k): v for k, v in (data.get("previous_owner_ids") or {}).items()}
-    if str(customer_id) in by_customer:
-        return _uuid(by_customer[str(customer_id)])
-    return _uuid(data.get("previous_owner_id"))
+    default = data.get("previous_owner_id")
+    return {c: _uuid(by_customer.get(str(c), default)) for c in _customer_ids(data)}
+
+
+def _previous_owner_columns(previous: uuid.UUID, data: dict[str, Any], customer_id: uuid.UUID,
+                            users: dict[uuid.UUID, Any]) -> dict[str, Any] | None:
+    """The previous owner with their unit: from the directory (`users`, fetched once for the
+    event), else from the event (per customer in `previous_owner_units`, or
+    `previous_owner_unit_path` for all); None when nobody knows it."""
+    user = users.get(previous)
+    if user is not None:
+        return {"owner_id": previous, "owner_unit_id": user["unit_id"], "owner_unit_path": user["unit_path"]}
+    unit = (data.get("previous_owner_units") or {}).get(str(customer_id)) or {
+        "unit_id": data.get("previous_owner_unit_id"), "unit_path": data.get("previous_owner_unit_path")}
+    if unit.get("unit_path"):
+        return {"owner_id": previous, "owner_unit_id": _uuid(unit.get("unit_id")), "owner_unit_path": unit["unit_path"]}
+    return None
 
 
 async def on_recalled(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    """Recall (A-5): the hold ends and ownership reverts to the previous owner (none: unassigned,
-    the customer stays in its unit). Customers the assignee neither holds nor owns any more (taken
-    over since) are left alone."""
+    """Recall (A-5): the hold ends and ownership reverts to the previous owner (none, or one
+    nobody can place in a unit any more: unassigned, the customer stays in its unit). Customers
+    the assignee neither holds nor owns any more (taken over since) are left alone."""
     data = envelope.data
     assignee = uuid.UUID(str(data["assignee_id"]))
-    owners: dict[uuid.UUID, dict[str, Any]] = {}  # previous owner -> owner columns, looked up once
+    previous_owners = _previous_owners(data)
+    users = await directory.get_users(conn, [p for p in previous_owners.values() if p is not None])
 
     async def decide(current: dict[str, Any]) -> dict[str, Any] | None:
         if assignee not in (current["holder_id"], current["owner_id"]):
             return None
         values: dict[str, Any] = {"holder_id": None} if current["holder_id"] == assignee else {}
         if current["owner_id"] == assignee:
-            previous = _previous_owner(data, current["id"])
-            if previous is None:
-                values["owner_id"] = None  # unassigned: the customer stays in its unit
-            else:
-                if previous not in owners:
-                    owners[previous] = await _owner_columns(conn, previous, data, "previous_owner")
-                values.update(owners[previous])
+            previous = previous_owners.get(current["id"])
+            owner = previous and _previous_owner_columns(previous, data, current["id"], users)
+            values.update(owner or {"owner_id": None})  # unassigned: the customer stays in its unit
         return values
 
     await _apply(conn, envelope, decide)
