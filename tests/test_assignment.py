@@ -86,6 +86,12 @@ async def test_distribute_accept_recall_through_the_gateway(client, org):
     assert ids[0] not in {c["id"] for c in (await client.get("/api/v1/customers?scope=mine",
                                                              headers=rep["headers"])).json()["items"]}
 
+    moved = await client.post("/api/v1/assignments", headers=manager["headers"], json={
+        "customer_ids": ids[2:], "text": "Chuyển sang rep", "job_id": job_id, "direct": True, "recall_first": True,
+        "quantities": [{"user_id": rep["id"], "count": 2}]})
+    assert moved.status_code == 201, moved.text  # assign and recall in one operation
+    await eventually(lambda: _all(owners(client, manager, ids[2:]), rep["id"]), timeout=30)
+
     for attempt in (client.get(f"/api/v1/assignments/{offer['id']}", headers=outsider["headers"]),
                     client.post("/api/v1/recalls", headers=outsider["headers"],
                                 json={"assignment_id": offer["id"]})):

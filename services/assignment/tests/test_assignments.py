@@ -182,3 +182,24 @@ def test_full_chunks_fit_one_kafka_record():
     for model in (recalled, direct):
         _, envelope = build(model, source="assignment", subject=uuid.uuid4())
         assert len(orjson.dumps(envelope.model_dump(mode="json"))) < MAX_EVENT_BYTES
+
+
+async def test_assign_and_recall_in_one_operation(pool):
+    manager = await person(pool, BRANCH, "manager")
+    rep1, rep2 = await person(pool, TEAM, "sales"), await person(pool, TEAM, "sales")
+    ids = await customers(pool, manager, 3)
+    first = await assignments.distribute(pool, principal=manager, customer_ids=ids[:2], text="x", new_job=NEW_JOB,
+                                         assignees=[rep1.user_id], direct=True)
+    moved = await assignments.distribute(pool, principal=manager, customer_ids=ids, text="Chuyển cho rep2",
+                                         job_id=first["job"]["id"], assignees=[rep2.user_id], direct=True,
+                                         recall_first=True)
+    assert moved["assignments"][0]["customer_count"] == 3
+    [recalled] = await published(pool, "assignment.recalled")
+    assert (recalled["assignment_id"], sorted(recalled["customer_ids"])) == (
+        str(first["assignments"][0]["id"]), sorted(str(i) for i in ids[:2]))
+    old = await assignments.get(pool, principal=manager, assignment_id=first["assignments"][0]["id"])
+    assert {c["state"] for c in old["customers"]} == {"recalled"}
+    # without recall_first the same move is refused
+    assert await code_of(assignments.distribute(pool, principal=manager, customer_ids=ids, text="x",
+                                                job_id=first["job"]["id"], assignees=[rep1.user_id],
+                                                direct=True)) == (409, "customers_already_assigned")

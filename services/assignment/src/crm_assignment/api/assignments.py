@@ -61,6 +61,8 @@ class DistributionCreate(BaseModel):
     assignees: list[uuid.UUID] | None = Field(None, min_length=1, max_length=1000)
     direct: bool = False
     accept_within_hours: int = Field(handlers.DEFAULT_ACCEPT_HOURS, ge=1, le=24 * 30)
+    recall_first: bool = Field(False, description="recall the customers from the open assignments they are in first"
+                                                 " (A-5: assign and recall in one operation)")
 
     @model_validator(mode="after")
     def _one_way(self) -> "DistributionCreate":
@@ -167,7 +169,8 @@ async def distribute(body: DistributionCreate, request: Request, principal: Curr
                      if body.job else None),
             quantities=[(q.user_id, q.count) for q in body.quantities] if body.quantities else None,
             strategy=body.strategy, assignees=body.assignees, direct=body.direct,
-            accept_within_hours=body.accept_within_hours, correlation_id=request.state.correlation_id)
+            accept_within_hours=body.accept_within_hours, recall_first=body.recall_first,
+            correlation_id=request.state.correlation_id)
         return Response(DistributionPublic.model_validate(made).model_dump_json(), status_code=201,
                         media_type="application/json")
 

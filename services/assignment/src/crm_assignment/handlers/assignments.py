@@ -89,11 +89,13 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
                      job_id: uuid.UUID | None = None, new_job: dict[str, Any] | None = None,
                      quantities: list[tuple[uuid.UUID, int]] | None = None, strategy: str | None = None,
                      assignees: list[uuid.UUID] | None = None, direct: bool = False,
-                     accept_within_hours: int = DEFAULT_ACCEPT_HOURS, correlation_id: str | None = None
-                     ) -> dict[str, Any]:
+                     accept_within_hours: int = DEFAULT_ACCEPT_HOURS, recall_first: bool = False,
+                     correlation_id: str | None = None) -> dict[str, Any]:
     """Divide the selection among reps (explicit quantities, or a strategy over `assignees`) under
     a job, and hand each rep their share: directly (they own them at once) or as an offer they
-    accept or decline within `accept_within_hours`."""
+    accept or decline within `accept_within_hours`. With `recall_first`, customers still open in
+    other assignments the caller may recall are recalled in the same transaction (A-5: assign
+    and recall in one operation); without it they make the call fail with 409."""
     prefix = access.reach(principal)
     selection = list(dict.fromkeys(customer_ids))
     if not selection:
@@ -110,6 +112,8 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
                else await jobs.create_in(conn, principal, correlation_id=correlation_id, **(new_job or {})))
         reps = await _reps(conn, principal, prefix, list(dict.fromkeys(rep_ids)))
         refs = await _customers(conn, prefix, selection)
+        if recall_first:
+            await _recall_open(conn, principal, prefix, selection, correlation_id)
         after = await store.last_round_robin(conn, job["id"]) if quantities is None and strategy in (
             None, "round_robin") else None
         shares = _shares(selection, reps, quantities=quantities, strategy=strategy, after=after)
@@ -134,6 +138,18 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
         if quantities is None and (strategy or "round_robin") == "round_robin":
             await store.set_round_robin(conn, job["id"], _last_dealt(selection, shares))
     return {"job": job, "assignments": made}
+
+
+async def _recall_open(conn: asyncpg.Connection, principal: Principal, prefix: str | None,
+                       selection: list[uuid.UUID], correlation_id: str | None) -> None:
+    """Recall the selection's customers from the open assignments they are in (each must be one
+    the caller may recall, else 409 as if not asked)."""
+    for assignment_id, customer_ids in (await store.open_assignments_of(conn, ids=selection)).items():
+        assignment = dict(await store.get(conn, assignment_id, lock=True))
+        if not (assignment["assigned_by"] == principal.user_id or access.within(assignment["assignee_unit_path"],
+                                                                                 prefix)):
+            raise ProblemError(409, "customers_already_assigned")
+        await _recall_in(conn, principal, assignment, customer_ids, correlation_id)
 
 
 async def _add_customers(conn: asyncpg.Connection, assignment_id: uuid.UUID, share: list[uuid.UUID],
@@ -220,17 +236,24 @@ async def recall(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uui
                                       or access.within(assignment["assignee_unit_path"], prefix)):
             raise ProblemError(404, "not_found")
         wanted = list(dict.fromkeys(customer_ids)) if customer_ids else None
-        recalled = await store.close_customers(conn, assignment_id, state="recalled", ids=wanted)
-        ids = [r["customer_id"] for r in recalled]
-        if ids:
-            await _publish(conn, events.AssignmentRecalled, dict(assignment), ids, actor=principal.user_id,
-                           correlation_id=correlation_id, previous_owner_ids={
-                               str(r["customer_id"]): r["previous_owner_id"] for r in recalled},
-                           previous_owner_units={str(r["customer_id"]): {
-                               "unit_id": r["previous_owner_unit_id"], "unit_path": r["previous_owner_unit_path"]}
-                               for r in recalled})
+        ids = await _recall_in(conn, principal, dict(assignment), wanted, correlation_id)
         skipped = [c for c in wanted or [] if c not in set(ids)]
         return {"assignment_id": assignment_id, "recalled": ids, "skipped": skipped}
+
+
+async def _recall_in(conn: asyncpg.Connection, principal: Principal, assignment: dict[str, Any],
+                     wanted: list[uuid.UUID] | None, correlation_id: str | None) -> list[uuid.UUID]:
+    """Close the assignment's open customers (all, or `wanted`) as recalled and publish it."""
+    recalled = await store.close_customers(conn, assignment["id"], state="recalled", ids=wanted)
+    ids = [r["customer_id"] for r in recalled]
+    if ids:
+        await _publish(conn, events.AssignmentRecalled, assignment, ids, actor=principal.user_id,
+                       correlation_id=correlation_id, previous_owner_ids={
+                           str(r["customer_id"]): r["previous_owner_id"] for r in recalled},
+                       previous_owner_units={str(r["customer_id"]): {
+                           "unit_id": r["previous_owner_unit_id"], "unit_path": r["previous_owner_unit_path"]}
+                           for r in recalled})
+    return ids
 
 
 def _visible_clause(principal: Principal) -> tuple[list[str], list[Any]]:

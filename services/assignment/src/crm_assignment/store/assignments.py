@@ -47,11 +47,12 @@ async def add_customers(conn: asyncpg.Connection, *, rows: list[tuple[uuid.UUID,
         records=[(*row, "open") for row in rows])
 
 
-async def held(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> list[uuid.UUID]:
-    """Which of `ids` are open in some assignment."""
-    rows = await conn.fetch("SELECT customer_id FROM assignment_customers WHERE customer_id = ANY($1::uuid[])"
-                            " AND state = 'open' ORDER BY customer_id", ids)
-    return [r["customer_id"] for r in rows]
+async def open_assignments_of(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """The open assignments holding any of `ids`, with those of `ids` each holds (in id order)."""
+    rows = await conn.fetch(
+        "SELECT assignment_id, array_agg(customer_id ORDER BY customer_id) AS customer_ids FROM assignment_customers"
+        " WHERE customer_id = ANY($1::uuid[]) AND state = 'open' GROUP BY assignment_id ORDER BY assignment_id", ids)
+    return {r["assignment_id"]: r["customer_ids"] for r in rows}
 
 
 async def get(conn: asyncpg.Connection, assignment_id: uuid.UUID, *, lock: bool = False) -> asyncpg.Record | None:
