@@ -85,7 +85,15 @@ async def test_purge_erases_personal_data_keeps_a_tombstone_and_publishes(pool):
         await deletion.purge_customer(pool, principal=rep, customer_id=referrer["id"])
     assert caught.value.status == 403
 
+    # what the relay already published about it (its personal data, kept 7 days) goes with it;
+    # what is not published yet stays
+    await pool.execute("UPDATE outbox SET published_at = now() WHERE key = $1", str(referrer["id"]))
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE key = $1", str(referrer["id"])) >= 1
+    others = await pool.fetchval("SELECT count(*) FROM outbox WHERE key <> $1", str(referrer["id"]))
     tombstone = await deletion.purge_customer(pool, principal=ADMIN, customer_id=referrer["id"])  # a live one too
+    assert [r["event_type"] for r in await pool.fetch("SELECT event_type FROM outbox WHERE key = $1",
+                                                      str(referrer["id"]))] == ["customer.purged"]
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE key <> $1", str(referrer["id"])) == others
     assert tombstone["id"] == referrer["id"] and tombstone["purged_at"] is not None
     row = dict(await pool.fetchrow("SELECT * FROM customers WHERE id = $1", referrer["id"]))
     for column in ("name", "phone", "email", "address", "note", "province_code", "birthday", "tax_code", "phone_rev"):

@@ -94,10 +94,14 @@ async def test_a_stale_delete_does_not_hide_a_newer_state(pool):
 async def test_purge_erases_personal_data_and_late_events_cannot_bring_it_back(pool):
     owner = uuid.uuid4()
     [customer_id, kept] = await customers(pool, owner, 2)
+    await pool.execute("UPDATE outbox SET published_at = now()")  # the relay sent its interaction.recorded
     await feed(pool, "customer.purged", customer_id, {"customer_id": str(customer_id),
                                                       "purged_at": datetime.now(UTC).isoformat(), "version": 9})
     rows = await pool.fetch("SELECT note, data, actor_id FROM timeline_entries WHERE customer_id = $1", customer_id)
     assert rows and all(r["data"] == {} and r["note"] is None and r["actor_id"] is None for r in rows)
+    # published events about it (they carry the entries' notes) go now, not after the retention
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE key = $1", str(customer_id)) == 0
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE key = $1", str(kept)) >= 1
     late = {**state(customer_id, owner, 10), "changed": ["name"]}
     await feed(pool, "customer.updated", customer_id, late, owner)
     assert await pool.fetchval("SELECT count(*) FROM timeline_entries WHERE customer_id = $1 AND data <> '{}'",

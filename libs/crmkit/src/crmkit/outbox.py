@@ -227,6 +227,14 @@ class OutboxRelay:
         return len(rows)
 
 
+async def forget_published(conn: asyncpg.Connection, *, subjects: list[str]) -> int:
+    """An erasure (Decree 13/2023): published rows about these subjects (the Kafka key) go now
+    rather than after the retention; unpublished ones stay, they still have to reach Kafka."""
+    result = await conn.execute(
+        "DELETE FROM outbox WHERE published_at IS NOT NULL AND key = ANY($1::text[])", subjects)
+    return int(result.split()[-1])
+
+
 async def purge_published(pool: asyncpg.Pool, *, older_than_days: int = 7) -> int:
     result = await pool.execute(
         "DELETE FROM outbox WHERE published_at < now() - make_interval(days => $1)", older_than_days

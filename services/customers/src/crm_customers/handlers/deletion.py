@@ -74,6 +74,7 @@ async def purge_customer(pool: asyncpg.Pool, *, principal: Principal, customer_i
         if row["purged_at"] is not None:
             return {"id": customer_id, "purged_at": row["purged_at"]}
         purged = await store.purge(conn, customer_id)
+        await outbox.forget_published(conn, subjects=[str(customer_id)])
         await outbox.publish(conn, events.CustomerPurged(customer_id=customer_id, purged_at=purged["purged_at"],
                                                          version=purged["version"]),
                              source=SOURCE, subject=customer_id, actor=principal.user_id,
@@ -90,6 +91,7 @@ async def purge_expired(pool: asyncpg.Pool, *, retention_days: int = RETENTION_D
         while True:
             async with conn.transaction():
                 rows = await store.purge_deleted_before(conn, before=before, limit=batch_size)
+                await outbox.forget_published(conn, subjects=[str(r["id"]) for r in rows])
                 final = len(rows) < batch_size
                 if rows or (final and chunk):  # an empty closing chunk after an exactly full one
                     chunk += 1

@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 import orjson
 
+from crmkit import outbox
 from crmkit.ids import new_id, new_ids
 
 ENTRY_COLUMNS = "id, customer_id, type, occurred_at, actor_id, note, data"
@@ -137,6 +138,7 @@ async def erase_customers(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> 
         " ON CONFLICT (customer_id) DO UPDATE SET deleted = true, purged = true, owner_id = NULL,"
         "   holder_id = NULL, viewer_ids = '{}', version = 2147483647", ids,
     )
+    await outbox.forget_published(conn, subjects=[str(i) for i in ids])  # interaction.recorded with notes
     await conn.execute("UPDATE timeline_entries SET note = NULL, data = '{}', actor_id = NULL"
                        " WHERE customer_id = ANY($1::uuid[])", ids)
     await conn.execute("UPDATE care_tickets SET note = NULL, result = NULL, cancel_reason = NULL, search_text = ''"
