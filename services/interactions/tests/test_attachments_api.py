@@ -7,52 +7,20 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
-import httpx
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from crmkit.auth import TokenVerifier
-from crmkit.testing import sign_test_token, temp_database
-from crm_interactions.app import MIGRATIONS, create_app
 from crm_interactions.settings import InteractionsSettings
-from crm_interactions.store import timeline as timeline_store
+from interactions_http_support import auth, running_app, visible_customer
 
-KEY = Ed25519PrivateKey.generate()
-PRIVATE = KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-PUBLIC = KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-PATH = "/r/b/t/"
 LIMIT = 64 * 1024
 PDF = b"%PDF-1.4\n" + b"0123456789abcdef" * 300 + b"\n%%EOF\n"
 
 
 @pytest.fixture
 async def app(tmp_path):
-    async with temp_database(MIGRATIONS) as dsn:
-        application = create_app(InteractionsSettings(database_url=dsn, run_mode="api", attachment_max_bytes=LIMIT,
-                                                      attachment_dir=str(tmp_path / "files")))
-        application.state.token_verifier = TokenVerifier(PUBLIC)
-        async with application.router.lifespan_context(application):
-            yield application
-
-
-@pytest.fixture
-async def api(app):
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as client:
-        yield client
-
-
-def auth(user_id: uuid.UUID, *roles: str) -> dict:
-    token = sign_test_token(PRIVATE, user_id=user_id, roles=roles or ("sales",), unit_id=uuid.uuid4(), unit_path=PATH)
-    return {"Authorization": f"Bearer {token}"}
-
-
-async def visible_customer(app, owner: uuid.UUID) -> str:
-    customer_id = uuid.uuid4()
-    async with app.state.pool.acquire() as conn:
-        await timeline_store.upsert_access(conn, customer_id=customer_id, owner_id=owner, owner_unit_path=PATH,
-                                           holder_id=None, viewer_ids=[], version=1)
-    return str(customer_id)
+    """With a small upload limit (64 KiB), to test the refusals cheaply."""
+    async with running_app(attachment_max_bytes=LIMIT, attachment_dir=str(tmp_path / "files")) as application:
+        yield application
 
 
 def stored(app) -> list[Path]:

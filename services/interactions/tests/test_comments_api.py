@@ -7,40 +7,17 @@ import asyncio
 import uuid
 
 import asyncpg
-import httpx
 import orjson
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from crmkit.auth import TokenVerifier
 from crmkit.db import create_pool, init_connection
 from crmkit.testing import sign_test_token, temp_database
 from crm_interactions import notification_stream
-from crm_interactions.app import MIGRATIONS, create_app
-from crm_interactions.settings import InteractionsSettings
+from crm_interactions.app import MIGRATIONS
 from crm_interactions.store import notifications as notification_store
-from crm_interactions.store import timeline as timeline_store
+from interactions_http_support import PATH, PRIVATE, visible_customer
 
-KEY = Ed25519PrivateKey.generate()
-PRIVATE = KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-PUBLIC = KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-PATH, ELSEWHERE = "/r/b/t/", "/r/x/"
-
-
-@pytest.fixture
-async def app():
-    async with temp_database(MIGRATIONS) as dsn:
-        application = create_app(InteractionsSettings(database_url=dsn, run_mode="api"))
-        application.state.token_verifier = TokenVerifier(PUBLIC)
-        async with application.router.lifespan_context(application):
-            yield application
-
-
-@pytest.fixture
-async def api(app):
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as client:
-        yield client
+ELSEWHERE = "/r/x/"
 
 
 async def user(app, username: str, path: str = PATH, *roles: str) -> tuple[uuid.UUID, dict]:
@@ -52,20 +29,12 @@ async def user(app, username: str, path: str = PATH, *roles: str) -> tuple[uuid.
     return user_id, {"Authorization": f"Bearer {token}"}
 
 
-async def customer(app, owner: uuid.UUID, viewers: list[uuid.UUID] = ()) -> str:
-    customer_id = uuid.uuid4()
-    async with app.state.pool.acquire() as conn:
-        await timeline_store.upsert_access(conn, customer_id=customer_id, owner_id=owner, owner_unit_path=PATH,
-                                           holder_id=None, viewer_ids=list(viewers), version=1)
-    return str(customer_id)
-
-
 async def test_comment_mention_ack_and_notifications_over_http(app, api):
     rep, as_rep = await user(app, "rep1")
     rep2, as_rep2 = await user(app, "rep2", ELSEWHERE)
     _, as_outsider = await user(app, "out", ELSEWHERE)
     _, as_manager = await user(app, "boss", "/r/b/", "manager")
-    customer_id = await customer(app, rep, [rep2])
+    customer_id = await visible_customer(app, rep, [rep2])
 
     body = {"text": "Khách muốn gọi lại #Tele @rep2"}
     posted = await api.post(f"/api/v1/customers/{customer_id}/comments", json=body,
