@@ -5,7 +5,7 @@ import pytest
 import httpx
 
 from crmkit.testing import temp_pool
-from interactions_http_support import running_app
+from interactions_support import running_app
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 

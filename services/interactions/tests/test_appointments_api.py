@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 
-from interactions_http_support import auth, visible_customer
+from interactions_support import auth, visible_customer
 
 
 

@@ -4,37 +4,22 @@ and a purge removing rows and files."""
 from __future__ import annotations
 
 import io
-import uuid
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from crmkit.auth import Principal
 from crmkit.errors import ProblemError
 from crm_interactions import attachment_rules as rules
 from crm_interactions import storage
 from crm_interactions.handlers import attachments
 from crm_interactions.storage import LocalStorage
 from crm_interactions.store import timeline as timeline_store
+from interactions_support import code_of, customer_of, principal
 
 TEAM, OTHER = "/root/branch/team/", "/root/other/"
 PDF = b"%PDF-1.7\n" + b"1 0 obj << /Type /Catalog >> endobj\n" * 200 + b"%%EOF\n"
 LIMIT = 10_000
-
-
-def principal(path: str, *roles: str) -> Principal:
-    return Principal(user_id=uuid.uuid4(), username="u", unit_id=None, unit_path=path,
-                     roles=frozenset(roles or ("sales",)))
-
-
-async def customer_of(pool, owner: Principal, *, viewers: tuple[uuid.UUID, ...] = ()) -> uuid.UUID:
-    customer_id = uuid.uuid4()
-    async with pool.acquire() as conn:
-        await timeline_store.upsert_access(conn, customer_id=customer_id, owner_id=owner.user_id,
-                                           owner_unit_path=owner.unit_path, holder_id=None,
-                                           viewer_ids=list(viewers), version=1)
-    return customer_id
 
 
 async def chunks_of(data: bytes, size: int = 1000):
@@ -49,12 +34,6 @@ def stored_files(root: Path) -> list[Path]:
 async def upload(pool, files, who, customer_id, data: bytes, filename="hop-dong.pdf", **kwargs):
     return await attachments.upload(pool, files, principal=who, customer_id=customer_id, filename=filename,
                                     chunks=chunks_of(data), max_bytes=kwargs.pop("max_bytes", LIMIT), **kwargs)
-
-
-async def code_of(awaitable) -> tuple[int, str]:
-    with pytest.raises(ProblemError) as caught:
-        await awaitable
-    return caught.value.status, caught.value.code
 
 
 def zip_with(*names: str) -> bytes:

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from crm_interactions.settings import InteractionsSettings
-from interactions_http_support import auth, running_app, visible_customer
+from interactions_support import auth, running_app, visible_customer
 
 LIMIT = 64 * 1024
 PDF = b"%PDF-1.4\n" + b"0123456789abcdef" * 300 + b"\n%%EOF\n"

@@ -5,45 +5,19 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
 
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
 from crm_interactions.handlers import calls
 from crm_interactions.handlers.timeline import read_timeline
 from crm_interactions.store import timeline as timeline_store
+from interactions_support import code_of, customer_of, outbox, principal
 
 TEAM, OTHER = "/root/branch/team/", "/root/other/"
-
-
-def principal(path: str, *roles: str, user_id: uuid.UUID | None = None) -> Principal:
-    return Principal(user_id=user_id or uuid.uuid4(), username="u", unit_id=None, unit_path=path,
-                     roles=frozenset(roles or ("sales",)))
 
 
 def integrator(*permissions: str) -> Principal:
     return Principal(user_id=uuid.uuid4(), username="callcentre", unit_id=None, unit_path="",
                      roles=frozenset({"integrator"}), permissions=frozenset(permissions), kind="service")
-
-
-async def customer_of(pool, owner: Principal, *, viewers: tuple[uuid.UUID, ...] = ()) -> uuid.UUID:
-    customer_id = uuid.uuid4()
-    async with pool.acquire() as conn:
-        await timeline_store.upsert_access(conn, customer_id=customer_id, owner_id=owner.user_id,
-                                           owner_unit_path=owner.unit_path, holder_id=None,
-                                           viewer_ids=list(viewers), version=1)
-    return customer_id
-
-
-async def code_of(awaitable) -> tuple[int, str]:
-    with pytest.raises(ProblemError) as caught:
-        await awaitable
-    return caught.value.status, caught.value.code
-
-
-async def outbox(pool, event_type: str) -> list[dict]:
-    return [r["payload"]["data"] for r in await pool.fetch(
-        "SELECT payload FROM outbox WHERE event_type = $1 ORDER BY id", event_type)]
 
 
 async def log(pool, who: Principal, customer_id: uuid.UUID, **kwargs):

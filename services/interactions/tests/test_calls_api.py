@@ -6,7 +6,7 @@ import uuid
 
 
 from crmkit.testing import sign_test_token
-from interactions_http_support import PRIVATE, auth, visible_customer
+from interactions_support import PRIVATE, auth, visible_customer
 
 
 

@@ -15,7 +15,7 @@ from crmkit.testing import sign_test_token, temp_database
 from crm_interactions import notification_stream
 from crm_interactions.app import MIGRATIONS
 from crm_interactions.store import notifications as notification_store
-from interactions_http_support import PATH, PRIVATE, visible_customer
+from interactions_support import PATH, PRIVATE, visible_customer
 
 ELSEWHERE = "/r/x/"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 
-from interactions_http_support import auth, visible_customer
+from interactions_support import auth, visible_customer
 
 
 

@@ -34,17 +34,18 @@ class EventTooLarge(ValueError):
     """An event whose JSON exceeds MAX_EVENT_BYTES: a programming error (batch chunks too big)."""
 
 
-def _payload(envelope: events.Envelope) -> dict:
-    payload = envelope.model_dump(mode="json")
-    size = len(orjson.dumps(payload))
-    if size > MAX_EVENT_BYTES:
-        raise EventTooLarge(f"{envelope.type} is {size} bytes of JSON, above {MAX_EVENT_BYTES}: use smaller chunks")
-    return payload
+def _payload(envelope: events.Envelope) -> str:
+    """The envelope as JSON text, serialized once: measured here, stored as is (`$5::text::jsonb`)."""
+    payload = envelope.to_bytes()
+    if len(payload) > MAX_EVENT_BYTES:
+        raise EventTooLarge(f"{envelope.type} is {len(payload)} bytes of JSON, above {MAX_EVENT_BYTES}:"
+                            " use smaller chunks")
+    return payload.decode()
 
 
 async def add(conn: asyncpg.Connection, topic: str, envelope: events.Envelope) -> None:
     await conn.execute(
-        "INSERT INTO outbox(event_id, topic, key, event_type, payload) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO outbox(event_id, topic, key, event_type, payload) VALUES ($1, $2, $3, $4, $5::text::jsonb)",
         envelope.id, topic, envelope.subject, envelope.type, _payload(envelope),
     )
     await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
@@ -59,7 +60,7 @@ async def publish(conn: asyncpg.Connection, data: BaseModel, **envelope_fields) 
 
 async def add_many(conn: asyncpg.Connection, items: list[tuple[str, events.Envelope]]) -> None:
     await conn.executemany(
-        "INSERT INTO outbox(event_id, topic, key, event_type, payload) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO outbox(event_id, topic, key, event_type, payload) VALUES ($1, $2, $3, $4, $5::text::jsonb)",
         [(e.id, t, e.subject, e.type, _payload(e)) for t, e in items],
     )
     await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")

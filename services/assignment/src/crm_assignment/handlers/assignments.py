@@ -30,15 +30,16 @@ def _unprocessable(field: str, code: str, **params: Any) -> ProblemError:
     return ProblemError(422, "validation_error", errors=[FieldError(field, code, params)])
 
 
-async def _reps(conn: asyncpg.Connection, principal: Principal, prefix: str | None,
-                user_ids: list[uuid.UUID]) -> list[distribution.Rep]:
-    """The chosen reps, in the order given: each an active sales user within the caller's reach."""
+async def _reps(conn: asyncpg.Connection, prefix: str | None, user_ids: list[uuid.UUID]
+                ) -> tuple[list[distribution.Rep], dict[uuid.UUID, asyncpg.Record]]:
+    """The chosen reps, in the order given (each an active sales user within the caller's reach),
+    and their roster rows by id (their units go into the events)."""
     found = {r["user_id"]: r for r in await store.roster(conn, reach=prefix, user_ids=user_ids)}
     missing = [str(u) for u in user_ids if u not in found]
     if missing:
         raise _unprocessable("assignees", "not_assignable_reps", ids=", ".join(missing[:20]), count=len(missing))
     return [distribution.Rep(user_id=u, weight=found[u]["weight"], capacity=found[u]["capacity"],
-                             open_leads=found[u]["open_leads"]) for u in user_ids]
+                             open_leads=found[u]["open_leads"]) for u in user_ids], found
 
 
 async def _customers(conn: asyncpg.Connection, prefix: str | None, ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
@@ -110,16 +111,15 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
     async with pool.acquire() as conn, conn.transaction():
         job = (await jobs.visible_job(conn, principal, job_id) if job_id is not None
                else await jobs.create_in(conn, principal, correlation_id=correlation_id, **(new_job or {})))
-        reps = await _reps(conn, principal, prefix, list(dict.fromkeys(rep_ids)))
+        reps, roster = await _reps(conn, prefix, list(dict.fromkeys(rep_ids)))
         refs = await _customers(conn, prefix, selection)
         if recall_first:
             await _recall_open(conn, principal, prefix, selection, correlation_id)
-        after = await store.last_round_robin(conn, job["id"]) if quantities is None and strategy in (
-            None, "round_robin") else None
+        round_robin = quantities is None and (strategy or "round_robin") == "round_robin"
+        after = await store.last_round_robin(conn, job["id"]) if round_robin else None
         shares = _shares(selection, reps, quantities=quantities, strategy=strategy, after=after)
         now = datetime.now(UTC)
         expires_at = None if direct else now + timedelta(hours=accept_within_hours)
-        units = {r["user_id"]: r for r in await store.roster(conn, reach=None, user_ids=list(shares))}
         made = []
         for assignee_id, share in shares.items():
             assignment = dict(await store.insert(conn, "assignments", {
@@ -127,7 +127,7 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
                 "text": text.strip(), "direct": direct, "status": "accepted" if direct else "offered",
                 "expires_at": expires_at, "decided_at": now if direct else None}))
             await _add_customers(conn, assignment["id"], share, refs)
-            handover = _handover(units.get(assignee_id))
+            handover = _handover(roster.get(assignee_id))
             if direct:
                 await _publish(conn, events.AssignmentDirect, assignment, share, actor=principal.user_id,
                                correlation_id=correlation_id, **handover)
@@ -135,7 +135,7 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
                 await _publish(conn, events.AssignmentOffered, assignment, share, actor=principal.user_id,
                                correlation_id=correlation_id, expires_at=expires_at, **handover)
             made.append({**assignment, "customer_count": len(share), "open_count": len(share)})
-        if quantities is None and (strategy or "round_robin") == "round_robin":
+        if round_robin:
             await store.set_round_robin(conn, job["id"], _last_dealt(selection, shares))
     return {"job": job, "assignments": made}
 
