@@ -103,3 +103,30 @@ async def test_distribute_accept_recall_through_the_gateway(client, org):
 
 async def _all(awaitable, expected: str | None) -> bool:
     return all(owner == expected for owner in await awaitable)
+
+
+async def offer_to(client, manager: dict, rep: dict, count: int = 1) -> dict:
+    """An offer of `count` new customers of the manager to `rep` (once the assignment service knows them)."""
+    ids = await new_customers(client, manager, count)
+    body = {"customer_ids": ids, "text": "Nhận giúp", "job": {"content": "Chiến dịch", "type": "telesales"},
+            "assignees": [rep["id"]]}
+
+    async def distributed():
+        r = await client.post("/api/v1/assignments", headers=manager["headers"], json=body)
+        assert r.status_code in (201, 422), r.text
+        return r.json() if r.status_code == 201 else None
+
+    return await eventually(distributed, timeout=30)
+
+
+async def test_accepting_a_declined_offer_is_a_problem_with_the_http_status(client, org):
+    """RFC 9457: `status` is the HTTP status; the assignment's own status is `assignment_status`."""
+    made = await offer_to(client, org["manager"], org["rep"])
+    offer_id = made["assignments"][0]["id"]
+    declined = await client.post(f"/api/v1/assignments/{offer_id}/decline", headers=org["rep"]["headers"])
+    assert declined.status_code == 200 and declined.json()["status"] == "declined"
+    again = await client.post(f"/api/v1/assignments/{offer_id}/accept", headers=org["rep"]["headers"])
+    assert again.status_code == 409 and again.headers["content-type"].startswith("application/problem+json")
+    problem = again.json()
+    assert (problem["status"], problem["code"], problem["assignment_status"]) == (
+        409, "assignment_not_offered", "declined")

@@ -154,3 +154,33 @@ async def test_500_without_internals(client):
     body = _problem(response, 500, "internal_error")
     assert body["title"] == "Internal error"
     assert "hunter2" not in response.text
+
+
+@pytest.mark.parametrize("member", sorted(errors.PROBLEM_MEMBERS))
+def test_extra_never_replaces_a_problem_member(member):
+    """RFC 9457: `status` is the HTTP status (an integer), `type`/`title`/`detail`/`instance` and our
+    `code`/`errors` are the problem's own; a use case's extra data goes under other names."""
+    with pytest.raises(ValueError, match=member):
+        ProblemError(409, "assignment_not_offered", extra={member: "declined"})
+    assert ProblemError(409, "assignment_not_offered", extra={"assignment_status": "declined"}).extra
+
+
+def test_no_problem_in_the_code_base_passes_a_member_as_extra():
+    """A static audit of every `ProblemError(..., extra={...})` literal, for paths no test reaches."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    sources = [p for top in ("gateway", "services", "libs") for p in (root / top).glob("**/src/**/*.py")]
+    clashes = []
+    for path in sources:
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not (isinstance(node, ast.Call) and "ProblemError" in (getattr(node.func, "id", None),
+                                                                        getattr(node.func, "attr", None))):
+                continue
+            for keyword in node.keywords:
+                if keyword.arg == "extra" and isinstance(keyword.value, ast.Dict):
+                    keys = {k.value for k in keyword.value.keys if isinstance(k, ast.Constant)}
+                    clashes += [f"{path.relative_to(root)}:{node.lineno} {key}"
+                                for key in keys & errors.PROBLEM_MEMBERS]
+    assert sources and clashes == []

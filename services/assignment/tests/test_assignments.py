@@ -127,6 +127,9 @@ async def test_offers_are_accepted_declined_or_expire(pool):
     assert accepted["status"] == "accepted"
     assert await code_of(assignments.decline(pool, principal=rep1, assignment_id=first["id"])) == (
         409, "assignment_not_offered")
+    with pytest.raises(ProblemError) as not_offered:
+        await assignments.accept(pool, principal=rep1, assignment_id=first["id"])
+    assert not_offered.value.extra == {"assignment_status": "accepted"}
     declined = await assignments.decline(pool, principal=rep2, assignment_id=second["id"])
     assert (declined["status"], declined["open_count"]) == ("declined", 0)
     [event] = await published(pool, "assignment.declined")

@@ -23,6 +23,10 @@ class FieldError:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+# RFC 9457 members and ours (`code`, `errors`): what `extra` may add to a problem never replaces them
+PROBLEM_MEMBERS = frozenset({"type", "title", "status", "detail", "instance", "code", "errors"})
+
+
 class ProblemError(Exception):
     def __init__(
         self,
@@ -34,6 +38,9 @@ class ProblemError(Exception):
         headers: dict[str, str] | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
+        clashes = PROBLEM_MEMBERS.intersection(extra or {})
+        if clashes:
+            raise ValueError(f"problem {code}: extra members {sorted(clashes)} would replace the problem's own")
         super().__init__(code)
         self.status, self.code = status, code
         self.params, self.errors = params or {}, errors or []

@@ -177,9 +177,10 @@ async def _mine(conn: asyncpg.Connection, principal: Principal, assignment_id: u
 def _open_offer(assignment: dict[str, Any]) -> None:
     if assignment["status"] != "offered":
         raise ProblemError(409, "assignment_not_offered", params={"status": assignment["status"]},
-                           extra={"status": assignment["status"]})
+                           extra={"assignment_status": assignment["status"]})
     if assignment["expires_at"] is not None and assignment["expires_at"] <= datetime.now(UTC):
-        raise ProblemError(409, "assignment_not_offered", params={"status": "expired"}, extra={"status": "expired"})
+        raise ProblemError(409, "assignment_not_offered", params={"status": "expired"},
+                           extra={"assignment_status": "expired"})
 
 
 async def accept(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID,

@@ -75,7 +75,7 @@ async def update(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UU
         current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
         if current["status"] != "planned":
             raise ProblemError(409, "ticket_closed", params={"status": current["status"]},
-                               extra={"status": current["status"]})
+                               extra={"ticket_status": current["status"]})
         problems = rules.blank_problems(values, ("method", "planned_at", "assignee_id"))
         if values.get("assignee_id") and values["assignee_id"] != current["assignee_id"]:
             problems += await rules.assignee_problems(conn, principal, values["assignee_id"])
