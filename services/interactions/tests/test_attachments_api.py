@@ -113,8 +113,52 @@ async def test_refusals(app, api):
         assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "filename", bad
     unnamed = await api.post(url, content=PDF, headers=me)
     assert unnamed.status_code == 422
-    multipart = await api.post(url, files={"file": ("a.pdf", PDF)}, headers=me)
-    assert multipart.status_code == 415
+    mixed = await api.post(url, content=PDF, headers={**me, "Content-Type": "multipart/mixed; boundary=x"})
+    assert mixed.status_code == 415
+    assert stored(app) == []
+
+
+async def test_a_multipart_form_upload(app, api):
+    """What browser forms and HTTP clients send by default: the part `file`, named by its filename."""
+    rep = uuid.uuid4()
+    me = auth(rep)
+    customer_id = await visible_customer(app, rep)
+    url = f"/api/v1/customers/{customer_id}/attachments"
+    created = await api.post(url, files={"file": ("Báo giá.pdf", PDF, "application/octet-stream")},
+                             data={"note": "ignored"}, headers=me)
+    assert created.status_code == 201, created.text
+    assert (created.json()["filename"], created.json()["size"], created.json()["content_type"]) == (
+        "Báo giá.pdf", len(PDF), "application/pdf")
+    download = await api.get(f"/api/v1/attachments/{created.json()['id']}/content", headers=me)
+    assert download.content == PDF
+    renamed = await api.post(url, params={"filename": "hop-dong.pdf"}, files={"file": ("x.pdf", PDF)}, headers=me)
+    assert renamed.json()["filename"] == "hop-dong.pdf"
+
+    missing = await api.post(url, data={"note": "no file"}, files={"other": ("a.pdf", PDF)},
+                             headers={**me, "Accept-Language": "en"})
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "file"
+    unnamed = await api.post(url, files={"file": ("", PDF)}, headers=me)
+    assert unnamed.status_code == 422 and unnamed.json()["errors"][0]["field"] == "filename"
+    broken = await api.post(url, content=b"--x\r\nnot a form", headers={**me,
+                            "Content-Type": "multipart/form-data; boundary=x"})
+    assert broken.status_code == 400 and broken.json()["code"] == "invalid_multipart"
+    exe = await api.post(url, files={"file": ("a.pdf", b"MZ\x90\x00" + b"\x00" * 9000)}, headers=me)
+    assert exe.status_code == 415
+    assert len(stored(app)) == 2
+
+
+async def test_a_multipart_form_over_the_limit_is_413_while_streaming(app, api):
+    rep = uuid.uuid4()
+    customer_id = await visible_customer(app, rep)
+    url = f"/api/v1/customers/{customer_id}/attachments"
+    boundary = "b0undary"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n\r\n").encode()
+    body = head + b"\x00" * (LIMIT + 1) + f"\r\n--{boundary}--\r\n".encode()
+    streamed = await api.post(url, content=in_chunks(body),
+                              headers={**auth(rep), "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert streamed.status_code == 413 and streamed.json()["code"] == "attachment_too_large"
+    async with app.state.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM attachments") == 0
     assert stored(app) == []
 
 

@@ -1,15 +1,18 @@
 """Attachments (I-5). Upload is a raw body (`Content-Type` of the file, whatever it is: the type
-is sniffed), the name in `?filename=` or a `Content-Disposition` header; read chunk by chunk."""
+is sniffed), the name in `?filename=` or a `Content-Disposition` header; or a `multipart/form-data`
+form whose part `file` is the file (its name the part's filename unless `?filename=` is given,
+other fields ignored). Either way read chunk by chunk (crmkit.uploads for the form)."""
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, AsyncIterator, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from crmkit import uploads
 from crmkit.auth import CurrentPrincipal
 from crmkit.errors import ProblemError
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
@@ -36,9 +39,13 @@ class AttachmentPublic(BaseModel):
 
 
 RESPONSES: dict[int | str, dict[str, Any]] = {404: {"description": "not_found"}}
-UPLOAD_BODY = {"requestBody": {"required": True, "description": "the file's bytes (at most "
-                               "CRM_INTERACTIONS_ATTACHMENT_MAX_BYTES, default 20 MiB)",
-                               "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}}
+UPLOAD_BODY = {"requestBody": {
+    "required": True,
+    "description": "the file's bytes (at most CRM_INTERACTIONS_ATTACHMENT_MAX_BYTES, default 20 MiB): the raw body,"
+                   " or a multipart/form-data form with the file in its part `file`",
+    "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                    "file": {"type": "string", "format": "binary"}}}},
+                "*/*": {"schema": {"type": "string", "format": "binary"}}}}}
 
 
 def _settings(request: Request):
@@ -56,30 +63,45 @@ async def _drain(body) -> bool:
 
 
 UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **RESPONSES, 413: {"description": "attachment_too_large"},
-    415: {"description": "attachment_type_not_allowed (executables), unsupported_media_type (multipart)"},
-    422: {"description": "validation_error (empty file, file name)"}}
+    **RESPONSES, 400: {"description": "invalid_multipart (a malformed form)"},
+    413: {"description": "attachment_too_large; payload_too_large (a form's other fields past 64 KiB)"},
+    415: {"description": "attachment_type_not_allowed (executables), unsupported_media_type (multipart other than"
+                         " form-data)"},
+    422: {"description": "validation_error (empty file, file name, a form without its `file` part or with two)"}}
 FileName = Annotated[str | None, Query(description="the file's name (else Content-Disposition's)")]
 Disposition = Annotated[str | None, Header(description="`attachment; filename*=UTF-8''…`")]
 
 
+async def _file_of(request: Request, body: AsyncIterator[bytes], filename: str | None,
+                   content_disposition: str | None) -> tuple[AsyncIterator[bytes], str | None, int | None]:
+    """The file's bytes, its name (`?filename=` first) and the least it weighs (from Content-Length):
+    the raw body, or the part `file` of a multipart/form-data form."""
+    length = request.headers.get("content-length")
+    declared_length = int(length) if length and length.strip().isdigit() else None
+    content_type = request.headers.get("content-type")
+    if uploads.is_multipart(content_type):
+        part = await uploads.open_file(body, content_type)
+        return (part.chunks, filename if filename is not None else part.filename,
+                uploads.file_size_at_least(declared_length))
+    if (content_type or "").lower().startswith("multipart/"):
+        raise ProblemError(415, "unsupported_media_type")
+    return body, filename if filename is not None else rules.filename_from_disposition(content_disposition), \
+        declared_length
+
+
 async def _upload(request: Request, principal, filename: str | None, content_disposition: str | None,
                   **target: Any) -> Response:
-    """Stream the raw body into an attachment on `target` (a customer, or a parent record)."""
-    if (request.headers.get("content-type") or "").lower().startswith("multipart/"):
-        raise ProblemError(415, "unsupported_media_type")
+    """Stream the body's file into an attachment on `target` (a customer, or a parent record)."""
     settings = _settings(request)
-    length = request.headers.get("content-length")
     body = request.stream()
     try:
+        chunks, filename, declared_length = await _file_of(request, body, filename, content_disposition)
         row = await handlers.upload(
             request.app.state.pool, storage.for_settings(settings), principal=principal, **target,
-            filename=filename if filename is not None else rules.filename_from_disposition(content_disposition),
-            chunks=body, max_bytes=settings.attachment_max_bytes,
-            declared_length=int(length) if length and length.strip().isdigit() else None,
-            correlation_id=request.state.correlation_id)
+            filename=filename, chunks=chunks, max_bytes=settings.attachment_max_bytes,
+            declared_length=declared_length, correlation_id=request.state.correlation_id)
     except ProblemError as problem:
-        if problem.status in (413, 415) and not await _drain(body):
+        if problem.status in (400, 413, 415, 422) and not await _drain(body):
             problem.headers["Connection"] = "close"
         raise
     return Response(AttachmentPublic.model_validate(row).model_dump_json(), status_code=201,
