@@ -94,8 +94,10 @@ async def test_distribute_accept_recall_through_the_gateway(client, org):
 
     for attempt in (client.get(f"/api/v1/assignments/{offer['id']}", headers=outsider["headers"]),
                     client.post("/api/v1/recalls", headers=outsider["headers"],
-                                json={"assignment_id": offer["id"]})):
-        assert (await attempt).status_code in (403, 404)
+                                json={"assignment_id": offer["id"]}),
+                    client.get(f"/api/v1/jobs/{job_id}", headers=outsider["headers"]),
+                    client.get(f"/api/v1/jobs/{job_id}", headers=rep["headers"])):
+        assert (await attempt).status_code == 404  # invisible = 404
     refused = await client.post("/api/v1/assignments", headers=rep["headers"], json={**body, "job": None,
                                                                                      "job_id": job_id})
     assert refused.status_code == 403 and refused.json()["code"] == "not_a_distributor"

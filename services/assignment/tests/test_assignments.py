@@ -206,3 +206,25 @@ async def test_assign_and_recall_in_one_operation(pool):
     assert await code_of(assignments.distribute(pool, principal=manager, customer_ids=ids, text="x",
                                                 job_id=first["job"]["id"], assignees=[rep1.user_id],
                                                 direct=True)) == (409, "customers_already_assigned")
+
+
+async def test_jobs_and_assignments_out_of_sight_are_not_found(pool):
+    """Invisible = 404: a rep (who never distributes) and a manager of another branch asking for a
+    job or a recall by id learn nothing of it; the assignee sees theirs but may not recall it."""
+    manager = await person(pool, BRANCH, "manager")
+    rep, stranger = await person(pool, TEAM, "sales"), await person(pool, OTHER, "sales")
+    elsewhere = await person(pool, OTHER, "manager")
+    made = await assignments.distribute(pool, principal=manager, customer_ids=await customers(pool, manager, 1),
+                                        text="x", new_job=NEW_JOB, assignees=[rep.user_id], direct=True)
+    job_id, assignment_id = made["job"]["id"], made["assignments"][0]["id"]
+    for caller in (rep, stranger, elsewhere):
+        assert await code_of(jobs.get(pool, caller, job_id)) == (404, "not_found")
+        assert await code_of(jobs.get(pool, caller, uuid.uuid4())) == (404, "not_found")
+    for caller in (stranger, elsewhere):
+        assert await code_of(assignments.recall(pool, principal=caller, assignment_id=assignment_id,
+                                                customer_ids=None)) == (404, "not_found")
+    assert await code_of(assignments.recall(pool, principal=stranger, assignment_id=uuid.uuid4(),
+                                            customer_ids=None)) == (404, "not_found")
+    assert await code_of(assignments.recall(pool, principal=rep, assignment_id=assignment_id,
+                                            customer_ids=None)) == (403, "not_a_distributor")
+    assert (await jobs.get(pool, manager, job_id))["id"] == job_id

@@ -7,13 +7,24 @@ from crmkit.auth import Principal
 from crmkit.errors import ProblemError
 
 
+def distributes(principal: Principal) -> bool:
+    return principal.is_admin or (principal.is_manager and principal.kind == "user"
+                                  and bool(principal.unit_path.strip("/")))
+
+
 def reach(principal: Principal) -> str | None:
     """The unit path prefix the caller distributes within; None: everywhere (admin)."""
+    if not distributes(principal):
+        raise ProblemError(403, "not_a_distributor")
     if principal.is_admin:
         return None
-    if principal.is_manager and principal.kind == "user" and principal.unit_path.strip("/"):
-        return principal.unit_path if principal.unit_path.endswith("/") else principal.unit_path + "/"
-    raise ProblemError(403, "not_a_distributor")
+    return principal.unit_path if principal.unit_path.endswith("/") else principal.unit_path + "/"
+
+
+def covers(principal: Principal, path: str | None) -> bool:
+    """Whether `path` lies within the caller's reach; never for one who does not distribute (an
+    object out of reach is not found to them, rather than forbidden: invisible = 404)."""
+    return distributes(principal) and within(path, reach(principal))
 
 
 def within(path: str | None, prefix: str | None) -> bool:

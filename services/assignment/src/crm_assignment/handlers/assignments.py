@@ -229,13 +229,14 @@ async def recall(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uui
                  customer_ids: list[uuid.UUID] | None, correlation_id: str | None = None) -> dict[str, Any]:
     """Take selected customers (all when none are named) back from an assignment (A-5): ownership
     reverts to whoever owned them before it. By the assigner, a manager above the assignee, or an
-    admin. Customers no longer open in it are reported as skipped."""
-    prefix = access.reach(principal)
+    admin. Customers no longer open in it are reported as skipped. Its assignee may see it but not
+    recall it (403); to anyone else it is not found."""
     async with pool.acquire() as conn, conn.transaction():
         assignment = await store.get(conn, assignment_id, lock=True)
         if assignment is None or not (assignment["assigned_by"] == principal.user_id
-                                      or access.within(assignment["assignee_unit_path"], prefix)):
-            raise ProblemError(404, "not_found")
+                                      or access.covers(principal, assignment["assignee_unit_path"])):
+            mine = assignment is not None and assignment["assignee_id"] == principal.user_id
+            raise ProblemError(403, "not_a_distributor") if mine else ProblemError(404, "not_found")
         wanted = list(dict.fromkeys(customer_ids)) if customer_ids else None
         ids = await _recall_in(conn, principal, dict(assignment), wanted, correlation_id)
         skipped = [c for c in wanted or [] if c not in set(ids)]

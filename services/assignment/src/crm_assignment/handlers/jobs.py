@@ -39,8 +39,7 @@ async def create(pool: asyncpg.Pool, principal: Principal, **fields: Any) -> dic
 async def visible_job(conn: asyncpg.Connection, principal: Principal, job_id: uuid.UUID) -> dict[str, Any]:
     """A job of the caller's subtree (404 otherwise, as if it did not exist)."""
     job = await store.get_job(conn, job_id)
-    prefix = access.reach(principal)
-    if job is None or not (job["created_by"] == principal.user_id or access.within(job["unit_path"], prefix)):
+    if job is None or not (job["created_by"] == principal.user_id or access.covers(principal, job["unit_path"])):
         raise ProblemError(404, "not_found")
     return dict(job)
 
