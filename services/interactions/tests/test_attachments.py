@@ -113,6 +113,21 @@ def test_file_names_are_cleaned_and_validated():
     assert rules.clean_filename("a" * 256) == (None, "too_long")
 
 
+@pytest.mark.parametrize("raw", [
+    "invoice\u202egpj.exe",  # right-to-left override: shown as "invoiceexe.jpg"
+    "invoice\u202bgpj\u202c.exe", "invoice\u2066gpj\u2069.exe", "invoice\u200f\u200egpj.exe",
+    "invoice\u061c\u200bgpj\ufeff.exe", "invoice\x85\x9bgpj.exe", "invoice\u2028gpj\u2029.exe"])
+def test_bidi_and_other_invisible_characters_do_not_survive_in_names(raw):
+    assert rules.clean_filename(raw) == ("invoicegpj.exe", None)
+    assert rules.clean_filename("\u202e\u200f") == (None, "required")
+
+
+def test_the_download_name_has_no_invisible_characters_even_if_stored_before():
+    header = rules.content_disposition("invoice\u202egpj.exe")
+    assert header == "attachment; filename=\"invoicegpj.exe\"; filename*=UTF-8''invoicegpj.exe"
+    assert rules.content_disposition("\u202e") == "attachment; filename=\"file\"; filename*=UTF-8''file"
+
+
 def test_content_disposition_both_ways():
     assert rules.filename_from_disposition("attachment; filename*=UTF-8''H%E1%BB%A3p%20%C4%91%E1%BB%93ng.pdf") \
         == "Hợp đồng.pdf"

@@ -97,12 +97,22 @@ def content_type(head: bytes, filename: str, text: bool) -> str:
     return OCTET_STREAM
 
 
+# Control (C0, C1), format (the bidi marks, embeddings, overrides and isolates U+200E/F, U+202A-202E,
+# U+2066-2069, zero-width and BOM characters) and line/paragraph separators: invisible characters
+# that can make "invoice\u202egpj.exe" read as "invoiceexe.jpg".
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def without_invisible(name: str) -> str:
+    return "".join(c for c in name if unicodedata.category(c) not in _INVISIBLE)
+
+
 def clean_filename(raw: str | None) -> tuple[str | None, str | None]:
-    """(the cleaned name, None) or (None, a field-error code). NFC, control characters removed,
-    surrounding spaces trimmed; no path separators; at most 255 characters."""
+    """(the cleaned name, None) or (None, a field-error code). NFC, control and bidi/format
+    characters removed, surrounding spaces trimmed; no path separators; at most 255 characters."""
     if raw is None:
         return None, "required"
-    name = "".join(c for c in unicodedata.normalize("NFC", raw) if unicodedata.category(c) != "Cc").strip()
+    name = without_invisible(unicodedata.normalize("NFC", raw)).strip()
     if not name:
         return None, "required"
     if "/" in name or "\\" in name or name in (".", ".."):
@@ -133,7 +143,9 @@ def filename_from_disposition(header: str | None) -> str | None:
 
 
 def content_disposition(filename: str, disposition: str = "attachment") -> str:
-    """RFC 6266 / 5987: an ASCII fallback and the exact UTF-8 name."""
+    """RFC 6266 / 5987: an ASCII fallback and the UTF-8 name, both without invisible characters
+    (names stored before they were cleaned on upload included)."""
+    filename = without_invisible(filename) or "file"
     ascii_name = unicodedata.normalize("NFKD", filename.replace("đ", "d").replace("Đ", "D"))
     ascii_name = "".join(c for c in ascii_name if c.isascii() and c.isprintable() and c not in '"\\') or "file"
     return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
