@@ -77,6 +77,12 @@ _PROBLEMS: dict[str, dict[str, tuple[str, str]]] = {
         "vi": ("Con trỏ phân trang không hợp lệ", "Giá trị cursor không hợp lệ."),
         "en": ("Invalid cursor", "The cursor value is not valid."),
     },
+    "invalid_characters": {
+        "vi": ("Ký tự không hợp lệ",
+               "Văn bản không được chứa ký tự NUL (\\u0000) hay ký tự thay thế (surrogate) đứng lẻ."),
+        "en": ("Invalid characters",
+               "Text must not contain the NUL character (\\u0000) or an unpaired surrogate."),
+    },
     "rate_limited": {
         "vi": ("Quá nhiều yêu cầu", "Bạn đã gửi quá nhiều yêu cầu. Vui lòng thử lại sau {retry_after} giây."),
         "en": ("Too many requests", "Too many requests. Try again in {retry_after} seconds."),
@@ -94,6 +100,8 @@ _FIELD_ERRORS: dict[str, dict[str, str]] = {
     "out_of_range": {"vi": "Giá trị nằm ngoài khoảng cho phép.", "en": "Value out of the allowed range."},
     "unknown_field": {"vi": "Trường không được hỗ trợ.", "en": "Unknown field."},
     "invalid_json": {"vi": "Nội dung JSON không hợp lệ.", "en": "The JSON body is malformed."},
+    "invalid_characters": {"vi": "Chứa ký tự không hợp lệ (NUL hoặc surrogate đứng lẻ).",
+                           "en": "Contains an invalid character (NUL or an unpaired surrogate)."},
 }
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Awaitable, Callable
 
 import asyncpg
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.middleware import Middleware
 
-from crmkit import asyncapi, directory, errors, idempotency, metrics, outbox, revocation
+from crmkit import asyncapi, directory, errors, idempotency, metrics, outbox, revocation, text
 from crmkit.auth import TokenVerifier
 from crmkit.consumer import EventConsumer, Handler
 from crmkit.db import create_pool, migrate
@@ -53,6 +53,8 @@ class ServiceSpec:
     lifespan: Callable[[FastAPI], contextlib.AbstractAsyncContextManager] | None = None
     # Innermost middleware, inside the request-context one, so their responses carry request ids.
     middleware: list[Middleware] = field(default_factory=list)
+    # The request-body limit per request (scope -> bytes); default: `settings.max_body_bytes` for all.
+    body_limit: Callable[[dict], int] | None = None
 
 
 async def _kafka_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
@@ -155,11 +157,13 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
             await pool.close()
 
     app = FastAPI(title=spec.title or f"crm-{spec.name}", description=spec.description, version="1.0.0",
-                  lifespan=lifespan, docs_url="/docs", openapi_url="/openapi.json")
+                  lifespan=lifespan, docs_url="/docs", openapi_url="/openapi.json",
+                  dependencies=[Depends(text.refuse_invalid_text)])
     app.state.settings = settings
     errors.install_handlers(app)
     app.user_middleware.extend(spec.middleware)
-    app.add_middleware(RequestContextMiddleware, service=spec.name, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware, service=spec.name, max_body_bytes=settings.max_body_bytes,
+                       body_limit=spec.body_limit)
     install_platform_routes(app, settings.kafka_bootstrap)
 
     @app.get("/asyncapi.json", include_in_schema=False)
@@ -191,8 +195,10 @@ def install_platform_routes(app: FastAPI, kafka_bootstrap: str) -> None:
         return Response(body, media_type=content_type)
 
 
-def run(app_path: str, settings: ServiceSettings) -> None:
+def run(app_path: str, settings: ServiceSettings, *, proxy_headers: bool = True) -> None:
+    """`proxy_headers=False`: the app resolves the client's address itself (the gateway, from its
+    own list of trusted proxies) instead of uvicorn trusting X-Forwarded-For from 127.0.0.1."""
     import uvicorn
 
     uvicorn.run(app_path, factory=True, host=settings.host, port=settings.port, log_config=None,
-                access_log=False, proxy_headers=True, lifespan="on")
+                access_log=False, proxy_headers=proxy_headers, lifespan="on")
