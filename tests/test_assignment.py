@@ -132,3 +132,14 @@ async def test_accepting_a_declined_offer_is_a_problem_with_the_http_status(clie
     problem = again.json()
     assert (problem["status"], problem["code"], problem["assignment_status"]) == (
         409, "assignment_not_offered", "declined")
+
+
+async def test_exactly_one_of_job_id_and_job_names_both_fields(client, org):
+    body = {"customer_ids": [org["rep"]["id"]], "text": "x", "assignees": [org["rep"]["id"]]}
+    for lang, message in (("vi", "Cần đúng một trong hai: job_id, job."),
+                          ("en", "Exactly one of job_id, job is required.")):
+        r = await client.post("/api/v1/assignments", headers={**org["manager"]["headers"], "Accept-Language": lang},
+                              json=body)
+        assert r.status_code == 422 and r.json()["code"] == "validation_error", r.text
+        assert r.json()["errors"] == [{"field": "job_id", "code": "exactly_one_of", "message": message},
+                                      {"field": "job", "code": "exactly_one_of", "message": message}]

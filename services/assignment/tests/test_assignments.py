@@ -228,3 +228,23 @@ async def test_jobs_and_assignments_out_of_sight_are_not_found(pool):
     assert await code_of(assignments.recall(pool, principal=rep, assignment_id=assignment_id,
                                             customer_ids=None)) == (403, "not_a_distributor")
     assert (await jobs.get(pool, manager, job_id))["id"] == job_id
+
+
+async def test_alternative_fields_are_named_when_not_exactly_one_is_given(pool):
+    manager = await person(pool, BRANCH, "manager")
+    rep = await person(pool, TEAM, "sales")
+    ids = await customers(pool, manager, 1)
+
+    async def fields_of(**kwargs) -> dict[str, str]:
+        with pytest.raises(ProblemError) as caught:
+            await assignments.distribute(pool, principal=manager, customer_ids=ids, text="x", **kwargs)
+        assert (caught.value.status, caught.value.code) == (422, "validation_error")
+        return {e.field: e.code for e in caught.value.errors}
+
+    assert await fields_of(assignees=[rep.user_id]) == {"job_id": "exactly_one_of", "job": "exactly_one_of"}
+    job = await jobs.create(pool, manager, **NEW_JOB)
+    assert await fields_of(job_id=job["id"], new_job=NEW_JOB, assignees=[rep.user_id]) == {
+        "job_id": "exactly_one_of", "job": "exactly_one_of"}
+    assert await fields_of(job_id=job["id"]) == {"quantities": "exactly_one_of", "assignees": "exactly_one_of"}
+    assert await fields_of(job_id=job["id"], quantities=[(rep.user_id, 1)], strategy="weighted") == {
+        "strategy": "strategy_with_quantities"}

@@ -31,6 +31,10 @@ i18n.register(
     field_errors={
         "blank": {"vi": "Trường này không được để trống.", "en": "This field must not be blank."},
         "too_many": {"vi": "Tối đa {max} khách hàng mỗi lần.", "en": "At most {max} customers at a time."},
+        "exactly_one_of": {"vi": "Cần đúng một trong hai: {fields}.", "en": "Exactly one of {fields} is required."},
+        "strategy_with_quantities": {
+            "vi": "Chiến lược chia chỉ dùng cùng assignees, không dùng cùng quantities.",
+            "en": "A strategy goes with assignees, not with quantities."},
         "not_assignable_customers": {
             "vi": "{count} khách hàng không tồn tại, đã xóa hoặc ngoài phạm vi của bạn: {ids}.",
             "en": "{count} customers are unknown, deleted or outside your reach: {ids}."},

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
 from crmkit.idempotency import idempotent
@@ -46,9 +46,9 @@ class Quantity(BaseModel):
 
 
 class DistributionCreate(BaseModel):
-    """A selection divided among reps under a job (an existing `job_id`, or a `job` created now):
-    either explicit `quantities` per rep that add up to the selection, or a `strategy` over
-    `assignees`. `direct`: the reps own the customers at once; otherwise each accepts or declines
+    """A selection divided among reps under a job (exactly one of an existing `job_id` or a `job`
+    created now): exactly one of explicit `quantities` per rep that add up to the selection, or
+    `assignees` (with an optional `strategy`). `direct`: the reps own the customers at once; otherwise each accepts or declines
     within `accept_within_hours`."""
     model_config = ConfigDict(extra="forbid")
 
@@ -63,16 +63,6 @@ class DistributionCreate(BaseModel):
     accept_within_hours: int = Field(handlers.DEFAULT_ACCEPT_HOURS, ge=1, le=24 * 30)
     recall_first: bool = Field(False, description="recall the customers from the open assignments they are in first"
                                                  " (A-5: assign and recall in one operation)")
-
-    @model_validator(mode="after")
-    def _one_way(self) -> "DistributionCreate":
-        if (self.job_id is None) == (self.job is None):
-            raise ValueError("give exactly one of job_id and job")
-        if (self.quantities is None) == (self.assignees is None):
-            raise ValueError("give exactly one of quantities and assignees")
-        if self.quantities is not None and self.strategy is not None:
-            raise ValueError("a strategy goes with assignees, not with quantities")
-        return self
 
 
 class AssignmentPublic(BaseModel):

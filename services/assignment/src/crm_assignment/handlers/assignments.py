@@ -30,6 +30,14 @@ def _unprocessable(field: str, code: str, **params: Any) -> ProblemError:
     return ProblemError(422, "validation_error", errors=[FieldError(field, code, params)])
 
 
+def _exactly_one(**given: Any) -> None:
+    """Refuse, naming each of the alternative fields, unless exactly one of them is given."""
+    if sum(value is not None for value in given.values()) != 1:
+        fields = ", ".join(given)
+        raise ProblemError(422, "validation_error",
+                           errors=[FieldError(name, "exactly_one_of", {"fields": fields}) for name in given])
+
+
 async def _reps(conn: asyncpg.Connection, prefix: str | None, user_ids: list[uuid.UUID]
                 ) -> tuple[list[distribution.Rep], dict[uuid.UUID, asyncpg.Record]]:
     """The chosen reps, in the order given (each an active sales user within the caller's reach),
@@ -98,6 +106,10 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
     other assignments the caller may recall are recalled in the same transaction (A-5: assign
     and recall in one operation); without it they make the call fail with 409."""
     prefix = access.reach(principal)
+    _exactly_one(job_id=job_id, job=new_job)
+    _exactly_one(quantities=quantities, assignees=assignees)
+    if quantities is not None and strategy is not None:
+        raise _unprocessable("strategy", "strategy_with_quantities")
     selection = list(dict.fromkeys(customer_ids))
     if not selection:
         raise _unprocessable("customer_ids", "required")
