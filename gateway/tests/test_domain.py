@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from crmkit.errors import ProblemError
-from crm_gateway.domain import units, users
+from crm_gateway.domain import client_address, units, users
 from crm_gateway.domain.lockout import LockoutPolicy, is_locked, seconds_left
 from crm_gateway.handlers.api_keys import check_permissions, service_account_username
 from crm_gateway.ratelimit import RateLimiter
@@ -65,6 +65,36 @@ def test_token_buckets_are_bounded():
     for n in range(10):
         limiter.retry_after(f"k{n}", per_minute=60, burst=1)
     assert len(limiter._buckets) == 3
+
+
+def test_client_address_is_the_right_most_untrusted_hop():
+    trusted = client_address.parse_networks("10.0.0.0/8, 2001:db8:ffff::/48,127.0.0.1")
+    resolve = client_address.resolve
+    assert resolve("198.51.100.7", ["203.0.113.1"], trusted) == "198.51.100.7"  # untrusted peer: header ignored
+    assert resolve("10.1.2.3", ["203.0.113.1"], trusted) == "203.0.113.1"
+    # the left-most entries are the client's own: never taken while an untrusted hop is to their right
+    assert resolve("10.1.2.3", ["1.1.1.1", "203.0.113.1", "10.9.9.9"], trusted) == "203.0.113.1"
+    assert resolve("10.1.2.3", ["10.4.4.4", "10.5.5.5"], trusted) == "10.4.4.4"  # all trusted: the first
+    assert resolve("10.1.2.3", ["203.0.113.1", "unknown"], trusted) == "10.1.2.3"  # not an address: stop there
+    assert resolve("10.1.2.3", [], trusted) == "10.1.2.3"
+    assert resolve("10.1.2.3", ["203.0.113.1:5555"], trusted) == "203.0.113.1"
+    assert resolve("2001:db8:ffff::1", ["[2001:db8:1::2]:443"], trusted) == "2001:db8:1::2"
+    assert resolve("::ffff:10.0.0.1", ["::ffff:203.0.113.1"], trusted) == "203.0.113.1"
+    assert resolve("10.1.2.3", ["203.0.113.1"], []) == "10.1.2.3"  # nobody trusted by default
+
+
+def test_forwarded_header_chains():
+    assert client_address.x_forwarded_for_chain(["1.1.1.1, 2.2.2.2", "3.3.3.3"]) == ["1.1.1.1", "2.2.2.2", "3.3.3.3"]
+    forwarded = ['for=192.0.2.60;proto=http;by=203.0.113.43, For="[2001:db8:cafe::17]:4711"', "for=unknown",
+                 "proto=https"]
+    assert client_address.forwarded_chain(forwarded) == ["192.0.2.60", "[2001:db8:cafe::17]:4711", "unknown"]
+
+
+def test_ipv6_clients_are_counted_per_slash_64():
+    key = client_address.bucket_key
+    assert key("2001:db8:1:2:aaaa::1") == key("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert key("2001:db8:1:3::1") != key("2001:db8:1:2::1")
+    assert key("203.0.113.5") == "203.0.113.5" and key("::ffff:203.0.113.5") == "203.0.113.5"
 
 
 def test_user_rules():

@@ -1,5 +1,15 @@
-"""Rate limits, the merged OpenAPI/AsyncAPI documents and Swagger UI."""
+"""Rate limits, the client's address behind trusted proxies, the merged OpenAPI/AsyncAPI documents
+and Swagger UI."""
 from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+
+import httpx
+
+from crmkit import testing
 
 
 async def test_user_rate_limit_is_429_with_retry_after(start_gateway, org, root_unit):
@@ -20,6 +30,84 @@ async def test_login_is_rate_limited_per_ip(start_gateway, h):
         assert (await gateway.client.post("/api/v1/auth/login", json=body)).status_code == 401
         limited = await gateway.client.post("/api/v1/auth/login", json=body)
         assert limited.status_code == 429 and "Retry-After" in limited.headers
+
+
+async def _login_statuses(client, h, forwarded_for: list[str], header: str = "X-Forwarded-For") -> list[int]:
+    body = {"username": f"nobody.{h.uid()}", "password": "x"}
+    return [(await client.post("/api/v1/auth/login", json=body, headers={header: value})).status_code
+            for value in forwarded_for]
+
+
+async def test_forwarded_addresses_are_ignored_unless_the_peer_is_a_trusted_proxy(start_gateway, h):
+    async with start_gateway(rate_limit_login_per_minute=60, rate_limit_login_burst=2) as gateway:
+        assert gateway.settings.trusted_proxies == []
+        statuses = await _login_statuses(gateway.client, h, ["198.51.100.1", "198.51.100.2", "198.51.100.3"])
+        assert statuses == [401, 401, 429]  # one bucket: the socket peer's
+
+
+async def test_behind_a_trusted_proxy_each_client_has_its_own_bucket(start_gateway, h):
+    async with start_gateway(rate_limit_login_per_minute=60, rate_limit_login_burst=2,
+                             trusted_proxies="127.0.0.1/32, 10.0.0.0/8") as gateway:
+        client = gateway.client
+        assert await _login_statuses(client, h, ["198.51.100.1", "198.51.100.2", "198.51.100.3"]) == [401] * 3
+        # a client cannot mint buckets by prepending addresses: the right-most untrusted one counts
+        spoofed = [f"192.0.2.{n}, 198.51.100.9, 10.1.1.1" for n in range(3)]
+        assert await _login_statuses(client, h, spoofed) == [401, 401, 429]
+        # one IPv6 client holds a whole /64
+        assert await _login_statuses(client, h, ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2::3"]) == [
+            401, 401, 429]
+        assert set(gateway.app.state.ip_rate_limiter._buckets) >= {"ip:198.51.100.9", "ip:2001:db8:1:2::/64"}
+        assert not any(key.startswith("ip:") for key in gateway.app.state.rate_limiter._buckets)
+
+
+async def test_rfc_7239_forwarded_header_when_configured(start_gateway, h):
+    async with start_gateway(rate_limit_login_per_minute=60, rate_limit_login_burst=2, trusted_proxies="127.0.0.1",
+                             forwarded_header="forwarded") as gateway:
+        values = [f'for=192.0.2.{n};proto=https, for="[2001:db8:cafe::17]:4711"' for n in range(3)]
+        assert await _login_statuses(gateway.client, h, values, header="Forwarded") == [401, 401, 429]
+        # X-Forwarded-For is not the configured header: ignored (the peer, 127.0.0.1, is the client)
+        assert await _login_statuses(gateway.client, h, ["198.51.100.1", "198.51.100.2", "198.51.100.3"]) == [
+            401, 401, 429]
+
+
+async def test_login_ip_buckets_are_bounded(start_gateway, h):
+    async with start_gateway(trusted_proxies="127.0.0.1", rate_limit_max_ip_buckets=3) as gateway:
+        await _login_statuses(gateway.client, h, [f"198.51.100.{n}" for n in range(6)])
+        assert len(gateway.app.state.ip_rate_limiter._buckets) == 3
+
+
+@contextlib.asynccontextmanager
+async def _gateway_process(database: str, key_dir, h, **env: str):
+    """`python -m crm_gateway`, as deployed (uvicorn and its options included)."""
+    port = h.free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("CRM_", "FORWARDED_ALLOW_IPS"))}
+    environ.update(CRM_ENV="test", CRM_GATEWAY_PORT=str(port), CRM_GATEWAY_DATABASE_URL=database,
+                   CRM_KAFKA_BOOTSTRAP=testing.kafka_bootstrap(), CRM_ADMIN_PASSWORD=h.ADMIN_PASSWORD,
+                   CRM_JWT_PRIVATE_KEY_FILE=str(key_dir / "jwt_private.pem"),
+                   CRM_JWT_PUBLIC_KEY_FILE=str(key_dir / "jwt_public.pem"), CRM_GATEWAY_ARGON2_TIME_COST="1",
+                   CRM_GATEWAY_ARGON2_MEMORY_KIB="8192", CRM_GATEWAY_ARGON2_PARALLELISM="1", **env)
+    process = await asyncio.create_subprocess_exec(sys.executable, "-m", "crm_gateway", env=environ,
+                                                   stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            for _ in range(300):
+                assert process.returncode is None, (await process.stderr.read()).decode()[-2000:]
+                with contextlib.suppress(httpx.TransportError):
+                    if (await client.get("/healthz")).status_code == 200:
+                        break
+                await asyncio.sleep(0.1)
+            yield client
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+async def test_the_deployed_process_does_not_trust_forwarded_for_from_localhost(database, key_dir, h):
+    """uvicorn's own proxy-header handling (it trusts 127.0.0.1 by default) is off: the gateway's
+    trusted proxies decide."""
+    async with _gateway_process(database, key_dir, h, CRM_GATEWAY_RATE_LIMIT_LOGIN_BURST="2") as client:
+        statuses = await _login_statuses(client, h, ["198.51.100.1", "198.51.100.2", "198.51.100.3"])
+        assert statuses == [401, 401, 429]
 
 
 async def test_api_key_has_its_own_rate_limit(gw, org, h):

@@ -3,4 +3,5 @@ from crmkit.service import run
 from crm_gateway.settings import GatewaySettings
 
 if __name__ == "__main__":
-    run("crm_gateway.app:create_app", GatewaySettings())
+    # the client's address is resolved by the app, from CRM_GATEWAY_TRUSTED_PROXIES only
+    run("crm_gateway.app:create_app", GatewaySettings(), proxy_headers=False)

@@ -27,7 +27,7 @@ from crm_gateway.handlers.api_keys import ServiceTokens
 from crm_gateway.handlers.bootstrap import ensure_admin
 from crm_gateway.handlers.common import Identity
 from crm_gateway.messages import register_messages
-from crm_gateway.middleware import ApiKeyMiddleware, OwnBodyLimitMiddleware
+from crm_gateway.middleware import ApiKeyMiddleware, ClientAddressMiddleware, OwnBodyLimitMiddleware
 from crm_gateway.ratelimit import RateLimiter
 from crm_gateway.settings import GatewaySettings
 from crm_gateway.store import refresh_tokens
@@ -78,9 +78,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.signer = signer
     app.state.token_verifier = TokenVerifier(signer.public_key_pem(), issuer=settings.jwt_issuer)
     app.state.rate_limiter = RateLimiter(settings.rate_limit_max_buckets)
+    app.state.ip_rate_limiter = RateLimiter(settings.rate_limit_max_ip_buckets)
     _mount_swagger_assets(app)
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
                        allow_methods=["*"], allow_headers=["*"], expose_headers=EXPOSED_HEADERS, max_age=600)
+    app.add_middleware(ClientAddressMiddleware, trusted=settings.trusted_proxies, header=settings.forwarded_header)
     return app
 
 

@@ -1,10 +1,12 @@
-"""Pure ASGI middleware of the edge: API-key exchange and the small body limit of own endpoints."""
+"""Pure ASGI middleware of the edge: the client's address, API-key exchange and the small body limit
+of own endpoints."""
 from __future__ import annotations
 
 from starlette.requests import Request
 
 from crmkit.errors import ProblemError, problem_response
 from crm_gateway import proxy
+from crm_gateway.domain import client_address
 from crm_gateway.ratelimit import limit_api_key
 
 
@@ -13,6 +15,35 @@ def _header(scope, name: bytes) -> str | None:
         if key == name:
             return value.decode("latin-1")
     return None
+
+
+def _headers(scope, name: bytes) -> list[str]:
+    return [value.decode("latin-1") for key, value in scope.get("headers", []) if key == name]
+
+
+class ClientAddressMiddleware:
+    """Replaces the socket peer by the client's address resolved through the trusted proxies
+    (`CRM_GATEWAY_TRUSTED_PROXIES`), so rate limits, lock-out, audits and logs all see the client.
+
+    Only the header the proxies maintain (`CRM_GATEWAY_FORWARDED_HEADER`) is read: a proxy that
+    appends to `X-Forwarded-For` passes a client's own `Forwarded` header through untouched.
+    """
+
+    def __init__(self, app, *, trusted: list[client_address.IPNetwork], header: str) -> None:
+        self.app = app
+        self.trusted = trusted
+        self.header = header
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] in ("http", "websocket") and self.trusted and scope.get("client"):
+            host, port = scope["client"]
+            values = _headers(scope, self.header.encode())
+            chain = (client_address.forwarded_chain(values) if self.header == "forwarded"
+                     else client_address.x_forwarded_for_chain(values))
+            resolved = client_address.resolve(host, chain, self.trusted)
+            if resolved != host:
+                scope = dict(scope, client=(resolved, 0))
+        await self.app(scope, receive, send)
 
 
 async def _send_problem(scope, receive, send, exc: ProblemError) -> None:

@@ -15,6 +15,7 @@ from fastapi import Request
 
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
+from crm_gateway.domain.client_address import bucket_key
 from prometheus_client import Counter
 
 RATE_LIMITED = Counter("crm_gateway_rate_limited_total", "Requests refused by a rate limit", ["kind"])
@@ -59,13 +60,16 @@ class RateLimiter:
 
 
 def client_ip(request: Request) -> str:
+    """The client's address (ClientAddressMiddleware already resolved it through trusted proxies)."""
     return request.client.host if request.client else "unknown"
 
 
 def limit_login(request: Request) -> None:
+    """Per client address (an IPv6 client per /64), in buckets of their own: a flood of addresses
+    evicts only other addresses' buckets, never the users' and keys'."""
     settings = request.app.state.settings
-    request.app.state.rate_limiter.enforce(
-        f"ip:{client_ip(request)}", per_minute=settings.rate_limit_login_per_minute,
+    request.app.state.ip_rate_limiter.enforce(
+        f"ip:{bucket_key(client_ip(request))}", per_minute=settings.rate_limit_login_per_minute,
         burst=settings.rate_limit_login_burst)
 
 

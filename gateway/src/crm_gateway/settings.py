@@ -4,12 +4,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from crmkit.settings import ServiceSettings, default_database_url
+from crm_gateway.domain.client_address import IPNetwork, parse_networks
 
 DEVELOPMENT_ADMIN_PASSWORD = "admin12345"
 MiB = 1024 * 1024
@@ -57,7 +58,14 @@ class GatewaySettings(ServiceSettings):
     rate_limit_login_per_minute: int = 30
     rate_limit_login_burst: int = 10
     rate_limit_api_key_per_minute: int = 600  # default of keys created without their own limit
-    rate_limit_max_buckets: int = 100_000
+    rate_limit_max_buckets: int = 100_000  # per-user and per-key buckets
+    rate_limit_max_ip_buckets: int = 100_000  # per-client-address login buckets (kept apart)
+
+    # the proxies in front of the gateway (ingress, load balancer): CRM_GATEWAY_TRUSTED_PROXIES=
+    # "10.0.0.0/8,fd00::/8". Empty: nobody is trusted and the socket peer is the client. Only from a
+    # trusted peer is `forwarded_header` read (its right-most address that is not a trusted proxy).
+    trusted_proxies: Annotated[list[IPNetwork], NoDecode] = Field(default_factory=list)
+    forwarded_header: Literal["x-forwarded-for", "forwarded"] = "x-forwarded-for"
 
     # CORS: CRM_GATEWAY_CORS_ORIGINS="https://crm.example.vn,http://localhost:5173" (or a JSON list)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -97,6 +105,16 @@ class GatewaySettings(ServiceSettings):
                 return json.loads(text)
             return [origin.strip() for origin in text.split(",") if origin.strip()]
         return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_networks(cls, value):
+        return parse_networks(value) if isinstance(value, str) else value
+
+    @field_validator("forwarded_header", mode="before")
+    @classmethod
+    def _lower_header(cls, value):
+        return value.strip().lower() if isinstance(value, str) else value
 
     @property
     def is_development(self) -> bool:
