@@ -57,6 +57,7 @@ async def test_distribute_accept_recall_through_the_gateway(client, org):
     twice = await client.post("/api/v1/assignments", headers=manager["headers"], json={
         **body, "job": None, "job_id": job_id, "quantities": [{"user_id": rep2["id"], "count": 2}]})
     assert twice.status_code == 409 and twice.json()["code"] == "customers_already_assigned"
+    assert (twice.json()["customer_ids"], twice.json()["count"]) == (sorted(ids[:2]), 2)  # which customers
     mismatch = await client.post("/api/v1/assignments", headers=manager["headers"], json={
         "customer_ids": ids[2:], "text": "x", "job_id": job_id, "quantities": [{"user_id": rep2["id"], "count": 1}]})
     assert mismatch.status_code == 422 and mismatch.json()["code"] == "quantities_mismatch"

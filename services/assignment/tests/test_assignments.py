@@ -99,6 +99,7 @@ async def test_a_customer_is_in_one_open_assignment_at_a_time(pool):
     winners = [r for r in results if isinstance(r, dict)]
     losers = [r for r in results if isinstance(r, ProblemError)]
     assert len(winners) == 1 and [(e.status, e.code) for e in losers] == [(409, "customers_already_assigned")]
+    assert losers[0].extra == {"customer_ids": [str(i) for i in ids], "count": 3}  # which ones (sorted)
     assert len(await published(pool, "assignment.direct")) == 1
     # after a recall of one of them, it can be given to someone else
     winner = winners[0]["assignments"][0]
@@ -187,7 +188,7 @@ def test_full_chunks_fit_one_kafka_record():
         assert len(orjson.dumps(envelope.model_dump(mode="json"))) < MAX_EVENT_BYTES
 
 
-async def test_assign_and_recall_in_one_operation(pool):
+async def test_assign_and_recall_in_one_operation(pool, monkeypatch):
     manager = await person(pool, BRANCH, "manager")
     rep1, rep2 = await person(pool, TEAM, "sales"), await person(pool, TEAM, "sales")
     ids = await customers(pool, manager, 3)
@@ -202,10 +203,17 @@ async def test_assign_and_recall_in_one_operation(pool):
         str(first["assignments"][0]["id"]), sorted(str(i) for i in ids[:2]))
     old = await assignments.get(pool, principal=manager, assignment_id=first["assignments"][0]["id"])
     assert {c["state"] for c in old["customers"]} == {"recalled"}
-    # without recall_first the same move is refused
-    assert await code_of(assignments.distribute(pool, principal=manager, customer_ids=ids, text="x",
-                                                job_id=first["job"]["id"], assignees=[rep1.user_id],
-                                                direct=True)) == (409, "customers_already_assigned")
+    # without recall_first the same move is refused, naming the customers (the first 20 and their count)
+    with pytest.raises(ProblemError) as refused:
+        await assignments.distribute(pool, principal=manager, customer_ids=[*await customers(pool, manager, 1), *ids],
+                                     text="x", job_id=first["job"]["id"], assignees=[rep1.user_id], direct=True)
+    assert (refused.value.status, refused.value.code) == (409, "customers_already_assigned")
+    assert refused.value.extra == {"customer_ids": [str(i) for i in ids], "count": 3}
+    monkeypatch.setattr(assignments, "LISTED_CUSTOMERS", 2)
+    with pytest.raises(ProblemError) as capped:
+        await assignments.distribute(pool, principal=manager, customer_ids=ids, text="x", job_id=first["job"]["id"],
+                                     assignees=[rep1.user_id], direct=True)
+    assert capped.value.extra == {"customer_ids": [str(i) for i in ids[:2]], "count": 3}
 
 
 async def test_jobs_and_assignments_out_of_sight_are_not_found(pool):

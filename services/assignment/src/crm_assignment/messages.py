@@ -20,8 +20,10 @@ i18n.register(
         },
         "customers_already_assigned": {
             "vi": ("Khách hàng đang được giao",
-                   "Một số khách hàng đang thuộc một lượt giao việc khác; hãy thu hồi trước khi giao lại."),
-            "en": ("Already assigned", "Some customers are in another open assignment; recall them first."),
+                   "{count} khách hàng đang thuộc một lượt giao việc khác (customer_ids); hãy thu hồi trước khi giao"
+                   " lại."),
+            "en": ("Already assigned",
+                   "{count} customers are in another open assignment (customer_ids); recall them first."),
         },
         "assignment_not_offered": {
             "vi": ("Không còn chờ xác nhận", "Lượt giao việc này đang ở trạng thái {status}."),

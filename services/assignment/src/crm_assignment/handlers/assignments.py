@@ -23,6 +23,7 @@ from crm_assignment.store import refs as refs_store
 
 SOURCE = "assignment"
 MAX_CUSTOMERS = 100_000
+LISTED_CUSTOMERS = 20  # of the customers a 409 names, the first ones (with their count)
 DEFAULT_ACCEPT_HOURS = 24
 
 
@@ -68,6 +69,19 @@ def _shares(customer_ids: list[uuid.UUID], reps: list[distribution.Rep], *, quan
         return distribution.distribute(customer_ids, reps=reps, strategy=strategy or "round_robin", after=after)
     except distribution.CannotDistribute as refusal:
         raise ProblemError(422, refusal.code, params=refusal.params, extra=refusal.params) from None
+
+
+def _already_assigned(customer_ids: list[uuid.UUID]) -> ProblemError:
+    listed = sorted(customer_ids)[:LISTED_CUSTOMERS]
+    return ProblemError(409, "customers_already_assigned", params={"count": len(customer_ids)},
+                        extra={"customer_ids": [str(c) for c in listed], "count": len(customer_ids)})
+
+
+async def _refuse_open(conn: asyncpg.Connection, ids: list[uuid.UUID]) -> None:
+    """409 naming the customers of `ids` open in an assignment (A-7), if any."""
+    held = [c for customers in (await store.open_assignments_of(conn, ids=ids)).values() for c in customers]
+    if held:
+        raise _already_assigned(held)
 
 
 def _chunks(ids: list[uuid.UUID], size: int) -> list[list[uuid.UUID]]:
@@ -127,6 +141,7 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
         refs = await _customers(conn, prefix, selection)
         if recall_first:
             await _recall_open(conn, principal, prefix, selection, correlation_id)
+        await _refuse_open(conn, selection)
         round_robin = quantities is None and (strategy or "round_robin") == "round_robin"
         after = await store.last_round_robin(conn, job["id"]) if round_robin else None
         shares = _shares(selection, reps, quantities=quantities, strategy=strategy, after=after)
@@ -160,17 +175,21 @@ async def _recall_open(conn: asyncpg.Connection, principal: Principal, prefix: s
         assignment = dict(await store.get(conn, assignment_id, lock=True))
         if not (assignment["assigned_by"] == principal.user_id or access.within(assignment["assignee_unit_path"],
                                                                                  prefix)):
-            raise ProblemError(409, "customers_already_assigned")
+            raise _already_assigned(customer_ids)
         await _recall_in(conn, principal, assignment, customer_ids, correlation_id)
 
 
 async def _add_customers(conn: asyncpg.Connection, assignment_id: uuid.UUID, share: list[uuid.UUID],
                          refs: dict[uuid.UUID, Any]) -> None:
+    """A concurrent distribution that committed the same customers first makes the unique index
+    refuse them (a savepoint keeps the transaction usable to say which)."""
     try:
-        await store.add_customers(conn, rows=[(assignment_id, c, refs[c]["owner_id"], refs[c]["owner_unit_id"],
-                                               refs[c]["owner_unit_path"]) for c in share])
+        async with conn.transaction():
+            await store.add_customers(conn, rows=[(assignment_id, c, refs[c]["owner_id"], refs[c]["owner_unit_id"],
+                                                   refs[c]["owner_unit_path"]) for c in share])
     except asyncpg.UniqueViolationError:
-        raise ProblemError(409, "customers_already_assigned") from None
+        await _refuse_open(conn, share)
+        raise _already_assigned(share) from None
 
 
 def _last_dealt(selection: list[uuid.UUID], shares: dict[uuid.UUID, list[uuid.UUID]]) -> uuid.UUID:
