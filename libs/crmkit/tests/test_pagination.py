@@ -11,7 +11,20 @@ from fastapi import FastAPI
 
 from crmkit import errors
 from crmkit.errors import ProblemError
-from crmkit.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor, page_of
+from pydantic import BaseModel
+
+from crmkit.pagination import Cursor, IdPosition, Limit, Page, TimeId, decode_cursor, encode_cursor, page_of
+
+
+class Position(BaseModel):
+    created_at: datetime
+    id: uuid.UUID
+    n: int
+    name: str
+
+
+class After(BaseModel):
+    after: int = 0
 
 
 def test_cursor_round_trip():
@@ -19,11 +32,9 @@ def test_cursor_round_trip():
     at = datetime(2025, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)
     cursor = encode_cursor({"created_at": at, "id": row_id, "n": 5, "name": "Đặng"})
     assert "=" not in cursor and "+" not in cursor and "/" not in cursor  # URL safe, no padding
-    decoded = decode_cursor(cursor)
-    assert decoded == {"created_at": at.isoformat(), "id": str(row_id), "n": 5, "name": "Đặng"}
-    assert datetime.fromisoformat(decoded["created_at"]) == at
-    assert decode_cursor(None) is None
-    assert decode_cursor("") is None
+    assert decode_cursor(cursor, Position) == Position(created_at=at, id=row_id, n=5, name="Đặng")
+    assert decode_cursor(None, Position) is None
+    assert decode_cursor("", Position) is None
 
 
 @pytest.mark.parametrize("bad", [
@@ -31,10 +42,16 @@ def test_cursor_round_trip():
     base64.urlsafe_b64encode(b"[1, 2]").decode(),    # JSON, but not an object
     base64.urlsafe_b64encode(b'"text"').decode(),
     base64.urlsafe_b64encode(b"\xff\xfe").decode(),  # not UTF-8
+    base64.urlsafe_b64encode(b"{not json").decode(),
+    encode_cursor({"t": "x"}),                        # the shape's fields missing
+    encode_cursor({"t": "yesterday", "id": "nope"}),  # of the wrong type
+    encode_cursor({"t": 1.5, "id": 7}),
+    encode_cursor({"t": "2026-11-23T07:00:00+00:00", "id": str(uuid.uuid4()), "x": "a\x00"}),  # text PG refuses
+    base64.urlsafe_b64encode(b'{"t": "\\ud800"}').decode(),
 ])
 def test_invalid_cursor_is_a_400_problem(bad):
     with pytest.raises(ProblemError) as info:
-        decode_cursor(bad)
+        decode_cursor(bad, TimeId)
     assert info.value.status == 400
     assert info.value.code == "invalid_cursor"
 
@@ -43,7 +60,7 @@ def test_page_of():
     rows = [{"id": i} for i in range(6)]
     items, cursor = page_of(rows, 5, lambda r: {"id": r["id"]})
     assert items == rows[:5]
-    assert decode_cursor(cursor) == {"id": 4}
+    assert decode_cursor(cursor, IdPosition) == IdPosition(id=4)
     items, cursor = page_of(rows[:5], 5, lambda r: {"id": r["id"]})
     assert items == rows[:5] and cursor is None
     assert page_of([], 5, lambda r: r) == ([], None)
@@ -55,7 +72,7 @@ async def test_invalid_cursor_through_http():
 
     @app.get("/things", response_model=Page[int])
     async def things(limit: Limit = 2, cursor: Cursor = None):
-        start = (decode_cursor(cursor) or {}).get("after", 0)
+        start = (decode_cursor(cursor, After) or After()).after
         rows = list(range(start, min(start + limit + 1, 5)))
         items, next_cursor = page_of(rows, limit, lambda r: {"after": r + 1})
         return Page[int](items=items, next_cursor=next_cursor)
@@ -100,3 +117,10 @@ def test_time_id_cursors_round_trip_and_refuse_foreign_ones():
             assert (problem.status, problem.code) == (400, "invalid_cursor")
         else:
             raise AssertionError("a foreign cursor was accepted")
+
+
+@pytest.mark.parametrize("bad", [{"id": 2**63}, {"id": "x"}, {"id": None}, {}])
+def test_an_id_position_fits_a_bigint(bad):
+    with pytest.raises(ProblemError) as info:
+        decode_cursor(encode_cursor(bad), IdPosition)
+    assert (info.value.status, info.value.code) == (400, "invalid_cursor")

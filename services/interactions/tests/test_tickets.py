@@ -148,6 +148,44 @@ async def test_the_assignee_may_edit_and_must_be_a_directory_user(pool):
     assert await code_of(support.get(pool, principal=assignee, ticket_id=support_ticket["id"])) == (404, "not_found")
 
 
+async def test_an_assignee_works_the_ticket_but_does_not_hand_it_on_or_delete_it(pool):
+    """Issue 8: an assignee who cannot see the customer reassigned the ticket to anyone, and the
+    next assignee deleted it. Reassigning and deleting stay with who may edit the customer (C-9)."""
+    owner = principal(TEAM)
+    customer_id = await customer_of(pool, owner)
+    assignee_id, stranger_id = await user_in_directory(pool, OTHER), await user_in_directory(pool, OTHER)
+    assignee = principal(OTHER, user_id=assignee_id)
+    care_ticket = await new_care(pool, owner, customer_id, assignee_id=assignee_id)
+    support_ticket = await support.create(pool, principal=owner, customer_id=customer_id, title="Hỏi giá",
+                                          assignee_id=assignee_id)
+    unit = uuid.uuid4()
+    for attempt in (care.update(pool, principal=assignee, ticket_id=care_ticket["id"], expected_version=None,
+                                changes={"assignee_id": stranger_id}),
+                    support.update(pool, principal=assignee, ticket_id=support_ticket["id"], expected_version=None,
+                                   changes={"assignee_id": stranger_id}),
+                    support.update(pool, principal=assignee, ticket_id=support_ticket["id"], expected_version=None,
+                                   changes={"handling_unit_id": unit}),
+                    care.delete(pool, principal=assignee, ticket_id=care_ticket["id"]),
+                    support.delete(pool, principal=assignee, ticket_id=support_ticket["id"])):
+        assert await code_of(attempt) == (403, "ticket_not_manageable")
+    # the assignee works it: notes, schedule, the same assignee sent back, status, result
+    moved = datetime.now(UTC) + timedelta(days=1)
+    assert (await care.update(pool, principal=assignee, ticket_id=care_ticket["id"], expected_version=None,
+                              changes={"note": "Gọi lại sau", "planned_at": moved,
+                                       "assignee_id": assignee_id}))["note"] == "Gọi lại sau"
+    assert (await support.update(pool, principal=assignee, ticket_id=support_ticket["id"], expected_version=None,
+                                 changes={"handling_process": "Đã gọi khách"}))["handling_process"] == "Đã gọi khách"
+    assert (await support.change_status(pool, principal=assignee, ticket_id=support_ticket["id"],
+                                        status="processing"))["status"] == "processing"
+    assert (await care.complete(pool, principal=assignee, ticket_id=care_ticket["id"], result="OK"))["status"] == "done"
+    # who may edit the customer hands it on and deletes it
+    manager = principal("/root/branch/", "manager")
+    assert (await support.update(pool, principal=manager, ticket_id=support_ticket["id"], expected_version=None,
+                                 changes={"assignee_id": stranger_id}))["assignee_id"] == stranger_id
+    await support.delete(pool, principal=owner, ticket_id=support_ticket["id"])
+    assert await code_of(support.get(pool, principal=owner, ticket_id=support_ticket["id"])) == (404, "not_found")
+
+
 async def test_if_match_version_conflict(pool):
     rep = principal(TEAM)
     customer_id = await customer_of(pool, rep)

@@ -11,7 +11,7 @@ import asyncpg
 
 from crmkit.auth import INTEGRATOR, Principal
 from crmkit.errors import FieldError, ProblemError
-from crmkit.pagination import decode_cursor, page_of
+from crmkit.pagination import TimeId, decode_cursor, page_of
 from crm_gateway.domain.access import require_admin
 from crm_gateway.domain.tokens import TokenSubject, new_api_key, token_hash
 from crm_gateway.handlers.common import Identity, actor_id
@@ -49,8 +49,8 @@ async def create_api_key(*, identity: Identity, actor: Principal, name: str, per
 async def list_api_keys(*, identity: Identity, actor: Principal, include_revoked: bool = False,
                         cursor: str | None = None, limit: int = 50) -> tuple[list[asyncpg.Record], str | None]:
     require_admin(actor)
-    rows = await store.list_page(identity.pool, include_revoked=include_revoked, after=decode_cursor(cursor),
-                                 limit=limit)
+    rows = await store.list_page(identity.pool, include_revoked=include_revoked,
+                                 after=decode_cursor(cursor, TimeId), limit=limit)
     return page_of(rows, limit, store.cursor_of)
 
 

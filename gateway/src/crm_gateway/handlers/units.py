@@ -73,7 +73,7 @@ async def list_units(*, identity: Identity, actor: Principal, kind: str | None =
                      parent_id: uuid.UUID | None = None, under: uuid.UUID | None = None, q: str | None = None,
                      cursor: str | None = None, limit: int = 50) -> tuple[list[asyncpg.Record], str | None]:
     rows = await store.list_page(identity.pool, reach=reach_of(actor), kind=kind, parent_id=parent_id,
-                                 under=under, q=q, after=decode_cursor(cursor), limit=limit)
+                                 under=under, q=q, after=decode_cursor(cursor, store.UnitPosition), limit=limit)
     return page_of(rows, limit, store.cursor_of)
 
 

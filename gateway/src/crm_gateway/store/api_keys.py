@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 import asyncpg
+
+from crmkit.pagination import TimeId
 
 Conn = asyncpg.Connection | asyncpg.Pool
 COLUMNS = ("k.id, k.name, k.prefix, k.user_id, k.permissions, k.rate_limit_per_minute, k.created_by,"
@@ -48,12 +49,12 @@ async def active_for_user(conn: Conn, user_id: uuid.UUID) -> list[asyncpg.Record
         f"SELECT {COLUMNS} FROM api_keys k WHERE k.user_id = $1 AND k.revoked_at IS NULL", user_id)
 
 
-async def list_page(conn: Conn, *, include_revoked: bool, after: dict | None, limit: int) -> list[asyncpg.Record]:
+async def list_page(conn: Conn, *, include_revoked: bool, after: TimeId | None, limit: int) -> list[asyncpg.Record]:
     conditions, args = [], []
     if not include_revoked:
         conditions.append("k.revoked_at IS NULL")
     if after:
-        args += [datetime.fromisoformat(after["t"]), uuid.UUID(after["id"])]
+        args += [after.t, after.id]
         conditions.append("(k.created_at, k.id) < ($1, $2)")
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
     args.append(limit + 1)

@@ -5,6 +5,7 @@ import uuid
 from typing import Any
 
 import asyncpg
+from pydantic import BaseModel, Field
 
 from crm_gateway.domain.access import Reach
 from crm_gateway.store.sql import Where, add_unit_reach, like_escape
@@ -70,7 +71,8 @@ async def move_subtree(conn: Conn, *, old_path: str, new_path: str, moved_root: 
 
 
 async def list_page(conn: Conn, *, reach: Reach, kind: str | None, parent_id: uuid.UUID | None,
-                    under: uuid.UUID | None, q: str | None, after: dict | None, limit: int) -> list[asyncpg.Record]:
+                    under: uuid.UUID | None, q: str | None, after: UnitPosition | None,
+                    limit: int) -> list[asyncpg.Record]:
     where = Where()
     add_unit_reach(where, reach, path_column="path", unit_column="id")
     if kind:
@@ -82,10 +84,17 @@ async def list_page(conn: Conn, *, reach: Reach, kind: str | None, parent_id: uu
     if q:
         where.add("name ILIKE {}", f"%{like_escape(q)}%")
     if after:
-        where.add("(depth, lower(name), id) > ({}, {}, {})", after["d"], after["n"], uuid.UUID(after["id"]))
+        where.add("(depth, lower(name), id) > ({}, {}, {})", after.d, after.n, after.id)
     return await conn.fetch(
         f"SELECT {COLUMNS}, lower(name) AS name_key FROM units{where.sql()}"
         f" ORDER BY depth, lower(name), id LIMIT {where.arg(limit + 1)}", *where.args)
+
+
+class UnitPosition(BaseModel):
+    """What a cursor of `list_page` holds (`cursor_of`)."""
+    d: int = Field(ge=0, lt=2**31)
+    n: str
+    id: uuid.UUID
 
 
 def cursor_of(row: asyncpg.Record) -> dict:

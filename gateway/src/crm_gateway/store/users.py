@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
+from pydantic import BaseModel
 
 from crm_gateway.domain.access import Reach
 from crm_gateway.store.sql import Where, add_unit_reach, like_escape
@@ -74,7 +75,7 @@ async def record_success(conn: Conn, user_id: uuid.UUID, *, password_hash: str |
 
 
 async def list_page(conn: Conn, *, reach: Reach, unit_id: uuid.UUID | None, role: str | None,
-                    active: bool | None, kind: str | None, q: str | None, after: dict | None,
+                    active: bool | None, kind: str | None, q: str | None, after: UserPosition | None,
                     limit: int) -> list[asyncpg.Record]:
     where = Where()
     _add_reach(where, reach)
@@ -91,9 +92,15 @@ async def list_page(conn: Conn, *, reach: Reach, unit_id: uuid.UUID | None, role
         where.conditions.append(
             f"(u.username ILIKE {p} OR u.full_name ILIKE {p} OR u.email ILIKE {p} OR u.phone ILIKE {p})")
     if after:
-        where.add("(lower(u.username), u.id) > ({}, {})", after["u"], uuid.UUID(after["id"]))
+        where.add("(lower(u.username), u.id) > ({}, {})", after.u, after.id)
     return await conn.fetch(
         f"{SELECT}{where.sql()} ORDER BY lower(u.username), u.id LIMIT {where.arg(limit + 1)}", *where.args)
+
+
+class UserPosition(BaseModel):
+    """What a cursor of `list_page` holds (`cursor_of`)."""
+    u: str
+    id: uuid.UUID
 
 
 def cursor_of(row: asyncpg.Record) -> dict:

@@ -8,8 +8,9 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import orjson
 from fastapi import Query
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from crmkit import text
 from crmkit.errors import ProblemError
 
 T = TypeVar("T")
@@ -29,17 +30,34 @@ def encode_cursor(values: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(orjson.dumps(values, default=str)).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+class TimeId(BaseModel):
+    """The position in a list sorted by (time, id): the cursor of `time_id_cursor`."""
+    t: datetime
+    id: uuid.UUID
+
+
+class IdPosition(BaseModel):
+    """The position in a list sorted by a bigint id."""
+    id: int = Field(ge=-2**63, lt=2**63)
+
+
+P = TypeVar("P", bound=BaseModel)
+
+
+def decode_cursor(cursor: str | None, shape: type[P]) -> P | None:
+    """The position a cursor holds, as `shape` says it must be (None without a cursor). Every list
+    reads its cursor here, so that whatever a client makes of one (not base64, not JSON, not an
+    object, fields missing or of the wrong type, text PostgreSQL refuses) is 400 `invalid_cursor`."""
     if not cursor:
         return None
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value = orjson.loads(base64.urlsafe_b64decode(padded.encode()))
-    except Exception:
+        if not isinstance(value, dict) or any(text.invalid_fields(value)):
+            raise ValueError(cursor)
+        return shape.model_validate(value)
+    except (ValueError, TypeError):  # binascii, orjson and pydantic errors are ValueErrors
         raise ProblemError(400, "invalid_cursor") from None
-    if not isinstance(value, dict):
-        raise ProblemError(400, "invalid_cursor")
-    return value
 
 
 def page_of(rows: list[T], limit: int, cursor_of) -> tuple[list[T], str | None]:
@@ -51,15 +69,9 @@ def page_of(rows: list[T], limit: int, cursor_of) -> tuple[list[T], str | None]:
 
 
 def time_id_after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
-    """The (time, id) a list sorted newest first by (time, id) continues after; 400 for a
-    cursor that does not hold one."""
-    position = decode_cursor(cursor)
-    if position is None:
-        return None
-    try:
-        return datetime.fromisoformat(position["t"]), uuid.UUID(position["id"])
-    except (KeyError, TypeError, ValueError):
-        raise ProblemError(400, "invalid_cursor") from None
+    """The (time, id) a list sorted newest first by (time, id) continues after."""
+    position = decode_cursor(cursor, TimeId)
+    return (position.t, position.id) if position else None
 
 
 def time_id_cursor(row: dict[str, Any], column: str = "created_at") -> dict[str, str]:

@@ -8,7 +8,7 @@ import asyncpg
 
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
-from crmkit.pagination import MAX_LIMIT, decode_cursor
+from crmkit.pagination import MAX_LIMIT
 from crm_customers.store import queries
 from crm_customers.store.customers import access_of
 from crm_customers.store.queries import CustomerFilter
@@ -30,7 +30,8 @@ async def list_customers(pool: asyncpg.Pool, *, principal: Principal, flt: Custo
     check_can_list(principal)
     order = queries.parse_sort(sort)
     limit = max(1, min(int(limit), MAX_LIMIT))
-    fell_back = bool(flt.q and flt.fuzzy is None and (decode_cursor(cursor) or {}).get("fz"))
+    position = queries.position_of(cursor)
+    fell_back = bool(flt.q and flt.fuzzy is None and position and position.fz)
     async with pool.acquire() as conn, conn.transaction(readonly=True):
         async def run(selection: CustomerFilter, extra: dict[str, Any] | None):
             where, params = await queries.customer_where(conn, selection, principal)

@@ -463,6 +463,19 @@ def parse_sort(text: str | None) -> Sort:
     return Sort(f"-{name}" if text.startswith("-") else name, key, text.startswith("-"))
 
 
+class SortPosition(BaseModel):
+    """What a list's cursor holds: the sort it was made for (`s`), the last row's value in it (`v`)
+    and id, and `fz` when the list fell back to similar words."""
+    s: str
+    v: Annotated[int, Field(ge=-2**31, lt=2**31)] | str | None = None
+    id: uuid.UUID
+    fz: int | None = None
+
+
+def position_of(cursor: str | None) -> SortPosition | None:
+    return decode_cursor(cursor, SortPosition)
+
+
 def cursor_of(sort: Sort, row: dict[str, Any], **extra: Any) -> str:
     column = sort.key.column
     value = row.get(column) if column != "province_name" else (row.get("province") or {}).get("name")
@@ -489,16 +502,16 @@ def _cursor_value(kind: str, value: Any) -> Any:
 def after_cursor_sql(sort: Sort, cursor: str | None, params: Params, alias: str = "c") -> str | None:
     """The keyset condition "after the cursor's row" in `sort`; 400 `invalid_cursor` for a cursor
     that is malformed or was made for another sort."""
-    decoded = decode_cursor(cursor)
-    if decoded is None:
+    position = position_of(cursor)
+    if position is None:
         return None
-    if decoded.get("s") != sort.text or "id" not in decoded:
+    if position.s != sort.text:
         raise ProblemError(400, "invalid_cursor")
     try:
-        last_id = uuid.UUID(str(decoded["id"]))
-        value = _cursor_value(sort.key.kind, decoded.get("v"))
+        value = _cursor_value(sort.key.kind, position.v)
     except (TypeError, ValueError):
         raise ProblemError(400, "invalid_cursor") from None
+    last_id = position.id
     op = "<" if sort.descending else ">"
     column, key = sort.key.expression(alias), f"{alias}.id"
     if value is None:

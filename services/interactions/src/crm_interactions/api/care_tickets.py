@@ -73,7 +73,8 @@ class CareTicketPublic(BaseModel):
 
 RESPONSES: dict[int | str, dict[str, Any]] = {404: {"description": "not_found"}}
 WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **RESPONSES, 403: {"description": "not_editable"}, 412: {"description": "version_conflict"},
+    **RESPONSES, 403: {"description": "not_editable; ticket_not_manageable (an assignee reassigning or deleting)"},
+    412: {"description": "version_conflict"},
     422: {"description": "validation_error"}}
 
 

@@ -69,10 +69,12 @@ async def list_tickets(pool: asyncpg.Pool, *, principal: Principal, scope: str =
 
 async def update(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID, expected_version: int | None,
                  changes: dict[str, Any], correlation_id: str | None = None) -> dict[str, Any]:
-    """Partial update of a planned ticket; `null` clears the note (method, time, assignee are required)."""
+    """Partial update of a planned ticket; `null` clears the note (method, time, assignee are required).
+    The assignee may reschedule; reassigning needs the right to edit the customer."""
     values = rules.clean({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
     async with pool.acquire() as conn, conn.transaction():
-        current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
+        current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version,
+                                       manages=rules.reassigning(values, ("assignee_id",)))
         if current["status"] != "planned":
             raise ProblemError(409, "ticket_closed", params={"status": current["status"]},
                                extra={"ticket_status": current["status"]})
@@ -134,9 +136,9 @@ async def cancel(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UU
 
 async def delete(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID,
                  expected_version: int | None = None, correlation_id: str | None = None) -> None:
-    """Soft delete by someone who may edit the ticket."""
+    """Soft delete by someone who may edit the customer (not by a mere assignee)."""
     async with pool.acquire() as conn, conn.transaction():
-        await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
+        await rules.editable(conn, TABLE, principal, ticket_id, expected_version, manages=rules.always)
         row = await store.update(conn, TABLE, ticket_id=ticket_id, values={"deleted_at": datetime.now().astimezone()})
         await outbox.publish(conn, events.CareTicketDeleted(**_event_fields(row)),
                              **rules.envelope_of(principal, row["id"], correlation_id))

@@ -9,7 +9,7 @@ import asyncpg
 
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
-from crmkit.pagination import decode_cursor, page_of
+from crmkit.pagination import IdPosition, decode_cursor, page_of
 from crm_interactions.store import notifications as store
 
 MENTION = "mention"
@@ -26,13 +26,8 @@ async def notify_mention(conn: asyncpg.Connection, *, user_id: uuid.UUID, commen
 
 
 def _before_of(cursor: str | None) -> int | None:
-    position = decode_cursor(cursor)
-    if position is None:
-        return None
-    try:
-        return int(position["id"])
-    except (KeyError, TypeError, ValueError):
-        raise ProblemError(400, "invalid_cursor") from None
+    position = decode_cursor(cursor, IdPosition)
+    return position.id if position else None
 
 
 async def list_notifications(pool: asyncpg.Pool, *, principal: Principal, important: bool | None = None,

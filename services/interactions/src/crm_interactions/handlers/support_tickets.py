@@ -27,6 +27,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 SCOPES = ("all", "mine", "my_unit")
 FIELDS = ("channel", "handling_unit_id", "assignee_id", "title", "content", "handling_process",
           "response_to_customer", "customer_feedback", "contact_name", "contact_details")
+# Handing the ticket on: only who may edit the customer (C-9), not its assignee.
+REASSIGNING_FIELDS = ("assignee_id", "handling_unit_id")
 
 
 def _event_fields(row: dict[str, Any]) -> dict[str, Any]:
@@ -72,10 +74,12 @@ async def list_tickets(pool: asyncpg.Pool, *, principal: Principal, scope: str =
 
 async def update(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID, expected_version: int | None,
                  changes: dict[str, Any], correlation_id: str | None = None) -> dict[str, Any]:
-    """Partial update in any status; `null` clears a field (title and assignee cannot be cleared)."""
+    """Partial update in any status; `null` clears a field (title and assignee cannot be cleared).
+    The assignee works the ticket; changing its assignee or handling unit needs the right to edit the customer."""
     values = rules.clean({k: v for k, v in changes.items() if k in FIELDS})
     async with pool.acquire() as conn, conn.transaction():
-        current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
+        current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version,
+                                       manages=rules.reassigning(values, REASSIGNING_FIELDS))
         problems = rules.blank_problems(values, ("title", "assignee_id"))
         if values.get("assignee_id") and values["assignee_id"] != current["assignee_id"]:
             problems += await rules.assignee_problems(conn, principal, values["assignee_id"])
@@ -117,9 +121,9 @@ async def change_status(pool: asyncpg.Pool, *, principal: Principal, ticket_id: 
 
 async def delete(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID,
                  expected_version: int | None = None, correlation_id: str | None = None) -> None:
-    """Soft delete by someone who may edit the ticket."""
+    """Soft delete by someone who may edit the customer (not by a mere assignee)."""
     async with pool.acquire() as conn, conn.transaction():
-        await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
+        await rules.editable(conn, TABLE, principal, ticket_id, expected_version, manages=rules.always)
         row = await store.update(conn, TABLE, ticket_id=ticket_id, values={"deleted_at": datetime.now().astimezone()})
         await outbox.publish(conn, events.SupportTicketDeleted(**_event_fields(row)),
                              **rules.envelope_of(principal, row["id"], correlation_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -34,17 +34,36 @@ async def readable(conn: asyncpg.Connection, table: str, principal: Principal, t
     return found[0]
 
 
+def never(_current: dict[str, Any]) -> bool:
+    return False
+
+
+def always(_current: dict[str, Any]) -> bool:
+    return True
+
+
 async def editable(conn: asyncpg.Connection, table: str, principal: Principal, ticket_id: uuid.UUID,
-                   expected_version: int | None) -> dict[str, Any]:
-    """The locked ticket the caller may edit at the version they read: else 404, 403 or 412."""
+                   expected_version: int | None, *, manages: Callable[[dict[str, Any]], bool] = never
+                   ) -> dict[str, Any]:
+    """The locked ticket the caller may work on at the version they read: else 404, 403 or 412.
+    When `manages(current)` (a reassignment, a deletion) the caller must also be one who may edit
+    the customer (C-9): an assignee works their ticket but does not hand it on (403
+    `ticket_not_manageable`)."""
     found = await store.get_visible(conn, table, ticket_id=ticket_id, principal=principal, lock=True)
     if found is None:
         raise ProblemError(404, "not_found")
-    current, may_edit = found
+    current, may_edit, may_manage = found
     if not may_edit:
         raise ProblemError(403, "not_editable")
+    if not may_manage and manages(current):
+        raise ProblemError(403, "ticket_not_manageable")
     check_version(current["version"], expected_version)
     return current
+
+
+def reassigning(values: dict[str, Any], fields: tuple[str, ...]) -> Callable[[dict[str, Any]], bool]:
+    """Whether `values` change any of `fields` (who or which unit handles the ticket)."""
+    return lambda current: any(name in values and values[name] != current[name] for name in fields)
 
 
 def invalid_transition(current: str, target: str) -> ProblemError:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 import asyncpg
 
@@ -10,7 +9,7 @@ from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
 from crmkit.events import Envelope
-from crmkit.pagination import decode_cursor, page_of
+from crmkit.pagination import page_of, time_id_after
 from crm_interactions import events
 from crm_interactions.store import timeline as store
 
@@ -123,8 +122,7 @@ def _uuid(value: str | None) -> uuid.UUID | None:
 
 async def read_timeline(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, limit: int,
                         cursor: str | None, types: list[str] | None) -> tuple[list[asyncpg.Record], str | None]:
-    position = decode_cursor(cursor)
-    after = (datetime.fromisoformat(position["t"]), uuid.UUID(position["id"])) if position else None
+    after = time_id_after(cursor)
     async with pool.acquire() as conn:
         visible = await store.customer_visible(
             conn, customer_id=customer_id, user_id=principal.user_id, is_admin=principal.is_admin,

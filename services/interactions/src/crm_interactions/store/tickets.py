@@ -17,8 +17,11 @@ TABLES = ("care_tickets", "support_tickets")
 FROM = "FROM {table} t JOIN customer_access a ON a.customer_id = t.customer_id"
 LIVE = "t.deleted_at IS NULL AND NOT a.deleted"
 TICKET_VISIBLE = f"(t.assignee_id = $3 OR {VISIBLE})"
-# Who may edit a visible ticket: admin, its assignee, the customer's owner, a manager above the owner.
-EDITABLE = "($2 OR t.assignee_id = $3 OR a.owner_id = $3 OR ($4 AND $5 <> '' AND a.owner_unit_path LIKE $5 || '%'))"
+# Who may reassign or delete a visible ticket: who may edit its customer (C-9): admin, the
+# customer's owner, a manager above the owner.
+MANAGEABLE = "($2 OR a.owner_id = $3 OR ($4 AND $5 <> '' AND a.owner_unit_path LIKE $5 || '%'))"
+# Who may work on it (status, result, notes, files): those and its assignee.
+EDITABLE = f"(t.assignee_id = $3 OR {MANAGEABLE})"
 
 
 def access_args(principal: Principal) -> list[Any]:
@@ -40,16 +43,17 @@ async def customer_visible(conn: asyncpg.Connection, *, customer_id: uuid.UUID, 
 
 
 async def get_visible(conn: asyncpg.Connection, table: str, *, ticket_id: uuid.UUID, principal: Principal,
-                      lock: bool = False) -> tuple[dict[str, Any], bool] | None:
-    """The ticket and whether the caller may edit it; None when it is gone or its customer invisible."""
+                      lock: bool = False) -> tuple[dict[str, Any], bool, bool] | None:
+    """The ticket, whether the caller may work on it and whether they may reassign or delete it;
+    None when it is gone or its customer invisible."""
     row = await conn.fetchrow(
-        f"SELECT t.*, {EDITABLE} AS editable {FROM.format(table=_table(table))}"
+        f"SELECT t.*, {EDITABLE} AS editable, {MANAGEABLE} AS manageable {FROM.format(table=_table(table))}"
         f" WHERE t.id = $1 AND {LIVE} AND {TICKET_VISIBLE}{' FOR UPDATE OF t' if lock else ''}",
         ticket_id, *access_args(principal))
     if row is None:
         return None
     ticket = dict(row)
-    return ticket, ticket.pop("editable")
+    return ticket, ticket.pop("editable"), ticket.pop("manageable")
 
 
 async def insert(conn: asyncpg.Connection, table: str, *, values: dict[str, Any]) -> dict[str, Any]:
