@@ -79,7 +79,7 @@ async def list_users(*, identity: Identity, actor: Principal, unit_id: uuid.UUID
                      q: str | None = None, cursor: str | None = None,
                      limit: int = 50) -> tuple[list[asyncpg.Record], str | None]:
     rows = await store.list_page(identity.pool, reach=reach_of(actor), unit_id=unit_id, role=role, active=active,
-                                 kind=kind, q=q, after=decode_cursor(cursor), limit=limit)
+                                 kind=kind, q=q, after=decode_cursor(cursor, store.UserPosition), limit=limit)
     return page_of(rows, limit, store.cursor_of)
 
 

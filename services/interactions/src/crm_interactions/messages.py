@@ -8,6 +8,12 @@ i18n.register(
                    "Không thể chuyển phiếu từ trạng thái {from} sang {to}."),
             "en": ("Invalid transition", "The ticket cannot go from {from} to {to}."),
         },
+        "ticket_not_manageable": {
+            "vi": ("Không có quyền giao lại hoặc xóa phiếu",
+                   "Người được giao xử lý phiếu nhưng chỉ người được sửa khách hàng mới giao lại hoặc xóa phiếu."),
+            "en": ("Not allowed to reassign or delete",
+                   "The assignee works the ticket; only who may edit the customer may reassign or delete it."),
+        },
         "ticket_closed": {
             "vi": ("Phiếu đã đóng", "Phiếu ở trạng thái {status} nên không thể sửa."),
             "en": ("Ticket closed", "The ticket is {status} and can no longer be edited."),
