@@ -144,3 +144,17 @@ async def test_exactly_one_of_job_id_and_job_names_both_fields(client, org):
         assert r.status_code == 422 and r.json()["code"] == "validation_error", r.text
         assert r.json()["errors"] == [{"field": "job_id", "code": "exactly_one_of", "message": message},
                                       {"field": "job", "code": "exactly_one_of", "message": message}]
+
+
+async def test_a_declined_offer_keeps_the_reason(client, org):
+    made = await offer_to(client, org["manager"], org["rep2"])
+    offer_id = made["assignments"][0]["id"]
+    too_long = await client.post(f"/api/v1/assignments/{offer_id}/decline", headers=org["rep2"]["headers"],
+                                 json={"reason": "x" * 501})
+    assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"] == "reason", too_long.text
+    declined = await client.post(f"/api/v1/assignments/{offer_id}/decline", headers=org["rep2"]["headers"],
+                                 json={"reason": "Khách ở xa, em không đi được"})
+    assert declined.status_code == 200, declined.text
+    assert declined.json()["decline_reason"] == "Khách ở xa, em không đi được"
+    seen = await client.get(f"/api/v1/assignments/{offer_id}", headers=org["manager"]["headers"])
+    assert (seen.json()["status"], seen.json()["decline_reason"]) == ("declined", "Khách ở xa, em không đi được")

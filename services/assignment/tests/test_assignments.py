@@ -131,10 +131,13 @@ async def test_offers_are_accepted_declined_or_expire(pool):
     with pytest.raises(ProblemError) as not_offered:
         await assignments.accept(pool, principal=rep1, assignment_id=first["id"])
     assert not_offered.value.extra == {"assignment_status": "accepted"}
-    declined = await assignments.decline(pool, principal=rep2, assignment_id=second["id"])
+    declined = await assignments.decline(pool, principal=rep2, assignment_id=second["id"],
+                                         reason="  Đang nghỉ phép đến thứ Hai  ")
     assert (declined["status"], declined["open_count"]) == ("declined", 0)
+    assert declined["decline_reason"] == "Đang nghỉ phép đến thứ Hai"
     [event] = await published(pool, "assignment.declined")
     assert event["assigned_by"] == str(manager.user_id) and len(event["customer_ids"]) == 2
+    assert event["reason"] == "Đang nghỉ phép đến thứ Hai"
     # round-robin continues with the rep after the last one dealt (rep2 got the last customer)
     more = await customers(pool, manager, 1)
     nxt = await assignments.distribute(pool, principal=manager, customer_ids=more, text="x",
@@ -147,6 +150,7 @@ async def test_offers_are_accepted_declined_or_expire(pool):
     assert await assignments.expire_due(pool) == 1
     assert await assignments.expire_due(pool) == 0
     assert [e["customer_ids"] for e in await published(pool, "assignment.expired")] == [[str(more[0])]]
+    assert "reason" not in (await published(pool, "assignment.expired"))[0]
     mine, _ = await assignments.list_assignments(pool, principal=rep1, scope="mine")
     assert {a["status"] for a in mine} == {"accepted", "expired"}
     outsider = await person(pool, OTHER, "manager")
@@ -256,3 +260,13 @@ async def test_alternative_fields_are_named_when_not_exactly_one_is_given(pool):
     assert await fields_of(job_id=job["id"]) == {"quantities": "exactly_one_of", "assignees": "exactly_one_of"}
     assert await fields_of(job_id=job["id"], quantities=[(rep.user_id, 1)], strategy="weighted") == {
         "strategy": "strategy_with_quantities"}
+
+
+def test_a_declined_event_without_a_reason_is_still_valid():
+    """`reason` is optional: events published before it existed (and consumers that ignore it) still work."""
+    from crm_assignment import events
+
+    common = {"assignment_id": uuid.uuid4(), "job_id": uuid.uuid4(), "assignee_id": uuid.uuid4(),
+              "assigned_by": uuid.uuid4(), "customer_ids": [], "count": 0}
+    assert events.AssignmentDeclined(**common).reason is None
+    assert events.AssignmentDeclined.__event_version__ == 1

@@ -55,7 +55,9 @@ class AssignmentAccepted(_Handover):
 
 @event("assignment.declined", topic=TOPIC)
 class AssignmentDeclined(_AssignmentEvent):
-    """The rep declined an offer: its customers return to the pool; the assigner is notified."""
+    """The rep declined an offer: its customers return to the pool; the assigner is notified (with
+    the rep's `reason`, when they gave one)."""
+    reason: str | None = None
 
 
 @event("assignment.expired", topic=TOPIC)

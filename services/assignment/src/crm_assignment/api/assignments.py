@@ -76,6 +76,7 @@ class AssignmentPublic(BaseModel):
     expires_at: datetime | None
     created_at: datetime
     decided_at: datetime | None
+    decline_reason: str | None = Field(None, description="why the rep declined, when they said so")
     customer_count: int
     open_count: int = Field(description="customers still held or owned through this assignment")
 
@@ -93,6 +94,12 @@ class AssignmentDetail(AssignmentPublic):
 class DistributionPublic(BaseModel):
     job: JobPublic
     assignments: list[AssignmentPublic]
+
+
+class DeclineCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str | None, Field(max_length=500, description="why (optional); shown to the assigner")] = None
 
 
 class RecallCreate(BaseModel):
@@ -194,10 +201,12 @@ async def accept(assignment_id: uuid.UUID, request: Request, principal: CurrentP
 
 @router.post("/assignments/{assignment_id}/decline", response_model=AssignmentPublic, responses={
     404: {"description": "not_found"}, 409: {"description": "assignment_not_offered"}})
-async def decline(assignment_id: uuid.UUID, request: Request, principal: CurrentPrincipal):
-    """The rep refuses an offer: its customers return to the pool and the assigner is notified."""
+async def decline(assignment_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+                  body: DeclineCreate | None = None):
+    """The rep refuses an offer, optionally saying why (`reason`): its customers return to the pool
+    and the assigner is notified. The body may be omitted."""
     return await handlers.decline(request.app.state.pool, principal=principal, assignment_id=assignment_id,
-                                  correlation_id=request.state.correlation_id)
+                                  reason=body.reason if body else None, correlation_id=request.state.correlation_id)
 
 
 @router.post("/recalls", response_model=RecallPublic, responses=RESPONSES)

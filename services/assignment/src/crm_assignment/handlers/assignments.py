@@ -228,22 +228,26 @@ async def accept(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uui
         return dict(await store.get(conn, assignment_id))
 
 
-async def decline(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID,
+async def decline(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID, reason: str | None = None,
                   correlation_id: str | None = None) -> dict[str, Any]:
-    """The rep refuses the offer: its customers return to the pool; the assigner is notified."""
+    """The rep refuses the offer, optionally saying why: its customers return to the pool; the
+    assigner is notified (with the reason)."""
+    reason = (reason or "").strip() or None
     async with pool.acquire() as conn, conn.transaction():
         assignment = await _mine(conn, principal, assignment_id)
         _open_offer(assignment)
         await _give_back(conn, assignment, "declined", events.AssignmentDeclined, actor=principal.user_id,
-                         correlation_id=correlation_id)
+                         correlation_id=correlation_id, reason=reason)
         return dict(await store.get(conn, assignment_id))
 
 
 async def _give_back(conn: asyncpg.Connection, assignment: dict[str, Any], status: str, model: type, *,
-                     actor: uuid.UUID | str, correlation_id: str | None = None) -> None:
-    await store.decide(conn, assignment["id"], status)
+                     actor: uuid.UUID | str, correlation_id: str | None = None, reason: str | None = None) -> None:
+    """`reason`: a decline's, stored and published (an expiry has none)."""
+    await store.decide(conn, assignment["id"], status, decline_reason=reason)
     returned = [r["customer_id"] for r in await store.close_customers(conn, assignment["id"], state="returned")]
-    await _publish(conn, model, assignment, returned, actor=actor, correlation_id=correlation_id)
+    await _publish(conn, model, assignment, returned, actor=actor, correlation_id=correlation_id,
+                   **({"reason": reason} if reason else {}))
 
 
 async def expire_due(pool: asyncpg.Pool) -> int:

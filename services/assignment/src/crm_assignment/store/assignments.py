@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 
 ASSIGNMENT_COLUMNS = ("a.id, a.job_id, a.assignee_id, a.assigned_by, a.text, a.direct, a.status, a.expires_at,"
-                      " a.created_at, a.decided_at")
+                      " a.created_at, a.decided_at, a.decline_reason")
 # customers of an assignment per state, for its public view
 COUNTS = ("(SELECT count(*) FILTER (WHERE state = 'open') FROM assignment_customers WHERE assignment_id = a.id)"
           " AS open_count,"
@@ -90,8 +90,10 @@ async def close_customers(conn: asyncpg.Connection, assignment_id: uuid.UUID, *,
         assignment_id, state, ids)
 
 
-async def decide(conn: asyncpg.Connection, assignment_id: uuid.UUID, status: str) -> None:
-    await conn.execute("UPDATE assignments SET status = $2, decided_at = now() WHERE id = $1", assignment_id, status)
+async def decide(conn: asyncpg.Connection, assignment_id: uuid.UUID, status: str, *,
+                 decline_reason: str | None = None) -> None:
+    await conn.execute("UPDATE assignments SET status = $2, decided_at = now(), decline_reason = $3 WHERE id = $1",
+                       assignment_id, status, decline_reason)
 
 
 async def due_offers(conn: asyncpg.Connection, *, limit: int = 100) -> list[asyncpg.Record]:
