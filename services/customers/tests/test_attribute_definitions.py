@@ -44,6 +44,15 @@ async def test_an_invalid_definition_lists_every_problem(pool):
         ("key", "invalid_attribute_key"), ("name", "required"), ("options", "options_required")}
 
 
+@pytest.mark.parametrize("values", [{}, {"options": []}, {"key": None, "name": None, "type": None}])
+async def test_a_definition_without_key_name_or_type_says_each_is_required(pool, values):
+    with pytest.raises(ProblemError) as missing:
+        await create_attribute(pool, principal=ADMIN, values=values)
+    assert missing.value.status == 422
+    assert {(e.field, e.code) for e in missing.value.errors} == {("key", "required"), ("name", "required"),
+                                                                  ("type", "required")}
+
+
 async def test_values_are_validated_against_the_definition_on_every_write(pool):
     await create_attribute(pool, principal=ADMIN, values=INCOME)
     with pytest.raises(ProblemError) as wrong:

@@ -71,11 +71,18 @@ def test_valid_keys(key):
     assert define_attribute(key=key, name="N", type="text").key == key
 
 
-@pytest.mark.parametrize("key", ["", "1abc", "_a", "Tier", "tier-2", "hạng", "a b", "a" * 64, None, 5])
+@pytest.mark.parametrize("key", ["", "1abc", "_a", "Tier", "tier-2", "hạng", "a b", "a" * 64, 5])
 def test_invalid_keys(key):
     with pytest.raises(InvalidAttributeDefinition) as caught:
         define_attribute(key=key, name="N", type="text")
     assert caught.value.errors == [("key", "invalid_attribute_key", {})]
+
+
+def test_a_missing_key_name_or_type_is_required():
+    with pytest.raises(InvalidAttributeDefinition) as caught:
+        define_attribute()
+    assert [(path, code) for path, code, _ in caught.value.errors] == [
+        ("key", "required"), ("name", "required"), ("type", "required")]
 
 
 def test_choice_types_need_options_and_others_refuse_them():

@@ -106,3 +106,24 @@ async def test_export_over_http(service):
     assert file.content.decode("utf-8-sig") == "Họ tên,Số điện thoại\r\n'@Trần Văn Hòa,'+84912000301\r\n"
     bad = await client.post("/api/v1/customers/exports", headers=rep, json={"format": "pdf"})
     assert bad.status_code == 422
+
+
+async def test_a_null_filter_field_means_no_filter_in_exports_bulk_and_lists(service):
+    app, client = service
+    rep = auth(user_id=uuid.uuid4())
+    await create(client, rep, "0912000401")
+    nulls = {"scope": "mine", "q": None, "birth_month": None, "status": None, "owner_id": None,
+             "attributes": {"tier": None}}
+    exported = await client.post("/api/v1/customers/exports", headers=rep,
+                                 json={"format": "csv", "filter": nulls, "columns": ["name"]})
+    assert exported.status_code == 202, exported.text
+    await exports.work_once(app.state.pool, app.state.settings, worker="test")
+    assert (await client.get(exported.headers["location"], headers=rep)).json()["row_count"] == 1
+    bulk = await client.post("/api/v1/customers/bulk", headers=rep,
+                             json={"action": "add_labels", "filter": {**nulls, "scope": None}, "labels": ["hot"]})
+    assert bulk.status_code == 200, bulk.text
+    assert bulk.json()["updated"] == 1
+    out_of_range = await client.post("/api/v1/customers/exports", headers=rep,
+                                     json={"format": "csv", "filter": {"birth_month": 13}})
+    assert out_of_range.status_code == 422
+    assert [(e["field"], e["code"]) for e in out_of_range.json()["errors"]] == [("filter.birth_month", "out_of_range")]

@@ -144,12 +144,16 @@ def _checked(path: str, check: Callable[[], Any], errors: list[FieldProblem]) ->
 
 
 def _key(raw: object) -> str:
+    if raw is None:
+        raise Required(raw)
     if not isinstance(raw, str) or not KEY_PATTERN.fullmatch(raw):
         raise InvalidAttributeKey(raw)
     return raw
 
 
 def _type(raw: object) -> AttributeType:
+    if raw is None:
+        raise Required(raw)
     if not isinstance(raw, str) or raw not in {member.value for member in AttributeType}:
         raise InvalidChoice(raw, choices=", ".join(AttributeType))
     return AttributeType(raw)
@@ -202,9 +206,9 @@ def _options(raw: object, type_: AttributeType | None, errors: list[FieldProblem
 
 def define_attribute(
     *,
-    key: object,
-    name: object,
-    type: object,
+    key: object = None,
+    name: object = None,
+    type: object = None,
     options: object = (),
     required: object = False,
     display_order: object = 0,

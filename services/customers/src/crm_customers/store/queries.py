@@ -37,7 +37,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 import asyncpg
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from crmkit.auth import Principal
 from crmkit.errors import FieldError, ProblemError, _field_error_from_pydantic
@@ -84,10 +84,21 @@ def _single(value: Any) -> Any:
     return value[-1] if isinstance(value, list) and value else value
 
 
-Strings = Annotated[list[Annotated[str, Field(max_length=200)]] | None,
-                    BeforeValidator(_listed), Field(max_length=MAX_VALUES)]
-Ids = Annotated[list[uuid.UUID] | None, BeforeValidator(_listed), Field(max_length=MAX_VALUES)]
+# Every filter field takes null as "no filter": constraints sit on the non-null type (pydantic
+# cannot apply `max_length` or `ge` to None).
+Strings = Annotated[Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=MAX_VALUES)] | None,
+                    BeforeValidator(_listed)]
+Ids = Annotated[Annotated[list[uuid.UUID], Field(max_length=MAX_VALUES)] | None, BeforeValidator(_listed)]
 Scalar = str | int | float | bool
+AttributeValues = Annotated[Annotated[list[Scalar], Field(max_length=MAX_VALUES)] | None, BeforeValidator(_listed)]
+
+
+def _all_when_null(value: Any) -> Any:
+    return "all" if value is None else _single(value)
+
+
+def _without_nulls(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    return {key: value for key, value in values.items() if value is not None} if values else values
 def _moment(value: Any) -> Any:
     """`yyyy-mm-dd` is a (local) day, anything longer an instant."""
     value = _single(value)
@@ -110,10 +121,10 @@ class CustomerFilter(BaseModel):
     days (Asia/Ho_Chi_Minh) or exact instants."""
     model_config = ConfigDict(extra="forbid")
 
-    scope: Annotated[Scope, BeforeValidator(_single)] = Field(
+    scope: Annotated[Scope, BeforeValidator(_all_when_null)] = Field(
         "all", description="all · mine (owner) · holding (holder) · my_unit (owner in my unit subtree) · "
                            "unassigned (no owner) · shared (I am a viewer); always within what I may see")
-    q: Annotated[str | None, BeforeValidator(_single), Field(max_length=200)] = Field(
+    q: Annotated[Annotated[str, Field(max_length=200)] | None, BeforeValidator(_single)] = Field(
         None, description="name, phone (any writing, or its last 4+ digits), e-mail, tax code, company; "
                           "case-, diacritic- and typo-tolerant")
     fuzzy: Annotated[bool | None, BeforeValidator(_single)] = Field(
@@ -143,13 +154,13 @@ class CustomerFilter(BaseModel):
     updated_to: Moment = None
     birthday_from: Day = None
     birthday_to: Day = None
-    birth_month: Annotated[int | None, BeforeValidator(_single), Field(ge=1, le=12)] = None
+    birth_month: Annotated[Annotated[int, Field(ge=1, le=12)] | None, BeforeValidator(_single)] = None
     has_email: Flag = None
     has_tax_code: Flag = None
     has_owner: Flag = None
     has_holder: Flag = None
-    attributes: dict[str, Annotated[list[Scalar], BeforeValidator(_listed), Field(max_length=MAX_VALUES)]] | None = \
-        Field(None, description="filterable attributes: key → values (any of); `attr.<key>=` in a query string")
+    attributes: Annotated[dict[str, AttributeValues] | None, AfterValidator(_without_nulls)] = Field(
+        None, description="filterable attributes: key → values (any of); `attr.<key>=` in a query string")
 
 
 # Query strings
