@@ -183,7 +183,8 @@ def make_settings(database, key_dir, upstreams):
             assignment_url=upstreams.urls["assignment"], compensation_url=upstreams.down_url,
             import_url=upstreams.down_url, argon2_time_cost=1, argon2_memory_kib=8192, argon2_parallelism=1,
             rate_limit_user_per_minute=100_000, rate_limit_user_burst=100_000,
-            rate_limit_login_per_minute=100_000, rate_limit_login_burst=100_000, lockout_seconds=2,
+            rate_limit_login_per_minute=100_000, rate_limit_login_burst=100_000, login_backoff_base_seconds=1,
+            login_backoff_max_seconds=2,
             proxy_read_timeout=1.0, docs_fetch_timeout=1.0, outbox_poll_seconds=0.2, db_pool_min=1,
             db_pool_max=10, cors_origins=["http://console.test"],
         )

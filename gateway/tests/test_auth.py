@@ -1,7 +1,9 @@
-"""Login, lock-out, refresh rotation and reuse detection, logout, deactivation, tokens."""
+"""Login, back-off per client address, the login audit, refresh rotation and reuse detection, logout, deactivation, tokens."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import uuid
 
 import jwt
 
@@ -30,19 +32,115 @@ async def test_wrong_password_is_401_invalid_credentials_in_vietnamese_and_engli
     assert unknown.status_code == 401 and unknown.json()["code"] == "invalid_credentials"
 
 
-async def test_lockout_after_five_failures_and_unlock_after_the_window(gw, org, root_unit, h):
+def attempt(client, username: str, password: str, address: str):
+    return client.post("/api/v1/auth/login", json={"username": username, "password": password},
+                       headers={"X-Forwarded-For": address})
+
+
+async def test_failures_back_off_per_client_address_and_never_lock_the_user_out_elsewhere(
+        start_gateway, org, root_unit, h):
     user = await org.user(root_unit["id"], ["sales"])
-    wrong = {"username": user["username"], "password": "not-the-password"}
-    for _ in range(4):
-        assert (await gw.client.post("/api/v1/auth/login", json=wrong)).status_code == 401
-    locked = await gw.client.post("/api/v1/auth/login", json=wrong)
-    assert locked.status_code == 423
-    assert locked.json()["code"] == "account_locked"
-    assert 1 <= int(locked.headers["Retry-After"]) <= gw.settings.lockout_seconds
-    right = {"username": user["username"], "password": h.PASSWORD}
-    assert (await gw.client.post("/api/v1/auth/login", json=right)).status_code == 423
-    await asyncio.sleep(gw.settings.lockout_seconds + 0.2)
-    assert (await gw.client.post("/api/v1/auth/login", json=right)).status_code == 200
+    async with start_gateway(trusted_proxies="127.0.0.1") as gateway:
+        attacker, office = "203.0.113.66", "198.51.100.10"
+        statuses = [(await attempt(gateway.client, user["username"], "wrong", attacker)).status_code for _ in range(5)]
+        assert statuses == [401, 401, 401, 401, 423]
+        blocked = await attempt(gateway.client, user["username"], h.PASSWORD, attacker)
+        assert blocked.status_code == 423 and blocked.json()["code"] == "account_locked"
+        assert int(blocked.headers["Retry-After"]) == 1 == blocked.json()["retry_after"]
+        # the user, from their own address, is not locked out by the stranger
+        assert (await attempt(gateway.client, user["username"], h.PASSWORD, office)).status_code == 200
+
+        await asyncio.sleep(1.1)  # the wait doubles with every further failure (capped: 2 s in the tests)
+        again = await attempt(gateway.client, user["username"], "wrong", attacker)
+        assert again.status_code == 423 and again.headers["Retry-After"] == "2"
+        await asyncio.sleep(2.1)
+        assert (await attempt(gateway.client, user["username"], h.PASSWORD, attacker)).status_code == 200
+        # a success starts the pair from zero
+        assert (await attempt(gateway.client, user["username"], "wrong", attacker)).status_code == 401
+
+
+async def test_unknown_usernames_answer_exactly_like_existing_ones(start_gateway, org, root_unit, h):
+    user = await org.user(root_unit["id"], ["sales"])
+    key = await org.client.post("/api/v1/api-keys", headers=org.admin, json={"name": f"partner {h.uid()}"})
+    service = (await org.client.get(f"/api/v1/users/{key.json()['user_id']}", headers=org.admin)).json()
+    async with start_gateway(trusted_proxies="127.0.0.1") as gateway:
+        seen = {}
+        for username in (user["username"], f"ghost.{h.uid()}", service["username"]):
+            answers = [await attempt(gateway.client, username, "wrong", "203.0.113.67") for _ in range(6)]
+            seen[username] = [(r.status_code, r.json()["code"], r.headers.get("Retry-After")) for r in answers]
+        first, *others = seen.values()
+        assert first[4:] == [(423, "account_locked", "1")] * 2
+        assert all(other == first for other in others), seen
+
+
+async def test_admin_sees_and_clears_a_users_back_off(start_gateway, org, root_unit, h):
+    user = await org.user(root_unit["id"], ["sales"])
+    async with start_gateway(trusted_proxies="127.0.0.1") as gateway:
+        for _ in range(5):
+            await attempt(gateway.client, user["username"], "wrong", "2001:db8:5:6::1")
+        state = await gateway.client.get(f"/api/v1/users/{user['id']}/login-failures", headers=org.admin)
+        assert state.status_code == 200
+        [row] = state.json()["items"]
+        assert row["client"] == "2001:db8:5:6::/64" and row["failures"] == 5 and row["blocked_until"]
+        rep = await org.token(user)
+        assert (await gateway.client.get(f"/api/v1/users/{user['id']}/login-failures", headers=rep)).status_code == 403
+        assert (await gateway.client.delete(f"/api/v1/users/{user['id']}/login-failures", headers=rep)).status_code == 403
+
+        cleared = await gateway.client.delete(f"/api/v1/users/{user['id']}/login-failures", headers=org.admin)
+        assert cleared.status_code == 204
+        assert (await gateway.client.get(f"/api/v1/users/{user['id']}/login-failures",
+                                         headers=org.admin)).json()["items"] == []
+        assert (await attempt(gateway.client, user["username"], h.PASSWORD, "2001:db8:5:6::2")).status_code == 200
+        missing = await gateway.client.get(f"/api/v1/users/{uuid.uuid4()}/login-failures", headers=org.admin)
+        assert missing.status_code == 404
+
+
+async def test_a_password_reset_by_an_admin_clears_the_back_off(start_gateway, org, root_unit, h):
+    user = await org.user(root_unit["id"], ["sales"])
+    async with start_gateway(trusted_proxies="127.0.0.1") as gateway:
+        for _ in range(5):
+            await attempt(gateway.client, user["username"], "wrong", "203.0.113.68")
+        reset = await gateway.client.patch(f"/api/v1/users/{user['id']}", json={"password": "Fresh@Pass123"},
+                                           headers={**org.admin, "If-Match": "*"})
+        assert reset.status_code == 200
+        assert (await attempt(gateway.client, user["username"], "Fresh@Pass123", "203.0.113.68")).status_code == 200
+
+
+async def test_logins_are_audited_with_username_and_client_address(start_gateway, org, root_unit, h):
+    user = await org.user(root_unit["id"], ["sales"])
+    ghost = f"ghost.{h.uid()}"
+    async with start_gateway(trusted_proxies="127.0.0.1") as gateway:
+        await attempt(gateway.client, user["username"], "wrong", "203.0.113.69")
+        await attempt(gateway.client, user["username"].upper(), h.PASSWORD, "203.0.113.70")
+        await attempt(gateway.client, ghost, "whatever", "203.0.113.71")
+        page = await gateway.client.get("/api/v1/login-audit", params={"username": user["username"]},
+                                        headers=org.admin)
+        assert page.status_code == 200
+        rows = [(r["outcome"], r["client"], r["user_id"]) for r in page.json()["items"]]
+        assert rows == [("success", "203.0.113.70", user["id"]), ("wrong_password", "203.0.113.69", user["id"])]
+        first = await gateway.client.get("/api/v1/login-audit", params={"username": user["username"], "limit": 1},
+                                         headers=org.admin)
+        second = await gateway.client.get("/api/v1/login-audit", headers=org.admin, params={
+            "username": user["username"], "limit": 1, "cursor": first.json()["next_cursor"]})
+        assert [r["outcome"] for r in second.json()["items"]] == ["wrong_password"]
+        unknown = (await gateway.client.get("/api/v1/login-audit", params={"username": ghost},
+                                            headers=org.admin)).json()["items"]
+        assert [(r["outcome"], r["user_id"]) for r in unknown] == [("unknown_user", None)]
+        rep = await org.token(user)
+        assert (await gateway.client.get("/api/v1/login-audit", headers=rep)).status_code == 403
+
+
+async def test_the_login_tables_are_bounded(gw, org, root_unit):
+    from crm_gateway.handlers import logins
+
+    for n in range(4):
+        await gw.client.post("/api/v1/auth/login", json={"username": f"ghost.{n}.{uuid.uuid4().hex[:6]}",
+                                                        "password": "x"})
+    settings = gw.settings.model_copy(update={"login_failures_max_rows": 2, "login_audit_max_rows": 3})
+    await logins.purge(dataclasses.replace(gw.app.state.identity, settings=settings))
+    pool = gw.app.state.pool
+    assert await pool.fetchval("SELECT count(*) FROM login_failures") == 2
+    assert await pool.fetchval("SELECT count(*) FROM login_audit") == 3
 
 
 async def test_refresh_rotates_and_reuse_revokes_the_whole_family(gw, org, root_unit, h):
@@ -85,8 +183,12 @@ async def test_deactivated_user_cannot_log_in_refresh_or_use_a_token_issued_befo
                                      headers={**org.admin, "If-Match": f'"{user["version"]}"'})
     assert response.status_code == 200 and response.json()["active"] is False
 
+    # exactly like a wrong password: a right one must not tell that the account exists (no oracle)
     login = await gw.client.post("/api/v1/auth/login", json={"username": user["username"], "password": h.PASSWORD})
-    assert login.status_code == 403 and login.json()["code"] == "account_inactive"
+    assert login.status_code == 401 and login.json()["code"] == "invalid_credentials"
+    outcome = await gw.app.state.pool.fetchval(
+        "SELECT outcome FROM login_audit WHERE user_id = $1 ORDER BY id DESC LIMIT 1", uuid.UUID(user["id"]))
+    assert outcome == "inactive"
     refresh = await gw.client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
     assert refresh.status_code == 401
     await gw.app.state.token_revocations.refresh()  # what its watcher does every second

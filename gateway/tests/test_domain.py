@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from crmkit.errors import ProblemError
 from crm_gateway.domain import client_address, units, users
-from crm_gateway.domain.lockout import LockoutPolicy, is_locked, seconds_left
+from crm_gateway.domain.lockout import BackoffPolicy, failure_outcome
 from crm_gateway.handlers.api_keys import check_permissions, service_account_username
 from crm_gateway.ratelimit import RateLimiter
 
@@ -36,16 +35,19 @@ def test_paths_and_cycles():
     units.check_no_cycle(unit_path=child_path, new_parent_path=root_path)
 
 
-def test_lockout_policy():
-    policy, now = LockoutPolicy(max_failures=5, lock_seconds=900), datetime.now(UTC)
-    failures, locked_until = 0, None
-    for _ in range(4):
-        failures, locked_until = policy.after_failure(failures, now)
-        assert locked_until is None
-    failures, locked_until = policy.after_failure(failures, now)
-    assert failures == 0 and locked_until == now + timedelta(seconds=900)
-    assert is_locked(locked_until, now) and not is_locked(locked_until, locked_until)
-    assert seconds_left(locked_until, now) == 900
+def test_login_backoff_doubles_up_to_its_cap():
+    policy = BackoffPolicy(free_failures=5, base_seconds=30, max_seconds=900)
+    assert [policy.wait_after(n) for n in range(1, 11)] == [0, 0, 0, 0, 30, 60, 120, 240, 480, 900]
+    assert policy.wait_after(10_000) == 900
+
+
+def test_every_failed_login_is_the_same_failure_to_the_client():
+    outcome = failure_outcome
+    assert outcome(user_exists=True, has_password=True, password_matches=True, active=True) is None
+    assert outcome(user_exists=False, has_password=False, password_matches=False, active=False) == "unknown_user"
+    assert outcome(user_exists=True, has_password=False, password_matches=False, active=True) == "no_password"
+    assert outcome(user_exists=True, has_password=True, password_matches=False, active=False) == "wrong_password"
+    assert outcome(user_exists=True, has_password=True, password_matches=True, active=False) == "inactive"
 
 
 def test_token_bucket():

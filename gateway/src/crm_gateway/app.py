@@ -20,12 +20,13 @@ from crmkit.logging import get_logger
 from crmkit.revocation import TokenRevocations
 from crmkit.service import ServiceSpec, create_service_app
 from crm_gateway import docs, proxy
-from crm_gateway.api import api_keys, auth, me, units, users
+from crm_gateway.api import api_keys, auth, logins, me, units, users
 from crm_gateway.domain.passwords import Passwords
 from crm_gateway.domain.tokens import TokenSigner
 from crm_gateway.handlers.api_keys import ServiceTokens
 from crm_gateway.handlers.bootstrap import ensure_admin
 from crm_gateway.handlers.common import Identity
+from crm_gateway.handlers import logins as login_handlers
 from crm_gateway.messages import register_messages
 from crm_gateway.middleware import ApiKeyMiddleware, ClientAddressMiddleware, OwnBodyLimitMiddleware
 from crm_gateway.ratelimit import RateLimiter
@@ -61,15 +62,24 @@ async def purge_refresh_tokens(app: FastAPI) -> None:
             await refresh_tokens.purge_expired(app.state.pool)
 
 
+async def purge_login_records(app: FastAPI) -> None:
+    """Keeps the login back-off and audit tables within their bounds."""
+    while True:
+        await asyncio.sleep(app.state.settings.login_purge_interval_seconds)
+        with contextlib.suppress(Exception):
+            await login_handlers.purge(app.state.identity)
+
+
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
     register_messages()
     signer = load_signer(settings)
     app = create_service_app(ServiceSpec(
         name="gateway", settings=settings, migrations_dir=MIGRATIONS, title=docs.TITLE,
-        description=docs.DESCRIPTION, background=[purge_refresh_tokens],
+        description=docs.DESCRIPTION, background=[purge_refresh_tokens, purge_login_records],
         keeps_directory=False,  # the gateway owns identity: it has the users themselves
-        routers=[auth.router, me.router, units.router, users.router, api_keys.router, docs.router, proxy.router],
+        routers=[auth.router, me.router, units.router, users.router, logins.router, api_keys.router, docs.router,
+                 proxy.router],
         lifespan=lambda app: _gateway_state(app, settings, signer),
         # inside crmkit's request context (request ids, access log, the large proxied-body limit)
         middleware=[Middleware(OwnBodyLimitMiddleware, limit=settings.own_max_body_bytes),

@@ -9,10 +9,10 @@ PROBLEMS = {
         "en": ("Login failed", "The username or password is incorrect"),
     },
     "account_locked": {
-        "vi": ("Tài khoản tạm khóa",
-               "Tài khoản bị tạm khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau {retry_after} giây."),
-        "en": ("Account locked",
-               "The account is locked after repeated failed logins. Try again in {retry_after} seconds."),
+        "vi": ("Tạm dừng đăng nhập",
+               "Đăng nhập sai nhiều lần từ địa chỉ này. Vui lòng thử lại sau {retry_after} giây."),
+        "en": ("Login paused",
+               "Too many failed logins from this address. Try again in {retry_after} seconds."),
     },
     "account_inactive": {
         "vi": ("Tài khoản đã ngừng hoạt động", "Tài khoản này đã bị vô hiệu hóa. Vui lòng liên hệ quản trị viên."),

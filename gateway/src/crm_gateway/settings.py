@@ -75,8 +75,17 @@ class GatewaySettings(ServiceSettings):
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     service_token_ttl_seconds: int = 120
     service_token_cache_seconds: float = 50.0
-    lockout_max_failures: int = 5
-    lockout_seconds: int = 15 * 60
+
+    # login back-off per (username, client address): after `after_failures` consecutive failures
+    # the pair waits `base_seconds`, doubling with each further failure up to `max_seconds`
+    login_backoff_after_failures: int = 5
+    login_backoff_base_seconds: int = 30
+    login_backoff_max_seconds: int = 15 * 60
+    login_failures_forget_seconds: int = 24 * 3600  # a pair idle this long starts again from zero
+    login_failures_max_rows: int = 100_000
+    login_audit_retention_days: int = 90
+    login_audit_max_rows: int = 1_000_000
+    login_purge_interval_seconds: float = 60.0
 
     # argon2id cost (RFC 9106 "low memory" profile by default)
     argon2_time_cost: int = 3

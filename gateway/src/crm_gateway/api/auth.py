@@ -40,8 +40,14 @@ def _client(request: Request) -> handlers.Client:
 
 @router.post("/login", response_model=TokenPairPublic, dependencies=[Depends(limit_login)],
              summary="Log in with username and password",
-             responses={401: {"description": "invalid_credentials"}, 403: {"description": "account_inactive"},
-                        423: {"description": "account_locked"}, 429: {"description": "rate_limited"}})
+             description="Every failure answers 401 `invalid_credentials`: a wrong password, an unknown username, "
+                         "a deactivated account or a service account alike. After "
+                         "CRM_GATEWAY_LOGIN_BACKOFF_AFTER_FAILURES consecutive failures of one username from one "
+                         "client address, that pair answers 423 `account_locked` (Retry-After) for a wait that "
+                         "doubles with each further failure; other addresses are not affected.",
+             responses={401: {"description": "invalid_credentials"},
+                        423: {"description": "account_locked: back-off of this username from this address"},
+                        429: {"description": "rate_limited"}})
 async def login(body: LoginRequest, request: Request, response: Response,
                 identity: IdentityDep) -> TokenPairPublic:
     pair = await handlers.login(identity=identity, username=body.username, password=body.password,

@@ -4,15 +4,21 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
 import asyncpg
 
 from crmkit.errors import ProblemError
+from crmkit.logging import get_logger
 from crm_gateway.domain import lockout
+from crm_gateway.domain.client_address import bucket_key
 from crm_gateway.domain.tokens import TokenSubject, new_refresh_token, token_hash
 from crm_gateway.handlers.common import Identity
+from crm_gateway.store import logins as login_store
 from crm_gateway.store import refresh_tokens as token_store
 from crm_gateway.store import users as user_store
+
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -26,10 +32,15 @@ class TokenPair:
 
 @dataclass(frozen=True)
 class Client:
-    """Where a login comes from (kept with the refresh token for audits)."""
+    """Where a login comes from (kept with the refresh token and in the login audit)."""
 
     ip: str | None = None
     user_agent: str | None = None
+
+    @property
+    def key(self) -> str:
+        """What failures are counted under: the address, an IPv6 client's /64."""
+        return bucket_key(self.ip) if self.ip else "unknown"
 
 
 def subject_of(user: asyncpg.Record) -> TokenSubject:
@@ -38,20 +49,25 @@ def subject_of(user: asyncpg.Record) -> TokenSubject:
 
 
 async def login(*, identity: Identity, username: str, password: str, client: Client = Client()) -> TokenPair:
+    """Every failure answers alike, whether the username exists, is a service account or is
+    deactivated (401), and every pair of (username, client) backs off alike (423)."""
+    waiting = await login_store.seconds_blocked(identity.pool, username, client.key)
+    if waiting:
+        await _audit(identity.pool, username, None, client, "blocked")
+        raise _blocked(waiting)
     user = await user_store.get_by_username(identity.pool, username)
-    now = datetime.now(UTC)
-    if user is not None and lockout.is_locked(user["locked_until"], now):
-        raise _locked(user["locked_until"], now)
     password_hash = user["password_hash"] if user is not None and user["kind"] == "user" else None
-    if not await identity.passwords.verify(password_hash, password):
-        if password_hash is not None:
-            await _record_failure(identity, user["id"])
-        raise ProblemError(401, "invalid_credentials")
-    if not user["active"]:
-        raise ProblemError(403, "account_inactive")
+    matches = await identity.passwords.verify(password_hash, password)  # a dummy hash when None
+    failure = lockout.failure_outcome(user_exists=user is not None, has_password=password_hash is not None,
+                                      password_matches=matches, active=user is not None and user["active"])
+    if failure:
+        await _record_failure(identity, username, user, client, failure)
     rehash = await identity.passwords.hash(password) if identity.passwords.needs_rehash(password_hash) else None
     async with identity.pool.acquire() as conn, conn.transaction():
-        await user_store.record_success(conn, user["id"], password_hash=rehash)
+        if rehash:
+            await user_store.set_password_hash(conn, user["id"], rehash)
+        await login_store.forget_pair(conn, username, client.key)
+        await _audit(conn, username, user["id"], client, "success")
         return await _issue(conn, identity, user, family_id=uuid.uuid4(), client=client)
 
 
@@ -103,21 +119,31 @@ async def _issue(conn: asyncpg.Connection, identity: Identity, user: asyncpg.Rec
                      refresh_expires_in=settings.refresh_token_ttl_seconds)
 
 
-async def _record_failure(identity: Identity, user_id: uuid.UUID) -> None:
-    """Count the failure on the locked row; the failure that reaches the limit locks (423)."""
-    policy = lockout.LockoutPolicy(identity.settings.lockout_max_failures, identity.settings.lockout_seconds)
-    now = datetime.now(UTC)
+async def _record_failure(identity: Identity, username: str, user: asyncpg.Record | None, client: Client,
+                          outcome: str) -> NoReturn:
+    """Count the failure of the pair; the failure that starts a wait answers 423 at once."""
+    settings = identity.settings
+    policy = lockout.BackoffPolicy(settings.login_backoff_after_failures, settings.login_backoff_base_seconds,
+                                   settings.login_backoff_max_seconds)
     async with identity.pool.acquire() as conn, conn.transaction():
-        user = await user_store.get(conn, user_id, for_update=True)
-        if lockout.is_locked(user["locked_until"], now):
-            raise _locked(user["locked_until"], now)
-        failures, locked_until = policy.after_failure(user["failed_logins"], now)
-        await user_store.record_failure(conn, user_id, failed_logins=failures, locked_until=locked_until)
-    if locked_until is not None:
-        raise _locked(locked_until, now)
+        failures = await login_store.count_failure(conn, username, client.key,
+                                                   forget_seconds=settings.login_failures_forget_seconds)
+        wait = policy.wait_after(failures)
+        if wait:
+            await login_store.block(conn, username, client.key, wait)
+        await _audit(conn, username, user["id"] if user is not None else None, client, outcome)
+    raise _blocked(wait) if wait else ProblemError(401, "invalid_credentials")
 
 
-def _locked(locked_until: datetime, now: datetime) -> ProblemError:
-    seconds = lockout.seconds_left(locked_until, now)
+async def _audit(conn: asyncpg.Connection | asyncpg.Pool, username: str, user_id: uuid.UUID | None,
+                 client: Client, outcome: str) -> None:
+    """A row of the login audit and a structured log line, with the username and client address."""
+    await login_store.audit(conn, username=username, user_id=user_id, client=client.ip or "unknown",
+                            user_agent=client.user_agent, outcome=outcome)
+    log.info("login_succeeded" if outcome == "success" else "login_failed", username=username,
+             user_id=str(user_id) if user_id else None, client=client.ip, outcome=outcome)
+
+
+def _blocked(seconds: int) -> ProblemError:
     return ProblemError(423, "account_locked", params={"retry_after": seconds},
                         headers={"Retry-After": str(seconds)}, extra={"retry_after": seconds})

@@ -15,7 +15,7 @@ from crm_gateway.domain.access import reach_of, require_admin
 from crm_gateway.events import UserCreated, UserDeactivated, UserUpdated
 from crmkit.versions import check_version
 from crm_gateway.handlers.common import Identity, changed_fields, publish, user_state
-from crm_gateway.store import refresh_tokens
+from crm_gateway.store import logins, refresh_tokens
 from crm_gateway.store import units as unit_store
 from crm_gateway.store import users as store
 
@@ -119,6 +119,8 @@ async def _apply(conn: asyncpg.Connection, user: asyncpg.Record, changes: dict[s
         changes["deactivated_at"] = datetime.now(UTC) if deactivating else None
     if deactivating or "password_hash" in changes:
         await refresh_tokens.revoke_user(conn, user["id"])
+    if "password_hash" in changes:  # a reset by an admin lets the user in from everywhere at once
+        await logins.forget_username(conn, user["username"])
     row = await store.update(conn, user["id"], changes)
     changed = sorted({"password" if k == "password_hash" else k for k in changes} - {"deactivated_at"})
     event = (UserDeactivated(**user_state(row), changed=changed, deactivated_at=row["deactivated_at"])

@@ -13,7 +13,7 @@ from crm_gateway.store.sql import Where, add_unit_reach, like_escape
 
 SELECT = (
     "SELECT u.id, u.username, u.full_name, u.email, u.phone, u.unit_id, n.path AS unit_path, u.roles,"
-    " u.active, u.kind, u.password_hash, u.failed_logins, u.locked_until, u.version, u.created_at,"
+    " u.active, u.kind, u.password_hash, u.version, u.created_at,"
     " u.updated_at, u.deactivated_at FROM users u JOIN units n ON n.id = u.unit_id"
 )
 UPDATABLE = {"full_name", "email", "phone", "unit_id", "roles", "active", "password_hash", "deactivated_at"}
@@ -63,15 +63,9 @@ async def update(conn: Conn, user_id: uuid.UUID, changes: dict[str, Any]) -> asy
     return await get(conn, user_id)
 
 
-async def record_failure(conn: Conn, user_id: uuid.UUID, *, failed_logins: int, locked_until: datetime | None) -> None:
-    await conn.execute("UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1",
-                       user_id, failed_logins, locked_until)
-
-
-async def record_success(conn: Conn, user_id: uuid.UUID, *, password_hash: str | None = None) -> None:
-    await conn.execute(
-        "UPDATE users SET failed_logins = 0, locked_until = NULL,"
-        " password_hash = coalesce($2, password_hash) WHERE id = $1", user_id, password_hash)
+async def set_password_hash(conn: Conn, user_id: uuid.UUID, password_hash: str) -> None:
+    """A rehash with the current argon2 parameters (not a change of password: no new version)."""
+    await conn.execute("UPDATE users SET password_hash = $2 WHERE id = $1", user_id, password_hash)
 
 
 async def list_page(conn: Conn, *, reach: Reach, unit_id: uuid.UUID | None, role: str | None,
