@@ -167,3 +167,18 @@ async def test_the_last_admin_cannot_be_removed(gw, org):
     demoted = await gw.client.patch(f"/api/v1/users/{me['id']}", json={"roles": ["manager"]},
                                     headers={**org.admin, "If-Match": "*"})
     assert demoted.status_code == 409
+
+
+async def test_api_key_permissions_must_be_known(gw, org, h):
+    response = await gw.client.post("/api/v1/api-keys", headers={**org.admin, "Accept-Language": "en"}, json={
+        "name": f"partner {h.uid()}", "permissions": ["customers.read", "customers.raed", "interactions.read"]})
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert [(e["field"], e["code"]) for e in errors] == [("permissions.1", "unknown_permission"),
+                                                         ("permissions.2", "unknown_permission")]
+    assert "customers.raed" in errors[0]["message"] and "calls.write" in errors[0]["message"]
+    created = await gw.client.post("/api/v1/api-keys", headers=org.admin, json={
+        "name": f"partner {h.uid()}", "permissions": ["calls.write", "customers.read", "identity.read"]})
+    assert created.status_code == 201
+    schema = gw.app.openapi()["components"]["schemas"]["ApiKeyCreate"]
+    assert "customers.write" in schema["properties"]["permissions"]["items"]["enum"]

@@ -30,8 +30,7 @@ BRANCHES = {"hn": "Chi nhánh Hà Nội", "hcm": "Chi nhánh TP. Hồ Chí Minh"
 DEPARTMENT = "Phòng Kinh doanh"
 TEAMS = {1: "Nhóm 1", 2: "Nhóm 2"}
 CALL_CENTRE = "Tổng đài"
-CALL_CENTRE_PERMISSIONS = ["customers.read", "customers.write", "identity.read", "interactions.read",
-                           "interactions.write"]
+CALL_CENTRE_PERMISSIONS = ["calls.write", "customers.read", "customers.write", "identity.read"]
 
 
 @dataclass(frozen=True)

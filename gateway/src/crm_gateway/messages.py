@@ -83,7 +83,8 @@ PROBLEMS = {
 
 FIELD_ERRORS = {
     "invalid_role": {"vi": "Vai trò không hợp lệ: {role}.", "en": "Unknown role: {role}."},
-    "invalid_permission": {"vi": "Quyền không hợp lệ: {permission}.", "en": "Invalid permission: {permission}."},
+    "unknown_permission": {"vi": "Quyền không tồn tại: {permission}. Các quyền hợp lệ: {known}.",
+                           "en": "Unknown permission: {permission}. Known permissions: {known}."},
     "weak_password": {"vi": "Mật khẩu phải có ít nhất {min_length} ký tự và khác tên đăng nhập.",
                       "en": "The password needs at least {min_length} characters and must differ from the username."},
     # same texts as the customers service's (the catalogue is process-wide in shared test runs)

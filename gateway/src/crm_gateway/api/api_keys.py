@@ -10,15 +10,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.pagination import Cursor, Limit
 from crm_gateway.api.common import Caller, IdentityDep, correlation_id, json_response
+from crm_gateway.domain.access import PERMISSIONS
 from crm_gateway.handlers import api_keys as handlers
 
 router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"])
-Permission = Annotated[str, Field(min_length=1, max_length=64)]
+Permission = Annotated[str, Field(min_length=1, max_length=64, json_schema_extra={"enum": sorted(PERMISSIONS)})]
 
 
 class ApiKeyCreate(BaseModel):
-    """Permissions are names the services check (e.g. `customers.read`, `customers.write`,
-    `identity.read`). Without `user_id` the key belongs to the service account named after it."""
+    """`permissions`: """ + "; ".join(f"`{name}` ({what})" for name, what in sorted(PERMISSIONS.items())) + """.
+    Any other name is refused (422 `unknown_permission`). Without `user_id` the key belongs to the
+    service account named after it."""
 
     model_config = ConfigDict(extra="forbid")
     name: Annotated[str, Field(min_length=1, max_length=100, pattern=r"\S")]

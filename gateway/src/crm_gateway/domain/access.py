@@ -14,6 +14,13 @@ from crmkit.auth import Principal
 from crmkit.errors import ProblemError
 
 IDENTITY_READ = "identity.read"
+# What an integrator key may carry: exactly the permissions some part of the platform checks.
+PERMISSIONS = {
+    "customers.read": "customers service: read and list every customer",
+    "customers.write": "customers service: change customers (with customers.read)",
+    "calls.write": "interactions service: log calls (POST /calls)",
+    IDENTITY_READ: "gateway: read every user and unit, and the people directory",
+}
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import asyncpg
 from crmkit.auth import INTEGRATOR, Principal
 from crmkit.errors import FieldError, ProblemError
 from crmkit.pagination import TimeId, decode_cursor, page_of
-from crm_gateway.domain.access import require_admin
+from crm_gateway.domain.access import PERMISSIONS, require_admin
 from crm_gateway.domain.tokens import TokenSubject, new_api_key, token_hash
 from crm_gateway.handlers.common import Identity, actor_id
 from crm_gateway.handlers.users import create_user
@@ -20,7 +20,6 @@ from crm_gateway.store import api_keys as store
 from crm_gateway.store import units as unit_store
 from crm_gateway.store import users as user_store
 
-PERMISSION_PATTERN = re.compile(r"^[a-z][a-z0-9_]*([.:][a-z0-9_*]+)*$")
 SERVICE_ACCOUNT_PREFIX = "svc."
 
 
@@ -63,10 +62,12 @@ async def revoke_api_key(*, identity: Identity, actor: Principal, key_id: uuid.U
 
 
 def check_permissions(permissions: list[str]) -> list[str]:
-    for index, permission in enumerate(permissions):
-        if not PERMISSION_PATTERN.match(permission):
-            raise ProblemError(422, "validation_error", errors=[
-                FieldError(f"permissions.{index}", "invalid_permission", {"permission": permission})])
+    """Only permissions the platform knows: a typo would otherwise be a key that silently cannot."""
+    unknown = [FieldError(f"permissions.{index}", "unknown_permission",
+                          {"permission": permission, "known": ", ".join(sorted(PERMISSIONS))})
+               for index, permission in enumerate(permissions) if permission not in PERMISSIONS]
+    if unknown:
+        raise ProblemError(422, "validation_error", errors=unknown)
     return sorted(set(permissions))
 
 
