@@ -7,7 +7,10 @@ import uuid
 from datetime import UTC, datetime
 
 
+import pytest
+
 from crmkit.auth import Principal
+from crmkit.errors import ProblemError
 from crm_interactions import comment_parsing as parsing
 from crm_interactions.handlers import comments
 from crm_interactions.handlers import care_tickets, notifications, support_tickets
@@ -58,7 +61,7 @@ async def test_mention_notifies_and_acknowledgement_shows(pool):
     other = await named(pool, TEAM, "rep3")
     customer_id = await customer_of(pool, rep, viewers=(rep2.user_id, other.user_id))
     posted = await comments.post(pool, principal=rep, customer_id=customer_id,
-                                 text="@REP2 gọi lại giúp #tele, @nobody @rep1")
+                                 text="@REP2 gọi lại giúp #tele, @rep1")
     assert [(m["username"], m["acknowledged_at"]) for m in posted["mentions"]] == [("rep2", None)]
     items, _, unread = await notifications.list_notifications(pool, principal=rep2, important=True)
     assert unread == 1 and [(n["type"], n["important"], n["data"]["comment_id"]) for n in items] == [
@@ -88,6 +91,65 @@ async def test_mention_notifies_and_acknowledgement_shows(pool):
     assert await code_of(comments.edit(pool, principal=rep, comment_id=posted["id"], expected_version=1,
                                        text="y")) == (412, "version_conflict")
     assert await notifications.mark_all_read(pool, principal=other) == 1
+
+
+async def test_a_mention_of_someone_who_may_not_see_the_customer_is_refused_naming_them(pool):
+    """Issue 8: the colleague got an Important notification with the full text, then 404."""
+    rep = await named(pool, TEAM, "mv_rep")
+    colleague = await named(pool, TEAM, "mv_colleague")  # same team, not shared: cannot see it
+    viewer = await named(pool, OTHER, "mv_viewer")
+    boss = await named(pool, "/root/branch/", "mv_boss", "manager")
+    admin = await named(pool, "/elsewhere/", "mv_admin", "admin")
+    await pool.execute("UPDATE directory_users SET roles = '{manager}' WHERE id = $1", boss.user_id)
+    await pool.execute("UPDATE directory_users SET roles = '{admin}' WHERE id = $1", admin.user_id)
+    customer_id = await customer_of(pool, rep, viewers=(viewer.user_id,))
+
+    attempt = comments.post(pool, principal=rep, customer_id=customer_id,
+                            text="@mv_colleague gọi 0901234567 giúp, @mv_viewer @ghost")
+    with pytest.raises(ProblemError) as caught:
+        await attempt
+    problem = caught.value
+    assert (problem.status, [(e.field, e.code) for e in problem.errors]) == (
+        422, [("text", "unknown_mention"), ("text", "mention_not_visible_shareable")])
+    assert problem.errors[1].params == {"usernames": "@mv_colleague"}
+    assert problem.extra["unknown_usernames"] == ["ghost"]
+    assert problem.extra["not_visible"] == [{"user_id": str(colleague.user_id), "username": "mv_colleague"}]
+    assert problem.extra["can_add_viewers"] is True
+    assert problem.extra["add_viewer"]["href"] == f"/api/v1/customers/{customer_id}/viewers"
+    assert await pool.fetchval("SELECT count(*) FROM notifications") == 0
+    assert await pool.fetchval("SELECT count(*) FROM comments") == 0
+
+    # a viewer who may not edit the customer is not offered to share it
+    with pytest.raises(ProblemError) as caught:
+        await comments.post(pool, principal=viewer, customer_id=customer_id, text="@mv_colleague xem")
+    assert caught.value.errors[0].code == "mention_not_visible" and caught.value.extra["can_add_viewers"] is False
+    # who sees the customer is mentioned: a viewer, the manager above the owner, an admin
+    posted = await comments.post(pool, principal=rep, customer_id=customer_id,
+                                 text="@mv_viewer @mv_boss @mv_admin xem giúp")
+    assert sorted(m["username"] for m in posted["mentions"]) == ["mv_admin", "mv_boss", "mv_viewer"]
+    # an edit is checked the same way (new mentions only)
+    assert await code_of(comments.edit(pool, principal=rep, comment_id=posted["id"], expected_version=1,
+                                       text="@mv_viewer @mv_colleague")) == (422, "validation_error")
+    assert await pool.fetchval("SELECT count(*) FROM notifications WHERE user_id = $1", colleague.user_id) == 0
+
+
+async def test_a_mention_on_a_ticket_reaches_who_may_read_the_comment(pool):
+    """On a ticket the comment is read by who sees the customer and by the ticket's assignee."""
+    rep = await named(pool, TEAM, "mt_rep")
+    helper = await named(pool, OTHER, "mt_helper")  # the assignee, who cannot see the customer
+    stranger = await named(pool, OTHER, "mt_stranger")
+    customer_id = await customer_of(pool, rep)
+    care = await care_tickets.create(pool, principal=rep, customer_id=customer_id, method="call",
+                                     planned_at=datetime.now(UTC), assignee_id=helper.user_id)
+    posted = await comments.post(pool, principal=rep, ticket_type="care_ticket", ticket_id=care["id"],
+                                 text="@mt_helper gọi giúp")
+    assert [m["username"] for m in posted["mentions"]] == ["mt_helper"]
+    assert (await comments.get(pool, principal=helper, comment_id=posted["id"]))["id"] == posted["id"]
+    assert await code_of(comments.post(pool, principal=rep, ticket_type="care_ticket", ticket_id=care["id"],
+                                       text="@mt_stranger")) == (422, "validation_error")
+    # on the customer itself the assignee may not read it: refused
+    assert await code_of(comments.post(pool, principal=rep, customer_id=customer_id,
+                                       text="@mt_helper")) == (422, "validation_error")
 
 
 async def test_hashtag_search_respects_visibility(pool):

@@ -54,6 +54,18 @@ i18n.register(problems={
     },
 })
 
+# Mentions that cannot reach their user (issue 8): never a notification with the comment then.
+i18n.register(field_errors={
+    "unknown_mention": {"vi": "Không có người dùng (hoặc tài khoản đã khóa): {usernames}.",
+                        "en": "No such user (or the account is deactivated): {usernames}."},
+    "mention_not_visible": {
+        "vi": "{usernames} không xem được khách hàng này nên không thể được nhắc tên.",
+        "en": "{usernames} may not see this customer, so cannot be mentioned."},
+    "mention_not_visible_shareable": {
+        "vi": "{usernames} không xem được khách hàng này; hãy thêm họ làm người xem rồi nhắc tên lại.",
+        "en": "{usernames} may not see this customer; add them as viewers, then mention them again."},
+})
+
 # Notifications (I-9).
 i18n.register(problems={
     "too_many_streams": {

@@ -71,8 +71,14 @@ def _page(rows: list[dict[str, Any]], next_cursor: str | None) -> Page[CommentPu
     return Page[CommentPublic](items=[CommentPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
+
+MENTION_422 = {"description": "validation_error: blank or too long text; `unknown_mention` (extra `unknown_usernames`);"
+               " `mention_not_visible` / `mention_not_visible_shareable` for users who may not read the comment"
+               " (extra `not_visible` [{user_id, username}], `can_add_viewers`, and `add_viewer` {method, href}"
+               " when the author may add them as viewers of the customer)"}
+
 @router.post("/customers/{customer_id}/comments", status_code=201, response_model=CommentPublic,
-             responses={**RESPONSES, 422: {"description": "validation_error"}})
+             responses={**RESPONSES, 422: MENTION_422})
 async def post_comment(customer_id: uuid.UUID, body: CommentCreate, request: Request,
                        principal: CurrentPrincipal) -> Response:
     """Comment on a customer the caller may see (viewers too); `#hashtags` and `@username`
@@ -109,7 +115,7 @@ def _ticket_comment_routes(path: str, ticket_type: str) -> None:
     whoever sees the ticket (its customer's viewers, or the ticket's assignee)."""
 
     @router.post(f"/{path}/{{ticket_id}}/comments", status_code=201, response_model=CommentPublic,
-                 responses={**RESPONSES, 422: {"description": "validation_error"}},
+                 responses={**RESPONSES, 422: MENTION_422},
                  name=f"post_{ticket_type}_comment", summary=f"Comment on a {ticket_type.replace('_', ' ')}")
     async def post_ticket_comment(ticket_id: uuid.UUID, body: CommentCreate, request: Request,
                                   principal: CurrentPrincipal) -> Response:
@@ -161,7 +167,7 @@ async def get_comment(comment_id: uuid.UUID, request: Request, principal: Curren
 
 @router.patch("/comments/{comment_id}", response_model=CommentPublic, responses={
     **RESPONSES, 403: {"description": "not_comment_author"}, 412: {"description": "version_conflict"},
-    422: {"description": "validation_error"}, 428: {"description": "precondition_required"}})
+    422: MENTION_422, 428: {"description": "precondition_required"}})
 async def edit_comment(comment_id: uuid.UUID, body: CommentUpdate, request: Request, principal: CurrentPrincipal,
                        if_match: IfMatch = None) -> Response:
     """Its author rewrites a comment (`If-Match` required); newly mentioned users are notified."""

@@ -1,8 +1,9 @@
 """Comments on a customer, or on one of its care or support tickets (I-3), with #hashtags and
 @mentions acknowledged by the mentioned user (I-4). A comment is visible iff its customer is (404
 otherwise) or, for a comment on a ticket, to the ticket's assignee; anyone who sees the customer may
-comment (viewers too, C-9), and a ticket's assignee may comment on that ticket. Each use case is one transaction: rules, store writes, notifications,
-outbox rows and the `comment` timeline entry."""
+comment (viewers too, C-9), and a ticket's assignee may comment on that ticket. A mention must
+reach someone who may read the comment (422 otherwise, and for unknown usernames). Each use case
+is one transaction: rules, store writes, notifications, outbox rows and the `comment` timeline entry."""
 from __future__ import annotations
 
 import uuid
@@ -41,13 +42,14 @@ def _event_fields(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _parent(conn: asyncpg.Connection, principal: Principal, customer_id: uuid.UUID | None,
-                  ticket_type: str | None, ticket_id: uuid.UUID | None) -> uuid.UUID:
-    """The customer of the comment's parent, once the caller is known to see that parent (else 404)."""
+                  ticket_type: str | None, ticket_id: uuid.UUID | None) -> tuple[uuid.UUID, uuid.UUID | None]:
+    """The customer of the comment's parent and, for a ticket, its assignee, once the caller is
+    known to see that parent (else 404)."""
     if ticket_id is not None:
         ticket = await rules.readable(conn, store.TICKET_TABLES[ticket_type], principal, ticket_id)
-        return ticket["customer_id"]
+        return ticket["customer_id"], ticket["assignee_id"]
     await rules.check_customer(conn, principal, customer_id)
-    return customer_id
+    return customer_id, None
 
 
 async def _visible(conn: asyncpg.Connection, principal: Principal, comment_id: uuid.UUID, *, lock: bool = False
@@ -73,10 +75,51 @@ async def _mention(conn: asyncpg.Connection, principal: Principal, comment: dict
             **rules.envelope_of(principal, comment["id"], correlation_id))
 
 
-async def _mentioned_users(conn: asyncpg.Connection, principal: Principal, text: str) -> list[asyncpg.Record]:
-    """Known, active users mentioned in `text`, the author excluded; unknown usernames are ignored."""
-    users = await store.users_by_username(conn, parsing.mentions(text))
-    return [u for u in users if u["id"] != principal.user_id]
+async def _mentioned_users(conn: asyncpg.Connection, principal: Principal, text: str, *, customer_id: uuid.UUID,
+                           ticket_assignee_id: uuid.UUID | None, already: list[dict[str, Any]] = ()
+                           ) -> list[asyncpg.Record]:
+    """The active users mentioned in `text`, the author excluded. A mention must reach someone who
+    may read the comment (who sees the customer or, on a ticket, its assignee: the comment's own
+    read rule): else, and for an unknown username, 422 naming them, never a notification. Users
+    `already` mentioned on the comment are not checked again."""
+    usernames = parsing.mentions(text)
+    users = await store.users_by_username(conn, usernames)
+    old_ids = {uuid.UUID(str(m["user_id"])) for m in already}
+    old_names = {m["username"].lower() for m in already}
+    known = {u["username"].lower() for u in users}
+    unknown = [n for n in usernames if n not in known and n not in old_names]
+    users = [u for u in users if u["id"] != principal.user_id]
+    new = [u for u in users if u["id"] not in old_ids]
+    seeing = await store.who_may_see(conn, customer_id=customer_id, user_ids=[u["id"] for u in new],
+                                     ticket_assignee_id=ticket_assignee_id)
+    hidden = [u for u in new if u["id"] not in seeing]
+    if unknown or hidden:
+        raise await _mention_problem(conn, principal, customer_id, unknown, hidden)
+    return users
+
+
+async def _mention_problem(conn: asyncpg.Connection, principal: Principal, customer_id: uuid.UUID,
+                           unknown: list[str], hidden: list[asyncpg.Record]) -> ProblemError:
+    """422 naming the unknown usernames and the users who may not see the comment; where the
+    author may edit the customer, it offers to add those as viewers (customers service:
+    POST /api/v1/customers/{id}/viewers)."""
+    errors, extra = [], {}
+    if unknown:
+        errors.append(FieldError("text", "unknown_mention", {"usernames": _listed(unknown)}))
+        extra["unknown_usernames"] = unknown
+    if hidden:
+        shareable = await rules.may_edit_customer(conn, principal, customer_id)
+        errors.append(FieldError("text", "mention_not_visible_shareable" if shareable else "mention_not_visible",
+                                 {"usernames": _listed([u["username"] for u in hidden])}))
+        extra |= {"not_visible": [{"user_id": str(u["id"]), "username": u["username"]} for u in hidden],
+                  "can_add_viewers": shareable}
+        if shareable:
+            extra["add_viewer"] = {"method": "POST", "href": f"/api/v1/customers/{customer_id}/viewers"}
+    return ProblemError(422, "validation_error", errors=errors, extra=extra)
+
+
+def _listed(usernames: list[str]) -> str:
+    return ", ".join(f"@{name}" for name in usernames)
 
 
 async def post(pool: asyncpg.Pool, *, principal: Principal, text: str, customer_id: uuid.UUID | None = None,
@@ -86,14 +129,15 @@ async def post(pool: asyncpg.Pool, *, principal: Principal, text: str, customer_
     text = _clean_text(text)
     comment_id = uuid.uuid4()
     async with pool.acquire() as conn, conn.transaction():
-        customer_id = await _parent(conn, principal, customer_id, ticket_type, ticket_id)
+        customer_id, assignee_id = await _parent(conn, principal, customer_id, ticket_type, ticket_id)
+        users = await _mentioned_users(conn, principal, text, customer_id=customer_id, ticket_assignee_id=assignee_id)
         await store.insert(conn, values={"id": comment_id, "customer_id": customer_id,
                                          "author_id": principal.user_id, "text": text,
                                          "hashtags": parsing.hashtags(text),
                                          "ticket_type": ticket_type if ticket_id else None, "ticket_id": ticket_id})
         await store.mark_read(conn, comment_id=comment_id, user_id=principal.user_id)
         draft = {"id": comment_id, "customer_id": customer_id, "author_id": principal.user_id, "text": text}
-        await _mention(conn, principal, draft, await _mentioned_users(conn, principal, text), correlation_id)
+        await _mention(conn, principal, draft, users, correlation_id)
         row, _ = await _visible(conn, principal, comment_id)
         await outbox.publish(conn, events.CommentPosted(**_event_fields(row)),
                              **rules.envelope_of(principal, comment_id, correlation_id))
@@ -158,7 +202,10 @@ async def edit(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUI
         if text == current["text"]:
             return current
         await store.update(conn, comment_id=comment_id, values={"text": text, "hashtags": parsing.hashtags(text)})
-        users = await _mentioned_users(conn, principal, text)
+        users = await _mentioned_users(
+            conn, principal, text, customer_id=current["customer_id"], already=current["mentions"],
+            ticket_assignee_id=await store.ticket_assignee(conn, ticket_type=current["ticket_type"],
+                                                           ticket_id=current["ticket_id"]))
         await store.drop_unacknowledged_mentions(conn, comment_id=comment_id, keep=[u["id"] for u in users])
         await _mention(conn, principal, {**current, "text": text}, users, correlation_id)
         row, _ = await _visible(conn, principal, comment_id)

@@ -66,6 +66,10 @@ def reassigning(values: dict[str, Any], fields: tuple[str, ...]) -> Callable[[di
     return lambda current: any(name in values and values[name] != current[name] for name in fields)
 
 
+async def may_edit_customer(conn: asyncpg.Connection, principal: Principal, customer_id: uuid.UUID) -> bool:
+    return await store.customer_editable(conn, customer_id=customer_id, principal=principal)
+
+
 def invalid_transition(current: str, target: str) -> ProblemError:
     return ProblemError(409, "invalid_transition", params={"from": current, "to": target},
                         extra={"from": current, "to": target})

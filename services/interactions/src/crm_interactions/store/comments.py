@@ -13,7 +13,7 @@ import asyncpg
 from crmkit.auth import Principal
 from crm_interactions.store import tickets
 from crm_interactions.store.tickets import access_args
-from crm_interactions.store.timeline import VISIBLE
+from crm_interactions.store.timeline import VISIBLE, VISIBLE_TO_DIRECTORY_USER
 
 FROM = "FROM comments t JOIN customer_access a ON a.customer_id = t.customer_id"
 TICKET_TABLES = {"care_ticket": "care_tickets", "support_ticket": "support_tickets"}
@@ -81,6 +81,26 @@ async def users_by_username(conn: asyncpg.Connection, usernames: list[str]) -> l
         "SELECT DISTINCT ON (lower(username)) id, username FROM directory_users"
         " WHERE lower(username) = ANY($1::text[]) AND active ORDER BY lower(username), changed_at DESC",
         usernames)
+
+
+async def who_may_see(conn: asyncpg.Connection, *, customer_id: uuid.UUID, user_ids: list[uuid.UUID],
+                      ticket_assignee_id: uuid.UUID | None) -> set[uuid.UUID]:
+    """Those of `user_ids` who may see a comment on the customer (or, with `ticket_assignee_id`, on
+    one of its tickets: its assignee too), by the directory's roles and units."""
+    if not user_ids:
+        return set()
+    rows = await conn.fetch(
+        "SELECT u.id FROM directory_users u JOIN customer_access a ON a.customer_id = $1"
+        f" WHERE u.id = ANY($2::uuid[]) AND u.active AND NOT a.deleted"
+        f" AND ({VISIBLE_TO_DIRECTORY_USER} OR u.id = $3)", customer_id, user_ids, ticket_assignee_id)
+    return {r["id"] for r in rows}
+
+
+async def ticket_assignee(conn: asyncpg.Connection, *, ticket_type: str | None,
+                          ticket_id: uuid.UUID | None) -> uuid.UUID | None:
+    if ticket_id is None or ticket_type not in TICKET_TABLES:
+        return None
+    return await conn.fetchval(f"SELECT assignee_id FROM {TICKET_TABLES[ticket_type]} WHERE id = $1", ticket_id)
 
 
 async def add_mentions(conn: asyncpg.Connection, *, comment_id: uuid.UUID,

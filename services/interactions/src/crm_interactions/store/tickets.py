@@ -42,6 +42,13 @@ async def customer_visible(conn: asyncpg.Connection, *, customer_id: uuid.UUID, 
         customer_id, *access_args(principal)))
 
 
+async def customer_editable(conn: asyncpg.Connection, *, customer_id: uuid.UUID, principal: Principal) -> bool:
+    """Whether the caller may edit the customer (C-9), and so share it with more viewers."""
+    return bool(await conn.fetchval(
+        f"SELECT {MANAGEABLE} FROM customer_access a WHERE a.customer_id = $1 AND NOT a.deleted",
+        customer_id, *access_args(principal)))
+
+
 async def get_visible(conn: asyncpg.Connection, table: str, *, ticket_id: uuid.UUID, principal: Principal,
                       lock: bool = False) -> tuple[dict[str, Any], bool, bool] | None:
     """The ticket, whether the caller may work on it and whether they may reassign or delete it;

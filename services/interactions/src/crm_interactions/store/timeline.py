@@ -47,9 +47,18 @@ async def upsert_access(conn: asyncpg.Connection, *, customer_id: uuid.UUID, own
     )
 
 
-# Same rule as the customers service: admin, owner, holder, viewer, or manager above the owner's unit.
-VISIBLE = ("($2 OR a.owner_id = $3 OR a.holder_id = $3 OR $3 = ANY(a.viewer_ids)"
-           " OR ($4 AND $5 <> '' AND a.owner_unit_path LIKE $5 || '%'))")
+def visible_to(is_admin: str, user_id: str, is_manager: str, unit_path: str) -> str:
+    """SQL: the customer `a` is visible to a user, given as SQL expressions. Same rule as the
+    customers service: admin, owner, holder, viewer, or manager above the owner's unit."""
+    return (f"({is_admin} OR a.owner_id = {user_id} OR a.holder_id = {user_id} OR {user_id} = ANY(a.viewer_ids)"
+            f" OR ({is_manager} AND {unit_path} <> '' AND a.owner_unit_path LIKE {unit_path} || '%'))")
+
+
+# ... to the caller ($2..$5, see store.tickets.access_args)
+VISIBLE = visible_to("$2", "$3", "$4", "$5")
+# ... to the directory user `u` (someone mentioned in a comment)
+VISIBLE_TO_DIRECTORY_USER = visible_to("'admin' = ANY(u.roles)", "u.id", "'manager' = ANY(u.roles)",
+                                       "COALESCE(u.unit_path, '')")
 
 
 async def customer_visible(conn: asyncpg.Connection, *, customer_id: uuid.UUID, user_id: uuid.UUID,
