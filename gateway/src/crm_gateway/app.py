@@ -20,7 +20,7 @@ from crmkit.logging import get_logger
 from crmkit.revocation import TokenRevocations
 from crmkit.service import ServiceSpec, create_service_app
 from crm_gateway import docs, proxy
-from crm_gateway.api import api_keys, auth, logins, me, units, users
+from crm_gateway.api import api_keys, auth, logins, me, people, units, users
 from crm_gateway.domain.passwords import Passwords
 from crm_gateway.domain.tokens import TokenSigner
 from crm_gateway.handlers.api_keys import ServiceTokens
@@ -78,8 +78,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         name="gateway", settings=settings, migrations_dir=MIGRATIONS, title=docs.TITLE,
         description=docs.DESCRIPTION, background=[purge_refresh_tokens, purge_login_records],
         keeps_directory=False,  # the gateway owns identity: it has the users themselves
-        routers=[auth.router, me.router, units.router, users.router, logins.router, api_keys.router, docs.router,
-                 proxy.router],
+        routers=[auth.router, me.router, units.router, users.router, logins.router, people.router, api_keys.router,
+                 docs.router, proxy.router],
         lifespan=lambda app: _gateway_state(app, settings, signer),
         # inside crmkit's request context (request ids, access log, the large proxied-body limit)
         middleware=[Middleware(OwnBodyLimitMiddleware, limit=settings.own_max_body_bytes),
