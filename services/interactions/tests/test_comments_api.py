@@ -83,6 +83,28 @@ async def test_comment_mention_ack_and_notifications_over_http(app, api):
     assert [c["id"] for c in deleted["items"]] == [comment["id"]]
 
 
+async def test_notification_titles_follow_accept_language(app, api):
+    """Issue 8: titles were stored as rendered Vietnamese; they are rendered when read, in the
+    reader's language (the list, marking one read, and the SSE stream's frames)."""
+    rep, as_rep = await user(app, "lan")
+    rep2, as_rep2 = await user(app, "minh", ELSEWHERE)
+    customer_id = await visible_customer(app, rep, [rep2])
+    posted = await api.post(f"/api/v1/customers/{customer_id}/comments", json={"text": "@minh gọi giúp"},
+                            headers=as_rep)
+    assert posted.status_code == 201, posted.text
+    vietnamese = (await api.get("/api/v1/notifications", headers=as_rep2)).json()["items"][0]
+    assert vietnamese["title"] == "@lan nhắc đến bạn trong một bình luận"
+    english = (await api.get("/api/v1/notifications", headers={**as_rep2, "Accept-Language": "en-US,en;q=0.9"})
+               ).json()["items"][0]
+    assert english["title"] == "@lan mentioned you in a comment" and english["body"] == "@minh gọi giúp"
+    assert english["data"]["author_username"] == "lan" and english["type"] == "mention"
+    read = await api.post(f"/api/v1/notifications/{english['id']}/read", headers={**as_rep2, "Accept-Language": "en"})
+    assert read.json()["title"] == "@lan mentioned you in a comment"
+    row = await app.state.pool.fetchrow("SELECT * FROM notifications WHERE id = $1", english["id"])
+    frame = notification_stream.format_event(dict(row), "en")
+    assert orjson.loads(frame.split("data: ", 1)[1])["title"] == "@lan mentioned you in a comment"
+
+
 async def test_stream_delivers_a_notification_committed_after_it_opened():
     async with temp_database(MIGRATIONS) as dsn:
         pool = await create_pool(dsn, min_size=1, max_size=4)

@@ -5,9 +5,11 @@ import uuid
 
 import pytest
 
+from crmkit.auth import Principal
 from crmkit.consumer import EventConsumer
 from crmkit.events import Envelope
 from crm_interactions.consumers import CONSUMERS
+from crm_interactions.handlers import notifications
 
 
 def _spec(topic: str):
@@ -100,6 +102,49 @@ async def test_data_serves_an_english_client(pool):
     assert finished["data"] == {"job_id": "j1", "rows_ok": 5, "rows_failed": 1,
                                 "result_file_url": "/api/v1/imports/j1/result",
                                 "event_id": finished["data"]["event_id"]}
+
+
+async def _read(pool, user_id, lang):
+    principal = Principal(user_id=user_id, username="u", unit_id=None, unit_path="/r/", roles=frozenset({"sales"}))
+    return (await notifications.list_notifications(pool, principal=principal, lang=lang))[0]
+
+
+async def test_a_decline_names_who_declined_and_why_in_both_languages(pool):
+    """Issue 8: the assigner learns who declined (full name, else username) and the reason."""
+    named, plain = uuid.uuid4(), uuid.uuid4()
+    await pool.execute("INSERT INTO directory_users (id, username, full_name, changed_at) VALUES"
+                       " ($1, 'lan.nguyen', 'Nguyễn Thị Lan', now()), ($2, 'minh.tran', '', now())", named, plain)
+    await _deliver(pool, "crm.assignment", "assignment.declined",
+                   _assignment(assignee_id=str(named), reason="Khách ở xa quá, không đi được"))
+    await _deliver(pool, "crm.assignment", "assignment.declined", _assignment(assignee_id=str(plain), reason=None))
+    without_reason, with_reason = await _read(pool, ASSIGNER, "vi")
+    assert with_reason["title"] == "Nguyễn Thị Lan từ chối nhận 3 khách hàng, đã trả về kho"
+    assert with_reason["body"] == "Lý do: Khách ở xa quá, không đi được"
+    assert with_reason["data"]["reason"] == "Khách ở xa quá, không đi được"
+    assert (without_reason["title"], without_reason["body"]) == (
+        "minh.tran từ chối nhận 3 khách hàng, đã trả về kho", None)
+    without_reason, with_reason = await _read(pool, ASSIGNER, "en")
+    assert with_reason["title"] == "Nguyễn Thị Lan declined 3 customers, back in the pool"
+    assert with_reason["body"] == "Reason: Khách ở xa quá, không đi được"
+    assert without_reason["title"] == "minh.tran declined 3 customers, back in the pool"
+
+
+async def test_titles_follow_the_readers_language(pool):
+    await _deliver(pool, "crm.assignment", "assignment.offered", _assignment(customer_ids=CUSTOMERS[:1]))
+    await _deliver(pool, "crm.imports", "import.finished",
+                   {"user_id": str(OWNER), "job_id": "j1", "rows_ok": 5, "rows_failed": 1, "file_name": "ds.xlsx"})
+    [offered] = await _read(pool, ASSIGNEE, "en")
+    assert offered["title"] == "You were assigned 1 customer — accept or decline"
+    [offered] = await _read(pool, ASSIGNEE, "vi")
+    assert offered["title"] == "Bạn được giao 1 khách hàng — cần nhận hoặc từ chối"
+    [finished] = await _read(pool, OWNER, "en")
+    assert (finished["title"], finished["body"]) == ("Import finished: 5 rows imported, 1 failed", "ds.xlsx")
+    # a row written before its parameters were stored shows its stored title
+    await pool.execute("INSERT INTO notifications (user_id, type, title, data) VALUES"
+                       " ($1, 'mention', '@cu nhắc đến bạn trong một bình luận', '{}'),"
+                       " ($1, 'something_new', 'Tiêu đề cũ', '{}')", OWNER)
+    newest, older, _ = await _read(pool, OWNER, "en")
+    assert (newest["title"], older["title"]) == ("Tiêu đề cũ", "@cu nhắc đến bạn trong một bình luận")
 
 
 @pytest.mark.parametrize("topic,type_,payload", [

@@ -14,7 +14,9 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 import asyncpg
 import orjson
 
+from crmkit.i18n import DEFAULT_LANGUAGE
 from crmkit.logging import get_logger
+from crm_interactions import notification_texts as texts
 from crm_interactions.store import notifications as store
 
 log = get_logger(__name__)
@@ -85,8 +87,8 @@ class NotificationHub:
             await conn.close()
 
 
-def format_event(row: dict[str, Any]) -> str:
-    data = orjson.dumps(row, default=str).decode()
+def format_event(row: dict[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
+    data = orjson.dumps(texts.localized(row, lang), default=str).decode()
     return f"id: {row['id']}\nevent: notification\ndata: {data}\n\n"
 
 
@@ -98,10 +100,10 @@ def last_event_id_of(header: str | None) -> int | None:
 
 
 async def stream(pool: asyncpg.Pool, hub: NotificationHub, *, user_id: uuid.UUID, last_event_id: int | None,
-                 allowed: Callable[[], bool] = lambda: True, heartbeat: float = HEARTBEAT_SECONDS
-                 ) -> AsyncIterator[str]:
-    """Server-Sent Events of one user's notifications: those after `last_event_id` first (or only
-    new ones without it), then each new one as it is committed; a comment line every `heartbeat`.
+                 allowed: Callable[[], bool] = lambda: True, heartbeat: float = HEARTBEAT_SECONDS,
+                 lang: str = DEFAULT_LANGUAGE) -> AsyncIterator[str]:
+    """Server-Sent Events of one user's notifications, in `lang`: those after `last_event_id` first
+    (or only new ones without it), then each new one as it is committed; a comment line every `heartbeat`.
     It ends as soon as `allowed()` says no (the token expired, the user was deactivated): the
     client reconnects with a fresh token, or learns it has none."""
     async with hub.subscribe(user_id) as queue:
@@ -113,7 +115,7 @@ async def stream(pool: asyncpg.Pool, hub: NotificationHub, *, user_id: uuid.UUID
                 rows = await store.after(conn, user_id=user_id, after_id=last)
             for row in rows:
                 last = row["id"]
-                yield format_event(row)
+                yield format_event(row, lang)
             if rows:
                 continue  # there may be more than one page
             try:

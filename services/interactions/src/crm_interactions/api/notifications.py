@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from crmkit import i18n
 from crmkit.auth import CurrentPrincipal, still_valid
 from crmkit.errors import ProblemError
 from crmkit.db import init_connection
@@ -22,8 +23,9 @@ class NotificationPublic(BaseModel):
     id: int
     type: str = Field(description="mention, …")
     important: bool
-    title: str
-    body: str | None
+    title: str = Field(description="in the language of Accept-Language (Vietnamese by default)")
+    body: str | None = Field(description="the user's own text (a comment's excerpt, a note, a file name), or for"
+                                         " a declined assignment the reason, in the reader's language")
     data: dict[str, Any]
     created_at: datetime
     read_at: datetime | None
@@ -39,13 +41,19 @@ class ReadAll(BaseModel):
     marked: int
 
 
+def _language(request: Request) -> str:
+    """Titles (and a decline's reason line) are rendered in the reader's language (vi by default)."""
+    return i18n.language(request.headers.get("accept-language"))
+
+
 @router.get("", response_model=NotificationPage)
 async def list_notifications(request: Request, principal: CurrentPrincipal,
                              important: bool | None = Query(None, description="true: the Important tab"),
                              unread: bool | None = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
     """The caller's own notifications, newest first, with the unread count (I-9)."""
     rows, next_cursor, count = await handlers.list_notifications(
-        request.app.state.pool, principal=principal, important=important, unread=unread, limit=limit, cursor=cursor)
+        request.app.state.pool, principal=principal, important=important, unread=unread, limit=limit, cursor=cursor,
+        lang=_language(request))
     return NotificationPage(items=[NotificationPublic.model_validate(r) for r in rows], next_cursor=next_cursor,
                             unread_count=count)
 
@@ -82,7 +90,8 @@ async def stream_notifications(request: Request, principal: CurrentPrincipal,
     await hub.ensure_listening()
     events = notification_stream.stream(request.app.state.pool, hub, user_id=principal.user_id,
                                         last_event_id=notification_stream.last_event_id_of(last_event_id),
-                                        allowed=lambda: still_valid(request.app, principal))
+                                        allowed=lambda: still_valid(request.app, principal),
+                                        lang=_language(request))
     return StreamingResponse(events, media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -100,5 +109,5 @@ NotificationId = Annotated[int, Path(ge=1, le=2**63 - 1)]
              responses={404: {"description": "not_found"}})
 async def read_one(notification_id: NotificationId, request: Request, principal: CurrentPrincipal):
     """Mark one of the caller's notifications read (someone else's: 404)."""
-    return NotificationPublic.model_validate(await handlers.mark_read(request.app.state.pool, principal=principal,
-                                                                      notification_id=notification_id))
+    return NotificationPublic.model_validate(await handlers.mark_read(
+        request.app.state.pool, principal=principal, notification_id=notification_id, lang=_language(request)))

@@ -7,14 +7,15 @@ notification is inserted in the same transaction as the inbox row, so a redelive
 none. An event whose payload lacks a required field is skipped with a warning log line
 (`notification_source_skipped`), not dead-lettered: retrying cannot repair it.
 
-The title is Vietnamese (what the web client shows today); `type` + `data` carry everything an
-English (or any other) client needs to render its own text.
+A notification is stored as `type` + `data` and read in the reader's language (notification_texts:
+Accept-Language, Vietnamese by default); the stored title is the Vietnamese rendering, the fallback.
+The titles below are the Vietnamese ones.
 
 | Event | Recipient (payload field) | Type | Important | Title (vi) | `data` |
 |---|---|---|---|---|---|
 | `assignment.offered` | `assignee_id` | `assignment_offered` | yes (accept/decline) | "Bạn được giao N khách hàng — cần nhận hoặc từ chối" | assignment_id, job_id, customer_ids, count, expires_at |
 | `assignment.direct` | `assignee_id` | `assignment_direct` | no | "Bạn được giao N khách hàng" | assignment_id, job_id, customer_ids, count |
-| `assignment.declined` | `assigned_by` | `assignment_declined` | yes | "N khách hàng bị từ chối nhận, đã trả về kho" | assignment_id, job_id, assignee_id, customer_ids, count |
+| `assignment.declined` | `assigned_by` | `assignment_declined` | yes | "<full name> từ chối nhận N khách hàng, đã trả về kho", body "Lý do: <reason>" | assignment_id, job_id, assignee_id, assignee_name (directory: full name, else username), reason, customer_ids, count |
 | `assignment.expired` | `assigned_by` | `assignment_expired` | yes | "N khách hàng quá hạn nhận, đã trả về kho" | assignment_id, job_id, assignee_id, customer_ids, count |
 | `assignment.recalled` | `assignee_id` | `assignment_recalled` | no | "N khách hàng đã bị thu hồi" | assignment_id, job_id, customer_ids, count |
 | `assignment.sla_warning` (A-6) | `assignee_id` | `assignment_sla_warning` | yes | "N khách hàng sắp bị thu hồi do chưa liên hệ" | assignment_id, job_id, customer_ids, count, recall_at |
@@ -36,8 +37,10 @@ from typing import Any
 
 import asyncpg
 
+from crmkit import directory
 from crmkit.events import Envelope
 from crmkit.logging import get_logger
+from crm_interactions import notification_texts as texts
 from crm_interactions.store import notifications as store
 
 log = get_logger(__name__)
@@ -66,9 +69,14 @@ def _optional(data: dict[str, Any], *fields: str) -> dict[str, Any]:
 
 
 async def _notify(conn: asyncpg.Connection, envelope: Envelope, *, recipient: uuid.UUID, type_: str,
-                  important: bool, title: str, body: str | None, data: dict[str, Any]) -> None:
-    await store.insert(conn, user_id=recipient, type_=type_, important=important, title=title, body=body,
-                       data={**data, "event_id": str(envelope.id)})
+                  important: bool, data: dict[str, Any], body: str | None = None) -> None:
+    """Stored as type + data (rendered in the reader's language when read) and, as the fallback,
+    the Vietnamese title and body."""
+    data = {**data, "event_id": str(envelope.id)}
+    if texts.has_own_body(type_):
+        body = texts.body(type_, data)
+    await store.insert(conn, user_id=recipient, type_=type_, important=important,
+                       title=texts.title(type_, data) or "", body=body, data=data)
 
 
 def _guard(handler):
@@ -96,7 +104,6 @@ async def on_assignment_offered(conn: asyncpg.Connection, envelope: Envelope) ->
     data = envelope.data
     recipient, payload = _uuid(data, "assignee_id"), _assignment(data)
     await _notify(conn, envelope, recipient=recipient, type_="assignment_offered", important=True,
-                  title=f"Bạn được giao {payload['count']} khách hàng — cần nhận hoặc từ chối", body=None,
                   data={**payload, **_optional(data, "expires_at")})
 
 
@@ -104,8 +111,7 @@ async def on_assignment_offered(conn: asyncpg.Connection, envelope: Envelope) ->
 async def on_assignment_direct(conn: asyncpg.Connection, envelope: Envelope) -> None:
     data = envelope.data
     recipient, payload = _uuid(data, "assignee_id"), _assignment(data)
-    await _notify(conn, envelope, recipient=recipient, type_="assignment_direct", important=False,
-                  title=f"Bạn được giao {payload['count']} khách hàng", body=None, data=payload)
+    await _notify(conn, envelope, recipient=recipient, type_="assignment_direct", important=False, data=payload)
 
 
 @_guard
@@ -113,8 +119,19 @@ async def on_assignment_declined(conn: asyncpg.Connection, envelope: Envelope) -
     data = envelope.data
     recipient, payload = _uuid(data, "assigned_by"), _assignment(data)
     await _notify(conn, envelope, recipient=recipient, type_="assignment_declined", important=True,
-                  title=f"{payload['count']} khách hàng bị từ chối nhận, đã trả về kho", body=None,
-                  data={**payload, **_optional(data, "assignee_id", "reason")})
+                  data={**payload, **_optional(data, "assignee_id", "reason"),
+                        **await _assignee_name(conn, data.get("assignee_id"))})
+
+
+async def _assignee_name(conn: asyncpg.Connection, assignee_id: Any) -> dict[str, str]:
+    """{"assignee_name": full name, else username} of the directory user; {} when unknown."""
+    try:
+        user = await directory.get_user(conn, uuid.UUID(str(assignee_id)))
+    except (TypeError, ValueError):
+        return {}
+    if user is None:
+        return {}
+    return {"assignee_name": (user["full_name"] or "").strip() or user["username"]}
 
 
 @_guard
@@ -122,7 +139,6 @@ async def on_assignment_expired(conn: asyncpg.Connection, envelope: Envelope) ->
     data = envelope.data
     recipient, payload = _uuid(data, "assigned_by"), _assignment(data)
     await _notify(conn, envelope, recipient=recipient, type_="assignment_expired", important=True,
-                  title=f"{payload['count']} khách hàng quá hạn nhận, đã trả về kho", body=None,
                   data={**payload, **_optional(data, "assignee_id")})
 
 
@@ -130,8 +146,7 @@ async def on_assignment_expired(conn: asyncpg.Connection, envelope: Envelope) ->
 async def on_assignment_recalled(conn: asyncpg.Connection, envelope: Envelope) -> None:
     data = envelope.data
     recipient, payload = _uuid(data, "assignee_id"), _assignment(data)
-    await _notify(conn, envelope, recipient=recipient, type_="assignment_recalled", important=False,
-                  title=f"{payload['count']} khách hàng đã bị thu hồi", body=None, data=payload)
+    await _notify(conn, envelope, recipient=recipient, type_="assignment_recalled", important=False, data=payload)
 
 
 @_guard
@@ -139,13 +154,12 @@ async def on_assignment_sla_warning(conn: asyncpg.Connection, envelope: Envelope
     data = envelope.data
     recipient, payload = _uuid(data, "assignee_id"), _assignment(data)
     await _notify(conn, envelope, recipient=recipient, type_="assignment_sla_warning", important=True,
-                  title=f"{payload['count']} khách hàng sắp bị thu hồi do chưa liên hệ", body=None,
                   data={**payload, **_optional(data, "recall_at")})
 
 
 # --- compensation ----------------------------------------------------------------------------------
 
-DECISION_TITLES = {"approved": "Yêu cầu bồi hoàn đã được duyệt", "rejected": "Yêu cầu bồi hoàn bị từ chối"}
+DECISIONS = ("approved", "rejected")
 
 
 @_guard
@@ -153,11 +167,11 @@ async def on_compensation_request_decided(conn: asyncpg.Connection, envelope: En
     data = envelope.data
     recipient = _uuid(data, "owner_id")
     decision = data.get("decision")
-    if decision not in DECISION_TITLES:
+    if decision not in DECISIONS:
         raise _Skip("decision")
     note = data.get("note")
     await _notify(conn, envelope, recipient=recipient, type_="compensation_decided", important=True,
-                  title=DECISION_TITLES[decision], body=note or None,
+                  body=note or None,
                   data={"decision": decision, "note": note,
                         **_optional(data, "request_id", "batch_id", "package_id", "customer_id")})
 
@@ -167,7 +181,6 @@ async def on_compensation_batch_completed(conn: asyncpg.Connection, envelope: En
     data = envelope.data
     recipient = _uuid(data, "owner_id")
     await _notify(conn, envelope, recipient=recipient, type_="compensation_batch_completed", important=False,
-                  title="Đợt yêu cầu bồi hoàn đã xử lý xong", body=None,
                   data=_optional(data, "batch_id", "package_id", "approved", "rejected"))
 
 
@@ -185,8 +198,6 @@ async def on_import_finished(conn: asyncpg.Connection, envelope: Envelope) -> No
     data = envelope.data
     recipient, payload = _uuid(data, "user_id"), _import(data)
     await _notify(conn, envelope, recipient=recipient, type_="import_finished", important=False,
-                  title=f"Nhập dữ liệu xong: {payload.get('rows_ok', 0)} dòng thành công,"
-                        f" {payload.get('rows_failed', 0)} dòng lỗi",
                   body=data.get("file_name"), data=payload)
 
 
@@ -194,8 +205,7 @@ async def on_import_finished(conn: asyncpg.Connection, envelope: Envelope) -> No
 async def on_import_failed(conn: asyncpg.Connection, envelope: Envelope) -> None:
     data = envelope.data
     recipient, payload = _uuid(data, "user_id"), _import(data)
-    await _notify(conn, envelope, recipient=recipient, type_="import_failed", important=True,
-                  title="Nhập dữ liệu thất bại", body=data.get("error"),
+    await _notify(conn, envelope, recipient=recipient, type_="import_failed", important=True, body=data.get("error"),
                   data={**payload, **_optional(data, "error")})
 
 
