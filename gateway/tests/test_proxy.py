@@ -1,6 +1,7 @@
 """The reverse proxy: routing, authentication, API keys, streaming, failures."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 
@@ -98,7 +99,7 @@ async def test_api_key_request_carries_a_service_jwt(gw, org, key_dir, h):
     assert revoked.status_code == 401 and revoked.json()["code"] == "invalid_api_key"
 
 
-async def test_large_bodies_stream_both_ways(gw, org, root_unit, h):
+async def test_large_bodies_stream_both_ways(start_gateway, org, root_unit, h):
     headers = await org.token(await org.user(root_unit["id"], ["sales"]))
     size = 24 * 1024 * 1024
     chunk = 256 * 1024
@@ -108,13 +109,13 @@ async def test_large_bodies_stream_both_ways(gw, org, root_unit, h):
             yield h.pattern_bytes(offset, chunk)
 
     expected = hashlib.sha256(h.pattern_bytes(0, size))
-    response = await gw.client.post("/api/v1/customers/upload", content=upload(),
-                                    headers={**headers, "Content-Type": "application/octet-stream"})
+    async with start_gateway(customers_max_body_bytes=2 * size) as gw:
+        response = await gw.client.post("/api/v1/customers/upload", content=upload(),
+                                        headers={**headers, "Content-Type": "application/octet-stream"})
+        download = await gw.client.get("/api/v1/customers/download", params={"size": size}, headers=headers)
     assert response.status_code == 200, response.text
     assert response.json()["size"] == size and response.json()["sha256"] == expected.hexdigest()
     assert response.json()["chunks"] > 1  # arrived in pieces, not as one buffered body
-
-    download = await gw.client.get("/api/v1/customers/download", params={"size": size}, headers=headers)
     assert download.status_code == 200
     assert download.headers["content-length"] == str(size) and download.headers["x-upstream"] == "customers"
     assert hashlib.sha256(download.content).hexdigest() == hashlib.sha256(h.pattern_bytes(0, size)).hexdigest()
@@ -176,3 +177,87 @@ async def test_cors_preflight(gw):
     simple = await gw.client.get("/api/v1/me", headers={"Origin": "http://console.test"})
     assert "etag" in simple.headers["access-control-expose-headers"].lower()
     assert "x-request-id" in simple.headers["access-control-expose-headers"].lower()
+
+
+
+# ----------------------------------------------------------------- bodies larger than the service takes
+MiB = 1024 * 1024
+
+
+def counting_upstream(limit: int = 1024 * MiB):
+    """A service that reads what it is sent (`received`), or refuses a body without reading it
+    (`?refuse=404`, as an upload to a customer the caller cannot see); crmkit's body limit."""
+    from starlette.applications import Starlette
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from crmkit.middleware import RequestContextMiddleware
+
+    received = []
+
+    async def anything(request):
+        if "refuse" in request.query_params:
+            return JSONResponse({"code": "not_found"}, status_code=int(request.query_params["refuse"]))
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+        received.append(size)
+        return JSONResponse({"size": size})
+
+    app = Starlette(routes=[Route("/api/v1/{rest:path}", anything, methods=["POST", "PUT", "PATCH"])])
+    return RequestContextMiddleware(app, service="customers", max_body_bytes=limit), received
+
+
+async def zeros(size: int):
+    for _ in range(0, size, 65536):
+        yield b"z" * 65536
+
+
+@contextlib.asynccontextmanager
+async def gateway_before(upstream, start_gateway, h, **settings):
+    """A real socket from client to gateway and from gateway to the service."""
+    async with h.serve(upstream, h.free_port()) as upstream_url, \
+            start_gateway(customers_url=upstream_url, interactions_url=upstream_url, **settings) as gateway, \
+            h.serve(gateway.app, h.free_port(), lifespan="off") as url:
+        async with httpx.AsyncClient(base_url=url, timeout=20) as client:
+            yield client
+
+
+async def test_a_body_over_the_services_limit_is_refused_before_proxying(start_gateway, org, root_unit, h):
+    headers = {**await org.token(await org.user(root_unit["id"], ["sales"])), "Accept-Language": "en"}
+    upstream, received = counting_upstream()
+    async with gateway_before(upstream, start_gateway, h, customers_max_body_bytes=MiB,
+                              interactions_max_body_bytes=MiB, attachment_max_bytes=3 * MiB) as client:
+        declared = await client.post("/api/v1/customers", content=b"z" * (MiB + 1), headers=headers)
+        assert declared.status_code == 413 and declared.json()["code"] == "payload_too_large"
+        assert str(MiB) in declared.json()["detail"]
+        streamed = await client.post("/api/v1/customers/c1/comments", content=zeros(4 * MiB), headers=headers)
+        assert streamed.status_code == 413 and str(MiB) in streamed.json()["detail"]
+        assert received == []
+        # a file upload has the attachment limit (+ 1 MiB for a multipart envelope), not the JSON one
+        upload = await client.post("/api/v1/customers/c1/attachments", content=b"z" * (4 * MiB), headers=headers)
+        assert upload.status_code == 200 and received == [4 * MiB]
+        too_big = await client.post("/api/v1/support-tickets/t1/attachments", content=zeros(5 * MiB), headers=headers)
+        assert too_big.status_code == 413 and str(4 * MiB) in too_big.json()["detail"]
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["content-length", "chunked"])
+async def test_an_early_upstream_answer_is_relayed_not_502(start_gateway, org, root_unit, h, declared):
+    """The service refuses a body before it has all arrived (here its own limit is below the
+    gateway's: 413 from its Content-Length, or halfway through a chunked body; likewise a 401 or
+    404 answered before reading): its answer reaches the client. It was a 502 when the service
+    closed the connection under the still-streaming gateway."""
+    headers = {**await org.token(await org.user(root_unit["id"], ["sales"])), "Accept-Language": "en"}
+    size = 16 * MiB
+    if declared:
+        headers["Content-Length"] = str(size)
+    upstream, received = counting_upstream(limit=MiB)
+    async with gateway_before(upstream, start_gateway, h, customers_max_body_bytes=64 * MiB) as client:
+        for _ in range(3):
+            response = await client.post("/api/v1/customers/upload", content=zeros(size), headers=headers)
+            assert response.status_code == 413, response.text
+            assert str(MiB) in response.json()["detail"]  # the service's limit: its answer
+            refused = await client.post("/api/v1/customers/c1/upload?refuse=404", content=zeros(size // 16),
+                                        headers={**headers, "Content-Length": str(size // 16)} if declared else headers)
+            assert refused.status_code == 404 and refused.json() == {"code": "not_found"}
+    assert received == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Callable
 
 import aiohttp
 import httpx
@@ -77,6 +78,29 @@ def service_for(path: str) -> str | None:
     return None
 
 
+# File uploads (raw or multipart) take the attachment limit, not their service's JSON limit.
+UPLOAD_ROUTES = re.compile(r"^/api/v1/(?:customers|support-tickets|comments)/[^/]+/attachments/?$")
+UPLOAD_ENVELOPE_BYTES = 1024 * 1024
+
+
+def body_limits(settings: GatewaySettings) -> Callable[[dict], int]:
+    """The request-body limit of each request (crmkit's middleware applies it to Content-Length
+    and to streamed bodies): what the owning service accepts, so that an oversized body is
+    refused here rather than cut off by the service halfway through the proxying."""
+    per_service = settings.service_body_limits()
+    upload = settings.attachment_max_bytes + UPLOAD_ENVELOPE_BYTES
+
+    def limit(scope: dict) -> int:
+        service = service_for(scope["path"])
+        if service is None:
+            return settings.max_body_bytes
+        if scope["method"] == "POST" and UPLOAD_ROUTES.match(scope["path"]):
+            return min(upload, settings.max_body_bytes)
+        return min(per_service[service], settings.max_body_bytes)
+
+    return limit
+
+
 class Proxy:
     """aiohttp for the hot path: httpx's pool scans every connection on each request (measured:
     a quarter of the gateway's CPU), aiohttp's does not. httpx stays for the docs fetches."""
@@ -129,7 +153,7 @@ class Proxy:
         streaming = "text/event-stream" in request.headers.get("accept", "")
         return await self.session.request(
             request.method, yarl.URL(url, encoded=True), headers=_request_headers(request), data=_body(request),
-            timeout=self.timeout(streaming=streaming), allow_redirects=False,
+            timeout=self.timeout(streaming=streaming), allow_redirects=False, expect100=_large_body(request),
         )
 
 
@@ -153,6 +177,19 @@ async def _buffered(upstream: aiohttp.ClientResponse, headers: list[tuple[bytes,
 def _has_body(request: Request) -> bool:
     length = request.headers.get("content-length")
     return bool(length and length != "0") or "chunked" in request.headers.get("transfer-encoding", "").lower()
+
+
+# Above this (or of unknown length) a body waits for the service's `100 Continue`: a service that
+# answers from the headers alone (413 from Content-Length, 401, 404) does so before any byte is
+# sent, instead of closing under a gateway still streaming (a reset connection, once a 502).
+EXPECT_CONTINUE_BYTES = 64 * 1024
+
+
+def _large_body(request: Request) -> bool:
+    length = request.headers.get("content-length")
+    if length and length.strip().isdigit():
+        return int(length) > EXPECT_CONTINUE_BYTES
+    return "chunked" in request.headers.get("transfer-encoding", "").lower()
 
 
 def _body(request: Request):

@@ -31,6 +31,15 @@ class GatewaySettings(ServiceSettings):
     # own limits. The gateway's own JSON endpoints have the small `own_max_body_bytes`.
     max_body_bytes: int = 1024 * MiB
     own_max_body_bytes: int = 64 * 1024
+    # What each service accepts (mirror CRM_<SERVICE>_MAX_BODY_BYTES and, for file uploads,
+    # CRM_INTERACTIONS_ATTACHMENT_MAX_BYTES): a larger Content-Length is refused here with 413
+    # before a byte is proxied, and a streamed body is cut at the same size.
+    customers_max_body_bytes: int = 2 * MiB
+    interactions_max_body_bytes: int = 2 * MiB
+    assignment_max_body_bytes: int = 8 * MiB
+    compensation_max_body_bytes: int = 2 * MiB
+    import_max_body_bytes: int = 2 * MiB
+    attachment_max_bytes: int = 20 * MiB  # uploads may carry it plus 1 MiB (a multipart envelope)
 
     # the owning services
     customers_url: str = "http://127.0.0.1:8101"
@@ -137,6 +146,9 @@ class GatewaySettings(ServiceSettings):
             "compensation": self.compensation_url,
             "import": self.import_url,
         }
+
+    def service_body_limits(self) -> dict[str, int]:
+        return {service: getattr(self, f"{service}_max_body_bytes") for service in self.service_urls()}
 
     def initial_admin_password(self) -> str:
         """CRM_ADMIN_PASSWORD, which only development may leave unset."""

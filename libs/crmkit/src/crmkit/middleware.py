@@ -2,8 +2,11 @@
 request, and a body-size limit (Content-Length and streamed bodies alike)."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 import uuid
+from collections.abc import Callable
 
 import orjson
 from starlette.exceptions import HTTPException
@@ -30,11 +33,41 @@ class _BodyTooLarge(HTTPException):
         super().__init__(status_code=413)
 
 
+# A body still on its way when the answer is ready (a 413, or any refusal before reading it all)
+# is read and dropped, up to this much and for so long, before the answer ends: closing the
+# connection under a sender resets it, and the sender (a client, the gateway's proxy) never sees
+# the answer.
+LINGER_BYTES = 64 * 1024 * 1024
+LINGER_SECONDS = 5.0
+
+
+async def _drain(receive, declared_left: int) -> None:
+    if declared_left > LINGER_BYTES:
+        return
+
+    async def drain():
+        left = LINGER_BYTES
+        while left > 0:
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body"):
+                return
+            left -= len(message.get("body", b""))
+
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(drain(), LINGER_SECONDS)
+
+
 class RequestContextMiddleware:
-    def __init__(self, app, *, service: str, max_body_bytes: int) -> None:
+    """`body_limit(scope)`, when given, is the limit of that request (the gateway's per-route limits,
+    the owning service's); else `max_body_bytes`."""
+
+    def __init__(self, app, *, service: str, max_body_bytes: int,
+                 body_limit: Callable[[dict], int] | None = None, linger: bool = True) -> None:
         self.app = app
         self.service = service
         self.max_body_bytes = max_body_bytes
+        self.body_limit = body_limit
+        self.linger = linger  # drain what is left of a body answered early (not in a proxy: it streams it on)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -45,14 +78,21 @@ class RequestContextMiddleware:
         scope["state"]["correlation_id"] = correlation_id
         bind_ids(request_id=request_id, correlation_id=correlation_id)
         started, status = time.perf_counter(), 500
-        received, too_large, response_started = 0, False, False
+        received, too_large, response_started, body_done, reading = 0, False, False, False, False
+        limit = self.body_limit(scope) if self.body_limit else self.max_body_bytes
+        length = _header(scope, b"content-length")
+        declared = int(length) if length and length.strip().isdigit() else None
+        has_body = bool(declared) or "chunked" in (_header(scope, b"transfer-encoding") or "").lower()
+        waits_for_continue = (_header(scope, b"expect") or "").lower() == "100-continue"
 
         async def limited_receive():
-            nonlocal received, too_large
+            nonlocal received, too_large, body_done, reading
+            reading = True
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                body_done = not message.get("more_body")
+                if received > limit:
                     too_large = True
                     raise _BodyTooLarge()
             return message
@@ -65,12 +105,16 @@ class RequestContextMiddleware:
                 status, response_started = message["status"], True
                 message = {**message, "headers": [*message.get("headers", []),
                                                    (b"x-request-id", request_id.encode())]}
+            elif (not message.get("more_body") and self.linger and has_body and not body_done
+                  and (reading or not waits_for_continue)):  # answered before the body all came
+                await _drain(receive, (declared or 0) - received)
             await send(message)
 
         try:
-            length = _header(scope, b"content-length")
-            if length and length.strip().isdigit() and int(length) > self.max_body_bytes:
+            if declared is not None and declared > limit:
                 too_large = True
+                if not waits_for_continue:
+                    await _drain(receive, declared)
             else:
                 try:
                     await self.app(scope, limited_receive, send_with_ids)
@@ -81,8 +125,10 @@ class RequestContextMiddleware:
                         raise
             if too_large:
                 status = 413
+                if received and not body_done and not response_started:
+                    await _drain(receive, (declared or 0) - received)
                 if not response_started:
-                    await self._too_large(scope, send, request_id)
+                    await self._too_large(scope, send, request_id, limit)
         finally:
             elapsed = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", "unmatched")
@@ -92,9 +138,9 @@ class RequestContextMiddleware:
                          ms=round(elapsed * 1000, 2))
             clear_ids()
 
-    async def _too_large(self, scope, send, request_id: str) -> None:
+    async def _too_large(self, scope, send, request_id: str, limit: int) -> None:
         lang = i18n.language(_header(scope, b"accept-language"))
-        title, detail = i18n.problem_text("payload_too_large", lang, {"limit": self.max_body_bytes})
+        title, detail = i18n.problem_text("payload_too_large", lang, {"limit": limit})
         body = orjson.dumps({"type": "https://crm.example/problems/payload_too_large", "title": title,
                              "status": 413, "code": "payload_too_large", "detail": detail,
                              "instance": scope.get("path", "")})

@@ -55,6 +55,7 @@ class ServiceSpec:
     middleware: list[Middleware] = field(default_factory=list)
     # The request-body limit per request (scope -> bytes); default: `settings.max_body_bytes` for all.
     body_limit: Callable[[dict], int] | None = None
+    proxies_bodies: bool = False  # the gateway: a body answered early is still being streamed on
 
 
 async def _kafka_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
@@ -163,7 +164,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     errors.install_handlers(app)
     app.user_middleware.extend(spec.middleware)
     app.add_middleware(RequestContextMiddleware, service=spec.name, max_body_bytes=settings.max_body_bytes,
-                       body_limit=spec.body_limit)
+                       body_limit=spec.body_limit, linger=not spec.proxies_bodies)
     install_platform_routes(app, settings.kafka_bootstrap)
 
     @app.get("/asyncapi.json", include_in_schema=False)
