@@ -187,6 +187,7 @@ def make_settings(database, key_dir, upstreams):
             login_backoff_max_seconds=2,
             proxy_read_timeout=1.0, docs_fetch_timeout=1.0, outbox_poll_seconds=0.2, db_pool_min=1,
             db_pool_max=10, cors_origins=["http://console.test"],
+            trusted_proxies=[],  # whatever the environment says (run-tests trusts 127.0.0.1 for tests/)
         )
         values.update(overrides)
         return GatewaySettings(**values)
