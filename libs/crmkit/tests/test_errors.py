@@ -1,12 +1,12 @@
 """problem+json (RFC 9457) through a tiny FastAPI app (no I/O)."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import httpx
 import pytest
 from fastapi import FastAPI, HTTPException
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from crmkit import errors
 from crmkit.errors import FieldError, ProblemError
@@ -184,3 +184,31 @@ def test_no_problem_in_the_code_base_passes_a_member_as_extra():
                     clashes += [f"{path.relative_to(root)}:{node.lineno} {key}"
                                 for key in keys & errors.PROBLEM_MEMBERS]
     assert sources and clashes == []
+
+
+class Place(BaseModel):
+    code: int
+
+
+class Moving(BaseModel):
+    where: str | int | Place
+    when: list[Annotated[str, AfterValidator(str.strip)] | int] = []
+    notes: dict[str, str] = {}
+
+
+async def test_field_names_never_show_the_members_of_a_union():
+    app = FastAPI()
+    errors.install_handlers(app)
+
+    @app.post("/moves")
+    async def move(moving: Moving):
+        return moving
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        r = await client.post("/moves", json={"where": [1], "when": ["x", 1.5], "notes": {"int": 5}})
+        assert r.status_code == 422
+        assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [
+            ("where", "invalid_type"), ("when.1", "invalid_type"), ("notes.int", "invalid_type")]
+        r = await client.post("/moves", json={"where": {"code": "x"}})
+        assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [
+            ("where", "invalid_type"), ("where.code", "invalid_type")]

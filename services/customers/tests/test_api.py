@@ -75,3 +75,21 @@ async def test_configuration_is_listed_to_all_and_written_by_admins(api):
     group_url = f"/api/v1/customer-groups/{created.json()['id']}"
     assert (await api.patch(group_url, headers=auth("admin"), json={"description": "Mới"})).json()["description"] == "Mới"
     assert (await api.delete(group_url, headers=auth("admin"))).status_code == 204
+
+
+async def test_a_province_round_trips_as_read_and_errors_name_the_field_only(api):
+    owner = auth()
+    created = (await api.post("/api/v1/customers", headers=owner, json={
+        "name": "Trần Thị Bình", "phone": "0912 345 670", "province": 48})).json()
+    url, province = f"/api/v1/customers/{created['id']}", created["province"]
+    assert province == {"code": 48, "name": "Thành phố Đà Nẵng"}
+    version = created["version"]
+    for sent in (province, {"code": 48}, {"name": "Đà Nẵng"}, 48, "Đà Nẵng"):
+        patched = await api.patch(url, headers={**owner, "If-Match": f'"{version}"'}, json={"province": sent})
+        assert patched.status_code == 200, (sent, patched.text)
+        assert patched.json()["province"] == province
+        version = patched.json()["version"]
+    for wrong in ([48], 4.8, True, {"code": 48, "name": "Hà Nội"}, {"code": 48, "x": 1}, {}):
+        refused = await api.patch(url, headers={**owner, "If-Match": f'"{version}"'}, json={"province": wrong})
+        assert refused.status_code == 422, (wrong, refused.text)
+        assert {e["field"] for e in refused.json()["errors"]} <= {"province", "province.code", "province.x"}, wrong

@@ -1,6 +1,7 @@
 """RFC 9457 problem+json errors with a stable `code` and localized title/detail."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,8 +112,39 @@ _PYDANTIC_CODES = {
 }
 
 
+# How pydantic names the members of a union in the location of each member's error (`province.str`,
+# `province.int`, `phone.function-after[...]`, `province.ProvinceRef.code`): its internals, not
+# fields. A value no member accepts has an error per member, so a union shows as two or more such
+# names at the same place: a lone `int` there is a key of a dict.
+_UNION_MEMBER = re.compile(r"(?:str|int|float|bool|bytes|none|date|datetime|time|timedelta|uuid|decimal|url"
+                           r"|constrained-\w+|[a-z]+(?:-[a-z]+)*\[.*\]|[A-Z]\w*)")
+_SOURCES = ("body", "query", "path", "header", "cookie")
+
+
+def _without_union_members(locs: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    members: dict[tuple[Any, ...], set[str]] = {}
+    for loc in locs:
+        for i, part in enumerate(loc[1:], start=1):
+            if isinstance(part, str) and _UNION_MEMBER.fullmatch(part):
+                members.setdefault(loc[:i], set()).add(part)
+    unions = {prefix for prefix, names in members.items() if len(names) > 1}
+    return [tuple(part for i, part in enumerate(loc) if not (i and loc[:i] in unions and part in members[loc[:i]]))
+            for loc in locs]
+
+
+def field_errors_from_pydantic(errors: list[dict[str, Any]]) -> list[FieldError]:
+    """The field errors of pydantic's errors: named by field (never by a member of a union), one a
+    field (a value no member of a union accepts is one error: the first member's)."""
+    locs = _without_union_members([tuple(p for p in e.get("loc", ()) if p not in _SOURCES) for e in errors])
+    found: dict[str, FieldError] = {}
+    for error, loc in zip(errors, locs):
+        field_error = _field_error_from_pydantic({**error, "loc": loc})
+        found.setdefault(field_error.field, field_error)
+    return list(found.values())
+
+
 def _field_error_from_pydantic(error: dict[str, Any]) -> FieldError:
-    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header")]
+    loc = [str(p) for p in error.get("loc", ()) if p not in _SOURCES]
     ctx = dict(error.get("ctx") or {})
     if "expected" in ctx:
         ctx["choices"] = ctx["expected"]
@@ -140,8 +172,8 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
-        errors = [_field_error_from_pydantic(e) for e in exc.errors()]
-        return problem_response(request, ProblemError(422, "validation_error", errors=errors))
+        return problem_response(request, ProblemError(422, "validation_error",
+                                                      errors=field_errors_from_pydantic(exc.errors())))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):

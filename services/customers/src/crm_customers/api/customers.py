@@ -5,7 +5,7 @@ from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from crmkit.auth import CurrentPrincipal
 from crmkit.idempotency import idempotent
@@ -21,6 +21,14 @@ TextOrNumber = str | int | None
 Ids = list[uuid.UUID] | None
 
 
+class ProvinceRef(BaseModel):
+    """A province as a customer reads it: `{code, name}`; either one is enough, both must agree."""
+    model_config = ConfigDict(extra="forbid")
+
+    code: StrictInt | str | None = None
+    name: str | None = None
+
+
 class CustomerFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -29,7 +37,9 @@ class CustomerFields(BaseModel):
                         examples=["0912 345 678"])
     email: Text = None
     birthday: Text = Field(None, description="yyyy-mm-dd or dd/mm/yyyy")
-    province: TextOrNumber = Field(None, description="name (current or pre-2025, diacritics optional) or GSO code")
+    province: str | StrictInt | ProvinceRef | None = Field(
+        None, description="name (current or pre-2025, diacritics optional), GSO code, or the `{code, name}` "
+                          "object a customer reads as")
     gender: Text = Field(None, description="male, female, other (or Nam, Nữ, Khác)")
     address: Text = None
     source: Text = None

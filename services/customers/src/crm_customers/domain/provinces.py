@@ -14,7 +14,9 @@ Each new unit kept the GSO code of one of its old units, and every old code that
 names the unit that absorbed the old one, so old codes map without ambiguity."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from vietnam_provinces import Province as PackageProvince
 
@@ -124,8 +126,14 @@ def _lookup_code(raw: int | str) -> int | None:
     return _BY_CODE.get(int(text)) if text.isascii() and text.isdigit() and len(text) <= 3 else None
 
 
-def normalize_province(raw: str | int) -> Province:
-    """The current unit that a name or code (current or pre-2025) refers to, or InvalidProvince."""
+def normalize_province(raw: str | int | Mapping[str, Any]) -> Province:
+    """The current unit that a name or code (current or pre-2025) refers to, or InvalidProvince.
+    A `{code, name}` object (what a customer's `province` reads as) is accepted back: its code, its
+    name, or both when they name the same unit."""
+    return _from_object(raw) if isinstance(raw, Mapping) else _from_name_or_code(raw)
+
+
+def _from_name_or_code(raw: object) -> Province:
     if isinstance(raw, bool) or not isinstance(raw, (str, int)) or len(str(raw)) > 100:
         raise InvalidProvince(raw)
     code = _lookup_code(raw)
@@ -134,3 +142,13 @@ def normalize_province(raw: str | int) -> Province:
     if code is None:
         raise InvalidProvince(raw)
     return _UNITS[code]
+
+
+def _from_object(raw: Mapping[str, Any]) -> Province:
+    given = [raw[part] for part in ("code", "name") if raw.get(part) is not None]
+    if not given or set(raw) - {"code", "name"}:
+        raise InvalidProvince(raw)
+    units = [_from_name_or_code(value) for value in given]
+    if units[-1] != units[0]:
+        raise InvalidProvince(raw)
+    return units[0]

@@ -40,7 +40,7 @@ import asyncpg
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from crmkit.auth import Principal
-from crmkit.errors import FieldError, ProblemError, _field_error_from_pydantic
+from crmkit.errors import FieldError, ProblemError, field_errors_from_pydantic
 from crmkit.pagination import decode_cursor, encode_cursor
 from crm_customers.domain.attributes import AttributeType, InvalidAttributes, define_attribute, validate_values
 from crm_customers.domain.errors import DomainError
@@ -199,7 +199,7 @@ def parse_filter(data: Any) -> CustomerFilter:
         return CustomerFilter.model_validate(data if data is not None else {})
     except ValidationError as error:
         raise ProblemError(422, "validation_error",
-                           errors=[_field_error_from_pydantic(e) for e in error.errors()]) from None
+                           errors=field_errors_from_pydantic(error.errors())) from None
 
 
 # The WHERE clause
