@@ -49,6 +49,9 @@ async def test_failures_back_off_per_client_address_and_never_lock_the_user_out_
         assert int(blocked.headers["Retry-After"]) == 1 == blocked.json()["retry_after"]
         # the user, from their own address, is not locked out by the stranger
         assert (await attempt(gateway.client, user["username"], h.PASSWORD, office)).status_code == 200
+        ips = await gateway.app.state.pool.fetch("SELECT ip FROM refresh_tokens WHERE user_id = $1",
+                                                 uuid.UUID(user["id"]))
+        assert [row["ip"] for row in ips] == [office]  # the client's address, not the proxy's
 
         await asyncio.sleep(1.1)  # the wait doubles with every further failure (capped: 2 s in the tests)
         again = await attempt(gateway.client, user["username"], "wrong", attacker)
