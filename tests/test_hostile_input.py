@@ -1,0 +1,87 @@
+"""Hostile input through the gateway is a client's mistake, never a 500: text holding NUL or an
+unpaired surrogate is 422 `invalid_characters` naming the field (bodies, query and path
+parameters, anonymous login included), and any malformed cursor of any list is 400
+`invalid_cursor`."""
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from e2e_support import random_mobile
+
+NUL, SURROGATE = "\x00", "\ud800"
+
+
+def raw(body: dict) -> dict:
+    """A JSON body as bytes with its escapes kept (\\u0000, \\ud800): what a hostile client sends."""
+    return {"content": json.dumps(body).encode(), "headers": {"content-type": "application/json"}}
+
+
+def assert_refused(response, field: str) -> None:
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem = response.json()
+    assert problem["code"] == "invalid_characters"
+    assert problem["status"] == 422
+    assert {"field": field, "code": "invalid_characters"}.items() <= problem["errors"][0].items()
+
+
+@pytest.fixture(scope="module")
+async def customer(client, org) -> dict:
+    r = await client.post("/api/v1/customers", headers=org["rep"]["headers"],
+                          json={"name": "Đỗ Văn Thử", "phone": random_mobile()})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+@pytest.mark.parametrize("bad", [NUL, SURROGATE], ids=["nul", "surrogate"])
+async def test_anonymous_login(client, bad):
+    r = await client.post("/api/v1/auth/login", **raw({"username": f"ad{bad}min", "password": "x"}))
+    assert_refused(r, "username")
+
+
+@pytest.mark.parametrize("bad", [NUL, SURROGATE], ids=["nul", "surrogate"])
+async def test_customer_create_update_and_search(client, org, customer, bad):
+    rep = org["rep"]["headers"]
+    created = await client.post("/api/v1/customers", **{**raw({"name": f"An{bad}", "phone": random_mobile()}),
+                                                        "headers": {**rep, "content-type": "application/json"}})
+    assert_refused(created, "name")
+    patched = await client.patch(f"/api/v1/customers/{customer['id']}", **{
+        **raw({"note": f"ghi chú {bad}", "custom_fields": {"x": "y"}}),
+        "headers": {**rep, "content-type": "application/json", "If-Match": f'"{customer["version"]}"'}})
+    assert_refused(patched, "note")
+    assert_refused(await client.get("/api/v1/customers", params={"q": "An\x00"}, headers=rep), "q")
+
+
+@pytest.mark.parametrize("bad", [NUL, SURROGATE], ids=["nul", "surrogate"])
+async def test_comment_note_and_a_colleague_search(client, org, customer, bad):
+    rep = {**org["rep"]["headers"], "content-type": "application/json"}
+    url = f"/api/v1/customers/{customer['id']}"
+    assert_refused(await client.post(f"{url}/comments", **{**raw({"text": f"a{bad}b"}), "headers": rep}), "text")
+    assert_refused(await client.post(f"{url}/notes", **{**raw({"text": f"a{bad}b"}), "headers": rep}), "text")
+
+
+async def test_query_and_path_parameters_of_the_gateway_and_a_service(client, admin):
+    assert_refused(await client.get("/api/v1/users", params={"q": "ad\x00"}, headers=admin), "q")
+    assert_refused(await client.get("/api/v1/customers/ab%00cd", headers=admin), "customer_id")
+
+
+def crafted(value) -> str:
+    return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("cursor", [
+    "%%%", "not base64!", crafted([1]), crafted({"t": "x"}), crafted({"t": "x", "id": "y"}),
+    crafted({"t": 5, "id": "seven"}), crafted({"id": 2**70}), crafted({"id": "zz"}),
+    crafted({"s": "-created_at", "v": 3, "id": "x"}),
+    base64.urlsafe_b64encode(b"{not json").decode(),
+], ids=lambda c: c[:20])
+async def test_every_list_refuses_a_malformed_cursor_with_400(client, org, customer, cursor):
+    rep = org["rep"]["headers"]
+    for path in (f"/api/v1/customers/{customer['id']}/timeline", "/api/v1/notifications", "/api/v1/customers",
+                 f"/api/v1/customers/{customer['id']}/comments", "/api/v1/assignments", "/api/v1/users"):
+        r = await client.get(path, params={"cursor": cursor}, headers=rep)
+        assert r.status_code == 400, (path, r.text)
+        assert r.json()["code"] == "invalid_cursor", path
