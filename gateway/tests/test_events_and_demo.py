@@ -121,3 +121,21 @@ async def test_demo_users_can_log_in(make_settings, h):
             visible = (await gateway.client.get("/api/v1/users", headers=manager, params={"limit": 200})).json()
             assert {u["username"] for u in visible["items"]} == {"manager.hn", "lead.hn1", "sale.hn1", "sale.hn2",
                                                                  "sale.hn3"}
+
+
+def test_the_demo_customers_are_realistic_and_the_same_on_every_run():
+    from crm_gateway import demo_customers
+
+    planned = demo_customers.plan()
+    assert [c.fields for c in planned] == [c.fields for c in demo_customers.plan()]  # seeded
+    assert len(planned) == sum(demo_customers.CUSTOMERS_OF.values()) >= 300
+    assert set(demo_customers.CUSTOMERS_OF) <= {u.username for u in demo.DEMO_USERS}
+    phones = [c.fields["phone"] for c in planned]
+    assert len(set(phones)) == len(phones)
+    assert all(len(p) == 10 and p[:3] in demo_customers.MOBILE_PREFIXES and p.isdigit() for p in phones)
+    assert all(sum(label in demo_customers.TEMPERATURES for label in c.fields["labels"]) <= 1 for c in planned)
+    assert sum(any(ch in "ăâđêôơưáàảãạếềểễệốồổỗộớờởỡợứừửữự" for ch in c.fields["name"].lower())
+               for c in planned) > len(planned) // 2
+    assert {c.fields["province"] for c in planned if c.branch == "hcm"}.isdisjoint(demo_customers.PROVINCES["hn"])
+    assert len({c.fields["status"] for c in planned}) >= 5
+    assert sum(bool(c.note or c.call or c.comment or c.care) for c in planned) > len(planned) // 3

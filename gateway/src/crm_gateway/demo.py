@@ -1,7 +1,11 @@
 """`python -m crm_gateway.demo`: load the demo organisation (idempotent: re-running changes nothing).
 
-Writes through the gateway's own handlers in-process (so identity events go to the outbox and
-reach Kafka when the gateway's relay runs). Reads the same settings as the gateway.
+Writes the units, users and API key through the gateway's own handlers in-process (so identity
+events go to the outbox and reach Kafka when the gateway's relay runs), then the demo customers
+with their history through the running gateway's public API (`crm_gateway.demo_customers`), as
+the demo users: their access tokens are signed here rather than obtained by logging in, which
+would spend the login rate limit of the address. Reads the same settings as the gateway; the
+gateway's address: CRM_DEMO_GATEWAY_URL, by default http://127.0.0.1:<CRM_GATEWAY_PORT>.
 """
 from __future__ import annotations
 
@@ -12,8 +16,10 @@ import uuid
 from dataclasses import dataclass, field
 
 from crmkit.db import create_pool, migrate
+from crm_gateway import demo_customers
 from crm_gateway.app import MIGRATIONS, load_signer, new_passwords
 from crm_gateway.handlers.api_keys import create_api_key, service_account_username
+from crm_gateway.handlers.auth import subject_of
 from crm_gateway.handlers.bootstrap import ensure_admin
 from crm_gateway.handlers.common import SYSTEM, Identity
 from crm_gateway.handlers.units import create_unit, update_unit
@@ -62,6 +68,7 @@ class DemoResult:
     users: list = field(default_factory=list)  # rows
     created: list[str] = field(default_factory=list)
     api_key: str | None = None  # only when created by this run
+    customers: demo_customers.CustomersResult | None = None  # when loaded through a gateway
 
 
 async def load_demo(identity: Identity) -> DemoResult:
@@ -134,6 +141,10 @@ def render(result: DemoResult, settings: GatewaySettings) -> str:
                   f"  {result.api_key}"]
     else:
         lines += ["", f"The '{CALL_CENTRE}' API key exists already (its secret was printed when it was created)."]
+    if result.customers is not None:
+        lines += ["", "Demo customers: already there" if result.customers.skipped else
+                  f"Demo customers: {result.customers.created} created, with {result.customers.history} notes, calls,"
+                  f" comments and care tickets and {result.customers.assignments} assignments"]
     lines += ["", f"Created in this run: {len(result.created)}" + (" (nothing to do)" if not result.created else "")]
     return "\n".join(lines)
 
@@ -150,7 +161,8 @@ def _admin_password_text(settings: GatewaySettings) -> str:
         return "(CRM_ADMIN_PASSWORD)"
 
 
-async def run(settings: GatewaySettings) -> DemoResult:
+async def run(settings: GatewaySettings, *, gateway_url: str | None = None) -> DemoResult:
+    """The organisation; with `gateway_url`, then its customers through that gateway."""
     register_messages()
     pool = await create_pool(settings.database_url, min_size=1, max_size=4)
     try:
@@ -158,7 +170,14 @@ async def run(settings: GatewaySettings) -> DemoResult:
             await migrate(conn, MIGRATIONS)
         identity = Identity(pool=pool, settings=settings, passwords=new_passwords(settings),
                             signer=load_signer(settings))
-        return await load_demo(identity)
+        result = await load_demo(identity)
+        if gateway_url:
+            tokens = {row["username"]: identity.signer.sign(subject_of(row),
+                                                            ttl_seconds=settings.access_token_ttl_seconds)
+                      for row in result.users}
+            result.customers = await demo_customers.load(
+                gateway_url, tokens, {row["username"]: str(row["id"]) for row in result.users})
+        return result
     finally:
         await pool.close()
 
@@ -168,7 +187,8 @@ def main() -> int:
         print("CRM_DEMO=0: demo organisation not loaded")
         return 0
     settings = GatewaySettings()
-    result = asyncio.run(run(settings))
+    gateway_url = os.environ.get("CRM_DEMO_GATEWAY_URL") or f"http://127.0.0.1:{settings.port}"
+    result = asyncio.run(run(settings, gateway_url=gateway_url))
     print(render(result, settings))
     return 0
 
