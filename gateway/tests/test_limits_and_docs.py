@@ -156,3 +156,27 @@ async def test_swagger_ui_is_served_offline(gw):
     assert asset.status_code == 200 and len(asset.content) > 100_000
     index = await gw.client.get("/api/docs/operations")
     assert index.status_code == 200 and "/api/v1/customers/{customer_id}" in index.text
+
+
+async def test_no_cdn_docs_and_no_public_metrics_on_the_gateways_port(gw, h):
+    """FastAPI's own /docs, /redoc (CDN-loaded, blank offline) and /openapi.json give way to
+    /api/docs and /api/openapi.json; /metrics is served on a listener of its own."""
+    for path in ("/docs", "/redoc", "/openapi.json", "/metrics"):
+        assert (await gw.client.get(path)).status_code == 404, path
+    assert gw.settings.metrics_port == gw.settings.port + 1
+    assert "cdn" not in (await gw.client.get("/api/docs")).text.lower()
+
+    import asyncio
+
+    import httpx
+
+    from crmkit import metrics
+
+    port = h.free_port()
+    server = metrics.serve("127.0.0.1", port)
+    try:
+        async with httpx.AsyncClient() as client:
+            scraped = await client.get(f"http://127.0.0.1:{port}/metrics")
+        assert scraped.status_code == 200 and "crm_http_request_seconds" in scraped.text
+    finally:
+        await asyncio.to_thread(server.shutdown)

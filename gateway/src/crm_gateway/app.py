@@ -81,7 +81,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         routers=[auth.router, me.router, units.router, users.router, logins.router, people.router, api_keys.router,
                  docs.router, proxy.router],
         lifespan=lambda app: _gateway_state(app, settings, signer), body_limit=proxy.body_limits(settings),
-        proxies_bodies=True,
+        proxies_bodies=True, openapi_url=None,  # the merged document is /api/openapi.json (docs.py)
         # inside crmkit's request context (request ids, access log, the large proxied-body limit)
         middleware=[Middleware(OwnBodyLimitMiddleware, limit=settings.own_max_body_bytes),
                     Middleware(ApiKeyMiddleware), Middleware(proxy.ProxyMiddleware)],

@@ -25,6 +25,8 @@ class GatewaySettings(ServiceSettings):
 
     service_name: str = "gateway"
     port: int = 8000
+    # /metrics is not served on the public port: on a listener of its own (default: port + 1)
+    metrics_port: int | None = Field(default_factory=lambda data: data["port"] + 1)
     database_url: str = Field(default_factory=lambda: default_database_url("crm_gateway"))
     # The request-body limit of crmkit's middleware applies to everything the gateway receives,
     # so it is the (large) limit of proxied requests: imports are big and services enforce their

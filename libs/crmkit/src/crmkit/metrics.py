@@ -1,7 +1,7 @@
 """Prometheus metrics shared by every service (exposed at /metrics)."""
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest, start_http_server
 
 HTTP_LATENCY = Histogram(
     "crm_http_request_seconds", "HTTP request latency", ["service", "method", "route", "status"],
@@ -18,3 +18,9 @@ IMPORT_ROWS = Counter("crm_import_rows_total", "Rows processed by import jobs", 
 
 def render() -> tuple[bytes, str]:
     return generate_latest(), CONTENT_TYPE_LATEST
+
+
+def serve(host: str, port: int):
+    """/metrics on a listener of its own (a daemon thread), apart from the API's port."""
+    server, _ = start_http_server(port, addr=host)
+    return server

@@ -55,6 +55,8 @@ class ServiceSpec:
     middleware: list[Middleware] = field(default_factory=list)
     # The request-body limit per request (scope -> bytes); default: `settings.max_body_bytes` for all.
     body_limit: Callable[[dict], int] | None = None
+    # The service's own OpenAPI document (the gateway merges them and serves /api/openapi.json itself).
+    openapi_url: str | None = "/openapi.json"
     proxies_bodies: bool = False  # the gateway: a body answered early is still being streamed on
 
 
@@ -158,14 +160,15 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
             await pool.close()
 
     app = FastAPI(title=spec.title or f"crm-{spec.name}", description=spec.description, version="1.0.0",
-                  lifespan=lifespan, docs_url="/docs", openapi_url="/openapi.json",
+                  lifespan=lifespan, openapi_url=spec.openapi_url,
+                  docs_url=None, redoc_url=None,  # they load from a CDN; the gateway serves /api/docs
                   dependencies=[Depends(text.refuse_invalid_text)])
     app.state.settings = settings
     errors.install_handlers(app)
     app.user_middleware.extend(spec.middleware)
     app.add_middleware(RequestContextMiddleware, service=spec.name, max_body_bytes=settings.max_body_bytes,
                        body_limit=spec.body_limit, linger=not spec.proxies_bodies)
-    install_platform_routes(app, settings.kafka_bootstrap)
+    install_platform_routes(app, settings.kafka_bootstrap, metrics_route=settings.metrics_port is None)
 
     @app.get("/asyncapi.json", include_in_schema=False)
     async def asyncapi_document():
@@ -177,7 +180,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     return app
 
 
-def install_platform_routes(app: FastAPI, kafka_bootstrap: str) -> None:
+def install_platform_routes(app: FastAPI, kafka_bootstrap: str, *, metrics_route: bool = True) -> None:
     @app.get("/healthz", include_in_schema=False)
     async def healthz():
         return {"status": "ok"}
@@ -190,10 +193,11 @@ def install_platform_routes(app: FastAPI, kafka_bootstrap: str) -> None:
         ok = all(checks.values())
         return JSONResponse({"status": "ready" if ok else "not_ready", "checks": checks}, status_code=200 if ok else 503)
 
-    @app.get("/metrics", include_in_schema=False)
-    async def prometheus_metrics():
-        body, content_type = metrics.render()
-        return Response(body, media_type=content_type)
+    if metrics_route:
+        @app.get("/metrics", include_in_schema=False)
+        async def prometheus_metrics():
+            body, content_type = metrics.render()
+            return Response(body, media_type=content_type)
 
 
 def run(app_path: str, settings: ServiceSettings, *, proxy_headers: bool = True) -> None:
@@ -201,5 +205,7 @@ def run(app_path: str, settings: ServiceSettings, *, proxy_headers: bool = True)
     own list of trusted proxies) instead of uvicorn trusting X-Forwarded-For from 127.0.0.1."""
     import uvicorn
 
+    if settings.metrics_port is not None:
+        metrics.serve(settings.host, settings.metrics_port)
     uvicorn.run(app_path, factory=True, host=settings.host, port=settings.port, log_config=None,
                 access_log=False, proxy_headers=proxy_headers, lifespan="on")

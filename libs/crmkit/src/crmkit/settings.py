@@ -41,6 +41,8 @@ class ServiceSettings(BaseSettings):
     run_mode: Literal["all", "api", "worker"] = "all"
     log_level: str = "INFO"
     max_body_bytes: int = 2 * 1024 * 1024
+    # /metrics on a listener of its own (host:metrics_port) instead of beside the API; None: beside it
+    metrics_port: int | None = None
 
     kafka_bootstrap: str = Field(default_factory=_kafka_bootstrap, validation_alias="CRM_KAFKA_BOOTSTRAP")
     jwt_public_key_file: str = Field(
