@@ -1,6 +1,7 @@
 """problem+json (RFC 9457) through a tiny FastAPI app (no I/O)."""
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 import httpx
@@ -212,3 +213,19 @@ async def test_field_names_never_show_the_members_of_a_union():
         r = await client.post("/moves", json={"where": {"code": "x"}})
         assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [
             ("where", "invalid_type"), ("where.code", "invalid_type")]
+
+
+async def test_a_bad_date_or_instant_names_the_format():
+    app = FastAPI()
+    errors.install_handlers(app)
+
+    @app.get("/days")
+    async def days(day: date, at: datetime | None = None):
+        return {}
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        r = await client.get("/days", params={"day": "31/02/2025", "at": "tomorrow"},
+                             headers={"Accept-Language": "en"})
+        assert r.status_code == 422
+        assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("day", "invalid_date"), ("at", "invalid_datetime")]
+        assert "YYYY-MM-DD" in r.json()["errors"][0]["message"] and "ISO 8601" in r.json()["errors"][1]["message"]

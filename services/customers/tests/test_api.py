@@ -93,3 +93,22 @@ async def test_a_province_round_trips_as_read_and_errors_name_the_field_only(api
         refused = await api.patch(url, headers={**owner, "If-Match": f'"{version}"'}, json={"province": wrong})
         assert refused.status_code == 422, (wrong, refused.text)
         assert {e["field"] for e in refused.json()["errors"]} <= {"province", "province.code", "province.x"}, wrong
+
+
+async def test_a_bad_date_names_the_forms_and_a_wrong_check_digit_says_so(api):
+    owner = {**auth(), "Accept-Language": "en"}
+    r = await api.post("/api/v1/customers", headers=owner, json={
+        "name": "Lê Văn Cường", "phone": "0912 345 671", "birthday": "31-31-1990", "tax_code": "0100109107"})
+    assert r.status_code == 422
+    errors = {e["field"]: e for e in r.json()["errors"]}
+    assert errors["birthday"]["code"] == "invalid_date"
+    assert "YYYY-MM-DD or dd/mm/yyyy" in errors["birthday"]["message"]
+    assert errors["tax_code"]["code"] == "tax_code_checksum" and "check digit" in errors["tax_code"]["message"]
+    wrong_length = await api.post("/api/v1/customers", headers=owner, json={
+        "name": "Lê Văn Cường", "phone": "0912 345 671", "tax_code": "01001091"})
+    assert [(e["field"], e["code"]) for e in wrong_length.json()["errors"]] == [("tax_code", "invalid_tax_code")]
+    # a list's day filters take the forms a record takes, and say so when wrong
+    assert (await api.get("/api/v1/customers", headers=owner, params={"birthday_from": "01/02/1990"})).status_code == 200
+    refused = await api.get("/api/v1/customers", headers=owner, params={"birthday_from": "32/01/1990"})
+    assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [("birthday_from", "invalid_date")]
+    assert "dd/mm/yyyy" in refused.json()["errors"][0]["message"]

@@ -99,7 +99,21 @@ def test_non_text_is_refused(raw):
 
 def test_error_carries_a_stable_code_and_is_a_value_error():
     with pytest.raises(InvalidTaxCode) as caught:
-        normalize_tax_code("0100109107")
+        normalize_tax_code("010010910")
     assert caught.value.code == "invalid_tax_code"
     assert isinstance(caught.value, ValueError)
-    assert caught.value.value == "0100109107"
+    assert caught.value.value == "010010910"
+
+
+@pytest.mark.parametrize("raw", ["0100109107", "0100109107-001", "0100 109 105"])
+def test_a_wrong_check_digit_has_its_own_code(raw):
+    with pytest.raises(InvalidTaxCode) as caught:
+        normalize_tax_code(raw)
+    assert caught.value.code == "tax_code_checksum"
+
+
+@pytest.mark.parametrize("raw", ["01001091", "0100109106-01", "0100109106-000", "0100000000", "abc"])
+def test_a_wrong_shape_is_not_a_checksum_error(raw):
+    with pytest.raises(InvalidTaxCode) as caught:
+        normalize_tax_code(raw)
+    assert caught.value.code == "invalid_tax_code"

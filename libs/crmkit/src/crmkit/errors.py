@@ -109,6 +109,14 @@ _PYDANTIC_CODES = {
     "dict_type": "invalid_type",
     "list_type": "invalid_type",
     "model_attributes_type": "invalid_type",
+    "date_type": "invalid_date",
+    "date_parsing": "invalid_date",
+    "date_from_datetime_parsing": "invalid_date",
+    "date_from_datetime_inexact": "invalid_date",
+    "datetime_type": "invalid_datetime",
+    "datetime_parsing": "invalid_datetime",
+    "datetime_from_date_parsing": "invalid_datetime",
+    "datetime_object_invalid": "invalid_datetime",
 }
 
 

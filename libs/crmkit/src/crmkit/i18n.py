@@ -100,6 +100,10 @@ _FIELD_ERRORS: dict[str, dict[str, str]] = {
     "out_of_range": {"vi": "Giá trị nằm ngoài khoảng cho phép.", "en": "Value out of the allowed range."},
     "unknown_field": {"vi": "Trường không được hỗ trợ.", "en": "Unknown field."},
     "invalid_json": {"vi": "Nội dung JSON không hợp lệ.", "en": "The JSON body is malformed."},
+    "invalid_date": {"vi": "Ngày không hợp lệ, dùng định dạng YYYY-MM-DD (ví dụ 2025-03-31).",
+                     "en": "Invalid date: use the format YYYY-MM-DD (e.g. 2025-03-31)."},
+    "invalid_datetime": {"vi": "Thời điểm không hợp lệ, dùng định dạng ISO 8601 (ví dụ 2025-03-31T09:00:00+07:00).",
+                         "en": "Invalid date and time: use ISO 8601 (e.g. 2025-03-31T09:00:00+07:00)."},
     "invalid_characters": {"vi": "Chứa ký tự không hợp lệ (NUL hoặc surrogate đứng lẻ).",
                            "en": "Contains an invalid character (NUL or an unpaired surrogate)."},
 }

@@ -35,9 +35,13 @@ i18n.register(
             "vi": "Mã số thuế không hợp lệ (10 chữ số, hoặc 10 chữ số - 3 chữ số chi nhánh).",
             "en": "Invalid tax code (10 digits, or 10 digits - 3 branch digits).",
         },
+        "tax_code_checksum": {
+            "vi": "Mã số thuế sai chữ số kiểm tra (chữ số thứ 10 không khớp 9 chữ số đầu); vui lòng kiểm tra lỗi gõ.",
+            "en": "Wrong tax code check digit (the 10th digit does not match the first nine); check for a typo.",
+        },
         "invalid_date": {
-            "vi": "Ngày không hợp lệ (dạng yyyy-mm-dd hoặc dd/mm/yyyy).",
-            "en": "Invalid date (yyyy-mm-dd or dd/mm/yyyy).",
+            "vi": "Ngày không hợp lệ, dùng định dạng YYYY-MM-DD hoặc dd/mm/yyyy (ví dụ 2025-03-31 hoặc 31/03/2025).",
+            "en": "Invalid date: use the format YYYY-MM-DD or dd/mm/yyyy (e.g. 2025-03-31 or 31/03/2025).",
         },
         "date_too_early": {"vi": "Ngày phải từ {min} trở đi.", "en": "The date must be {min} or later."},
         "date_in_future": {"vi": "Ngày không được ở tương lai.", "en": "The date may not be in the future."},

@@ -43,6 +43,14 @@ def _parse_text(text: str) -> date:
         raise InvalidDate(text) from None
 
 
+def calendar_date(text: str) -> date | None:
+    """The date `text` writes in one of the accepted forms, or None."""
+    try:
+        return _parse_text(text.strip())
+    except InvalidDate:
+        return None
+
+
 def _as_date(raw: object) -> date:
     if isinstance(raw, datetime):
         return raw.date()

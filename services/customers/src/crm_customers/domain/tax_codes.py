@@ -24,6 +24,11 @@ class InvalidTaxCode(DomainError):
     code = "invalid_tax_code"
 
 
+class TaxCodeChecksum(InvalidTaxCode):
+    """The shape is right but the tenth digit is not the check digit of the first nine (a typo)."""
+    code = "tax_code_checksum"
+
+
 def check_digit(first_nine: str) -> int | None:
     """The tenth digit for these nine digits, or None when no digit fits (result 10)."""
     total = sum(weight * int(digit) for weight, digit in zip(WEIGHTS, first_nine, strict=True))
@@ -31,8 +36,6 @@ def check_digit(first_nine: str) -> int | None:
     return None if result == 10 else result
 
 
-def _is_valid_base(base: str) -> bool:
-    return base[2:9] != "0000000" and check_digit(base[:9]) == int(base[9])
 
 
 def normalize_tax_code(raw: str) -> str:
@@ -43,6 +46,8 @@ def normalize_tax_code(raw: str) -> str:
     if not match:
         raise InvalidTaxCode(raw)
     base, branch = match.groups()
-    if not _is_valid_base(base) or branch == "000":
+    if base[2:9] == "0000000" or branch == "000":  # never issued
         raise InvalidTaxCode(raw)
+    if check_digit(base[:9]) != int(base[9]):
+        raise TaxCodeChecksum(raw)
     return f"{base}-{branch}" if branch else base

@@ -43,6 +43,7 @@ from crmkit.auth import Principal
 from crmkit.errors import FieldError, ProblemError, field_errors_from_pydantic
 from crmkit.pagination import decode_cursor, encode_cursor
 from crm_customers.domain.attributes import AttributeType, InvalidAttributes, define_attribute, validate_values
+from crm_customers.domain.dates import calendar_date
 from crm_customers.domain.errors import DomainError
 from crm_customers.domain.fields import normalize_choice, normalize_organization_size
 from crm_customers.domain.phones import InvalidPhone, normalize_phone
@@ -99,19 +100,16 @@ def _all_when_null(value: Any) -> Any:
 
 def _without_nulls(values: dict[str, Any] | None) -> dict[str, Any] | None:
     return {key: value for key, value in values.items() if value is not None} if values else values
-def _moment(value: Any) -> Any:
-    """`yyyy-mm-dd` is a (local) day, anything longer an instant."""
+def _day(value: Any) -> Any:
+    """A day as records take it (`yyyy-mm-dd`, `dd/mm/yyyy`...); anything else is left for
+    pydantic to parse or refuse (`invalid_date`, which names the forms)."""
     value = _single(value)
-    if isinstance(value, str) and len(value.strip()) == 10:
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            return value
-    return value
+    return (calendar_date(value) or value) if isinstance(value, str) else value
 
 
-Moment = Annotated[date | datetime | None, BeforeValidator(_moment)]
-Day = Annotated[date | None, BeforeValidator(_single)]
+
+Moment = Annotated[date | datetime | None, BeforeValidator(_day)]  # a (local) day, else an instant
+Day = Annotated[date | None, BeforeValidator(_day)]
 Flag = Annotated[bool | None, BeforeValidator(_single)]
 
 
