@@ -112,3 +112,22 @@ async def test_a_bad_date_names_the_forms_and_a_wrong_check_digit_says_so(api):
     refused = await api.get("/api/v1/customers", headers=owner, params={"birthday_from": "32/01/1990"})
     assert [(e["field"], e["code"]) for e in refused.json()["errors"]] == [("birthday_from", "invalid_date")]
     assert "dd/mm/yyyy" in refused.json()["errors"][0]["message"]
+
+
+async def test_statuses_and_labels_carry_an_english_name(api):
+    statuses = {s["key"]: s for s in (await api.get("/api/v1/customer-statuses", headers=auth())).json()}
+    assert (statuses["new"]["name"], statuses["new"]["name_en"]) == ("Mới", "New")
+    assert statuses["contract_closed"]["name_en"] == "Contract closed"
+    labels = {label["key"]: label for label in (await api.get("/api/v1/customer-labels", headers=auth())).json()}
+    assert [labels[k]["name_en"] for k in ("hot", "warm", "cold", "reputable")] == ["Hot", "Warm", "Cold", "Reputable"]
+    admin = auth("admin")
+    created = await api.post("/api/v1/customer-labels", headers=admin,
+                             json={"name": "Đối tác", "name_en": " Partner ", "category": None})
+    assert created.status_code == 201, created.text
+    assert (created.json()["key"], created.json()["name_en"]) == ("doi_tac", "Partner")
+    url = f"/api/v1/customer-labels/{created.json()['id']}"
+    assert (await api.patch(url, headers=admin, json={"name_en": "Business partner"})).json()["name_en"] == \
+        "Business partner"
+    assert (await api.patch(url, headers=admin, json={"name_en": ""})).json()["name_en"] is None
+    too_long = await api.post("/api/v1/customer-statuses", headers=admin, json={"name": "Chờ", "name_en": "x" * 101})
+    assert [(e["field"], e["code"]) for e in too_long.json()["errors"]] == [("name_en", "too_long")]

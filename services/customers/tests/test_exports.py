@@ -180,3 +180,10 @@ async def test_a_job_failing_every_attempt_ends_failed_and_says_so(pool, setting
     [event] = [r["payload"] for r in await pool.fetch(
         "SELECT payload FROM outbox WHERE event_type = 'customer_export.finished'")]
     assert event["data"]["status"] == "failed"
+
+
+async def test_an_english_export_names_statuses_and_labels_in_english(pool):
+    async with pool.acquire() as conn:
+        english, vietnamese = await store.names(conn, "en"), await store.names(conn)
+    assert (english["status"]["new"], english["labels"]["hot"]) == ("New", "Hot")
+    assert (vietnamese["status"]["new"], vietnamese["labels"]["hot"]) == ("Mới", "Nóng")

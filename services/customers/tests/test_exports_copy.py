@@ -39,7 +39,7 @@ async def python_reference(pool, job) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     async with pool.acquire() as conn:
-        names = await store.names(conn)
+        names = await store.names(conn, job["language"])
         attributes = await store.attribute_keys(conn)
         converters = [exports._converter(key, names, {r["key"]: r["type"] for r in attributes})
                       for key in job["columns"]]
@@ -65,7 +65,7 @@ async def test_copy_export_is_byte_for_byte_the_python_one(pool, settings, colum
             uuid.uuid4(), name, f"+849120003{index:02d}", NAMES[-1 - index] if index % 3 else None,
             ["hot", "premium"] if index % 2 else [], date(1990, 8, 15) if index % 4 else None,
             f"a{index}@example.vn" if index % 5 else None, rep.user_id, TEAM, {}, float(index))
-    await pool.execute("UPDATE customer_labels SET name = '-Nóng' WHERE key = 'hot'")  # a dangerous first label
+    await pool.execute("UPDATE customer_labels SET name = '-Nóng', name_en = '-Hot' WHERE key = 'hot'")  # dangerous
     job = await exports.create_export(pool, principal=rep, format="csv", flt=CustomerFilter(), columns=columns,
                                       language="en")
     await exports.work_once(pool, settings, worker="w1")

@@ -13,6 +13,7 @@ class LabelCreate(BaseModel):
 
     key: str | None = Field(None, description="stable slug; made from the name when absent", examples=["hot"])
     name: str | None = Field(None, examples=["Nóng"])
+    name_en: str | None = Field(None, description="English name (optional)", examples=["Hot"])
     category: str | None = Field(None, description="a family of labels, e.g. temperature", examples=["temperature"])
     position: int = 0
 
@@ -22,6 +23,7 @@ class LabelUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = None
+    name_en: str | None = Field(None, description="English name; empty or null removes it")
     category: str | None = None
     position: int | None = None
 
@@ -30,6 +32,7 @@ class LabelPublic(BaseModel):
     id: uuid.UUID
     key: str
     name: str
+    name_en: str | None = Field(description="English name (null: none given, show `name`)")
     category: str | None
     position: int
     created_at: datetime

@@ -13,6 +13,7 @@ class StatusCreate(BaseModel):
 
     key: str | None = Field(None, description="stable slug; made from the name when absent", examples=["potential"])
     name: str | None = Field(None, examples=["Tiềm năng"])
+    name_en: str | None = Field(None, description="English name (optional)", examples=["Potential"])
     position: int = Field(0, description="order in the pipeline")
 
 
@@ -21,6 +22,7 @@ class StatusUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = None
+    name_en: str | None = Field(None, description="English name; empty or null removes it")
     position: int | None = None
 
 
@@ -28,6 +30,7 @@ class StatusPublic(BaseModel):
     id: uuid.UUID
     key: str
     name: str
+    name_en: str | None = Field(description="English name (null: none given, show `name`)")
     position: int
     created_at: datetime
     updated_at: datetime

@@ -29,6 +29,13 @@ def required_text(raw: object, max_length: int) -> str:
     return text
 
 
+def optional_text(raw: object, max_length: int) -> str | None:
+    """Like `required_text`, but blank or null is None."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    return required_text(raw, max_length)
+
+
 def slug(name: str) -> str:
     """`Đã liên hệ` → `da_lien_he`."""
     return "_".join(fold_words(name))[:63]
@@ -67,6 +74,7 @@ def _rules(kind: str) -> dict:
         rules["description"] = lambda raw: required_text(raw, DESCRIPTION_MAX_LENGTH)
     else:
         rules["position"] = _position
+        rules["name_en"] = lambda raw: optional_text(raw, NAME_MAX_LENGTH)
     if kind == "label":
         rules["category"] = category
     return rules

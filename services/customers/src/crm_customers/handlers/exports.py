@@ -462,7 +462,7 @@ async def _stream(pool: asyncpg.Pool, job: asyncpg.Record, settings, worker: str
     count = 0
     async with pool.acquire() as conn:
         async with conn.transaction(isolation="repeatable_read", readonly=True):
-            names = await store.names(conn)
+            names = await store.names(conn, job["language"])
             attributes = await store.attribute_keys(conn)
             attribute_types = {r["key"]: r["type"] for r in attributes}
             attribute_names = {r["key"]: r["name"] for r in attributes}

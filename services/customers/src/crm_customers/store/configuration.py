@@ -8,8 +8,8 @@ import asyncpg
 
 TABLES = {"status": "customer_statuses", "label": "customer_labels", "group": "customer_groups"}
 COLUMNS = {
-    "status": "id, key, name, position, created_at, updated_at",
-    "label": "id, key, name, category, position, created_at, updated_at",
+    "status": "id, key, name, name_en, position, created_at, updated_at",
+    "label": "id, key, name, name_en, category, position, created_at, updated_at",
     "group": "id, name, description, created_at, updated_at",
 }
 ORDER = {"status": "position, key", "label": "position, key", "group": "lower(name), id"}

@@ -84,11 +84,13 @@ async def expire_files(conn: asyncpg.Connection | asyncpg.Pool, *, before: datet
 # Words for ids
 
 
-async def names(conn: asyncpg.Connection) -> dict[str, dict[Any, str]]:
-    """Status, label and group names and users' full names, by key or id (small tables)."""
+async def names(conn: asyncpg.Connection, language: str = "vi") -> dict[str, dict[Any, str]]:
+    """Status, label and group names (statuses and labels in English where they have one and
+    `language` is en) and users' full names, by key or id (small tables)."""
+    name = "coalesce(name_en, name)" if language == "en" else "name"
     return {
-        "status": {r["key"]: r["name"] for r in await conn.fetch("SELECT key, name FROM customer_statuses")},
-        "labels": {r["key"]: r["name"] for r in await conn.fetch("SELECT key, name FROM customer_labels")},
+        "status": {r["key"]: r["name"] for r in await conn.fetch(f"SELECT key, {name} AS name FROM customer_statuses")},
+        "labels": {r["key"]: r["name"] for r in await conn.fetch(f"SELECT key, {name} AS name FROM customer_labels")},
         "groups": {r["id"]: r["name"] for r in await conn.fetch("SELECT id, name FROM customer_groups")},
         "users": {r["id"]: r["full_name"] or r["username"]
                   for r in await conn.fetch("SELECT id, username, full_name FROM directory_users")},
