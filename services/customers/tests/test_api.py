@@ -131,3 +131,13 @@ async def test_statuses_and_labels_carry_an_english_name(api):
     assert (await api.patch(url, headers=admin, json={"name_en": ""})).json()["name_en"] is None
     too_long = await api.post("/api/v1/customer-statuses", headers=admin, json={"name": "Chờ", "name_en": "x" * 101})
     assert [(e["field"], e["code"]) for e in too_long.json()["errors"]] == [("name_en", "too_long")]
+
+
+async def test_setting_hot_on_a_warm_customer_takes_warm_off(api):
+    owner = auth()
+    created = (await api.post("/api/v1/customers", headers=owner, json={
+        "name": "Phạm Văn Dũng", "phone": "0912 345 672", "labels": ["premium", "warm"]})).json()
+    assert created["labels"] == ["premium", "warm"]
+    patched = await api.patch(f"/api/v1/customers/{created['id']}", headers={**owner, "If-Match": '"1"'},
+                              json={"labels": ["premium", "hot", "warm"]})
+    assert patched.status_code == 200 and patched.json()["labels"] == ["premium", "hot"]

@@ -48,17 +48,17 @@ async def test_by_ids_touches_only_editable_rows_and_never_reveals_invisible_one
     shared = await add(pool, 1, rep2, viewers=[rep.user_id])  # visible to rep, not editable
     hidden = await add(pool, 1, rep2)
     unknown = uuid.uuid4()
-    result = await bulk.bulk_action(pool, principal=rep, action="add_labels", labels=["hot", "cold"],
+    result = await bulk.bulk_action(pool, principal=rep, action="add_labels", labels=["hot", "premium"],
                                     ids=[*mine, *shared, *hidden, unknown, mine[0]])
     assert (result["matched"], result["updated"], result["skipped_not_editable"], result["not_found"],
             result["unchanged"]) == (4, 3, 1, 2, 0)
     rows = {r["id"]: r for r in await pool.fetch("SELECT id, labels, version FROM customers")}
-    assert all(rows[i]["labels"] == ["hot", "cold"] and rows[i]["version"] == 2 for i in mine)
+    assert all(rows[i]["labels"] == ["hot", "premium"] and rows[i]["version"] == 2 for i in mine)
     assert rows[shared[0]]["labels"] == [] and rows[hidden[0]]["version"] == 1
     [event] = await batch_events(pool, "customers.bulk_updated")
     assert event["subject"] == str(result["batch_id"]) and event["actor"] == str(rep.user_id)
     data = event["data"]
-    assert data["action"] == "add_labels" and data["labels"] == ["hot", "cold"]
+    assert data["action"] == "add_labels" and data["labels"] == ["hot", "premium"]
     assert sorted(data["ids"]) == sorted(map(str, mine)) and data["versions"] == [2, 2, 2]
     assert (data["chunk"], data["last"]) == (1, True)
 
@@ -66,7 +66,8 @@ async def test_by_ids_touches_only_editable_rows_and_never_reveals_invisible_one
     assert (again["updated"], again["unchanged"], again["events"]) == (0, 3, 0)
     removed = await bulk.bulk_action(pool, principal=rep, action="remove_labels", labels=["hot"], ids=mine)
     assert removed["updated"] == 3
-    assert {r["labels"][0] for r in await pool.fetch("SELECT labels FROM customers WHERE id = ANY($1)", mine)} == {"cold"}
+    assert {r["labels"][0] for r in await pool.fetch("SELECT labels FROM customers WHERE id = ANY($1)", mine)} == {
+        "premium"}
 
 
 async def test_by_filter_walks_every_match_in_chunks_with_one_event_per_chunk(pool):
@@ -154,3 +155,19 @@ async def test_delete_needs_confirmation_and_hides_the_customers(pool):
     assert sorted(event["data"]["ids"]) == sorted(map(str, mine)) and event["data"]["deleted_by"] == str(rep.user_id)
     again = await bulk.bulk_action(pool, principal=rep, action="delete", confirm=True, ids=mine)
     assert (again["matched"], again["not_found"]) == (0, 3)  # deleted ones are gone for everyone
+
+
+async def test_adding_a_temperature_label_takes_the_other_temperature_off(pool):
+    rep = person()
+    warm = await add(pool, 2, rep, labels=["warm", "premium"])
+    hot = await add(pool, 1, rep, labels=["hot"])
+    result = await bulk.bulk_action(pool, principal=rep, action="add_labels", labels=["hot"], ids=[*warm, *hot])
+    assert (result["updated"], result["unchanged"]) == (2, 1)
+    rows = {r["id"]: r["labels"] for r in await pool.fetch("SELECT id, labels FROM customers")}
+    assert [rows[i] for i in warm] == [["premium", "hot"]] * 2 and rows[hot[0]] == ["hot"]
+    [event] = await batch_events(pool, "customers.bulk_updated")
+    assert (event["data"]["labels"], sorted(event["data"]["displaced_labels"])) == (["hot"], ["cold", "warm"])
+    # two of one family in one action: the last one listed wins
+    await bulk.bulk_action(pool, principal=rep, action="add_labels", labels=["hot", "cold"], ids=warm)
+    assert {tuple(r["labels"]) for r in await pool.fetch("SELECT labels FROM customers WHERE id = ANY($1)", warm)} \
+        == {("premium", "cold")}

@@ -80,7 +80,7 @@ async def test_every_problem_of_a_creation_is_reported_at_once(pool):
     assert seen.value.status == 422
     assert field_errors(seen.value) == {
         "name": "required", "phone": "invalid_phone", "email": "invalid_email", "birthday": "invalid_date",
-        "province": "invalid_province", "tax_code": "invalid_tax_code", "status": "unknown_status",
+        "province": "invalid_province", "tax_code": "tax_code_checksum", "status": "unknown_status",
         "labels.1": "unknown_label", "groups.0": "unknown_group", "attributes.nope": "unknown_attribute",
         "referred_by": "unknown_customer",
     }

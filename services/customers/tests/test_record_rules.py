@@ -64,3 +64,21 @@ def test_if_match_versions():
     with pytest.raises(ProblemError) as unreadable:
         expected_version('"abc"')
     assert unreadable.value.status == 412
+
+
+TEMPERATURES = Configuration(status_keys=frozenset({"new"}), default_status="new",
+                             label_keys=frozenset({"hot", "warm", "cold", "premium"}),
+                             label_categories={"hot": "temperature", "warm": "temperature", "cold": "temperature"})
+
+
+def test_labels_of_one_category_exclude_each_other_the_newly_set_one_wins():
+    def labels(sent, held=()):
+        record, problems = check_record({"labels": sent}, partial=True, config=TEMPERATURES, held_labels=held)
+        assert problems == []
+        return record["labels"]
+
+    assert labels(["warm", "premium", "hot"]) == ["premium", "hot"]  # nothing held: the last listed
+    assert labels(["warm", "hot"], held=["warm"]) == ["hot"]  # clicking "hot" on a "warm" customer
+    assert labels(["hot", "warm"], held=["warm"]) == ["hot"]  # whatever the order the client keeps
+    assert labels(["warm", "premium"], held=["warm"]) == ["warm", "premium"]
+    assert labels(["hot", "cold"], held=["warm"]) == ["cold"]

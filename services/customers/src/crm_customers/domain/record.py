@@ -3,7 +3,7 @@ checked together so that one answer lists every problem (C-1 … C-4)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,9 @@ class Configuration:
     status_keys: frozenset[str] = frozenset()
     default_status: str | None = None  # of a new customer: the first of the pipeline
     label_keys: frozenset[str] = frozenset()
+    # label key → its category, for the labels that have one: a customer holds one label of a
+    # category at most (hot / warm / cold: the temperature)
+    label_categories: Mapping[str, str] = field(default_factory=dict)
     group_ids: frozenset[uuid.UUID] = frozenset()
     attributes: tuple[AttributeDefinition, ...] = field(default_factory=tuple)
 
@@ -79,6 +82,23 @@ def _label(config: Configuration):
     return convert
 
 
+def one_per_category(labels: list[str], categories: Mapping[str, str], held: Collection[str] = ()) -> list[str]:
+    """`labels` with one label a category: of several, the one the customer does not hold yet (the
+    one just set), else the last listed."""
+    chosen: dict[str, str] = {}
+    for label in labels:
+        category = categories.get(label)
+        if category is not None and (category not in chosen or label not in held or chosen[category] in held):
+            chosen[category] = label
+    return [label for label in labels if label not in categories or chosen[categories[label]] == label]
+
+
+def displaced_by(labels: list[str], categories: Mapping[str, str]) -> list[str]:
+    """The labels that adding `labels` takes off a customer: the others of their categories."""
+    families = {categories[label] for label in labels if label in categories}
+    return sorted(key for key, category in categories.items() if category in families and key not in labels)
+
+
 def _group(config: Configuration):
     def convert(item: object) -> uuid.UUID:
         try:
@@ -108,13 +128,14 @@ def _attributes(raw: object, config: Configuration, partial: bool) -> tuple[dict
         return {}, list(errors.errors)
 
 
-def check_record(values: Mapping[str, object], *, partial: bool,
-                 config: Configuration) -> tuple[dict[str, Any], list[FieldProblem]]:
+def check_record(values: Mapping[str, object], *, partial: bool, config: Configuration,
+                 held_labels: Collection[str] = ()) -> tuple[dict[str, Any], list[FieldProblem]]:
     """Normalised values of a create (`partial=False`) or an update, and every problem found.
 
     Built-in fields follow `fields.validate_fields`; the status must be a configured key (it
     cannot be cleared); labels and groups are lists of configured keys / ids (duplicates
-    dropped); attributes follow their definitions (in an update, a blank value clears one).
+    dropped; one label a category, see `one_per_category`: `held_labels` are the customer's
+    labels before an update); attributes follow their definitions (in an update, a blank value clears one).
     """
     cleaned, problems = _built_ins(values, partial)
     if "status" in values or not partial:
@@ -124,7 +145,8 @@ def check_record(values: Mapping[str, object], *, partial: bool,
         except DomainError as error:
             problems.append(problem("status", error))
     if "labels" in values:
-        cleaned["labels"], found = _members("labels", values["labels"], _label(config))
+        labels, found = _members("labels", values["labels"], _label(config))
+        cleaned["labels"] = one_per_category(labels, config.label_categories, held_labels)
         problems += found
     if "groups" in values:
         cleaned["groups"], found = _members("groups", values["groups"], _group(config))

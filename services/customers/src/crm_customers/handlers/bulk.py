@@ -34,7 +34,7 @@ from crmkit.errors import FieldError, ProblemError
 from crm_customers import events
 from crm_customers.domain.errors import DomainError
 from crm_customers.domain.fields import clean_text
-from crm_customers.domain.record import check_record
+from crm_customers.domain.record import check_record, displaced_by
 from crm_customers.handlers.customers import configuration
 from crm_customers.handlers.problems import SOURCE
 from crm_customers.store import bulk as store
@@ -59,7 +59,9 @@ async def _checked_values(conn: asyncpg.Connection, action: str, *, labels: list
         record, problems = check_record({"labels": labels}, partial=True, config=config)
         if problems:
             raise _invalid(*(FieldError(path, code, params) for path, code, params in problems))
-        return {"labels": record["labels"]}
+        if action == "remove_labels":
+            return {"labels": record["labels"]}
+        return {"labels": record["labels"], "displaced_labels": displaced_by(record["labels"], config.label_categories)}
     if action in ("add_to_group", "remove_from_group"):
         if group_id is None:
             raise _invalid(FieldError("group_id", "required"))
@@ -86,7 +88,8 @@ def _batch_event(action: str, values: dict[str, Any], chunk: store.ChunkResult, 
     if action == "delete":
         return events.CustomersBulkDeleted(**common, deleted_at=values["deleted_at"], deleted_by=values["deleted_by"])
     return events.CustomersBulkUpdated(
-        **common, action=action, labels=values.get("labels"), group_id=values.get("group_id"),
+        **common, action=action, labels=values.get("labels"), displaced_labels=values.get("displaced_labels"),
+        group_id=values.get("group_id"),
         status=values.get("status"), note=values.get("note"),
         from_statuses=chunk.from_statuses if action == "set_status" else None)
 

@@ -49,6 +49,7 @@ async def configuration(conn: asyncpg.Connection) -> Configuration:
     return Configuration(
         status_keys=frozenset(statuses), default_status=statuses[0] if statuses else None,
         label_keys=frozenset(await config_store.label_keys(conn)),
+        label_categories=await config_store.label_categories(conn),
         group_ids=frozenset(await config_store.group_ids(conn)),
         attributes=tuple(definitions),
     )
@@ -193,7 +194,7 @@ async def update_customer(pool: asyncpg.Pool, *, principal: Principal, customer_
                 current = await _editable(conn, principal, customer_id, expected_version)
                 record, problems = check_record(
                     {k: v for k, v in values.items() if k not in ("owner_id", "referred_by")},
-                    partial=True, config=await configuration(conn))
+                    partial=True, config=await configuration(conn), held_labels=current["labels"])
                 if "attributes" in record:
                     record["attributes"] = merge_attributes(current["attributes"], record["attributes"])
                 if "owner_id" in values:

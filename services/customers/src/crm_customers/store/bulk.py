@@ -48,10 +48,12 @@ class ChunkResult:
 
 def action_sql(action: str, values: dict[str, Any], params: Params) -> tuple[str, str]:
     """(SET list over the target alias `t`, "would change" condition over the row `c`)."""
-    if action == "add_labels":
-        labels = params.add(values["labels"])
-        return (f"labels = t.labels || ARRAY(SELECT x FROM unnest({labels}::text[]) x WHERE x <> ALL(t.labels))",
-                f"NOT (c.labels @> {labels}::text[])")
+    if action == "add_labels":  # taking off the labels of the same category (`displaced_labels`)
+        labels, displaced = params.add(values["labels"]), params.add(values["displaced_labels"])
+        return (f"labels = ARRAY(SELECT x FROM unnest(t.labels) WITH ORDINALITY u(x, n)"
+                f" WHERE x <> ALL({displaced}::text[]) ORDER BY n)"
+                f" || ARRAY(SELECT x FROM unnest({labels}::text[]) x WHERE x <> ALL(t.labels))",
+                f"(NOT (c.labels @> {labels}::text[]) OR c.labels && {displaced}::text[])")
     if action == "remove_labels":
         labels = params.add(values["labels"])
         return (f"labels = ARRAY(SELECT x FROM unnest(t.labels) WITH ORDINALITY u(x, n)"

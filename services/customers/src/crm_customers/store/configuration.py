@@ -63,6 +63,12 @@ async def label_keys(conn: asyncpg.Connection) -> list[str]:
     return [r["key"] for r in await conn.fetch("SELECT key FROM customer_labels")]
 
 
+async def label_categories(conn: asyncpg.Connection) -> dict[str, str]:
+    """Label key → category, for the labels that have one."""
+    return {r["key"]: r["category"]
+            for r in await conn.fetch("SELECT key, category FROM customer_labels WHERE category IS NOT NULL")}
+
+
 async def group_ids(conn: asyncpg.Connection) -> list[uuid.UUID]:
     return [r["id"] for r in await conn.fetch("SELECT id FROM customer_groups")]
 
