@@ -180,3 +180,19 @@ async def test_no_cdn_docs_and_no_public_metrics_on_the_gateways_port(gw, h):
         assert scraped.status_code == 200 and "crm_http_request_seconds" in scraped.text
     finally:
         await asyncio.to_thread(server.shutdown)
+
+
+async def test_the_gateways_own_operations_document_their_problems(gw, admin):
+    document = (await gw.client.get("/api/openapi.json")).json()
+    schemas = document["components"]["schemas"]
+    assert "Problem" in schemas and "HTTPValidationError" not in schemas
+    patch = document["paths"]["/api/v1/users/{user_id}"]["patch"]
+    assert {"401", "404", "412", "413", "422", "428", "429"} <= set(patch["responses"])
+    assert patch["responses"]["422"]["content"] == {
+        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    assert [p for p in patch["parameters"] if p["name"] == "if-match"][0]["required"] is True
+    assert document["paths"]["/api/v1/auth/login"]["post"]["security"] == []
+    # 405 names what the path serves; a path nothing serves is a 404
+    wrong = await gw.client.put("/api/v1/users/00000000-0000-0000-0000-000000000001", headers=admin)
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "GET, PATCH"
+    assert (await gw.client.put("/api/v1/users/a/b/c", headers=admin)).status_code == 404

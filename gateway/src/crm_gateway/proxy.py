@@ -22,7 +22,7 @@ from prometheus_client import Histogram
 from starlette.background import BackgroundTask
 
 from crmkit.auth import current_principal
-from crmkit.errors import ProblemError, problem_of_http_exception, problem_response
+from crmkit.errors import ProblemError, allowed_methods, problem_of_http_exception, problem_response
 from crmkit.logging import get_logger
 from crm_gateway.ratelimit import client_ip, limit_principal
 from crm_gateway.settings import GatewaySettings
@@ -52,8 +52,6 @@ _COMPILED = [(re.compile(pattern), service) for pattern, service in ROUTE_TABLE]
 
 # Paths that carry their own credentials (the iCal feed's `?token=`): forwarded without a login.
 PUBLIC_PATHS = {"/api/v1/me/calendar.ics"}
-# Served by the gateway itself: a method it does not serve there is a 405, not a 404.
-GATEWAY_PATHS = re.compile(_under("auth", "me", "units", "users", "api-keys"))
 
 FORWARDED_REQUEST_HEADERS = {
     "authorization", "accept", "accept-language", "accept-encoding", "content-type", "content-length",
@@ -277,7 +275,9 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 @router.api_route("/api/v1/{path:path}", methods=METHODS, include_in_schema=False)
 async def not_served(request: Request):
-    """What no route and no service serves (ProxyMiddleware answers the services' paths): 405 on
-    a gateway path with another method, else 404."""
-    gateway_path = GATEWAY_PATHS.match(request.url.path)
-    raise ProblemError(405 if gateway_path else 404, "method_not_allowed" if gateway_path else "not_found")
+    """What no route and no service serves (ProxyMiddleware answers the services' paths): 405 with
+    the methods the gateway serves there (Allow), else 404."""
+    allowed = allowed_methods(request.app.routes, request.url.path, ignore={not_served})
+    if allowed:
+        raise ProblemError(405, "method_not_allowed", headers={"Allow": ", ".join(allowed)})
+    raise ProblemError(404, "not_found")

@@ -33,11 +33,6 @@ def correlation_id(request: Request) -> str | None:
     return request.scope.get("state", {}).get("correlation_id")
 
 
-def expected_version(request: Request) -> int | None:
-    """The version named by If-Match (required on updates; `*` matches any version)."""
-    return versions.expected_version(request.headers.get("if-match"))
-
-
 def json_response(model: BaseModel, *, status_code: int = 200, version: int | None = None,
                   location: str | None = None) -> Response:
     headers = {}

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.pagination import Cursor, Limit
-from crm_gateway.api.common import (Caller, IdentityDep, changes_of, correlation_id, expected_version,
+from crmkit.versions import RequiredVersion
+from crm_gateway.api.common import (Caller, IdentityDep, changes_of, correlation_id,
                                     idempotent_create, json_response)
 from crm_gateway.domain.access import require_admin
 from crm_gateway.handlers import units as handlers
@@ -88,12 +89,12 @@ async def get_unit(unit_id: uuid.UUID, identity: IdentityDep, principal: Caller)
 
 @router.patch("/{unit_id}", response_model=UnitPublic, summary="Rename, re-level or move a unit (admin; If-Match)")
 async def update_unit(unit_id: uuid.UUID, body: UnitUpdate, request: Request, identity: IdentityDep,
-                      principal: Caller) -> Response:
+                      principal: Caller, version: RequiredVersion) -> Response:
     require_admin(principal)
     changes = changes_of(body, not_null=("name", "kind"))
     if "name" in changes:
         changes["name"] = changes["name"].strip()
     row = await handlers.update_unit(identity=identity, actor=principal, unit_id=unit_id, changes=changes,
-                                     expected_version=expected_version(request),
+                                     expected_version=version,
                                      correlation_id=correlation_id(request))
     return json_response(to_public(row), version=row["version"])

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.pagination import Cursor, Limit
-from crm_gateway.api.common import (Caller, IdentityDep, changes_of, correlation_id, expected_version,
+from crmkit.versions import RequiredVersion
+from crm_gateway.api.common import (Caller, IdentityDep, changes_of, correlation_id,
                                     idempotent_create, json_response)
 from crm_gateway.domain import users as rules
 from crm_gateway.domain.access import require_admin
@@ -110,11 +111,11 @@ async def get_user(user_id: uuid.UUID, identity: IdentityDep, principal: Caller)
 @router.patch("/{user_id}", response_model=UserPublic,
               summary="Change, move, re-role or deactivate a user (admin; If-Match)")
 async def update_user(user_id: uuid.UUID, body: UserUpdate, request: Request, identity: IdentityDep,
-                      principal: Caller) -> Response:
+                      principal: Caller, version: RequiredVersion) -> Response:
     require_admin(principal)
     changes = changes_of(body, not_null=("full_name", "unit_id", "roles", "active", "password"))
     row = await handlers.update_user(identity=identity, actor=principal, user_id=user_id, changes=changes,
-                                     expected_version=expected_version(request),
+                                     expected_version=version,
                                      correlation_id=correlation_id(request))
     if changes.get("active") is False or "roles" in changes:
         request.app.state.service_tokens.forget_user(user_id)

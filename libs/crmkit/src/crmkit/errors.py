@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, routing
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -173,6 +173,17 @@ def problem_of_http_exception(exc: StarletteHTTPException) -> ProblemError:
     return ProblemError(exc.status_code, code, headers=dict(exc.headers or {}))
 
 
+def allowed_methods(routes, path: str, *, ignore=()) -> list[str]:
+    """Every method some route serves at `path`; the routes of the endpoints in `ignore` left out."""
+    methods: set[str] = set()
+    for route in routing.iter_route_contexts(routes):
+        regex, served = getattr(route, "path_regex", None), getattr(route, "methods", None)
+        endpoint = getattr(route.original_route, "endpoint", None)
+        if endpoint not in ignore and regex is not None and served and regex.match(path):
+            methods |= set(served)
+    return sorted(methods)
+
+
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError):
@@ -185,7 +196,10 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
-        return problem_response(request, problem_of_http_exception(exc))
+        problem = problem_of_http_exception(exc)
+        if exc.status_code == 405:  # Starlette's Allow names the methods of one route of the path only
+            problem.headers["Allow"] = ", ".join(allowed_methods(request.app.routes, request.url.path))
+        return problem_response(request, problem)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

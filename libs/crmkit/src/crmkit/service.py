@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.middleware import Middleware
 
-from crmkit import asyncapi, directory, errors, idempotency, metrics, outbox, revocation, text
+from crmkit import asyncapi, directory, errors, idempotency, metrics, openapi, outbox, revocation, text
 from crmkit.auth import TokenVerifier
 from crmkit.consumer import EventConsumer, Handler
 from crmkit.db import create_pool, migrate
@@ -165,6 +165,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
                   dependencies=[Depends(text.refuse_invalid_text)])
     app.state.settings = settings
     errors.install_handlers(app)
+    openapi.install(app)  # every error response documented as problem+json
     app.user_middleware.extend(spec.middleware)
     app.add_middleware(RequestContextMiddleware, service=spec.name, max_body_bytes=settings.max_body_bytes,
                        body_limit=spec.body_limit, linger=not spec.proxies_bodies)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import Header, Response
+from fastapi import Depends, Header, Response
 from pydantic import BaseModel
 
 from crmkit.errors import ProblemError
@@ -31,6 +31,15 @@ def expected_version(if_match: str | None, *, required: bool = True) -> int | No
     if not match:
         raise ProblemError(412, "version_conflict")
     return int(match.group(1))
+
+
+def required_version(if_match: IfMatch = None) -> int | None:
+    """As a dependency: the version If-Match names, 428 without it (the OpenAPI document marks the
+    header required, crmkit.openapi)."""
+    return expected_version(if_match)
+
+
+RequiredVersion = Annotated[int | None, Depends(required_version)]
 
 
 def versioned(model: type[BaseModel], row: dict[str, Any], status_code: int = 200,

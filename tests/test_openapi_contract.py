@@ -1,0 +1,110 @@
+"""The merged OpenAPI document tells the truth about errors (issue 8, item 10): one `Problem`
+schema, served as application/problem+json, referenced by every error response; 401 on every
+authenticated operation, 428 (and a required If-Match) where a write needs its ETag, 400 where a
+list takes a cursor, 404 where a path names a record; the 422 on the wire validates against the
+published schema; a 405 names in `Allow` the methods the path really serves."""
+from __future__ import annotations
+
+import jsonschema
+import pytest
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+ANY_ID = "00000000-0000-0000-0000-000000000001"
+
+
+@pytest.fixture(scope="module")
+async def document(client):
+    response = await client.get("/api/openapi.json")
+    assert response.status_code == 200
+    assert response.json()["x-unavailable-services"] in ([], ["compensation", "import"])
+    return response.json()
+
+
+def operations(document):
+    for path, item in document["paths"].items():
+        for method in HTTP_METHODS:
+            if method in item:
+                yield path, method, item[method]
+
+
+def if_match(op) -> dict | None:
+    return next((p for p in op.get("parameters", []) if p["in"] == "header" and p["name"].lower() == "if-match"),
+                None)
+
+
+async def test_one_problem_schema_referenced_by_every_error_response(document):
+    schemas = document["components"]["schemas"]
+    assert "Problem" in schemas
+    assert not [name for name in schemas if "ValidationError" in name or name.endswith("_Problem")]
+    assert set(schemas["Problem"]["properties"]["errors"]["items"]["properties"]) == {"field", "code", "message"}
+    wrong = [(method, path, status) for path, method, op in operations(document)
+             for status, response in op["responses"].items()
+             if status[0] in "45" and response.get("content") != PROBLEM_CONTENT]
+    assert wrong == []
+
+
+async def test_errors_documented_where_they_happen(document):
+    missing = []
+    for path, method, op in operations(document):
+        statuses = set(op["responses"])
+        parameters = op.get("parameters", [])
+        expected = set()
+        if op.get("security", document.get("security")):
+            expected |= {"401"}
+        if any(p["in"] == "path" for p in parameters):
+            expected.add("404")
+        if any(p["in"] == "query" and p["name"] == "cursor" for p in parameters):
+            expected.add("400")
+        if if_match(op):
+            expected.add("412")
+        if if_match(op) and if_match(op).get("required"):
+            expected.add("428")
+        if "428" in statuses:
+            assert if_match(op) and if_match(op)["required"], (method, path)
+        if parameters or "requestBody" in op:
+            expected.add("422")
+        missing += [(method, path, status) for status in expected - statuses]
+    assert missing == []
+    public = sorted((m, p) for p, m, op in operations(document) if op.get("security") == [])
+    assert ("post", "/api/v1/auth/login") in public and len(public) < 6, public
+    assert ("get", "/api/v1/customers") not in public
+
+
+async def test_if_match_is_required_where_a_write_needs_it(client, document, admin):
+    for path in ("/api/v1/customers/{customer_id}", "/api/v1/users/{user_id}", "/api/v1/units/{unit_id}"):
+        op = document["paths"][path]["patch"]
+        assert if_match(op)["required"] is True and "428" in op["responses"], path
+    me = (await client.get("/api/v1/me", headers=admin)).json()
+    response = await client.patch(f"/api/v1/users/{me['id']}", json={"full_name": "Quản trị"}, headers=admin)
+    assert response.status_code == 428 and response.json()["code"] == "precondition_required"
+
+
+async def test_a_real_422_validates_against_the_published_problem(client, document, org):
+    response = await client.post("/api/v1/customers", json={"name": "", "phone": "12"},
+                                 headers={**org["rep"]["headers"], "Accept-Language": "en"})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    jsonschema.validate(response.json(), document["components"]["schemas"]["Problem"])
+    assert response.json()["errors"]
+    with pytest.raises(jsonschema.ValidationError):  # FastAPI's shape is not a Problem
+        jsonschema.validate({"detail": [{"loc": ["body", "name"], "msg": "x", "type": "missing"}]},
+                            document["components"]["schemas"]["Problem"])
+
+
+@pytest.mark.parametrize("path, template", [
+    (f"/api/v1/customers/{ANY_ID}", "/api/v1/customers/{customer_id}"),  # a service's path
+    (f"/api/v1/users/{ANY_ID}", "/api/v1/users/{user_id}"),  # the gateway's own
+    ("/api/v1/customers", "/api/v1/customers"),
+])
+async def test_405_allow_lists_what_the_path_serves(client, document, admin, path, template):
+    documented = {m.upper() for m in document["paths"][template] if m in HTTP_METHODS}
+    unsupported = next(m for m in ("PUT", "DELETE", "PATCH") if m not in documented)
+    response = await client.request(unsupported, path, headers=admin)
+    assert response.status_code == 405 and response.json()["code"] == "method_not_allowed"
+    assert {m.strip() for m in response.headers["allow"].split(",")} == documented
+
+
+async def test_unknown_gateway_subpath_is_404_not_405(client, admin):
+    response = await client.put("/api/v1/users/a/b/c", headers=admin)
+    assert response.status_code == 404
