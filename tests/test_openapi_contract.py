@@ -54,8 +54,8 @@ async def test_errors_documented_where_they_happen(document):
             expected |= {"401"}
         if any(p["in"] == "path" for p in parameters):
             expected.add("404")
-        if any(p["in"] == "query" and p["name"] == "cursor" for p in parameters):
-            expected.add("400")
+        if any(p["in"] == "query" and p["name"] == "cursor" for p in parameters) or "requestBody" in op:
+            expected.add("400")  # invalid_cursor; a body that is not UTF-8 / JSON
         if if_match(op):
             expected.add("412")
         if if_match(op) and if_match(op).get("required"):
@@ -87,6 +87,10 @@ async def test_a_real_422_validates_against_the_published_problem(client, docume
     assert response.headers["content-type"].startswith("application/problem+json")
     jsonschema.validate(response.json(), document["components"]["schemas"]["Problem"])
     assert response.json()["errors"]
+    unreadable = await client.post("/api/v1/customers", content=b"\xff\xfe{", headers={
+        **org["rep"]["headers"], "Content-Type": "application/json"})
+    assert str(unreadable.status_code) in document["paths"]["/api/v1/customers"]["post"]["responses"]
+    jsonschema.validate(unreadable.json(), document["components"]["schemas"]["Problem"])
     with pytest.raises(jsonschema.ValidationError):  # FastAPI's shape is not a Problem
         jsonschema.validate({"detail": [{"loc": ["body", "name"], "msg": "x", "type": "missing"}]},
                             document["components"]["schemas"]["Problem"])

@@ -63,8 +63,14 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "additionalProperties": True,
 }
 
+# the first entity tag of If-Match: a version ("3", W/"3") or *; crmkit.versions.expected_version
+# (empty: as if absent)
+IF_MATCH_PATTERN = r'^((\*|(W/)?"?[0-9]{1,9}"?)(\s*,.*)?)?$'
+CURSOR_PATTERN = r"^[A-Za-z0-9_=-]*$"  # base64url, as crmkit.pagination encodes (empty: the first page)
+
 DERIVED = {
-    400: "invalid_cursor: the cursor is not one this list gave",
+    400: "bad_request: the body cannot be read (not UTF-8, not JSON); invalid_cursor: a cursor this list "
+         "did not give",
     401: "unauthorized, invalid_token: no, an expired or a revoked bearer token or API key",
     403: "forbidden: the caller's roles or permissions do not allow it",
     404: "not_found: no such record, or one the caller may not see",
@@ -135,15 +141,42 @@ def with_problems(document: dict[str, Any], facts: dict[tuple[str, str], _Facts]
     return document
 
 
+def _parameter(op: dict[str, Any], where: str, name: str) -> dict[str, Any] | None:
+    return next((p for p in op.get("parameters", []) if p.get("in") == where and p.get("name", "").lower() == name),
+                None)
+
+
 def _if_match(op: dict[str, Any]) -> dict[str, Any] | None:
-    return next((p for p in op.get("parameters", [])
-                 if p.get("in") == "header" and p.get("name", "").lower() == "if-match"), None)
+    return _parameter(op, "header", "if-match")
+
+
+def _cursor(op: dict[str, Any]) -> dict[str, Any] | None:
+    return _parameter(op, "query", "cursor")
+
+
+def _declare_formats(op: dict[str, Any]) -> None:
+    """What the server reads of the opaque headers and parameters (crmkit.versions, crmkit.pagination),
+    so that clients and fuzzers send readable values; others stay answered 412 / 400."""
+    if _if_match(op):
+        _schema_of(_if_match(op)).update(pattern=IF_MATCH_PATTERN)
+        if _if_match(op).get("required"):
+            _schema_of(_if_match(op))["minLength"] = 1
+    if _cursor(op):
+        _schema_of(_cursor(op))["pattern"] = CURSOR_PATTERN
+
+
+def _schema_of(parameter: dict[str, Any]) -> dict[str, Any]:
+    """The string schema of an optional parameter (FastAPI: anyOf [string, null])."""
+    schema = parameter.setdefault("schema", {})
+    strings = [s for s in schema.get("anyOf", []) if s.get("type") == "string"]
+    return strings[0] if strings else schema
 
 
 def _operation(op: dict[str, Any], facts: _Facts | None) -> None:
     responses = op.setdefault("responses", {})
     if _if_match(op) and ("428" in responses or (facts and facts.version_required)):
         _if_match(op)["required"] = True  # refused with 428 without it (not FastAPI's 422)
+    _declare_formats(op)
     for status in _derived_statuses(op, facts):
         responses.setdefault(str(status), {"description": DERIVED[status]})
     for status, response in responses.items():
@@ -165,7 +198,7 @@ def _derived_statuses(op: dict[str, Any], facts: _Facts | None) -> set[int]:
         statuses.add(403)
     if any(p.get("in") == "path" for p in parameters):
         statuses.add(404)
-    if any(p.get("in") == "query" and p.get("name") == "cursor" for p in parameters):
+    if _cursor(op) or "requestBody" in op:
         statuses.add(400)
     if _if_match(op):
         statuses |= {412, 428} if _if_match(op).get("required") else {412}
