@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 
 import pytest
 
-from e2e_support import random_mobile
+from e2e_support import PASSWORD, bearer, login, random_mobile
 
 NUL, SURROGATE = "\x00", "\ud800"
 
@@ -85,3 +86,67 @@ async def test_every_list_refuses_a_malformed_cursor_with_400(client, org, custo
         r = await client.get(path, params={"cursor": cursor}, headers=rep)
         assert r.status_code == 400, (path, r.text)
         assert r.json()["code"] == "invalid_cursor", path
+
+
+def _resolved(spec: dict, schema: dict) -> dict:
+    while isinstance(schema, dict) and "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].split("/")[-1]]
+    return schema if isinstance(schema, dict) else {}
+
+
+def _hostile(spec: dict, schema: dict, bad: str, depth: int = 0):
+    """A value of `schema` with `bad` in every string it holds."""
+    schema = _resolved(spec, schema)
+    for union in ("anyOf", "oneOf", "allOf"):
+        if union in schema and depth < 6:
+            members = [_resolved(spec, s) for s in schema[union]]
+            return _hostile(spec, next((m for m in members if m.get("type") != "null"), members[0]), bad, depth + 1)
+    kind = schema.get("type")
+    if (kind == "object" or "properties" in schema) and depth < 6:
+        return {name: _hostile(spec, s, bad, depth + 1) for name, s in schema.get("properties", {}).items()} \
+            or {"key": f"a{bad}"}
+    if kind == "array" and depth < 6:
+        return [_hostile(spec, schema.get("items", {}), bad, depth + 1)]
+    if schema.get("format") == "uuid":
+        return str(uuid.uuid4())
+    return {"integer": 1, "number": 1.5, "boolean": True}.get(kind, f"a{bad}")
+
+
+@pytest.mark.parametrize("bad", [NUL, SURROGATE], ids=["nul", "surrogate"])
+async def test_every_operation_refuses_bad_text_before_doing_anything(client, admin, bad):
+    """Each operation of the merged OpenAPI, with the bad character in every string parameter and
+    body field it has: 422 invalid_characters, whatever it is (so nothing is written)."""
+    spec = (await client.get("/api/openapi.json", headers=admin)).json()
+    tag = uuid.uuid4().hex[:6]
+    created = await client.post("/api/v1/users", headers=admin, json={
+        "username": f"sweeper.{tag}", "full_name": "Quét", "password": PASSWORD,
+        "unit_id": (await client.get("/api/v1/me", headers=admin)).json()["unit_id"], "roles": ["admin"]})
+    assert created.status_code == 201, created.text
+    sweeper = {**bearer(await login(client, f"sweeper.{tag}", PASSWORD)), "If-Match": '"1"'}
+    not_refused, tried = [], 0
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method not in ("get", "post", "put", "patch", "delete") or path.endswith(("/stream", ".ics")):
+                continue
+            url, params, hostile = path, {}, False
+            for parameter in (_resolved(spec, p) for p in operation.get("parameters", [])):
+                is_uuid = _resolved(spec, parameter.get("schema", {})).get("format") == "uuid"
+                if parameter["in"] == "path":
+                    value = str(uuid.uuid4()) if is_uuid or bad != NUL else "a%00"
+                    url = url.replace("{%s}" % parameter["name"], value)
+                    hostile |= not is_uuid and bad == NUL
+                elif parameter["in"] == "query" and bad == NUL:  # a URL cannot carry a surrogate
+                    params[parameter["name"]], hostile = f"a{bad}", True
+            body = None
+            schema = (operation.get("requestBody") or {}).get("content", {}).get("application/json", {}).get("schema")
+            if schema:
+                body = json.dumps(_hostile(spec, schema, bad)).encode()
+                hostile |= b"\\u0000" in body or b"\\ud800" in body
+            if not hostile:
+                continue
+            tried += 1
+            r = await client.request(method.upper(), url, params=params, content=body,
+                                     headers={**sweeper, "content-type": "application/json"})
+            if r.status_code != 422 or r.json().get("code") != "invalid_characters":
+                not_refused.append((method, path, r.status_code, r.text[:200]))
+    assert tried > 30 and not_refused == []
