@@ -192,6 +192,9 @@ async def test_the_gateways_own_operations_document_their_problems(gw, admin):
         "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     assert [p for p in patch["parameters"] if p["name"] == "if-match"][0]["required"] is True
     assert document["paths"]["/api/v1/auth/login"]["post"]["security"] == []
+    admin_only = [("post", "/api/v1/users"), ("patch", "/api/v1/units/{unit_id}"), ("get", "/api/v1/api-keys"),
+                  ("get", "/api/v1/login-audit")]
+    assert all("403" in document["paths"][path][method]["responses"] for method, path in admin_only)
     # 405 names what the path serves; a path nothing serves is a 404
     wrong = await gw.client.put("/api/v1/users/00000000-0000-0000-0000-000000000001", headers=admin)
     assert wrong.status_code == 405 and wrong.headers["allow"] == "GET, PATCH"

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.pagination import Cursor, Limit
-from crm_gateway.api.common import Caller, IdentityDep, correlation_id, json_response
+from crm_gateway.api.common import ADMIN_ONLY, Caller, IdentityDep, correlation_id, json_response
 from crm_gateway.domain.access import PERMISSIONS
 from crm_gateway.handlers import api_keys as handlers
 
-router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"])
+router = APIRouter(prefix="/api/v1/api-keys", tags=["api-keys"], responses=ADMIN_ONLY)
 Permission = Annotated[str, Field(min_length=1, max_length=64, json_schema_extra={"enum": sorted(PERMISSIONS)})]
 
 

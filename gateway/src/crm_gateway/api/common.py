@@ -26,6 +26,8 @@ def caller(request: Request, principal: CurrentPrincipal) -> Principal:
 
 
 IdentityDep = Annotated[Identity, Depends(get_identity)]
+# what an operation for admins only answers others (require_admin), for its OpenAPI document
+ADMIN_ONLY: dict[int | str, dict] = {403: {"description": "forbidden: for admins only"}}
 Caller = Annotated[Principal, Depends(caller)]
 
 

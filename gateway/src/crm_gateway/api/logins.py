@@ -10,10 +10,10 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from crmkit.pagination import Cursor, Limit
-from crm_gateway.api.common import Caller, IdentityDep
+from crm_gateway.api.common import ADMIN_ONLY, Caller, IdentityDep
 from crm_gateway.handlers import logins as handlers
 
-router = APIRouter(prefix="/api/v1", tags=["users"])
+router = APIRouter(prefix="/api/v1", tags=["users"], responses=ADMIN_ONLY)
 Outcome = Literal["success", "wrong_password", "unknown_user", "inactive", "no_password", "blocked"]
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.pagination import Cursor, Limit
 from crmkit.versions import RequiredVersion
-from crm_gateway.api.common import (Caller, IdentityDep, changes_of, correlation_id,
+from crm_gateway.api.common import (ADMIN_ONLY, Caller, IdentityDep, changes_of, correlation_id,
                                     idempotent_create, json_response)
 from crm_gateway.domain.access import require_admin
 from crm_gateway.handlers import units as handlers
@@ -68,7 +68,8 @@ async def list_units(identity: IdentityDep, principal: Caller, limit: Limit = 50
     return UnitPage(items=[to_public(r) for r in rows], next_cursor=next_cursor)
 
 
-@router.post("", status_code=201, response_model=UnitPublic, summary="Create a unit (admin; Idempotency-Key)")
+@router.post("", status_code=201, response_model=UnitPublic, summary="Create a unit (admin; Idempotency-Key)",
+             responses=ADMIN_ONLY)
 async def create_unit(body: UnitCreate, request: Request, identity: IdentityDep, principal: Caller) -> Response:
     require_admin(principal)
 
@@ -87,7 +88,8 @@ async def get_unit(unit_id: uuid.UUID, identity: IdentityDep, principal: Caller)
     return json_response(to_public(row), version=row["version"])
 
 
-@router.patch("/{unit_id}", response_model=UnitPublic, summary="Rename, re-level or move a unit (admin; If-Match)")
+@router.patch("/{unit_id}", response_model=UnitPublic, summary="Rename, re-level or move a unit (admin; If-Match)",
+              responses=ADMIN_ONLY)
 async def update_unit(unit_id: uuid.UUID, body: UnitUpdate, request: Request, identity: IdentityDep,
                       principal: Caller, version: RequiredVersion) -> Response:
     require_admin(principal)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.pagination import Cursor, Limit
 from crmkit.versions import RequiredVersion
-from crm_gateway.api.common import (Caller, IdentityDep, changes_of, correlation_id,
+from crm_gateway.api.common import (ADMIN_ONLY, Caller, IdentityDep, changes_of, correlation_id,
                                     idempotent_create, json_response)
 from crm_gateway.domain import users as rules
 from crm_gateway.domain.access import require_admin
@@ -88,7 +88,8 @@ async def list_users(identity: IdentityDep, principal: Caller, limit: Limit = 50
     return UserPage(items=[to_public(r) for r in rows], next_cursor=next_cursor)
 
 
-@router.post("", status_code=201, response_model=UserPublic, summary="Create a user (admin; Idempotency-Key)")
+@router.post("", status_code=201, response_model=UserPublic, summary="Create a user (admin; Idempotency-Key)",
+             responses=ADMIN_ONLY)
 async def create_user(body: UserCreate, request: Request, identity: IdentityDep, principal: Caller) -> Response:
     async def produce() -> Response:
         row = await handlers.create_user(
@@ -108,7 +109,7 @@ async def get_user(user_id: uuid.UUID, identity: IdentityDep, principal: Caller)
     return json_response(to_public(row), version=row["version"])
 
 
-@router.patch("/{user_id}", response_model=UserPublic,
+@router.patch("/{user_id}", response_model=UserPublic, responses=ADMIN_ONLY,
               summary="Change, move, re-role or deactivate a user (admin; If-Match)")
 async def update_user(user_id: uuid.UUID, body: UserUpdate, request: Request, identity: IdentityDep,
                       principal: Caller, version: RequiredVersion) -> Response:
