@@ -179,9 +179,9 @@ class CustomersBulkUpdated(_Batch):
     the interactions service can write `classified` entries from → to with the note)."""
     action: Literal["add_labels", "remove_labels", "add_to_group", "remove_from_group", "set_status"]
     labels: list[str] | None = None
-    # add_labels: the labels of the same category as an added one (hot / warm / cold), taken off
-    # the customers that held them
-    displaced_labels: list[str] | None = None
+    # add_labels of a label with a category (hot / warm / cold): `removed_labels[i]` = the labels
+    # of that category `ids[i]` held and lost (a customer holds one label a category)
+    removed_labels: list[list[str]] | None = None
     group_id: uuid.UUID | None = None
     status: str | None = None
     note: str | None = None

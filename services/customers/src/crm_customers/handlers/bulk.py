@@ -82,13 +82,20 @@ async def _checked_values(conn: asyncpg.Connection, action: str, *, labels: list
     return {}
 
 
+def _removed(values: dict[str, Any], chunk: store.ChunkResult) -> list[list[str]] | None:
+    displaced = values.get("displaced_labels")
+    if not displaced:
+        return None
+    return [[label for label in labels if label in displaced] for labels in chunk.from_labels]
+
+
 def _batch_event(action: str, values: dict[str, Any], chunk: store.ChunkResult, *, batch_id: uuid.UUID,
                  number: int, last: bool):
     common = {"batch_id": batch_id, "chunk": number, "last": last, "ids": chunk.ids, "versions": chunk.versions}
     if action == "delete":
         return events.CustomersBulkDeleted(**common, deleted_at=values["deleted_at"], deleted_by=values["deleted_by"])
     return events.CustomersBulkUpdated(
-        **common, action=action, labels=values.get("labels"), displaced_labels=values.get("displaced_labels"),
+        **common, action=action, labels=values.get("labels"), removed_labels=_removed(values, chunk),
         group_id=values.get("group_id"),
         status=values.get("status"), note=values.get("note"),
         from_statuses=chunk.from_statuses if action == "set_status" else None)

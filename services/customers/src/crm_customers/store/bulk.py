@@ -44,6 +44,7 @@ class ChunkResult:
     ids: list[uuid.UUID] = field(default_factory=list)
     versions: list[int] = field(default_factory=list)
     from_statuses: list[str] = field(default_factory=list)
+    from_labels: list[list[str]] = field(default_factory=list)
 
 
 def action_sql(action: str, values: dict[str, Any], params: Params) -> tuple[str, str]:
@@ -100,22 +101,23 @@ async def apply_chunk(conn: asyncpg.Connection, *, where: str, params: Params, a
     chunk = params.add(ids)
     row = await conn.fetchrow(
         f"WITH sel AS MATERIALIZED ("
-        f"   SELECT c.id, c.status AS old_status, coalesce({editable}, false) AS editable,"
+        f"   SELECT c.id, c.status AS old_status, c.labels AS old_labels, coalesce({editable}, false) AS editable,"
         f"          coalesce({change_sql}, false) AS changes"
         f"   FROM customers c WHERE c.id = ANY({chunk}::uuid[]) AND {where} FOR UPDATE OF c"
         f" ), upd AS ("
         f"   UPDATE customers t SET {set_sql}, version = t.version + 1, updated_at = now()"
         f"   FROM sel WHERE t.id = sel.id AND sel.editable AND sel.changes"
-        f"   RETURNING t.id, t.version, sel.old_status"
+        f"   RETURNING t.id, t.version, sel.old_status, sel.old_labels"
         f" ), ordered AS (SELECT * FROM upd ORDER BY id)"
         f" SELECT (SELECT count(*) FROM sel) AS matched,"
         f"        (SELECT count(*) FROM sel WHERE NOT sel.editable) AS skipped,"
         f"        ARRAY(SELECT id FROM ordered) AS ids, ARRAY(SELECT version FROM ordered) AS versions,"
-        f"        ARRAY(SELECT old_status FROM ordered) AS from_statuses",
+        f"        ARRAY(SELECT old_status FROM ordered) AS from_statuses,"
+        f"        (SELECT coalesce(jsonb_agg(old_labels ORDER BY id), '[]') FROM upd) AS from_labels",
         *params)
     return ChunkResult(matched=row["matched"], skipped_not_editable=row["skipped"], last_id=None,
                        ids=list(row["ids"]), versions=list(row["versions"]),
-                       from_statuses=list(row["from_statuses"]))
+                       from_statuses=list(row["from_statuses"]), from_labels=row["from_labels"])
 
 
 # One customer, whatever its state (admins: restore, purge)
