@@ -195,6 +195,9 @@ async def test_the_gateways_own_operations_document_their_problems(gw, admin):
     admin_only = [("post", "/api/v1/users"), ("patch", "/api/v1/units/{unit_id}"), ("get", "/api/v1/api-keys"),
                   ("get", "/api/v1/login-audit")]
     assert all("403" in document["paths"][path][method]["responses"] for method, path in admin_only)
+    conflicts = [("post", "/api/v1/users"), ("patch", "/api/v1/users/{user_id}"), ("post", "/api/v1/units"),
+                 ("patch", "/api/v1/units/{unit_id}"), ("post", "/api/v1/api-keys")]
+    assert all("409" in document["paths"][path][method]["responses"] for method, path in conflicts)
     # 405 names what the path serves; a path nothing serves is a 404
     wrong = await gw.client.put("/api/v1/users/00000000-0000-0000-0000-000000000001", headers=admin)
     assert wrong.status_code == 405 and wrong.headers["allow"] == "GET, PATCH"

@@ -58,7 +58,8 @@ def to_public(row) -> ApiKeyPublic:
 
 @router.post("", status_code=201, response_model=ApiKeyCreated, summary="Create an API key (admin)",
              description="The secret is returned once. Idempotency-Key is not honoured here: replaying the "
-                         "response would require storing the secret.")
+                         "response would require storing the secret.",
+             responses={409: {"description": "username_exists: the key's name is a person's username"}})
 async def create_api_key(body: ApiKeyCreate, request: Request, identity: IdentityDep, principal: Caller) -> Response:
     created = await handlers.create_api_key(
         identity=identity, actor=principal, name=body.name, permissions=list(body.permissions),

@@ -69,7 +69,8 @@ async def list_units(identity: IdentityDep, principal: Caller, limit: Limit = 50
 
 
 @router.post("", status_code=201, response_model=UnitPublic, summary="Create a unit (admin; Idempotency-Key)",
-             responses=ADMIN_ONLY)
+             responses={**ADMIN_ONLY,
+                        409: {"description": "unit_root_exists, unit_name_exists; idempotency_in_flight"}})
 async def create_unit(body: UnitCreate, request: Request, identity: IdentityDep, principal: Caller) -> Response:
     require_admin(principal)
 
@@ -89,7 +90,7 @@ async def get_unit(unit_id: uuid.UUID, identity: IdentityDep, principal: Caller)
 
 
 @router.patch("/{unit_id}", response_model=UnitPublic, summary="Rename, re-level or move a unit (admin; If-Match)",
-              responses=ADMIN_ONLY)
+              responses={**ADMIN_ONLY, 409: {"description": "unit_name_exists, unit_cycle (under its own subtree)"}})
 async def update_unit(unit_id: uuid.UUID, body: UnitUpdate, request: Request, identity: IdentityDep,
                       principal: Caller, version: RequiredVersion) -> Response:
     require_admin(principal)

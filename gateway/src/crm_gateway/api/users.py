@@ -89,7 +89,7 @@ async def list_users(identity: IdentityDep, principal: Caller, limit: Limit = 50
 
 
 @router.post("", status_code=201, response_model=UserPublic, summary="Create a user (admin; Idempotency-Key)",
-             responses=ADMIN_ONLY)
+             responses={**ADMIN_ONLY, 409: {"description": "username_exists; idempotency_in_flight"}})
 async def create_user(body: UserCreate, request: Request, identity: IdentityDep, principal: Caller) -> Response:
     async def produce() -> Response:
         row = await handlers.create_user(
@@ -109,7 +109,8 @@ async def get_user(user_id: uuid.UUID, identity: IdentityDep, principal: Caller)
     return json_response(to_public(row), version=row["version"])
 
 
-@router.patch("/{user_id}", response_model=UserPublic, responses=ADMIN_ONLY,
+@router.patch("/{user_id}", response_model=UserPublic,
+              responses={**ADMIN_ONLY, 409: {"description": "last_admin: the last active admin keeps the role"}},
               summary="Change, move, re-role or deactivate a user (admin; If-Match)")
 async def update_user(user_id: uuid.UUID, body: UserUpdate, request: Request, identity: IdentityDep,
                       principal: Caller, version: RequiredVersion) -> Response:
