@@ -150,3 +150,17 @@ async def test_every_operation_refuses_bad_text_before_doing_anything(client, ad
             if r.status_code != 422 or r.json().get("code") != "invalid_characters":
                 not_refused.append((method, path, r.status_code, r.text[:200]))
     assert tried > 30 and not_refused == []
+
+
+async def test_missing_definition_fields_and_null_filter_fields_are_never_a_500(client, admin, org):
+    missing = await client.post("/api/v1/customer-attributes", headers=admin, json={})
+    assert missing.status_code == 422
+    assert {(e["field"], e["code"]) for e in missing.json()["errors"]} == {
+        ("key", "required"), ("name", "required"), ("type", "required")}
+    rep = org["rep"]["headers"]
+    nulls = {"q": None, "birth_month": None, "status": None}
+    exported = await client.post("/api/v1/customers/exports", headers=rep, json={"format": "csv", "filter": nulls})
+    assert exported.status_code == 202, exported.text
+    bulk = await client.post("/api/v1/customers/bulk", headers=rep,
+                             json={"action": "add_labels", "labels": ["premium"], "filter": {**nulls, "scope": "mine"}})
+    assert bulk.status_code == 200, bulk.text
