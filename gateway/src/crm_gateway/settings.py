@@ -81,7 +81,7 @@ class GatewaySettings(ServiceSettings):
     # CORS: CRM_GATEWAY_CORS_ORIGINS="https://crm.example.vn,http://localhost:5173" (or a JSON list)
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
-    # tokens and lock-out
+    # tokens
     access_token_ttl_seconds: int = 15 * 60
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     service_token_ttl_seconds: int = 120
