@@ -3,12 +3,9 @@ with 422 `invalid_characters` naming the field, in JSON bodies, form fields, que
 parameters; bodies a route streams itself are not read."""
 from __future__ import annotations
 
-import json
-import timeit
 from typing import Annotated
 
 import httpx
-import orjson
 import pytest
 from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel
@@ -117,12 +114,10 @@ async def test_a_streamed_body_is_not_read(client):
     assert response.status_code == 200 and response.json() == {"size": len(body)}
 
 
-def test_checking_a_clean_body_costs_little_next_to_parsing_it():
-    body = orjson.dumps({"rows": [{"full_name": "Nguyễn Văn An", "note": "ghi chú " * 20,
-                                   "phones": [{"number": "0901234567"}]} for _ in range(2000)]})
-    parsed = json.loads(body)
-    assert not text._may_be_invalid(parsed)
-    parse = min(timeit.repeat(lambda: json.loads(body), number=1, repeat=5))  # what request.json() does
-    check = min(timeit.repeat(lambda: text._may_be_invalid(parsed), number=1, repeat=5))
-    assert check < parse  # measured: about a fifth
+def test_the_precheck_walks_only_a_body_that_may_break_the_rule():
+    """Its cost beside json.loads is measured by bench/text_rule_bench.py, not asserted here."""
+    clean = {"rows": [{"full_name": "Nguyễn Văn An", "note": "ghi chú " * 20}]}
+    assert not text._may_be_invalid(clean)
+    assert text._may_be_invalid({"a": ["x", {"b": "\x00"}]})
+    assert text._may_be_invalid({"a": "\ud800"})
     assert list(text.invalid_fields({"a": ["x", {"b": "\x00"}]})) == ["a.1.b"]
