@@ -68,6 +68,18 @@ async def test_a_bulk_status_change_is_one_classified_entry_per_customer_and_one
     assert str(second[0]["id"]) == recorded["entry_ids"][recorded["customer_ids"].index(str(ids[1]))]
 
 
+async def test_a_bulk_label_that_displaced_another_of_its_category_says_so(pool):
+    owner = uuid.uuid4()
+    warm, plain = await customers(pool, owner, 2)
+    batch = {"batch_id": str(uuid.uuid4()), "chunk": 1, "last": True, "ids": [str(warm), str(plain)],
+             "versions": [2, 2], "action": "add_labels", "labels": ["hot"], "removed_labels": [["warm"], []]}
+    await feed(pool, "customers.bulk_updated", batch["batch_id"], batch, owner)
+    [line] = [e for e in await entries(pool, warm, owner) if e["type"] == "classified"]
+    assert line["data"] == {"labels_added": ["hot"], "labels_removed": ["warm"]}
+    [line] = [e for e in await entries(pool, plain, owner) if e["type"] == "classified"]
+    assert line["data"] == {"labels_added": ["hot"]}
+
+
 async def test_bulk_delete_hides_and_restore_shows_again(pool):
     owner = uuid.uuid4()
     [customer_id] = await customers(pool, owner, 1)

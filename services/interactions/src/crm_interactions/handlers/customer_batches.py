@@ -21,10 +21,22 @@ def _entries_of(envelope: Envelope) -> tuple[str, str | None, list[tuple[uuid.UU
     if batch["action"] == "set_status":
         befores = batch.get("from_statuses") or [None] * len(ids)
         return "classified", batch.get("note"), [(i, {"from": f, "to": batch["status"]}) for i, f in zip(ids, befores)]
-    if batch["action"] in ("add_labels", "remove_labels"):
-        key = "labels_added" if batch["action"] == "add_labels" else "labels_removed"
-        return "classified", batch.get("note"), [(i, {key: batch.get("labels") or []}) for i in ids]
+    if batch["action"] == "remove_labels":
+        return "classified", batch.get("note"), [(i, {"labels_removed": batch.get("labels") or []}) for i in ids]
+    if batch["action"] == "add_labels":
+        return "classified", batch.get("note"), [
+            (i, _labels_added(batch.get("labels") or [], removed)) for i, removed in zip(ids, _removed_labels(batch))]
     return None
+
+
+def _removed_labels(batch: dict) -> list[list[str]]:
+    """`removed_labels[i]`: the labels of the same category (hot / warm / cold) that customer i
+    lost when one was added; absent from events without categories."""
+    return batch.get("removed_labels") or [[]] * len(batch["ids"])
+
+
+def _labels_added(added: list[str], removed: list[str]) -> dict:
+    return {"labels_added": added, "labels_removed": removed} if removed else {"labels_added": added}
 
 
 async def on_bulk_updated(conn: asyncpg.Connection, envelope: Envelope) -> None:
