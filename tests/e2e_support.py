@@ -41,6 +41,25 @@ async def eventually(probe, *, timeout: float = 20.0, interval: float = 0.2):
 
 
 
+async def attachment_url_of_new_customer(client: httpx.AsyncClient, user: dict, name: str) -> str:
+    """A new customer of `user` and the URL of its attachments."""
+    created = await client.post("/api/v1/customers", headers=user["headers"],
+                                json={"name": name, "phone": random_mobile()})
+    assert created.status_code == 201, created.text
+    return f"/api/v1/customers/{created.json()['id']}/attachments"
+
+
+async def upload_once_known(client: httpx.AsyncClient, url: str, **request) -> dict:
+    """POST an upload to `url` until interactions has learnt of the new customer (404 until then,
+    events are asynchronous); the created attachment."""
+    async def uploaded():
+        attempt = await client.post(url, **request)
+        assert attempt.status_code in (201, 404), attempt.text
+        return attempt.json() if attempt.status_code == 201 else None
+
+    return await eventually(uploaded, timeout=30)
+
+
 def random_mobile() -> str:
     """A valid, practically unique Vietnamese mobile number: 090, 091, 093, 096, 097 or 098 and 7
     uniformly random digits ("09" + any 8 digits is invalid about once in 100 calls: 0992…)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from e2e_support import eventually, random_mobile
+from e2e_support import attachment_url_of_new_customer, upload_once_known
 
 MiB = 1024 * 1024
 
@@ -23,19 +23,10 @@ async def test_an_oversized_json_body_is_413_not_502(client, org, path):
 
 async def test_an_upload_has_the_attachment_limit_and_early_refusals_reach_the_client(client, org):
     rep = org["rep"]
-    r = await client.post("/api/v1/customers", headers=rep["headers"],
-                          json={"name": "Phạm Thị Giới Hạn", "phone": random_mobile()})
-    assert r.status_code == 201, r.text
-    url = f"/api/v1/customers/{r.json()['id']}/attachments"
+    url = await attachment_url_of_new_customer(client, rep, "Phạm Thị Giới Hạn")
     big_text = b"Hop dong.\n" * (512 * 1024)  # 5 MiB: over the JSON limit, under the attachment one
-
-    async def uploaded():
-        attempt = await client.post(url, params={"filename": "hop-dong.txt"}, content=big_text,
-                                    headers={**rep["headers"], "Content-Type": "text/plain"})
-        assert attempt.status_code in (201, 404), attempt.text
-        return attempt.status_code == 201
-
-    await eventually(uploaded, timeout=30)
+    await upload_once_known(client, url, params={"filename": "hop-dong.txt"}, content=big_text,
+                            headers={**rep["headers"], "Content-Type": "text/plain"})
     # refused by the service from its first bytes, while 15 MiB are still coming: its own answer
     executable = b"MZ\x90\x00" + b"\x00" * (15 * MiB)
     for _ in range(3):

@@ -3,7 +3,7 @@ and every HTTP client send by default is accepted like the raw body, streamed, w
 limit (413 while streaming, nothing stored) and a clear 422 when the form has no `file` part."""
 from __future__ import annotations
 
-from e2e_support import eventually, random_mobile
+from e2e_support import attachment_url_of_new_customer, upload_once_known
 
 LIMIT = 20 * 1024 * 1024
 PDF = b"%PDF-1.4\n" + "Giấy chứng nhận\n".encode() * 300 + b"%%EOF\n"
@@ -23,19 +23,10 @@ async def form_over_the_limit():
 
 async def test_a_form_upload_through_the_gateway(client, org):
     rep = org["rep"]
-    r = await client.post("/api/v1/customers", headers=rep["headers"],
-                          json={"name": "Trần Thị Mai", "phone": random_mobile()})
-    assert r.status_code == 201, r.text
-    url = f"/api/v1/customers/{r.json()['id']}/attachments"
+    url = await attachment_url_of_new_customer(client, rep, "Trần Thị Mai")
     name = "Giấy chứng nhận – Trần Thị Mai.pdf"
-
-    async def uploaded():  # interactions learns of the customer asynchronously
-        attempt = await client.post(url, files={"file": (name, PDF, "application/pdf")},
-                                    data={"description": "ignored"}, headers=rep["headers"])
-        assert attempt.status_code in (201, 404), attempt.text
-        return attempt.json() if attempt.status_code == 201 else None
-
-    pdf = await eventually(uploaded, timeout=30)
+    pdf = await upload_once_known(client, url, files={"file": (name, PDF, "application/pdf")},
+                                  data={"description": "ignored"}, headers=rep["headers"])
     assert (pdf["filename"], pdf["content_type"], pdf["size"]) == (name, "application/pdf", len(PDF))
     download = await client.get(f"/api/v1/attachments/{pdf['id']}/content", headers=rep["headers"])
     assert download.status_code == 200 and download.content == PDF
