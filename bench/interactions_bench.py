@@ -50,6 +50,7 @@ from crmkit.ids import new_ids
 from crmkit.testing import create_topics, delete_topics
 from crm_interactions.consumers import CONSUMERS
 from crm_interactions.handlers.timeline import read_timeline
+from crm_interactions.store import access
 from crm_interactions.store import timeline as store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,7 +87,7 @@ async def bench_timeline(pool: asyncpg.Pool) -> None:
                           roles=frozenset({SALES}))
     start = datetime(2026, 1, 1, tzinfo=UTC)
     async with pool.acquire() as conn:
-        await store.upsert_access(conn, customer_id=customer, owner_id=owner, owner_unit_path="/bench/",
+        await access.upsert_access(conn, customer_id=customer, owner_id=owner, owner_unit_path="/bench/",
                                   holder_id=None, viewer_ids=[], version=1)
         types = ["note", "call", "classified", "imported", "care"]
         await conn.copy_records_to_table(

@@ -18,7 +18,7 @@ from crmkit.errors import ProblemError
 from crmkit.testing import sign_test_token, temp_database
 from crm_interactions.app import MIGRATIONS, create_app
 from crm_interactions.settings import InteractionsSettings
-from crm_interactions.store import timeline as timeline_store
+from crm_interactions.store import access as access_store
 
 KEY = Ed25519PrivateKey.generate()
 PRIVATE = KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
@@ -50,7 +50,7 @@ async def customer_of(pool, owner: Principal, *, viewers: tuple[uuid.UUID, ...] 
     """A customer `owner` owns in their unit, as the customers service's events would make it known."""
     customer_id = uuid.uuid4()
     async with pool.acquire() as conn:
-        await timeline_store.upsert_access(conn, customer_id=customer_id, owner_id=owner.user_id,
+        await access_store.upsert_access(conn, customer_id=customer_id, owner_id=owner.user_id,
                                            owner_unit_path=owner.unit_path, holder_id=None,
                                            viewer_ids=list(viewers), version=1)
     return customer_id

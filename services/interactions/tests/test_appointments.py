@@ -15,7 +15,8 @@ from crm_interactions.handlers import calendar_feed as feeds
 from crmkit.auth import Principal
 from crm_interactions.handlers import care_tickets
 from crm_interactions.handlers.timeline import read_timeline
-from crm_interactions.store import timeline as timeline_store
+from crm_interactions.handlers import erasure
+from crm_interactions.storage import LocalStorage
 from interactions_support import code_of, customer_of, outbox, principal, user_in_directory
 
 TEAM, OTHER = "/root/branch/team/", "/root/other/"
@@ -199,12 +200,12 @@ async def test_feed_rotate_revoke_and_content(pool):
     assert await code_of(feeds.render_feed(pool, token="x" * 500)) == (404, "not_found")
 
 
-async def test_a_purge_erases_the_texts_of_the_customers_appointments(pool):
+async def test_a_purge_erases_the_texts_of_the_customers_appointments(pool, tmp_path):
     rep = principal(TEAM, user_id=await user_in_directory(pool, TEAM))
     customer_id = await customer_of(pool, rep)
     await new_appointment(pool, rep, customer_id=customer_id, title="Gặp chị Lan", location="12 Lê Lợi",
                           note="mang hợp đồng")
     async with pool.acquire() as conn:
-        await timeline_store.erase_customers(conn, ids=[customer_id])
+        await erasure.purge(conn, ids=[customer_id], files=LocalStorage(tmp_path))
     row = await pool.fetchrow("SELECT title, note, location FROM appointments WHERE customer_id = $1", customer_id)
     assert dict(row) == {"title": "", "note": None, "location": None}

@@ -10,11 +10,9 @@ from pathlib import Path
 import pytest
 
 from crmkit.errors import ProblemError
-from crm_interactions import attachment_rules as rules
-from crm_interactions import storage
-from crm_interactions.handlers import attachments
+from crm_interactions.domain import attachments as rules
+from crm_interactions.handlers import attachments, erasure
 from crm_interactions.storage import LocalStorage
-from crm_interactions.store import timeline as timeline_store
 from interactions_support import code_of, customer_of, principal
 
 TEAM, OTHER = "/root/branch/team/", "/root/other/"
@@ -248,12 +246,8 @@ async def test_a_purge_removes_the_customers_files_and_rows(pool, files):
     await upload(pool, files, rep, purged, b"ghi chu")
     await attachments.delete(pool, principal=rep, attachment_id=first["id"])
     other = await upload(pool, files, rep, kept, PDF)
-    storage.configure(files)
-    try:
-        async with pool.acquire() as conn, conn.transaction():
-            await timeline_store.erase_customers(conn, ids=[purged])
-    finally:
-        storage.configure(None)
+    async with pool.acquire() as conn, conn.transaction():
+        await erasure.purge(conn, ids=[purged], files=files)
     assert [r["id"] for r in await pool.fetch("SELECT id FROM attachments")] == [other["id"]]
     assert len(stored_files(files.root)) == 1
     assert await code_of(upload(pool, files, rep, purged, PDF)) == (404, "not_found")

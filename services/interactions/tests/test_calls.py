@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 from crmkit.auth import Principal
 from crm_interactions.handlers import calls
 from crm_interactions.handlers.timeline import read_timeline
-from crm_interactions.store import timeline as timeline_store
+from crm_interactions.handlers import erasure
+from crm_interactions.storage import LocalStorage
+from crm_interactions.store import access as access_store
 from interactions_support import code_of, customer_of, outbox, principal
 
 TEAM, OTHER = "/root/branch/team/", "/root/other/"
@@ -98,7 +100,7 @@ async def test_integrator_needs_the_permission_and_a_live_customer(pool):
     assert row["actor_id"] == pbx.user_id
     assert await code_of(log(pool, pbx, uuid.uuid4())) == (404, "not_found")
     async with pool.acquire() as conn:
-        await timeline_store.mark_deleted(conn, ids=[customer_id], versions=[2])
+        await access_store.mark_deleted(conn, ids=[customer_id], versions=[2])
     assert await code_of(log(pool, pbx, customer_id)) == (404, "not_found")
 
 
@@ -125,11 +127,11 @@ async def test_note_entry_by_a_viewer(pool):
         422, "validation_error")
 
 
-async def test_purge_erases_the_sheets_personal_data(pool):
+async def test_purge_erases_the_sheets_personal_data(pool, tmp_path):
     rep = principal(TEAM)
     customer_id = await customer_of(pool, rep)
     await log(pool, rep, customer_id, note="SĐT phụ 0912345678", recording_ref="rec-1")
     async with pool.acquire() as conn:
-        await timeline_store.erase_customers(conn, ids=[customer_id])
+        await erasure.purge(conn, ids=[customer_id], files=LocalStorage(tmp_path))
     row = await pool.fetchrow("SELECT note, recording_ref, actor_id FROM calls WHERE customer_id = $1", customer_id)
     assert tuple(row) == (None, None, None)

@@ -11,11 +11,12 @@ import pytest
 
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
-from crm_interactions import comment_parsing as parsing
+from crm_interactions.domain import comments as parsing
 from crm_interactions.handlers import comments
 from crm_interactions.handlers import care_tickets, notifications, support_tickets
 from crm_interactions.handlers.timeline import read_timeline
-from crm_interactions.store import timeline as timeline_store
+from crm_interactions.handlers import erasure
+from crm_interactions.storage import LocalStorage
 from interactions_support import code_of, customer_of, outbox, principal
 
 TEAM, OTHER = "/root/branch/team/", "/root/other/"
@@ -208,13 +209,13 @@ async def test_deleted_comments_listable_by_managers_only(pool):
     await comments.delete(pool, principal=viewer, comment_id=own["id"])
 
 
-async def test_a_purge_erases_comments_and_the_mention_excerpts(pool):
+async def test_a_purge_erases_comments_and_the_mention_excerpts(pool, tmp_path):
     rep = await named(pool, TEAM, "purge_rep1")
     rep2 = await named(pool, OTHER, "purge_rep2")
     customer_id = await customer_of(pool, rep, viewers=(rep2.user_id,))
     await comments.post(pool, principal=rep, customer_id=customer_id, text="@purge_rep2 chị Lan ở 12 Lê Lợi #vip")
     async with pool.acquire() as conn:
-        await timeline_store.erase_customers(conn, ids=[customer_id])
+        await erasure.purge(conn, ids=[customer_id], files=LocalStorage(tmp_path))
     row = await pool.fetchrow("SELECT text, hashtags FROM comments WHERE customer_id = $1", customer_id)
     assert row["text"] == "" and row["hashtags"] == []
     assert await pool.fetchval("SELECT body FROM notifications WHERE user_id = $1", rep2.user_id) is None

@@ -12,8 +12,10 @@ from crmkit.errors import ProblemError
 from crm_interactions.handlers import care_tickets as care
 from crm_interactions.handlers import support_tickets as support
 from crm_interactions.handlers.timeline import read_timeline
-from crm_interactions.handlers.ticket_rules import local_day
-from crm_interactions.store import timeline as timeline_store
+from crm_interactions.domain.tickets import local_day
+from crm_interactions.handlers import erasure
+from crm_interactions.storage import LocalStorage
+from crm_interactions.store import access as access_store
 from interactions_support import code_of, customer_of, outbox, principal, user_in_directory
 
 TEAM, OTHER = "/root/branch/team/", "/root/other/"
@@ -119,7 +121,7 @@ async def test_visibility_follows_the_customer_and_editing_is_narrower(pool):
                                         status="processing"))["status"] == "processing"
     # a deleted customer takes its tickets with it
     async with pool.acquire() as conn:
-        await timeline_store.mark_deleted(conn, ids=[customer_id], versions=[2])
+        await access_store.mark_deleted(conn, ids=[customer_id], versions=[2])
     assert await code_of(care.get(pool, principal=owner, ticket_id=ticket["id"])) == (404, "not_found")
 
 
@@ -253,14 +255,14 @@ async def test_scopes_today_search_and_pages(pool):
     assert await support_ids(manager, status="pending", customer_id=other_customer) == [theirs["id"]]
 
 
-async def test_a_purge_erases_the_personal_data_of_the_customers_tickets(pool):
+async def test_a_purge_erases_the_personal_data_of_the_customers_tickets(pool, tmp_path):
     rep = principal(TEAM)
     customer_id = await customer_of(pool, rep)
     await new_care(pool, rep, customer_id, note="Gọi chị Lan 0912 345 678")
     await support.create(pool, principal=rep, customer_id=customer_id, title="Đổi địa chỉ", content="12 Lê Lợi",
                          contact_name="Chị Lan", contact_details="0912 345 678")
     async with pool.acquire() as conn:
-        await timeline_store.erase_customers(conn, ids=[customer_id])
+        await erasure.purge(conn, ids=[customer_id], files=LocalStorage(tmp_path))
     care_row = await pool.fetchrow("SELECT note, search_text FROM care_tickets WHERE customer_id = $1", customer_id)
     support_row = await pool.fetchrow("SELECT title, content, contact_name, contact_details, search_text"
                                       " FROM support_tickets WHERE customer_id = $1", customer_id)

@@ -6,12 +6,12 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from crmkit.service import ServiceSpec, create_service_app
-from crm_interactions import events, messages  # noqa: F401  (registers events and problem texts)
+from crm_interactions import events, messages, storage  # noqa: F401  (events and messages register themselves)
 from crm_interactions.api import (
     appointments, attachments, calendar, care_tickets, comments, notifications, support_tickets, timeline,
 )
 from crm_interactions.api import calls as calls_api
-from crm_interactions.consumers import CONSUMERS
+from crm_interactions.consumers import consumers
 from crm_interactions.settings import InteractionsSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -35,5 +35,5 @@ def create_app(settings: InteractionsSettings | None = None) -> FastAPI:
         routers=[timeline.router, care_tickets.router, support_tickets.router,
                  appointments.router, calendar.router, attachments.router, comments.router, notifications.router,
                  calls_api.router],
-        consumers=CONSUMERS, lifespan=_close_notification_listener,
+        consumers=consumers(storage.for_settings(settings)), lifespan=_close_notification_listener,
     ))

@@ -98,8 +98,9 @@ def for_settings(settings) -> Storage:
 
 
 def current() -> Storage:
-    """The storage of this process for code without an app at hand (event handlers: purges);
-    CRM_INTERACTIONS_ATTACHMENT_DIR is read from the environment, as the API reads it."""
+    """The storage of this process for code without an app at hand (the consumers as tests and
+    benchmarks wire them); CRM_INTERACTIONS_ATTACHMENT_DIR is read from the environment, as the
+    API reads it."""
     if _configured is not None:
         return _configured
     from crm_interactions.settings import InteractionsSettings

@@ -7,6 +7,15 @@ from typing import Any
 
 import asyncpg
 
+from crmkit.access import within_subtree_sql
+
+
+def _within(column: str, reach: str | None) -> str:
+    """SQL: `column` lies in `reach` ($1; None: everywhere). Two statements rather than
+    `$1 IS NULL OR …`, so that a cached generic plan can still use the unit path index."""
+    return "$1::text IS NULL" if reach is None else within_subtree_sql(column, "$1::text")
+
+
 ASSIGNMENT_COLUMNS = ("a.id, a.job_id, a.assignee_id, a.assigned_by, a.text, a.direct, a.status, a.expires_at,"
                       " a.created_at, a.decided_at, a.decline_reason")
 # customers of an assignment per state, for its public view
@@ -32,7 +41,7 @@ async def page_jobs(conn: asyncpg.Connection, *, reach: str | None, limit: int,
                     after: tuple[datetime, uuid.UUID] | None) -> list[asyncpg.Record]:
     """Jobs created in the caller's unit subtree (`reach`; None: all), newest first."""
     return await conn.fetch(
-        "SELECT * FROM jobs WHERE ($1::text IS NULL OR unit_path LIKE $1 || '%')"
+        f"SELECT * FROM jobs WHERE {_within('unit_path', reach)}"
         " AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3)) ORDER BY created_at DESC, id DESC LIMIT $4",
         reach, after[0] if after else None, after[1] if after else None, limit)
 
@@ -123,7 +132,8 @@ async def roster(conn: asyncpg.Connection, *, reach: str | None, user_ids: list[
     """Active sales users in `reach` (a unit path prefix; None: everyone), in username order."""
     return await conn.fetch(
         f"SELECT {ROSTER_COLUMNS} FROM directory_users u LEFT JOIN roster_settings s ON s.user_id = u.id"
-        " WHERE u.active AND 'sales' = ANY(u.roles) AND ($1::text IS NULL OR u.unit_path LIKE $1 || '%')"
+        " WHERE u.active AND 'sales' = ANY(u.roles)"
+        f" AND {_within('u.unit_path', reach)}"
         " AND ($2::uuid[] IS NULL OR u.id = ANY($2::uuid[])) ORDER BY lower(u.username), u.id", reach, user_ids)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 
+from crmkit.access import subtree_path, within_subtree_sql
 from crmkit.auth import Principal
 
 COLUMNS = (
@@ -55,15 +56,6 @@ class Access:
 READ_PERMISSION, WRITE_PERMISSION = "customers.read", "customers.write"
 
 
-def subtree_path(unit_path: str | None) -> str | None:
-    """A usable subtree prefix ("/a/b/"), or None for an empty, root-less or malformed path —
-    so that a missing unit never matches everything."""
-    if not unit_path or not unit_path.startswith("/"):
-        return None
-    path = unit_path if unit_path.endswith("/") else unit_path + "/"
-    return path if path.strip("/") else None
-
-
 def access_of(principal: Principal) -> Access:
     if principal.kind == "service":
         reads = principal.can(READ_PERMISSION)
@@ -76,10 +68,8 @@ def access_of(principal: Principal) -> Access:
 
 
 def subtree_sql(path: str, params: Params, column: str = "c.owner_unit_path") -> str:
-    """`column` lies in the subtree of `path` (which ends with "/"): a byte-wise range, so that
-    the text_pattern_ops index serves it even with a bound parameter (LIKE $1 || '%' cannot)."""
-    upper = path[:-1] + chr(ord("/") + 1)
-    return f"({column} ~>=~ {params.add(path)} AND {column} ~<~ {params.add(upper)})"
+    """`column` lies in the subtree of `path` (see crmkit.access: the index-friendly range form)."""
+    return within_subtree_sql(column, params.add(path))
 
 
 def visible_sql(access: Access, params: Params, *, alias: str = "c", include_deleted: bool = False) -> str:
@@ -186,43 +176,27 @@ async def id_by_phone(conn: asyncpg.Connection, phone: str) -> uuid.UUID | None:
     return await conn.fetchval("SELECT id FROM customers WHERE phone = $1", phone)
 
 
-def legacy_access(*, user_id: uuid.UUID, is_admin: bool, is_manager: bool, unit_path: str | None) -> Access:
-    """The Access of the older keyword form (user_id, is_admin, is_manager, unit_path) — people
-    only; prefer `access_of(principal)`, which also knows service accounts."""
-    if is_admin:
-        return Access(user_id=user_id, sees_all=True, edits_all=True)
-    return Access(user_id=user_id, subtree=subtree_path(unit_path) if is_manager else None)
-
-
-# Deprecated: the same rule as `visible_sql` for people, as a fixed fragment with the positional
-# arguments $2 is_admin, $3 user id, $4 is_manager, $5 the manager's unit path ("/…/"). Use
-# `visible_sql(access, params)`, which also handles service accounts and plans better.
-VISIBLE_TO_CALLER = ("($2 OR c.owner_id = $3 OR c.holder_id = $3 OR c.viewer_ids @> ARRAY[$3]::uuid[]"
-                     " OR ($4 AND rtrim($5, '/') <> '' AND c.owner_unit_path ~>=~ (rtrim($5, '/') || '/')"
-                     " AND c.owner_unit_path ~<~ (rtrim($5, '/') || '0')))")
-
-
-def _access(access: Access | None, principal: Principal | None, legacy: dict[str, Any]) -> Access:
+def _access(access: Access | None, principal: Principal | None) -> Access:
     if access is not None:
         return access
-    if principal is not None:
-        return access_of(principal)
-    return legacy_access(**legacy)
+    if principal is None:
+        raise TypeError("access or principal is required")
+    return access_of(principal)
 
 
 async def get_visible(conn: asyncpg.Connection, *, customer_id: uuid.UUID, access: Access | None = None,
-                      principal: Principal | None = None, **legacy: Any) -> dict[str, Any] | None:
-    """The live row if the caller may see it (`access`, or a principal, or the legacy keywords)."""
+                      principal: Principal | None = None) -> dict[str, Any] | None:
+    """The live row if the caller may see it (`access`, or a principal)."""
     params = Params([customer_id])
-    visible = visible_sql(_access(access, principal, legacy), params)
+    visible = visible_sql(_access(access, principal), params)
     return as_customer(await conn.fetchrow(
         f"SELECT {_C_COLUMNS} FROM customers c WHERE c.id = $1 AND {visible}", *params))
 
 
 async def lock_visible(conn: asyncpg.Connection, *, customer_id: uuid.UUID, access: Access | None = None,
-                       principal: Principal | None = None, **legacy: Any) -> tuple[dict[str, Any], bool] | None:
+                       principal: Principal | None = None) -> tuple[dict[str, Any], bool] | None:
     """The visible row, locked for update, and whether the caller may edit it; None if invisible."""
-    access = _access(access, principal, legacy)
+    access = _access(access, principal)
     params = Params([customer_id])
     visible = visible_sql(access, params)
     editable = editable_sql(access, params)

@@ -16,8 +16,8 @@ from crmkit import uploads
 from crmkit.auth import CurrentPrincipal
 from crmkit.errors import ProblemError
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
-from crm_interactions import attachment_rules as rules
 from crm_interactions import storage
+from crm_interactions.domain import attachments as rules
 from crm_interactions.handlers import attachments as handlers
 
 router = APIRouter(tags=["attachments"])

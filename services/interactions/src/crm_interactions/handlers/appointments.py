@@ -14,12 +14,11 @@ from crmkit.errors import FieldError, ProblemError
 from crmkit.pagination import page_of, time_id_after
 from crmkit.versions import check_version
 from crm_interactions import events
+from crm_interactions.domain import tickets
 from crm_interactions.handlers import ticket_rules as rules
 from crm_interactions.store import appointments as store
 
 TYPES = ("meeting", "call", "task", "payment_due", "other")
-STATUSES = ("planned", "done", "cancelled")
-TRANSITIONS = {"planned": ("done", "cancelled")}
 EDITABLE_FIELDS = ("title", "type", "assignee_id", "starts_at", "ends_at", "all_day", "location", "note")
 REQUIRED_FIELDS = ("title", "type", "assignee_id", "starts_at", "all_day")
 
@@ -49,9 +48,9 @@ async def create(pool: asyncpg.Pool, *, principal: Principal, title: str, type: 
                  customer_id: uuid.UUID | None = None, assignee_id: uuid.UUID | None = None,
                  ends_at: datetime | None = None, all_day: bool = False, location: str | None = None,
                  note: str | None = None, correlation_id: str | None = None) -> dict[str, Any]:
-    values = rules.clean({"title": title, "location": location, "note": note})
-    starts_at = rules.as_aware(starts_at)
-    ends_at = rules.as_aware(ends_at) if ends_at is not None else None
+    values = tickets.clean({"title": title, "location": location, "note": note})
+    starts_at = tickets.as_aware(starts_at)
+    ends_at = tickets.as_aware(ends_at) if ends_at is not None else None
     problems = [FieldError("title", "blank")] if values["title"] is None else []
     problems += _time_problems(starts_at, ends_at)
     async with pool.acquire() as conn, conn.transaction():
@@ -59,7 +58,7 @@ async def create(pool: asyncpg.Pool, *, principal: Principal, title: str, type: 
             await rules.check_customer(conn, principal, customer_id)
         problems += await rules.assignee_problems(conn, principal, assignee_id)
         if problems:
-            raise rules.unprocessable(problems)
+            raise tickets.unprocessable(problems)
         row = await store.insert(conn, values={
             "id": uuid.uuid4(), "title": values["title"], "type": type, "customer_id": customer_id,
             "assignee_id": assignee_id or principal.user_id, "starts_at": starts_at, "ends_at": ends_at,
@@ -101,9 +100,9 @@ async def list_appointments(pool: asyncpg.Pool, *, principal: Principal, status:
     if customer_id:
         query.where(f"t.customer_id = {query.add(customer_id)}")
     if from_ is not None:
-        query.where(f"t.starts_at >= {query.add(rules.as_aware(from_))}")
+        query.where(f"t.starts_at >= {query.add(tickets.as_aware(from_))}")
     if to is not None:
-        query.where(f"t.starts_at < {query.add(rules.as_aware(to))}")
+        query.where(f"t.starts_at < {query.add(tickets.as_aware(to))}")
     async with pool.acquire() as conn:
         rows = await store.page(conn, query, limit=limit + 1, after=time_id_after(cursor))
     return page_of(rows, limit, lambda r: {"t": r["starts_at"].isoformat(), "id": str(r["id"])})
@@ -113,19 +112,19 @@ async def update(pool: asyncpg.Pool, *, principal: Principal, appointment_id: uu
                  expected_version: int | None, changes: dict[str, Any],
                  correlation_id: str | None = None) -> dict[str, Any]:
     """Partial update; `null` clears ends_at, location and note (the other fields are required)."""
-    values = rules.clean({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
+    values = tickets.clean({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
     for name in ("starts_at", "ends_at"):
         if values.get(name) is not None:
-            values[name] = rules.as_aware(values[name])
+            values[name] = tickets.as_aware(values[name])
     async with pool.acquire() as conn, conn.transaction():
         current = await _locked(conn, principal, appointment_id, expected_version)
-        problems = rules.blank_problems(values, REQUIRED_FIELDS)
+        problems = tickets.blank_problems(values, REQUIRED_FIELDS)
         problems += _time_problems(values.get("starts_at", current["starts_at"]),
                                    values.get("ends_at", current["ends_at"]))
         if values.get("assignee_id") and values["assignee_id"] != current["assignee_id"]:
             problems += await rules.assignee_problems(conn, principal, values["assignee_id"])
         if problems:
-            raise rules.unprocessable(problems)
+            raise tickets.unprocessable(problems)
         changed = [k for k in EDITABLE_FIELDS if k in values and values[k] != current[k]]
         if not changed:
             return current
@@ -140,8 +139,8 @@ async def change_status(pool: asyncpg.Pool, *, principal: Principal, appointment
     """planned → done | cancelled; anything else is 409 `invalid_transition`."""
     async with pool.acquire() as conn, conn.transaction():
         current = await _locked(conn, principal, appointment_id, expected_version)
-        if status not in TRANSITIONS.get(current["status"], ()):
-            raise rules.invalid_transition(current["status"], status)
+        if status not in tickets.APPOINTMENT_TRANSITIONS.get(current["status"], ()):
+            raise tickets.invalid_transition(current["status"], status)
         now = datetime.now(UTC)
         stamp = {"completed_at": now} if status == "done" else {"cancelled_at": now}
         row = await store.update(conn, appointment_id=appointment_id, values={"status": status, **stamp})

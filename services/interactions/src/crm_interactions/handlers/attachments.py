@@ -1,6 +1,7 @@
 """Attachments (I-5): files on a customer, a support ticket (I-7) or a comment (I-3), streamed to
 storage chunk by chunk (never held in memory), content type sniffed, executables refused; visible
-only to those who may see the parent record. Deleting is soft; a purge of the customer removes rows and files (store.attachments)."""
+only to those who may see the parent record. Deleting is soft; a purge of the customer removes rows
+and files (handlers/erasure.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -14,10 +15,11 @@ from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.errors import FieldError, ProblemError
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
-from crm_interactions import attachment_rules as rules
 from crm_interactions import events
+from crm_interactions.domain import attachments as rules
 from crm_interactions.handlers.ticket_rules import envelope_of
 from crm_interactions.storage import Storage
+from crm_interactions.store import access
 from crm_interactions.store import attachments as store
 from crm_interactions.store import comments as comments_store
 from crm_interactions.store import tickets as tickets_store
@@ -62,7 +64,7 @@ async def _customer_for_new_file(conn: asyncpg.Connection, principal: Principal,
         if found[0]["author_id"] != principal.user_id:
             raise ProblemError(403, "not_comment_author")
         return found[0]["customer_id"]
-    if not await tickets_store.customer_visible(conn, customer_id=customer_id, principal=principal):
+    if not await access.customer_visible(conn, customer_id=customer_id, principal=principal):
         raise ProblemError(404, "not_found")
     return customer_id
 
@@ -74,7 +76,7 @@ async def _check_parent_readable(conn: asyncpg.Connection, principal: Principal,
     elif parent_type == "comment":
         found = await comments_store.get_visible(conn, comment_id=parent_id, principal=principal)
     else:
-        found = await tickets_store.customer_visible(conn, customer_id=customer_id, principal=principal)
+        found = await access.customer_visible(conn, customer_id=customer_id, principal=principal)
     if not found:
         raise ProblemError(404, "not_found")
 
@@ -124,7 +126,7 @@ async def upload(pool: asyncpg.Pool, files: Storage, *, principal: Principal, cu
     try:
         async with pool.acquire() as conn, conn.transaction():
             customer_id = await _customer_for_new_file(conn, principal, **parent)  # still allowed?
-            if not await store.lock_customer(conn, customer_id=customer_id):
+            if not await access.lock_customer(conn, customer_id=customer_id):
                 raise ProblemError(404, "not_found")  # deleted or purged meanwhile
             row = await store.insert(conn, values={
                 "id": attachment_id, "customer_id": customer_id, "parent_type": parent["parent_type"],

@@ -14,7 +14,7 @@ from icalendar import Calendar, Event
 
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
-from crm_interactions.handlers.ticket_rules import LOCAL_TIME
+from crm_interactions.domain.tickets import LOCAL_TIME
 from crm_interactions.store import appointments as store
 
 FEED_PATH = "/api/v1/me/calendar.ics"

@@ -21,6 +21,7 @@ from crmkit.auth import Principal
 from crmkit.errors import FieldError, ProblemError
 from crmkit.pagination import page_of, time_id_after
 from crm_interactions import events
+from crm_interactions.domain import tickets
 from crm_interactions.handlers import ticket_rules as rules
 from crm_interactions.store import calls as store
 from crm_interactions.store import timeline as timeline_store
@@ -60,7 +61,7 @@ async def log_call(pool: asyncpg.Pool, *, principal: Principal, customer_id: uui
                    external_id: str | None = None, correlation_id: str | None = None
                    ) -> tuple[dict[str, Any], bool]:
     """The sheet and whether it was created now (False: this source already logged `external_id`)."""
-    values = rules.clean({"note": note, "recording_ref": recording_ref, "external_id": external_id})
+    values = tickets.clean({"note": note, "recording_ref": recording_ref, "external_id": external_id})
     async with pool.acquire() as conn, conn.transaction():
         await _check_poster(conn, principal, customer_id)
         if values["external_id"]:
@@ -70,7 +71,7 @@ async def log_call(pool: asyncpg.Pool, *, principal: Principal, customer_id: uui
         call_id, entry_id = uuid.uuid4(), timeline_store.new_entry_id()
         row = await store.insert(conn, values={
             "id": call_id, "customer_id": customer_id, "direction": direction, "outcome": outcome,
-            "occurred_at": rules.as_aware(started_at) if started_at else datetime.now(UTC),
+            "occurred_at": tickets.as_aware(started_at) if started_at else datetime.now(UTC),
             "duration_seconds": duration_seconds, "rating": rating, "note": values["note"],
             "recording_ref": values["recording_ref"], "external_id": values["external_id"],
             "source": principal.user_id, "actor_id": principal.user_id, "entry_id": entry_id,
@@ -117,9 +118,9 @@ async def add_note(pool: asyncpg.Pool, *, principal: Principal, customer_id: uui
     """A `note` entry on the timeline of a customer the caller may see (viewers too)."""
     text = (text or "").strip()
     if not text:
-        raise rules.unprocessable([FieldError("text", "blank")])
+        raise tickets.unprocessable([FieldError("text", "blank")])
     if len(text) > MAX_NOTE:
-        raise rules.unprocessable([FieldError("text", "too_long", {"max_length": MAX_NOTE})])
+        raise tickets.unprocessable([FieldError("text", "too_long", {"max_length": MAX_NOTE})])
     async with pool.acquire() as conn, conn.transaction():
         await rules.check_customer(conn, principal, customer_id)
         entry = await timeline_store.insert_entry(conn, entry={

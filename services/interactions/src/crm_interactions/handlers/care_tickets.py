@@ -12,13 +12,13 @@ from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
 from crm_interactions import events
+from crm_interactions.domain import tickets
+from crm_interactions.domain.text import fold
 from crm_interactions.handlers import ticket_rules as rules
 from crm_interactions.store import tickets as store
-from crm_interactions.text import fold
 
 TABLE = "care_tickets"
 METHODS = ("call", "meeting", "email", "sms", "zalo")
-STATUSES = ("planned", "done", "cancelled")
 SCOPES = ("all", "mine", "my_unit", "today")
 EDITABLE_FIELDS = ("method", "planned_at", "assignee_id", "note")
 
@@ -31,13 +31,14 @@ def _event_fields(row: dict[str, Any]) -> dict[str, Any]:
 async def create(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, method: str,
                  planned_at: datetime, assignee_id: uuid.UUID | None = None, note: str | None = None,
                  correlation_id: str | None = None) -> dict[str, Any]:
-    values = rules.clean({"note": note})
+    values = tickets.clean({"note": note})
     async with pool.acquire() as conn, conn.transaction():
         await rules.check_customer(conn, principal, customer_id)
         if problems := await rules.assignee_problems(conn, principal, assignee_id):
-            raise rules.unprocessable(problems)
+            raise tickets.unprocessable(problems)
         row = await store.insert(conn, TABLE, values={
-            "id": uuid.uuid4(), "customer_id": customer_id, "method": method, "planned_at": rules.as_aware(planned_at),
+            "id": uuid.uuid4(), "customer_id": customer_id, "method": method,
+            "planned_at": tickets.as_aware(planned_at),
             "assignee_id": assignee_id or principal.user_id, "note": values["note"],
             "search_text": fold(values["note"]), "created_by": principal.user_id,
         })
@@ -59,7 +60,7 @@ async def list_tickets(pool: asyncpg.Pool, *, principal: Principal, scope: str =
     """Newest planned first. `today` = planned today in Vietnam, among the tickets the caller sees."""
     query = store.Query(principal)
     if scope == "today":
-        start, end = rules.local_day(now)
+        start, end = tickets.local_day(now)
         query.where(f"t.planned_at >= {query.add(start)} AND t.planned_at < {query.add(end)}")
     else:
         rules.scope_clause(scope, principal, query)
@@ -71,20 +72,20 @@ async def update(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UU
                  changes: dict[str, Any], correlation_id: str | None = None) -> dict[str, Any]:
     """Partial update of a planned ticket; `null` clears the note (method, time, assignee are required).
     The assignee may reschedule; reassigning needs the right to edit the customer."""
-    values = rules.clean({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
+    values = tickets.clean({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
     async with pool.acquire() as conn, conn.transaction():
         current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version,
-                                       manages=rules.reassigning(values, ("assignee_id",)))
+                                       manages=tickets.reassigning(values, ("assignee_id",)))
         if current["status"] != "planned":
             raise ProblemError(409, "ticket_closed", params={"status": current["status"]},
                                extra={"ticket_status": current["status"]})
-        problems = rules.blank_problems(values, ("method", "planned_at", "assignee_id"))
+        problems = tickets.blank_problems(values, ("method", "planned_at", "assignee_id"))
         if values.get("assignee_id") and values["assignee_id"] != current["assignee_id"]:
             problems += await rules.assignee_problems(conn, principal, values["assignee_id"])
         if problems:
-            raise rules.unprocessable(problems)
+            raise tickets.unprocessable(problems)
         if "planned_at" in values:
-            values["planned_at"] = rules.as_aware(values["planned_at"])
+            values["planned_at"] = tickets.as_aware(values["planned_at"])
         changed = [k for k in EDITABLE_FIELDS if k in values and values[k] != current[k]]
         if not changed:
             return current
@@ -100,13 +101,13 @@ async def update(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UU
 async def complete(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID, result: str | None,
                    expected_version: int | None = None, correlation_id: str | None = None) -> dict[str, Any]:
     """planned → done with the result; the customer's timeline gets a `care` entry."""
-    result = rules.clean({"result": result})["result"]
-    if problems := rules.blank_problems({"result": result}, ("result",)):
-        raise rules.unprocessable(problems)
+    result = tickets.clean({"result": result})["result"]
+    if problems := tickets.blank_problems({"result": result}, ("result",)):
+        raise tickets.unprocessable(problems)
     async with pool.acquire() as conn, conn.transaction():
         current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
         if current["status"] != "planned":
-            raise rules.invalid_transition(current["status"], "done")
+            raise tickets.invalid_transition(current["status"], "done")
         row = await store.update(conn, TABLE, ticket_id=ticket_id, values={
             "status": "done", "result": result, "completed_at": datetime.now().astimezone(),
             "search_text": fold(current["note"], result)})
@@ -122,11 +123,11 @@ async def complete(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.
 async def cancel(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID, reason: str | None = None,
                  expected_version: int | None = None, correlation_id: str | None = None) -> dict[str, Any]:
     """planned → cancelled."""
-    reason = rules.clean({"reason": reason})["reason"]
+    reason = tickets.clean({"reason": reason})["reason"]
     async with pool.acquire() as conn, conn.transaction():
         current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
         if current["status"] != "planned":
-            raise rules.invalid_transition(current["status"], "cancelled")
+            raise tickets.invalid_transition(current["status"], "cancelled")
         row = await store.update(conn, TABLE, ticket_id=ticket_id, values={
             "status": "cancelled", "cancel_reason": reason, "cancelled_at": datetime.now().astimezone()})
         await outbox.publish(conn, events.CareTicketCancelled(**_event_fields(row), reason=reason),
@@ -138,7 +139,7 @@ async def delete(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UU
                  expected_version: int | None = None, correlation_id: str | None = None) -> None:
     """Soft delete by someone who may edit the customer (not by a mere assignee)."""
     async with pool.acquire() as conn, conn.transaction():
-        await rules.editable(conn, TABLE, principal, ticket_id, expected_version, manages=rules.always)
+        await rules.editable(conn, TABLE, principal, ticket_id, expected_version, manages=tickets.always)
         row = await store.update(conn, TABLE, ticket_id=ticket_id, values={"deleted_at": datetime.now().astimezone()})
         await outbox.publish(conn, events.CareTicketDeleted(**_event_fields(row)),
                              **rules.envelope_of(principal, row["id"], correlation_id))

@@ -17,8 +17,9 @@ from crmkit.auth import Principal
 from crmkit.errors import FieldError, ProblemError
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crmkit.versions import check_version
-from crm_interactions import comment_parsing as parsing
 from crm_interactions import events
+from crm_interactions.domain import comments as parsing
+from crm_interactions.domain import tickets
 from crm_interactions.handlers import notifications
 from crm_interactions.handlers import ticket_rules as rules
 from crm_interactions.store import comments as store
@@ -29,9 +30,9 @@ MAX_TEXT = 5000
 def _clean_text(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise rules.unprocessable([FieldError("text", "blank")])
+        raise tickets.unprocessable([FieldError("text", "blank")])
     if len(text) > MAX_TEXT:
-        raise rules.unprocessable([FieldError("text", "too_long", {"max_length": MAX_TEXT})])
+        raise tickets.unprocessable([FieldError("text", "too_long", {"max_length": MAX_TEXT})])
     return text
 
 

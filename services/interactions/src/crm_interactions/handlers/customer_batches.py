@@ -1,6 +1,6 @@
 """Batch and erasure events of the customers service: bulk status/label changes and imports become
-timeline entries in bulk (COPY), deletions and restores keep the visibility model current, and a purge
-erases the personal data this service keeps about the customer (Decree 13/2023)."""
+timeline entries in bulk (COPY), and deletions and restores keep the visibility model current (a
+purge: handlers/erasure.py)."""
 from __future__ import annotations
 
 import uuid
@@ -11,6 +11,7 @@ from crmkit import outbox
 from crmkit.events import Envelope
 from crm_interactions import events
 from crm_interactions.handlers.timeline import SOURCE, actor_of, keep_access, owner_change_type
+from crm_interactions.store import access
 from crm_interactions.store import timeline as store
 
 
@@ -56,7 +57,7 @@ async def on_bulk_imported(conn: asyncpg.Connection, envelope: Envelope) -> None
     viewers); every customer gets one `imported` entry."""
     batch = envelope.data
     ids = batch["ids"]  # uuid strings: asyncpg encodes them as they are, no parsing needed
-    await store.upsert_owners(conn, ids=ids, versions=batch["versions"], owner_ids=batch["owner_ids"],
+    await access.upsert_owners(conn, ids=ids, versions=batch["versions"], owner_ids=batch["owner_ids"],
                               owner_unit_paths=batch["owner_unit_paths"])
     job_id = batch.get("job_id")
     await _record_batch(conn, envelope, type_="imported", note=None, per_customer=[
@@ -70,7 +71,7 @@ async def on_bulk_owner_changed(conn: asyncpg.Connection, envelope: Envelope) ->
     when the assignment gave it back — like a single `customer.owner_changed`."""
     batch = envelope.data
     ids = batch["ids"]
-    await store.upsert_owners(conn, ids=ids, versions=batch["versions"], owner_ids=batch["to_owner_ids"],
+    await access.upsert_owners(conn, ids=ids, versions=batch["versions"], owner_ids=batch["to_owner_ids"],
                               owner_unit_paths=batch["owner_unit_paths"], holder_ids=batch["to_holder_ids"])
     common = {"reason": batch.get("reason"), "assignment_id": batch.get("assignment_id")}
     per_customer = [
@@ -100,23 +101,15 @@ async def _record_batch(conn: asyncpg.Connection, envelope: Envelope, *, type_: 
 
 async def on_bulk_deleted(conn: asyncpg.Connection, envelope: Envelope) -> None:
     batch = envelope.data
-    await store.mark_deleted(conn, ids=[uuid.UUID(i) for i in batch["ids"]], versions=list(batch["versions"]))
+    await access.mark_deleted(conn, ids=[uuid.UUID(i) for i in batch["ids"]], versions=list(batch["versions"]))
 
 
 async def on_customer_deleted(conn: asyncpg.Connection, envelope: Envelope) -> None:
     deleted = envelope.data
-    await store.mark_deleted(conn, ids=[uuid.UUID(deleted["customer_id"])], versions=[deleted["version"]])
+    await access.mark_deleted(conn, ids=[uuid.UUID(deleted["customer_id"])], versions=[deleted["version"]])
 
 
 async def on_customer_restored(conn: asyncpg.Connection, envelope: Envelope) -> None:
     customer = envelope.data
     await keep_access(conn, customer)
-    await store.mark_restored(conn, customer_id=uuid.UUID(customer["id"]), version=customer["version"])
-
-
-async def on_customer_purged(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    await store.erase_customers(conn, ids=[uuid.UUID(envelope.data["customer_id"])])
-
-
-async def on_bulk_purged(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    await store.erase_customers(conn, ids=[uuid.UUID(i) for i in envelope.data["ids"]])
+    await access.mark_restored(conn, customer_id=uuid.UUID(customer["id"]), version=customer["version"])

@@ -12,18 +12,12 @@ import asyncpg
 from crmkit import outbox
 from crmkit.auth import Principal
 from crm_interactions import events
+from crm_interactions.domain import tickets
+from crm_interactions.domain.text import fold
 from crm_interactions.handlers import ticket_rules as rules
 from crm_interactions.store import tickets as store
-from crm_interactions.text import fold
 
 TABLE = "support_tickets"
-STATUSES = ("pending", "processing", "done", "cancelled")
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "pending": frozenset({"processing", "cancelled"}),
-    "processing": frozenset({"done", "cancelled"}),
-    "done": frozenset(),
-    "cancelled": frozenset(),
-}
 SCOPES = ("all", "mine", "my_unit")
 FIELDS = ("channel", "handling_unit_id", "assignee_id", "title", "content", "handling_process",
           "response_to_customer", "customer_feedback", "contact_name", "contact_details")
@@ -39,13 +33,13 @@ def _event_fields(row: dict[str, Any]) -> dict[str, Any]:
 async def create(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, title: str | None,
                  correlation_id: str | None = None, **fields: Any) -> dict[str, Any]:
     """A pending ticket; the assignee defaults to the caller."""
-    values = rules.clean({"title": title, **{k: v for k, v in fields.items() if k in FIELDS}})
+    values = tickets.clean({"title": title, **{k: v for k, v in fields.items() if k in FIELDS}})
     async with pool.acquire() as conn, conn.transaction():
         await rules.check_customer(conn, principal, customer_id)
-        problems = rules.blank_problems(values, ("title",))
+        problems = tickets.blank_problems(values, ("title",))
         problems += await rules.assignee_problems(conn, principal, values.get("assignee_id"))
         if problems:
-            raise rules.unprocessable(problems)
+            raise tickets.unprocessable(problems)
         values["assignee_id"] = values.get("assignee_id") or principal.user_id
         row = await store.insert(conn, TABLE, values={
             "id": uuid.uuid4(), "customer_id": customer_id, **values,
@@ -76,15 +70,15 @@ async def update(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UU
                  changes: dict[str, Any], correlation_id: str | None = None) -> dict[str, Any]:
     """Partial update in any status; `null` clears a field (title and assignee cannot be cleared).
     The assignee works the ticket; changing its assignee or handling unit needs the right to edit the customer."""
-    values = rules.clean({k: v for k, v in changes.items() if k in FIELDS})
+    values = tickets.clean({k: v for k, v in changes.items() if k in FIELDS})
     async with pool.acquire() as conn, conn.transaction():
         current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version,
-                                       manages=rules.reassigning(values, REASSIGNING_FIELDS))
-        problems = rules.blank_problems(values, ("title", "assignee_id"))
+                                       manages=tickets.reassigning(values, REASSIGNING_FIELDS))
+        problems = tickets.blank_problems(values, ("title", "assignee_id"))
         if values.get("assignee_id") and values["assignee_id"] != current["assignee_id"]:
             problems += await rules.assignee_problems(conn, principal, values["assignee_id"])
         if problems:
-            raise rules.unprocessable(problems)
+            raise tickets.unprocessable(problems)
         changed = [k for k in FIELDS if k in values and values[k] != current[k]]
         if not changed:
             return current
@@ -103,11 +97,11 @@ async def change_status(pool: asyncpg.Pool, *, principal: Principal, ticket_id: 
                         correlation_id: str | None = None) -> dict[str, Any]:
     """Move along the allowed transitions (else 409 `invalid_transition` with from and to); the
     customer's timeline gets a `support` entry with the note."""
-    note = rules.clean({"note": note})["note"]
+    note = tickets.clean({"note": note})["note"]
     async with pool.acquire() as conn, conn.transaction():
         current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
-        if status not in TRANSITIONS.get(current["status"], frozenset()):
-            raise rules.invalid_transition(current["status"], status)
+        if status not in tickets.SUPPORT_TRANSITIONS.get(current["status"], frozenset()):
+            raise tickets.invalid_transition(current["status"], status)
         row = await store.update(conn, TABLE, ticket_id=ticket_id, values={"status": status})
         await outbox.publish(conn, events.SupportTicketStatusChanged(
             **_event_fields(row), from_=current["status"], to=status, note=note),
@@ -123,7 +117,7 @@ async def delete(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UU
                  expected_version: int | None = None, correlation_id: str | None = None) -> None:
     """Soft delete by someone who may edit the customer (not by a mere assignee)."""
     async with pool.acquire() as conn, conn.transaction():
-        await rules.editable(conn, TABLE, principal, ticket_id, expected_version, manages=rules.always)
+        await rules.editable(conn, TABLE, principal, ticket_id, expected_version, manages=tickets.always)
         row = await store.update(conn, TABLE, ticket_id=ticket_id, values={"deleted_at": datetime.now().astimezone()})
         await outbox.publish(conn, events.SupportTicketDeleted(**_event_fields(row)),
                              **rules.envelope_of(principal, row["id"], correlation_id))

@@ -1,27 +1,27 @@
 """What care and support tickets share: the caller's access to a ticket, assignees from the user
-directory, list scopes and cursors, the timeline entry of a status change."""
+directory, list scopes and cursors, the timeline entry of a status change (their pure rules are
+domain/tickets.py)."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from typing import Any, Callable
-from zoneinfo import ZoneInfo
 
 import asyncpg
 
 from crmkit import outbox
+from crmkit.access import within_subtree_sql
 from crmkit.auth import Principal
 from crmkit.errors import FieldError, ProblemError
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crmkit.versions import check_version
 from crm_interactions import events
+from crm_interactions.domain.text import fold
+from crm_interactions.domain.tickets import never
 from crm_interactions.handlers.timeline import SOURCE
+from crm_interactions.store import access
 from crm_interactions.store import tickets as store
-from crm_interactions.text import fold
 from crm_interactions.store import timeline as timeline_store
-
-LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
-
 
 def envelope_of(principal: Principal, subject: uuid.UUID, correlation_id: str | None) -> dict[str, Any]:
     return {"source": SOURCE, "subject": subject, "actor": principal.user_id, "correlation_id": correlation_id}
@@ -32,14 +32,6 @@ async def readable(conn: asyncpg.Connection, table: str, principal: Principal, t
     if found is None:
         raise ProblemError(404, "not_found")
     return found[0]
-
-
-def never(_current: dict[str, Any]) -> bool:
-    return False
-
-
-def always(_current: dict[str, Any]) -> bool:
-    return True
 
 
 async def editable(conn: asyncpg.Connection, table: str, principal: Principal, ticket_id: uuid.UUID,
@@ -61,23 +53,13 @@ async def editable(conn: asyncpg.Connection, table: str, principal: Principal, t
     return current
 
 
-def reassigning(values: dict[str, Any], fields: tuple[str, ...]) -> Callable[[dict[str, Any]], bool]:
-    """Whether `values` change any of `fields` (who or which unit handles the ticket)."""
-    return lambda current: any(name in values and values[name] != current[name] for name in fields)
-
-
 async def may_edit_customer(conn: asyncpg.Connection, principal: Principal, customer_id: uuid.UUID) -> bool:
-    return await store.customer_editable(conn, customer_id=customer_id, principal=principal)
-
-
-def invalid_transition(current: str, target: str) -> ProblemError:
-    return ProblemError(409, "invalid_transition", params={"from": current, "to": target},
-                        extra={"from": current, "to": target})
+    return await access.customer_editable(conn, customer_id=customer_id, principal=principal)
 
 
 async def check_customer(conn: asyncpg.Connection, principal: Principal, customer_id: uuid.UUID) -> None:
     """A ticket is created only for a customer the caller may see (404 otherwise, as for reads)."""
-    if not await store.customer_visible(conn, customer_id=customer_id, principal=principal):
+    if not await access.customer_visible(conn, customer_id=customer_id, principal=principal):
         raise ProblemError(404, "not_found")
 
 
@@ -88,36 +70,6 @@ async def assignee_problems(conn: asyncpg.Connection, principal: Principal, assi
         return []
     user = await store.directory_user(conn, assignee_id)
     return [] if user is not None and user["active"] else [FieldError(field, "unknown_user")]
-
-
-def blank_problems(values: dict[str, Any], required: tuple[str, ...]) -> list[FieldError]:
-    return [FieldError(name, "required") for name in required if name in values and values[name] is None]
-
-
-def unprocessable(problems: list[FieldError]) -> ProblemError:
-    return ProblemError(422, "validation_error", errors=problems)
-
-
-def clean(values: dict[str, Any]) -> dict[str, Any]:
-    """Trim texts; a text of only spaces counts as empty (None)."""
-    out = {}
-    for name, value in values.items():
-        if isinstance(value, str):
-            value = value.strip() or None
-        out[name] = value
-    return out
-
-
-def local_day(now: datetime | None = None) -> tuple[datetime, datetime]:
-    """Start and end of today in Vietnam (Asia/Ho_Chi_Minh), as aware datetimes."""
-    today = (now or datetime.now(UTC)).astimezone(LOCAL_TIME).date()
-    start = datetime.combine(today, time(), LOCAL_TIME)
-    return start, start + timedelta(days=1)
-
-
-def as_aware(value: datetime) -> datetime:
-    """A time without an offset is Vietnamese local time (what the screens show)."""
-    return value.replace(tzinfo=LOCAL_TIME) if value.tzinfo is None else value
 
 
 def scope_clause(scope: str, principal: Principal, query: store.Query, *, unit_column: str | None = None) -> None:
@@ -132,7 +84,7 @@ def scope_clause(scope: str, principal: Principal, query: store.Query, *, unit_c
             return
         path = path if path.endswith("/") else path + "/"
         members = (f"EXISTS (SELECT 1 FROM directory_users u WHERE u.id = t.assignee_id"
-                   f" AND u.unit_path LIKE {query.add(path)} || '%')")
+                   f" AND {within_subtree_sql('u.unit_path', query.add(path))})")
         if unit_column and principal.unit_id:
             members = f"({members} OR t.{unit_column} = {query.add(principal.unit_id)})"
         query.where(members)

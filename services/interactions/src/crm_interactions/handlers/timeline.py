@@ -11,6 +11,7 @@ from crmkit.errors import ProblemError
 from crmkit.events import Envelope
 from crmkit.pagination import page_of, time_id_after
 from crm_interactions import events
+from crm_interactions.store import access
 from crm_interactions.store import timeline as store
 
 SOURCE = "interactions"
@@ -42,7 +43,7 @@ async def record_from_event(conn: asyncpg.Connection, envelope: Envelope, *, typ
 
 
 async def keep_access(conn: asyncpg.Connection, customer: dict) -> None:
-    await store.upsert_access(
+    await access.upsert_access(
         conn, customer_id=uuid.UUID(customer["id"]), owner_id=_uuid(customer.get("owner_id")),
         owner_unit_path=customer.get("owner_unit_path"), holder_id=_uuid(customer.get("holder_id")),
         viewer_ids=[uuid.UUID(v) for v in customer.get("viewer_ids") or []], version=customer["version"],
@@ -124,7 +125,7 @@ async def read_timeline(pool: asyncpg.Pool, *, principal: Principal, customer_id
                         cursor: str | None, types: list[str] | None) -> tuple[list[asyncpg.Record], str | None]:
     after = time_id_after(cursor)
     async with pool.acquire() as conn:
-        visible = await store.customer_visible(
+        visible = await access.customer_visible_by_roles(
             conn, customer_id=customer_id, user_id=principal.user_id, is_admin=principal.is_admin,
             is_manager=principal.is_manager, unit_path=principal.unit_path,
         )

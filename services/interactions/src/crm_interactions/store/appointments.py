@@ -1,5 +1,5 @@
 """SQL for appointments (I-8) and calendar feeds. Access arguments are $2..$5 as for tickets
-(see `tickets.access_args`): an appointment is visible to admins, its assignee, its creator and
+(see `access.access_args`): an appointment is visible to admins, its assignee, its creator and
 managers whose subtree holds the assignee's unit; one linked to a customer also needs that
 customer there, and visible (`VISIBLE` of the timeline) unless the caller is the assignee."""
 from __future__ import annotations
@@ -11,15 +11,13 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
-from crm_interactions.store import tickets
-from crm_interactions.store.tickets import access_args
-from crm_interactions.store.timeline import VISIBLE
+from crm_interactions.store import access
+from crm_interactions.store.access import VISIBLE, access_args, manager_above
 
 FROM = ("FROM appointments t LEFT JOIN customer_access a ON a.customer_id = t.customer_id"
         " LEFT JOIN directory_users u ON u.id = t.assignee_id")
 LIVE = "t.deleted_at IS NULL"
-REACH = ("($2 OR t.assignee_id = $3 OR t.created_by = $3"
-         " OR ($4 AND $5 <> '' AND u.unit_path LIKE $5 || '%'))")
+REACH = f"($2 OR t.assignee_id = $3 OR t.created_by = $3 OR {manager_above('u.unit_path')})"
 CUSTOMER = ("(t.customer_id IS NULL OR (a.customer_id IS NOT NULL AND NOT a.deleted"
             f" AND (t.assignee_id = $3 OR {VISIBLE})))")
 
@@ -49,7 +47,7 @@ async def update(conn: asyncpg.Connection, *, appointment_id: uuid.UUID, values:
     return dict(row)
 
 
-class Query(tickets.Query):
+class Query(access.Query):
     """WHERE clauses and arguments of a list query; $1 is the page size, $2..$5 the caller's reach."""
 
     BASE_CLAUSES = (LIVE, REACH, CUSTOMER)
@@ -64,6 +62,11 @@ async def page(conn: asyncpg.Connection, query: Query, *, limit: int,
     rows = await conn.fetch(
         f"SELECT t.* {FROM} WHERE {' AND '.join(query.clauses)} ORDER BY t.starts_at, t.id LIMIT $1", *query.args)
     return [dict(r) for r in rows]
+
+
+async def erase_customers(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> None:
+    await conn.execute("UPDATE appointments SET title = '', note = NULL, location = NULL"
+                       " WHERE customer_id = ANY($1::uuid[])", ids)
 
 
 # Calendar feeds: one token hash per user.

@@ -1,7 +1,7 @@
 """SQL for attachments. An attachment hangs off a customer, a support ticket or a comment (its
 parent) and is visible while the parent is: to whoever sees the customer (the timeline's
 `VISIBLE`), and for a ticket's or a ticket comment's files also to that ticket's assignee. The
-arguments are always $2..$5 (see `tickets.access_args`)."""
+arguments are always $2..$5 (see `access.access_args`)."""
 from __future__ import annotations
 
 import uuid
@@ -11,10 +11,7 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
-from crm_interactions import storage
-from crm_interactions.store.comments import assignee_of_ticket
-from crm_interactions.store.tickets import access_args
-from crm_interactions.store.timeline import VISIBLE
+from crm_interactions.store.access import VISIBLE, access_args, assignee_of_ticket, manager_above
 
 COLUMNS = ("t.id, t.customer_id, t.parent_type, t.parent_id, t.filename, t.content_type, t.size, t.sha256,"
            " t.uploaded_by, t.created_at")
@@ -29,7 +26,7 @@ ATTACHMENT_VISIBLE = (
     f" OR (t.parent_type = 'support_ticket' AND {_LIVE_TICKET.format(extra=' AND k.assignee_id = $3')})"
     f" OR (t.parent_type = 'comment' AND {_LIVE_COMMENT.format(extra=' AND ' + assignee_of_ticket('c'))}))")
 # Who may delete a visible attachment: admin, its uploader, a manager above the customer's owner.
-DELETABLE = "($2 OR t.uploaded_by = $3 OR ($4 AND $5 <> '' AND a.owner_unit_path LIKE $5 || '%'))"
+DELETABLE = f"($2 OR t.uploaded_by = $3 OR {manager_above('a.owner_unit_path')})"
 
 
 async def insert(conn: asyncpg.Connection, *, values: dict[str, Any]) -> dict[str, Any]:
@@ -69,24 +66,13 @@ async def page(conn: asyncpg.Connection, *, customer_id: uuid.UUID | None = None
     return [dict(r) for r in rows]
 
 
-async def lock_customer(conn: asyncpg.Connection, *, customer_id: uuid.UUID) -> bool:
-    """Hold the customer's access row until the transaction ends (a purge or delete arriving
-    meanwhile waits, then finds the new attachment); False when it is deleted or purged."""
-    return bool(await conn.fetchval(
-        "SELECT true FROM customer_access WHERE customer_id = $1 AND NOT deleted FOR SHARE", customer_id))
-
-
 async def mark_deleted(conn: asyncpg.Connection, *, attachment_id: uuid.UUID, by: uuid.UUID) -> None:
     await conn.execute("UPDATE attachments SET deleted_at = now(), deleted_by = $2 WHERE id = $1",
                        attachment_id, by)
 
 
-async def erase_customers(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> None:
-    """A purge: the customers' attachments go, rows and files (soft-deleted ones too). The files
-    are removed before the transaction commits; should it roll back, the redelivered purge
-    removes the rows that remain (their files already read as gone: 404)."""
-    keys = await conn.fetch("DELETE FROM attachments WHERE customer_id = ANY($1::uuid[]) RETURNING storage_key", ids)
-    if keys:
-        files = storage.current()
-        for row in keys:
-            await files.delete(row["storage_key"])
+async def erase_customers(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> list[str]:
+    """A purge: the customers' attachment rows go (soft-deleted ones too); returns the storage keys
+    of their files, for the caller to remove."""
+    rows = await conn.fetch("DELETE FROM attachments WHERE customer_id = ANY($1::uuid[]) RETURNING storage_key", ids)
+    return [row["storage_key"] for row in rows]

@@ -1,7 +1,7 @@
 """SQL for comments, their mentions and per-user read state. Every query joins the
 customer-visibility read model: a comment is visible to whoever sees its customer (the timeline's
 `VISIBLE`) and, when it was written on a ticket, to that ticket's assignee (`COMMENT_VISIBLE`);
-the arguments are always $2..$5 (see `tickets.access_args`)."""
+the arguments are always $2..$5 (see `access.access_args`)."""
 from __future__ import annotations
 
 import uuid
@@ -11,26 +11,16 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
-from crm_interactions.store import tickets
-from crm_interactions.store.tickets import access_args
-from crm_interactions.store.timeline import VISIBLE, VISIBLE_TO_DIRECTORY_USER
+from crm_interactions.store import access
+from crm_interactions.store.access import (
+    TICKET_TABLES, VISIBLE, VISIBLE_TO_DIRECTORY_USER, access_args, assignee_of_ticket, manager_above,
+)
 
 FROM = "FROM comments t JOIN customer_access a ON a.customer_id = t.customer_id"
-TICKET_TABLES = {"care_ticket": "care_tickets", "support_ticket": "support_tickets"}
-
-
-def assignee_of_ticket(alias: str) -> str:
-    """SQL: the caller ($3) is the assignee of the live ticket the comment `alias` was written on."""
-    return "(" + " OR ".join(
-        f"({alias}.ticket_type = '{kind}' AND EXISTS (SELECT 1 FROM {table} k"
-        f" WHERE k.id = {alias}.ticket_id AND k.assignee_id = $3 AND k.deleted_at IS NULL))"
-        for kind, table in TICKET_TABLES.items()) + ")"
-
-
 ASSIGNEE_OF_TICKET = assignee_of_ticket("t")
 COMMENT_VISIBLE = f"({VISIBLE} OR {ASSIGNEE_OF_TICKET})"
 # Who may delete a visible comment: admin, its author, a manager above the customer's owner.
-DELETABLE = "($2 OR t.author_id = $3 OR ($4 AND $5 <> '' AND a.owner_unit_path LIKE $5 || '%'))"
+DELETABLE = f"($2 OR t.author_id = $3 OR {manager_above('a.owner_unit_path')})"
 # What a comment shows besides its columns: its mentions, whether the caller ($3) read it, and
 # its files.
 DETAILS = (
@@ -136,7 +126,7 @@ async def mark_read(conn: asyncpg.Connection, *, comment_id: uuid.UUID, user_id:
                        comment_id, user_id)
 
 
-class Query(tickets.Query):
+class Query(access.Query):
     """WHERE clauses and arguments of a list query; $1 is the page size, $2..$5 the caller's reach."""
 
     BASE_CLAUSES = ("NOT a.deleted", COMMENT_VISIBLE)
@@ -152,3 +142,7 @@ async def page(conn: asyncpg.Connection, query: Query, *, limit: int,
         f"SELECT t.*, {DETAILS} {FROM} WHERE {' AND '.join(query.clauses)}"
         " ORDER BY t.created_at DESC, t.id DESC LIMIT $1", *query.args)
     return [dict(r) for r in rows]
+
+
+async def erase_customers(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> None:
+    await conn.execute("UPDATE comments SET text = '', hashtags = '{}' WHERE customer_id = ANY($1::uuid[])", ids)

@@ -60,3 +60,9 @@ async def mark_all_read(conn: asyncpg.Connection, *, user_id: uuid.UUID) -> int:
 
 async def last_id(conn: asyncpg.Connection, *, user_id: uuid.UUID) -> int:
     return await conn.fetchval("SELECT COALESCE(max(id), 0) FROM notifications WHERE user_id = $1", user_id)
+
+
+async def erase_customers(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> None:
+    """A purge: notifications about the customers lose their body (it quotes the comment)."""
+    await conn.execute("UPDATE notifications SET body = NULL WHERE data->>'customer_id' = ANY($1::text[])",
+                       [str(i) for i in ids])

@@ -1,6 +1,6 @@
 """SQL for care and support tickets. Every query joins the customer-visibility read model: a ticket
 is visible to its assignee and to whoever sees its customer (`TICKET_VISIBLE`, arguments always
-$2..$5, see `access_args`) — an assignee who cannot see the customer can still do the work they
+$2..$5, see `access.access_args`) — an assignee who cannot see the customer can still do the work they
 were given, without reaching the customer record itself."""
 from __future__ import annotations
 
@@ -11,42 +11,22 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
-from crm_interactions.store.timeline import VISIBLE
+from crm_interactions.store import access
+from crm_interactions.store.access import MANAGEABLE, VISIBLE, access_args
 
 TABLES = ("care_tickets", "support_tickets")
 FROM = "FROM {table} t JOIN customer_access a ON a.customer_id = t.customer_id"
 LIVE = "t.deleted_at IS NULL AND NOT a.deleted"
 TICKET_VISIBLE = f"(t.assignee_id = $3 OR {VISIBLE})"
-# Who may reassign or delete a visible ticket: who may edit its customer (C-9): admin, the
-# customer's owner, a manager above the owner.
-MANAGEABLE = "($2 OR a.owner_id = $3 OR ($4 AND $5 <> '' AND a.owner_unit_path LIKE $5 || '%'))"
-# Who may work on it (status, result, notes, files): those and its assignee.
+# Who may reassign or delete a visible ticket is who may edit its customer (access.MANAGEABLE);
+# who may work on it (status, result, notes, files): those and its assignee.
 EDITABLE = f"(t.assignee_id = $3 OR {MANAGEABLE})"
-
-
-def access_args(principal: Principal) -> list[Any]:
-    """$2..$5 of VISIBLE and EDITABLE."""
-    return [principal.is_admin, principal.user_id, principal.is_manager and principal.kind == "user",
-            principal.unit_path or ""]
 
 
 def _table(table: str) -> str:
     if table not in TABLES:
         raise ValueError(table)
     return table
-
-
-async def customer_visible(conn: asyncpg.Connection, *, customer_id: uuid.UUID, principal: Principal) -> bool:
-    return bool(await conn.fetchval(
-        f"SELECT true FROM customer_access a WHERE a.customer_id = $1 AND NOT a.deleted AND {VISIBLE}",
-        customer_id, *access_args(principal)))
-
-
-async def customer_editable(conn: asyncpg.Connection, *, customer_id: uuid.UUID, principal: Principal) -> bool:
-    """Whether the caller may edit the customer (C-9), and so share it with more viewers."""
-    return bool(await conn.fetchval(
-        f"SELECT {MANAGEABLE} FROM customer_access a WHERE a.customer_id = $1 AND NOT a.deleted",
-        customer_id, *access_args(principal)))
 
 
 async def get_visible(conn: asyncpg.Connection, table: str, *, ticket_id: uuid.UUID, principal: Principal,
@@ -82,21 +62,10 @@ async def update(conn: asyncpg.Connection, table: str, *, ticket_id: uuid.UUID,
     return dict(row)
 
 
-class Query:
+class Query(access.Query):
     """WHERE clauses and arguments of a list query; $1 is the page size, $2..$5 the caller's reach."""
 
-    BASE_CLAUSES: tuple[str, ...] = (LIVE, TICKET_VISIBLE)
-
-    def __init__(self, principal: Principal) -> None:
-        self.args: list[Any] = [None, *access_args(principal)]
-        self.clauses: list[str] = list(self.BASE_CLAUSES)
-
-    def add(self, value: Any) -> str:
-        self.args.append(value)
-        return f"${len(self.args)}"
-
-    def where(self, clause: str) -> None:
-        self.clauses.append(clause)
+    BASE_CLAUSES = (LIVE, TICKET_VISIBLE)
 
 
 async def page(conn: asyncpg.Connection, table: str, query: Query, *, sort: str, limit: int,
@@ -115,3 +84,13 @@ async def page(conn: asyncpg.Connection, table: str, query: Query, *, sort: str,
 
 async def directory_user(conn: asyncpg.Connection, user_id: uuid.UUID) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT id, unit_id, unit_path, active FROM directory_users WHERE id = $1", user_id)
+
+
+async def erase_customers(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> None:
+    """A purge: the customers' tickets keep their state, not what they said."""
+    await conn.execute("UPDATE care_tickets SET note = NULL, result = NULL, cancel_reason = NULL, search_text = ''"
+                       " WHERE customer_id = ANY($1::uuid[])", ids)
+    await conn.execute(
+        "UPDATE support_tickets SET title = '', content = NULL, handling_process = NULL,"
+        " response_to_customer = NULL, customer_feedback = NULL, contact_name = NULL, contact_details = NULL,"
+        " search_text = '' WHERE customer_id = ANY($1::uuid[])", ids)

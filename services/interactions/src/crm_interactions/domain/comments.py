@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from crm_interactions.text import fold
+from crm_interactions.domain.text import fold
 
 MAX_TAG = 64
 _HASHTAG = re.compile(r"(?<![\w#&])#(\w+)")

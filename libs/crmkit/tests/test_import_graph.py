@@ -1,0 +1,90 @@
+"""The shape of every package of the repository, read from its source (stdlib `ast`, nothing is
+imported): no import cycle between its modules, and `domain/` stays pure — no store/, handlers/
+or api/ of its package, no asyncpg, FastAPI or Kafka client. A new service under services/ is
+checked without being listed here."""
+from __future__ import annotations
+
+import ast
+import graphlib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+IMPURE_LIBRARIES = ("asyncpg", "fastapi", "starlette", "aiokafka", "httpx")
+OUTER_LAYERS = ("store", "handlers", "api")
+
+
+def packages() -> list[Path]:
+    """Every top-level package below a src/ folder: crmkit, crm_gateway, crm_customers, …"""
+    return sorted(p for p in ROOT.glob("*/**/src/*") if p.is_dir() and not p.name.startswith(("_", ".")))
+
+
+def module_name(package: Path, file: Path) -> str:
+    parts = [package.name, *file.relative_to(package).with_suffix("").parts]
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported(node: ast.AST, module: str, is_package: bool) -> list[str]:
+    """The modules an import statement names (`from a import b` names a.b and a)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if not isinstance(node, ast.ImportFrom):
+        return []
+    base = node.module or ""
+    if node.level:
+        anchor = module.split(".")[: len(module.split(".")) - node.level + (1 if is_package else 0)]
+        base = ".".join(anchor + ([base] if base else []))
+    return [base, *(f"{base}.{alias.name}" for alias in node.names)]
+
+
+def import_graph(package: Path) -> dict[str, set[str]]:
+    """{module: the modules of the same package it imports, anywhere in its body}."""
+    files = {module_name(package, f): f for f in package.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for module, file in files.items():
+        names = [n for node in ast.walk(ast.parse(file.read_text(), str(file)))
+                 for n in imported(node, module, file.name == "__init__.py")]
+        graph[module] = {n for n in names if n in files and n != module}
+    return graph
+
+
+def cycle_in(graph: dict[str, set[str]]) -> list[str] | None:
+    try:
+        tuple(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as error:
+        return list(error.args[1])
+    return None
+
+
+def test_the_graph_sees_a_cycle_and_a_relative_import(tmp_path):
+    package = tmp_path / "pkg"
+    (package / "store").mkdir(parents=True)
+    (package / "store" / "a.py").write_text("from pkg.store import b\n")
+    (package / "store" / "b.py").write_text("def f():\n    from . import a\n")
+    assert sorted(set(cycle_in(import_graph(package)))) == ["pkg.store.a", "pkg.store.b"]
+    (package / "store" / "b.py").write_text("import json\n")
+    assert cycle_in(import_graph(package)) is None
+
+
+def test_every_service_and_library_is_found():
+    names = {p.name for p in packages()}
+    assert {"crmkit", "crm_gateway", "crm_customers", "crm_interactions", "crm_assignment"} <= names
+
+
+@pytest.mark.parametrize("package", packages(), ids=lambda p: p.name)
+def test_no_import_cycle(package):
+    assert cycle_in(import_graph(package)) is None
+
+
+@pytest.mark.parametrize("package", [p for p in packages() if (p / "domain").is_dir()], ids=lambda p: p.name)
+def test_domain_imports_no_outer_layer_and_no_io_library(package):
+    outer = {f"{package.name}.{layer}" for layer in OUTER_LAYERS}
+    offences = []
+    for file in sorted((package / "domain").rglob("*.py")):
+        module = module_name(package, file)
+        for node in ast.walk(ast.parse(file.read_text(), str(file))):
+            for name in imported(node, module, file.name == "__init__.py"):
+                if name.split(".")[0] in IMPURE_LIBRARIES or ".".join(name.split(".")[:2]) in outer:
+                    offences.append(f"{module} imports {name}")
+    assert offences == []
