@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from crmkit.auth import TokenVerifier
 from crmkit.testing import sign_test_token, temp_database
 from crm_customers.app import MIGRATIONS, create_app
-from crm_customers.handlers import exports
+from crm_customers.handlers import export_worker
 from crm_customers.settings import CustomersSettings
 
 KEY = Ed25519PrivateKey.generate()
@@ -94,7 +94,7 @@ async def test_export_over_http(service):
     assert created.headers["location"] == f"/api/v1/customers/exports/{job['id']}" and job["status"] == "queued"
     assert (await client.get(f"{created.headers['location']}/file", headers=rep)).status_code == 409
     assert (await client.get(created.headers["location"], headers=auth())).status_code == 404
-    await exports.work_once(app.state.pool, app.state.settings, worker="test")
+    await export_worker.work_once(app.state.pool, app.state.settings, worker="test")
     done = (await client.get(created.headers["location"], headers=rep)).json()
     assert done["status"] == "done" and done["row_count"] == 1 and done["file_url"].endswith("/file")
     listed = await client.get("/api/v1/customers/exports", headers=rep)
@@ -117,7 +117,7 @@ async def test_a_null_filter_field_means_no_filter_in_exports_bulk_and_lists(ser
     exported = await client.post("/api/v1/customers/exports", headers=rep,
                                  json={"format": "csv", "filter": nulls, "columns": ["name"]})
     assert exported.status_code == 202, exported.text
-    await exports.work_once(app.state.pool, app.state.settings, worker="test")
+    await export_worker.work_once(app.state.pool, app.state.settings, worker="test")
     assert (await client.get(exported.headers["location"], headers=rep)).json()["row_count"] == 1
     bulk = await client.post("/api/v1/customers/bulk", headers=rep,
                              json={"action": "add_labels", "filter": {**nulls, "scope": None}, "labels": ["hot"]})

@@ -13,7 +13,7 @@ import pytest
 
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
-from crm_customers.handlers import customers, exports
+from crm_customers.handlers import customers, export_worker, exports
 from crm_customers.settings import CustomersSettings
 from crm_customers.store import exports as store
 from crm_customers.store.queries import CustomerFilter
@@ -43,7 +43,7 @@ async def seed(pool, rep: Principal, other: Principal) -> None:
 async def run(pool, settings, principal, fmt, **kwargs) -> dict:
     job = await exports.create_export(pool, principal=principal, format=fmt, flt=CustomerFilter(), **kwargs)
     assert job["status"] == "queued"
-    ran = await exports.work_once(pool, settings, worker="w1")
+    ran = await export_worker.work_once(pool, settings, worker="w1")
     assert ran["id"] == job["id"]
     return await exports.get_export(pool, principal=principal, export_id=job["id"])
 
@@ -120,7 +120,7 @@ async def test_only_the_creator_or_an_admin_sees_a_job_and_its_file(pool, settin
     with pytest.raises(ProblemError) as caught:
         await exports.export_file(pool, principal=rep, export_id=job["id"])
     assert (caught.value.status, caught.value.code) == (409, "export_not_ready")
-    await exports.work_once(pool, settings, worker="w1")
+    await export_worker.work_once(pool, settings, worker="w1")
     path, name, media = await exports.export_file(pool, principal=rep, export_id=job["id"])
     assert path.is_file() and media.startswith("text/csv") and name.endswith(".csv")
     for intruder in (other, person("manager", path="/r/")):
@@ -133,7 +133,7 @@ async def test_only_the_creator_or_an_admin_sees_a_job_and_its_file(pool, settin
     assert event["data"]["user_id"] == str(rep.user_id) and event["data"]["row_count"] == 2
 
     # files older than the retention are deleted; the job says so
-    assert await exports.delete_expired_files(pool, settings, now=datetime.now(UTC) + timedelta(days=8)) == 1
+    assert await export_worker.delete_expired_files(pool, settings, now=datetime.now(UTC) + timedelta(days=8)) == 1
     assert not path.exists()
     with pytest.raises(ProblemError) as caught:
         await exports.export_file(pool, principal=rep, export_id=job["id"])
@@ -157,11 +157,11 @@ async def test_a_running_job_whose_worker_died_is_queued_again_and_finished(pool
     claimed = await store.claim_next(pool, worker="dead-worker")  # the worker crashes right after claiming
     assert claimed["id"] == job["id"] and claimed["status"] == "running"
     assert await store.claim_next(pool, worker="w2") is None  # nothing else queued
-    assert await exports.recover_stale(pool, settings) == []  # its heartbeat is still fresh
+    assert await export_worker.recover_stale(pool, settings) == []  # its heartbeat is still fresh
     await pool.execute("UPDATE customer_exports SET heartbeat_at = now() - interval '5 minutes'")
-    recovered = await exports.recover_stale(pool, settings)
+    recovered = await export_worker.recover_stale(pool, settings)
     assert [(r["id"], r["status"]) for r in recovered] == [(job["id"], "queued")]
-    await exports.work_once(pool, settings, worker="w2")
+    await export_worker.work_once(pool, settings, worker="w2")
     done = await store.get_job(pool, job["id"])
     assert (done["status"], done["worker"], done["attempts"], done["row_count"]) == ("done", "w2", 2, 2)
     # the dead worker's late answer changes nothing
@@ -174,7 +174,7 @@ async def test_a_job_failing_every_attempt_ends_failed_and_says_so(pool, setting
     for _ in range(settings.export_max_attempts):
         assert await store.claim_next(pool, worker="dying") is not None
         await pool.execute("UPDATE customer_exports SET heartbeat_at = now() - interval '5 minutes'")
-        await exports.recover_stale(pool, settings)
+        await export_worker.recover_stale(pool, settings)
     failed = await store.get_job(pool, job["id"])
     assert (failed["status"], failed["error"]) == ("failed", "worker_lost")
     [event] = [r["payload"] for r in await pool.fetch(

@@ -1,5 +1,5 @@
 """CSV exports written by PostgreSQL (COPY … TO STDOUT): the same file as the per-cell Python rules
-of `handlers.exports` (`_converter` + `CsvSink`), CRLF records with LF kept inside fields."""
+of `domain.export_columns.converter` + `export_files.CsvSink`, CRLF records with LF kept inside fields."""
 from __future__ import annotations
 
 import csv
@@ -11,10 +11,14 @@ from pathlib import Path
 import pytest
 
 from crmkit.auth import Principal
-from crm_customers.handlers import customers, exports
+from crm_customers.domain.cells import neutralise
+from crm_customers.domain.export_columns import converter, header
+from crm_customers.domain.export_jobs import principal_from_json
+from crm_customers.export_files import CrlfRecords, CsvSink
+from crm_customers.handlers import customers, export_worker, exports
 from crm_customers.settings import CustomersSettings
 from crm_customers.store import exports as store
-from crm_customers.store.queries import CustomerFilter
+from crm_customers.store.queries import CustomerFilter, customer_where, parse_filter
 
 TEAM = "/r/b/t/"
 
@@ -35,21 +39,21 @@ NAMES = ["=1+2", "-Trần", "@x", "\tTab", "\rCR", "  =lead", "\n+line", "Nguy�
 
 async def python_reference(pool, job) -> bytes:
     """The file of the previous implementation: every cell converted and neutralised in Python."""
-    principal = exports.principal_from_json(job["principal"])
+    principal = principal_from_json(job["principal"])
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     async with pool.acquire() as conn:
         names = await store.names(conn, job["language"])
         attributes = await store.attribute_keys(conn)
-        converters = [exports._converter(key, names, {r["key"]: r["type"] for r in attributes})
+        converters = [converter(key, names, {r["key"]: r["type"] for r in attributes})
                       for key in job["columns"]]
-        where, params = await exports.customer_where(conn, exports.parse_filter(job["filter"]), principal)
+        where, params = await customer_where(conn, parse_filter(job["filter"]), principal)
         rows = await conn.fetch(f"SELECT c.* FROM customers c WHERE {where} ORDER BY c.created_at DESC, c.id DESC",
                                 *params)
-    writer.writerow([exports.neutralise(exports.header(k, job["language"], {r["key"]: r["name"] for r in attributes}))
+    writer.writerow([neutralise(header(k, job["language"], {r["key"]: r["name"] for r in attributes}))
                      for k in job["columns"]])
     for row in rows:
-        writer.writerow([exports.CsvSink.cell(convert(row[source])) for source, _, convert in converters])
+        writer.writerow([CsvSink.cell(convert(row[source])) for source, _, convert in converters])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -68,7 +72,7 @@ async def test_copy_export_is_byte_for_byte_the_python_one(pool, settings, colum
     await pool.execute("UPDATE customer_labels SET name = '-Nóng', name_en = '-Hot' WHERE key = 'hot'")  # dangerous
     job = await exports.create_export(pool, principal=rep, format="csv", flt=CustomerFilter(), columns=columns,
                                       language="en")
-    await exports.work_once(pool, settings, worker="w1")
+    await export_worker.work_once(pool, settings, worker="w1")
     done = await store.get_job(pool, job["id"])
     assert done["status"] == "done" and done["row_count"] == len(NAMES)
     raw = Path(done["file_path"]).read_bytes()
@@ -84,19 +88,19 @@ async def test_an_export_keeps_the_callers_reach_and_filter(pool, settings):
     await customers.create_customer(pool, principal=other, name="Theirs hot", phone="0912000403", labels=["hot"])
     job = await exports.create_export(pool, principal=rep, format="csv", flt=CustomerFilter(labels=["hot"]),
                                       columns=["name"])
-    await exports.work_once(pool, settings, worker="w1")
+    await export_worker.work_once(pool, settings, worker="w1")
     done = await store.get_job(pool, job["id"])
     assert Path(done["file_path"]).read_bytes().decode("utf-8-sig") == "Họ tên\r\nMine hot\r\n"
     manager = await exports.create_export(pool, principal=person("manager", path="/r/b/"), format="csv",
                                           flt=CustomerFilter(labels=["hot"]), columns=["name"])
-    await exports.work_once(pool, settings, worker="w1")
+    await export_worker.work_once(pool, settings, worker="w1")
     assert (await store.get_job(pool, manager["id"]))["row_count"] == 2
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 7, 1000])
 def test_records_end_in_crlf_and_lf_inside_quotes_stays(size):
     data = b'a,"x\ny"\n"he said ""hi""\n",b\n,\n"""\n"""\nlast\n'
-    records = exports.CrlfRecords()
+    records = CrlfRecords()
     out = b"".join(records(data[i:i + size]) for i in range(0, len(data), size))
     assert out == b'a,"x\ny"\r\n"he said ""hi""\n",b\r\n,\r\n"""\n"""\r\nlast\r\n'
     assert records.records == 5

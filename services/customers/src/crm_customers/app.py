@@ -9,7 +9,7 @@ from crm_customers import events, messages  # noqa: F401  (registers events and 
 from crm_customers.api import customer_list, customers, groups, labels, statuses
 from crm_customers.api import attributes, referrals, views
 from crm_customers.api import bulk, deletion, exports  # before customers: /customers/exports is no {id}
-from crm_customers.handlers import deletion as deletion_jobs, exports as export_jobs
+from crm_customers.handlers import deletion as deletion_jobs, export_worker
 from crm_customers.consumers import CONSUMERS
 from crm_customers.settings import CustomersSettings
 
@@ -24,5 +24,5 @@ def create_app(settings: CustomersSettings | None = None) -> FastAPI:
                  customer_list.router, customers.router, statuses.router, labels.router, groups.router,
                  attributes.router, views.router, referrals.router],
         consumers=CONSUMERS,
-        background=[export_jobs.export_worker, deletion_jobs.purge_job],
+        background=[export_worker.export_worker, deletion_jobs.purge_job],
     ))

@@ -129,7 +129,7 @@ async def bulk_action(pool: asyncpg.Pool, *, principal: Principal, action: str, 
                     "correlation_id": correlation_id}
         published = 0
         last_open = False  # an event with last=False was published and no later one closed the batch
-        await conn.execute(store.selection_sql(where), *params)  # the selection, resolved once
+        await store.open_selection(conn, where=where, params=params)  # the selection, resolved once
         try:
             while True:
                 async with conn.transaction():
@@ -150,7 +150,7 @@ async def bulk_action(pool: asyncpg.Pool, *, principal: Principal, action: str, 
         finally:
             if not conn.is_closed():
                 with contextlib.suppress(asyncpg.PostgresError):  # gone with a failed FETCH
-                    await conn.execute(f"CLOSE {store.SELECTION_CURSOR}")
+                    await store.close_selection(conn)
     return {
         "batch_id": batch_id, "action": action, **totals,
         "unchanged": totals["matched"] - totals["updated"] - totals["skipped_not_editable"],

@@ -85,6 +85,16 @@ def selection_sql(where: str, *, cursor: str = SELECTION_CURSOR) -> str:
             f" SELECT c.id FROM customers c WHERE {where} ORDER BY c.ctid")
 
 
+async def open_selection(conn: asyncpg.Connection, *, where: str, params: Params,
+                         cursor: str = SELECTION_CURSOR) -> None:
+    """Resolve the selection once (`selection_sql`); outside a transaction."""
+    await conn.execute(selection_sql(where, cursor=cursor), *params)
+
+
+async def close_selection(conn: asyncpg.Connection, *, cursor: str = SELECTION_CURSOR) -> None:
+    await conn.execute(f"CLOSE {cursor}")
+
+
 async def next_ids(conn: asyncpg.Connection, limit: int, *, cursor: str = SELECTION_CURSOR) -> list[uuid.UUID]:
     return [r[0] for r in await conn.fetch(f"FETCH FORWARD {int(limit)} FROM {cursor}")]
 
