@@ -66,7 +66,8 @@ async def test_comment_note_and_a_colleague_search(client, org, customer, bad):
 
 async def test_query_and_path_parameters_of_the_gateway_and_a_service(client, admin):
     assert_refused(await client.get("/api/v1/users", params={"q": "ad\x00"}, headers=admin), "q")
-    assert_refused(await client.get("/api/v1/customers/ab%00cd", headers=admin), "customer_id")
+    # (customers' own /customers/{customer_id} matches UUIDs only: `ab%00cd` there is 404, no such route)
+    assert_refused(await client.get("/api/v1/customers/ab%00cd/timeline", headers=admin), "customer_id")
 
 
 def crafted(value) -> str:

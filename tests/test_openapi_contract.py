@@ -2,11 +2,20 @@
 schema, served as application/problem+json, referenced by every error response; 401 on every
 authenticated operation, 428 (and a required If-Match) where a write needs its ETag, 400 where a
 list takes a cursor, 404 where a path names a record; the 422 on the wire validates against the
-published schema; a 405 names in `Allow` the methods the path really serves."""
+published schema; a 405 names in `Allow` the methods the path really serves; every operation that
+honours `Idempotency-Key` declares it."""
 from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+import uuid
 
 import jsonschema
 import pytest
+from fastapi import APIRouter
+from fastapi.routing import APIRoute
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
@@ -109,6 +118,83 @@ async def test_405_allow_lists_what_the_path_serves(client, document, admin, pat
     assert {m.strip() for m in response.headers["allow"].split(",")} == documented
 
 
+@pytest.mark.parametrize("method, path", [("PATCH", "/api/v1/customers/exports"),
+                                          ("DELETE", "/api/v1/customers/exports"), ("GET", "/api/v1/customers/bulk")])
+async def test_a_static_path_beside_a_customer_id_is_405_not_a_malformed_id(client, document, admin, method, path):
+    response = await client.request(method, path, headers=admin)
+    assert response.status_code == 405, response.text
+    assert {m.strip() for m in response.headers["allow"].split(",")} == {
+        m.upper() for m in document["paths"][path] if m in HTTP_METHODS}
+
+
 async def test_unknown_gateway_subpath_is_404_not_405(client, admin):
     response = await client.put("/api/v1/users/a/b/c", headers=admin)
     assert response.status_code == 404
+
+
+API_PACKAGES = ("crm_gateway.api", "crm_customers.api", "crm_interactions.api", "crm_assignment.api")
+RUNS_IDEMPOTENT = re.compile(r"\bidempotent(_create)?\(")
+
+
+def routes_running_idempotent():
+    """(method, path) of every route whose endpoint runs crmkit.idempotency.idempotent, read from
+    the sources of the API modules."""
+    for package in API_PACKAGES:
+        for info in pkgutil.iter_modules(importlib.import_module(package).__path__):
+            module = importlib.import_module(f"{package}.{info.name}")
+            for router in [value for value in vars(module).values() if isinstance(value, APIRouter)]:
+                for route in router.routes:
+                    if isinstance(route, APIRoute) and RUNS_IDEMPOTENT.search(inspect.getsource(route.endpoint)):
+                        yield from ((method.lower(), route.path_format) for method in route.methods)
+
+
+async def test_every_operation_that_honours_idempotency_key_declares_it(document):
+    honouring = set(routes_running_idempotent())
+    assert ("post", "/api/v1/customers") in honouring and ("post", "/api/v1/users") in honouring
+    declaring = set()
+    for path, method, op in operations(document):
+        key = next((p for p in op.get("parameters", []) if p["in"] == "header" and p["name"] == "Idempotency-Key"),
+                   None)
+        if key:
+            declaring.add((method, path))
+            assert key["required"] is False and "maxLength" in str(key["schema"]), (method, path)
+            assert "idempotency_in_flight" in op["responses"]["409"]["description"], (method, path)
+            assert "idempotency_key_reused" in op["responses"]["422"]["description"], (method, path)
+    assert honouring - declaring == set()
+    assert declaring - honouring == set()
+
+
+async def test_a_blank_or_long_idempotency_key_is_refused_as_documented(client, admin):
+    for key, code in (("", "required"), ("k" * 256, "too_long")):
+        response = await client.post("/api/v1/customer-groups", json={"name": "x", "description": "y"},
+                                     headers={**admin, "Idempotency-Key": key})
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"] == [{"field": "Idempotency-Key", "code": code,
+                                              "message": response.json()["errors"][0]["message"]}]
+
+
+def body_schema(document, path: str, method: str) -> dict:
+    ref = document["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    return document["components"]["schemas"][ref.rsplit("/", 1)[1]]
+
+
+def nullable(schema: dict) -> bool:
+    return schema.get("type") == "null" or any(branch.get("type") == "null" for branch in schema.get("anyOf", []))
+
+
+@pytest.mark.parametrize("path, create", [  # last in position: not the default status of new customers
+    ("/api/v1/customer-statuses", {"name": "Trạng thái null", "position": 1_000_000}),
+    ("/api/v1/customer-labels", {"name": "Nhãn null", "category": "null_check", "position": 1_000_000}),
+    ("/api/v1/customer-groups", {"name": "Nhóm null", "description": "để thử null"}),
+])
+async def test_no_patch_field_documented_nullable_refuses_null(client, document, admin, path, create):
+    """A PATCH field is documented nullable exactly when the server takes `null` (clears it)."""
+    tag = uuid.uuid4().hex[:8]
+    created = await client.post(path, json={**create, "name": f"{create['name']} {tag}"}, headers=admin)
+    assert created.status_code == 201, created.text
+    item = f"{path}/{created.json()['id']}"
+    fields = body_schema(document, f"{path}/{{item_id}}", "patch")["properties"]
+    for field, schema in fields.items():
+        response = await client.patch(item, json={field: None}, headers=admin)
+        assert (response.status_code == 200) == nullable(schema), (field, schema, response.text)
+    assert (await client.delete(item, headers=admin)).status_code == 204

@@ -28,7 +28,7 @@ async def app_and_state(pool):
     state = {"gate": None, "calls": 0}
 
     @app.post("/orders", status_code=201)
-    async def create(order: Order, request: Request):
+    async def create(order: Order, request: Request, key: idempotency.IdempotencyKey):
         owner = request.headers.get("x-user", "anonymous")
 
         async def produce():
@@ -42,7 +42,7 @@ async def app_and_state(pool):
             return JSONResponse({"id": str(order_id), "item": order.item, "qty": order.qty}, status_code=201,
                                 headers={"Location": f"/orders/{order_id}", "ETag": '"1"', "X-Other": "x"})
 
-        return await idempotency.idempotent(request, pool, owner, produce)
+        return await idempotency.idempotent(request, pool, owner, produce, key=key)
 
     return app, state
 

@@ -50,6 +50,12 @@ async def test_limits_and_validation(app, api):
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "title"
     r = await api.post("/api/v1/support-tickets", headers=me, json={"customer_id": customer_id, "title": "t" * 301})
     assert r.status_code == 422
+    r = await api.post("/api/v1/support-tickets", headers=me, json={"customer_id": customer_id, "title": None})
+    assert r.status_code == 422 and r.json()["errors"][0] == {**r.json()["errors"][0], "field": "title",
+                                                                "code": "required"}
+    appointment = {"title": "Gặp", "type": "meeting", "starts_at": "2026-11-23T09:00:00"}
+    r = await api.post("/api/v1/appointments", headers=me, json={**appointment, "title": "t" * 301})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "title"
     assert (await api.get("/api/v1/support-tickets?limit=201", headers=me)).status_code == 422
     assert (await api.get("/api/v1/care-tickets?scope=everything", headers=me)).status_code == 422
     assert (await api.get(f"/api/v1/support-tickets?q={'a' * 201}", headers=me)).status_code == 422

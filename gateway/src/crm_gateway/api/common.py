@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import cache
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from pydantic.json_schema import SkipJsonSchema
 
 from crmkit import idempotency, versions
 from crmkit.auth import CurrentPrincipal, Principal
@@ -26,6 +28,9 @@ def caller(request: Request, principal: CurrentPrincipal) -> Principal:
 
 
 IdentityDep = Annotated[Identity, Depends(get_identity)]
+# `field: X | NotNull = None` in an update: may be left out, but `null` is refused (changes_of) and
+# the OpenAPI document does not offer it
+NotNull = SkipJsonSchema[None]
 # what an operation for admins only answers others (require_admin), for its OpenAPI document
 ADMIN_ONLY: dict[int | str, dict] = {403: {"description": "forbidden: for admins only"}}
 Caller = Annotated[Principal, Depends(caller)]
@@ -46,14 +51,23 @@ def json_response(model: BaseModel, *, status_code: int = 200, version: int | No
 
 
 async def idempotent_create(request: Request, identity: Identity, principal: Principal,
-                            produce: Callable[[], Awaitable[Response]]) -> Response:
-    return await idempotency.idempotent(request, identity.pool, f"user:{principal.user_id}", produce)
+                            produce: Callable[[], Awaitable[Response]], *, key: str | None) -> Response:
+    return await idempotency.idempotent(request, identity.pool, f"user:{principal.user_id}", produce, key=key)
 
 
-def changes_of(body: BaseModel, *, not_null: tuple[str, ...]) -> dict:
-    """The fields the client sent; `null` is refused for the fields that cannot be empty."""
+def changes_of(body: BaseModel) -> dict:
+    """The fields the client sent; `null` is refused for the fields that cannot be empty (NotNull)."""
     changes = body.model_dump(exclude_unset=True)
-    nulls = [FieldError(name, "required") for name in not_null if name in changes and changes[name] is None]
+    nulls = [FieldError(name, "required") for name, value in changes.items()
+             if value is None and name not in _nullable_fields(type(body))]
     if nulls:
         raise ProblemError(422, "validation_error", errors=nulls)
     return changes
+
+
+@cache
+def _nullable_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The fields whose published schema admits null."""
+    properties = model.model_json_schema()["properties"]
+    return frozenset(name for name, schema in properties.items()
+                     if {"type": "null"} in schema.get("anyOf", []) or schema.get("type") == "null")

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from crmkit.idempotency import IdempotencyKey
 from crmkit.pagination import Cursor, Limit
 from crmkit.versions import RequiredVersion
-from crm_gateway.api.common import (ADMIN_ONLY, Caller, IdentityDep, changes_of, correlation_id,
+from crm_gateway.api.common import (ADMIN_ONLY, Caller, IdentityDep, NotNull, changes_of, correlation_id,
                                     idempotent_create, json_response)
 from crm_gateway.domain.access import require_admin
 from crm_gateway.handlers import units as handlers
@@ -32,8 +33,8 @@ class UnitUpdate(BaseModel):
     """Any subset; a new `parent_id` moves the unit with its whole subtree."""
 
     model_config = ConfigDict(extra="forbid")
-    name: UnitName | None = None
-    kind: UnitKind | None = None
+    name: UnitName | NotNull = None
+    kind: UnitKind | NotNull = None
     parent_id: uuid.UUID | None = None
 
 
@@ -71,7 +72,8 @@ async def list_units(identity: IdentityDep, principal: Caller, limit: Limit = 50
 @router.post("", status_code=201, response_model=UnitPublic, summary="Create a unit (admin; Idempotency-Key)",
              responses={**ADMIN_ONLY,
                         409: {"description": "unit_root_exists, unit_name_exists; idempotency_in_flight"}})
-async def create_unit(body: UnitCreate, request: Request, identity: IdentityDep, principal: Caller) -> Response:
+async def create_unit(body: UnitCreate, request: Request, identity: IdentityDep, principal: Caller,
+                      key: IdempotencyKey) -> Response:
     require_admin(principal)
 
     async def produce() -> Response:
@@ -80,7 +82,7 @@ async def create_unit(body: UnitCreate, request: Request, identity: IdentityDep,
         return json_response(to_public(row), status_code=201, version=row["version"],
                              location=f"/api/v1/units/{row['id']}")
 
-    return await idempotent_create(request, identity, principal, produce)
+    return await idempotent_create(request, identity, principal, produce, key=key)
 
 
 @router.get("/{unit_id}", response_model=UnitPublic, summary="A unit (with ETag)")
@@ -94,7 +96,7 @@ async def get_unit(unit_id: uuid.UUID, identity: IdentityDep, principal: Caller)
 async def update_unit(unit_id: uuid.UUID, body: UnitUpdate, request: Request, identity: IdentityDep,
                       principal: Caller, version: RequiredVersion) -> Response:
     require_admin(principal)
-    changes = changes_of(body, not_null=("name", "kind"))
+    changes = changes_of(body)
     if "name" in changes:
         changes["name"] = changes["name"].strip()
     row = await handlers.update_unit(identity=identity, actor=principal, unit_id=unit_id, changes=changes,

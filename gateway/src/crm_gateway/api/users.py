@@ -9,9 +9,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from crmkit.idempotency import IdempotencyKey
 from crmkit.pagination import Cursor, Limit
 from crmkit.versions import RequiredVersion
-from crm_gateway.api.common import (ADMIN_ONLY, Caller, IdentityDep, changes_of, correlation_id,
+from crm_gateway.api.common import (ADMIN_ONLY, Caller, IdentityDep, NotNull, changes_of, correlation_id,
                                     idempotent_create, json_response)
 from crm_gateway.domain import users as rules
 from crm_gateway.domain.access import require_admin
@@ -42,13 +43,13 @@ class UserUpdate(BaseModel):
     """Any subset. `active: false` deactivates; a new `password` signs the user out everywhere."""
 
     model_config = ConfigDict(extra="forbid")
-    full_name: FullName | None = None
+    full_name: FullName | NotNull = None
     email: Email | None = None
     phone: Phone | None = None
-    unit_id: uuid.UUID | None = None
-    roles: Roles | None = None
-    active: bool | None = None
-    password: Password | None = None
+    unit_id: uuid.UUID | NotNull = None
+    roles: Roles | NotNull = None
+    active: bool | NotNull = None
+    password: Password | NotNull = None
 
 
 class UserPublic(BaseModel):
@@ -90,7 +91,8 @@ async def list_users(identity: IdentityDep, principal: Caller, limit: Limit = 50
 
 @router.post("", status_code=201, response_model=UserPublic, summary="Create a user (admin; Idempotency-Key)",
              responses={**ADMIN_ONLY, 409: {"description": "username_exists; idempotency_in_flight"}})
-async def create_user(body: UserCreate, request: Request, identity: IdentityDep, principal: Caller) -> Response:
+async def create_user(body: UserCreate, request: Request, identity: IdentityDep, principal: Caller,
+                      key: IdempotencyKey) -> Response:
     async def produce() -> Response:
         row = await handlers.create_user(
             identity=identity, actor=principal, username=body.username, password=body.password,
@@ -100,7 +102,7 @@ async def create_user(body: UserCreate, request: Request, identity: IdentityDep,
                              location=f"/api/v1/users/{row['id']}")
 
     require_admin(principal)
-    return await idempotent_create(request, identity, principal, produce)
+    return await idempotent_create(request, identity, principal, produce, key=key)
 
 
 @router.get("/{user_id}", response_model=UserPublic, summary="A user (with ETag)")
@@ -115,7 +117,7 @@ async def get_user(user_id: uuid.UUID, identity: IdentityDep, principal: Caller)
 async def update_user(user_id: uuid.UUID, body: UserUpdate, request: Request, identity: IdentityDep,
                       principal: Caller, version: RequiredVersion) -> Response:
     require_admin(principal)
-    changes = changes_of(body, not_null=("full_name", "unit_id", "roles", "active", "password"))
+    changes = changes_of(body)
     row = await handlers.update_user(identity=identity, actor=principal, user_id=user_id, changes=changes,
                                      expected_version=version,
                                      correlation_id=correlation_id(request))

@@ -2,14 +2,17 @@
 
 Same key + same request → the stored response is replayed; same key + another body → 422;
 a request with that key still in flight → 409. Keys are scoped to the caller and kept 24 h.
+
+An operation honours the header by declaring it (`key: IdempotencyKey`, passed to `idempotent`), so
+that its OpenAPI document says so (crmkit.openapi derives the 409 and 422 from the declaration).
 """
 from __future__ import annotations
 
 import hashlib
-from typing import Awaitable, Callable
+from typing import Annotated, Awaitable, Callable
 
 import asyncpg
-from fastapi import Request
+from fastapi import Depends, Header, Request
 from fastapi.responses import Response
 
 from crmkit.errors import FieldError, ProblemError
@@ -17,6 +20,19 @@ from crmkit.errors import FieldError, ProblemError
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 RETENTION_HOURS = 24
+KEY_PATTERN = r"\S"  # not blank (the OpenAPI document says so, crmkit.openapi)
+
+
+def idempotency_key(key: Annotated[str | None, Header(
+        alias=HEADER, max_length=MAX_KEY_LENGTH,
+        description="a unique value per intended action (e.g. a UUID): a retry with the same key and "
+                    "body replays the first answer (`Idempotent-Replayed: true`); kept 24 h")] = None) -> str | None:
+    if key is not None and not key.strip():
+        raise ProblemError(422, "validation_error", errors=[FieldError(HEADER, "required")])
+    return key
+
+
+IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
 
 
 def fingerprint(method: str, path: str, body: bytes) -> str:
@@ -28,15 +44,12 @@ async def idempotent(
     pool: asyncpg.Pool,
     owner: str,
     produce: Callable[[], Awaitable[Response]],
+    *,
+    key: str | None,
 ) -> Response:
-    """Run `produce` at most once per (owner, Idempotency-Key); without the header just run it."""
-    key = request.headers.get(HEADER)
+    """Run `produce` at most once per (owner, key: the operation's `IdempotencyKey`); without one just run it."""
     if key is None:
         return await produce()
-    if not key.strip():
-        raise ProblemError(422, "validation_error", errors=[FieldError(HEADER, "required")])
-    if len(key) > MAX_KEY_LENGTH:
-        raise ProblemError(422, "validation_error", errors=[FieldError(HEADER, "too_long", {"max_length": MAX_KEY_LENGTH})])
     print_ = fingerprint(request.method, request.url.path, await request.body())
     claimed = await pool.fetchval(
         "INSERT INTO idempotency_keys(owner, key, method, path, fingerprint) VALUES ($1,$2,$3,$4,$5)"

@@ -6,8 +6,9 @@ of every service and of the gateway is post-processed here once: each 4xx/5xx re
 `Problem` as application/problem+json, and the errors an operation can give are derived from what
 it declares — a login (401, and 429: the gateway rate-limits every caller), a role or permission
 dependency (403), path parameters (404), a `cursor` (400 invalid_cursor), `If-Match` (412, and 428
-where it is required), parameters or a body (422), a body (413) — on top of its explicit
-`responses=` (409s and the like), whose descriptions are kept.
+where it is required), `Idempotency-Key` (409 idempotency_in_flight, 422 idempotency_key_reused),
+parameters or a body (422), a body (413) — on top of its explicit `responses=` (409s and the like),
+whose descriptions are kept.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from fastapi import FastAPI, routing
 
-from crmkit import versions
+from crmkit import idempotency, versions
 from crmkit.auth import current_principal
 from crmkit.errors import PROBLEM_JSON
 
@@ -79,6 +80,11 @@ DERIVED = {
     422: "validation_error: `errors` names each refused field",
     428: "precondition_required: If-Match is missing (send the ETag you read)",
     429: "rate_limited: too many requests (Retry-After)",
+}
+# what an operation that honours Idempotency-Key (crmkit.idempotency) adds to its responses
+IDEMPOTENCY = {
+    409: "idempotency_in_flight: a request with this Idempotency-Key is still running (retry later)",
+    422: "idempotency_key_reused: this Idempotency-Key was used for another request",
 }
 
 
@@ -154,39 +160,68 @@ def _cursor(op: dict[str, Any]) -> dict[str, Any] | None:
     return _parameter(op, "query", "cursor")
 
 
+def _idempotency_key(op: dict[str, Any]) -> dict[str, Any] | None:
+    return _parameter(op, "header", idempotency.HEADER.lower())
+
+
 def _declare_formats(op: dict[str, Any]) -> None:
-    """What the server reads of the opaque headers and parameters (crmkit.versions, crmkit.pagination),
-    so that clients and fuzzers send readable values; others stay answered 412 / 400."""
+    """What the server reads of the opaque headers and parameters (crmkit.versions, crmkit.pagination,
+    crmkit.idempotency), so that clients and fuzzers send readable values; others stay answered 412 /
+    400 / 422."""
     if _if_match(op):
         _schema_of(_if_match(op)).update(pattern=IF_MATCH_PATTERN)
         if _if_match(op).get("required"):
             _schema_of(_if_match(op))["minLength"] = 1
     if _cursor(op):
         _schema_of(_cursor(op))["pattern"] = CURSOR_PATTERN
+    if _idempotency_key(op):
+        _schema_of(_idempotency_key(op))["pattern"] = idempotency.KEY_PATTERN
 
 
 def _schema_of(parameter: dict[str, Any]) -> dict[str, Any]:
-    """The string schema of an optional parameter (FastAPI: anyOf [string, null])."""
+    """The string schema of a parameter (of an optional one before `_without_null`: anyOf [string, null])."""
     schema = parameter.setdefault("schema", {})
     strings = [s for s in schema.get("anyOf", []) if s.get("type") == "string"]
     return strings[0] if strings else schema
 
 
+def _without_null(parameter: dict[str, Any]) -> None:
+    """A header, query or path parameter is absent or a string, never JSON null: FastAPI's
+    `anyOf [X, null]` of an optional parameter becomes X (else clients send the text "null")."""
+    schema = parameter.get("schema", {})
+    kept = [branch for branch in schema.get("anyOf", []) if branch.get("type") != "null"]
+    if len(kept) == 1 and len(schema["anyOf"]) == 2:
+        del schema["anyOf"]
+        parameter["schema"] = {**kept[0], **schema}
+
+
 def _operation(op: dict[str, Any], facts: _Facts | None) -> None:
     responses = op.setdefault("responses", {})
+    for parameter in op.get("parameters", []):
+        _without_null(parameter)
     if _if_match(op) and ("428" in responses or (facts and facts.version_required)):
         _if_match(op)["required"] = True  # refused with 428 without it (not FastAPI's 422)
     _declare_formats(op)
     for status in _derived_statuses(op, facts):
         responses.setdefault(str(status), {"description": DERIVED[status]})
+    if responses.get("422", {}).get("description") == "Validation Error":
+        responses["422"]["description"] = DERIVED[422]
+    if _idempotency_key(op):
+        _add_idempotency_problems(responses)
     for status, response in responses.items():
         if status[:1] in ("4", "5"):
-            if response.get("description") == "Validation Error":
-                response["description"] = DERIVED[422]
             response["content"] = {PROBLEM_JSON: {"schema": PROBLEM_REF}}
     op["responses"] = dict(sorted(responses.items()))
     if facts is not None:
         op["security"] = SECURITY if facts.authenticated else []
+
+
+def _add_idempotency_problems(responses: dict[str, Any]) -> None:
+    for status, description in IDEMPOTENCY.items():
+        response = responses.setdefault(str(status), {"description": description})
+        code = description.split(":")[0]
+        if code not in response.get("description", ""):
+            response["description"] = f"{response.get('description', '')}; {description}"
 
 
 def _derived_statuses(op: dict[str, Any], facts: _Facts | None) -> set[int]:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
-from crmkit.idempotency import idempotent
+from crmkit.idempotency import IdempotencyKey, idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crm_assignment.distribution import STRATEGIES
 from crm_assignment.handlers import assignments as handlers
@@ -45,12 +45,19 @@ class Quantity(BaseModel):
     count: int = Field(ge=1, le=handlers.MAX_CUSTOMERS)
 
 
+def _exactly_one_of(first: str, second: str) -> dict:
+    """In the OpenAPI document: one of the two fields given (not null), the other absent or null."""
+    return {"oneOf": [{"required": [given], "properties": {given: {"not": {"type": "null"}}, other: {"type": "null"}}}
+                      for given, other in ((first, second), (second, first))]}
+
+
 class DistributionCreate(BaseModel):
     """A selection divided among reps under a job (exactly one of an existing `job_id` or a `job`
     created now): exactly one of explicit `quantities` per rep that add up to the selection, or
     `assignees` (with an optional `strategy`). `direct`: the reps own the customers at once; otherwise each accepts or declines
     within `accept_within_hours`."""
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "allOf": [_exactly_one_of("job_id", "job"), _exactly_one_of("quantities", "assignees")]})
 
     customer_ids: list[uuid.UUID] = Field(min_length=1, max_length=handlers.MAX_CUSTOMERS)
     text: Text = Field(description="the assignment text (Nội dung giao việc)")
@@ -155,7 +162,8 @@ async def get_job(job_id: uuid.UUID, request: Request, principal: CurrentPrincip
 @router.post("/assignments", status_code=201, response_model=DistributionPublic, responses={
     **RESPONSES, 409: {"description": "customers_already_assigned"},
     422: {"description": "validation_error, quantities_mismatch, capacity_exceeded"}})
-async def distribute(body: DistributionCreate, request: Request, principal: CurrentPrincipal) -> Response:
+async def distribute(body: DistributionCreate, request: Request, principal: CurrentPrincipal,
+                     key: IdempotencyKey) -> Response:
     """Giao việc / chia lead (A-3, A-4). `Idempotency-Key` supported."""
     pool = request.app.state.pool
 
@@ -171,7 +179,7 @@ async def distribute(body: DistributionCreate, request: Request, principal: Curr
         return Response(DistributionPublic.model_validate(made).model_dump_json(), status_code=201,
                         media_type="application/json")
 
-    return await idempotent(request, pool, str(principal.user_id), produce)
+    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
 
 
 @router.get("/assignments", response_model=Page[AssignmentPublic])

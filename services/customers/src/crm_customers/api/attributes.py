@@ -10,7 +10,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal, require_roles
-from crmkit.idempotency import idempotent
+from crmkit.idempotency import IdempotencyKey, idempotent
+from crm_customers.api.documented import KEY, NOT_BLANK, NotNull, rules, text
+from crm_customers.domain.attributes import (CHOICE_TYPES, MAX_OPTIONS, NAME_MAX_LENGTH, OPTION_LABEL_MAX_LENGTH,
+                                             OPTION_VALUE_MAX_LENGTH, AttributeType)
 from crm_customers.handlers import attributes as handlers
 
 router = APIRouter(prefix="/api/v1/customer-attributes", tags=["customer attributes"])
@@ -24,23 +27,38 @@ class AttributeOption(BaseModel):
     label: str
 
 
+OPTION = {"type": "object", "required": ["value", "label"],
+          "properties": {"value": {"type": "string", "maxLength": OPTION_VALUE_MAX_LENGTH, "pattern": NOT_BLANK},
+                         "label": {"type": "string", "maxLength": OPTION_LABEL_MAX_LENGTH, "pattern": NOT_BLANK}}}
+# options are required by the choice types and refused by the others
+OPTIONS_BY_TYPE = {
+    "if": {"required": ["type"], "properties": {"type": {"enum": sorted(CHOICE_TYPES)}}},
+    "then": {"required": ["options"], "properties": {"options": {"type": "array", "minItems": 1}}},
+    "else": {"properties": {"options": {"anyOf": [{"type": "null"}, {"type": "array", "maxItems": 0}]}}},
+}
+
+
 # Lenient types: the domain rules check the definition and report every problem in one 422.
 class AttributeFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(None, examples=["Thu nhập hàng tháng"])
-    type: str | None = Field(None, description=TYPES, examples=["select"])
+    name: str | NotNull = Field(None, examples=["Thu nhập hàng tháng"], json_schema_extra=text(NAME_MAX_LENGTH))
+    type: str | NotNull = Field(None, description=TYPES, examples=["select"],
+                                json_schema_extra=rules(enum=[member.value for member in AttributeType]))
     options: list[Any] | None = Field(None, description="select / multi-select: [{value, label}]",
-                                      examples=[[{"value": "lt10", "label": "Dưới 10 triệu"}]])
+                                      examples=[[{"value": "lt10", "label": "Dưới 10 triệu"}]],
+                                      json_schema_extra=rules(items=OPTION, maxItems=MAX_OPTIONS))
     required: bool | None = None
     display_order: int | None = Field(None, description="position in forms and lists (ascending)")
     filterable: bool | None = Field(None, description="offered as a filter of the customer list")
 
 
 class AttributeCreate(AttributeFields):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["key", "name", "type"]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["key", "name", "type"],
+                                                                 **OPTIONS_BY_TYPE})
 
-    key: str | None = Field(None, description="stable identifier: a-z, 0-9, _; never changes", examples=["income"])
+    key: str | NotNull = Field(None, description="stable identifier: a-z, 0-9, _; never changes", examples=["income"],
+                               json_schema_extra=rules(**KEY))
 
 
 class AttributeUpdate(AttributeFields):
@@ -82,7 +100,8 @@ async def list_attributes(request: Request, principal: CurrentPrincipal):
 
 @router.post("", status_code=201, response_model=AttributePublic, dependencies=ADMIN_ONLY,
              responses={409: {"description": "key_exists"}, 422: {"description": "validation_error"}})
-async def create_attribute(body: AttributeCreate, request: Request, principal: CurrentPrincipal) -> Response:
+async def create_attribute(body: AttributeCreate, request: Request, principal: CurrentPrincipal,
+                           key: IdempotencyKey) -> Response:
     pool = request.app.state.pool
 
     async def produce() -> Response:
@@ -90,7 +109,7 @@ async def create_attribute(body: AttributeCreate, request: Request, principal: C
                                                correlation_id=request.state.correlation_id)
         return _respond(item, 201, {"Location": f"/api/v1/customer-attributes/{item['id']}"})
 
-    return await idempotent(request, pool, str(principal.user_id), produce)
+    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
 
 
 @router.patch("/{attribute_id}", response_model=AttributePublic, dependencies=ADMIN_ONLY, responses={

@@ -9,16 +9,34 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
-from crmkit.idempotency import idempotent
+from crmkit.idempotency import IdempotencyKey, idempotent
 from crm_customers.handlers import bulk as handlers
 from crm_customers.store.queries import CustomerFilter
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
 
 
+def _when_action(actions: list[str], then: dict) -> dict:
+    return {"if": {"required": ["action"], "properties": {"action": {"enum": actions}}}, "then": then}
+
+
+# What the handler requires beyond the fields' types, documented (exactly one selection; each
+# action's own fields)
+SELECTION_AND_ACTION_FIELDS = {"allOf": [
+    {"oneOf": [{"required": ["ids"], "properties": {"ids": {"type": "array"}, "filter": {"type": "null"}}},
+               {"required": ["filter"], "properties": {"filter": {"type": "object"}, "ids": {"type": "null"}}}]},
+    _when_action(["add_labels", "remove_labels"],
+                 {"required": ["labels"], "properties": {"labels": {"type": "array", "minItems": 1}}}),
+    _when_action(["add_to_group", "remove_from_group"],
+                 {"required": ["group_id"], "properties": {"group_id": {"type": "string"}}}),
+    _when_action(["set_status"], {"required": ["status"], "properties": {"status": {"type": "string"}}}),
+    _when_action(["delete"], {"required": ["confirm"], "properties": {"confirm": {"const": True}}}),
+]}
+
+
 class BulkRequest(BaseModel):
     """`ids` or `filter` (exactly one), then the action's own fields."""
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=SELECTION_AND_ACTION_FIELDS)
 
     action: Literal["add_labels", "remove_labels", "add_to_group", "remove_from_group", "set_status", "delete"]
     ids: list[uuid.UUID] | None = Field(None, max_length=handlers.MAX_IDS,
@@ -46,7 +64,8 @@ class BulkResult(BaseModel):
 @router.post("/bulk", response_model=BulkResult, responses={
     422: {"description": "validation_error, confirmation_required"},
     409: {"description": "idempotency_in_flight"}})
-async def bulk_action(body: BulkRequest, request: Request, principal: CurrentPrincipal) -> Response:
+async def bulk_action(body: BulkRequest, request: Request, principal: CurrentPrincipal,
+                      key: IdempotencyKey) -> Response:
     """Bulk action (C-10). Only customers the caller may edit change; `Idempotency-Key` honoured.
     Publishes `customers.bulk_updated` / `customers.bulk_deleted`, one event per chunk."""
     pool = request.app.state.pool
@@ -58,4 +77,4 @@ async def bulk_action(body: BulkRequest, request: Request, principal: CurrentPri
             correlation_id=request.state.correlation_id)
         return JSONResponse(BulkResult.model_validate(result).model_dump(mode="json"))
 
-    return await idempotent(request, pool, str(principal.user_id), produce)
+    return await idempotent(request, pool, str(principal.user_id), produce, key=key)

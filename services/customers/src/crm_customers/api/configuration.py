@@ -7,10 +7,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from crmkit.auth import CurrentPrincipal, require_roles
-from crmkit.idempotency import idempotent
+from crmkit.idempotency import IdempotencyKey, idempotent
+from crm_customers.domain.configuration import CATEGORY_PATTERN, POSITION_LIMIT
 from crm_customers.handlers import configuration as handlers
 
 ADMIN_ONLY = [require_roles()]  # require_roles() with no role admits admins only
+POSITION = {"minimum": -POSITION_LIMIT, "maximum": POSITION_LIMIT}
+# a lower-case slug, surrounding spaces allowed; empty: none
+CATEGORY = {"pattern": rf"^\s*({CATEGORY_PATTERN.pattern})?\s*$"}
 
 
 def configuration_router(*, kind: str, path: str, tag: str, create: type[BaseModel], update: type[BaseModel],
@@ -27,7 +31,7 @@ def configuration_router(*, kind: str, path: str, tag: str, create: type[BaseMod
 
     @router.post("", status_code=201, response_model=public, dependencies=ADMIN_ONLY, name=f"create_{kind}",
                  responses={409: {"description": "key_exists / name_exists"}, 422: {"description": "validation_error"}})
-    async def create_item(body: create, request: Request, principal: CurrentPrincipal) -> Response:
+    async def create_item(body: create, request: Request, principal: CurrentPrincipal, key: IdempotencyKey) -> Response:
         pool = request.app.state.pool
 
         async def produce() -> Response:
@@ -35,7 +39,7 @@ def configuration_router(*, kind: str, path: str, tag: str, create: type[BaseMod
                                               values=body.model_dump(exclude_unset=True))
             return respond(item, 201, {"Location": f"/api/v1/{path}/{item['id']}"})
 
-        return await idempotent(request, pool, str(principal.user_id), produce)
+        return await idempotent(request, pool, str(principal.user_id), produce, key=key)
 
     @router.patch("/{item_id}", response_model=public, dependencies=ADMIN_ONLY, name=f"update_{kind}",
                   responses={404: {"description": "not_found"}, 422: {"description": "validation_error"}})

@@ -41,7 +41,8 @@ def _filter_parameters() -> list[dict[str, Any]]:
     return parameters
 
 
-Sort = Annotated[str | None, Query(max_length=40, description=(
+SORTS = [f"{direction}{name}" for name in sorted(SORTABLE) for direction in ("", "-")]
+Sort = Annotated[str | None, Query(max_length=40, json_schema_extra={"enum": SORTS}, description=(
     f"a column, `-` for descending (default `{DEFAULT_SORT}`): {', '.join(sorted(SORTABLE))}"))]
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from crmkit.auth import CurrentPrincipal
-from crmkit.idempotency import idempotent
+from crmkit.idempotency import IdempotencyKey, idempotent
 from crmkit.versions import IfMatch, etag, expected_version, versioned
 from crm_customers.handlers import customers as handlers
 
@@ -143,7 +143,8 @@ CUSTOMER_RESPONSES: dict[int | str, dict[str, Any]] = {404: {"description": "not
 
 @router.post("", status_code=201, response_model=CustomerPublic,
              responses={409: {"description": "phone_exists"}, 422: {"description": "validation_error"}})
-async def create_customer(body: CustomerCreate, request: Request, principal: CurrentPrincipal) -> Response:
+async def create_customer(body: CustomerCreate, request: Request, principal: CurrentPrincipal,
+                          key: IdempotencyKey) -> Response:
     pool = request.app.state.pool
 
     async def produce() -> Response:
@@ -151,10 +152,10 @@ async def create_customer(body: CustomerCreate, request: Request, principal: Cur
                                                   **body.model_dump(exclude_unset=True))
         return _customer_response(customer, 201, {"Location": f"/api/v1/customers/{customer['id']}"})
 
-    return await idempotent(request, pool, str(principal.user_id), produce)
+    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
 
 
-@router.get("/{customer_id}", response_model=CustomerDetail, responses=CUSTOMER_RESPONSES)
+@router.get("/{customer_id:uuid}", response_model=CustomerDetail, responses=CUSTOMER_RESPONSES)
 async def get_customer(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
     """The detail (C-14); the `ETag` is the record's version (the counts are not versioned)."""
     customer, counts = await handlers.get_customer_detail(request.app.state.pool, principal=principal,
@@ -163,7 +164,7 @@ async def get_customer(customer_id: uuid.UUID, request: Request, principal: Curr
     return Response(body, media_type="application/json", headers={"ETag": etag(customer["version"])})
 
 
-@router.patch("/{customer_id}", response_model=CustomerPublic, responses={
+@router.patch("/{customer_id:uuid}", response_model=CustomerPublic, responses={
     **CUSTOMER_RESPONSES, 403: {"description": "not_editable"}, 409: {"description": "phone_exists"},
     412: {"description": "version_conflict"}, 422: {"description": "validation_error"},
     428: {"description": "precondition_required"}})
@@ -177,7 +178,7 @@ async def update_customer(customer_id: uuid.UUID, body: CustomerUpdate, request:
     return _customer_response(customer)
 
 
-@router.delete("/{customer_id}", status_code=204, responses={
+@router.delete("/{customer_id:uuid}", status_code=204, responses={
     **CUSTOMER_RESPONSES, 403: {"description": "not_editable"}, 412: {"description": "version_conflict"}})
 async def delete_customer(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
                           if_match: IfMatch = None) -> Response:
@@ -191,11 +192,11 @@ async def delete_customer(customer_id: uuid.UUID, request: Request, principal: C
     return Response(status_code=204)
 
 
-@router.post("/{customer_id}/status", response_model=CustomerPublic, responses={
+@router.post("/{customer_id:uuid}/status", response_model=CustomerPublic, responses={
     **CUSTOMER_RESPONSES, 403: {"description": "not_editable"}, 412: {"description": "version_conflict"},
     422: {"description": "validation_error"}})
 async def change_status(customer_id: uuid.UUID, body: StatusChange, request: Request,
-                        principal: CurrentPrincipal, if_match: IfMatch = None) -> Response:
+                        principal: CurrentPrincipal, key: IdempotencyKey, if_match: IfMatch = None) -> Response:
     """Status update with a note (C-5); `If-Match` is optional here."""
     pool = request.app.state.pool
 
@@ -207,7 +208,7 @@ async def change_status(customer_id: uuid.UUID, body: StatusChange, request: Req
         )
         return _customer_response(customer)
 
-    return await idempotent(request, pool, str(principal.user_id), produce)
+    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
 
 
 class ViewerAdd(BaseModel):
@@ -219,13 +220,13 @@ class ViewerAdd(BaseModel):
 VIEWER_RESPONSES: dict[int | str, dict[str, Any]] = {**CUSTOMER_RESPONSES, 403: {"description": "not_editable"}}
 
 
-@router.get("/{customer_id}/viewers", response_model=list[uuid.UUID], responses=CUSTOMER_RESPONSES)
+@router.get("/{customer_id:uuid}/viewers", response_model=list[uuid.UUID], responses=CUSTOMER_RESPONSES)
 async def list_viewers(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> list[uuid.UUID]:
     customer = await handlers.get_customer(request.app.state.pool, principal=principal, customer_id=customer_id)
     return customer["viewer_ids"]
 
 
-@router.post("/{customer_id}/viewers", response_model=CustomerPublic,
+@router.post("/{customer_id:uuid}/viewers", response_model=CustomerPublic,
              responses={**VIEWER_RESPONSES, 422: {"description": "validation_error"}})
 async def add_viewer(customer_id: uuid.UUID, body: ViewerAdd, request: Request, principal: CurrentPrincipal) -> Response:
     """Share the customer for reading and commenting (C-9); only someone who may edit it."""
@@ -234,7 +235,7 @@ async def add_viewer(customer_id: uuid.UUID, body: ViewerAdd, request: Request, 
     return _customer_response(customer)
 
 
-@router.delete("/{customer_id}/viewers/{user_id}", status_code=204, responses=VIEWER_RESPONSES)
+@router.delete("/{customer_id:uuid}/viewers/{user_id}", status_code=204, responses=VIEWER_RESPONSES)
 async def remove_viewer(customer_id: uuid.UUID, user_id: uuid.UUID, request: Request,
                         principal: CurrentPrincipal) -> Response:
     await handlers.change_viewers(request.app.state.pool, principal=principal, customer_id=customer_id,

@@ -21,7 +21,7 @@ class PurgedCustomer(BaseModel):
     purged_at: datetime
 
 
-@router.post("/{customer_id}/restore", response_model=CustomerPublic, responses={
+@router.post("/{customer_id:uuid}/restore", response_model=CustomerPublic, responses={
     403: {"description": "forbidden (admins only)"}, 404: {"description": "not_found"},
     409: {"description": "restore_window_passed, not_deleted"}})
 async def restore_customer(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
@@ -33,7 +33,7 @@ async def restore_customer(customer_id: uuid.UUID, request: Request, principal: 
     return versioned(CustomerPublic, customer)
 
 
-@router.post("/{customer_id}/purge", response_model=PurgedCustomer, responses={
+@router.post("/{customer_id:uuid}/purge", response_model=PurgedCustomer, responses={
     403: {"description": "forbidden (admins only)"}, 404: {"description": "not_found"}})
 async def purge_customer(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
     """Erase the customer's personal data here and, through `customer.purged`, in every service

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit import i18n
 from crmkit.auth import CurrentPrincipal
-from crmkit.idempotency import idempotent
+from crmkit.idempotency import IdempotencyKey, idempotent
 from crm_customers.domain.cells import content_disposition
 from crm_customers.handlers import exports as handlers
 from crm_customers.store.queries import CustomerFilter
@@ -27,7 +27,8 @@ class ExportCreate(BaseModel):
                                    description="the list's filter; the file holds what the caller may see of it")
     columns: list[str] | None = Field(None, max_length=200, description=(
         "column keys in order (default: every built-in column, then every attribute as `attr.<key>`): "
-        + ", ".join(c.key for c in handlers.BUILT_IN)))
+        + ", ".join(c.key for c in handlers.BUILT_IN)),
+        json_schema_extra={"items": {"type": "string", "enum": [c.key for c in handlers.BUILT_IN]}})
 
 
 class ExportJob(BaseModel):
@@ -60,7 +61,8 @@ def _retention(request: Request) -> int:
 
 
 @router.post("", status_code=202, response_model=ExportJob, responses={422: {"description": "validation_error"}})
-async def create_export(body: ExportCreate, request: Request, principal: CurrentPrincipal) -> Response:
+async def create_export(body: ExportCreate, request: Request, principal: CurrentPrincipal,
+                        key: IdempotencyKey) -> Response:
     """Queue an export of the filter to CSV (UTF-8 with BOM) or XLSX; poll `Location` until `done`.
     Formula-like cells are neutralised with a leading `'` (see the service's README)."""
     pool = request.app.state.pool
@@ -71,7 +73,7 @@ async def create_export(body: ExportCreate, request: Request, principal: Current
             language=i18n.language(request.headers.get("accept-language")), retention_days=_retention(request))
         return _job_response(request, job, 202, {"Location": f"/api/v1/customers/exports/{job['id']}"})
 
-    return await idempotent(request, pool, str(principal.user_id), produce)
+    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
 
 
 @router.get("", response_model=list[ExportJob])

@@ -6,20 +6,24 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from crm_customers.api.configuration import configuration_router
+from crm_customers.api.documented import NotNull, text
+from crm_customers.domain.configuration import DESCRIPTION_MAX_LENGTH, GROUP_NAME_MAX_LENGTH
 
 
 class GroupCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["name", "description"]})
 
-    name: str | None = Field(None, examples=["Khách hội chợ tháng 9"])
-    description: str | None = Field(None, description="required", examples=["Danh sách thu thập tại hội chợ"])
+    name: str | NotNull = Field(None, examples=["Khách hội chợ tháng 9"],
+                                json_schema_extra=text(GROUP_NAME_MAX_LENGTH))
+    description: str | NotNull = Field(None, examples=["Danh sách thu thập tại hội chợ"],
+                                       json_schema_extra=text(DESCRIPTION_MAX_LENGTH))
 
 
 class GroupUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = None
-    description: str | None = None
+    name: str | NotNull = Field(None, json_schema_extra=text(GROUP_NAME_MAX_LENGTH))
+    description: str | NotNull = Field(None, json_schema_extra=text(DESCRIPTION_MAX_LENGTH))
 
 
 class GroupPublic(BaseModel):

@@ -5,27 +5,33 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from crm_customers.api.configuration import configuration_router
+from crm_customers.api.configuration import CATEGORY, POSITION, configuration_router
+from crm_customers.api.documented import KEY, NotNull, rules, text
+from crm_customers.domain.configuration import NAME_MAX_LENGTH
 
 
 class LabelCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["name"]})
 
-    key: str | None = Field(None, description="stable slug; made from the name when absent", examples=["hot"])
-    name: str | None = Field(None, examples=["Nóng"])
-    name_en: str | None = Field(None, description="English name (optional)", examples=["Hot"])
-    category: str | None = Field(None, description="a family of labels, e.g. temperature", examples=["temperature"])
-    position: int = 0
+    key: str | None = Field(None, description="stable slug; made from the name when absent", examples=["hot"],
+                            json_schema_extra=rules(**KEY))
+    name: str | NotNull = Field(None, examples=["Nóng"], json_schema_extra=text(NAME_MAX_LENGTH))
+    name_en: str | None = Field(None, description="English name (optional)", examples=["Hot"],
+                                json_schema_extra=rules(maxLength=NAME_MAX_LENGTH))
+    category: str | None = Field(None, description="a family of labels, e.g. temperature; empty or null: none",
+                                 examples=["temperature"], json_schema_extra=rules(**CATEGORY))
+    position: int = Field(0, json_schema_extra=rules(**POSITION))
 
 
 class LabelUpdate(BaseModel):
     """The key never changes."""
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = None
-    name_en: str | None = Field(None, description="English name; empty or null removes it")
-    category: str | None = None
-    position: int | None = None
+    name: str | NotNull = Field(None, json_schema_extra=text(NAME_MAX_LENGTH))
+    name_en: str | None = Field(None, description="English name; empty or null removes it",
+                                json_schema_extra=rules(maxLength=NAME_MAX_LENGTH))
+    category: str | None = Field(None, description="empty or null: none", json_schema_extra=rules(**CATEGORY))
+    position: int | NotNull = Field(None, json_schema_extra=rules(**POSITION))
 
 
 class LabelPublic(BaseModel):

@@ -38,7 +38,7 @@ class ReferralTree(BaseModel):
     truncated: bool = Field(description="more nodes than `limit`, or levels below `max_depth`, exist")
 
 
-@router.get("/{customer_id}/referrals", response_model=ReferralTree, responses={404: {"description": "not_found"}})
+@router.get("/{customer_id:uuid}/referrals", response_model=ReferralTree, responses={404: {"description": "not_found"}})
 async def referral_tree(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
                         max_depth: int = Query(handlers.MAX_DEPTH, ge=1, le=handlers.MAX_DEPTH),
                         limit: int = Query(handlers.MAX_NODES, ge=1, le=handlers.MAX_NODES)):

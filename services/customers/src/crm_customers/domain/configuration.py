@@ -58,11 +58,12 @@ def category(raw: object) -> str | None:
 
 
 GROUP_NAME_MAX_LENGTH = 200
+POSITION_LIMIT = 1_000_000
 KINDS = ("status", "label", "group")
 
 
 def _position(raw: object) -> int:
-    if isinstance(raw, bool) or not isinstance(raw, int) or not -1_000_000 <= raw <= 1_000_000:
+    if isinstance(raw, bool) or not isinstance(raw, int) or not -POSITION_LIMIT <= raw <= POSITION_LIMIT:
         raise InvalidType(raw)
     return raw
 

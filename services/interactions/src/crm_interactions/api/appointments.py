@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
-from crmkit.idempotency import idempotent
+from crmkit.idempotency import IdempotencyKey, idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.versions import IfMatch, expected_version, versioned
+from crm_interactions.api.documented import NOT_BLANK, NotNull
 from crm_interactions.handlers import appointments as handlers
 
 router = APIRouter(prefix="/api/v1/appointments", tags=["appointments"])
@@ -18,7 +19,8 @@ router = APIRouter(prefix="/api/v1/appointments", tags=["appointments"])
 Type = Literal["meeting", "call", "task", "payment_due", "other"]
 Status = Literal["planned", "done", "cancelled"]
 Target = Literal["done", "cancelled"]
-Title = Annotated[str, Field(min_length=1, max_length=300, examples=["Gặp khách ký hợp đồng"])]
+Title = Annotated[str, Field(min_length=1, max_length=300, examples=["Gặp khách ký hợp đồng"],
+                             json_schema_extra={"pattern": NOT_BLANK})]
 Note = Annotated[str | None, Field(max_length=4000)]
 Location = Annotated[str | None, Field(max_length=500)]
 LOCAL = "without an offset: Vietnamese local time"
@@ -43,12 +45,12 @@ class AppointmentUpdate(BaseModel):
     """Only the fields sent change; `null` clears ends_at, location and note."""
     model_config = ConfigDict(extra="forbid")
 
-    title: Title | None = None
-    type: Type | None = None
-    assignee_id: uuid.UUID | None = None
-    starts_at: datetime | None = None
+    title: Title | NotNull = None
+    type: Type | NotNull = None
+    assignee_id: uuid.UUID | NotNull = None
+    starts_at: datetime | NotNull = None
     ends_at: datetime | None = None
-    all_day: bool | None = None
+    all_day: bool | NotNull = None
     location: Location = None
     note: Note = None
 
@@ -86,7 +88,8 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.post("", status_code=201, response_model=AppointmentPublic,
              responses={**RESPONSES, 422: {"description": "validation_error"}})
-async def create_appointment(body: AppointmentCreate, request: Request, principal: CurrentPrincipal) -> Response:
+async def create_appointment(body: AppointmentCreate, request: Request, principal: CurrentPrincipal,
+                             key: IdempotencyKey) -> Response:
     """Plan an appointment or task (I-8), optionally for a customer the caller may see (404
     otherwise); a customer's appointment shows on its timeline. `Idempotency-Key` supported."""
     pool = request.app.state.pool
@@ -96,7 +99,7 @@ async def create_appointment(body: AppointmentCreate, request: Request, principa
                                     **body.model_dump())
         return versioned(AppointmentPublic, row, 201, {"Location": f"/api/v1/appointments/{row['id']}"})
 
-    return await idempotent(request, pool, str(principal.user_id), produce)
+    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
 
 
 @router.get("", response_model=Page[AppointmentPublic])
@@ -134,7 +137,8 @@ async def update_appointment(appointment_id: uuid.UUID, body: AppointmentUpdate,
 @router.post("/{appointment_id}/status", response_model=AppointmentPublic, responses={
     **WRITE_RESPONSES, 409: {"description": "invalid_transition"}})
 async def change_appointment_status(appointment_id: uuid.UUID, body: AppointmentStatus, request: Request,
-                                    principal: CurrentPrincipal, if_match: IfMatch = None) -> Response:
+                                    principal: CurrentPrincipal,
+                                    key: IdempotencyKey, if_match: IfMatch = None) -> Response:
     """planned → done | cancelled. `If-Match` optional."""
     pool = request.app.state.pool
 
@@ -145,7 +149,7 @@ async def change_appointment_status(appointment_id: uuid.UUID, body: Appointment
                                            correlation_id=request.state.correlation_id)
         return versioned(AppointmentPublic, row)
 
-    return await idempotent(request, pool, str(principal.user_id), produce)
+    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
 
 
 @router.delete("/{appointment_id}", status_code=204, responses=WRITE_RESPONSES)

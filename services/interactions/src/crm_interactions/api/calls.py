@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
-from crmkit.idempotency import idempotent
+from crmkit.idempotency import IdempotencyKey, idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crm_interactions.api.timeline import TimelineEntryPublic
 from crm_interactions.handlers import calls as handlers
@@ -71,7 +71,8 @@ def _json(model: type[BaseModel], row: dict[str, Any], status: int, headers: dic
     403: {"description": "forbidden (an integrator key without `calls.write`)"},
     409: {"description": "call_already_logged (the external_id names a call of another customer)"},
     422: {"description": "validation_error"}})
-async def log_call(customer_id: uuid.UUID, body: CallCreate, request: Request, principal: CurrentPrincipal) -> Response:
+async def log_call(customer_id: uuid.UUID, body: CallCreate, request: Request, principal: CurrentPrincipal,
+                   key: IdempotencyKey) -> Response:
     """Log a call result sheet (I-2): by a rep who may see the customer, or by a call-centre
     integrator key with the permission `calls.write`. Writes a `call_out`, `call_in` or
     `call_missed` (incoming, no answer) timeline entry and publishes `call.logged`.
@@ -83,7 +84,7 @@ async def log_call(customer_id: uuid.UUID, body: CallCreate, request: Request, p
                                                correlation_id=request.state.correlation_id, **body.model_dump())
         return _json(CallPublic, row, 201 if created else 200)
 
-    return await idempotent(request, pool, str(principal.user_id), produce)
+    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
 
 
 @router.get("/{customer_id}/calls", response_model=Page[CallPublic], responses=RESPONSES)
@@ -99,7 +100,8 @@ async def list_calls(customer_id: uuid.UUID, request: Request, principal: Curren
 
 @router.post("/{customer_id}/notes", status_code=201, response_model=TimelineEntryPublic,
              responses={**RESPONSES, 422: {"description": "validation_error"}})
-async def add_note(customer_id: uuid.UUID, body: NoteCreate, request: Request, principal: CurrentPrincipal) -> Response:
+async def add_note(customer_id: uuid.UUID, body: NoteCreate, request: Request, principal: CurrentPrincipal,
+                   key: IdempotencyKey) -> Response:
     """A `note` entry on the timeline of a customer the caller may see (viewers too);
     `Idempotency-Key` supported."""
     pool = request.app.state.pool
@@ -109,4 +111,4 @@ async def add_note(customer_id: uuid.UUID, body: NoteCreate, request: Request, p
                                         correlation_id=request.state.correlation_id)
         return _json(TimelineEntryPublic, entry, 201)
 
-    return await idempotent(request, pool, str(principal.user_id), produce)
+    return await idempotent(request, pool, str(principal.user_id), produce, key=key)

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
-from crmkit.idempotency import idempotent
+from crmkit.idempotency import IdempotencyKey, idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.versions import IfMatch, expected_version, versioned
+from crm_interactions.api.documented import NOT_BLANK, NotNull
 from crm_interactions.handlers import care_tickets as handlers
 
 router = APIRouter(prefix="/api/v1/care-tickets", tags=["care tickets"])
@@ -35,16 +36,17 @@ class CareTicketUpdate(BaseModel):
     """Only the fields sent change (planned tickets only); `null` clears the note."""
     model_config = ConfigDict(extra="forbid")
 
-    method: Method | None = None
-    planned_at: datetime | None = None
-    assignee_id: uuid.UUID | None = None
+    method: Method | NotNull = None
+    planned_at: datetime | NotNull = None
+    assignee_id: uuid.UUID | NotNull = None
     note: Note = None
 
 
 class CareTicketComplete(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    result: str = Field(min_length=1, max_length=4000, examples=["Khách đồng ý hẹn gặp tuần sau"])
+    result: str = Field(min_length=1, max_length=4000, examples=["Khách đồng ý hẹn gặp tuần sau"],
+                        json_schema_extra={"pattern": NOT_BLANK})
 
 
 class CareTicketCancel(BaseModel):
@@ -80,7 +82,8 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.post("", status_code=201, response_model=CareTicketPublic,
              responses={**RESPONSES, 422: {"description": "validation_error"}})
-async def create_care_ticket(body: CareTicketCreate, request: Request, principal: CurrentPrincipal) -> Response:
+async def create_care_ticket(body: CareTicketCreate, request: Request, principal: CurrentPrincipal,
+                             key: IdempotencyKey) -> Response:
     """Plan care for a customer the caller may see (I-6); `Idempotency-Key` supported."""
     pool = request.app.state.pool
 
@@ -89,7 +92,7 @@ async def create_care_ticket(body: CareTicketCreate, request: Request, principal
                                     **body.model_dump())
         return versioned(CareTicketPublic, row, 201, {"Location": f"/api/v1/care-tickets/{row['id']}"})
 
-    return await idempotent(request, pool, str(principal.user_id), produce)
+    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
 
 
 @router.get("", response_model=Page[CareTicketPublic])
@@ -125,7 +128,7 @@ async def update_care_ticket(ticket_id: uuid.UUID, body: CareTicketUpdate, reque
 @router.post("/{ticket_id}/complete", response_model=CareTicketPublic, responses={
     **WRITE_RESPONSES, 409: {"description": "invalid_transition"}})
 async def complete_care_ticket(ticket_id: uuid.UUID, body: CareTicketComplete, request: Request,
-                               principal: CurrentPrincipal, if_match: IfMatch = None) -> Response:
+                               principal: CurrentPrincipal, key: IdempotencyKey, if_match: IfMatch = None) -> Response:
     """planned → done with the result; writes a `care` entry on the customer's timeline. `If-Match` optional."""
     pool = request.app.state.pool
 
@@ -135,13 +138,13 @@ async def complete_care_ticket(ticket_id: uuid.UUID, body: CareTicketComplete, r
                                       correlation_id=request.state.correlation_id)
         return versioned(CareTicketPublic, row)
 
-    return await idempotent(request, pool, str(principal.user_id), produce)
+    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
 
 
 @router.post("/{ticket_id}/cancel", response_model=CareTicketPublic, responses={
     **WRITE_RESPONSES, 409: {"description": "invalid_transition"}})
 async def cancel_care_ticket(ticket_id: uuid.UUID, body: CareTicketCancel, request: Request,
-                             principal: CurrentPrincipal, if_match: IfMatch = None) -> Response:
+                             principal: CurrentPrincipal, key: IdempotencyKey, if_match: IfMatch = None) -> Response:
     """planned → cancelled. `If-Match` optional."""
     pool = request.app.state.pool
 
@@ -151,7 +154,7 @@ async def cancel_care_ticket(ticket_id: uuid.UUID, body: CareTicketCancel, reque
                                     correlation_id=request.state.correlation_id)
         return versioned(CareTicketPublic, row)
 
-    return await idempotent(request, pool, str(principal.user_id), produce)
+    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
 
 
 @router.delete("/{ticket_id}", status_code=204, responses=WRITE_RESPONSES)

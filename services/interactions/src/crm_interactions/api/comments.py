@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
-from crmkit.idempotency import idempotent
+from crmkit.idempotency import IdempotencyKey, idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.versions import IfMatch, expected_version, versioned
 from crm_interactions.handlers import comments as handlers
@@ -80,7 +80,7 @@ MENTION_422 = {"description": "validation_error: blank or too long text; `unknow
 @router.post("/customers/{customer_id}/comments", status_code=201, response_model=CommentPublic,
              responses={**RESPONSES, 422: MENTION_422})
 async def post_comment(customer_id: uuid.UUID, body: CommentCreate, request: Request,
-                       principal: CurrentPrincipal) -> Response:
+                       principal: CurrentPrincipal, key: IdempotencyKey) -> Response:
     """Comment on a customer the caller may see (viewers too); `#hashtags` and `@username`
     mentions are parsed, each mentioned user gets an important notification (I-3, I-4). A
     `comment` timeline entry is written. `Idempotency-Key` supported."""
@@ -91,7 +91,7 @@ async def post_comment(customer_id: uuid.UUID, body: CommentCreate, request: Req
                                   correlation_id=request.state.correlation_id)
         return versioned(CommentPublic, row, 201, {"Location": f"/api/v1/comments/{row['id']}"})
 
-    return await idempotent(request, pool, str(principal.user_id), produce)
+    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
 
 
 Read = Annotated[bool | None, Query(description="read / unread by the caller")]
@@ -118,7 +118,7 @@ def _ticket_comment_routes(path: str, ticket_type: str) -> None:
                  responses={**RESPONSES, 422: MENTION_422},
                  name=f"post_{ticket_type}_comment", summary=f"Comment on a {ticket_type.replace('_', ' ')}")
     async def post_ticket_comment(ticket_id: uuid.UUID, body: CommentCreate, request: Request,
-                                  principal: CurrentPrincipal) -> Response:
+                                  principal: CurrentPrincipal, key: IdempotencyKey) -> Response:
         """Parsed and notified like a comment on the customer; it shows in the customer's comments
         and timeline with `ticket_type` and `ticket_id`. `Idempotency-Key` supported."""
         pool = request.app.state.pool
@@ -128,7 +128,7 @@ def _ticket_comment_routes(path: str, ticket_type: str) -> None:
                                       text=body.text, correlation_id=request.state.correlation_id)
             return versioned(CommentPublic, row, 201, {"Location": f"/api/v1/comments/{row['id']}"})
 
-        return await idempotent(request, pool, str(principal.user_id), produce)
+        return await idempotent(request, pool, str(principal.user_id), produce, key=key)
 
     @router.get(f"/{path}/{{ticket_id}}/comments", response_model=Page[CommentPublic],
                 responses={**RESPONSES, 403: {"description": "deleted_comments_forbidden"}},

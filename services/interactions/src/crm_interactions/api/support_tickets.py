@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
-from crmkit.idempotency import idempotent
+from crmkit.idempotency import IdempotencyKey, idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.versions import IfMatch, expected_version, versioned
+from crm_interactions.api.documented import NOT_BLANK, NotNull
 from crm_interactions.handlers import support_tickets as handlers
 
 router = APIRouter(prefix="/api/v1/support-tickets", tags=["support tickets"])
@@ -18,6 +19,8 @@ router = APIRouter(prefix="/api/v1/support-tickets", tags=["support tickets"])
 Status = Literal["pending", "processing", "done", "cancelled"]
 Scope = Literal["all", "mine", "my_unit"]
 LongText = Annotated[str | None, Field(max_length=10000)]
+# (the constraints on the member: a Field's would apply to the whole `| NotNull` union)
+Title = Annotated[str, Field(max_length=300, json_schema_extra={"pattern": NOT_BLANK})]
 
 
 class SupportTicketFields(BaseModel):
@@ -26,7 +29,7 @@ class SupportTicketFields(BaseModel):
     channel: str | None = Field(None, max_length=100, examples=["Hotline"])
     handling_unit_id: uuid.UUID | None = Field(None, description="the unit handling the ticket")
     assignee_id: uuid.UUID | None = Field(None, description="an active user; default: the caller")
-    title: str | None = Field(None, max_length=300, description="required on creation")
+    title: Title | NotNull = Field(None, description="required on creation")
     content: LongText = None
     handling_process: LongText = None
     response_to_customer: LongText = None
@@ -43,6 +46,8 @@ class SupportTicketCreate(SupportTicketFields):
 
 class SupportTicketUpdate(SupportTicketFields):
     """Only the fields sent change; `null` clears a field (title and assignee cannot be cleared)."""
+
+    assignee_id: uuid.UUID | NotNull = Field(None, description="an active user")
 
 
 class SupportTicketStatusChange(BaseModel):
@@ -81,7 +86,8 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.post("", status_code=201, response_model=SupportTicketPublic,
              responses={**RESPONSES, 422: {"description": "validation_error"}})
-async def create_support_ticket(body: SupportTicketCreate, request: Request, principal: CurrentPrincipal) -> Response:
+async def create_support_ticket(body: SupportTicketCreate, request: Request, principal: CurrentPrincipal,
+                                key: IdempotencyKey) -> Response:
     """Open a pending support ticket for a customer the caller may see (I-7); `Idempotency-Key` supported."""
     pool = request.app.state.pool
 
@@ -90,7 +96,7 @@ async def create_support_ticket(body: SupportTicketCreate, request: Request, pri
                                     **body.model_dump())
         return versioned(SupportTicketPublic, row, 201, {"Location": f"/api/v1/support-tickets/{row['id']}"})
 
-    return await idempotent(request, pool, str(principal.user_id), produce)
+    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
 
 
 @router.get("", response_model=Page[SupportTicketPublic])
@@ -127,7 +133,8 @@ async def update_support_ticket(ticket_id: uuid.UUID, body: SupportTicketUpdate,
 @router.post("/{ticket_id}/status", response_model=SupportTicketPublic, responses={
     **WRITE_RESPONSES, 409: {"description": "invalid_transition"}})
 async def change_support_ticket_status(ticket_id: uuid.UUID, body: SupportTicketStatusChange, request: Request,
-                                       principal: CurrentPrincipal, if_match: IfMatch = None) -> Response:
+                                       principal: CurrentPrincipal,
+                                       key: IdempotencyKey, if_match: IfMatch = None) -> Response:
     """Move the ticket along the allowed transitions (409 `invalid_transition` with `from` and `to`
     otherwise); writes a `support` entry on the customer's timeline. `If-Match` optional."""
     pool = request.app.state.pool
@@ -138,7 +145,7 @@ async def change_support_ticket_status(ticket_id: uuid.UUID, body: SupportTicket
                                            correlation_id=request.state.correlation_id)
         return versioned(SupportTicketPublic, row)
 
-    return await idempotent(request, pool, str(principal.user_id), produce)
+    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
 
 
 @router.delete("/{ticket_id}", status_code=204, responses=WRITE_RESPONSES)
