@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from crm_assignment.distribution import CannotDistribute, Rep, by_quantities, distribute
+from crm_assignment.domain.distribution import CannotDistribute, Rep, by_quantities, distribute
 
 A, B, C = (uuid.UUID(int=i) for i in (1, 2, 3))
 CUSTOMERS = [uuid.UUID(int=100 + i) for i in range(10)]

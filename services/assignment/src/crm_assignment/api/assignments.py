@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from crmkit.auth import CurrentPrincipal
 from crmkit.idempotency import IdempotencyKey, idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
-from crm_assignment.distribution import STRATEGIES
+from crm_assignment.domain.distribution import STRATEGIES
 from crm_assignment.handlers import assignments as handlers
 from crm_assignment.handlers import jobs, roster
 

@@ -15,7 +15,8 @@ from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.errors import FieldError, ProblemError
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
-from crm_assignment import distribution, events
+from crm_assignment import events
+from crm_assignment.domain import distribution
 from crm_assignment.handlers import access, jobs
 
 from crm_assignment.store import assignments as store
