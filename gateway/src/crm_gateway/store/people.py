@@ -7,7 +7,7 @@ import asyncpg
 from pydantic import BaseModel
 
 from crm_gateway.domain.people import ACCENTED, PLAIN, fold
-from crm_gateway.store.sql import Where, like_escape, subtree_of_unit
+from crm_gateway.store.sql import Where, in_subtree_of_unit, like_escape
 
 Conn = asyncpg.Connection | asyncpg.Pool
 SELECT = ("SELECT u.id, u.username, u.full_name, u.unit_id, n.name AS unit_name, u.active, u.kind"
@@ -33,7 +33,7 @@ async def page(conn: Conn, *, q: str | None, unit_id: uuid.UUID | None, active: 
                   for column in ("u.username", "u.full_name")]
         where.conditions.append(f"({folded[0]} LIKE {pattern} OR {folded[1]} LIKE {pattern})")
     if unit_id:
-        where.conditions.append(f"n.path LIKE {subtree_of_unit(where.arg(unit_id))}")
+        where.conditions.append(in_subtree_of_unit("n.path", where.arg(unit_id)))
     if active is not None:
         where.add("u.active = {}", active)
     if kind:

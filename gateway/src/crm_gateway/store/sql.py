@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crmkit.access import within_subtree_sql
 from crm_gateway.domain.access import Reach
 
 
@@ -28,13 +29,14 @@ def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def subtree_of_unit(unit_id_param: str) -> str:
-    """SQL expression: the LIKE pattern of the current subtree of a unit (paths change on moves)."""
-    return f"(SELECT path FROM units WHERE id = {unit_id_param}) || '%'"
+def in_subtree_of_unit(path_column: str, unit_id_param: str) -> str:
+    """SQL: the unit path `path_column` lies in the current subtree of a unit (paths change on
+    moves, so the unit's path is read in the statement)."""
+    return within_subtree_sql(path_column, f"(SELECT path FROM units WHERE id = {unit_id_param})")
 
 
 def add_unit_reach(where: Where, reach: Reach, *, path_column: str, unit_column: str) -> None:
     if reach.scope == "subtree":
-        where.conditions.append(f"{path_column} LIKE {subtree_of_unit(where.arg(reach.unit_id))}")
+        where.conditions.append(in_subtree_of_unit(path_column, where.arg(reach.unit_id)))
     elif reach.scope == "self":
         where.add(f"{unit_column} = {{}}", reach.unit_id)

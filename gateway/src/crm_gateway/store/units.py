@@ -7,8 +7,9 @@ from typing import Any
 import asyncpg
 from pydantic import BaseModel, Field
 
+from crmkit.access import within_subtree_sql
 from crm_gateway.domain.access import Reach
-from crm_gateway.store.sql import Where, add_unit_reach, like_escape
+from crm_gateway.store.sql import Where, add_unit_reach, in_subtree_of_unit, like_escape
 
 COLUMNS = "id, name, kind, parent_id, path, depth, version, created_at, updated_at"
 Conn = asyncpg.Connection | asyncpg.Pool
@@ -65,9 +66,10 @@ async def move_subtree(conn: Conn, *, old_path: str, new_path: str, moved_root: 
         "UPDATE units SET path = moved.new_path,"
         "  depth = length(moved.new_path) - length(replace(moved.new_path, '/', '')) - 2,"
         "  version = units.version + CASE WHEN units.id = $3 THEN 0 ELSE 1 END, updated_at = now()"
-        " FROM (SELECT id, $2 || substr(path, length($1) + 1) AS new_path FROM units WHERE path LIKE $4) moved"
+        " FROM (SELECT id, $2 || substr(path, length($1) + 1) AS new_path FROM units"
+        f"   WHERE {within_subtree_sql('path', '$1')}) moved"
         f" WHERE units.id = moved.id RETURNING {cols}",
-        old_path, new_path, moved_root, like_escape(old_path) + "%")
+        old_path, new_path, moved_root)
 
 
 async def list_page(conn: Conn, *, reach: Reach, kind: str | None, parent_id: uuid.UUID | None,
@@ -80,7 +82,7 @@ async def list_page(conn: Conn, *, reach: Reach, kind: str | None, parent_id: uu
     if parent_id:
         where.add("parent_id = {}", parent_id)
     if under:
-        where.conditions.append(f"path LIKE (SELECT path FROM units WHERE id = {where.arg(under)}) || '%'")
+        where.conditions.append(in_subtree_of_unit("path", where.arg(under)))
     if q:
         where.add("name ILIKE {}", f"%{like_escape(q)}%")
     if after:

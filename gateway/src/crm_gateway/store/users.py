@@ -9,7 +9,7 @@ import asyncpg
 from pydantic import BaseModel
 
 from crm_gateway.domain.access import Reach
-from crm_gateway.store.sql import Where, add_unit_reach, like_escape
+from crm_gateway.store.sql import Where, add_unit_reach, in_subtree_of_unit, like_escape
 
 SELECT = (
     "SELECT u.id, u.username, u.full_name, u.email, u.phone, u.unit_id, n.path AS unit_path, u.roles,"
@@ -74,7 +74,7 @@ async def list_page(conn: Conn, *, reach: Reach, unit_id: uuid.UUID | None, role
     where = Where()
     _add_reach(where, reach)
     if unit_id:
-        where.conditions.append(f"n.path LIKE (SELECT path FROM units WHERE id = {where.arg(unit_id)}) || '%'")
+        where.conditions.append(in_subtree_of_unit("n.path", where.arg(unit_id)))
     if role:
         where.add("{} = ANY(u.roles)", role)
     if active is not None:
