@@ -9,9 +9,9 @@ import pytest
 
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
+from crm_customers.domain.selection import CustomerFilter
 from crm_customers.handlers import bulk
 from crm_customers.store import customers as customer_store
-from crm_customers.store.queries import CustomerFilter
 
 TEAM, OTHER = "/r/b/t/", "/r/c/u/"
 _numbers = itertools.count(1)

@@ -13,10 +13,10 @@ import pytest
 
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
+from crm_customers.domain.selection import CustomerFilter
 from crm_customers.handlers import customers, export_worker, exports
 from crm_customers.settings import CustomersSettings
 from crm_customers.store import exports as store
-from crm_customers.store.queries import CustomerFilter
 
 TEAM = "/r/b/t/"
 

@@ -14,11 +14,12 @@ from crmkit.auth import Principal
 from crm_customers.domain.cells import neutralise
 from crm_customers.domain.export_columns import converter, header
 from crm_customers.domain.export_jobs import principal_from_json
+from crm_customers.domain.selection import CustomerFilter, parse_filter
 from crm_customers.export_files import CrlfRecords, CsvSink
 from crm_customers.handlers import customers, export_worker, exports
 from crm_customers.settings import CustomersSettings
 from crm_customers.store import exports as store
-from crm_customers.store.queries import CustomerFilter, customer_where, parse_filter
+from crm_customers.store.selection import customer_where
 
 TEAM = "/r/b/t/"
 

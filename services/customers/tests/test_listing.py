@@ -9,10 +9,11 @@ import pytest
 
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
+from crm_customers.domain.selection import CustomerFilter, filter_from_query, parse_filter, parse_sort
 from crm_customers.handlers.listing import list_customers
 from crm_customers.store import customers as store
-from crm_customers.store import queries
-from crm_customers.store.queries import CustomerFilter, filter_from_query, parse_filter
+from crm_customers.store import paging
+from crm_customers.store.selection import customer_where
 
 ADMIN = Principal(user_id=uuid.uuid4(), username="admin", unit_id=None, unit_path="/r/", roles=frozenset({"admin"}))
 BASE = datetime(2025, 1, 1, tzinfo=UTC)
@@ -153,7 +154,7 @@ async def test_unknown_filters_and_sorts_are_field_errors(pool):
         parse_filter({"scope": "everything"})
     assert caught.value.errors[0].field == "scope" and caught.value.errors[0].code == "invalid_choice"
     with pytest.raises(ProblemError) as caught:
-        queries.parse_sort("-password")
+        parse_sort("-password")
     assert caught.value.errors[0].field == "sort" and caught.value.errors[0].code == "invalid_choice"
     for flt, field in (({"status": ["nope"]}, "status.0"), ({"labels": ["nope"]}, "labels.0"),
                        ({"province": ["Atlantis"]}, "province.0"), ({"gender": ["x"]}, "gender.0")):
@@ -213,6 +214,6 @@ async def test_counts_exact_when_small_estimated_when_large(pool):
             "INSERT INTO customers (id, name, phone) SELECT gen_random_uuid(), 'Bulk ' || i, '+8497' || lpad(i::text, 7, '0')"
             " FROM generate_series(1, 10050) i")
         await conn.execute("ANALYZE customers")
-        where, params = await queries.customer_where(conn, CustomerFilter(), ADMIN)
-        count, exact = await queries.count(conn, where, params)
+        where, params = await customer_where(conn, CustomerFilter(), ADMIN)
+        count, exact = await paging.count(conn, where, params)
     assert not exact and count > 10_000

@@ -12,10 +12,10 @@ import pytest
 
 from crmkit.auth import Principal, unit_path
 from crmkit.errors import ProblemError
+from crm_customers.domain.selection import CustomerFilter
 from crm_customers.handlers.customers import get_customer, update_customer
 from crm_customers.handlers.listing import list_customers
 from crm_customers.store import customers as store
-from crm_customers.store.queries import CustomerFilter
 
 R, B, T, O = (uuid.uuid4() for _ in range(4))
 PATHS = {"R": unit_path([R]), "B": unit_path([R, B]), "T": unit_path([R, B, T]), "O": unit_path([R, O])}

@@ -10,8 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
 from crmkit.idempotency import IdempotencyKey, idempotent
+from crm_customers.domain.selection import CustomerFilter
 from crm_customers.handlers import bulk as handlers
-from crm_customers.store.queries import CustomerFilter
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
 

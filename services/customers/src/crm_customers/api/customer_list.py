@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 from crmkit.auth import CurrentPrincipal
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit
 from crm_customers.api.customers import CustomerPublic
+from crm_customers.domain.selection import DEFAULT_SORT, SORTABLE, CustomerFilter, filter_from_query
 from crm_customers.handlers import listing
-from crm_customers.store.queries import DEFAULT_SORT, SORTABLE, CustomerFilter, filter_from_query
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
 

@@ -13,8 +13,9 @@ from crmkit import i18n
 from crmkit.auth import CurrentPrincipal
 from crmkit.idempotency import IdempotencyKey, idempotent
 from crm_customers.domain.cells import content_disposition
+from crm_customers.domain.export_columns import BUILT_IN
+from crm_customers.domain.selection import CustomerFilter
 from crm_customers.handlers import exports as handlers
-from crm_customers.store.queries import CustomerFilter
 
 router = APIRouter(prefix="/api/v1/customers/exports", tags=["customer exports"])
 
@@ -27,8 +28,8 @@ class ExportCreate(BaseModel):
                                    description="the list's filter; the file holds what the caller may see of it")
     columns: list[str] | None = Field(None, max_length=200, description=(
         "column keys in order (default: every built-in column, then every attribute as `attr.<key>`): "
-        + ", ".join(c.key for c in handlers.BUILT_IN)),
-        json_schema_extra={"items": {"type": "string", "enum": [c.key for c in handlers.BUILT_IN]}})
+        + ", ".join(c.key for c in BUILT_IN)),
+        json_schema_extra={"items": {"type": "string", "enum": [c.key for c in BUILT_IN]}})
 
 
 class ExportJob(BaseModel):

@@ -2,7 +2,7 @@
 
 A selection is either explicit ids (at most 10,000 in a body) or a `CustomerFilter` ("all
 matching this filter", no upper bound). Either way it is only ever what the caller may see (the
-WHERE of `store.queries.customer_where`); of that, only the rows the caller may edit are changed.
+WHERE of `store.selection.customer_where`); of that, only the rows the caller may edit are changed.
 Ids the caller cannot see count as `not_found`, whether they exist or not.
 
 The selection is resolved once when the action starts (`store.bulk.selection_sql`: a WITH HOLD
@@ -35,11 +35,12 @@ from crm_customers import events
 from crm_customers.domain.errors import DomainError
 from crm_customers.domain.fields import clean_text
 from crm_customers.domain.record import check_record, displaced_by
+from crm_customers.domain.selection import CustomerFilter
 from crm_customers.handlers.customers import configuration
 from crm_customers.handlers.problems import SOURCE
 from crm_customers.store import bulk as store
 from crm_customers.store.customers import Params, access_of
-from crm_customers.store.queries import CustomerFilter, customer_where
+from crm_customers.store.selection import customer_where
 
 ACTIONS = ("add_labels", "remove_labels", "add_to_group", "remove_from_group", "set_status", "delete")
 MAX_IDS = 10_000

@@ -26,14 +26,9 @@ from crm_customers.store import customers as store
 PHONE_KEY = "customers_phone_key"
 
 
-def _caller(principal: Principal) -> dict[str, Any]:
-    """The caller's reach, as the one visibility predicate of store.customers takes it."""
-    return {"access": store.access_of(principal)}
-
-
 async def _phone_exists(conn: asyncpg.Connection, *, phone: str, principal: Principal) -> ProblemError:
     existing_id = await store.id_by_phone(conn, phone)
-    visible = existing_id and await store.get_visible(conn, customer_id=existing_id, **_caller(principal))
+    visible = existing_id and await store.get_visible(conn, customer_id=existing_id, principal=principal)
     if visible:
         extra = {"existing_id": str(existing_id)}
     elif existing_id and principal.is_admin:  # soft-deleted: only an admin may find and restore it
@@ -113,7 +108,7 @@ async def _referrer_problems(conn: asyncpg.Connection, principal: Principal, *, 
     """A referrer must be a customer the caller may see, and not close a loop of referrals."""
     if referrer_id is None:
         return []
-    if not await store.get_visible(conn, customer_id=referrer_id, **_caller(principal)):
+    if not await store.get_visible(conn, customer_id=referrer_id, principal=principal):
         return [("referred_by", "unknown_customer", {})]
     if await store.refers_back(conn, customer_id=customer_id, referrer_id=referrer_id):
         return [("referred_by", "referral_cycle", {})]
@@ -154,7 +149,7 @@ async def create_customer(pool: asyncpg.Pool, *, principal: Principal, correlati
 
 async def get_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID) -> dict[str, Any]:
     async with pool.acquire() as conn:
-        row = await store.get_visible(conn, customer_id=customer_id, **_caller(principal))
+        row = await store.get_visible(conn, customer_id=customer_id, principal=principal)
     if row is None:
         raise ProblemError(404, "not_found")
     return row
@@ -164,7 +159,7 @@ async def get_customer_detail(pool: asyncpg.Pool, *, principal: Principal,
                               customer_id: uuid.UUID) -> tuple[dict[str, Any], dict[str, int]]:
     """The record and the counts of its read model (C-14), on one connection."""
     async with pool.acquire() as conn:
-        row = await store.get_visible(conn, customer_id=customer_id, **_caller(principal))
+        row = await store.get_visible(conn, customer_id=customer_id, principal=principal)
         if row is None:
             raise ProblemError(404, "not_found")
         return row, await counts_store.get_counts(conn, customer_id)
@@ -173,7 +168,7 @@ async def get_customer_detail(pool: asyncpg.Pool, *, principal: Principal,
 async def _editable(conn: asyncpg.Connection, principal: Principal, customer_id: uuid.UUID,
                     expected_version: int | None) -> dict[str, Any]:
     """The locked row the caller may edit at the version they read: else 404, 403 or 412."""
-    found = await store.lock_visible(conn, customer_id=customer_id, **_caller(principal))
+    found = await store.lock_visible(conn, customer_id=customer_id, principal=principal)
     if found is None:
         raise ProblemError(404, "not_found")
     current, editable = found

@@ -4,7 +4,7 @@
   with `FOR UPDATE SKIP LOCKED`, heart-beats while it runs one, and re-queues running jobs whose
   worker stopped heart-beating (crash, restart) — failed after `export_max_attempts`.
 * A job reads the rows in one REPEATABLE READ, read-only transaction through the one selection of
-  `store.queries.customer_where` (visibility + scope + search + filters): memory stays flat
+  `store.selection.customer_where` (visibility + scope + search + filters): memory stays flat
   whatever the row count. CSV: PostgreSQL writes the rows (`store.exports.copy_csv`) into an
   `export_files.CsvCopyFile`; XLSX: a server-side cursor (`export_prefetch` rows per round trip)
   into an `export_files.XlsxSink`.
@@ -31,11 +31,12 @@ from crmkit.logging import get_logger
 from crm_customers import events
 from crm_customers.domain.export_columns import converter, header
 from crm_customers.domain.export_jobs import download_name, principal_from_json, public_job
+from crm_customers.domain.selection import parse_filter
 from crm_customers.export_files import CsvCopyFile, XlsxSink
 from crm_customers.handlers.problems import SOURCE
 from crm_customers.store import exports as store
 from crm_customers.store.customers import Params
-from crm_customers.store.queries import customer_where, parse_filter
+from crm_customers.store.selection import customer_where
 
 log = get_logger(__name__)
 

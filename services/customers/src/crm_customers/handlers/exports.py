@@ -17,13 +17,11 @@ import asyncpg
 
 from crmkit.auth import Principal
 from crmkit.errors import FieldError, ProblemError
-from crm_customers.domain.export_columns import BUILT_IN, all_columns, unknown_columns
+from crm_customers.domain.export_columns import all_columns, unknown_columns
 from crm_customers.domain.export_jobs import FORMATS, may_see, media_type, principal_json, public_job
+from crm_customers.domain.selection import CustomerFilter
 from crm_customers.store import exports as store
-from crm_customers.store.queries import CustomerFilter, customer_where
-
-__all__ = ["BUILT_IN", "FORMATS", "create_export", "export_file", "get_export", "list_exports"]
-
+from crm_customers.store.selection import customer_where
 
 async def _resolve_columns(conn: asyncpg.Connection, wanted: list[str] | None) -> list[str]:
     attributes = [r["key"] for r in await store.attribute_keys(conn)]

@@ -9,9 +9,10 @@ import asyncpg
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
 from crmkit.pagination import MAX_LIMIT
-from crm_customers.store import queries
+from crm_customers.domain.selection import CustomerFilter, parse_sort
+from crm_customers.store import paging
 from crm_customers.store.customers import access_of
-from crm_customers.store.queries import CustomerFilter
+from crm_customers.store.selection import customer_where
 
 
 def check_can_list(principal: Principal) -> None:
@@ -28,15 +29,15 @@ async def list_customers(pool: asyncpg.Pool, *, principal: Principal, flt: Custo
     set), the list falls back to similar words (typos) and says so with `fuzzy: true`; the
     cursors of such a list keep the mode."""
     check_can_list(principal)
-    order = queries.parse_sort(sort)
+    order = parse_sort(sort)
     limit = max(1, min(int(limit), MAX_LIMIT))
-    position = queries.position_of(cursor)
+    position = paging.position_of(cursor)
     fell_back = bool(flt.q and flt.fuzzy is None and position and position.fz)
     async with pool.acquire() as conn, conn.transaction(readonly=True):
         async def run(selection: CustomerFilter, extra: dict[str, Any] | None):
-            where, params = await queries.customer_where(conn, selection, principal)
-            items, next_cursor = await queries.page(conn, where=where, params=params, sort=order, cursor=cursor,
-                                                    limit=limit, cursor_extra=extra)
+            where, params = await customer_where(conn, selection, principal)
+            items, next_cursor = await paging.page(conn, where=where, params=params, sort=order, cursor=cursor,
+                                                   limit=limit, cursor_extra=extra)
             return where, params, items, next_cursor
 
         selection = flt.model_copy(update={"fuzzy": True}) if fell_back else flt
@@ -51,5 +52,5 @@ async def list_customers(pool: asyncpg.Pool, *, principal: Principal, flt: Custo
             if cursor is None and next_cursor is None:
                 result["count"], result["count_exact"] = len(items), True
             else:
-                result["count"], result["count_exact"] = await queries.count(conn, where, params)
+                result["count"], result["count_exact"] = await paging.count(conn, where, params)
     return result

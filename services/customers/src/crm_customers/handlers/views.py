@@ -12,9 +12,9 @@ from crm_customers import events
 from crm_customers.domain.views import check_view, current_view
 from crm_customers.handlers.attributes import as_definition
 from crm_customers.handlers.problems import SOURCE, unprocessable
+from crm_customers.domain import selection
 from crm_customers.domain.errors import FieldProblem
 from crm_customers.store import attributes as attribute_store
-from crm_customers.store import queries
 from crm_customers.store import views as store
 
 
@@ -22,13 +22,13 @@ async def _definitions(conn: asyncpg.Connection):
     return [as_definition(row) for row in await attribute_store.list_definitions(conn)]
 
 
-SORTABLE = frozenset(queries.SORTABLE)
+SORTABLE = frozenset(selection.SORTABLE)
 
 
 def check_filter(data: Any) -> list[FieldProblem]:
     """A saved filter has the shape of the customer list's filter (JSON body form)."""
     try:
-        queries.parse_filter(data)
+        selection.parse_filter(data)
     except ProblemError as error:
         return [(e.field, e.code, e.params) for e in error.errors]
     return []

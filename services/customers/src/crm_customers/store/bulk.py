@@ -1,6 +1,6 @@
 """SQL of bulk actions (C-10): set-based chunks over a selection, soft delete, restore, purge.
 
-A bulk action resolves its selection (the WHERE of `store.queries.customer_where`, which already
+A bulk action resolves its selection (the WHERE of `store.selection.customer_where`, which already
 holds the caller's visibility) once into a WITH HOLD cursor of ids (physical order), then walks it
 in chunks of ids (`FETCH`): each chunk is one statement that locks the chunk's rows still matching
 the WHERE, updates those the caller may edit and that the action changes, and reports what it saw.

@@ -1,7 +1,7 @@
 """SQL of export jobs (C-13): the job table, claiming with SKIP LOCKED, heartbeats, recovery,
 the names that turn ids into words in a file, and the rows of a file.
 
-The rows are those of one selection (`where`, `params` of `store.queries.customer_where`:
+The rows are those of one selection (`where`, `params` of `store.selection.customer_where`:
 visibility + scope + search + filters), newest first. CSV: PostgreSQL writes the file (`COPY
 (SELECT …) TO STDOUT (FORMAT csv)`, names, local times and neutralisation in SQL — `crm_csv_cell`
 of migration 0006 is `domain.cells.neutralise`): 1M rows ~24 s instead of ~76 s, the same bytes as

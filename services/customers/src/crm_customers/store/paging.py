@@ -1,0 +1,131 @@
+"""Pages of a customer selection (C-6): keyset cursors that carry the sort, ORDER BY of a
+`domain.selection.Sort`, and counts (exact up to 10,000 rows, then the planner's estimate).
+
+Cursors are read by `crmkit.pagination.decode_cursor`, the one cursor decoder (400
+`invalid_cursor` for anything malformed)."""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+import asyncpg
+from pydantic import BaseModel, Field
+
+from crmkit.errors import ProblemError
+from crmkit.pagination import decode_cursor, encode_cursor
+from crm_customers.domain.selection import Sort, SortColumn
+from crm_customers.store.customers import COLUMNS, Params, as_customer
+
+EXACT_COUNT_LIMIT = 10_000
+SELECT_COLUMNS = ", ".join(f"c.{name.strip()}" for name in COLUMNS.split(","))
+
+
+# Sorting
+
+
+def sort_expression(key: SortColumn, alias: str) -> str:
+    return f"{alias}.{key.column}" + (f" COLLATE {key.collate}" if key.collate else "")
+
+
+def order_by_sql(sort: Sort, alias: str = "c") -> str:
+    """NULLs last in both directions, the id as tie-breaker."""
+    direction = "DESC" if sort.descending else "ASC"
+    nulls = " NULLS LAST" if sort.key.nullable else ""
+    return f"{sort_expression(sort.key, alias)} {direction}{nulls}, {alias}.id {direction}"
+
+
+# Keyset cursors
+
+
+class SortPosition(BaseModel):
+    """What a list's cursor holds: the sort it was made for (`s`), the last row's value in it (`v`)
+    and id, and `fz` when the list fell back to similar words."""
+    s: str
+    v: Annotated[int, Field(ge=-2**31, lt=2**31)] | str | None = None
+    id: uuid.UUID
+    fz: int | None = None
+
+
+def position_of(cursor: str | None) -> SortPosition | None:
+    return decode_cursor(cursor, SortPosition)
+
+
+def cursor_of(sort: Sort, row: dict[str, Any], **extra: Any) -> str:
+    column = sort.key.column
+    value = row.get(column) if column != "province_name" else (row.get("province") or {}).get("name")
+    if isinstance(value, (datetime, date)):
+        value = value.isoformat()
+    return encode_cursor({"s": sort.text, "v": value, "id": str(row["id"]), **extra})
+
+
+def _cursor_value(kind: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "timestamp":
+        moment = datetime.fromisoformat(value)
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    if kind == "date":
+        return date.fromisoformat(value)
+    if kind == "int":
+        return int(value)
+    if not isinstance(value, str):
+        raise ValueError(value)
+    return value
+
+
+def after_cursor_sql(sort: Sort, cursor: str | None, params: Params, alias: str = "c") -> str | None:
+    """The keyset condition "after the cursor's row" in `sort`; 400 `invalid_cursor` for a cursor
+    that is malformed or was made for another sort."""
+    position = position_of(cursor)
+    if position is None:
+        return None
+    if position.s != sort.text:
+        raise ProblemError(400, "invalid_cursor")
+    try:
+        value = _cursor_value(sort.key.kind, position.v)
+    except (TypeError, ValueError):
+        raise ProblemError(400, "invalid_cursor") from None
+    last_id = position.id
+    op = "<" if sort.descending else ">"
+    column, key = sort_expression(sort.key, alias), f"{alias}.id"
+    if value is None:
+        if not sort.key.nullable:
+            raise ProblemError(400, "invalid_cursor")
+        return f"({column} IS NULL AND {key} {op} {params.add(last_id)})"
+    after = f"({column}, {key}) {op} ({params.add(value)}, {params.add(last_id)})"
+    return f"({after} OR {column} IS NULL)" if sort.key.nullable else after
+
+
+# Counting
+
+
+async def count(conn: asyncpg.Connection, where: str, params: Params,
+                limit: int = EXACT_COUNT_LIMIT) -> tuple[int, bool]:
+    """(count, exact): exact up to `limit` rows (a bounded scan), else the planner's estimate."""
+    exact = await conn.fetchval(
+        f"SELECT count(*) FROM (SELECT 1 FROM customers c WHERE {where} LIMIT {limit + 1}) t", *params)
+    if exact <= limit:
+        return exact, True
+    plan = await conn.fetchval(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM customers c WHERE {where}", *params)
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    estimate = int(plan[0]["Plan"]["Plan Rows"])
+    return max(estimate, limit + 1), False
+
+
+# Pages
+
+
+async def page(conn: asyncpg.Connection, *, where: str, params: Params, sort: Sort, cursor: str | None,
+               limit: int, cursor_extra: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """One keyset page (`limit` rows and the next cursor, None on the last page)."""
+    params = Params(params)
+    after = after_cursor_sql(sort, cursor, params)
+    condition = f"{where} AND {after}" if after else where
+    rows = await conn.fetch(
+        f"SELECT {SELECT_COLUMNS} FROM customers c WHERE {condition}"
+        f" ORDER BY {order_by_sql(sort)} LIMIT {int(limit) + 1}", *params)
+    items = [as_customer(row) for row in rows[:limit]]
+    next_cursor = cursor_of(sort, items[-1], **(cursor_extra or {})) if len(rows) > limit and items else None
+    return items, next_cursor

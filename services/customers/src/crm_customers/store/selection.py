@@ -1,0 +1,239 @@
+"""The SQL of a customer selection: one WHERE builder for lists, bulk actions and exports (C-6,
+C-7, C-10, C-13), so that a selection means the same rows everywhere and always stays inside what
+the caller may see:
+
+    async def customer_where(conn: asyncpg.Connection, flt: CustomerFilter, principal: Principal, *,
+                             params: Params | None = None, alias: str = "c",
+                             include_deleted: bool = False) -> tuple[str, Params]
+
+returns a SQL boolean expression over the `customers` row `alias` (visibility of
+store.customers.visible_sql AND scope AND search AND every filter) and the positional arguments it
+uses (a `Params` list; pass your own to continue its numbering). It raises
+`ProblemError(422, "validation_error")` with field errors for unknown statuses, labels, provinces,
+choices and attributes that are not defined or not filterable. Example:
+
+    where, params = await customer_where(conn, CustomerFilter(scope="mine", labels=["hot"]), principal)
+    await conn.execute(f"UPDATE customers c SET ... WHERE {where}", *params)
+
+The filter model is `domain.selection.CustomerFilter`.
+
+Search (`q`): the words of the query, folded like `crm_fold` (lower case, no diacritics, đ → d),
+must all occur in `search_doc` (name, company, e-mail, tax code) — substring, so prefixes match —
+or the whole folded query is similar to a part of it (`<%`, pg_trgm word similarity: typos). A
+query that looks like a phone number matches the normalised phone exactly and phone suffixes of
+4+ digits (`phone_rev`).
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import asyncpg
+
+from crmkit.auth import Principal
+from crmkit.errors import FieldError, ProblemError
+from crm_customers.domain.attributes import AttributeType, InvalidAttributes, define_attribute, validate_values
+from crm_customers.domain.errors import DomainError
+from crm_customers.domain.fields import normalize_choice, normalize_organization_size
+from crm_customers.domain.phones import InvalidPhone, normalize_phone
+from crm_customers.domain.provinces import normalize_province
+from crm_customers.domain.selection import CustomerFilter, Scalar, range_end, range_start
+from crm_customers.domain.text import fold_words
+from crm_customers.store import configuration as config_store
+from crm_customers.store.customers import Params, access_of, subtree_path, subtree_sql, visible_sql
+
+
+class _Problems(list):
+    def add(self, field: str, code: str, **params: Any) -> None:
+        self.append(FieldError(field, code, {k: v for k, v in params.items() if isinstance(v, (str, int, float))}))
+
+
+
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().\-]+$")
+PHONE_SUFFIX_MIN = 4
+
+
+def _word_prefix(words: list[str]) -> str:
+    """LIKE pattern of words (folded: only a-z and 0-9) starting a word of `search_doc`."""
+    return "% " + " ".join(words) + "%"
+
+
+def search_sql(q: str, params: Params, alias: str = "c", *, fuzzy: bool = False) -> str | None:
+    """The search condition of `q`, or None when `q` has nothing to search for."""
+    q = q.strip()
+    branches: list[str] = []
+    digits = re.sub(r"\D", "", q)
+    if _PHONE_LIKE.match(q) and len(digits) >= PHONE_SUFFIX_MIN:
+        try:
+            branches.append(f"{alias}.phone = {params.add(normalize_phone(q))}")
+        except InvalidPhone:
+            pass
+        suffix = digits[1:] if digits.startswith("0") and len(digits) >= 9 else digits
+        branches.append(f"{alias}.phone_rev LIKE {params.add(suffix[::-1] + '%')}")
+        branches.append(f"{alias}.search_doc LIKE {params.add(_word_prefix(fold_words(q)))}")  # tax codes
+        return f"({' OR '.join(branches)})"
+    words = fold_words(q)[:10]
+    if not words:
+        return None
+    branches.append("(" + " AND ".join(f"{alias}.search_doc LIKE {params.add(_word_prefix([w]))}" for w in words)
+                    + ")")
+    folded = " ".join(words)
+    if fuzzy and len(folded) >= 4 and any(ch.isalpha() for ch in folded):
+        branches.append(f"{params.add(folded)} <% {alias}.search_doc")
+    return f"({' OR '.join(branches)})"
+
+
+def _scope_sql(scope: str, principal: Principal, params: Params, alias: str) -> str | None:
+    me = principal.user_id
+    if scope == "mine":
+        return f"{alias}.owner_id = {params.add(me)}"
+    if scope == "holding":
+        return f"{alias}.holder_id = {params.add(me)}"
+    if scope == "shared":
+        return f"{alias}.viewer_ids @> ARRAY[{params.add(me)}]::uuid[]"
+    if scope == "unassigned":
+        return f"{alias}.owner_id IS NULL"
+    if scope == "my_unit":
+        path = subtree_path(principal.unit_path) if principal.kind == "user" else None
+        if path is None:
+            return "FALSE"
+        return f"({alias}.owner_id IS NOT NULL AND {subtree_sql(path, params, f'{alias}.owner_unit_path')})"
+    return None
+
+
+def _any(column: str, values: list, params: Params, cast: str) -> str:
+    return f"{column} = ANY({params.add(values)}::{cast}[])"
+
+
+async def _known_keys(conn: asyncpg.Connection, values: list[str], known: list[str], field: str,
+                      code: str, problems: _Problems, param: str) -> None:
+    known_set = set(known)
+    for index, value in enumerate(values):
+        if value not in known_set:
+            problems.add(f"{field}.{index}", code, **{param: value})
+
+
+def _choices(field: str, values: list[str], problems: _Problems, normalize) -> list[str]:
+    out: list[str] = []
+    for index, raw in enumerate(values):
+        try:
+            out.append(normalize(raw))
+        except DomainError as error:
+            problems.add(f"{field}.{index}", error.code, **error.params)
+    return out
+
+
+async def _unit_path(conn: asyncpg.Connection, unit_id: uuid.UUID) -> str | None:
+    """The path of a unit from what this service knows of it: its users (the small directory
+    first), else the customers owned in it."""
+    marker = f"/{unit_id}/"
+    path = await conn.fetchval("SELECT unit_path FROM directory_users WHERE unit_path LIKE $1 LIMIT 1",
+                               f"%{marker}%")
+    if path:
+        return path[: path.index(marker) + len(marker)]
+    return await conn.fetchval(
+        "SELECT owner_unit_path FROM customers WHERE owner_unit_id = $1 AND owner_unit_path IS NOT NULL LIMIT 1",
+        unit_id)
+
+
+async def _attribute_sql(conn: asyncpg.Connection, wanted: dict[str, list[Scalar]], params: Params,
+                         problems: _Problems, alias: str) -> list[str]:
+    definitions = {row["key"]: define_attribute(**dict(row)) for row in await config_store.attribute_definitions(conn)}
+    clauses: list[str] = []
+    for key, values in wanted.items():
+        definition = definitions.get(key)
+        if definition is None or not definition.filterable:
+            problems.add(f"attr.{key}", "unknown_field" if definition is None else "not_filterable", key=key)
+            continue
+        if not values:
+            continue
+        documents = []
+        for index, raw in enumerate(values):
+            value = [raw] if definition.type == AttributeType.MULTI_SELECT else raw
+            try:
+                cleaned = validate_values([definition], {key: value}, partial=True).get(key)
+            except InvalidAttributes as error:
+                for _, code, error_params in error.errors:
+                    problems.add(f"attr.{key}.{index}", code, **error_params)
+                continue
+            if cleaned is not None:
+                documents.append({key: cleaned})
+        if documents:
+            clauses.append("(" + " OR ".join(f"{alias}.attributes @> {params.add(d)}::jsonb" for d in documents) + ")")
+    return clauses
+
+
+async def customer_where(conn: asyncpg.Connection, flt: CustomerFilter, principal: Principal, *,
+                         params: Params | None = None, alias: str = "c",
+                         include_deleted: bool = False) -> tuple[str, Params]:
+    """(filter, principal) → SQL condition + arguments; see the module's docstring."""
+    params = params if params is not None else Params()
+    problems = _Problems()
+    clauses = [visible_sql(access_of(principal), params, alias=alias, include_deleted=include_deleted)]
+    scope = _scope_sql(flt.scope, principal, params, alias)
+    if scope:
+        clauses.append(scope)
+    if flt.q and (search := search_sql(flt.q, params, alias, fuzzy=flt.fuzzy is True)):
+        clauses.append(search)
+    a = alias
+
+    if flt.status:
+        await _known_keys(conn, flt.status, await config_store.status_keys(conn), "status", "unknown_status",
+                          problems, "status")
+        clauses.append(_any(f"{a}.status", flt.status, params, "text"))
+    for field in ("lifecycle", "party_type", "gender"):
+        if values := getattr(flt, field):
+            chosen = _choices(field, values, problems, lambda raw, f=field: normalize_choice(f, raw))
+            clauses.append(_any(f"{a}.{field}", chosen, params, "text"))
+    if flt.organization_size:
+        chosen = _choices("organization_size", flt.organization_size, problems, normalize_organization_size)
+        clauses.append(_any(f"{a}.organization_size", chosen, params, "text"))
+    if flt.province:
+        codes = _choices("province", flt.province, problems, lambda raw: normalize_province(
+            int(raw) if raw.isascii() and raw.isdigit() else raw).code)
+        clauses.append(_any(f"{a}.province_code", codes, params, "int"))
+    for field in ("source", "customer_type", "industry"):  # free text: case- and accent-insensitive equality
+        if values := getattr(flt, field):
+            clauses.append(f"public.crm_fold({a}.{field}) = ANY(ARRAY(SELECT public.crm_fold(v) FROM"
+                           f" unnest({params.add(values)}::text[]) v))")
+    labels = (flt.labels or []) + (flt.labels_all or [])
+    if labels:
+        known = await config_store.label_keys(conn)
+        if flt.labels:
+            await _known_keys(conn, flt.labels, known, "labels", "unknown_label", problems, "label")
+            clauses.append(f"{a}.labels && {params.add(flt.labels)}::text[]")
+        if flt.labels_all:
+            await _known_keys(conn, flt.labels_all, known, "labels_all", "unknown_label", problems, "label")
+            clauses.append(f"{a}.labels @> {params.add(flt.labels_all)}::text[]")
+    if flt.groups:
+        clauses.append(f"{a}.groups && {params.add(flt.groups)}::uuid[]")
+    for field in ("owner_id", "holder_id", "referred_by"):
+        if values := getattr(flt, field):
+            clauses.append(_any(f"{a}.{field}", values, params, "uuid"))
+    if flt.owner_unit_id:
+        path = await _unit_path(conn, flt.owner_unit_id)
+        clauses.append(subtree_sql(path, params, f"{a}.owner_unit_path") if path and subtree_path(path) else "FALSE")
+    for column, start, end in (("created_at", flt.created_from, flt.created_to),
+                               ("updated_at", flt.updated_from, flt.updated_to)):
+        if start is not None:
+            clauses.append(f"{a}.{column} >= {params.add(range_start(start))}")
+        if end is not None:
+            moment, inclusive = range_end(end)
+            clauses.append(f"{a}.{column} {'<=' if inclusive else '<'} {params.add(moment)}")
+    if flt.birthday_from is not None:
+        clauses.append(f"{a}.birthday >= {params.add(flt.birthday_from)}")
+    if flt.birthday_to is not None:
+        clauses.append(f"{a}.birthday <= {params.add(flt.birthday_to)}")
+    if flt.birth_month is not None:
+        clauses.append(f"extract(month FROM {a}.birthday) = {params.add(flt.birth_month)}")
+    for flag, column in ((flt.has_email, "email"), (flt.has_tax_code, "tax_code"), (flt.has_owner, "owner_id"),
+                         (flt.has_holder, "holder_id")):
+        if flag is not None:
+            clauses.append(f"{a}.{column} IS {'NOT ' if flag else ''}NULL")
+    if flt.attributes:
+        clauses += await _attribute_sql(conn, flt.attributes, params, problems, alias)
+    if problems:
+        raise ProblemError(422, "validation_error", errors=list(problems))
+    return " AND ".join(clauses), params
+
