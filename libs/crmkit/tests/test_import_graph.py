@@ -1,7 +1,8 @@
 """The shape of every package of the repository, read from its source (stdlib `ast`, nothing is
-imported): no import cycle between its modules, and `domain/` stays pure — no store/, handlers/
-or api/ of its package, no asyncpg, FastAPI or Kafka client. A new service under services/ is
-checked without being listed here."""
+imported): no import cycle between its modules; layers import inwards only (api/ -> handlers/ ->
+domain/ + store/), and `domain/` stays pure — no store/, handlers/ or api/ of its package, no
+asyncpg, FastAPI, HTTP or Kafka client. A new service under services/ is checked without being
+listed here."""
 from __future__ import annotations
 
 import ast
@@ -12,7 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 IMPURE_LIBRARIES = ("asyncpg", "fastapi", "starlette", "aiokafka", "httpx")
-OUTER_LAYERS = ("store", "handlers", "api")
+# what each layer must not import of its own package
+FORBIDDEN_LAYERS = {"domain": ("store", "handlers", "api"), "store": ("handlers", "api"), "handlers": ("api",)}
 
 
 def packages() -> list[Path]:
@@ -67,6 +69,17 @@ def test_the_graph_sees_a_cycle_and_a_relative_import(tmp_path):
     assert cycle_in(import_graph(package)) is None
 
 
+def test_an_impure_domain_and_an_outward_import_are_seen(tmp_path):
+    package = tmp_path / "pkg"
+    for layer in ("domain", "store", "handlers"):
+        (package / layer).mkdir(parents=True)
+    (package / "domain" / "rules.py").write_text("import asyncpg\n")
+    (package / "store" / "rows.py").write_text("from pkg.handlers import use_case\n")
+    (package / "handlers" / "use_case.py").write_text("from pkg.domain import rules\nfrom pkg.store import rows\n")
+    assert layer_offences(package) == ["pkg.domain.rules imports asyncpg", "pkg.store.rows imports pkg.handlers",
+                                       "pkg.store.rows imports pkg.handlers.use_case"]
+
+
 def test_every_service_and_library_is_found():
     names = {p.name for p in packages()}
     assert {"crmkit", "crm_gateway", "crm_customers", "crm_interactions", "crm_assignment"} <= names
@@ -77,14 +90,27 @@ def test_no_import_cycle(package):
     assert cycle_in(import_graph(package)) is None
 
 
-@pytest.mark.parametrize("package", [p for p in packages() if (p / "domain").is_dir()], ids=lambda p: p.name)
-def test_domain_imports_no_outer_layer_and_no_io_library(package):
-    outer = {f"{package.name}.{layer}" for layer in OUTER_LAYERS}
+def layer_of(package: Path, module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) >= 2 and parts[0] == package.name else None
+
+
+def layer_offences(package: Path) -> list[str]:
+    """Imports against the layering: api/ -> handlers/ -> domain/ + store/, never outwards; and
+    no I/O library in domain/."""
     offences = []
-    for file in sorted((package / "domain").rglob("*.py")):
-        module = module_name(package, file)
+    for module, file in sorted((module_name(package, f), f) for f in package.rglob("*.py")):
+        layer = layer_of(package, module)
+        if layer not in FORBIDDEN_LAYERS:
+            continue
         for node in ast.walk(ast.parse(file.read_text(), str(file))):
             for name in imported(node, module, file.name == "__init__.py"):
-                if name.split(".")[0] in IMPURE_LIBRARIES or ".".join(name.split(".")[:2]) in outer:
+                impure = layer == "domain" and name.split(".")[0] in IMPURE_LIBRARIES
+                if impure or layer_of(package, name) in FORBIDDEN_LAYERS[layer]:
                     offences.append(f"{module} imports {name}")
-    assert offences == []
+    return offences
+
+
+@pytest.mark.parametrize("package", packages(), ids=lambda p: p.name)
+def test_layers_import_inwards_only_and_domain_is_pure(package):
+    assert layer_offences(package) == []
