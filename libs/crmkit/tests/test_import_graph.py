@@ -19,7 +19,8 @@ FORBIDDEN_LAYERS = {"domain": ("store", "handlers", "api"), "store": ("handlers"
 
 def packages() -> list[Path]:
     """Every top-level package below a src/ folder: crmkit, crm_gateway, crm_customers, …"""
-    return sorted(p for p in ROOT.glob("*/**/src/*") if p.is_dir() and not p.name.startswith(("_", ".")))
+    found = [*ROOT.glob("*/src/*"), *ROOT.glob("*/*/src/*")]  # gateway/src/…, services/x/src/…
+    return sorted(p for p in found if p.is_dir() and not p.name.startswith(("_", ".")))
 
 
 def module_name(package: Path, file: Path) -> str:
