@@ -20,7 +20,8 @@ from crmkit.errors import FieldError, ProblemError
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 RETENTION_HOURS = 24
-KEY_PATTERN = r"\S"  # not blank (the OpenAPI document says so, crmkit.openapi)
+# not blank, in visible ASCII as header values are (the OpenAPI document says so, crmkit.openapi)
+KEY_PATTERN = r"^[ -~]*[!-~][ -~]*$"
 
 
 def idempotency_key(key: Annotated[str | None, Header(

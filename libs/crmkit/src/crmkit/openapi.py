@@ -65,8 +65,8 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 # the first entity tag of If-Match: a version ("3", W/"3") or *; crmkit.versions.expected_version
-# (empty: as if absent)
-IF_MATCH_PATTERN = r'^((\*|(W/)?"?[0-9]{1,9}"?)(\s*,.*)?)?$'
+# (empty: as if absent). Header values are visible ASCII here (a client cannot send others).
+IF_MATCH_PATTERN = r'^((\*|(W/)?"?[0-9]{1,9}"?)([ \t]*,[ -~]*)?)?$'
 CURSOR_PATTERN = r"^[A-Za-z0-9_=-]*$"  # base64url, as crmkit.pagination encodes (empty: the first page)
 
 DERIVED = {

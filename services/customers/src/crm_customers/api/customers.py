@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt
 from crmkit.auth import CurrentPrincipal
 from crmkit.idempotency import IdempotencyKey, idempotent
 from crmkit.versions import IfMatch, etag, expected_version, versioned
+from crm_customers.api.documented import NOT_BLANK, NotNull, rules
 from crm_customers.handlers import customers as handlers
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
@@ -69,6 +70,13 @@ class CustomerCreate(CustomerFields):
 
 class CustomerUpdate(CustomerFields):
     """Only the fields sent change; `null` clears a field (name, phone and status cannot be cleared)."""
+
+    name: str | NotNull = Field(None, json_schema_extra=rules(pattern=NOT_BLANK))
+    phone: str | NotNull = Field(None, description="any common writing, stored as E.164",
+                                 json_schema_extra=rules(pattern=NOT_BLANK))
+    status: str | NotNull = Field(None, description="key of a configured status", json_schema_extra=rules())
+    party_type: str | NotNull = Field(None, description="individual or organization", json_schema_extra=rules())
+    lifecycle: str | NotNull = Field(None, description="lead or customer", json_schema_extra=rules())
 
 
 class ProvincePublic(BaseModel):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from crm_customers.api.configuration import POSITION, configuration_router
 from crm_customers.api.documented import KEY, NotNull, rules, text
@@ -18,7 +18,7 @@ class StatusCreate(BaseModel):
     name: str | NotNull = Field(None, examples=["Tiềm năng"], json_schema_extra=text(NAME_MAX_LENGTH))
     name_en: str | None = Field(None, description="English name (optional)", examples=["Potential"],
                                 json_schema_extra=rules(maxLength=NAME_MAX_LENGTH))
-    position: int = Field(0, description="order in the pipeline", json_schema_extra=rules(**POSITION))
+    position: StrictInt = Field(0, description="order in the pipeline", json_schema_extra=rules(**POSITION))
 
 
 class StatusUpdate(BaseModel):
@@ -28,7 +28,7 @@ class StatusUpdate(BaseModel):
     name: str | NotNull = Field(None, json_schema_extra=text(NAME_MAX_LENGTH))
     name_en: str | None = Field(None, description="English name; empty or null removes it",
                                 json_schema_extra=rules(maxLength=NAME_MAX_LENGTH))
-    position: int | NotNull = Field(None, json_schema_extra=rules(**POSITION))
+    position: StrictInt | NotNull = Field(None, json_schema_extra=rules(**POSITION))
 
 
 class StatusPublic(BaseModel):

@@ -26,6 +26,7 @@ from crm_customers.domain.tax_codes import normalize_tax_code
 from crm_customers.domain.text import fold
 
 REQUIRED_FIELDS = ("name", "phone")
+NOT_CLEARABLE = ("party_type", "lifecycle")  # stored with a default: left out of a create, never cleared
 
 TEXT_MAX_LENGTHS = {
     "name": 200,
@@ -199,8 +200,9 @@ def _check_field(field: str, raw: object) -> tuple[Any, FieldProblem | None]:
 def validate_fields(values: Mapping[str, object], *, partial: bool) -> dict[str, Any]:
     """Normalised built-in field values, or ValidationErrors listing every problem.
 
-    Blank values become None (in a partial update: "clear this field"). Without `partial`, the
-    required fields must be present and blank fields are left out of the result.
+    Blank values become None (in a partial update: "clear this field", refused for the required
+    and the NOT_CLEARABLE ones). Without `partial`, the required fields must be present and blank
+    fields are left out of the result.
     """
     errors: list[FieldProblem] = []
     if not partial:
@@ -210,6 +212,8 @@ def validate_fields(values: Mapping[str, object], *, partial: bool) -> dict[str,
         value, error = _check_field(field, raw)
         if error:
             errors.append(error)
+        elif value is None and partial and field in NOT_CLEARABLE:
+            errors.append(problem(field, Required(raw)))
         elif value is not None or partial:
             cleaned[field] = value
     if errors:
