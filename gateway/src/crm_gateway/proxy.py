@@ -131,7 +131,7 @@ class Proxy:
         except ClientDisconnect:  # the caller went away while its body was being streamed
             log.info("client_disconnected", service=service)
             return Response(status_code=400)
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             UPSTREAM_SECONDS.labels(service, type(exc).__name__).observe(time.perf_counter() - started)
             raise _problem_for(exc, service) from None
         UPSTREAM_SECONDS.labels(service, "ok").observe(time.perf_counter() - started)
@@ -163,7 +163,7 @@ BUFFERED_RESPONSE_BYTES = 256 * 1024
 async def _buffered(upstream: aiohttp.ClientResponse, headers: list[tuple[bytes, bytes]], service: str) -> Response:
     try:
         body = await upstream.read()
-    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, aiohttp.ClientError) as exc:
         raise _problem_for(exc, service) from None
     finally:
         upstream.release()
@@ -221,7 +221,7 @@ async def _relay(upstream: aiohttp.ClientResponse, service: str):
     try:
         async for chunk in upstream.content.iter_any():
             yield chunk
-    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, aiohttp.ClientError) as exc:
         log.warning("upstream_stream_broken", service=service, error=repr(exc))
         raise
     finally:

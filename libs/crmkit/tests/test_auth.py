@@ -9,7 +9,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 
 from crmkit import auth, errors, keys
 from crmkit.auth import CurrentPrincipal, Principal, TokenVerifier, require_permission, require_roles

@@ -1,7 +1,7 @@
 """crmkit.uploads: the file part of a multipart/form-data body, streamed."""
 from __future__ import annotations
 
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
 

@@ -110,7 +110,7 @@ async def test_relay_resumes_after_broker_restart(pg_admin, bootstrap, unique_na
         for c in cases:
             await c.commit(N, "before")
         for c in (steady, shutdown):
-            await eventually(lambda: _equals(c.published(), N), message=f"{c.name}: first events published")
+            await eventually(lambda c=c: _equals(c.published(), N), message=f"{c.name}: first events published")
 
         try:
             await crm_local("kafka-stop")
@@ -130,7 +130,7 @@ async def test_relay_resumes_after_broker_restart(pg_admin, bootstrap, unique_na
         shutdown.start_relay()
 
         for c in cases:
-            await eventually(lambda: _equals(c.published(), N + M), timeout=180, interval=0.5,
+            await eventually(lambda c=c: _equals(c.published(), N + M), timeout=180, interval=0.5,
                              message=f"{c.name}: events of the outage published after the restart")
         for c in cases:
             await c.check_topic()

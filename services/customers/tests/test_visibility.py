@@ -17,7 +17,7 @@ from crm_customers.handlers.customers import get_customer, update_customer
 from crm_customers.handlers.listing import list_customers
 from crm_customers.store import customers as store
 
-R, B, T, O = (uuid.uuid4() for _ in range(4))
+R, B, T, O = (uuid.uuid4() for _ in range(4))  # noqa: E741 (the units of the docstring)
 PATHS = {"R": unit_path([R]), "B": unit_path([R, B]), "T": unit_path([R, B, T]), "O": unit_path([R, O])}
 UNITS = {"R": R, "B": B, "T": T, "O": O}
 

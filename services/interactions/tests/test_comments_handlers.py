@@ -138,7 +138,7 @@ async def test_a_mention_on_a_ticket_reaches_who_may_read_the_comment(pool):
     """On a ticket the comment is read by who sees the customer and by the ticket's assignee."""
     rep = await named(pool, TEAM, "mt_rep")
     helper = await named(pool, OTHER, "mt_helper")  # the assignee, who cannot see the customer
-    stranger = await named(pool, OTHER, "mt_stranger")
+    await named(pool, OTHER, "mt_stranger")  # exists, so the refusal below is about reading, not a typo
     customer_id = await customer_of(pool, rep)
     care = await care_tickets.create(pool, principal=rep, customer_id=customer_id, method="call",
                                      planned_at=datetime.now(UTC), assignee_id=helper.user_id)

@@ -77,7 +77,7 @@ class TokenVerifier:
         self._verified: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
 
     @classmethod
-    def from_file(cls, path: str | Path, **kwargs) -> "TokenVerifier":
+    def from_file(cls, path: str | Path, **kwargs) -> TokenVerifier:
         return cls(Path(path).read_bytes(), **kwargs)
 
     def verify(self, token: str) -> Principal:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import traceback
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -33,7 +33,7 @@ def dlq_topic(topic: str) -> str:
 
 
 class _CommitOnRevoke(ConsumerRebalanceListener):
-    def __init__(self, owner: "EventConsumer") -> None:
+    def __init__(self, owner: EventConsumer) -> None:
         self.owner = owner
 
     async def on_partitions_revoked(self, revoked) -> None:

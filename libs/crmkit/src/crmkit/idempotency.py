@@ -9,7 +9,8 @@ that its OpenAPI document says so (crmkit.openapi derives the 409 and 422 from t
 from __future__ import annotations
 
 import hashlib
-from typing import Annotated, Awaitable, Callable
+from typing import Annotated
+from collections.abc import Awaitable, Callable
 
 import asyncpg
 from fastapi import Depends, Header, Request

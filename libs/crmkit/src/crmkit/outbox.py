@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import asyncpg
 import orjson
@@ -94,7 +94,7 @@ async def _close_producer(producer: AIOKafkaProducer, timeout: float) -> None:
     try:
         await asyncio.wait_for(asyncio.shield(stopping), timeout)
         return
-    except asyncio.TimeoutError:
+    except TimeoutError:
         log.warning("outbox_producer_close_timeout", seconds=timeout)
     except Exception as exc:
         log.warning("outbox_producer_close_failed", error=repr(exc))

@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -67,7 +67,7 @@ async def _kafka_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
             _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), timeout)
             writer.close()
             return True
-        except (OSError, asyncio.TimeoutError, ValueError):
+        except (TimeoutError, OSError, ValueError):
             continue
     return False
 

@@ -14,7 +14,7 @@ iterator and applies the rules every upload endpoint shares:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header

@@ -9,7 +9,8 @@ import asyncio
 import contextlib
 import uuid
 from collections import defaultdict
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import asyncpg
 import orjson
@@ -122,6 +123,6 @@ async def stream(pool: asyncpg.Pool, hub: NotificationHub, *, user_id: uuid.UUID
                 await asyncio.wait_for(queue.get(), heartbeat)
                 while not queue.empty():
                     queue.get_nowait()
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 yield ": heartbeat\n\n"
                 await hub.ensure_listening()

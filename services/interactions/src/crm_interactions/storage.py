@@ -11,7 +11,8 @@ import os
 import re
 import uuid
 from pathlib import Path
-from typing import AsyncIterator, Protocol
+from typing import Protocol
+from collections.abc import AsyncIterator
 
 import anyio
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, AsyncIterator, Literal
+from typing import Annotated, Any, Literal
+from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse

@@ -3,7 +3,8 @@ time."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from crmkit.errors import FieldError, ProblemError

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any, AsyncIterator
+from typing import Any
+from collections.abc import AsyncIterator
 
 import anyio
 import asyncpg
