@@ -75,8 +75,9 @@ class CustomerUpdate(CustomerFields):
     phone: str | NotNull = Field(None, description="any common writing, stored as E.164",
                                  json_schema_extra=rules(pattern=NOT_BLANK))
     status: str | NotNull = Field(None, description="key of a configured status", json_schema_extra=rules())
-    party_type: str | NotNull = Field(None, description="individual or organization", json_schema_extra=rules())
-    lifecycle: str | NotNull = Field(None, description="lead or customer", json_schema_extra=rules())
+    party_type: str | NotNull = Field(None, description="individual or organization",
+                                      json_schema_extra=rules(pattern=NOT_BLANK))
+    lifecycle: str | NotNull = Field(None, description="lead or customer", json_schema_extra=rules(pattern=NOT_BLANK))
 
 
 class ProvincePublic(BaseModel):

@@ -4,15 +4,27 @@ a client — or a fuzzer — that follows the document is not refused."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import BeforeValidator
 from pydantic.json_schema import SkipJsonSchema
+from pydantic_core import PydanticCustomError
 
 from crm_customers.domain.attributes import KEY_PATTERN
 
 # `field: str | NotNull = None`: may be left out, but `null` is refused (by the domain rules)
 NotNull = SkipJsonSchema[None]
 NOT_BLANK = r"\S"
+
+
+def _not_a_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+# a JSON integer (3, also written 3.0), never true / false (which pydantic would take as 1 / 0)
+Integer = Annotated[int, BeforeValidator(_not_a_bool)]
 KEY = {"pattern": f"^{KEY_PATTERN.pattern}$", "maxLength": 63}
 
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
 
 from crm_customers.api.configuration import CATEGORY, POSITION, configuration_router
-from crm_customers.api.documented import KEY, NotNull, rules, text
+from crm_customers.api.documented import KEY, Integer, NotNull, rules, text
 from crm_customers.domain.configuration import NAME_MAX_LENGTH
 
 
@@ -20,7 +20,7 @@ class LabelCreate(BaseModel):
                                 json_schema_extra=rules(maxLength=NAME_MAX_LENGTH))
     category: str | None = Field(None, description="a family of labels, e.g. temperature; empty or null: none",
                                  examples=["temperature"], json_schema_extra=rules(**CATEGORY))
-    position: StrictInt = Field(0, json_schema_extra=rules(**POSITION))
+    position: Integer = Field(0, json_schema_extra=rules(**POSITION))
 
 
 class LabelUpdate(BaseModel):
@@ -31,7 +31,7 @@ class LabelUpdate(BaseModel):
     name_en: str | None = Field(None, description="English name; empty or null removes it",
                                 json_schema_extra=rules(maxLength=NAME_MAX_LENGTH))
     category: str | None = Field(None, description="empty or null: none", json_schema_extra=rules(**CATEGORY))
-    position: StrictInt | NotNull = Field(None, json_schema_extra=rules(**POSITION))
+    position: Integer | NotNull = Field(None, json_schema_extra=rules(**POSITION))
 
 
 class LabelPublic(BaseModel):

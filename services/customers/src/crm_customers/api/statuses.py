@@ -3,10 +3,10 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field
 
 from crm_customers.api.configuration import POSITION, configuration_router
-from crm_customers.api.documented import KEY, NotNull, rules, text
+from crm_customers.api.documented import KEY, Integer, NotNull, rules, text
 from crm_customers.domain.configuration import NAME_MAX_LENGTH
 
 
@@ -18,7 +18,7 @@ class StatusCreate(BaseModel):
     name: str | NotNull = Field(None, examples=["Tiềm năng"], json_schema_extra=text(NAME_MAX_LENGTH))
     name_en: str | None = Field(None, description="English name (optional)", examples=["Potential"],
                                 json_schema_extra=rules(maxLength=NAME_MAX_LENGTH))
-    position: StrictInt = Field(0, description="order in the pipeline", json_schema_extra=rules(**POSITION))
+    position: Integer = Field(0, description="order in the pipeline", json_schema_extra=rules(**POSITION))
 
 
 class StatusUpdate(BaseModel):
@@ -28,7 +28,7 @@ class StatusUpdate(BaseModel):
     name: str | NotNull = Field(None, json_schema_extra=text(NAME_MAX_LENGTH))
     name_en: str | None = Field(None, description="English name; empty or null removes it",
                                 json_schema_extra=rules(maxLength=NAME_MAX_LENGTH))
-    position: StrictInt | NotNull = Field(None, json_schema_extra=rules(**POSITION))
+    position: Integer | NotNull = Field(None, json_schema_extra=rules(**POSITION))
 
 
 class StatusPublic(BaseModel):
