@@ -31,6 +31,7 @@ class Reach:
 
 
 def reach_of(principal: Principal) -> Reach:
+    scope: Literal["all", "subtree", "self"]
     if principal.is_admin or (principal.kind == "service" and IDENTITY_READ in principal.permissions):
         scope = "all"
     elif principal.is_manager and principal.unit_id is not None:

@@ -21,7 +21,8 @@ class BackoffPolicy:
         from `base_seconds` at `free_failures` up to `max_seconds`."""
         if failures < self.free_failures:
             return 0
-        return min(self.max_seconds, self.base_seconds * 2 ** min(failures - self.free_failures, 32))
+        doubling: int = 2 ** min(failures - self.free_failures, 32)
+        return min(self.max_seconds, self.base_seconds * doubling)
 
 
 def failure_outcome(*, user_exists: bool, has_password: bool, password_matches: bool, active: bool) -> str | None:

@@ -32,9 +32,10 @@ class TokenSubject:
 
 class TokenSigner:
     def __init__(self, private_key_pem: bytes, *, issuer: str = ISSUER) -> None:
-        self._key = serialization.load_pem_private_key(private_key_pem, password=None)
-        if not isinstance(self._key, Ed25519PrivateKey):
+        key = serialization.load_pem_private_key(private_key_pem, password=None)
+        if not isinstance(key, Ed25519PrivateKey):
             raise ValueError("the JWT signing key must be an Ed25519 private key")
+        self._key = key
         self.issuer = issuer
 
     def public_key_pem(self) -> bytes:

@@ -11,10 +11,11 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, Request
+from starlette.applications import Starlette
 
 from crmkit.errors import ProblemError
 
@@ -77,7 +78,7 @@ class TokenVerifier:
         self._verified: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
 
     @classmethod
-    def from_file(cls, path: str | Path, **kwargs) -> TokenVerifier:
+    def from_file(cls, path: str | Path, **kwargs: Any) -> TokenVerifier:
         return cls(Path(path).read_bytes(), **kwargs)
 
     def verify(self, token: str) -> Principal:
@@ -106,7 +107,7 @@ class TokenVerifier:
             raise ProblemError(401, "invalid_token", headers={"WWW-Authenticate": "Bearer"}) from None
 
 
-def _strings(value, name: str) -> frozenset[str]:
+def _strings(value: object, name: str) -> frozenset[str]:
     if value is None:
         return frozenset()
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -114,12 +115,12 @@ def _strings(value, name: str) -> frozenset[str]:
     return frozenset(value)
 
 
-def _issued_at(claims: dict) -> float:
+def _issued_at(claims: dict[str, Any]) -> float:
     precise = claims.get("iat_ms")
     return precise / 1000 if isinstance(precise, int) else float(claims.get("iat") or 0)
 
 
-def principal_from_claims(claims: dict) -> Principal:
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
     """Raises KeyError/TypeError/ValueError on malformed claims."""
     unit = claims.get("unit")
     return Principal(
@@ -154,7 +155,7 @@ async def current_principal(request: Request) -> Principal:
     return principal
 
 
-def still_valid(app, principal: Principal) -> bool:
+def still_valid(app: Starlette, principal: Principal) -> bool:
     """The token behind `principal` has not expired and its user has not changed since; what a
     long-lived response (a Server-Sent Events stream) checks while it runs."""
     if time.time() >= principal.expires_at:
@@ -166,7 +167,7 @@ def still_valid(app, principal: Principal) -> bool:
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def require_roles(*roles: str):
+def require_roles(*roles: str) -> Any:  # a Depends(...), as FastAPI types it
     async def check(principal: CurrentPrincipal) -> Principal:
         if not principal.has_role(ADMIN, *roles):
             raise ProblemError(403, "forbidden")
@@ -175,7 +176,7 @@ def require_roles(*roles: str):
     return Depends(check)
 
 
-def require_permission(permission: str):
+def require_permission(permission: str) -> Any:  # a Depends(...), as FastAPI types it
     async def check(principal: CurrentPrincipal) -> Principal:
         if not principal.can(permission):
             raise ProblemError(403, "forbidden")

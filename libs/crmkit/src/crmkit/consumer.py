@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -32,18 +32,18 @@ def dlq_topic(topic: str) -> str:
     return topic + DLQ_SUFFIX
 
 
-class _CommitOnRevoke(ConsumerRebalanceListener):
+class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka ships no types
     def __init__(self, owner: EventConsumer) -> None:
         self.owner = owner
 
-    async def on_partitions_revoked(self, revoked) -> None:
+    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
         await self.owner.commit_processed(revoked)
         # forget them: should they come back later, another member may have moved them on,
         # and committing our old offset then would rewind the group
         for tp in revoked:
             self.owner._processed.pop(tp, None)
 
-    async def on_partitions_assigned(self, assigned) -> None:
+    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
         log.info("partitions_assigned", partitions=[f"{tp.topic}:{tp.partition}" for tp in assigned])
 
 
@@ -55,7 +55,7 @@ class EventConsumer:
         pool: asyncpg.Pool,
         bootstrap: str,
         topics: list[str],
-        handlers: dict[str, Handler],
+        handlers: Mapping[str, Handler],
         group_id: str | None = None,
         max_attempts: int = 5,
         backoff_seconds: float = 0.2,
@@ -106,6 +106,7 @@ class EventConsumer:
     async def run(self) -> None:
         try:
             await self.start()  # inside the try: a half-started consumer is stopped too
+            assert self._consumer is not None
             while True:
                 batches = await self._consumer.getmany(timeout_ms=500)
                 if self._consumer.assignment():
@@ -122,6 +123,7 @@ class EventConsumer:
     def _report_lag(self) -> None:
         """Messages between what this consumer handled and the partition ends, summed per topic."""
         lag: dict[str, int] = {}
+        assert self._consumer is not None
         for tp in self._consumer.assignment():
             highwater = self._consumer.highwater(tp)
             if highwater is not None:
@@ -130,11 +132,11 @@ class EventConsumer:
         for topic, behind in lag.items():
             metrics.CONSUMER_LAG.labels(self.name, topic).set(behind)
 
-    async def commit_processed(self, partitions) -> None:
+    async def commit_processed(self, partitions: Iterable[TopicPartition]) -> None:
         if self._consumer is not None:
             await self._commit(self._consumer, partitions)
 
-    async def _commit(self, consumer: AIOKafkaConsumer, partitions) -> None:
+    async def _commit(self, consumer: AIOKafkaConsumer, partitions: Iterable[TopicPartition]) -> None:
         offsets = {tp: self._processed[tp] for tp in partitions if tp in self._processed}
         if offsets:
             try:
@@ -201,6 +203,7 @@ class EventConsumer:
             ("dlq_original_partition", str(record.partition).encode()),
             ("dlq_original_offset", str(record.offset).encode()),
         ]
+        assert self._dlq_producer is not None
         await self._dlq_producer.send_and_wait(
             dlq_topic(record.topic), value=record.value, key=record.key, headers=headers
         )

@@ -73,5 +73,5 @@ async def migrate(conn: asyncpg.Connection, migrations_dir: Path | None) -> list
         await conn.execute("SELECT pg_advisory_unlock($1)", lock)
 
 
-def dumps(value) -> str:
+def dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)

@@ -14,6 +14,8 @@ import asyncio
 import os
 import sys
 import time
+from collections.abc import AsyncIterator
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
@@ -22,14 +24,14 @@ from crmkit.consumer import dlq_topic
 REPLAY_GROUP = "crm-dlq-replay"
 
 
-def _header(record, name: str) -> str | None:
+def _header(record: Any, name: str) -> str | None:
     for key, value in record.headers or []:
         if key == name:
-            return value.decode()
+            return str(value.decode())
     return None
 
 
-async def _read_to_end(consumer: AIOKafkaConsumer, timeout: float):
+async def _read_to_end(consumer: AIOKafkaConsumer, timeout: float) -> AsyncIterator[Any]:
     """Yield every record from the consumer's position up to the end offsets seen at the start.
 
     Waits (bounded) for the partitions to be assigned first: joining a group takes a moment, and
@@ -55,7 +57,7 @@ async def _read_to_end(consumer: AIOKafkaConsumer, timeout: float):
                     yield record
 
 
-async def list_dead_letters(bootstrap: str, topic: str, *, timeout: float = 60.0) -> list[dict]:
+async def list_dead_letters(bootstrap: str, topic: str, *, timeout: float = 60.0) -> list[dict[str, Any]]:
     consumer = AIOKafkaConsumer(dlq_topic(topic), bootstrap_servers=bootstrap, group_id=None,
                                 auto_offset_reset="earliest", enable_auto_commit=False)
     await consumer.start()

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import dataclasses
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request, routing
@@ -21,7 +23,7 @@ PROBLEM_JSON = "application/problem+json"
 class FieldError:
     field: str
     code: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 # RFC 9457 members and ours (`code`, `errors`): what `extra` may add to a problem never replaces them
@@ -140,7 +142,7 @@ def _without_union_members(locs: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]
             for loc in locs]
 
 
-def field_errors_from_pydantic(errors: list[dict[str, Any]]) -> list[FieldError]:
+def field_errors_from_pydantic(errors: Sequence[Mapping[str, Any]]) -> list[FieldError]:
     """The field errors of pydantic's errors: named by field (never by a member of a union), one a
     field (a value no member of a union accepts is one error: the first member's)."""
     locs = _without_union_members([tuple(p for p in e.get("loc", ()) if p not in _SOURCES) for e in errors])
@@ -151,7 +153,7 @@ def field_errors_from_pydantic(errors: list[dict[str, Any]]) -> list[FieldError]
     return list(found.values())
 
 
-def _field_error_from_pydantic(error: dict[str, Any]) -> FieldError:
+def _field_error_from_pydantic(error: Mapping[str, Any]) -> FieldError:
     loc = [str(p) for p in error.get("loc", ()) if p not in _SOURCES]
     ctx = dict(error.get("ctx") or {})
     if "expected" in ctx:
@@ -173,7 +175,7 @@ def problem_of_http_exception(exc: StarletteHTTPException) -> ProblemError:
     return ProblemError(exc.status_code, code, headers=dict(exc.headers or {}))
 
 
-def allowed_methods(routes, path: str, *, ignore=()) -> list[str]:
+def allowed_methods(routes: Sequence[routing.BaseRoute], path: str, *, ignore: Collection[object] = ()) -> list[str]:
     """Every method some route serves at `path`; the routes of the endpoints in `ignore` left out."""
     methods: set[str] = set()
     for route in routing.iter_route_contexts(routes):
@@ -186,22 +188,22 @@ def allowed_methods(routes, path: str, *, ignore=()) -> list[str]:
 
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
-    async def _problem(request: Request, exc: ProblemError):
+    async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
         return problem_response(request, exc)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError):
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         return problem_response(request, ProblemError(422, "validation_error",
                                                       errors=field_errors_from_pydantic(exc.errors())))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException):
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         problem = problem_of_http_exception(exc)
         if exc.status_code == 405:  # Starlette's Allow names the methods of one route of the path only
             problem.headers["Allow"] = ", ".join(allowed_methods(request.app.routes, request.url.path))
         return problem_response(request, problem)
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception):
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled_error", path=request.url.path)
         return problem_response(request, ProblemError(500, "internal_error"))

@@ -9,6 +9,7 @@ The registry feeds the AsyncAPI document and lets consumers validate payloads.
 """
 from __future__ import annotations
 
+import builtins
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -75,7 +76,7 @@ class EventType:
     type: str
     version: int
     topic: str
-    model: type[BaseModel]
+    model: builtins.type[BaseModel]  # `type` alone is the field above
     summary: str
 
 
@@ -109,7 +110,7 @@ def build(
     if not hasattr(model, "__event_type__"):
         raise TypeError(f"{model.__name__} is not a registered event: decorate it with @event(...)")
     envelope = Envelope(
-        type=model.__event_type__,  # type: ignore[attr-defined]
+        type=model.__event_type__,  # known to exist: hasattr above
         version=model.__event_version__,  # type: ignore[attr-defined]
         source=source,
         subject=str(subject),

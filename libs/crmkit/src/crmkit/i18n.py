@@ -2,6 +2,9 @@
 text. Services add their own codes with `register`. Vietnamese is the default language."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 DEFAULT_LANGUAGE = "vi"
 SUPPORTED = ("vi", "en")
 
@@ -109,7 +112,8 @@ _FIELD_ERRORS: dict[str, dict[str, str]] = {
 }
 
 
-def register(*, problems: dict | None = None, field_errors: dict | None = None) -> None:
+def register(*, problems: Mapping[str, dict[str, tuple[str, str]]] | None = None,
+             field_errors: Mapping[str, dict[str, str]] | None = None) -> None:
     _PROBLEMS.update(problems or {})
     _FIELD_ERRORS.update(field_errors or {})
 
@@ -138,18 +142,18 @@ def language(accept_language: str | None) -> str:
     return best
 
 
-class _Blank(dict):
-    def __missing__(self, key):
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
 
-def problem_text(code: str, lang: str, params: dict | None = None) -> tuple[str, str]:
+def problem_text(code: str, lang: str, params: Mapping[str, Any] | None = None) -> tuple[str, str]:
     entry = _PROBLEMS.get(code) or _PROBLEMS["internal_error"]
     title, detail = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     return title, detail.format_map(_Blank(params or {}))
 
 
-def field_message(code: str, lang: str, params: dict | None = None) -> str:
+def field_message(code: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
     entry = _FIELD_ERRORS.get(code) or _FIELD_ERRORS["invalid_value"]
     return (entry.get(lang) or entry[DEFAULT_LANGUAGE]).format_map(_Blank(params or {}))
 

@@ -10,7 +10,7 @@ import structlog
 _configured = False
 
 
-def _dumps(value, **_kwargs) -> str:
+def _dumps(value: object, **_kwargs: object) -> str:
     # orjson writes UUIDs and datetimes as plain strings; anything else falls back to str()
     return orjson.dumps(value, default=str).decode()
 
@@ -25,7 +25,7 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     level_no = logging.getLevelName(level.upper())
     if not isinstance(level_no, int):
         level_no = logging.INFO
-    shared = [
+    shared: list[structlog.typing.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -51,8 +51,9 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     structlog.contextvars.bind_contextvars(service=service)
 
 
-def get_logger(name: str | None = None) -> structlog.stdlib.BoundLogger:
-    return structlog.get_logger(name)
+def get_logger(name: str | None = None) -> structlog.typing.FilteringBoundLogger:
+    logger: structlog.typing.FilteringBoundLogger = structlog.get_logger(name)
+    return logger
 
 
 def bind_ids(*, request_id: str | None = None, correlation_id: str | None = None) -> None:

@@ -1,6 +1,8 @@
 """Prometheus metrics shared by every service (exposed at /metrics)."""
 from __future__ import annotations
 
+from wsgiref.simple_server import WSGIServer
+
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest, start_http_server
 
 HTTP_LATENCY = Histogram(
@@ -20,7 +22,7 @@ def render() -> tuple[bytes, str]:
     return generate_latest(), CONTENT_TYPE_LATEST
 
 
-def serve(host: str, port: int):
+def serve(host: str, port: int) -> WSGIServer:
     """/metrics on a listener of its own (a daemon thread), apart from the API's port."""
     server, _ = start_http_server(port, addr=host)
     return server

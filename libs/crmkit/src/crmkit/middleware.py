@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import orjson
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crmkit import i18n, metrics
 from crmkit.logging import bind_ids, clear_ids, get_logger
@@ -18,10 +19,10 @@ log = get_logger("http")
 QUIET_PATHS = {"/healthz", "/readyz", "/metrics"}
 
 
-def _header(scope, name: bytes) -> str | None:
+def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
-            return value.decode("latin-1")
+            return str(value.decode("latin-1"))
     return None
 
 
@@ -41,11 +42,11 @@ LINGER_BYTES = 64 * 1024 * 1024
 LINGER_SECONDS = 5.0
 
 
-async def _drain(receive, declared_left: int) -> None:
+async def _drain(receive: Receive, declared_left: int) -> None:
     if declared_left > LINGER_BYTES:
         return
 
-    async def drain():
+    async def drain() -> None:
         left = LINGER_BYTES
         while left > 0:
             message = await receive()
@@ -61,15 +62,15 @@ class RequestContextMiddleware:
     """`body_limit(scope)`, when given, is the limit of that request (the gateway's per-route limits,
     the owning service's); else `max_body_bytes`."""
 
-    def __init__(self, app, *, service: str, max_body_bytes: int,
-                 body_limit: Callable[[dict], int] | None = None, linger: bool = True) -> None:
+    def __init__(self, app: ASGIApp, *, service: str, max_body_bytes: int,
+                 body_limit: Callable[[Scope], int] | None = None, linger: bool = True) -> None:
         self.app = app
         self.service = service
         self.max_body_bytes = max_body_bytes
         self.body_limit = body_limit
         self.linger = linger  # drain what is left of a body answered early (not in a proxy: it streams it on)
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         request_id = (_header(scope, b"x-request-id") or "")[:128] or uuid.uuid4().hex
@@ -85,7 +86,7 @@ class RequestContextMiddleware:
         has_body = bool(declared) or "chunked" in (_header(scope, b"transfer-encoding") or "").lower()
         waits_for_continue = (_header(scope, b"expect") or "").lower() == "100-continue"
 
-        async def limited_receive():
+        async def limited_receive() -> Message:
             nonlocal received, too_large, body_done, reading
             reading = True
             message = await receive()
@@ -97,7 +98,7 @@ class RequestContextMiddleware:
                     raise _BodyTooLarge()
             return message
 
-        async def send_with_ids(message):
+        async def send_with_ids(message: Message) -> None:
             nonlocal status, response_started
             if too_large:  # whatever the app answers, the answer is our 413
                 return
@@ -138,7 +139,7 @@ class RequestContextMiddleware:
                          ms=round(elapsed * 1000, 2))
             clear_ids()
 
-    async def _too_large(self, scope, send, request_id: str, limit: int) -> None:
+    async def _too_large(self, scope: Scope, send: Send, request_id: str, limit: int) -> None:
         lang = i18n.language(_header(scope, b"accept-language"))
         title, detail = i18n.problem_text("payload_too_large", lang, {"limit": limit})
         body = orjson.dumps({"type": "https://crm.example/problems/payload_too_large", "title": title,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, routing
+from fastapi.dependencies.models import Dependant
 
 from crmkit import idempotency, versions
 from crmkit.auth import current_principal
@@ -25,7 +26,7 @@ PROBLEM = "Problem"
 PROBLEM_REF = {"$ref": f"#/components/schemas/{PROBLEM}"}
 FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-SECURITY = [{"bearerAuth": []}, {"apiKey": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"apiKey": []}]
 SECURITY_SCHEMES = {
     "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
     "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
@@ -109,27 +110,29 @@ def install(app: FastAPI) -> None:
 
 
 def route_facts(app: FastAPI) -> dict[tuple[str, str], _Facts]:
-    facts = {}
+    facts: dict[tuple[str, str], _Facts] = {}
     for route in routing.iter_route_contexts(app.routes):  # included routers' routes too
-        if isinstance(route.original_route, routing.APIRoute) and route.include_in_schema:
+        path, methods = route.path_format, route.methods  # never None on an APIRoute
+        if (isinstance(route.original_route, routing.APIRoute) and route.include_in_schema
+                and path is not None and methods is not None):
             calls = _dependency_calls(route.dependant)
             fact = _Facts(authenticated=current_principal in calls,
                           role_checked=any(_checks_roles(call) for call in calls),
                           version_required=versions.required_version in calls)
-            for method in route.methods:
-                facts[(route.path_format, method.lower())] = fact
+            for method in methods:
+                facts[(path, method.lower())] = fact
     return facts
 
 
-def _dependency_calls(dependant) -> set:
-    calls = set()
+def _dependency_calls(dependant: Dependant) -> set[object]:
+    calls: set[object] = set()
     for dependency in dependant.dependencies:
         calls.add(dependency.call)
         calls |= _dependency_calls(dependency)
     return calls
 
 
-def _checks_roles(call) -> bool:
+def _checks_roles(call: object) -> bool:
     return getattr(call, "__qualname__", "").startswith(("require_roles.", "require_permission."))
 
 
@@ -168,20 +171,20 @@ def _declare_formats(op: dict[str, Any]) -> None:
     """What the server reads of the opaque headers and parameters (crmkit.versions, crmkit.pagination,
     crmkit.idempotency), so that clients and fuzzers send readable values; others stay answered 412 /
     400 / 422."""
-    if _if_match(op):
-        _schema_of(_if_match(op)).update(pattern=IF_MATCH_PATTERN)
-        if _if_match(op).get("required"):
-            _schema_of(_if_match(op))["minLength"] = 1
-    if _cursor(op):
-        _schema_of(_cursor(op))["pattern"] = CURSOR_PATTERN
-    if _idempotency_key(op):
-        _schema_of(_idempotency_key(op))["pattern"] = idempotency.KEY_PATTERN
+    if if_match := _if_match(op):
+        _schema_of(if_match).update(pattern=IF_MATCH_PATTERN)
+        if if_match.get("required"):
+            _schema_of(if_match)["minLength"] = 1
+    if cursor := _cursor(op):
+        _schema_of(cursor)["pattern"] = CURSOR_PATTERN
+    if idempotency_key := _idempotency_key(op):
+        _schema_of(idempotency_key)["pattern"] = idempotency.KEY_PATTERN
 
 
 def _schema_of(parameter: dict[str, Any]) -> dict[str, Any]:
     """The string schema of a parameter (of an optional one before `_without_null`: anyOf [string, null])."""
-    schema = parameter.setdefault("schema", {})
-    strings = [s for s in schema.get("anyOf", []) if s.get("type") == "string"]
+    schema: dict[str, Any] = parameter.setdefault("schema", {})
+    strings: list[dict[str, Any]] = [s for s in schema.get("anyOf", []) if s.get("type") == "string"]
     return strings[0] if strings else schema
 
 
@@ -199,8 +202,8 @@ def _operation(op: dict[str, Any], facts: _Facts | None) -> None:
     responses = op.setdefault("responses", {})
     for parameter in op.get("parameters", []):
         _without_null(parameter)
-    if _if_match(op) and ("428" in responses or (facts and facts.version_required)):
-        _if_match(op)["required"] = True  # refused with 428 without it (not FastAPI's 422)
+    if (if_match := _if_match(op)) and ("428" in responses or (facts and facts.version_required)):
+        if_match["required"] = True  # refused with 428 without it (not FastAPI's 422)
     _declare_formats(op)
     for status in _derived_statuses(op, facts):
         responses.setdefault(str(status), {"description": DERIVED[status]})
@@ -235,8 +238,8 @@ def _derived_statuses(op: dict[str, Any], facts: _Facts | None) -> set[int]:
         statuses.add(404)
     if _cursor(op) or "requestBody" in op:
         statuses.add(400)
-    if _if_match(op):
-        statuses |= {412, 428} if _if_match(op).get("required") else {412}
+    if if_match := _if_match(op):
+        statuses |= {412, 428} if if_match.get("required") else {412}
     if parameters or "requestBody" in op:
         statuses.add(422)
     if "requestBody" in op:

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable
+from typing import Any
 
 import asyncpg
 import orjson
@@ -51,7 +52,7 @@ async def add(conn: asyncpg.Connection, topic: str, envelope: events.Envelope) -
     await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
 
 
-async def publish(conn: asyncpg.Connection, data: BaseModel, **envelope_fields) -> events.Envelope:
+async def publish(conn: asyncpg.Connection, data: BaseModel, **envelope_fields: Any) -> events.Envelope:
     """Build the envelope of a registered event and add it to the outbox."""
     topic, envelope = events.build(data, **envelope_fields)
     await add(conn, topic, envelope)
@@ -175,7 +176,7 @@ class OutboxRelay:
             with contextlib.suppress(Exception):
                 await conn.close()
 
-    def _on_notify(self, *_args) -> None:
+    def _on_notify(self, *_args: object) -> None:
         self._wake.set()
 
     async def _publish_loop(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> None:
@@ -203,7 +204,7 @@ class OutboxRelay:
             metrics.OUTBOX_LAG.labels(self.service).set(0)
             return 0
         metrics.OUTBOX_LAG.labels(self.service).set(max(0.0, time.time() - rows[0]["created_at"].timestamp()))
-        futures: list[asyncio.Future] = []
+        futures: list[asyncio.Future[Any]] = []
         failure: BaseException | None = None
         for row in rows:
             try:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -60,7 +61,7 @@ def decode_cursor(cursor: str | None, shape: type[P]) -> P | None:
         raise ProblemError(400, "invalid_cursor") from None
 
 
-def page_of(rows: list[T], limit: int, cursor_of) -> tuple[list[T], str | None]:
+def page_of(rows: list[T], limit: int, cursor_of: Callable[[T], dict[str, Any]]) -> tuple[list[T], str | None]:
     """Rows were fetched with LIMIT limit+1: trim and build the next cursor from the last kept row."""
     if len(rows) <= limit:
         return rows, None

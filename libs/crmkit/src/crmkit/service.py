@@ -9,12 +9,14 @@ import asyncio
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
+from typing import Any
 
 import asyncpg
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.middleware import Middleware
+from starlette.types import Scope
 
 from crmkit import asyncapi, directory, errors, idempotency, metrics, openapi, outbox, revocation, text
 from crmkit.auth import TokenVerifier
@@ -31,7 +33,7 @@ log = get_logger(__name__)
 class ConsumerSpec:
     name: str  # also the consumer group and the inbox key
     topics: list[str]
-    handlers: dict[str, Handler]
+    handlers: Mapping[str, Handler]
 
 
 def directory_consumer() -> ConsumerSpec:
@@ -45,16 +47,16 @@ class ServiceSpec:
     migrations_dir: Path
     routers: list[APIRouter] = field(default_factory=list)
     consumers: list[ConsumerSpec] = field(default_factory=list)
-    background: list[Callable[[FastAPI], Awaitable[None]]] = field(default_factory=list)
+    background: list[Callable[[FastAPI], Coroutine[Any, Any, None]]] = field(default_factory=list)
     title: str = ""
     description: str = ""
     keeps_directory: bool = True  # the user directory read model from identity events
     # Entered once the pool is open and migrations applied (app.state.pool is set); left before it closes.
-    lifespan: Callable[[FastAPI], contextlib.AbstractAsyncContextManager] | None = None
+    lifespan: Callable[[FastAPI], contextlib.AbstractAsyncContextManager[Any]] | None = None
     # Innermost middleware, inside the request-context one, so their responses carry request ids.
     middleware: list[Middleware] = field(default_factory=list)
     # The request-body limit per request (scope -> bytes); default: `settings.max_body_bytes` for all.
-    body_limit: Callable[[dict], int] | None = None
+    body_limit: Callable[[Scope], int] | None = None
     # The service's own OpenAPI document (the gateway merges them and serves /api/openapi.json itself).
     openapi_url: str | None = "/openapi.json"
     proxies_bodies: bool = False  # the gateway: a body answered early is still being streamed on
@@ -80,7 +82,7 @@ async def _housekeeping(app: FastAPI) -> None:
             await outbox.purge_published(app.state.pool)
 
 
-def _start_workers(app: FastAPI, spec: ServiceSpec, pool: asyncpg.Pool) -> list[asyncio.Task]:
+def _start_workers(app: FastAPI, spec: ServiceSpec, pool: asyncpg.Pool) -> list[asyncio.Task[None]]:
     settings = spec.settings
     relay = outbox.OutboxRelay(
         dsn=settings.database_url, service=spec.name, poll_seconds=settings.outbox_poll_seconds,
@@ -111,7 +113,7 @@ async def _supervise(consumer: EventConsumer) -> None:
 
 
 @contextlib.asynccontextmanager
-async def _running(coro):
+async def _running(coro: Coroutine[Any, Any, None]) -> AsyncIterator[asyncio.Task[None]]:
     """A background task for the life of the app."""
     task = asyncio.create_task(coro)
     try:
@@ -122,7 +124,7 @@ async def _running(coro):
 
 
 @contextlib.asynccontextmanager
-async def _workers(app: FastAPI, spec: ServiceSpec, pool: asyncpg.Pool):
+async def _workers(app: FastAPI, spec: ServiceSpec, pool: asyncpg.Pool) -> AsyncIterator[None]:
     tasks = _start_workers(app, spec, pool) if spec.settings.runs_worker else []
     try:
         yield
@@ -138,7 +140,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     settings = spec.settings
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI):
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(spec.name, settings.log_level)
         pool = await create_pool(settings.database_url, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
         async with pool.acquire() as conn:
@@ -172,7 +174,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
     install_platform_routes(app, settings.kafka_bootstrap, metrics_route=settings.metrics_port is None)
 
     @app.get("/asyncapi.json", include_in_schema=False)
-    async def asyncapi_document():
+    async def asyncapi_document() -> dict[str, Any]:
         return asyncapi.document(app.title, service=spec.name)
 
     if settings.runs_api:
@@ -183,11 +185,11 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
 
 def install_platform_routes(app: FastAPI, kafka_bootstrap: str, *, metrics_route: bool = True) -> None:
     @app.get("/healthz", include_in_schema=False)
-    async def healthz():
+    async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
     @app.get("/readyz", include_in_schema=False)
-    async def readyz(request: Request):
+    async def readyz(request: Request) -> JSONResponse:
         checks = {"database": False, "kafka": await _kafka_reachable(kafka_bootstrap)}
         with contextlib.suppress(Exception):
             checks["database"] = await request.app.state.pool.fetchval("SELECT true", timeout=2)
@@ -196,7 +198,7 @@ def install_platform_routes(app: FastAPI, kafka_bootstrap: str, *, metrics_route
 
     if metrics_route:
         @app.get("/metrics", include_in_schema=False)
-        async def prometheus_metrics():
+        async def prometheus_metrics() -> Response:
             body, content_type = metrics.render()
             return Response(body, media_type=content_type)
 

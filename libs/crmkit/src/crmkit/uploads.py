@@ -13,14 +13,18 @@ iterator and applies the rules every upload endpoint shares:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from crmkit import i18n
 from crmkit.errors import FieldError, ProblemError
+
+if TYPE_CHECKING:
+    from python_multipart.multipart import MultipartCallbacks
 
 FILE_FIELD = "file"
 MAX_OTHER_PARTS = 8
@@ -86,9 +90,9 @@ class _Part:
         self.content_type = content_type.decode("latin-1").strip() if content_type else None
 
 
-async def _events(body: AsyncIterator[bytes], boundary: bytes) -> AsyncIterator[tuple[str, object]]:
+async def _events(body: AsyncIterator[bytes], boundary: bytes) -> AsyncIterator[tuple[str, Any]]:
     """("part", _Part) · ("data", bytes) · ("part_end", None), in body order; 400 when malformed."""
-    pending: list[tuple[str, object]] = []
+    pending: list[tuple[str, Any]] = []  # (kind, value): a _Part, bytes or None as the kind says
     header: dict[str, bytearray] = {"field": bytearray(), "value": bytearray()}
     headers: dict[str, bytes] = {}
     ended = False
@@ -106,7 +110,7 @@ async def _events(body: AsyncIterator[bytes], boundary: bytes) -> AsyncIterator[
         nonlocal ended
         ended = True
 
-    callbacks = {
+    callbacks: MultipartCallbacks = {
         "on_header_field": lambda data, start, end: header["field"].extend(data[start:end]),
         "on_header_value": lambda data, start, end: header["value"].extend(data[start:end]),
         "on_header_end": on_header_end,
@@ -170,7 +174,7 @@ async def open_file(body: AsyncIterator[bytes], content_type: str | None, *, fie
     raise ProblemError(422, "validation_error", errors=[FieldError(field, "required")])
 
 
-async def _file_chunks(events: AsyncIterator[tuple[str, object]], others: _OtherParts,
+async def _file_chunks(events: AsyncIterator[tuple[str, Any]], others: _OtherParts,
                        field: str) -> AsyncIterator[bytes]:
     in_file = True
     async for kind, value in events:

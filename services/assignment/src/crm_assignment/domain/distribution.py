@@ -21,7 +21,7 @@ class Rep:
 class CannotDistribute(ValueError):
     """The selection cannot be divided as asked; `code` names why (a problem code)."""
 
-    def __init__(self, code: str, **params) -> None:
+    def __init__(self, code: str, **params: object) -> None:
         super().__init__(code)
         self.code = code
         self.params = params

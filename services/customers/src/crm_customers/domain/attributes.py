@@ -350,7 +350,7 @@ def _value_problems(definition: AttributeDefinition, raw: object, path: str) -> 
 
 
 def validate_values(
-    definitions: Iterable[AttributeDefinition], values: Mapping[str, object], *, partial: bool
+    definitions: Iterable[AttributeDefinition], values: object, *, partial: bool
 ) -> dict[str, Any]:
     """Normalised attribute values, or InvalidAttributes listing every problem.
 

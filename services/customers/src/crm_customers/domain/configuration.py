@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from crm_customers.domain.attributes import KEY_PATTERN
@@ -68,9 +68,9 @@ def _position(raw: object) -> int:
     return raw
 
 
-def _rules(kind: str) -> dict:
+def _rules(kind: str) -> dict[str, Callable[[object], object]]:
     name_length = GROUP_NAME_MAX_LENGTH if kind == "group" else NAME_MAX_LENGTH
-    rules = {"name": lambda raw: required_text(raw, name_length)}
+    rules: dict[str, Callable[[object], object]] = {"name": lambda raw: required_text(raw, name_length)}
     if kind == "group":
         rules["description"] = lambda raw: required_text(raw, DESCRIPTION_MAX_LENGTH)
     else:
@@ -84,7 +84,9 @@ def _rules(kind: str) -> dict:
 def check_item(kind: str, values: Mapping[str, object], *, partial: bool) -> tuple[dict[str, Any], list[FieldProblem]]:
     """Normalised values of a status, label or group, and every problem found. A new status or
     label gets a `key` (given, or made from its name) that never changes afterwards."""
-    rules, cleaned, problems = _rules(kind), {}, []
+    rules = _rules(kind)
+    cleaned: dict[str, Any] = {}
+    problems: list[FieldProblem] = []
     wanted = values if partial else {"name": None, **({"description": None} if kind == "group" else {}), **values}
     for name, raw in wanted.items():
         if name == "key":

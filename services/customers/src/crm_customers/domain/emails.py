@@ -13,7 +13,7 @@ class InvalidEmail(DomainError):
     code = "invalid_email"
 
 
-def normalize_email(raw: str) -> str:
+def normalize_email(raw: object) -> str:
     """Return the normalised address or raise InvalidEmail."""
     if not isinstance(raw, str) or not raw.strip() or len(raw.strip()) > MAX_LENGTH:
         raise InvalidEmail(raw)

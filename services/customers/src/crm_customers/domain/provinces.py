@@ -126,7 +126,7 @@ def _lookup_code(raw: int | str) -> int | None:
     return _BY_CODE.get(int(text)) if text.isascii() and text.isdigit() and len(text) <= 3 else None
 
 
-def normalize_province(raw: str | int | Mapping[str, Any]) -> Province:
+def normalize_province(raw: object) -> Province:
     """The current unit that a name or code (current or pre-2025) refers to, or InvalidProvince.
     A `{code, name}` object (what a customer's `province` reads as) is accepted back: its code, its
     name, or both when they name the same unit."""

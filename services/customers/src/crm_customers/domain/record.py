@@ -3,7 +3,7 @@ checked together so that one answer lists every problem (C-1 … C-4)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,13 +54,14 @@ def _status(raw: object, config: Configuration) -> str:
     return raw.strip()
 
 
-def _members(path: str, raw: object, convert) -> tuple[list, list[FieldProblem]]:
+def _members(path: str, raw: object, convert: Callable[[object], Any]) -> tuple[list[Any], list[FieldProblem]]:
     """A list without duplicates (first one kept) whose items all are known."""
     if raw is None:
         return [], []
     if not isinstance(raw, (list, tuple)):
         return [], [(path, InvalidType.code, {})]
-    values, problems = [], []
+    values: list[Any] = []
+    problems: list[FieldProblem] = []
     for index, item in enumerate(raw):
         try:
             value = convert(item)
@@ -72,7 +73,7 @@ def _members(path: str, raw: object, convert) -> tuple[list, list[FieldProblem]]
     return values, problems
 
 
-def _label(config: Configuration):
+def _label(config: Configuration) -> Callable[[object], str]:
     def convert(item: object) -> str:
         if not isinstance(item, str):
             raise InvalidType(item)
@@ -99,7 +100,7 @@ def displaced_by(labels: list[str], categories: Mapping[str, str]) -> list[str]:
     return sorted(key for key, category in categories.items() if category in families and key not in labels)
 
 
-def _group(config: Configuration):
+def _group(config: Configuration) -> Callable[[object], uuid.UUID]:
     def convert(item: object) -> uuid.UUID:
         try:
             group_id = item if isinstance(item, uuid.UUID) else uuid.UUID(str(item))

@@ -38,7 +38,7 @@ def check_digit(first_nine: str) -> int | None:
 
 
 
-def normalize_tax_code(raw: str) -> str:
+def normalize_tax_code(raw: object) -> str:
     """Return `NNNNNNNNNN` or `NNNNNNNNNN-BBB`, or raise InvalidTaxCode."""
     if not isinstance(raw, str) or len(raw) > 32:
         raise InvalidTaxCode(raw)

@@ -49,7 +49,7 @@ def field_keys(definitions: Iterable[AttributeDefinition]) -> tuple[frozenset[st
     return frozenset(columns), frozenset(filters)
 
 
-def _list(raw: object, path: str, maximum: int, problems: list[FieldProblem]) -> list:
+def _list(raw: object, path: str, maximum: int, problems: list[FieldProblem]) -> list[Any]:
     if not isinstance(raw, (list, tuple)):
         problems.append((path, "invalid_type", {}))
         return []
@@ -59,7 +59,7 @@ def _list(raw: object, path: str, maximum: int, problems: list[FieldProblem]) ->
     return list(raw)
 
 
-def _key(raw: object, path: str, allowed: frozenset[str], columns: frozenset[str], seen: set,
+def _key(raw: object, path: str, allowed: frozenset[str], columns: frozenset[str], seen: set[str],
          problems: list[FieldProblem]) -> str | None:
     if not isinstance(raw, str):
         problems.append((path, "invalid_type", {}))
@@ -75,7 +75,7 @@ def _key(raw: object, path: str, allowed: frozenset[str], columns: frozenset[str
     return raw
 
 
-def _column(raw: object, path: str, columns: frozenset[str], seen: set, problems: list[FieldProblem]) -> dict | None:
+def _column(raw: object, path: str, columns: frozenset[str], seen: set[str], problems: list[FieldProblem]) -> dict[str, Any] | None:
     if isinstance(raw, str):
         raw = {"key": raw}
     if not isinstance(raw, Mapping):
@@ -106,8 +106,8 @@ def _sort(raw: object, sortable: frozenset[str], problems: list[FieldProblem]) -
 FilterCheck = Callable[[Mapping[str, Any]], list[FieldProblem]]
 
 
-def _saved_filter(raw: object, path: str, names: set, check_filter: FilterCheck | None,
-                  problems: list[FieldProblem]) -> dict | None:
+def _saved_filter(raw: object, path: str, names: set[str], check_filter: FilterCheck | None,
+                  problems: list[FieldProblem]) -> dict[str, Any] | None:
     if not isinstance(raw, Mapping):
         problems.append((path, "invalid_type", {}))
         return None
@@ -140,7 +140,7 @@ def check_view(raw: Mapping[str, Any], definitions: Iterable[AttributeDefinition
     problems: list[FieldProblem] = []
     problems.extend((name, "unknown_field", {}) for name in sorted(set(raw) - set(DEFAULT_VIEW)))
     values = {**DEFAULT_VIEW, **{k: v for k, v in raw.items() if v is not None}}
-    seen: set = set()
+    seen: set[str] = set()
     filters = [_key(item, f"filters_shown.{i}", filters_allowed, columns_allowed, seen, problems)
                for i, item in enumerate(_list(values["filters_shown"], "filters_shown", MAX_FILTERS_SHOWN, problems))]
     seen = set()
@@ -150,7 +150,7 @@ def check_view(raw: Mapping[str, Any], definitions: Iterable[AttributeDefinition
     if scope not in SCOPES:
         problems.append(("default_scope", "invalid_choice", {"choices": ", ".join(SCOPES)}))
     sort = _sort(values["default_sort"], frozenset(sortable), problems)
-    names: set = set()
+    names: set[str] = set()
     saved = [_saved_filter(item, f"saved_filters.{i}", names, check_filter, problems)
              for i, item in enumerate(_list(values["saved_filters"], "saved_filters", MAX_SAVED_FILTERS, problems))]
     view = {"filters_shown": [f for f in filters if f], "columns": [c for c in columns if c],
