@@ -236,3 +236,10 @@ async def test_no_versioned_patch_field_documented_nullable_refuses_null(client,
             if (response.status_code == 200) != nullable(schema):
                 wrong.append((template, field, response.status_code))
     assert wrong == []
+
+
+async def test_an_upload_names_the_file_names_it_takes(client, document, admin):
+    op = document["paths"]["/api/v1/customers/{customer_id}/attachments"]["post"]
+    name = next(p for p in op["parameters"] if p["name"] == "filename")["schema"]
+    accepted = [value for value in ("", " ", "..", "a/b", "báo giá.pdf") if re.search(name["pattern"], value)]
+    assert accepted == ["báo giá.pdf"] and name["maxLength"] == 255

@@ -69,7 +69,10 @@ UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
     415: {"description": "attachment_type_not_allowed (executables), unsupported_media_type (multipart other than"
                          " form-data)"},
     422: {"description": "validation_error (empty file, file name, a form without its `file` part or with two)"}}
-FileName = Annotated[str | None, Query(description="the file's name (else Content-Disposition's)")]
+# what domain.attachments.clean_filename keeps: not blank, no path separator, not . or ..
+FILE_NAME = {"maxLength": rules.MAX_FILENAME, "pattern": r"^(?!\s*\.{1,2}\s*$)[^/\\]*[^\s/\\][^/\\]*$"}
+FileName = Annotated[str | None, Query(description="the file's name (else Content-Disposition's)",
+                                       json_schema_extra=FILE_NAME)]
 Disposition = Annotated[str | None, Header(description="`attachment; filename*=UTF-8''…`")]
 
 
