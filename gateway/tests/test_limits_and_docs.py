@@ -82,6 +82,7 @@ async def _gateway_process(database: str, key_dir, h, **env: str):
     port = h.free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("CRM_", "FORWARDED_ALLOW_IPS"))}
     environ.update(CRM_ENV="test", CRM_GATEWAY_PORT=str(port), CRM_GATEWAY_DATABASE_URL=database,
+                   CRM_GATEWAY_METRICS_PORT=str(h.free_port()),  # not port + 1: tests in parallel hold ports
                    CRM_KAFKA_BOOTSTRAP=testing.kafka_bootstrap(), CRM_ADMIN_PASSWORD=h.ADMIN_PASSWORD,
                    CRM_JWT_PRIVATE_KEY_FILE=str(key_dir / "jwt_private.pem"),
                    CRM_JWT_PUBLIC_KEY_FILE=str(key_dir / "jwt_public.pem"), CRM_GATEWAY_ARGON2_TIME_COST="1",

@@ -1,11 +1,13 @@
 """Fixtures of the crmkit suite: real PostgreSQL and Kafka (deploy/local), never mocks.
 
-Every test gets its own throwaway database and its own topics (with `<topic>.dlq`), so tests
-never see each other's rows or messages, nor anyone else's on the shared servers.
+Every test gets a database as crmkit's migrations leave it (crmkit.testing.temp_database) and its
+own topics (with `<topic>.dlq`), so tests never see each other's rows or messages, nor anyone
+else's on the shared servers.
 """
 from __future__ import annotations
 
 import contextlib
+import os
 import uuid
 from pathlib import Path
 
@@ -30,10 +32,21 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(session, config, items) -> None:
     # Stopping the broker would disturb every other test: those run after all the others.
-    # Stopping the database likewise, after the broker restart.
-    items.sort(key=lambda item: (item.get_closest_marker("broker_restart") is not None
-                                 or item.get_closest_marker("database_restart") is not None,
-                                 item.get_closest_marker("database_restart") is not None))
+    # Stopping the database likewise, after the broker restart. Beside tests running in parallel
+    # (pytest-xdist) they cannot run at all: they are `serial`, and run alone (deploy/local/run-tests).
+    items.sort(key=lambda item: (_restarts(item), item.get_closest_marker("database_restart") is not None))
+    for item in items:
+        if _restarts(item):
+            item.add_marker(pytest.mark.serial)
+            if os.environ.get("PYTEST_XDIST_WORKER"):
+                item.add_marker(pytest.mark.skip(reason="restarts a shared server: run it alone, without -n"))
+            elif testing.chosen_infra() != "local":
+                item.add_marker(pytest.mark.skip(reason="restarts the servers of deploy/local only"))
+
+
+def _restarts(item) -> bool:
+    return (item.get_closest_marker("broker_restart") is not None
+            or item.get_closest_marker("database_restart") is not None)
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +72,7 @@ async def bootstrap() -> str:
 
 @pytest.fixture
 async def db_dsn(pg_admin):
-    """A fresh database with crmkit's migrations applied, dropped afterwards."""
+    """A database with crmkit's migrations applied and nothing else (reset after the test)."""
     async with testing.temp_database(prefix="crmkit") as dsn:
         yield dsn
 

@@ -28,6 +28,11 @@ def service_migrations(tmp_path):
     return directory
 
 
+# this database's: tests running in parallel hold theirs in other databases
+ADVISORY_LOCKS_HERE = ("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                       " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
+
+
 async def _fresh_database(pg_admin: str) -> tuple[str, str]:
     name = f"crmkit_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(pg_admin)
@@ -73,7 +78,7 @@ async def test_migrations_applied_once_under_concurrency(pg_admin, service_migra
                 assert await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", table), table
             # later runs apply nothing; the lock is released after each run
             assert await db.migrate(conn, service_migrations) == []
-            assert await conn.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == 0
+            assert await conn.fetchval(ADVISORY_LOCKS_HERE) == 0
         finally:
             await conn.close()
     finally:
@@ -92,7 +97,7 @@ async def test_a_failing_migration_is_rolled_back_and_retried(pg_admin, tmp_path
                 await db.migrate(conn, directory)
             assert await conn.fetchval("SELECT to_regclass('a') IS NOT NULL")
             assert not await conn.fetchval("SELECT to_regclass('b') IS NOT NULL")  # rolled back
-            assert await conn.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == 0
+            assert await conn.fetchval(ADVISORY_LOCKS_HERE) == 0
             (directory / "0002_bad.sql").write_text("CREATE TABLE b (x int);")
             assert await db.migrate(conn, directory) == ["service:0002_bad"]
         finally:
