@@ -2,6 +2,7 @@
 and databases that are migrated once and reset between tests as if new."""
 from __future__ import annotations
 
+import os
 import sys
 import types
 import uuid
@@ -99,6 +100,8 @@ def test_a_pure_test_is_no_integration_test(request):
 
 async def test_a_reused_database_is_as_its_migrations_left_it(pg_admin, request):
     assert request.node.get_closest_marker("integration") is not None
+    if os.environ.get("CRM_TEST_DB_REUSE") == "0":
+        pytest.skip("CRM_TEST_DB_REUSE=0: a new database for every use")
     async with testing.temp_database() as dsn:
         conn = await asyncpg.connect(dsn)
         try:
