@@ -1,10 +1,12 @@
-"""RFC 9457 problem+json errors with a stable `code` and localized title/detail."""
+"""RFC 9457 problem+json errors with a stable `code` and localized title/detail: the HTTP edge.
+
+`ProblemError` is raised by the HTTP layer itself (api/, dependencies, middleware); use cases raise
+`crmkit.domain_errors`, which `problem_of_domain_error` maps here, once, for every service.
+"""
 from __future__ import annotations
 
 import re
-import dataclasses
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request, routing
@@ -12,22 +14,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from crmkit import domain_errors as domain
 from crmkit import i18n
+from crmkit.domain_errors import PROBLEM_MEMBERS
+from crmkit.domain_errors import FieldError as FieldError  # the field errors of a problem, for the HTTP layer
 from crmkit.logging import get_logger
 
 log = get_logger(__name__)
 PROBLEM_JSON = "application/problem+json"
 
 
-@dataclass
-class FieldError:
-    field: str
-    code: str
-    params: dict[str, Any] = dataclasses.field(default_factory=dict)
-
-
-# RFC 9457 members and ours (`code`, `errors`): what `extra` may add to a problem never replaces them
-PROBLEM_MEMBERS = frozenset({"type", "title", "status", "detail", "instance", "code", "errors"})
 
 
 class ProblemError(Exception):
@@ -86,6 +82,34 @@ def problem_body(request: Request, exc: ProblemError) -> dict[str, Any]:
 def problem_response(request: Request, exc: ProblemError) -> JSONResponse:
     headers = {"Content-Language": i18n.language(request.headers.get("accept-language")), **exc.headers}
     return JSONResponse(problem_body(request, exc), status_code=exc.status, media_type=PROBLEM_JSON, headers=headers)
+
+
+# The one mapping of the domain's refusals to HTTP: the most specific class first.
+_STATUS_OF_DOMAIN_ERROR: tuple[tuple[type[domain.DomainError], int], ...] = (
+    (domain.BadRequest, 400), (domain.Unauthenticated, 401), (domain.Forbidden, 403),
+    (domain.NotFound, 404), (domain.Conflict, 409), (domain.Gone, 410), (domain.VersionConflict, 412),
+    (domain.TooLarge, 413), (domain.UnsupportedType, 415), (domain.Invalid, 422), (domain.Locked, 423),
+    (domain.VersionRequired, 428), (domain.TooManyRequests, 429),
+)
+
+
+def status_of_domain_error(error: domain.DomainError) -> int:
+    for kind, status in _STATUS_OF_DOMAIN_ERROR:
+        if isinstance(error, kind):
+            return status
+    return 400
+
+
+def problem_of_domain_error(error: domain.DomainError) -> ProblemError:
+    """The answer to a refusal: its status by kind, its code, params, field errors and details;
+    `retry_after` also as Retry-After, a version conflict's stored version also as the ETag."""
+    headers = {}
+    if "retry_after" in error.details:
+        headers["Retry-After"] = str(error.details["retry_after"])
+    if isinstance(error, domain.VersionConflict) and "current_version" in error.details:
+        headers["ETag"] = f'"{error.details["current_version"]}"'
+    return ProblemError(status_of_domain_error(error), error.code, params=error.params, errors=error.errors,
+                        headers=headers, extra=error.details)
 
 
 _PYDANTIC_CODES = {
@@ -190,6 +214,10 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
         return problem_response(request, exc)
+
+    @app.exception_handler(domain.DomainError)
+    async def _refused(request: Request, exc: domain.DomainError) -> JSONResponse:
+        return problem_response(request, problem_of_domain_error(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -12,7 +12,7 @@ from fastapi import Query
 from pydantic import BaseModel, Field
 
 from crmkit import text
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import BadRequest
 
 T = TypeVar("T")
 MAX_LIMIT = 200
@@ -58,7 +58,7 @@ def decode_cursor(cursor: str | None, shape: type[P]) -> P | None:
             raise ValueError(cursor)
         return shape.model_validate(value)
     except (ValueError, TypeError):  # binascii, orjson and pydantic errors are ValueErrors
-        raise ProblemError(400, "invalid_cursor") from None
+        raise BadRequest("invalid_cursor") from None
 
 
 def page_of(rows: list[T], limit: int, cursor_of: Callable[[T], dict[str, Any]]) -> tuple[list[T], str | None]:

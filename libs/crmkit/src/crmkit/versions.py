@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Response
 from pydantic import BaseModel
 
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import VersionConflict, VersionRequired
 
 _VERSION_TAG = re.compile(r'(?:W/)?"?(\d{1,9})"?')
 IfMatch = Annotated[str | None, Header(max_length=64, description='the ETag read, e.g. "3"')]
@@ -23,13 +23,13 @@ def expected_version(if_match: str | None, *, required: bool = True) -> int | No
     tag = (if_match or "").split(",")[0].strip()
     if not tag:
         if required:
-            raise ProblemError(428, "precondition_required")
+            raise VersionRequired()
         return None
     if tag == "*":
         return None
     match = _VERSION_TAG.fullmatch(tag)
     if not match:
-        raise ProblemError(412, "version_conflict")
+        raise VersionConflict()
     return int(match.group(1))
 
 
@@ -52,5 +52,4 @@ def versioned(model: type[BaseModel], row: dict[str, Any], status_code: int = 20
 def check_version(current: int, expected: int | None) -> None:
     """412 when the caller read another version than the stored one (`expected` None: If-Match `*`)."""
     if expected is not None and current != expected:
-        raise ProblemError(412, "version_conflict", headers={"ETag": etag(current)},
-                           extra={"current_version": current})
+        raise VersionConflict(details={"current_version": current})
