@@ -9,7 +9,8 @@ import pytest
 
 from crmkit import directory
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Conflict, DomainError, Invalid
+from crmkit.errors import status_of_domain_error
 from crmkit.events import Envelope
 from crm_assignment.handlers import assignments, customer_refs, jobs, roster
 
@@ -38,9 +39,10 @@ async def customers(pool, owner: Principal | None, count: int, path: str = TEAM)
 
 
 async def code_of(awaitable) -> tuple[int, str]:
-    with pytest.raises(ProblemError) as caught:
+    """The refusal's answer: the status its kind maps to, and its code."""
+    with pytest.raises(DomainError) as caught:
         await awaitable
-    return caught.value.status, caught.value.code
+    return status_of_domain_error(caught.value), caught.value.code
 
 
 async def published(pool, type_: str) -> list[dict]:
@@ -97,9 +99,9 @@ async def test_a_customer_is_in_one_open_assignment_at_a_time(pool):
 
     results = await asyncio.gather(give(rep1), give(rep2), return_exceptions=True)
     winners = [r for r in results if isinstance(r, dict)]
-    losers = [r for r in results if isinstance(r, ProblemError)]
-    assert len(winners) == 1 and [(e.status, e.code) for e in losers] == [(409, "customers_already_assigned")]
-    assert losers[0].extra == {"customer_ids": [str(i) for i in ids], "count": 3}  # which ones (sorted)
+    losers = [r for r in results if isinstance(r, Conflict)]
+    assert len(winners) == 1 and [e.code for e in losers] == ["customers_already_assigned"]
+    assert losers[0].details == {"customer_ids": [str(i) for i in ids], "count": 3}  # which ones (sorted)
     assert len(await published(pool, "assignment.direct")) == 1
     # after a recall of one of them, it can be given to someone else
     winner = winners[0]["assignments"][0]
@@ -128,9 +130,9 @@ async def test_offers_are_accepted_declined_or_expire(pool):
     assert accepted["status"] == "accepted"
     assert await code_of(assignments.decline(pool, principal=rep1, assignment_id=first["id"])) == (
         409, "assignment_not_offered")
-    with pytest.raises(ProblemError) as not_offered:
+    with pytest.raises(Conflict) as not_offered:
         await assignments.accept(pool, principal=rep1, assignment_id=first["id"])
-    assert not_offered.value.extra == {"assignment_status": "accepted"}
+    assert not_offered.value.details == {"assignment_status": "accepted"}
     declined = await assignments.decline(pool, principal=rep2, assignment_id=second["id"],
                                          reason="  Đang nghỉ phép đến thứ Hai  ")
     assert (declined["status"], declined["open_count"]) == ("declined", 0)
@@ -208,16 +210,16 @@ async def test_assign_and_recall_in_one_operation(pool, monkeypatch):
     old = await assignments.get(pool, principal=manager, assignment_id=first["assignments"][0]["id"])
     assert {c["state"] for c in old["customers"]} == {"recalled"}
     # without recall_first the same move is refused, naming the customers (the first 20 and their count)
-    with pytest.raises(ProblemError) as refused:
+    with pytest.raises(Conflict) as refused:
         await assignments.distribute(pool, principal=manager, customer_ids=[*await customers(pool, manager, 1), *ids],
                                      text="x", job_id=first["job"]["id"], assignees=[rep1.user_id], direct=True)
-    assert (refused.value.status, refused.value.code) == (409, "customers_already_assigned")
-    assert refused.value.extra == {"customer_ids": [str(i) for i in ids], "count": 3}
+    assert refused.value.code == "customers_already_assigned"
+    assert refused.value.details == {"customer_ids": [str(i) for i in ids], "count": 3}
     monkeypatch.setattr(assignments, "LISTED_CUSTOMERS", 2)
-    with pytest.raises(ProblemError) as capped:
+    with pytest.raises(Conflict) as capped:
         await assignments.distribute(pool, principal=manager, customer_ids=ids, text="x", job_id=first["job"]["id"],
                                      assignees=[rep1.user_id], direct=True)
-    assert capped.value.extra == {"customer_ids": [str(i) for i in ids[:2]], "count": 3}
+    assert capped.value.details == {"customer_ids": [str(i) for i in ids[:2]], "count": 3}
 
 
 async def test_jobs_and_assignments_out_of_sight_are_not_found(pool):
@@ -248,9 +250,9 @@ async def test_alternative_fields_are_named_when_not_exactly_one_is_given(pool):
     ids = await customers(pool, manager, 1)
 
     async def fields_of(**kwargs) -> dict[str, str]:
-        with pytest.raises(ProblemError) as caught:
+        with pytest.raises(Invalid) as caught:
             await assignments.distribute(pool, principal=manager, customer_ids=ids, text="x", **kwargs)
-        assert (caught.value.status, caught.value.code) == (422, "validation_error")
+        assert caught.value.code == "validation_error"
         return {e.field: e.code for e in caught.value.errors}
 
     assert await fields_of(assignees=[rep.user_id]) == {"job_id": "exactly_one_of", "job": "exactly_one_of"}

@@ -3,6 +3,7 @@ import uuid
 
 import pytest
 
+from crmkit.domain_errors import Invalid
 from crm_assignment.domain.distribution import CannotDistribute, Rep, by_quantities, distribute
 
 A, B, C = (uuid.UUID(int=i) for i in (1, 2, 3))
@@ -19,6 +20,8 @@ def test_quantities_must_add_up_and_slice_in_order():
     with pytest.raises(CannotDistribute) as refused:
         by_quantities(CUSTOMERS, [(A, 3), (B, 6)])
     assert refused.value.code == "quantities_mismatch" and refused.value.params == {"selected": 10, "assigned": 9}
+    # refused in the domain's words: a 422 whose params are also the problem's members
+    assert isinstance(refused.value, Invalid) and refused.value.details == {"selected": 10, "assigned": 9}
 
 
 def test_round_robin_continues_after_the_last_rep():

@@ -7,6 +7,8 @@ import heapq
 import uuid
 from dataclasses import dataclass
 
+from crmkit.domain_errors import Invalid
+
 STRATEGIES = ("round_robin", "weighted", "least_loaded")
 
 
@@ -18,13 +20,12 @@ class Rep:
     open_leads: int = 0
 
 
-class CannotDistribute(ValueError):
-    """The selection cannot be divided as asked; `code` names why (a problem code)."""
+class CannotDistribute(Invalid):
+    """The selection cannot be divided as asked: `code` names why; its params are also the
+    problem's members (`selected`, `assigned`, `room`)."""
 
     def __init__(self, code: str, **params: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
+        super().__init__(code=code, params=dict(params), details=dict(params))
 
 
 def by_quantities(customers: list[uuid.UUID], quantities: list[tuple[uuid.UUID, int]]
@@ -67,7 +68,7 @@ def weighted(customers: list[uuid.UUID], reps: list[Rep]) -> dict[uuid.UUID, lis
 
 def least_loaded(customers: list[uuid.UUID], reps: list[Rep]) -> dict[uuid.UUID, list[uuid.UUID]]:
     """Each customer to the rep with the fewest open leads so far who still has capacity (ties in
-    rep order); 422 `capacity_exceeded` when the reps cannot take them all."""
+    rep order); refused (`capacity_exceeded`) when the reps cannot take them all."""
     load = {r.user_id: r.open_leads for r in reps}
     room = sum(max(r.capacity - r.open_leads, 0) if r.capacity is not None else len(customers) for r in reps)
     if room < len(customers):

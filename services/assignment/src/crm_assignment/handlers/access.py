@@ -4,7 +4,7 @@ assignee and the assigner see their own assignments. Reps do not distribute."""
 from __future__ import annotations
 
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Forbidden
 
 
 def distributes(principal: Principal) -> bool:
@@ -15,7 +15,7 @@ def distributes(principal: Principal) -> bool:
 def reach(principal: Principal) -> str | None:
     """The unit path prefix the caller distributes within; None: everywhere (admin)."""
     if not distributes(principal):
-        raise ProblemError(403, "not_a_distributor")
+        raise Forbidden("not_a_distributor")
     if principal.is_admin:
         return None
     return principal.unit_path if principal.unit_path.endswith("/") else principal.unit_path + "/"
@@ -23,7 +23,7 @@ def reach(principal: Principal) -> str | None:
 
 def covers(principal: Principal, path: str | None) -> bool:
     """Whether `path` lies within the caller's reach; never for one who does not distribute (an
-    object out of reach is not found to them, rather than forbidden: invisible = 404)."""
+    object out of reach is not found to them, rather than forbidden: invisible = not found)."""
     return distributes(principal) and within(path, reach(principal))
 
 

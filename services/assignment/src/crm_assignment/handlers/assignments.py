@@ -2,7 +2,7 @@
 (A-5). Each use case is one transaction: the checks, the rows, and the events the customers
 service applies to owners and holders (and interactions turns into notifications). A customer is
 open in at most one assignment at a time (A-7), enforced by a unique index: of two concurrent
-distributions of the same customer, one commits and the other gets 409."""
+distributions of the same customer, one commits and the other is refused (a conflict naming the customers)."""
 from __future__ import annotations
 
 import uuid
@@ -13,7 +13,7 @@ import asyncpg
 
 from crmkit import outbox
 from crmkit.auth import Principal
-from crmkit.errors import FieldError, ProblemError
+from crmkit.domain_errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crm_assignment import events
 from crm_assignment.domain import distribution
@@ -24,20 +24,19 @@ from crm_assignment.store import refs as refs_store
 
 SOURCE = "assignment"
 MAX_CUSTOMERS = 100_000
-LISTED_CUSTOMERS = 20  # of the customers a 409 names, the first ones (with their count)
+LISTED_CUSTOMERS = 20  # of the customers a conflict names, the first ones (with their count)
 DEFAULT_ACCEPT_HOURS = 24
 
 
-def _unprocessable(field: str, code: str, **params: Any) -> ProblemError:
-    return ProblemError(422, "validation_error", errors=[FieldError(field, code, params)])
+def _unprocessable(field: str, code: str, **params: Any) -> Invalid:
+    return Invalid(FieldError(field, code, params))
 
 
 def _exactly_one(**given: Any) -> None:
     """Refuse, naming each of the alternative fields, unless exactly one of them is given."""
     if sum(value is not None for value in given.values()) != 1:
         fields = ", ".join(given)
-        raise ProblemError(422, "validation_error",
-                           errors=[FieldError(name, "exactly_one_of", {"fields": fields}) for name in given])
+        raise Invalid(*(FieldError(name, "exactly_one_of", {"fields": fields}) for name in given))
 
 
 async def _reps(conn: asyncpg.Connection, prefix: str | None, user_ids: list[uuid.UUID]
@@ -64,22 +63,19 @@ async def _customers(conn: asyncpg.Connection, prefix: str | None, ids: list[uui
 
 def _shares(customer_ids: list[uuid.UUID], reps: list[distribution.Rep], *, quantities: list[tuple[uuid.UUID, int]]
             | None, strategy: str | None, after: uuid.UUID | None) -> dict[uuid.UUID, list[uuid.UUID]]:
-    try:
-        if quantities is not None:
-            return distribution.by_quantities(customer_ids, quantities)
-        return distribution.distribute(customer_ids, reps=reps, strategy=strategy or "round_robin", after=after)
-    except distribution.CannotDistribute as refusal:
-        raise ProblemError(422, refusal.code, params=refusal.params, extra=refusal.params) from None
+    if quantities is not None:
+        return distribution.by_quantities(customer_ids, quantities)
+    return distribution.distribute(customer_ids, reps=reps, strategy=strategy or "round_robin", after=after)
 
 
-def _already_assigned(customer_ids: list[uuid.UUID]) -> ProblemError:
+def _already_assigned(customer_ids: list[uuid.UUID]) -> Conflict:
     listed = sorted(customer_ids)[:LISTED_CUSTOMERS]
-    return ProblemError(409, "customers_already_assigned", params={"count": len(customer_ids)},
-                        extra={"customer_ids": [str(c) for c in listed], "count": len(customer_ids)})
+    return Conflict("customers_already_assigned", params={"count": len(customer_ids)},
+                    details={"customer_ids": [str(c) for c in listed], "count": len(customer_ids)})
 
 
 async def _refuse_open(conn: asyncpg.Connection, ids: list[uuid.UUID]) -> None:
-    """409 naming the customers of `ids` open in an assignment (A-7), if any."""
+    """Refuse, naming the customers of `ids` open in an assignment (A-7), if any."""
     held = [c for customers in (await store.open_assignments_of(conn, ids=ids)).values() for c in customers]
     if held:
         raise _already_assigned(held)
@@ -119,7 +115,7 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
     a job, and hand each rep their share: directly (they own them at once) or as an offer they
     accept or decline within `accept_within_hours`. With `recall_first`, customers still open in
     other assignments the caller may recall are recalled in the same transaction (A-5: assign
-    and recall in one operation); without it they make the call fail with 409."""
+    and recall in one operation); without it they make the call fail (a conflict naming them)."""
     prefix = access.reach(principal)
     _exactly_one(job_id=job_id, job=new_job)
     _exactly_one(quantities=quantities, assignees=assignees)
@@ -171,7 +167,7 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
 async def _recall_open(conn: asyncpg.Connection, principal: Principal, prefix: str | None,
                        selection: list[uuid.UUID], correlation_id: str | None) -> None:
     """Recall the selection's customers from the open assignments they are in (each must be one
-    the caller may recall, else 409 as if not asked)."""
+    the caller may recall, else the conflict as if not asked)."""
     for assignment_id, customer_ids in (await store.open_assignments_of(conn, ids=selection)).items():
         assignment = dict(await store.get(conn, assignment_id, lock=True))
         if not (assignment["assigned_by"] == principal.user_id or access.within(assignment["assignee_unit_path"],
@@ -199,20 +195,22 @@ def _last_dealt(selection: list[uuid.UUID], shares: dict[uuid.UUID, list[uuid.UU
 
 
 async def _mine(conn: asyncpg.Connection, principal: Principal, assignment_id: uuid.UUID) -> dict[str, Any]:
-    """An offer made to the caller, locked; 404 for anyone else's."""
+    """An offer made to the caller, locked; not found for anyone else's."""
     assignment = await store.get(conn, assignment_id, lock=True)
     if assignment is None or assignment["assignee_id"] != principal.user_id:
-        raise ProblemError(404, "not_found")
+        raise NotFound()
     return dict(assignment)
+
+
+def _not_offered(status: str) -> Conflict:
+    return Conflict("assignment_not_offered", params={"status": status}, details={"assignment_status": status})
 
 
 def _open_offer(assignment: dict[str, Any]) -> None:
     if assignment["status"] != "offered":
-        raise ProblemError(409, "assignment_not_offered", params={"status": assignment["status"]},
-                           extra={"assignment_status": assignment["status"]})
+        raise _not_offered(assignment["status"])
     if assignment["expires_at"] is not None and assignment["expires_at"] <= datetime.now(UTC):
-        raise ProblemError(409, "assignment_not_offered", params={"status": "expired"},
-                           extra={"assignment_status": "expired"})
+        raise _not_offered("expired")
 
 
 async def accept(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID,
@@ -266,13 +264,13 @@ async def recall(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uui
     """Take selected customers (all when none are named) back from an assignment (A-5): ownership
     reverts to whoever owned them before it. By the assigner, a manager above the assignee, or an
     admin. Customers no longer open in it are reported as skipped. Its assignee may see it but not
-    recall it (403); to anyone else it is not found."""
+    recall it (forbidden); to anyone else it is not found."""
     async with pool.acquire() as conn, conn.transaction():
         assignment = await store.get(conn, assignment_id, lock=True)
         if assignment is None or not (assignment["assigned_by"] == principal.user_id
                                       or access.covers(principal, assignment["assignee_unit_path"])):
             mine = assignment is not None and assignment["assignee_id"] == principal.user_id
-            raise ProblemError(403, "not_a_distributor") if mine else ProblemError(404, "not_found")
+            raise Forbidden("not_a_distributor") if mine else NotFound()
         wanted = list(dict.fromkeys(customer_ids)) if customer_ids else None
         ids = await _recall_in(conn, principal, dict(assignment), wanted, correlation_id)
         skipped = [c for c in wanted or [] if c not in set(ids)]
@@ -310,7 +308,7 @@ def _visible_clause(principal: Principal) -> tuple[list[str], list[Any]]:
 async def get(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID) -> dict[str, Any]:
     rows, _ = await list_assignments(pool, principal=principal, assignment_id=assignment_id, limit=1)
     if not rows:
-        raise ProblemError(404, "not_found")
+        raise NotFound()
     async with pool.acquire() as conn:
         customers = await store.customers_of(conn, assignment_id, state=None)
     return {**rows[0], "customers": [dict(c) for c in customers]}

@@ -9,7 +9,7 @@ import asyncpg
 
 from crmkit import outbox
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import NotFound
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crm_assignment import events
 from crm_assignment.handlers import access
@@ -37,10 +37,10 @@ async def create(pool: asyncpg.Pool, principal: Principal, **fields: Any) -> dic
 
 
 async def visible_job(conn: asyncpg.Connection, principal: Principal, job_id: uuid.UUID) -> dict[str, Any]:
-    """A job of the caller's subtree (404 otherwise, as if it did not exist)."""
+    """A job of the caller's subtree (not found otherwise, as if it did not exist)."""
     job = await store.get_job(conn, job_id)
     if job is None or not (job["created_by"] == principal.user_id or access.covers(principal, job["unit_path"])):
-        raise ProblemError(404, "not_found")
+        raise NotFound()
     return dict(job)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import NotFound
 from crm_assignment.handlers import access
 from crm_assignment.store import assignments as store
 
@@ -24,7 +24,7 @@ async def tune(pool: asyncpg.Pool, *, principal: Principal, user_id: uuid.UUID, 
     prefix = access.reach(principal)
     async with pool.acquire() as conn, conn.transaction():
         if not await store.roster(conn, reach=prefix, user_ids=[user_id]):
-            raise ProblemError(404, "not_found")
+            raise NotFound()
         await store.set_roster(conn, user_id=user_id, weight=changes.get("weight"), capacity=changes.get("capacity"),
                                clear_capacity="capacity" in changes and changes["capacity"] is None)
         return dict((await store.roster(conn, reach=prefix, user_ids=[user_id]))[0])
