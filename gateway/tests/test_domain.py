@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from crmkit.domain_errors import Conflict, Invalid
 from crmkit.errors import ProblemError
 from crm_gateway.domain import client_address, units, users
 from crm_gateway.domain.lockout import BackoffPolicy, failure_outcome
@@ -16,10 +17,10 @@ def test_levels_go_down_the_tree():
     units.check_placement(kind="company", parent_kind=None)
     units.check_placement(kind="team", parent_kind="branch")  # a level may be skipped
     for kind, parent in [("branch", "team"), ("company", "branch"), ("team", None), ("team", "team")]:
-        with pytest.raises(ProblemError) as error:
+        with pytest.raises(Invalid) as error:
             units.check_placement(kind=kind, parent_kind=parent)
         assert error.value.code == "unit_kind_invalid"
-    with pytest.raises(ProblemError):
+    with pytest.raises(Invalid, match="unit_kind_invalid"):
         units.check_children_fit(kind="team", child_kinds=["team"])
 
 
@@ -29,7 +30,7 @@ def test_paths_and_cycles():
     child_path = units.path_of(root_path, child)
     assert root_path == f"/{root}/" and child_path == f"/{root}/{child}/"
     assert (units.depth_of(root_path), units.depth_of(child_path)) == (0, 1)
-    with pytest.raises(ProblemError) as error:
+    with pytest.raises(Conflict) as error:
         units.check_no_cycle(unit_path=root_path, new_parent_path=child_path)
     assert error.value.code == "unit_cycle"
     units.check_no_cycle(unit_path=child_path, new_parent_path=root_path)
@@ -101,14 +102,17 @@ def test_ipv6_clients_are_counted_per_slash_64():
 
 def test_user_rules():
     assert users.normalise_roles(["sales", "admin", "sales"]) == ["admin", "sales"]
-    with pytest.raises(ProblemError):
+    with pytest.raises(Invalid) as error:
         users.normalise_roles(["king"])
-    with pytest.raises(ProblemError):
+    assert [(e.field, e.code) for e in error.value.errors] == [("roles", "invalid_role")]
+    with pytest.raises(Invalid) as error:
         users.check_password("Alice.Nguyen", username="alice.nguyen")
+    assert [(e.field, e.code) for e in error.value.errors] == [("password", "weak_password")]
     assert users.normalise_email(" Lan@Example.VN ") == "Lan@example.vn"
     assert users.normalise_phone("0912 345.678") == "0912345678"
-    with pytest.raises(ProblemError):
+    with pytest.raises(Invalid) as error:
         users.normalise_phone("call me")
+    assert error.value.code == "validation_error" and error.value.errors[0].code == "invalid_phone"
 
 
 def test_service_account_names_and_permissions():
@@ -116,5 +120,6 @@ def test_service_account_names_and_permissions():
     assert service_account_username("Đối tác #1 (Zalo)") == "svc.doi-tac-1-zalo"
     assert check_permissions(["customers.write", "customers.read", "customers.read"]) == [
         "customers.read", "customers.write"]
-    with pytest.raises(ProblemError):
+    with pytest.raises(Invalid) as error:
         check_permissions(["Customers Read"])
+    assert [(e.field, e.code) for e in error.value.errors] == [("permissions.0", "unknown_permission")]

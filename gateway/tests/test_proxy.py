@@ -97,6 +97,7 @@ async def test_api_key_request_carries_a_service_jwt(gw, org, key_dir, h):
     assert (await gw.client.delete(f"/api/v1/api-keys/{created.json()['id']}", headers=org.admin)).status_code == 204
     revoked = await gw.client.get("/api/v1/customers/whoami", headers={"X-API-Key": key})
     assert revoked.status_code == 401 and revoked.json()["code"] == "invalid_api_key"
+    assert revoked.headers["WWW-Authenticate"] == "ApiKey"
 
 
 async def test_large_bodies_stream_both_ways(start_gateway, org, root_unit, h):

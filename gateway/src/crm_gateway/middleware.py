@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from crmkit.errors import ProblemError, problem_response
+from crmkit.domain_errors import Unauthenticated
+from crmkit.errors import ProblemError, problem_of_domain_error, problem_response
 from crm_gateway import proxy
 from crm_gateway.domain import client_address
 from crm_gateway.ratelimit import limit_api_key
@@ -67,6 +68,10 @@ class ApiKeyMiddleware:
         try:
             caller = await scope["app"].state.service_tokens.authenticate(api_key.strip())
             limit_api_key(scope["app"], str(caller.key_id), caller.rate_limit_per_minute)
+        except Unauthenticated as exc:  # the scheme the caller should use, as a 401 must say
+            problem = problem_of_domain_error(exc)
+            problem.headers["WWW-Authenticate"] = "ApiKey"
+            return await _send_problem(scope, receive, send, problem)
         except ProblemError as exc:
             return await _send_problem(scope, receive, send, exc)
         headers = [(k, v) for k, v in scope["headers"] if k not in (b"x-api-key", b"authorization")]

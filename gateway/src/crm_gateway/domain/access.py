@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Forbidden
 
 IDENTITY_READ = "identity.read"
 # What an integrator key may carry: exactly the permissions some part of the platform checks.
@@ -43,4 +43,4 @@ def reach_of(principal: Principal) -> Reach:
 
 def require_admin(principal: Principal) -> None:
     if not principal.is_admin:
-        raise ProblemError(403, "forbidden")
+        raise Forbidden("forbidden")

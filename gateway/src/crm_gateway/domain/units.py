@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Conflict, Invalid
 
 KINDS = ("company", "branch", "department", "team")
 _RANK = {kind: rank for rank, kind in enumerate(KINDS)}
@@ -17,15 +17,15 @@ def check_placement(*, kind: str, parent_kind: str | None) -> None:
     if kind == "company" and parent_kind is None:
         return
     if kind == "company" or parent_kind is None:
-        raise ProblemError(422, "unit_kind_invalid", params={"kind": kind, "parent_kind": parent_kind or "-"})
+        raise Invalid(code="unit_kind_invalid", params={"kind": kind, "parent_kind": parent_kind or "-"})
     if _RANK[kind] <= _RANK[parent_kind]:
-        raise ProblemError(422, "unit_kind_invalid", params={"kind": kind, "parent_kind": parent_kind})
+        raise Invalid(code="unit_kind_invalid", params={"kind": kind, "parent_kind": parent_kind})
 
 
 def check_children_fit(*, kind: str, child_kinds: list[str]) -> None:
     for child_kind in child_kinds:
         if _RANK[child_kind] <= _RANK[kind]:
-            raise ProblemError(422, "unit_kind_invalid", params={"kind": child_kind, "parent_kind": kind})
+            raise Invalid(code="unit_kind_invalid", params={"kind": child_kind, "parent_kind": kind})
 
 
 def path_of(parent_path: str | None, unit_id: uuid.UUID) -> str:
@@ -43,4 +43,4 @@ def is_within(path: str, ancestor_path: str) -> bool:
 
 def check_no_cycle(*, unit_path: str, new_parent_path: str) -> None:
     if is_within(new_parent_path, unit_path):
-        raise ProblemError(409, "unit_cycle")
+        raise Conflict("unit_cycle")

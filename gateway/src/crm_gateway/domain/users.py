@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from crmkit.auth import ROLES
-from crmkit.errors import FieldError, ProblemError
+from crmkit.domain_errors import FieldError, Invalid
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 USERNAME_MAX = 64
@@ -25,14 +25,13 @@ def username_key(username: str) -> str:
 def normalise_roles(roles: list[str], field: str = "roles") -> list[str]:
     for role in roles:
         if role not in ROLES:
-            raise ProblemError(422, "validation_error", errors=[FieldError(field, "invalid_role", {"role": role})])
+            raise Invalid(FieldError(field, "invalid_role", {"role": role}))
     return sorted(set(roles), key=ROLES.index)
 
 
 def check_password(password: str, *, username: str, field: str = "password") -> None:
     if len(password) < PASSWORD_MIN or password.strip().lower() == username_key(username):
-        raise ProblemError(422, "validation_error",
-                           errors=[FieldError(field, "weak_password", {"min_length": PASSWORD_MIN})])
+        raise Invalid(FieldError(field, "weak_password", {"min_length": PASSWORD_MIN}))
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -41,7 +40,7 @@ def normalise_email(email: str | None) -> str | None:
     local, _, domain = email.strip().rpartition("@")
     value = f"{local}@{domain.lower()}"
     if not _EMAIL.match(value):
-        raise ProblemError(422, "validation_error", errors=[FieldError("email", "invalid_email")])
+        raise Invalid(FieldError("email", "invalid_email"))
     return value
 
 
@@ -50,5 +49,5 @@ def normalise_phone(phone: str | None) -> str | None:
         return None
     value = re.sub(r"[\s.\-()]", "", phone)
     if not _PHONE.match(value):
-        raise ProblemError(422, "validation_error", errors=[FieldError("phone", "invalid_phone")])
+        raise Invalid(FieldError("phone", "invalid_phone"))
     return value

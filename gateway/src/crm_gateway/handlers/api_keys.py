@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from crmkit.auth import INTEGRATOR, Principal
-from crmkit.errors import FieldError, ProblemError
+from crmkit.domain_errors import Conflict, FieldError, Invalid, NotFound, Unauthenticated
 from crmkit.pagination import TimeId, decode_cursor, page_of
 from crm_gateway.domain.access import PERMISSIONS, require_admin
 from crm_gateway.domain.tokens import TokenSubject, new_api_key, token_hash
@@ -57,7 +57,7 @@ async def revoke_api_key(*, identity: Identity, actor: Principal, key_id: uuid.U
     require_admin(actor)
     row = await store.revoke(identity.pool, key_id)
     if row is None:
-        raise ProblemError(404, "not_found")
+        raise NotFound("not_found")
     return row
 
 
@@ -67,7 +67,7 @@ def check_permissions(permissions: list[str]) -> list[str]:
                           {"permission": permission, "known": ", ".join(sorted(PERMISSIONS))})
                for index, permission in enumerate(permissions) if permission not in PERMISSIONS]
     if unknown:
-        raise ProblemError(422, "validation_error", errors=unknown)
+        raise Invalid(*unknown)
     return sorted(set(permissions))
 
 
@@ -82,7 +82,7 @@ def service_account_username(name: str) -> str:
 async def _bound_account(identity: Identity, user_id: uuid.UUID) -> asyncpg.Record:
     user = await user_store.get(identity.pool, user_id)
     if user is None or user["kind"] != "service" or INTEGRATOR not in user["roles"]:
-        raise ProblemError(422, "api_key_user_invalid", errors=[FieldError("user_id", "invalid_value")])
+        raise Invalid(FieldError("user_id", "invalid_value"), code="api_key_user_invalid")
     return user
 
 
@@ -92,7 +92,7 @@ async def _named_account(identity: Identity, actor: Principal, name: str, unit_i
     existing = await user_store.get_by_username(identity.pool, username)
     if existing is not None:
         if existing["kind"] != "service":
-            raise ProblemError(409, "username_exists", params={"username": username})
+            raise Conflict("username_exists", params={"username": username})
         return existing
     root = await unit_store.get_root(identity.pool)
     return await create_user(identity=identity, actor=actor, username=username, password=None,
@@ -144,7 +144,7 @@ class ServiceTokens:
         settings = self.identity.settings
         row = await store.get_active_by_hash(self.identity.pool, digest)
         if row is None:
-            raise ProblemError(401, "invalid_api_key", headers={"WWW-Authenticate": "ApiKey"})
+            raise Unauthenticated("invalid_api_key")
         await store.touch(self.identity.pool, row["id"])
         subject = TokenSubject(user_id=row["user_id"], username=row["username"], roles=[INTEGRATOR],
                                unit_id=row["unit_id"], unit_path=row["unit_path"], kind="service",

@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import asyncpg
 
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Locked, Unauthenticated
 from crmkit.logging import get_logger
 from crm_gateway.domain import lockout
 from crm_gateway.domain.client_address import bucket_key
@@ -76,7 +76,7 @@ async def refresh(*, identity: Identity, refresh_token: str, client: Client = Cl
     async with identity.pool.acquire() as conn:
         async with conn.transaction():
             outcome = await _rotate(conn, identity, refresh_token, client)
-    if isinstance(outcome, ProblemError):  # raised after the commit: the revocation must stick
+    if isinstance(outcome, Unauthenticated):  # raised after the commit: the revocation must stick
         raise outcome
     return outcome
 
@@ -90,17 +90,17 @@ async def logout(*, identity: Identity, refresh_token: str) -> None:
 
 
 async def _rotate(conn: asyncpg.Connection, identity: Identity, refresh_token: str,
-                  client: Client) -> TokenPair | ProblemError:
+                  client: Client) -> TokenPair | Unauthenticated:
     row = await token_store.get_for_update(conn, token_hash(refresh_token))
     if row is None or row["revoked_at"] is not None or row["expires_at"] <= datetime.now(UTC):
-        return ProblemError(401, "invalid_refresh_token")
+        return Unauthenticated("invalid_refresh_token")
     if row["rotated_at"] is not None:
         await token_store.revoke_family(conn, row["family_id"])
-        return ProblemError(401, "refresh_token_reused")
+        return Unauthenticated("refresh_token_reused")
     user = await user_store.get(conn, row["user_id"])
     if user is None or not user["active"]:
         await token_store.revoke_family(conn, row["family_id"])
-        return ProblemError(401, "account_inactive")
+        return Unauthenticated("account_inactive")
     await token_store.mark_rotated(conn, row["id"])
     return await _issue(conn, identity, user, family_id=row["family_id"], client=client)
 
@@ -132,7 +132,7 @@ async def _record_failure(identity: Identity, username: str, user: asyncpg.Recor
         if wait:
             await login_store.block(conn, username, client.key, wait)
         await _audit(conn, username, user["id"] if user is not None else None, client, outcome)
-    raise _blocked(wait) if wait else ProblemError(401, "invalid_credentials")
+    raise _blocked(wait) if wait else Unauthenticated("invalid_credentials")
 
 
 async def _audit(conn: asyncpg.Connection | asyncpg.Pool, username: str, user_id: uuid.UUID | None,
@@ -144,6 +144,5 @@ async def _audit(conn: asyncpg.Connection | asyncpg.Pool, username: str, user_id
              user_id=str(user_id) if user_id else None, client=client.ip, outcome=outcome)
 
 
-def _blocked(seconds: int) -> ProblemError:
-    return ProblemError(423, "account_locked", params={"retry_after": seconds},
-                        headers={"Retry-After": str(seconds)}, extra={"retry_after": seconds})
+def _blocked(seconds: int) -> Locked:
+    return Locked("account_locked", params={"retry_after": seconds}, details={"retry_after": seconds})

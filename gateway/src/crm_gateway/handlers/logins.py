@@ -7,7 +7,7 @@ import uuid
 import asyncpg
 
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import NotFound
 from crmkit.pagination import IdPosition, decode_cursor, page_of
 from crm_gateway.domain.access import require_admin
 from crm_gateway.handlers.common import Identity
@@ -47,5 +47,5 @@ async def purge(identity: Identity) -> None:
 async def _username(identity: Identity, user_id: uuid.UUID) -> str:
     user = await user_store.get(identity.pool, user_id)
     if user is None:
-        raise ProblemError(404, "not_found")
+        raise NotFound("not_found")
     return user["username"]

@@ -7,7 +7,7 @@ import uuid
 import asyncpg
 
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Forbidden, NotFound
 from crmkit.pagination import decode_cursor, page_of
 from crm_gateway.domain.access import IDENTITY_READ
 from crm_gateway.handlers.common import Identity
@@ -27,10 +27,10 @@ async def get_person(*, identity: Identity, actor: Principal, user_id: uuid.UUID
     _require_reader(actor)
     row = await store.get(identity.pool, user_id)
     if row is None:
-        raise ProblemError(404, "not_found")
+        raise NotFound("not_found")
     return row
 
 
 def _require_reader(actor: Principal) -> None:
     if not actor.can(IDENTITY_READ):
-        raise ProblemError(403, "forbidden")
+        raise Forbidden("forbidden")

@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
-from crmkit.errors import FieldError, ProblemError
+from crmkit.domain_errors import Conflict, FieldError, Invalid, NotFound
 from crmkit.pagination import decode_cursor, page_of
 from crm_gateway.domain import units as rules
 from crm_gateway.domain.access import reach_of, require_admin
@@ -25,9 +25,9 @@ async def create_unit(*, identity: Identity, actor: Principal, name: str, kind: 
         parent = await _referenced_unit(conn, parent_id, field="parent_id") if parent_id else None
         rules.check_placement(kind=kind, parent_kind=parent["kind"] if parent else None)
         if parent is None and await store.get_root(conn):
-            raise ProblemError(409, "unit_root_exists")
+            raise Conflict("unit_root_exists")
         if parent is not None and await store.find_child(conn, parent["id"], name):
-            raise ProblemError(409, "unit_name_exists", params={"name": name})
+            raise Conflict("unit_name_exists", params={"name": name})
         unit_id = uuid.uuid4()
         path = rules.path_of(parent["path"] if parent else None, unit_id)
         row = await store.insert(conn, unit_id=unit_id, name=name, kind=kind, parent_id=parent_id,
@@ -45,7 +45,7 @@ async def update_unit(*, identity: Identity, actor: Principal, unit_id: uuid.UUI
         await lock_tree(conn)
         unit = await store.get(conn, unit_id, for_update=True)
         if unit is None:
-            raise ProblemError(404, "unit_not_found")
+            raise NotFound("unit_not_found")
         check_version(unit["version"], expected_version)
         changes = changed_fields(unit, changes)
         if not changes:
@@ -65,7 +65,7 @@ async def update_unit(*, identity: Identity, actor: Principal, unit_id: uuid.UUI
 async def get_unit(*, identity: Identity, actor: Principal, unit_id: uuid.UUID) -> asyncpg.Record:
     row = await store.get_visible(identity.pool, unit_id, reach_of(actor))
     if row is None:
-        raise ProblemError(404, "unit_not_found")
+        raise NotFound("unit_not_found")
     return row
 
 
@@ -80,7 +80,7 @@ async def list_units(*, identity: Identity, actor: Principal, kind: str | None =
 async def _referenced_unit(conn: asyncpg.Connection, unit_id: uuid.UUID, *, field: str) -> asyncpg.Record:
     unit = await store.get(conn, unit_id)
     if unit is None:
-        raise ProblemError(422, "unit_not_found", errors=[FieldError(field, "not_found")])
+        raise Invalid(FieldError(field, "not_found"), code="unit_not_found")
     return unit
 
 
@@ -104,7 +104,7 @@ async def _check_sibling_name(conn: asyncpg.Connection, unit: asyncpg.Record, ch
         return
     sibling = await store.find_child(conn, parent_id, name)
     if sibling is not None and sibling["id"] != unit["id"]:
-        raise ProblemError(409, "unit_name_exists", params={"name": name})
+        raise Conflict("unit_name_exists", params={"name": name})
 
 
 async def _publish_updates(conn: asyncpg.Connection, updated: asyncpg.Record, moved: list[asyncpg.Record],

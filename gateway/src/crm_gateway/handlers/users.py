@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import ADMIN, Principal
-from crmkit.errors import FieldError, ProblemError
+from crmkit.domain_errors import Conflict, FieldError, Invalid, NotFound
 from crmkit.pagination import decode_cursor, page_of
 from crm_gateway.domain import users as rules
 from crm_gateway.domain.access import reach_of, require_admin
@@ -35,11 +35,11 @@ async def create_user(*, identity: Identity, actor: Principal, username: str, pa
     async with identity.pool.acquire() as conn, conn.transaction():
         await _require_unit(conn, unit_id)
         if await store.get_by_username(conn, values["username"]):
-            raise ProblemError(409, "username_exists", params={"username": values["username"]})
+            raise Conflict("username_exists", params={"username": values["username"]})
         try:
             row = await store.insert(conn, user_id=uuid.uuid4(), password_hash=password_hash, **values)
         except asyncpg.UniqueViolationError:
-            raise ProblemError(409, "username_exists", params={"username": values["username"]}) from None
+            raise Conflict("username_exists", params={"username": values["username"]}) from None
         await publish(conn, UserCreated(**user_state(row)), subject=row["id"], actor=actor,
                       correlation_id=correlation_id)
         return row
@@ -55,7 +55,7 @@ async def update_user(*, identity: Identity, actor: Principal, user_id: uuid.UUI
     async with identity.pool.acquire() as conn, conn.transaction():
         user = await store.get(conn, user_id, for_update=True)
         if user is None:
-            raise ProblemError(404, "not_found")
+            raise NotFound("not_found")
         check_version(user["version"], expected_version)
         changes = changed_fields(user, changes)
         if password is not None:
@@ -70,7 +70,7 @@ async def update_user(*, identity: Identity, actor: Principal, user_id: uuid.UUI
 async def get_user(*, identity: Identity, actor: Principal, user_id: uuid.UUID) -> asyncpg.Record:
     row = await store.get_visible(identity.pool, user_id, reach_of(actor))
     if row is None:
-        raise ProblemError(404, "not_found")
+        raise NotFound("not_found")
     return row
 
 
@@ -98,7 +98,7 @@ def _normalised(changes: dict[str, Any]) -> dict[str, Any]:
 
 def _check_new_password(user: asyncpg.Record, password: str) -> None:
     if user["kind"] != "user":  # service accounts authenticate with API keys only
-        raise ProblemError(422, "validation_error", errors=[FieldError("password", "invalid_value")])
+        raise Invalid(FieldError("password", "invalid_value"))
     rules.check_password(password, username=user["username"])
 
 
@@ -109,7 +109,7 @@ async def _check_change(conn: asyncpg.Connection, user: asyncpg.Record, changes:
     deactivated = changes.get("active") is False
     if user["active"] and (loses_admin or (deactivated and ADMIN in user["roles"])):
         if await store.other_active_admins(conn, user["id"]) == 0:
-            raise ProblemError(409, "last_admin")
+            raise Conflict("last_admin")
 
 
 async def _apply(conn: asyncpg.Connection, user: asyncpg.Record, changes: dict[str, Any], actor: Principal,
@@ -131,4 +131,4 @@ async def _apply(conn: asyncpg.Connection, user: asyncpg.Record, changes: dict[s
 
 async def _require_unit(conn: asyncpg.Connection, unit_id: uuid.UUID) -> None:
     if await unit_store.get(conn, unit_id) is None:
-        raise ProblemError(422, "unit_not_found", errors=[FieldError("unit_id", "not_found")])
+        raise Invalid(FieldError("unit_id", "not_found"), code="unit_not_found")
