@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Conflict, Forbidden, Invalid, NotFound
 from crm_customers.handlers.attributes import create_attribute, delete_attribute, list_attributes, update_attribute
 from crm_customers.handlers.customers import create_customer, get_customer, update_customer
 
@@ -31,31 +31,29 @@ async def test_definitions_are_listed_in_display_order_and_published(pool):
     assert [a["key"] for a in await list_attributes(pool)] == ["zalo", "income"]
     defined = await events_of(pool, "customer_attribute.defined")
     assert [d["key"] for d in defined] == ["income", "zalo"] and defined[0]["options"][0]["value"] == "low"
-    with pytest.raises(ProblemError) as duplicate:
+    with pytest.raises(Conflict) as duplicate:
         await create_attribute(pool, principal=ADMIN, values={**INCOME, "name": "Khác"})
-    assert (duplicate.value.status, duplicate.value.code) == (409, "key_exists")
+    assert duplicate.value.code == "key_exists"
 
 
 async def test_an_invalid_definition_lists_every_problem(pool):
-    with pytest.raises(ProblemError) as invalid:
+    with pytest.raises(Invalid) as invalid:
         await create_attribute(pool, principal=ADMIN, values={"key": "Bad Key", "name": "", "type": "select"})
-    assert invalid.value.status == 422
     assert {(e.field, e.code) for e in invalid.value.errors} == {
         ("key", "invalid_attribute_key"), ("name", "required"), ("options", "options_required")}
 
 
 @pytest.mark.parametrize("values", [{}, {"options": []}, {"key": None, "name": None, "type": None}])
 async def test_a_definition_without_key_name_or_type_says_each_is_required(pool, values):
-    with pytest.raises(ProblemError) as missing:
+    with pytest.raises(Invalid) as missing:
         await create_attribute(pool, principal=ADMIN, values=values)
-    assert missing.value.status == 422
     assert {(e.field, e.code) for e in missing.value.errors} == {("key", "required"), ("name", "required"),
                                                                   ("type", "required")}
 
 
 async def test_values_are_validated_against_the_definition_on_every_write(pool):
     await create_attribute(pool, principal=ADMIN, values=INCOME)
-    with pytest.raises(ProblemError) as wrong:
+    with pytest.raises(Invalid) as wrong:
         await create_customer(pool, principal=REP, name="An", phone="0912345201", attributes={"income": "huge"})
     assert [(e.field, e.code) for e in wrong.value.errors] == [("attributes.income", "invalid_choice")]
     customer = await create_customer(pool, principal=REP, name="An", phone="0912345201", attributes={"income": "low"})
@@ -65,13 +63,13 @@ async def test_values_are_validated_against_the_definition_on_every_write(pool):
 async def test_the_key_never_changes_and_used_options_stay(pool):
     attribute = await create_attribute(pool, principal=ADMIN, values=INCOME)
     await create_customer(pool, principal=REP, name="An", phone="0912345202", attributes={"income": "low"})
-    with pytest.raises(ProblemError) as immutable:
+    with pytest.raises(Invalid) as immutable:
         await update_attribute(pool, principal=ADMIN, attribute_id=attribute["id"], changes={"key": "salary"})
     assert [(e.field, e.code) for e in immutable.value.errors] == [("key", "immutable")]
-    with pytest.raises(ProblemError) as used:
+    with pytest.raises(Conflict) as used:
         await update_attribute(pool, principal=ADMIN, attribute_id=attribute["id"],
                                changes={"options": [{"value": "high", "label": "Cao"}]})
-    assert (used.value.status, used.value.code, used.value.extra) == (409, "attribute_option_in_use", {"options": ["low"]})
+    assert (used.value.code, used.value.details) == ("attribute_option_in_use", {"options": ["low"]})
     kept = [{"value": "low", "label": "Thấp"}, {"value": "high", "label": "Cao"}]
     updated = await update_attribute(pool, principal=ADMIN, attribute_id=attribute["id"],
                                      changes={"options": kept, "name": "Mức thu nhập", "key": "income"})
@@ -85,19 +83,19 @@ async def test_the_key_never_changes_and_used_options_stay(pool):
 async def test_a_multi_select_option_in_use_is_found_inside_the_lists(pool):
     attribute = await create_attribute(pool, principal=ADMIN, values={**INCOME, "key": "channels", "type": "multi-select"})
     await create_customer(pool, principal=REP, name="An", phone="0912345203", attributes={"channels": ["high", "mid"]})
-    with pytest.raises(ProblemError) as used:
+    with pytest.raises(Conflict) as used:
         await update_attribute(pool, principal=ADMIN, attribute_id=attribute["id"],
                                changes={"options": [{"value": "low", "label": "x"}, {"value": "high", "label": "y"}]})
-    assert used.value.extra == {"options": ["mid"]}
+    assert used.value.details == {"options": ["mid"]}
 
 
 async def test_a_type_changes_only_when_every_value_stays_as_it_is(pool):
     attribute = await create_attribute(pool, principal=ADMIN, values={"key": "ref", "name": "Mã", "type": "text"})
     customer = await create_customer(pool, principal=REP, name="An", phone="0912345204", attributes={"ref": "12"})
-    with pytest.raises(ProblemError) as to_number:  # "12" would be read as a number 12: stored differently
+    with pytest.raises(Conflict) as to_number:  # "12" would be read as a number 12: stored differently
         await update_attribute(pool, principal=ADMIN, attribute_id=attribute["id"], changes={"type": "number"})
-    assert (to_number.value.status, to_number.value.code) == (409, "attribute_in_use")
-    with pytest.raises(ProblemError):
+    assert to_number.value.code == "attribute_in_use"
+    with pytest.raises(Conflict):
         await update_attribute(pool, principal=ADMIN, attribute_id=attribute["id"], changes={"type": "url"})
     await update_customer(pool, principal=REP, customer_id=customer["id"], expected_version=None,
                           changes={"attributes": {"ref": None}})
@@ -116,18 +114,16 @@ async def test_deleting_a_definition_in_use_needs_force_which_removes_the_values
     customer = await create_customer(pool, principal=REP, name="An", phone="0912345206",
                                      attributes={"income": "low"})
     assert await delete_attribute(pool, principal=ADMIN, attribute_id=unused["id"]) == 0
-    with pytest.raises(ProblemError) as in_use:
+    with pytest.raises(Conflict) as in_use:
         await delete_attribute(pool, principal=ADMIN, attribute_id=attribute["id"])
-    assert (in_use.value.status, in_use.value.code) == (409, "attribute_in_use")
-    with pytest.raises(ProblemError) as not_admin:
+    assert in_use.value.code == "attribute_in_use"
+    with pytest.raises(Forbidden):
         await delete_attribute(pool, principal=REP, attribute_id=attribute["id"], force=True)
-    assert not_admin.value.status == 403
     assert await delete_attribute(pool, principal=ADMIN, attribute_id=attribute["id"], force=True) == 1
     after = await get_customer(pool, principal=REP, customer_id=customer["id"])
     assert after["attributes"] == {} and after["version"] == customer["version"] + 1
     deleted = await events_of(pool, "customer_attribute.deleted")
     assert [(d["key"], d["forced"], d["values_removed"]) for d in deleted] == [("note2", False, 0), ("income", True, 1)]
     assert await list_attributes(pool) == []
-    with pytest.raises(ProblemError) as gone:
+    with pytest.raises(NotFound):
         await delete_attribute(pool, principal=ADMIN, attribute_id=attribute["id"])
-    assert gone.value.status == 404

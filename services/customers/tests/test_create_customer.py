@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Conflict, NotFound
 from crm_customers.handlers.customers import create_customer, get_customer
 
 
@@ -28,12 +28,12 @@ async def test_creation_writes_the_row_and_its_event_together(pool):
 async def test_duplicate_phone_names_the_record_only_when_visible(pool):
     owner = rep()
     first = await create_customer(pool, principal=owner, name="A", phone="0912345678")
-    with pytest.raises(ProblemError) as seen:
+    with pytest.raises(Conflict) as seen:
         await create_customer(pool, principal=owner, name="B", phone="+84 912 345 678")
-    assert seen.value.code == "phone_exists" and seen.value.extra == {"existing_id": str(first["id"])}
-    with pytest.raises(ProblemError) as hidden:
+    assert seen.value.code == "phone_exists" and seen.value.details == {"existing_id": str(first["id"])}
+    with pytest.raises(Conflict) as hidden:
         await create_customer(pool, principal=rep("/elsewhere/"), name="C", phone="84912345678")
-    assert hidden.value.status == 409 and hidden.value.extra == {}
+    assert hidden.value.details == {}
     assert await pool.fetchval("SELECT count(*) FROM outbox") == 1
 
 
@@ -43,6 +43,5 @@ async def test_read_by_id_is_404_for_those_who_may_not_see(pool):
     assert (await get_customer(pool, principal=owner, customer_id=row["id"]))["id"] == row["id"]
     assert await get_customer(pool, principal=rep("/root/branch/", "manager"), customer_id=row["id"])
     for stranger in (rep("/root/branch/team/"), rep("/root/other/", "manager")):
-        with pytest.raises(ProblemError) as e:
+        with pytest.raises(NotFound):
             await get_customer(pool, principal=stranger, customer_id=row["id"])
-        assert e.value.status == 404

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import NotFound
 from crm_customers.handlers.customers import create_customer
 from crm_customers.handlers.referrals import referral_tree
 
@@ -50,9 +50,8 @@ async def test_the_tree_shows_visible_nodes_and_hides_connectors(pool):
 
 async def test_an_invisible_root_is_not_found(pool):
     root = await customer(pool, "Gốc", B)
-    with pytest.raises(ProblemError) as missing:
+    with pytest.raises(NotFound):
         await referral_tree(pool, principal=A, customer_id=root)
-    assert missing.value.status == 404
 
 
 async def test_depth_and_size_are_bounded(pool):

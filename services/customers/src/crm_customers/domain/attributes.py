@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 from crm_customers.domain.dates import parse_date
 from crm_customers.domain.emails import normalize_email
 from crm_customers.domain.errors import (
-    DomainError,
+    RuleViolation,
     FieldProblem,
     InvalidChoice,
     InvalidType,
@@ -81,40 +81,40 @@ class InvalidAttributes(ValidationErrors):
     code = "invalid_attributes"
 
 
-class InvalidAttributeKey(DomainError):
+class InvalidAttributeKey(RuleViolation):
     code = "invalid_attribute_key"
 
 
-class OptionsRequired(DomainError):
+class OptionsRequired(RuleViolation):
     code = "options_required"
 
 
-class OptionsNotAllowed(DomainError):
+class OptionsNotAllowed(RuleViolation):
     code = "options_not_allowed"
 
 
-class DuplicateValue(DomainError):
+class DuplicateValue(RuleViolation):
     code = "duplicate_value"
 
 
-class InvalidNumber(DomainError):
+class InvalidNumber(RuleViolation):
     code = "invalid_number"
 
 
-class OutOfRange(DomainError):
+class OutOfRange(RuleViolation):
     code = "out_of_range"
 
 
-class InvalidBoolean(DomainError):
+class InvalidBoolean(RuleViolation):
     code = "invalid_boolean"
 
 
-class InvalidUrl(DomainError):
+class InvalidUrl(RuleViolation):
     code = "invalid_url"
 
 
 class _ItemErrors(Exception):
-    def __init__(self, errors: list[tuple[int, DomainError]]) -> None:
+    def __init__(self, errors: list[tuple[int, RuleViolation]]) -> None:
         super().__init__(errors)
         self.errors = errors
 
@@ -138,7 +138,7 @@ def _required_text(raw: object, max_length: int) -> str:
 def _checked(path: str, check: Callable[[], Any], errors: list[FieldProblem]) -> Any:
     try:
         return check()
-    except DomainError as error:
+    except RuleViolation as error:
         errors.append(problem(path, error))
         return None
 
@@ -284,11 +284,11 @@ def _multi_choice(definition: AttributeDefinition, raw: object) -> list[str]:
     if not isinstance(raw, (list, tuple)):
         raise InvalidType(raw)
     values: list[str] = []
-    errors: list[tuple[int, DomainError]] = []
+    errors: list[tuple[int, RuleViolation]] = []
     for index, item in enumerate(raw):
         try:
             value = _choice(definition, item)
-        except DomainError as error:
+        except RuleViolation as error:
             errors.append((index, error))
             continue
         if value in values:
@@ -345,7 +345,7 @@ def _value_problems(definition: AttributeDefinition, raw: object, path: str) -> 
         return NORMALISERS[definition.type](definition, raw), []
     except _ItemErrors as items:
         return None, [problem(f"{path}.{index}", error) for index, error in items.errors]
-    except DomainError as error:
+    except RuleViolation as error:
         return None, [problem(path, error)]
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from crm_customers.domain.attributes import KEY_PATTERN
-from crm_customers.domain.errors import DomainError, FieldProblem, InvalidType, Required, TooLong, problem
+from crm_customers.domain.errors import FieldProblem, InvalidType, Required, RuleViolation, TooLong, problem
 from crm_customers.domain.text import fold_words
 
 NAME_MAX_LENGTH = 100
@@ -16,7 +16,7 @@ DESCRIPTION_MAX_LENGTH = 2000
 CATEGORY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,62}", re.ASCII)
 
 
-class InvalidKey(DomainError):
+class InvalidKey(RuleViolation):
     code = "invalid_key"
 
 
@@ -96,11 +96,11 @@ def check_item(kind: str, values: Mapping[str, object], *, partial: bool) -> tup
             continue
         try:
             cleaned[name] = rules[name](raw)
-        except DomainError as error:
+        except RuleViolation as error:
             problems.append(problem(name, error))
     if kind != "group" and not partial:
         try:
             cleaned["key"] = config_key(values.get("key"), cleaned.get("name"))
-        except DomainError as error:
+        except RuleViolation as error:
             problems.append(problem("key", error))
     return cleaned, problems

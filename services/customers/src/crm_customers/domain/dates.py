@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from crm_customers.domain.errors import DomainError
+from crm_customers.domain.errors import RuleViolation
 
 EARLIEST = date(1900, 1, 1)
 VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")  # no daylight saving time in Vietnam
@@ -14,7 +14,7 @@ _YEAR_FIRST = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})", re.ASCII)
 _DAY_FIRST = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4})", re.ASCII)
 
 
-class InvalidDate(DomainError):
+class InvalidDate(RuleViolation):
     code = "invalid_date"
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 
-from crm_customers.domain.errors import DomainError
+from crm_customers.domain.errors import RuleViolation
 
 MAX_LENGTH = 254
 
 
-class InvalidEmail(DomainError):
+class InvalidEmail(RuleViolation):
     code = "invalid_email"
 
 

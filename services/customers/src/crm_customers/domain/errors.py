@@ -1,11 +1,12 @@
-"""Base class of the domain's validation errors: each carries a stable machine `code` (the
-field-error code the API reports) and the `params` its message template uses."""
+"""Base class of the domain's field-level rule violations: each carries a stable machine `code`
+(the field-error code the API reports) and the `params` its message template uses. A use case
+gathers them per field and refuses the write with `crmkit.domain_errors.Invalid`."""
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
 
-class DomainError(ValueError):
+class RuleViolation(ValueError):
     code: ClassVar[str] = "invalid_value"
 
     def __init__(self, value: Any = None, /, **params: Any) -> None:
@@ -14,26 +15,26 @@ class DomainError(ValueError):
         self.params = params
 
 
-class Required(DomainError):
+class Required(RuleViolation):
     code = "required"
 
 
-class TooLong(DomainError):
+class TooLong(RuleViolation):
     code = "too_long"
 
 
-class InvalidType(DomainError):
+class InvalidType(RuleViolation):
     code = "invalid_type"
 
 
-class InvalidChoice(DomainError):
+class InvalidChoice(RuleViolation):
     code = "invalid_choice"
 
 
 FieldProblem = tuple[str, str, dict[str, Any]]
 
 
-class ValidationErrors(DomainError):
+class ValidationErrors(RuleViolation):
     """Every problem of one write at once: `(field path, code, params)` triples."""
 
     code = "validation_error"
@@ -46,5 +47,5 @@ class ValidationErrors(DomainError):
         return "; ".join(f"{path}: {code}" for path, code, _ in self.errors)
 
 
-def problem(path: str, error: DomainError) -> FieldProblem:
+def problem(path: str, error: RuleViolation) -> FieldProblem:
     return path, error.code, error.params

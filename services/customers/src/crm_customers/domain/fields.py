@@ -11,7 +11,7 @@ from typing import Any
 from crm_customers.domain.dates import parse_birthday, parse_date
 from crm_customers.domain.emails import normalize_email
 from crm_customers.domain.errors import (
-    DomainError,
+    RuleViolation,
     FieldProblem,
     InvalidChoice,
     InvalidType,
@@ -144,12 +144,12 @@ def clean_text(field: str, raw: object) -> str | None:
     return text or None
 
 
-class InvalidPhoneNumber(DomainError):
+class InvalidPhoneNumber(RuleViolation):
     code = "invalid_phone"
 
 
 def phone_value(raw: object) -> str:
-    """phones.normalize_phone for any input, raising a DomainError with code `invalid_phone`."""
+    """phones.normalize_phone for any input, raising a RuleViolation with code `invalid_phone`."""
     if not isinstance(raw, str):
         raise InvalidPhoneNumber(raw)
     try:
@@ -193,7 +193,7 @@ def _check_field(field: str, raw: object) -> tuple[Any, FieldProblem | None]:
         return None, problem(field, Required(raw)) if field in REQUIRED_FIELDS else None
     try:
         return RULES[field](raw), None
-    except DomainError as error:
+    except RuleViolation as error:
         return None, problem(field, error)
 
 

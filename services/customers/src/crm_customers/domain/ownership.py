@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from crmkit.auth import Principal
 
-from crm_customers.domain.errors import DomainError
+from crm_customers.domain.errors import RuleViolation
 
 
-class OwnerNotInReach(DomainError):
+class OwnerNotInReach(RuleViolation):
     code = "owner_not_in_reach"
 
 

@@ -20,11 +20,11 @@ from typing import Any
 
 from vietnam_provinces import Province as PackageProvince
 
-from crm_customers.domain.errors import DomainError
+from crm_customers.domain.errors import RuleViolation
 from crm_customers.domain.text import fold_words
 
 
-class InvalidProvince(DomainError):
+class InvalidProvince(RuleViolation):
     code = "invalid_province"
 
 

@@ -8,22 +8,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crm_customers.domain.attributes import AttributeDefinition, InvalidAttributes, validate_values
-from crm_customers.domain.errors import DomainError, FieldProblem, InvalidType, Required, ValidationErrors, problem
+from crm_customers.domain.errors import FieldProblem, InvalidType, Required, RuleViolation, ValidationErrors, problem
 from crm_customers.domain.fields import validate_fields
 from crm_customers.domain.provinces import Province
 
 CONFIGURED_FIELDS = ("status", "labels", "groups", "attributes")
 
 
-class UnknownStatus(DomainError):
+class UnknownStatus(RuleViolation):
     code = "unknown_status"
 
 
-class UnknownLabel(DomainError):
+class UnknownLabel(RuleViolation):
     code = "unknown_label"
 
 
-class UnknownGroup(DomainError):
+class UnknownGroup(RuleViolation):
     code = "unknown_group"
 
 
@@ -65,7 +65,7 @@ def _members(path: str, raw: object, convert: Callable[[object], Any]) -> tuple[
     for index, item in enumerate(raw):
         try:
             value = convert(item)
-        except DomainError as error:
+        except RuleViolation as error:
             problems.append(problem(f"{path}.{index}", error))
             continue
         if value not in values:
@@ -143,7 +143,7 @@ def check_record(values: Mapping[str, object], *, partial: bool, config: Configu
         raw = values.get("status")
         try:
             cleaned["status"] = _status(raw if partial or raw is not None else config.default_status, config)
-        except DomainError as error:
+        except RuleViolation as error:
             problems.append(problem("status", error))
     if "labels" in values:
         labels, found = _members("labels", values["labels"], _label(config))

@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from crmkit.errors import FieldError, ProblemError, field_errors_from_pydantic
+from crmkit.domain_errors import FieldError, Invalid
+from crmkit.errors import field_errors_from_pydantic
 from crm_customers.domain.dates import calendar_date
 
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")  # dates in filters are local days
@@ -144,7 +145,7 @@ def filter_from_query(items: list[tuple[str, str]]) -> CustomerFilter:
         else:
             unknown.append(FieldError(key[:100], "unknown_field"))
     if unknown:
-        raise ProblemError(422, "validation_error", errors=unknown)
+        raise Invalid(*unknown)
     if attributes:
         data["attributes"] = attributes
     return parse_filter(data)
@@ -157,8 +158,7 @@ def parse_filter(data: Any) -> CustomerFilter:
     try:
         return CustomerFilter.model_validate(data if data is not None else {})
     except ValidationError as error:
-        raise ProblemError(422, "validation_error",
-                           errors=field_errors_from_pydantic(error.errors())) from None
+        raise Invalid(*field_errors_from_pydantic(error.errors())) from None
 
 # Date ranges
 
@@ -227,7 +227,6 @@ def parse_sort(text: str | None) -> Sort:
     name = text.lstrip("-+")
     key = SORTABLE.get(name)
     if key is None or text.count("-") > 1:
-        raise ProblemError(422, "validation_error", errors=[
-            FieldError("sort", "invalid_choice", {"choices": ", ".join(sorted(SORTABLE))})])
+        raise Invalid(FieldError("sort", "invalid_choice", {"choices": ", ".join(sorted(SORTABLE))}))
     return Sort(f"-{name}" if text.startswith("-") else name, key, text.startswith("-"))
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import re
 
-from crm_customers.domain.errors import DomainError
+from crm_customers.domain.errors import RuleViolation
 
 WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 _SEPARATORS = re.compile(r"[\s.]")
 _SHAPE = re.compile(r"(\d{10})(?:-?(\d{3}))?", re.ASCII)
 
 
-class InvalidTaxCode(DomainError):
+class InvalidTaxCode(RuleViolation):
     code = "invalid_tax_code"
 
 

@@ -22,7 +22,7 @@ import asyncpg
 
 from crmkit import outbox
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Conflict, Forbidden, NotFound
 from crm_customers import events
 from crm_customers.domain.attributes import (
     CHOICE_TYPES,
@@ -74,7 +74,7 @@ async def create_attribute(pool: asyncpg.Pool, *, principal: Principal, values: 
                                      actor=principal.user_id, correlation_id=correlation_id)
                 return row
         except asyncpg.UniqueViolationError:
-            raise ProblemError(409, "key_exists", params={"key": definition.key}) from None
+            raise Conflict("key_exists", params={"key": definition.key}) from None
 
 
 async def _invalidated_by(conn: asyncpg.Connection, definition: AttributeDefinition) -> bool:
@@ -95,7 +95,7 @@ async def update_attribute(pool: asyncpg.Pool, *, principal: Principal, attribut
     async with pool.acquire() as conn, conn.transaction():
         current = await store.get_definition(conn, attribute_id, for_update=True)
         if current is None:
-            raise ProblemError(404, "not_found")
+            raise NotFound()
         if "key" in changes and changes["key"] != current["key"]:
             raise unprocessable([("key", "immutable", {})])
         old = as_definition(current)
@@ -106,13 +106,13 @@ async def update_attribute(pool: asyncpg.Pool, *, principal: Principal, attribut
             return dict(current)
         if new.type != old.type:
             if await _invalidated_by(conn, new):
-                raise ProblemError(409, "attribute_in_use", params={"key": new.key})
+                raise Conflict("attribute_in_use", params={"key": new.key})
         elif new.type in CHOICE_TYPES:
             removed = [value for value in old.option_values if value not in new.option_values]
             used = await store.options_in_use(conn, new.key, removed, multi=new.type != "select")
             if used:
-                raise ProblemError(409, "attribute_option_in_use", params={"key": new.key, "options": ", ".join(used)},
-                                   extra={"options": used})
+                raise Conflict("attribute_option_in_use", params={"key": new.key, "options": ", ".join(used)},
+                               details={"options": used})
         row = dict(await store.update_definition(conn, attribute_id, {name: columns[name] for name in changed}))
         await outbox.publish(conn, events.CustomerAttributeChanged(**row, changed=changed), source=SOURCE,
                              subject=row["id"], actor=principal.user_id, correlation_id=correlation_id)
@@ -123,15 +123,15 @@ async def delete_attribute(pool: asyncpg.Pool, *, principal: Principal, attribut
                            correlation_id: str | None = None) -> int:
     """Delete a definition; returns how many customers lost their value (only with `force`)."""
     if force and not principal.is_admin:
-        raise ProblemError(403, "forbidden")
+        raise Forbidden()
     async with pool.acquire() as conn, conn.transaction():
         current = await store.get_definition(conn, attribute_id, for_update=True)
         if current is None:
-            raise ProblemError(404, "not_found")
+            raise NotFound()
         removed = 0
         if await store.in_use(conn, current["key"]):
             if not force:
-                raise ProblemError(409, "attribute_in_use", params={"key": current["key"]})
+                raise Conflict("attribute_in_use", params={"key": current["key"]})
             removed = await store.remove_values(conn, current["key"])
         await store.delete_definition(conn, attribute_id)
         await outbox.publish(conn, events.CustomerAttributeDeleted(**dict(current), forced=force, values_removed=removed),

@@ -30,9 +30,9 @@ import asyncpg
 
 from crmkit import outbox
 from crmkit.auth import Principal
-from crmkit.errors import FieldError, ProblemError
+from crmkit.domain_errors import FieldError, Invalid
 from crm_customers import events
-from crm_customers.domain.errors import DomainError
+from crm_customers.domain.errors import RuleViolation
 from crm_customers.domain.fields import clean_text
 from crm_customers.domain.record import check_record, displaced_by
 from crm_customers.domain.selection import CustomerFilter
@@ -46,8 +46,8 @@ ACTIONS = ("add_labels", "remove_labels", "add_to_group", "remove_from_group", "
 MAX_IDS = 10_000
 
 
-def _invalid(*errors: FieldError) -> ProblemError:
-    return ProblemError(422, "validation_error", errors=list(errors))
+def _invalid(*errors: FieldError) -> Invalid:
+    return Invalid(*errors)
 
 
 async def _checked_values(conn: asyncpg.Connection, action: str, *, labels: list[str] | None,
@@ -75,7 +75,7 @@ async def _checked_values(conn: asyncpg.Connection, action: str, *, labels: list
         cleaned_note = None
         try:
             cleaned_note = clean_text("note", note) if note is not None else None
-        except DomainError as error:
+        except RuleViolation as error:
             errors.append(FieldError("note", error.code, error.params))
         if errors:
             raise _invalid(*errors)
@@ -114,7 +114,7 @@ async def bulk_action(pool: asyncpg.Pool, *, principal: Principal, action: str, 
     if ids is not None and len(ids) > MAX_IDS:
         raise _invalid(FieldError("ids", "too_many_items", {"max_items": MAX_IDS}))
     if action == "delete" and confirm is not True:
-        raise ProblemError(422, "confirmation_required", errors=[FieldError("confirm", "confirmation_required")])
+        raise Invalid(FieldError("confirm", "confirmation_required"), code="confirmation_required")
     unique_ids = sorted(set(ids)) if ids is not None else None
     batch_id = uuid.uuid4()
     totals = {"matched": 0, "updated": 0, "skipped_not_editable": 0}

@@ -8,7 +8,7 @@ import asyncpg
 
 from crmkit import outbox
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Conflict, NotFound
 from crm_customers import events
 from crm_customers.domain.configuration import check_item
 from crm_customers.handlers.problems import SOURCE, unprocessable
@@ -26,10 +26,10 @@ async def _publish(conn: asyncpg.Connection, principal: Principal, kind: str, ac
                          subject=item["id"], actor=principal.user_id, correlation_id=correlation_id)
 
 
-def _duplicate(kind: str, values: dict[str, Any]) -> ProblemError:
+def _duplicate(kind: str, values: dict[str, Any]) -> Conflict:
     if kind == "group":
-        return ProblemError(409, "name_exists", params={"name": values.get("name", "")})
-    return ProblemError(409, "key_exists", params={"key": values.get("key", "")})
+        return Conflict("name_exists", params={"name": values.get("name", "")})
+    return Conflict("key_exists", params={"key": values.get("key", "")})
 
 
 async def create_item(pool: asyncpg.Pool, *, principal: Principal, kind: str, values: dict[str, Any],
@@ -59,7 +59,7 @@ async def update_item(pool: asyncpg.Pool, *, principal: Principal, kind: str, it
             async with conn.transaction():
                 row = await store.update_item(conn, kind=kind, item_id=item_id, values=cleaned)
                 if row is None:
-                    raise ProblemError(404, "not_found")
+                    raise NotFound()
                 await _publish(conn, principal, kind, "updated", dict(row), correlation_id)
                 return dict(row)
         except asyncpg.UniqueViolationError:
@@ -74,12 +74,12 @@ async def delete_item(pool: asyncpg.Pool, *, principal: Principal, kind: str, it
             async with conn.transaction():
                 item = await store.get_item(conn, kind=kind, item_id=item_id)
                 if item is None:
-                    raise ProblemError(404, "not_found")
+                    raise NotFound()
                 if kind == "status" and await store.count(conn, kind=kind) <= 1:
-                    raise ProblemError(409, "last_status")
+                    raise Conflict("last_status")
                 if await store.in_use(conn, kind=kind, reference=item["id"] if kind == "group" else item["key"]):
-                    raise ProblemError(409, "in_use")
+                    raise Conflict("in_use")
                 await store.delete_item(conn, kind=kind, item_id=item_id)
                 await _publish(conn, principal, kind, "deleted", dict(item), correlation_id)
         except asyncpg.ForeignKeyViolationError:  # a customer took the status meanwhile
-            raise ProblemError(409, "in_use") from None
+            raise Conflict("in_use") from None

@@ -9,12 +9,12 @@ import asyncpg
 
 from crmkit import directory, outbox
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Conflict, Forbidden, NotFound
 from crmkit.ids import new_id
 from crmkit.versions import check_version
 from crm_customers import events
 from crm_customers.domain.attributes import define_attribute
-from crm_customers.domain.errors import DomainError, FieldProblem, problem
+from crm_customers.domain.errors import FieldProblem, RuleViolation, problem
 from crm_customers.domain.fields import clean_text
 from crm_customers.domain.ownership import Candidate, OwnerNotInReach, assigns_others, check_owner, owns_by_default
 from crm_customers.handlers.problems import SOURCE, unprocessable
@@ -26,16 +26,16 @@ from crm_customers.store import customers as store
 PHONE_KEY = "customers_phone_key"
 
 
-async def _phone_exists(conn: asyncpg.Connection, *, phone: str, principal: Principal) -> ProblemError:
+async def _phone_exists(conn: asyncpg.Connection, *, phone: str, principal: Principal) -> Conflict:
     existing_id = await store.id_by_phone(conn, phone)
     visible = existing_id and await store.get_visible(conn, customer_id=existing_id, principal=principal)
     if visible:
-        extra = {"existing_id": str(existing_id)}
+        details = {"existing_id": str(existing_id)}
     elif existing_id and principal.is_admin:  # soft-deleted: only an admin may find and restore it
-        extra = {"existing_id": str(existing_id), "existing_deleted": True}
+        details = {"existing_id": str(existing_id), "existing_deleted": True}
     else:
-        extra = {}
-    return ProblemError(409, "phone_exists", params={"phone": phone}, extra=extra)
+        details = {}
+    return Conflict("phone_exists", params={"phone": phone}, details=details)
 
 
 async def configuration(conn: asyncpg.Connection) -> Configuration:
@@ -74,7 +74,7 @@ async def _owned_by(conn: asyncpg.Connection, principal: Principal, owner_id: uu
         return _owned_by_caller(principal)
     try:
         owner = check_owner(principal, await _candidate(conn, owner_id))
-    except DomainError as error:
+    except RuleViolation as error:
         problems.append(problem("owner_id", error))
         return None
     return {"owner_id": owner.id, "owner_unit_id": owner.unit_id, "owner_unit_path": owner.unit_path}
@@ -151,7 +151,7 @@ async def get_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id:
     async with pool.acquire() as conn:
         row = await store.get_visible(conn, customer_id=customer_id, principal=principal)
     if row is None:
-        raise ProblemError(404, "not_found")
+        raise NotFound()
     return row
 
 
@@ -161,7 +161,7 @@ async def get_customer_detail(pool: asyncpg.Pool, *, principal: Principal,
     async with pool.acquire() as conn:
         row = await store.get_visible(conn, customer_id=customer_id, principal=principal)
         if row is None:
-            raise ProblemError(404, "not_found")
+            raise NotFound()
         return row, await counts_store.get_counts(conn, customer_id)
 
 
@@ -170,10 +170,10 @@ async def _editable(conn: asyncpg.Connection, principal: Principal, customer_id:
     """The locked row the caller may edit at the version they read: else 404, 403 or 412."""
     found = await store.lock_visible(conn, customer_id=customer_id, principal=principal)
     if found is None:
-        raise ProblemError(404, "not_found")
+        raise NotFound()
     current, editable = found
     if not editable:
-        raise ProblemError(403, "not_editable")
+        raise Forbidden("not_editable")
     check_version(current["version"], expected_version)
     return current
 
@@ -262,7 +262,7 @@ def _status_problems(status: object, note: object, config: Configuration) -> tup
     record, problems = check_record({"status": status}, partial=True, config=config)
     try:
         record["note"] = clean_text("note", note) if note is not None else None
-    except DomainError as error:
+    except RuleViolation as error:
         problems.append(problem("note", error))
     return record, problems
 

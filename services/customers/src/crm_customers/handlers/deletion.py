@@ -29,7 +29,7 @@ from fastapi import FastAPI
 
 from crmkit import outbox
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Conflict, Forbidden, NotFound
 from crmkit.logging import get_logger
 from crm_customers import events
 from crm_customers.handlers.problems import SOURCE
@@ -42,7 +42,7 @@ RETENTION_DAYS = 30
 
 def _admin(principal: Principal) -> None:
     if not principal.is_admin:
-        raise ProblemError(403, "forbidden")
+        raise Forbidden()
 
 
 async def restore_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID,
@@ -51,12 +51,12 @@ async def restore_customer(pool: asyncpg.Pool, *, principal: Principal, customer
     async with pool.acquire() as conn, conn.transaction():
         row = await store.lock_any(conn, customer_id)
         if row is None or row["purged_at"] is not None:
-            raise ProblemError(404, "not_found")
+            raise NotFound()
         if row["deleted_at"] is None:
-            raise ProblemError(409, "not_deleted")
+            raise Conflict("not_deleted")
         if row["deleted_at"] < datetime.now(UTC) - timedelta(days=retention_days):
-            raise ProblemError(409, "restore_window_passed", params={"days": retention_days},
-                               extra={"deleted_at": row["deleted_at"].isoformat()})
+            raise Conflict("restore_window_passed", params={"days": retention_days},
+                           details={"deleted_at": row["deleted_at"].isoformat()})
         customer = await store.restore(conn, customer_id)
         await outbox.publish(conn, events.CustomerRestored(**customer), source=SOURCE, subject=customer_id,
                              actor=principal.user_id, correlation_id=correlation_id)
@@ -70,7 +70,7 @@ async def purge_customer(pool: asyncpg.Pool, *, principal: Principal, customer_i
     async with pool.acquire() as conn, conn.transaction():
         row = await store.lock_any(conn, customer_id)
         if row is None:
-            raise ProblemError(404, "not_found")
+            raise NotFound()
         if row["purged_at"] is not None:
             return {"id": customer_id, "purged_at": row["purged_at"]}
         purged = await store.purge(conn, customer_id)

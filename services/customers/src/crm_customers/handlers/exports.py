@@ -16,7 +16,7 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
-from crmkit.errors import FieldError, ProblemError
+from crmkit.domain_errors import Conflict, FieldError, Gone, Invalid, NotFound
 from crm_customers.domain.export_columns import all_columns, unknown_columns
 from crm_customers.domain.export_jobs import FORMATS, may_see, media_type, principal_json, public_job
 from crm_customers.domain.selection import CustomerFilter
@@ -29,8 +29,8 @@ async def _resolve_columns(conn: asyncpg.Connection, wanted: list[str] | None) -
         return all_columns(attributes)
     unknown = unknown_columns(wanted, attributes)
     if unknown:
-        raise ProblemError(422, "validation_error", errors=[
-            FieldError(f"columns.{index}", "unknown_column", {"column": key[:100]}) for index, key in unknown])
+        raise Invalid(*(FieldError(f"columns.{index}", "unknown_column", {"column": key[:100]})
+                         for index, key in unknown))
     return list(dict.fromkeys(wanted))
 
 
@@ -38,8 +38,7 @@ async def create_export(pool: asyncpg.Pool, *, principal: Principal, format: str
                         columns: list[str] | None = None, language: str = "vi",
                         retention_days: int = 7) -> dict[str, Any]:
     if format not in FORMATS:
-        raise ProblemError(422, "validation_error",
-                           errors=[FieldError("format", "invalid_choice", {"choices": ", ".join(FORMATS)})])
+        raise Invalid(FieldError("format", "invalid_choice", {"choices": ", ".join(FORMATS)}))
     async with pool.acquire() as conn:
         await customer_where(conn, flt, principal)  # an invalid filter is a 422 now, not a failed job
         resolved = await _resolve_columns(conn, columns)
@@ -56,7 +55,7 @@ async def get_export(pool: asyncpg.Pool, *, principal: Principal, export_id: uui
                      retention_days: int = 7) -> dict[str, Any]:
     job = await store.get_job(pool, export_id)
     if not may_see(job, principal):
-        raise ProblemError(404, "not_found")
+        raise NotFound()
     return public_job(job, retention_days)
 
 
@@ -72,13 +71,13 @@ async def export_file(pool: asyncpg.Pool, *, principal: Principal, export_id: uu
     410 `export_expired`."""
     job = await store.get_job(pool, export_id)
     if not may_see(job, principal):
-        raise ProblemError(404, "not_found")
+        raise NotFound()
     if job["status"] == "expired":
-        raise ProblemError(410, "export_expired", params={"days": retention_days})
+        raise Gone("export_expired", params={"days": retention_days})
     if job["status"] != "done" or not job["file_path"]:
-        raise ProblemError(409, "export_not_ready", params={"status": job["status"]},
-                           extra={"export_status": job["status"]})
+        raise Conflict("export_not_ready", params={"status": job["status"]},
+                       details={"export_status": job["status"]})
     path = Path(job["file_path"])
     if not path.is_file():
-        raise ProblemError(410, "export_expired", params={"days": retention_days})
+        raise Gone("export_expired", params={"days": retention_days})
     return path, job["file_name"], media_type(job["format"])

@@ -7,7 +7,7 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Forbidden
 from crmkit.pagination import MAX_LIMIT
 from crm_customers.domain.selection import CustomerFilter, parse_sort
 from crm_customers.store import paging
@@ -18,7 +18,7 @@ from crm_customers.store.selection import customer_where
 def check_can_list(principal: Principal) -> None:
     """A service account without `customers.read` may not list (reads by id answer 404)."""
     if access_of(principal).sees_nothing:
-        raise ProblemError(403, "forbidden")
+        raise Forbidden()
 
 
 async def list_customers(pool: asyncpg.Pool, *, principal: Principal, flt: CustomerFilter, sort: str | None = None,

@@ -1,12 +1,11 @@
-"""Domain problems as the API's 422 answer."""
+"""Field problems found by the domain's rules as the use case's refusal (`Invalid`)."""
 from __future__ import annotations
 
-from crmkit.errors import FieldError, ProblemError
+from crmkit.domain_errors import FieldError, Invalid
 from crm_customers.domain.errors import FieldProblem
 
 SOURCE = "customers"
 
 
-def unprocessable(problems: list[FieldProblem]) -> ProblemError:
-    return ProblemError(422, "validation_error",
-                        errors=[FieldError(path, code, params) for path, code, params in problems])
+def unprocessable(problems: list[FieldProblem]) -> Invalid:
+    return Invalid(*(FieldError(path, code, params) for path, code, params in problems))

@@ -15,7 +15,7 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import NotFound
 from crm_customers.store import customers as customer_store
 from crm_customers.store import referrals as store
 
@@ -52,7 +52,7 @@ async def referral_tree(pool: asyncpg.Pool, *, principal: Principal, customer_id
     async with pool.acquire() as conn:
         root = await customer_store.get_visible(conn, customer_id=customer_id, access=access)
         if root is None:
-            raise ProblemError(404, "not_found")
+            raise NotFound()
         rows = [dict(r) for r in await store.descendants(conn, root_id=customer_id, max_depth=max_depth,
                                                          limit=limit + 1, access=access)]
         truncated = len(rows) > limit

@@ -7,7 +7,7 @@ import asyncpg
 
 from crmkit import outbox
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Invalid
 from crm_customers import events
 from crm_customers.domain.views import check_view, current_view
 from crm_customers.handlers.attributes import as_definition
@@ -29,7 +29,7 @@ def check_filter(data: Any) -> list[FieldProblem]:
     """A saved filter has the shape of the customer list's filter (JSON body form)."""
     try:
         selection.parse_filter(data)
-    except ProblemError as error:
+    except Invalid as error:
         return [(e.field, e.code, e.params) for e in error.errors]
     return []
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import asyncpg
 from pydantic import BaseModel, Field
 
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import BadRequest
 from crmkit.pagination import decode_cursor, encode_cursor
 from crm_customers.domain.selection import Sort, SortColumn
 from crm_customers.store.customers import COLUMNS, Params, as_customer
@@ -82,17 +82,17 @@ def after_cursor_sql(sort: Sort, cursor: str | None, params: Params, alias: str 
     if position is None:
         return None
     if position.s != sort.text:
-        raise ProblemError(400, "invalid_cursor")
+        raise BadRequest("invalid_cursor")
     try:
         value = _cursor_value(sort.key.kind, position.v)
     except (TypeError, ValueError):
-        raise ProblemError(400, "invalid_cursor") from None
+        raise BadRequest("invalid_cursor") from None
     last_id = position.id
     op = "<" if sort.descending else ">"
     column, key = sort_expression(sort.key, alias), f"{alias}.id"
     if value is None:
         if not sort.key.nullable:
-            raise ProblemError(400, "invalid_cursor")
+            raise BadRequest("invalid_cursor")
         return f"({column} IS NULL AND {key} {op} {params.add(last_id)})"
     after = f"({column}, {key}) {op} ({params.add(value)}, {params.add(last_id)})"
     return f"({after} OR {column} IS NULL)" if sort.key.nullable else after

@@ -9,7 +9,7 @@ the caller may see:
 returns a SQL boolean expression over the `customers` row `alias` (visibility of
 store.customers.visible_sql AND scope AND search AND every filter) and the positional arguments it
 uses (a `Params` list; pass your own to continue its numbering). It raises
-`ProblemError(422, "validation_error")` with field errors for unknown statuses, labels, provinces,
+`Invalid` with field errors for unknown statuses, labels, provinces,
 choices and attributes that are not defined or not filterable. Example:
 
     where, params = await customer_where(conn, CustomerFilter(scope="mine", labels=["hot"]), principal)
@@ -32,9 +32,9 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
-from crmkit.errors import FieldError, ProblemError
+from crmkit.domain_errors import FieldError, Invalid
 from crm_customers.domain.attributes import AttributeType, InvalidAttributes, define_attribute, validate_values
-from crm_customers.domain.errors import DomainError
+from crm_customers.domain.errors import RuleViolation
 from crm_customers.domain.fields import normalize_choice, normalize_organization_size
 from crm_customers.domain.phones import InvalidPhone, normalize_phone
 from crm_customers.domain.provinces import normalize_province
@@ -119,7 +119,7 @@ def _choices(field: str, values: list[str], problems: _Problems, normalize) -> l
     for index, raw in enumerate(values):
         try:
             out.append(normalize(raw))
-        except DomainError as error:
+        except RuleViolation as error:
             problems.add(f"{field}.{index}", error.code, **error.params)
     return out
 
@@ -234,6 +234,6 @@ async def customer_where(conn: asyncpg.Connection, flt: CustomerFilter, principa
     if flt.attributes:
         clauses += await _attribute_sql(conn, flt.attributes, params, problems, alias)
     if problems:
-        raise ProblemError(422, "validation_error", errors=list(problems))
+        raise Invalid(*problems)
     return " AND ".join(clauses), params
 
