@@ -14,7 +14,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 
 from crmkit.auth import Principal, TokenVerifier
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import DomainError
+from crmkit.errors import status_of_domain_error
 from crmkit.testing import sign_test_token, temp_database
 from crm_interactions.app import MIGRATIONS, create_app
 from crm_interactions.settings import InteractionsSettings
@@ -68,10 +69,10 @@ async def user_in_directory(pool, path: str, *, active: bool = True) -> uuid.UUI
 
 
 async def code_of(awaitable) -> tuple[int, str]:
-    """(status, code) of the problem `awaitable` raises."""
-    with pytest.raises(ProblemError) as caught:
+    """(status, code) of the answer to the refusal `awaitable` raises (its kind's status)."""
+    with pytest.raises(DomainError) as caught:
         await awaitable
-    return caught.value.status, caught.value.code
+    return status_of_domain_error(caught.value), caught.value.code
 
 
 async def outbox(pool, event_type: str) -> list[dict]:

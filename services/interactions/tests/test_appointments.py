@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Conflict
 from crm_interactions.handlers import appointments as appts
 from crm_interactions.handlers import calendar_feed as feeds
 from crmkit.auth import Principal
@@ -49,10 +49,10 @@ async def test_transitions_events_and_timeline_entry(pool):
     done = await appts.change_status(pool, principal=rep, appointment_id=created["id"], status="done")
     assert done["status"] == "done" and done["completed_at"] is not None and done["version"] == 2
     for target in ("cancelled", "done", "planned"):
-        with pytest.raises(ProblemError) as caught:
+        with pytest.raises(Conflict) as caught:
             await appts.change_status(pool, principal=rep, appointment_id=created["id"], status=target)
-        assert (caught.value.status, caught.value.code, caught.value.extra) == (
-            409, "invalid_transition", {"from": "done", "to": target})
+        assert (caught.value.code, caught.value.details) == (
+            "invalid_transition", {"from": "done", "to": target})
     changes = await outbox(pool, "appointment.status_changed")
     assert [(c["from"], c["to"], c["status"]) for c in changes] == [("planned", "done", "done")]
 

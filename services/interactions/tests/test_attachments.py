@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import TooLarge
 from crm_interactions.domain import attachments as rules
 from crm_interactions.handlers import attachments, erasure
 from crm_interactions.storage import LocalStorage
@@ -179,7 +179,7 @@ async def test_the_partial_file_goes_as_soon_as_the_limit_is_passed(pool, files)
             sent.append(1)
             yield b"z" * 1000
 
-    with pytest.raises(ProblemError):
+    with pytest.raises(TooLarge):
         await attachments.upload(pool, files, principal=rep, customer_id=customer_id, filename="a.bin",
                                  chunks=endless(), max_bytes=LIMIT)
     assert len(sent) == LIMIT // 1000 + 1 and stored_files(files.root) == []

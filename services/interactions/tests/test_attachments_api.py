@@ -93,6 +93,7 @@ async def test_over_the_limit_is_a_413_problem_and_nothing_is_stored(app, api):
     assert "Tệp" in declared.json()["title"]
     beyond = await api.post(url, content=in_chunks(b"\x00" * (LIMIT + 2 * 1024 * 1024)), headers=auth(rep))
     assert beyond.status_code == 413
+    assert beyond.headers["connection"] == "close"  # the rest of the body is not read: the connection ends
     async with app.state.pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM attachments") == 0
         assert await conn.fetchval("SELECT count(*) FROM outbox WHERE event_type = 'attachment.added'") == 0

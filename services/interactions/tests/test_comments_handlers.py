@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Invalid
 from crm_interactions.domain import comments as parsing
 from crm_interactions.handlers import comments
 from crm_interactions.handlers import care_tickets, notifications, support_tickets
@@ -107,23 +107,23 @@ async def test_a_mention_of_someone_who_may_not_see_the_customer_is_refused_nami
 
     attempt = comments.post(pool, principal=rep, customer_id=customer_id,
                             text="@mv_colleague gọi 0901234567 giúp, @mv_viewer @ghost")
-    with pytest.raises(ProblemError) as caught:
+    with pytest.raises(Invalid) as caught:
         await attempt
     problem = caught.value
-    assert (problem.status, [(e.field, e.code) for e in problem.errors]) == (
-        422, [("text", "unknown_mention"), ("text", "mention_not_visible_shareable")])
+    assert (problem.code, [(e.field, e.code) for e in problem.errors]) == (
+        "validation_error", [("text", "unknown_mention"), ("text", "mention_not_visible_shareable")])
     assert problem.errors[1].params == {"usernames": "@mv_colleague"}
-    assert problem.extra["unknown_usernames"] == ["ghost"]
-    assert problem.extra["not_visible"] == [{"user_id": str(colleague.user_id), "username": "mv_colleague"}]
-    assert problem.extra["can_add_viewers"] is True
-    assert problem.extra["add_viewer"]["href"] == f"/api/v1/customers/{customer_id}/viewers"
+    assert problem.details["unknown_usernames"] == ["ghost"]
+    assert problem.details["not_visible"] == [{"user_id": str(colleague.user_id), "username": "mv_colleague"}]
+    assert problem.details["can_add_viewers"] is True
+    assert problem.details["add_viewer"]["href"] == f"/api/v1/customers/{customer_id}/viewers"
     assert await pool.fetchval("SELECT count(*) FROM notifications") == 0
     assert await pool.fetchval("SELECT count(*) FROM comments") == 0
 
     # a viewer who may not edit the customer is not offered to share it
-    with pytest.raises(ProblemError) as caught:
+    with pytest.raises(Invalid) as caught:
         await comments.post(pool, principal=viewer, customer_id=customer_id, text="@mv_colleague xem")
-    assert caught.value.errors[0].code == "mention_not_visible" and caught.value.extra["can_add_viewers"] is False
+    assert caught.value.errors[0].code == "mention_not_visible" and caught.value.details["can_add_viewers"] is False
     # who sees the customer is mentioned: a viewer, the manager above the owner, an admin
     posted = await comments.post(pool, principal=rep, customer_id=customer_id,
                                  text="@mv_viewer @mv_boss @mv_admin xem giúp")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Conflict, VersionConflict
 from crm_interactions.handlers import care_tickets as care
 from crm_interactions.handlers import support_tickets as support
 from crm_interactions.handlers.timeline import read_timeline
@@ -44,9 +44,9 @@ async def test_care_ticket_planned_to_done_writes_a_care_entry_and_events(pool):
 
     for action in (care.complete(pool, principal=rep, ticket_id=ticket["id"], result="x"),
                    care.cancel(pool, principal=rep, ticket_id=ticket["id"])):
-        with pytest.raises(ProblemError) as caught:
+        with pytest.raises(Conflict) as caught:
             await action
-        assert (caught.value.status, caught.value.code, caught.value.extra["from"]) == (409, "invalid_transition", "done")
+        assert (caught.value.code, caught.value.details["from"]) == ("invalid_transition", "done")
 
 
 async def test_care_ticket_cancel_then_no_completion_and_delete(pool):
@@ -76,9 +76,9 @@ async def test_support_ticket_transitions(pool):
     await support.change_status(pool, principal=rep, ticket_id=ticket["id"], status="processing", note="Đang xử lý")
     done = await support.change_status(pool, principal=rep, ticket_id=ticket["id"], status="done", note="Đã xong")
     assert done["status"] == "done" and done["version"] == 3
-    with pytest.raises(ProblemError) as caught:
+    with pytest.raises(Conflict) as caught:
         await support.change_status(pool, principal=rep, ticket_id=ticket["id"], status="processing")
-    assert caught.value.status == 409 and caught.value.extra == {"from": "done", "to": "processing"}
+    assert caught.value.code == "invalid_transition" and caught.value.details == {"from": "done", "to": "processing"}
     changes = await outbox(pool, "support_ticket.status_changed")
     assert [(c["from"], c["to"], c["status"]) for c in changes] == [("pending", "processing", "processing"),
                                                                      ("processing", "done", "done")]
@@ -195,9 +195,9 @@ async def test_if_match_version_conflict(pool):
     updated = await support.update(pool, principal=rep, ticket_id=ticket["id"], expected_version=1,
                                    changes={"response_to_customer": "Đã cập nhật", "title": "Đổi địa chỉ giao hàng"})
     assert updated["version"] == 2 and updated["title"] == "Đổi địa chỉ giao hàng"
-    with pytest.raises(ProblemError) as caught:
+    with pytest.raises(VersionConflict) as caught:
         await support.update(pool, principal=rep, ticket_id=ticket["id"], expected_version=1, changes={"content": "x"})
-    assert (caught.value.status, caught.value.code, caught.value.extra) == (412, "version_conflict", {"current_version": 2})
+    assert (caught.value.code, caught.value.details) == ("version_conflict", {"current_version": 2})
     assert await code_of(support.update(pool, principal=rep, ticket_id=ticket["id"], expected_version=2,
                                         changes={"title": None})) == (422, "validation_error")
     assert [e["changed"] for e in await outbox(pool, "support_ticket.updated")] == [["title", "response_to_customer"]]  # in field order

@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 
 from crmkit import uploads
 from crmkit.auth import CurrentPrincipal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import DomainError
+from crmkit.errors import ProblemError, problem_of_domain_error
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crm_interactions import storage
 from crm_interactions.domain import attachments as rules
@@ -104,10 +105,14 @@ async def _upload(request: Request, principal, filename: str | None, content_dis
             request.app.state.pool, storage.for_settings(settings), principal=principal, **target,
             filename=filename, chunks=chunks, max_bytes=settings.attachment_max_bytes,
             declared_length=declared_length, correlation_id=request.state.correlation_id)
-    except ProblemError as problem:
+    except (ProblemError, DomainError) as refused:
+        # the answer to a refused upload closes the connection when the rest of the body is not read
+        problem = refused if isinstance(refused, ProblemError) else problem_of_domain_error(refused)
         if problem.status in (400, 413, 415, 422) and not await _drain(body):
             problem.headers["Connection"] = "close"
-        raise
+        if problem is refused:
+            raise
+        raise problem from refused
     return Response(AttachmentPublic.model_validate(row).model_dump_json(), status_code=201,
                     media_type="application/json", headers={"Location": f"/api/v1/attachments/{row['id']}"})
 

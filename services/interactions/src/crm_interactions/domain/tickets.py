@@ -7,7 +7,7 @@ from typing import Any
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from crmkit.errors import FieldError, ProblemError
+from crmkit.domain_errors import Conflict, FieldError, Invalid
 
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -36,17 +36,17 @@ def reassigning(values: dict[str, Any], fields: tuple[str, ...]) -> Callable[[di
     return lambda current: any(name in values and values[name] != current[name] for name in fields)
 
 
-def invalid_transition(current: str, target: str) -> ProblemError:
-    return ProblemError(409, "invalid_transition", params={"from": current, "to": target},
-                        extra={"from": current, "to": target})
+def invalid_transition(current: str, target: str) -> Conflict:
+    return Conflict("invalid_transition", params={"from": current, "to": target},
+                    details={"from": current, "to": target})
 
 
 def blank_problems(values: dict[str, Any], required: tuple[str, ...]) -> list[FieldError]:
     return [FieldError(name, "required") for name in required if name in values and values[name] is None]
 
 
-def unprocessable(problems: list[FieldError]) -> ProblemError:
-    return ProblemError(422, "validation_error", errors=problems)
+def unprocessable(problems: list[FieldError]) -> Invalid:
+    return Invalid(*problems)
 
 
 def clean(values: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import asyncpg
 
 from crmkit import outbox
 from crmkit.auth import Principal
-from crmkit.errors import FieldError, ProblemError
+from crmkit.domain_errors import FieldError, NotFound
 from crmkit.pagination import page_of, time_id_after
 from crmkit.versions import check_version
 from crm_interactions import events
@@ -36,10 +36,10 @@ def _time_problems(starts_at: datetime | None, ends_at: datetime | None) -> list
 
 async def _locked(conn: asyncpg.Connection, principal: Principal, appointment_id: uuid.UUID,
                   expected_version: int | None) -> dict[str, Any]:
-    """The locked appointment the caller may see (and so edit) at the version they read: else 404 or 412."""
+    """The locked appointment the caller may see (and so edit) at the version they read: else NotFound or VersionConflict."""
     current = await store.get_visible(conn, appointment_id=appointment_id, principal=principal, lock=True)
     if current is None:
-        raise ProblemError(404, "not_found")
+        raise NotFound()
     check_version(current["version"], expected_version)
     return current
 
@@ -80,7 +80,7 @@ async def get(pool: asyncpg.Pool, *, principal: Principal, appointment_id: uuid.
     async with pool.acquire() as conn:
         row = await store.get_visible(conn, appointment_id=appointment_id, principal=principal)
     if row is None:
-        raise ProblemError(404, "not_found")
+        raise NotFound()
     return row
 
 
@@ -136,7 +136,7 @@ async def update(pool: asyncpg.Pool, *, principal: Principal, appointment_id: uu
 
 async def change_status(pool: asyncpg.Pool, *, principal: Principal, appointment_id: uuid.UUID, status: str,
                         expected_version: int | None = None, correlation_id: str | None = None) -> dict[str, Any]:
-    """planned → done | cancelled; anything else is 409 `invalid_transition`."""
+    """planned → done | cancelled; anything else is Conflict `invalid_transition`."""
     async with pool.acquire() as conn, conn.transaction():
         current = await _locked(conn, principal, appointment_id, expected_version)
         if status not in tickets.APPOINTMENT_TRANSITIONS.get(current["status"], ()):

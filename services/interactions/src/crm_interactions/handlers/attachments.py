@@ -14,7 +14,7 @@ import asyncpg
 
 from crmkit import outbox
 from crmkit.auth import Principal
-from crmkit.errors import FieldError, ProblemError
+from crmkit.domain_errors import FieldError, Forbidden, Invalid, NotFound, TooLarge, UnsupportedType
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crm_interactions import events
 from crm_interactions.domain import attachments as rules
@@ -26,9 +26,8 @@ from crm_interactions.store import comments as comments_store
 from crm_interactions.store import tickets as tickets_store
 
 
-def too_large(limit: int) -> ProblemError:
-    return ProblemError(413, "attachment_too_large", params={"limit": limit, "limit_mb": _mb(limit)},
-                        extra={"limit": limit})
+def too_large(limit: int) -> TooLarge:
+    return TooLarge("attachment_too_large", params={"limit": limit, "limit_mb": _mb(limit)}, details={"limit": limit})
 
 
 def _mb(limit: int) -> str:
@@ -42,31 +41,31 @@ def _event_fields(row: dict[str, Any]) -> dict[str, Any]:
 def check_filename(raw: str | None) -> str:
     name, code = rules.clean_filename(raw)
     if code:
-        raise ProblemError(422, "validation_error", errors=[
-            FieldError("filename", code, {"max_length": rules.MAX_FILENAME} if code == "too_long" else {})])
+        raise Invalid(
+            FieldError("filename", code, {"max_length": rules.MAX_FILENAME} if code == "too_long" else {}))
     return name  # type: ignore[return-value]
 
 
 async def _customer_for_new_file(conn: asyncpg.Connection, principal: Principal, *, customer_id: uuid.UUID | None,
                                  parent_type: str | None, parent_id: uuid.UUID | None) -> uuid.UUID:
     """The customer a new file belongs to, once the caller may add it there: to a customer they
-    see, to a support ticket they may edit, to a comment of their own (404 / 403 otherwise)."""
+    see, to a support ticket they may edit, to a comment of their own (NotFound / Forbidden otherwise)."""
     if parent_type == "support_ticket":
         found = await tickets_store.get_visible(conn, "support_tickets", ticket_id=parent_id, principal=principal)
         if found is None:
-            raise ProblemError(404, "not_found")
+            raise NotFound()
         if not found[1]:
-            raise ProblemError(403, "not_editable")
+            raise Forbidden("not_editable")
         return found[0]["customer_id"]
     if parent_type == "comment":
         found = await comments_store.get_visible(conn, comment_id=parent_id, principal=principal)
         if found is None:
-            raise ProblemError(404, "not_found")
+            raise NotFound()
         if found[0]["author_id"] != principal.user_id:
-            raise ProblemError(403, "not_comment_author")
+            raise Forbidden("not_comment_author")
         return found[0]["customer_id"]
     if not await access.customer_visible(conn, customer_id=customer_id, principal=principal):
-        raise ProblemError(404, "not_found")
+        raise NotFound()
     return customer_id
 
 
@@ -79,7 +78,7 @@ async def _check_parent_readable(conn: asyncpg.Connection, principal: Principal,
     else:
         found = await access.customer_visible(conn, customer_id=customer_id, principal=principal)
     if not found:
-        raise ProblemError(404, "not_found")
+        raise NotFound()
 
 
 async def upload(pool: asyncpg.Pool, files: Storage, *, principal: Principal, customer_id: uuid.UUID | None = None,
@@ -87,8 +86,8 @@ async def upload(pool: asyncpg.Pool, files: Storage, *, principal: Principal, cu
                  filename: str | None, chunks: AsyncIterator[bytes], max_bytes: int,
                  declared_length: int | None = None, correlation_id: str | None = None) -> dict[str, Any]:
     """Stream `chunks` into storage while counting, hashing and sniffing; then one transaction
-    writes the row and the `attachment.added` event. Refusals (413 as soon as the count passes
-    `max_bytes`, 415 for executables, 422 when empty) leave no file and no row. The file goes on
+    writes the row and the `attachment.added` event. Refusals (TooLarge as soon as the count passes
+    `max_bytes`, UnsupportedType for executables, Invalid when empty) leave no file and no row. The file goes on
     the customer, or on the parent (`parent_type`, `parent_id`) when one is given."""
     name = check_filename(filename)
     parent = {"customer_id": customer_id, "parent_type": parent_type if parent_id else None, "parent_id": parent_id}
@@ -110,14 +109,14 @@ async def upload(pool: asyncpg.Pool, files: Storage, *, principal: Principal, cu
             if len(head) < rules.HEAD_BYTES:
                 head += chunk[:rules.HEAD_BYTES - len(head)]
                 if len(head) >= 4 and rules.is_executable(head):
-                    raise ProblemError(415, "attachment_type_not_allowed")
+                    raise UnsupportedType("attachment_type_not_allowed")
             digest.update(chunk)
             text.feed(chunk)
             await writer.write(chunk)
         if size == 0:
-            raise ProblemError(422, "validation_error", errors=[FieldError("body", "empty_file")])
+            raise Invalid(FieldError("body", "empty_file"))
         if rules.is_executable(head):
-            raise ProblemError(415, "attachment_type_not_allowed")
+            raise UnsupportedType("attachment_type_not_allowed")
         text.feed(b"", final=True)
         await writer.commit()
     except BaseException:
@@ -128,7 +127,7 @@ async def upload(pool: asyncpg.Pool, files: Storage, *, principal: Principal, cu
         async with pool.acquire() as conn, conn.transaction():
             customer_id = await _customer_for_new_file(conn, principal, **parent)  # still allowed?
             if not await access.lock_customer(conn, customer_id=customer_id):
-                raise ProblemError(404, "not_found")  # deleted or purged meanwhile
+                raise NotFound()  # deleted or purged meanwhile
             row = await store.insert(conn, values={
                 "id": attachment_id, "customer_id": customer_id, "parent_type": parent["parent_type"],
                 "parent_id": parent_id, "filename": name, "content_type": content_type,
@@ -149,7 +148,7 @@ async def get(pool: asyncpg.Pool, *, principal: Principal, attachment_id: uuid.U
     async with pool.acquire() as conn:
         found = await store.get_visible(conn, attachment_id=attachment_id, principal=principal)
     if found is None:
-        raise ProblemError(404, "not_found")
+        raise NotFound()
     row = found[0]
     if not with_key:
         row.pop("storage_key")
@@ -160,7 +159,7 @@ async def list_attachments(pool: asyncpg.Pool, *, principal: Principal, customer
                            parent_type: str | None = None, parent_id: uuid.UUID | None = None, limit: int = 50,
                            cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
     """Newest first: a customer's files (its tickets' and comments' included) or one parent's;
-    404 when the caller may not see that customer or parent."""
+    NotFound when the caller may not see that customer or parent."""
     async with pool.acquire() as conn:
         await _check_parent_readable(conn, principal, customer_id=customer_id, parent_type=parent_type,
                                      parent_id=parent_id)
@@ -176,10 +175,10 @@ async def delete(pool: asyncpg.Pool, *, principal: Principal, attachment_id: uui
     async with pool.acquire() as conn, conn.transaction():
         found = await store.get_visible(conn, attachment_id=attachment_id, principal=principal, lock=True)
         if found is None:
-            raise ProblemError(404, "not_found")
+            raise NotFound()
         row, may_delete = found
         if not may_delete:
-            raise ProblemError(403, "attachment_not_deletable")
+            raise Forbidden("attachment_not_deletable")
         await store.mark_deleted(conn, attachment_id=attachment_id, by=principal.user_id)
         await outbox.publish(conn, events.AttachmentDeleted(**_event_fields(row)),
                              **envelope_of(principal, row["id"], correlation_id))

@@ -13,7 +13,7 @@ import asyncpg
 from icalendar import Calendar, Event
 
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import NotFound
 from crm_interactions.domain.tickets import LOCAL_TIME
 from crm_interactions.store import appointments as store
 
@@ -45,15 +45,15 @@ async def revoke_feed(pool: asyncpg.Pool, *, principal: Principal) -> None:
 
 
 async def render_feed(pool: asyncpg.Pool, *, token: str | None, now: datetime | None = None) -> bytes:
-    """The VCALENDAR of the token's owner; an unknown, revoked or absent token is 404 (same answer)."""
+    """The VCALENDAR of the token's owner; an unknown, revoked or absent token is NotFound (same answer)."""
     if not token or len(token) > 200:
-        raise ProblemError(404, "not_found")
+        raise NotFound()
     now = now or datetime.now(UTC)
     start, end = now - PAST, now + FUTURE
     async with pool.acquire() as conn:
         user_id = await store.feed_owner(conn, token_hash=_hash(token))
         if user_id is None:
-            raise ProblemError(404, "not_found")
+            raise NotFound()
         appointments = await store.feed_appointments(conn, user_id=user_id, start=start, end=end)
         care = await store.feed_care_tickets(conn, user_id=user_id, start=start, end=end)
     return build_calendar(user_id, [dict(r) for r in appointments], [dict(r) for r in care]).to_ical()

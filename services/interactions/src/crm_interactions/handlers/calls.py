@@ -2,9 +2,9 @@
 customer's timeline. Each use case is one transaction: the sheet, its timeline entry and the
 outbox rows (`call.logged` for the compensation rules, `interaction.recorded`).
 
-Who may post a call: a person who may see the customer (viewers too; 404 otherwise, as for
+Who may post a call: a person who may see the customer (viewers too; NotFound otherwise, as for
 reads), or an integrator key (principal kind "service") carrying the permission `calls.write`,
-for any customer this service knows that is not deleted (403 `forbidden` without it).
+for any customer this service knows that is not deleted (Forbidden without it).
 
 Timeline type: `call_out` for outgoing calls, `call_missed` for an incoming call with outcome
 `no_answer` (nobody picked up), `call_in` for every other incoming call."""
@@ -18,7 +18,7 @@ import asyncpg
 
 from crmkit import outbox
 from crmkit.auth import Principal
-from crmkit.errors import FieldError, ProblemError
+from crmkit.domain_errors import Conflict, FieldError, Forbidden, NotFound
 from crmkit.pagination import page_of, time_id_after
 from crm_interactions import events
 from crm_interactions.domain import tickets
@@ -41,9 +41,9 @@ def entry_type(direction: str, outcome: str) -> str:
 async def _check_poster(conn: asyncpg.Connection, principal: Principal, customer_id: uuid.UUID) -> None:
     if principal.kind == "service":
         if not principal.can(PERMISSION):
-            raise ProblemError(403, "forbidden")
+            raise Forbidden("forbidden")
         if not await store.customer_live(conn, customer_id):
-            raise ProblemError(404, "not_found")
+            raise NotFound()
         return
     await rules.check_customer(conn, principal, customer_id)
 
@@ -95,16 +95,16 @@ async def log_call(pool: asyncpg.Pool, *, principal: Principal, customer_id: uui
 
 def _existing(stored: dict[str, Any] | None, customer_id: uuid.UUID) -> tuple[dict[str, Any], bool]:
     if stored is None:  # pragma: no cover - the conflicting row is visible once the other commit lands
-        raise ProblemError(409, "call_already_logged")
+        raise Conflict("call_already_logged")
     if stored["customer_id"] != customer_id:
-        raise ProblemError(409, "call_already_logged")
+        raise Conflict("call_already_logged")
     return stored, False
 
 
 async def list_calls(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, limit: int,
                      cursor: str | None, outcome: str | None = None, direction: str | None = None
                      ) -> tuple[list[dict[str, Any]], str | None]:
-    """Newest first; visible exactly like the customer's timeline (404 otherwise)."""
+    """Newest first; visible exactly like the customer's timeline (NotFound otherwise)."""
     after = time_id_after(cursor)
     async with pool.acquire() as conn:
         await rules.check_customer(conn, principal, customer_id)
@@ -128,7 +128,7 @@ async def add_note(pool: asyncpg.Pool, *, principal: Principal, customer_id: uui
             "occurred_at": datetime.now(UTC),
             "actor_id": principal.user_id, "note": text, "data": {}})
         if entry is None:
-            raise ProblemError(404, "not_found")
+            raise NotFound()
         await outbox.publish(conn, events.InteractionRecorded(**dict(entry)),
                              **rules.envelope_of(principal, customer_id, correlation_id))
         return dict(entry)

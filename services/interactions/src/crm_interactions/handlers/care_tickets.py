@@ -10,7 +10,7 @@ import asyncpg
 
 from crmkit import outbox
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Conflict
 from crm_interactions import events
 from crm_interactions.domain import tickets
 from crm_interactions.domain.text import fold
@@ -77,8 +77,8 @@ async def update(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UU
         current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version,
                                        manages=tickets.reassigning(values, ("assignee_id",)))
         if current["status"] != "planned":
-            raise ProblemError(409, "ticket_closed", params={"status": current["status"]},
-                               extra={"ticket_status": current["status"]})
+            raise Conflict("ticket_closed", params={"status": current["status"]},
+                           details={"ticket_status": current["status"]})
         problems = tickets.blank_problems(values, ("method", "planned_at", "assignee_id"))
         if values.get("assignee_id") and values["assignee_id"] != current["assignee_id"]:
             problems += await rules.assignee_problems(conn, principal, values["assignee_id"])

@@ -1,8 +1,8 @@
 """Comments on a customer, or on one of its care or support tickets (I-3), with #hashtags and
-@mentions acknowledged by the mentioned user (I-4). A comment is visible iff its customer is (404
+@mentions acknowledged by the mentioned user (I-4). A comment is visible iff its customer is (NotFound
 otherwise) or, for a comment on a ticket, to the ticket's assignee; anyone who sees the customer may
 comment (viewers too, C-9), and a ticket's assignee may comment on that ticket. A mention must
-reach someone who may read the comment (422 otherwise, and for unknown usernames). Each use case
+reach someone who may read the comment (Invalid otherwise, and for unknown usernames). Each use case
 is one transaction: rules, store writes, notifications, outbox rows and the `comment` timeline entry."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import asyncpg
 
 from crmkit import outbox
 from crmkit.auth import Principal
-from crmkit.errors import FieldError, ProblemError
+from crmkit.domain_errors import FieldError, Forbidden, Invalid, NotFound
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crmkit.versions import check_version
 from crm_interactions import events
@@ -45,7 +45,7 @@ def _event_fields(row: dict[str, Any]) -> dict[str, Any]:
 async def _parent(conn: asyncpg.Connection, principal: Principal, customer_id: uuid.UUID | None,
                   ticket_type: str | None, ticket_id: uuid.UUID | None) -> tuple[uuid.UUID, uuid.UUID | None]:
     """The customer of the comment's parent and, for a ticket, its assignee, once the caller is
-    known to see that parent (else 404)."""
+    known to see that parent (else NotFound)."""
     if ticket_id is not None:
         ticket = await rules.readable(conn, store.TICKET_TABLES[ticket_type], principal, ticket_id)
         return ticket["customer_id"], ticket["assignee_id"]
@@ -57,7 +57,7 @@ async def _visible(conn: asyncpg.Connection, principal: Principal, comment_id: u
                    ) -> tuple[dict[str, Any], bool]:
     found = await store.get_visible(conn, comment_id=comment_id, principal=principal, lock=lock)
     if found is None:
-        raise ProblemError(404, "not_found")
+        raise NotFound()
     return found
 
 
@@ -81,7 +81,7 @@ async def _mentioned_users(conn: asyncpg.Connection, principal: Principal, text:
                            ) -> list[asyncpg.Record]:
     """The active users mentioned in `text`, the author excluded. A mention must reach someone who
     may read the comment (who sees the customer or, on a ticket, its assignee: the comment's own
-    read rule): else, and for an unknown username, 422 naming them, never a notification. Users
+    read rule): else, and for an unknown username, Invalid naming them, never a notification. Users
     `already` mentioned on the comment are not checked again."""
     usernames = parsing.mentions(text)
     users = await store.users_by_username(conn, usernames)
@@ -100,8 +100,8 @@ async def _mentioned_users(conn: asyncpg.Connection, principal: Principal, text:
 
 
 async def _mention_problem(conn: asyncpg.Connection, principal: Principal, customer_id: uuid.UUID,
-                           unknown: list[str], hidden: list[asyncpg.Record]) -> ProblemError:
-    """422 naming the unknown usernames and the users who may not see the comment; where the
+                           unknown: list[str], hidden: list[asyncpg.Record]) -> Invalid:
+    """Invalid naming the unknown usernames and the users who may not see the comment; where the
     author may edit the customer, it offers to add those as viewers (customers service:
     POST /api/v1/customers/{id}/viewers)."""
     errors, extra = [], {}
@@ -116,7 +116,7 @@ async def _mention_problem(conn: asyncpg.Connection, principal: Principal, custo
                   "can_add_viewers": shareable}
         if shareable:
             extra["add_viewer"] = {"method": "POST", "href": f"/api/v1/customers/{customer_id}/viewers"}
-    return ProblemError(422, "validation_error", errors=errors, extra=extra)
+    return Invalid(*errors, details=extra)
 
 
 def _listed(usernames: list[str]) -> str:
@@ -169,7 +169,7 @@ async def list_comments(pool: asyncpg.Pool, *, principal: Principal, customer_id
     of one ticket, or of every customer (a hashtag search). `deleted=true` lists deleted ones:
     managers and admins only."""
     if deleted and not (principal.is_admin or principal.is_manager):
-        raise ProblemError(403, "deleted_comments_forbidden")
+        raise Forbidden("deleted_comments_forbidden")
     query = store.Query(principal)
     query.where("t.deleted_at IS NOT NULL" if deleted else "t.deleted_at IS NULL")
     async with pool.acquire() as conn:
@@ -198,7 +198,7 @@ async def edit(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUI
     async with pool.acquire() as conn, conn.transaction():
         current, _ = await _visible(conn, principal, comment_id, lock=True)
         if current["author_id"] != principal.user_id:
-            raise ProblemError(403, "not_comment_author")
+            raise Forbidden("not_comment_author")
         check_version(current["version"], expected_version)
         if text == current["text"]:
             return current
@@ -221,7 +221,7 @@ async def delete(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.U
     async with pool.acquire() as conn, conn.transaction():
         current, deletable = await _visible(conn, principal, comment_id, lock=True)
         if not deletable:
-            raise ProblemError(403, "not_deletable")
+            raise Forbidden("not_deletable")
         check_version(current["version"], expected_version)
         await store.update(conn, comment_id=comment_id,
                            values={"deleted_at": datetime.now(UTC), "deleted_by": principal.user_id})
@@ -238,12 +238,12 @@ async def mark_read(pool: asyncpg.Pool, *, principal: Principal, comment_id: uui
 
 async def acknowledge(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUID,
                       correlation_id: str | None = None) -> dict[str, Any]:
-    """The mentioned user acknowledges (idempotent: the first time counts); others get 403."""
+    """The mentioned user acknowledges (idempotent: the first time counts); others are Forbidden."""
     async with pool.acquire() as conn, conn.transaction():
         current, _ = await _visible(conn, principal, comment_id, lock=True)
         acked = await store.acknowledge(conn, comment_id=comment_id, user_id=principal.user_id)
         if acked is None:
-            raise ProblemError(403, "not_mentioned")
+            raise Forbidden("not_mentioned")
         acknowledged_at, newly = acked
         await store.mark_read(conn, comment_id=comment_id, user_id=principal.user_id)
         if newly:

@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import NotFound
 from crmkit.i18n import DEFAULT_LANGUAGE
 from crmkit.pagination import IdPosition, decode_cursor, page_of
 from crm_interactions import notification_texts as texts
@@ -49,7 +49,7 @@ async def mark_read(pool: asyncpg.Pool, *, principal: Principal, notification_id
     async with pool.acquire() as conn:
         row = await store.mark_read(conn, user_id=principal.user_id, notification_id=notification_id)
     if row is None:
-        raise ProblemError(404, "not_found")
+        raise NotFound()
     return texts.localized(row, lang)
 
 

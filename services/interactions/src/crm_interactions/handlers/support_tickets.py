@@ -95,7 +95,7 @@ async def update(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UU
 async def change_status(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID, status: str,
                         note: str | None = None, expected_version: int | None = None,
                         correlation_id: str | None = None) -> dict[str, Any]:
-    """Move along the allowed transitions (else 409 `invalid_transition` with from and to); the
+    """Move along the allowed transitions (else Conflict `invalid_transition` with from and to); the
     customer's timeline gets a `support` entry with the note."""
     note = tickets.clean({"note": note})["note"]
     async with pool.acquire() as conn, conn.transaction():

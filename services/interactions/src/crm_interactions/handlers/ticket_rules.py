@@ -13,7 +13,7 @@ import asyncpg
 from crmkit import outbox
 from crmkit.access import within_subtree_sql
 from crmkit.auth import Principal
-from crmkit.errors import FieldError, ProblemError
+from crmkit.domain_errors import FieldError, Forbidden, NotFound
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crmkit.versions import check_version
 from crm_interactions import events
@@ -31,25 +31,25 @@ def envelope_of(principal: Principal, subject: uuid.UUID, correlation_id: str | 
 async def readable(conn: asyncpg.Connection, table: str, principal: Principal, ticket_id: uuid.UUID) -> dict[str, Any]:
     found = await store.get_visible(conn, table, ticket_id=ticket_id, principal=principal)
     if found is None:
-        raise ProblemError(404, "not_found")
+        raise NotFound()
     return found[0]
 
 
 async def editable(conn: asyncpg.Connection, table: str, principal: Principal, ticket_id: uuid.UUID,
                    expected_version: int | None, *, manages: Callable[[dict[str, Any]], bool] = never
                    ) -> dict[str, Any]:
-    """The locked ticket the caller may work on at the version they read: else 404, 403 or 412.
+    """The locked ticket the caller may work on at the version they read: else NotFound, Forbidden or VersionConflict.
     When `manages(current)` (a reassignment, a deletion) the caller must also be one who may edit
-    the customer (C-9): an assignee works their ticket but does not hand it on (403
+    the customer (C-9): an assignee works their ticket but does not hand it on (Forbidden
     `ticket_not_manageable`)."""
     found = await store.get_visible(conn, table, ticket_id=ticket_id, principal=principal, lock=True)
     if found is None:
-        raise ProblemError(404, "not_found")
+        raise NotFound()
     current, may_edit, may_manage = found
     if not may_edit:
-        raise ProblemError(403, "not_editable")
+        raise Forbidden("not_editable")
     if not may_manage and manages(current):
-        raise ProblemError(403, "ticket_not_manageable")
+        raise Forbidden("ticket_not_manageable")
     check_version(current["version"], expected_version)
     return current
 
@@ -59,9 +59,9 @@ async def may_edit_customer(conn: asyncpg.Connection, principal: Principal, cust
 
 
 async def check_customer(conn: asyncpg.Connection, principal: Principal, customer_id: uuid.UUID) -> None:
-    """A ticket is created only for a customer the caller may see (404 otherwise, as for reads)."""
+    """A ticket is created only for a customer the caller may see (NotFound otherwise, as for reads)."""
     if not await access.customer_visible(conn, customer_id=customer_id, principal=principal):
-        raise ProblemError(404, "not_found")
+        raise NotFound()
 
 
 async def assignee_problems(conn: asyncpg.Connection, principal: Principal, assignee_id: uuid.UUID | None,

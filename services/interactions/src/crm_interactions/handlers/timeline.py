@@ -7,7 +7,7 @@ import asyncpg
 
 from crmkit import outbox
 from crmkit.auth import Principal
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import NotFound
 from crmkit.events import Envelope
 from crmkit.pagination import page_of, time_id_after
 from crm_interactions import events
@@ -130,6 +130,6 @@ async def read_timeline(pool: asyncpg.Pool, *, principal: Principal, customer_id
             is_manager=principal.is_manager, unit_path=principal.unit_path,
         )
         if not visible:
-            raise ProblemError(404, "not_found")
+            raise NotFound()
         rows = await store.page(conn, customer_id=customer_id, limit=limit + 1, after=after, types=types)
     return page_of(rows, limit, lambda r: {"t": r["occurred_at"].isoformat(), "id": str(r["id"])})
