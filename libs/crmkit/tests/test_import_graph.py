@@ -1,7 +1,8 @@
 """The shape of every package of the repository, read from its source (stdlib `ast`, nothing is
 imported): no import cycle between its modules; layers import inwards only (api/ -> handlers/ ->
 domain/ + store/), and `domain/` stays pure — no store/, handlers/ or api/ of its package, no
-asyncpg, FastAPI, HTTP or Kafka client. A new service under services/ is checked without being
+asyncpg, FastAPI, HTTP or Kafka client; handlers/ and domain/ refuse with crmkit.domain_errors,
+never an HTTP answer (ProblemError). A new service under services/ is checked without being
 listed here."""
 from __future__ import annotations
 
@@ -115,3 +116,25 @@ def layer_offences(package: Path) -> list[str]:
 @pytest.mark.parametrize("package", packages(), ids=lambda p: p.name)
 def test_layers_import_inwards_only_and_domain_is_pure(package):
     assert layer_offences(package) == []
+
+
+def http_in_use_cases(package) -> list[str]:
+    """Where a handlers/ or domain/ module of `package` raises or builds a ProblemError (an HTTP answer)."""
+    found = []
+    for layer in ("handlers", "domain"):
+        for file in sorted((package / layer).rglob("*.py")):
+            for node in ast.walk(ast.parse(file.read_text(), str(file))):
+                if isinstance(node, ast.Name) and node.id == "ProblemError":
+                    found.append(f"{file.relative_to(package.parent)}:{node.lineno}")
+    return found
+
+
+@pytest.mark.parametrize("package", packages(), ids=lambda p: p.name)
+def test_use_cases_refuse_in_the_domains_words_not_in_http(package):
+    assert http_in_use_cases(package) == []
+
+
+def test_the_guard_sees_a_problem_error_in_a_handler(tmp_path):
+    (tmp_path / "handlers").mkdir()
+    (tmp_path / "handlers" / "things.py").write_text("def f():\n    raise ProblemError(404, 'not_found')\n")
+    assert http_in_use_cases(tmp_path) == [f"{tmp_path.name}/handlers/things.py:2"]
