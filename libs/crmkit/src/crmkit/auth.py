@@ -18,6 +18,7 @@ from fastapi import Depends, Request
 from starlette.applications import Starlette
 
 from crmkit.errors import ProblemError
+from crmkit.unit_of_work import bind_actor
 
 ALGORITHMS = ["EdDSA", "RS256"]
 ADMIN, MANAGER, SALES, REVIEWER, INTEGRATOR = "admin", "manager", "sales", "reviewer", "integrator"
@@ -152,6 +153,7 @@ async def current_principal(request: Request) -> Principal:
     if not still_valid(request.app, principal):
         raise ProblemError(401, "token_revoked", headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
     request.state.principal = principal
+    bind_actor(principal.user_id)  # the actor of what this request publishes (crmkit.unit_of_work)
     return principal
 
 

@@ -17,6 +17,7 @@ from aiokafka.structs import ConsumerRecord
 from crmkit import metrics
 from crmkit.events import Envelope
 from crmkit.logging import bind_ids, clear_ids, get_logger
+from crmkit.unit_of_work import MessageContext, bound
 
 log = get_logger(__name__)
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
@@ -154,8 +155,11 @@ class EventConsumer:
         if handler is None:
             return
         bind_ids(correlation_id=envelope.correlation_id)
+        context = MessageContext(actor=envelope.actor, correlation_id=envelope.correlation_id,
+                                 causation_id=str(envelope.id))
         try:
-            await self._handle_with_retries(record, envelope, handler)
+            with bound(context):  # what the handler publishes is caused by this event
+                await self._handle_with_retries(record, envelope, handler)
         finally:
             clear_ids()
 

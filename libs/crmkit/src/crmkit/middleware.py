@@ -12,7 +12,7 @@ import orjson
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from crmkit import i18n, metrics
+from crmkit import i18n, metrics, unit_of_work
 from crmkit.logging import bind_ids, clear_ids, get_logger
 
 log = get_logger("http")
@@ -78,6 +78,10 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         scope["state"]["correlation_id"] = correlation_id
         bind_ids(request_id=request_id, correlation_id=correlation_id)
+        with unit_of_work.bound(unit_of_work.MessageContext(correlation_id=correlation_id)):
+            await self._serve(scope, receive, send, request_id)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
         started, status = time.perf_counter(), 500
         received, too_large, response_started, body_done, reading = 0, False, False, False, False
         limit = self.body_limit(scope) if self.body_limit else self.max_body_bytes
