@@ -95,8 +95,7 @@ async def create_appointment(body: AppointmentCreate, request: Request, principa
     pool = request.app.state.pool
 
     async def produce() -> Response:
-        row = await handlers.create(pool, principal=principal, correlation_id=request.state.correlation_id,
-                                    **body.model_dump())
+        row = await handlers.create(pool, principal=principal, **body.model_dump())
         return versioned(AppointmentPublic, row, 201, {"Location": f"/api/v1/appointments/{row['id']}"})
 
     return await idempotent(request, pool, str(principal.user_id), produce, key=key)
@@ -129,8 +128,7 @@ async def update_appointment(appointment_id: uuid.UUID, body: AppointmentUpdate,
                              principal: CurrentPrincipal, if_match: IfMatch = None) -> Response:
     row = await handlers.update(request.app.state.pool, principal=principal, appointment_id=appointment_id,
                                 expected_version=expected_version(if_match),
-                                changes=body.model_dump(exclude_unset=True),
-                                correlation_id=request.state.correlation_id)
+                                changes=body.model_dump(exclude_unset=True))
     return versioned(AppointmentPublic, row)
 
 
@@ -145,8 +143,7 @@ async def change_appointment_status(appointment_id: uuid.UUID, body: Appointment
     async def produce() -> Response:
         row = await handlers.change_status(pool, principal=principal, appointment_id=appointment_id,
                                            status=body.status,
-                                           expected_version=expected_version(if_match, required=False),
-                                           correlation_id=request.state.correlation_id)
+                                           expected_version=expected_version(if_match, required=False))
         return versioned(AppointmentPublic, row)
 
     return await idempotent(request, pool, str(principal.user_id), produce, key=key)
@@ -157,6 +154,5 @@ async def delete_appointment(appointment_id: uuid.UUID, request: Request, princi
                              if_match: IfMatch = None) -> Response:
     """Soft delete; `If-Match` optional."""
     await handlers.delete(request.app.state.pool, principal=principal, appointment_id=appointment_id,
-                          expected_version=expected_version(if_match, required=False),
-                          correlation_id=request.state.correlation_id)
+                          expected_version=expected_version(if_match, required=False))
     return Response(status_code=204)

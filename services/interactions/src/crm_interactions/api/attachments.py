@@ -104,7 +104,7 @@ async def _upload(request: Request, principal, filename: str | None, content_dis
         row = await handlers.upload(
             request.app.state.pool, storage.for_settings(settings), principal=principal, **target,
             filename=filename, chunks=chunks, max_bytes=settings.attachment_max_bytes,
-            declared_length=declared_length, correlation_id=request.state.correlation_id)
+            declared_length=declared_length)
     except (ProblemError, DomainError) as refused:
         # the answer to a refused upload closes the connection when the rest of the body is not read
         problem = refused if isinstance(refused, ProblemError) else problem_of_domain_error(refused)
@@ -198,6 +198,5 @@ async def download_attachment(attachment_id: uuid.UUID, request: Request, princi
     **RESPONSES, 403: {"description": "attachment_not_deletable"}})
 async def delete_attachment(attachment_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
     """Soft delete: the uploader, a manager above the customer's owner, or an admin."""
-    await handlers.delete(request.app.state.pool, principal=principal, attachment_id=attachment_id,
-                          correlation_id=request.state.correlation_id)
+    await handlers.delete(request.app.state.pool, principal=principal, attachment_id=attachment_id)
     return Response(status_code=204)

@@ -81,7 +81,7 @@ async def log_call(customer_id: uuid.UUID, body: CallCreate, request: Request, p
 
     async def produce() -> Response:
         row, created = await handlers.log_call(pool, principal=principal, customer_id=customer_id,
-                                               correlation_id=request.state.correlation_id, **body.model_dump())
+                                               **body.model_dump())
         return _json(CallPublic, row, 201 if created else 200)
 
     return await idempotent(request, pool, str(principal.user_id), produce, key=key)
@@ -107,8 +107,7 @@ async def add_note(customer_id: uuid.UUID, body: NoteCreate, request: Request, p
     pool = request.app.state.pool
 
     async def produce() -> Response:
-        entry = await handlers.add_note(pool, principal=principal, customer_id=customer_id, text=body.text,
-                                        correlation_id=request.state.correlation_id)
+        entry = await handlers.add_note(pool, principal=principal, customer_id=customer_id, text=body.text)
         return _json(TimelineEntryPublic, entry, 201)
 
     return await idempotent(request, pool, str(principal.user_id), produce, key=key)

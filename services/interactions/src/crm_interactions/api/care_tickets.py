@@ -88,8 +88,7 @@ async def create_care_ticket(body: CareTicketCreate, request: Request, principal
     pool = request.app.state.pool
 
     async def produce() -> Response:
-        row = await handlers.create(pool, principal=principal, correlation_id=request.state.correlation_id,
-                                    **body.model_dump())
+        row = await handlers.create(pool, principal=principal, **body.model_dump())
         return versioned(CareTicketPublic, row, 201, {"Location": f"/api/v1/care-tickets/{row['id']}"})
 
     return await idempotent(request, pool, str(principal.user_id), produce, key=key)
@@ -120,8 +119,7 @@ async def update_care_ticket(ticket_id: uuid.UUID, body: CareTicketUpdate, reque
                              principal: CurrentPrincipal, if_match: IfMatch = None) -> Response:
     row = await handlers.update(request.app.state.pool, principal=principal, ticket_id=ticket_id,
                                 expected_version=expected_version(if_match),
-                                changes=body.model_dump(exclude_unset=True),
-                                correlation_id=request.state.correlation_id)
+                                changes=body.model_dump(exclude_unset=True))
     return versioned(CareTicketPublic, row)
 
 
@@ -134,8 +132,7 @@ async def complete_care_ticket(ticket_id: uuid.UUID, body: CareTicketComplete, r
 
     async def produce() -> Response:
         row = await handlers.complete(pool, principal=principal, ticket_id=ticket_id, result=body.result,
-                                      expected_version=expected_version(if_match, required=False),
-                                      correlation_id=request.state.correlation_id)
+                                      expected_version=expected_version(if_match, required=False))
         return versioned(CareTicketPublic, row)
 
     return await idempotent(request, pool, str(principal.user_id), produce, key=key)
@@ -150,8 +147,7 @@ async def cancel_care_ticket(ticket_id: uuid.UUID, body: CareTicketCancel, reque
 
     async def produce() -> Response:
         row = await handlers.cancel(pool, principal=principal, ticket_id=ticket_id, reason=body.reason,
-                                    expected_version=expected_version(if_match, required=False),
-                                    correlation_id=request.state.correlation_id)
+                                    expected_version=expected_version(if_match, required=False))
         return versioned(CareTicketPublic, row)
 
     return await idempotent(request, pool, str(principal.user_id), produce, key=key)
@@ -162,6 +158,5 @@ async def delete_care_ticket(ticket_id: uuid.UUID, request: Request, principal: 
                              if_match: IfMatch = None) -> Response:
     """Soft delete; `If-Match` optional."""
     await handlers.delete(request.app.state.pool, principal=principal, ticket_id=ticket_id,
-                          expected_version=expected_version(if_match, required=False),
-                          correlation_id=request.state.correlation_id)
+                          expected_version=expected_version(if_match, required=False))
     return Response(status_code=204)

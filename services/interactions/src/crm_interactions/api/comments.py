@@ -87,8 +87,7 @@ async def post_comment(customer_id: uuid.UUID, body: CommentCreate, request: Req
     pool = request.app.state.pool
 
     async def produce() -> Response:
-        row = await handlers.post(pool, principal=principal, customer_id=customer_id, text=body.text,
-                                  correlation_id=request.state.correlation_id)
+        row = await handlers.post(pool, principal=principal, customer_id=customer_id, text=body.text)
         return versioned(CommentPublic, row, 201, {"Location": f"/api/v1/comments/{row['id']}"})
 
     return await idempotent(request, pool, str(principal.user_id), produce, key=key)
@@ -125,7 +124,7 @@ def _ticket_comment_routes(path: str, ticket_type: str) -> None:
 
         async def produce() -> Response:
             row = await handlers.post(pool, principal=principal, ticket_type=ticket_type, ticket_id=ticket_id,
-                                      text=body.text, correlation_id=request.state.correlation_id)
+                                      text=body.text)
             return versioned(CommentPublic, row, 201, {"Location": f"/api/v1/comments/{row['id']}"})
 
         return await idempotent(request, pool, str(principal.user_id), produce, key=key)
@@ -172,8 +171,7 @@ async def edit_comment(comment_id: uuid.UUID, body: CommentUpdate, request: Requ
                        if_match: IfMatch = None) -> Response:
     """Its author rewrites a comment (`If-Match` required); newly mentioned users are notified."""
     row = await handlers.edit(request.app.state.pool, principal=principal, comment_id=comment_id,
-                              expected_version=expected_version(if_match), text=body.text,
-                              correlation_id=request.state.correlation_id)
+                              expected_version=expected_version(if_match), text=body.text)
     return versioned(CommentPublic, row)
 
 
@@ -183,8 +181,7 @@ async def delete_comment(comment_id: uuid.UUID, request: Request, principal: Cur
                          if_match: IfMatch = None) -> Response:
     """Soft delete by the author, a manager above the customer's owner, or an admin; `If-Match` optional."""
     await handlers.delete(request.app.state.pool, principal=principal, comment_id=comment_id,
-                          expected_version=expected_version(if_match, required=False),
-                          correlation_id=request.state.correlation_id)
+                          expected_version=expected_version(if_match, required=False))
     return Response(status_code=204)
 
 
@@ -200,5 +197,4 @@ async def read_comment(comment_id: uuid.UUID, request: Request, principal: Curre
 async def acknowledge_comment(comment_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
     """The mentioned caller acknowledges the comment (idempotent); the comment then shows when."""
     return versioned(CommentPublic, await handlers.acknowledge(
-        request.app.state.pool, principal=principal, comment_id=comment_id,
-        correlation_id=request.state.correlation_id))
+        request.app.state.pool, principal=principal, comment_id=comment_id))

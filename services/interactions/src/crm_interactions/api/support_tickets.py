@@ -92,8 +92,7 @@ async def create_support_ticket(body: SupportTicketCreate, request: Request, pri
     pool = request.app.state.pool
 
     async def produce() -> Response:
-        row = await handlers.create(pool, principal=principal, correlation_id=request.state.correlation_id,
-                                    **body.model_dump())
+        row = await handlers.create(pool, principal=principal, **body.model_dump())
         return versioned(SupportTicketPublic, row, 201, {"Location": f"/api/v1/support-tickets/{row['id']}"})
 
     return await idempotent(request, pool, str(principal.user_id), produce, key=key)
@@ -125,8 +124,7 @@ async def update_support_ticket(ticket_id: uuid.UUID, body: SupportTicketUpdate,
                                 principal: CurrentPrincipal, if_match: IfMatch = None) -> Response:
     row = await handlers.update(request.app.state.pool, principal=principal, ticket_id=ticket_id,
                                 expected_version=expected_version(if_match),
-                                changes=body.model_dump(exclude_unset=True),
-                                correlation_id=request.state.correlation_id)
+                                changes=body.model_dump(exclude_unset=True))
     return versioned(SupportTicketPublic, row)
 
 
@@ -141,8 +139,7 @@ async def change_support_ticket_status(ticket_id: uuid.UUID, body: SupportTicket
 
     async def produce() -> Response:
         row = await handlers.change_status(pool, principal=principal, ticket_id=ticket_id, status=body.status,
-                                           note=body.note, expected_version=expected_version(if_match, required=False),
-                                           correlation_id=request.state.correlation_id)
+                                           note=body.note, expected_version=expected_version(if_match, required=False))
         return versioned(SupportTicketPublic, row)
 
     return await idempotent(request, pool, str(principal.user_id), produce, key=key)
@@ -153,6 +150,5 @@ async def delete_support_ticket(ticket_id: uuid.UUID, request: Request, principa
                                 if_match: IfMatch = None) -> Response:
     """Soft delete; `If-Match` optional."""
     await handlers.delete(request.app.state.pool, principal=principal, ticket_id=ticket_id,
-                          expected_version=expected_version(if_match, required=False),
-                          correlation_id=request.state.correlation_id)
+                          expected_version=expected_version(if_match, required=False))
     return Response(status_code=204)

@@ -8,14 +8,15 @@ from typing import Any
 
 import asyncpg
 
-from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.domain_errors import FieldError, NotFound
 from crmkit.pagination import page_of, time_id_after
+from crmkit.unit_of_work import UnitOfWork
 from crmkit.versions import check_version
 from crm_interactions import events
 from crm_interactions.domain import tickets
 from crm_interactions.handlers import ticket_rules as rules
+from crm_interactions.handlers.timeline import SOURCE
 from crm_interactions.store import appointments as store
 
 TYPES = ("meeting", "call", "task", "payment_due", "other")
@@ -47,32 +48,30 @@ async def _locked(conn: asyncpg.Connection, principal: Principal, appointment_id
 async def create(pool: asyncpg.Pool, *, principal: Principal, title: str, type: str, starts_at: datetime,
                  customer_id: uuid.UUID | None = None, assignee_id: uuid.UUID | None = None,
                  ends_at: datetime | None = None, all_day: bool = False, location: str | None = None,
-                 note: str | None = None, correlation_id: str | None = None) -> dict[str, Any]:
+                 note: str | None = None) -> dict[str, Any]:
     values = tickets.clean({"title": title, "location": location, "note": note})
     starts_at = tickets.as_aware(starts_at)
     ends_at = tickets.as_aware(ends_at) if ends_at is not None else None
     problems = [FieldError("title", "blank")] if values["title"] is None else []
     problems += _time_problems(starts_at, ends_at)
-    async with pool.acquire() as conn, conn.transaction():
+    async with UnitOfWork(pool, source=SOURCE) as uow:
         if customer_id is not None:
-            await rules.check_customer(conn, principal, customer_id)
-        problems += await rules.assignee_problems(conn, principal, assignee_id)
+            await rules.check_customer(uow.conn, principal, customer_id)
+        problems += await rules.assignee_problems(uow.conn, principal, assignee_id)
         if problems:
             raise tickets.unprocessable(problems)
-        row = await store.insert(conn, values={
+        row = await store.insert(uow.conn, values={
             "id": uuid.uuid4(), "title": values["title"], "type": type, "customer_id": customer_id,
             "assignee_id": assignee_id or principal.user_id, "starts_at": starts_at, "ends_at": ends_at,
             "all_day": all_day, "location": values["location"], "note": values["note"],
             "created_by": principal.user_id,
         })
-        await outbox.publish(conn, events.AppointmentCreated(**_event_fields(row), title=row["title"]),
-                             **rules.envelope_of(principal, row["id"], correlation_id))
+        await uow.publish(events.AppointmentCreated(**_event_fields(row), title=row["title"]), subject=row["id"])
         if customer_id is not None:
             await rules.record_on_timeline(
-                conn, principal, customer_id=customer_id, type_="appointment", note=row["title"],
+                uow, principal, customer_id=customer_id, type_="appointment", note=row["title"],
                 data={"appointment_id": str(row["id"]), "type": row["type"], "starts_at": row["starts_at"].isoformat(),
-                      "assignee_id": str(row["assignee_id"])},
-                correlation_id=correlation_id)
+                      "assignee_id": str(row["assignee_id"])})
         return row
 
 
@@ -109,52 +108,48 @@ async def list_appointments(pool: asyncpg.Pool, *, principal: Principal, status:
 
 
 async def update(pool: asyncpg.Pool, *, principal: Principal, appointment_id: uuid.UUID,
-                 expected_version: int | None, changes: dict[str, Any],
-                 correlation_id: str | None = None) -> dict[str, Any]:
+                 expected_version: int | None, changes: dict[str, Any]) -> dict[str, Any]:
     """Partial update; `null` clears ends_at, location and note (the other fields are required)."""
     values = tickets.clean({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
     for name in ("starts_at", "ends_at"):
         if values.get(name) is not None:
             values[name] = tickets.as_aware(values[name])
-    async with pool.acquire() as conn, conn.transaction():
-        current = await _locked(conn, principal, appointment_id, expected_version)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        current = await _locked(uow.conn, principal, appointment_id, expected_version)
         problems = tickets.blank_problems(values, REQUIRED_FIELDS)
         problems += _time_problems(values.get("starts_at", current["starts_at"]),
                                    values.get("ends_at", current["ends_at"]))
         if values.get("assignee_id") and values["assignee_id"] != current["assignee_id"]:
-            problems += await rules.assignee_problems(conn, principal, values["assignee_id"])
+            problems += await rules.assignee_problems(uow.conn, principal, values["assignee_id"])
         if problems:
             raise tickets.unprocessable(problems)
         changed = [k for k in EDITABLE_FIELDS if k in values and values[k] != current[k]]
         if not changed:
             return current
-        row = await store.update(conn, appointment_id=appointment_id, values={k: values[k] for k in changed})
-        await outbox.publish(conn, events.AppointmentUpdated(**_event_fields(row), changed=changed),
-                             **rules.envelope_of(principal, row["id"], correlation_id))
+        row = await store.update(uow.conn, appointment_id=appointment_id, values={k: values[k] for k in changed})
+        await uow.publish(events.AppointmentUpdated(**_event_fields(row), changed=changed), subject=row["id"])
         return row
 
 
 async def change_status(pool: asyncpg.Pool, *, principal: Principal, appointment_id: uuid.UUID, status: str,
-                        expected_version: int | None = None, correlation_id: str | None = None) -> dict[str, Any]:
+                        expected_version: int | None = None) -> dict[str, Any]:
     """planned → done | cancelled; anything else is Conflict `invalid_transition`."""
-    async with pool.acquire() as conn, conn.transaction():
-        current = await _locked(conn, principal, appointment_id, expected_version)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        current = await _locked(uow.conn, principal, appointment_id, expected_version)
         if status not in tickets.APPOINTMENT_TRANSITIONS.get(current["status"], ()):
             raise tickets.invalid_transition(current["status"], status)
         now = datetime.now(UTC)
         stamp = {"completed_at": now} if status == "done" else {"cancelled_at": now}
-        row = await store.update(conn, appointment_id=appointment_id, values={"status": status, **stamp})
-        await outbox.publish(conn, events.AppointmentStatusChanged(**_event_fields(row), from_=current["status"],
-                                                                   to=status),
-                             **rules.envelope_of(principal, row["id"], correlation_id))
+        row = await store.update(uow.conn, appointment_id=appointment_id, values={"status": status, **stamp})
+        await uow.publish(events.AppointmentStatusChanged(**_event_fields(row), from_=current["status"], to=status),
+                          subject=row["id"])
         return row
 
 
 async def delete(pool: asyncpg.Pool, *, principal: Principal, appointment_id: uuid.UUID,
-                 expected_version: int | None = None, correlation_id: str | None = None) -> None:
+                 expected_version: int | None = None) -> None:
     """Soft delete by someone who may see the appointment."""
-    async with pool.acquire() as conn, conn.transaction():
-        await _locked(conn, principal, appointment_id, expected_version)
-        row = await store.update(conn, appointment_id=appointment_id, values={"deleted_at": datetime.now(UTC)})
-        await outbox.publish(conn, events.AppointmentDeleted(**_event_fields(row)),
-                             **rules.envelope_of(principal, row["id"], correlation_id))
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        await _locked(uow.conn, principal, appointment_id, expected_version)
+        row = await store.update(uow.conn, appointment_id=appointment_id, values={"deleted_at": datetime.now(UTC)})
+        await uow.publish(events.AppointmentDeleted(**_event_fields(row)), subject=row["id"])

@@ -12,13 +12,13 @@ from collections.abc import AsyncIterator
 import anyio
 import asyncpg
 
-from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.domain_errors import FieldError, Forbidden, Invalid, NotFound, TooLarge, UnsupportedType
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
+from crmkit.unit_of_work import UnitOfWork
 from crm_interactions import events
 from crm_interactions.domain import attachments as rules
-from crm_interactions.handlers.ticket_rules import envelope_of
+from crm_interactions.handlers.timeline import SOURCE
 from crm_interactions.storage import Storage
 from crm_interactions.store import access
 from crm_interactions.store import attachments as store
@@ -84,7 +84,7 @@ async def _check_parent_readable(conn: asyncpg.Connection, principal: Principal,
 async def upload(pool: asyncpg.Pool, files: Storage, *, principal: Principal, customer_id: uuid.UUID | None = None,
                  parent_type: str | None = None, parent_id: uuid.UUID | None = None,
                  filename: str | None, chunks: AsyncIterator[bytes], max_bytes: int,
-                 declared_length: int | None = None, correlation_id: str | None = None) -> dict[str, Any]:
+                 declared_length: int | None = None) -> dict[str, Any]:
     """Stream `chunks` into storage while counting, hashing and sniffing; then one transaction
     writes the row and the `attachment.added` event. Refusals (TooLarge as soon as the count passes
     `max_bytes`, UnsupportedType for executables, Invalid when empty) leave no file and no row. The file goes on
@@ -124,17 +124,16 @@ async def upload(pool: asyncpg.Pool, files: Storage, *, principal: Principal, cu
         raise
     content_type = rules.content_type(head, name, text.text)
     try:
-        async with pool.acquire() as conn, conn.transaction():
-            customer_id = await _customer_for_new_file(conn, principal, **parent)  # still allowed?
-            if not await access.lock_customer(conn, customer_id=customer_id):
+        async with UnitOfWork(pool, source=SOURCE) as uow:
+            customer_id = await _customer_for_new_file(uow.conn, principal, **parent)  # still allowed?
+            if not await access.lock_customer(uow.conn, customer_id=customer_id):
                 raise NotFound()  # deleted or purged meanwhile
-            row = await store.insert(conn, values={
+            row = await store.insert(uow.conn, values={
                 "id": attachment_id, "customer_id": customer_id, "parent_type": parent["parent_type"],
                 "parent_id": parent_id, "filename": name, "content_type": content_type,
                 "size": size, "sha256": digest.hexdigest(), "storage_key": key, "uploaded_by": principal.user_id,
             })
-            await outbox.publish(conn, events.AttachmentAdded(**_event_fields(row)),
-                                 **envelope_of(principal, row["id"], correlation_id))
+            await uow.publish(events.AttachmentAdded(**_event_fields(row)), subject=row["id"])
     except BaseException:
         with anyio.CancelScope(shield=True):  # also when the request is cancelled
             await files.delete(key)
@@ -168,17 +167,15 @@ async def list_attachments(pool: asyncpg.Pool, *, principal: Principal, customer
     return page_of(rows, limit, time_id_cursor)
 
 
-async def delete(pool: asyncpg.Pool, *, principal: Principal, attachment_id: uuid.UUID,
-                 correlation_id: str | None = None) -> None:
+async def delete(pool: asyncpg.Pool, *, principal: Principal, attachment_id: uuid.UUID) -> None:
     """Soft delete by the uploader, a manager above the customer's owner, or an admin (the file
     stays until the customer is purged)."""
-    async with pool.acquire() as conn, conn.transaction():
-        found = await store.get_visible(conn, attachment_id=attachment_id, principal=principal, lock=True)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        found = await store.get_visible(uow.conn, attachment_id=attachment_id, principal=principal, lock=True)
         if found is None:
             raise NotFound()
         row, may_delete = found
         if not may_delete:
             raise Forbidden("attachment_not_deletable")
-        await store.mark_deleted(conn, attachment_id=attachment_id, by=principal.user_id)
-        await outbox.publish(conn, events.AttachmentDeleted(**_event_fields(row)),
-                             **envelope_of(principal, row["id"], correlation_id))
+        await store.mark_deleted(uow.conn, attachment_id=attachment_id, by=principal.user_id)
+        await uow.publish(events.AttachmentDeleted(**_event_fields(row)), subject=row["id"])

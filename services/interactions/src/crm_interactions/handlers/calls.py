@@ -16,13 +16,14 @@ from typing import Any
 
 import asyncpg
 
-from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, FieldError, Forbidden, NotFound
 from crmkit.pagination import page_of, time_id_after
+from crmkit.unit_of_work import UnitOfWork
 from crm_interactions import events
 from crm_interactions.domain import tickets
 from crm_interactions.handlers import ticket_rules as rules
+from crm_interactions.handlers.timeline import SOURCE
 from crm_interactions.store import calls as store
 from crm_interactions.store import timeline as timeline_store
 
@@ -58,18 +59,18 @@ def _sheet_data(row: dict[str, Any], principal: Principal) -> dict[str, Any]:
 async def log_call(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, direction: str,
                    outcome: str, duration_seconds: int, started_at: datetime | None = None,
                    rating: int | None = None, note: str | None = None, recording_ref: str | None = None,
-                   external_id: str | None = None, correlation_id: str | None = None
+                   external_id: str | None = None
                    ) -> tuple[dict[str, Any], bool]:
     """The sheet and whether it was created now (False: this source already logged `external_id`)."""
     values = tickets.clean({"note": note, "recording_ref": recording_ref, "external_id": external_id})
-    async with pool.acquire() as conn, conn.transaction():
-        await _check_poster(conn, principal, customer_id)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        await _check_poster(uow.conn, principal, customer_id)
         if values["external_id"]:
-            stored = await store.by_external_id(conn, source=principal.user_id, external_id=values["external_id"])
+            stored = await store.by_external_id(uow.conn, source=principal.user_id, external_id=values["external_id"])
             if stored is not None:
                 return _existing(stored, customer_id)
         call_id, entry_id = uuid.uuid4(), timeline_store.new_entry_id()
-        row = await store.insert(conn, values={
+        row = await store.insert(uow.conn, values={
             "id": call_id, "customer_id": customer_id, "direction": direction, "outcome": outcome,
             "occurred_at": tickets.as_aware(started_at) if started_at else datetime.now(UTC),
             "duration_seconds": duration_seconds, "rating": rating, "note": values["note"],
@@ -77,19 +78,18 @@ async def log_call(pool: asyncpg.Pool, *, principal: Principal, customer_id: uui
             "source": principal.user_id, "actor_id": principal.user_id, "entry_id": entry_id,
         })
         if row is None:  # a concurrent retry of the same call won the race
-            stored = await store.by_external_id(conn, source=principal.user_id, external_id=values["external_id"])
+            stored = await store.by_external_id(uow.conn, source=principal.user_id, external_id=values["external_id"])
             return _existing(stored, customer_id)
-        entry = await timeline_store.insert_entry(conn, entry={
+        entry = await timeline_store.insert_entry(uow.conn, entry={
             "id": entry_id, "customer_id": customer_id, "type": entry_type(direction, outcome),
             "occurred_at": row["occurred_at"], "actor_id": principal.user_id, "note": row["note"],
             "data": _sheet_data(row, principal)})
-        envelope = rules.envelope_of(principal, customer_id, correlation_id)
-        await outbox.publish(conn, events.CallLogged(
+        await uow.publish(events.CallLogged(
             id=row["id"], customer_id=customer_id, direction=direction, outcome=outcome,
             duration_seconds=duration_seconds, rating=rating, occurred_at=row["occurred_at"],
-            actor_id=principal.user_id), **envelope)
+            actor_id=principal.user_id), subject=customer_id)
         if entry is not None:
-            await outbox.publish(conn, events.InteractionRecorded(**dict(entry)), **envelope)
+            await uow.publish(events.InteractionRecorded(**dict(entry)), subject=customer_id)
         return row, True
 
 
@@ -113,22 +113,20 @@ async def list_calls(pool: asyncpg.Pool, *, principal: Principal, customer_id: u
     return page_of(rows, limit, lambda r: {"t": r["occurred_at"].isoformat(), "id": str(r["id"])})
 
 
-async def add_note(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, text: str,
-                   correlation_id: str | None = None) -> dict[str, Any]:
+async def add_note(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, text: str) -> dict[str, Any]:
     """A `note` entry on the timeline of a customer the caller may see (viewers too)."""
     text = (text or "").strip()
     if not text:
         raise tickets.unprocessable([FieldError("text", "blank")])
     if len(text) > MAX_NOTE:
         raise tickets.unprocessable([FieldError("text", "too_long", {"max_length": MAX_NOTE})])
-    async with pool.acquire() as conn, conn.transaction():
-        await rules.check_customer(conn, principal, customer_id)
-        entry = await timeline_store.insert_entry(conn, entry={
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        await rules.check_customer(uow.conn, principal, customer_id)
+        entry = await timeline_store.insert_entry(uow.conn, entry={
             "id": timeline_store.new_entry_id(), "customer_id": customer_id, "type": "note",
             "occurred_at": datetime.now(UTC),
             "actor_id": principal.user_id, "note": text, "data": {}})
         if entry is None:
             raise NotFound()
-        await outbox.publish(conn, events.InteractionRecorded(**dict(entry)),
-                             **rules.envelope_of(principal, customer_id, correlation_id))
+        await uow.publish(events.InteractionRecorded(**dict(entry)), subject=customer_id)
         return dict(entry)

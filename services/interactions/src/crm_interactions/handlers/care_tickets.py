@@ -8,13 +8,14 @@ from typing import Any
 
 import asyncpg
 
-from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict
+from crmkit.unit_of_work import UnitOfWork
 from crm_interactions import events
 from crm_interactions.domain import tickets
 from crm_interactions.domain.text import fold
 from crm_interactions.handlers import ticket_rules as rules
+from crm_interactions.handlers.timeline import SOURCE
 from crm_interactions.store import tickets as store
 
 TABLE = "care_tickets"
@@ -29,22 +30,20 @@ def _event_fields(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def create(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, method: str,
-                 planned_at: datetime, assignee_id: uuid.UUID | None = None, note: str | None = None,
-                 correlation_id: str | None = None) -> dict[str, Any]:
+                 planned_at: datetime, assignee_id: uuid.UUID | None = None, note: str | None = None) -> dict[str, Any]:
     values = tickets.clean({"note": note})
-    async with pool.acquire() as conn, conn.transaction():
-        await rules.check_customer(conn, principal, customer_id)
-        if problems := await rules.assignee_problems(conn, principal, assignee_id):
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        await rules.check_customer(uow.conn, principal, customer_id)
+        if problems := await rules.assignee_problems(uow.conn, principal, assignee_id):
             raise tickets.unprocessable(problems)
-        row = await store.insert(conn, TABLE, values={
+        row = await store.insert(uow.conn, TABLE, values={
             "id": uuid.uuid4(), "customer_id": customer_id, "method": method,
             "planned_at": tickets.as_aware(planned_at),
             "assignee_id": assignee_id or principal.user_id, "note": values["note"],
             "search_text": fold(values["note"]), "created_by": principal.user_id,
         })
-        await outbox.publish(conn, events.CareTicketCreated(**_event_fields(row), method=row["method"],
-                                                            planned_at=row["planned_at"]),
-                             **rules.envelope_of(principal, row["id"], correlation_id))
+        await uow.publish(events.CareTicketCreated(**_event_fields(row), method=row["method"],
+                                                   planned_at=row["planned_at"]), subject=row["id"])
         return row
 
 
@@ -69,19 +68,19 @@ async def list_tickets(pool: asyncpg.Pool, *, principal: Principal, scope: str =
 
 
 async def update(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID, expected_version: int | None,
-                 changes: dict[str, Any], correlation_id: str | None = None) -> dict[str, Any]:
+                 changes: dict[str, Any]) -> dict[str, Any]:
     """Partial update of a planned ticket; `null` clears the note (method, time, assignee are required).
     The assignee may reschedule; reassigning needs the right to edit the customer."""
     values = tickets.clean({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
-    async with pool.acquire() as conn, conn.transaction():
-        current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version,
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        current = await rules.editable(uow.conn, TABLE, principal, ticket_id, expected_version,
                                        manages=tickets.reassigning(values, ("assignee_id",)))
         if current["status"] != "planned":
             raise Conflict("ticket_closed", params={"status": current["status"]},
                            details={"ticket_status": current["status"]})
         problems = tickets.blank_problems(values, ("method", "planned_at", "assignee_id"))
         if values.get("assignee_id") and values["assignee_id"] != current["assignee_id"]:
-            problems += await rules.assignee_problems(conn, principal, values["assignee_id"])
+            problems += await rules.assignee_problems(uow.conn, principal, values["assignee_id"])
         if problems:
             raise tickets.unprocessable(problems)
         if "planned_at" in values:
@@ -92,54 +91,48 @@ async def update(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UU
         writes = {k: values[k] for k in changed}
         if "note" in writes:
             writes["search_text"] = fold(writes["note"], current["result"])
-        row = await store.update(conn, TABLE, ticket_id=ticket_id, values=writes)
-        await outbox.publish(conn, events.CareTicketUpdated(**_event_fields(row), changed=changed),
-                             **rules.envelope_of(principal, row["id"], correlation_id))
+        row = await store.update(uow.conn, TABLE, ticket_id=ticket_id, values=writes)
+        await uow.publish(events.CareTicketUpdated(**_event_fields(row), changed=changed), subject=row["id"])
         return row
 
 
 async def complete(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID, result: str | None,
-                   expected_version: int | None = None, correlation_id: str | None = None) -> dict[str, Any]:
+                   expected_version: int | None = None) -> dict[str, Any]:
     """planned → done with the result; the customer's timeline gets a `care` entry."""
     result = tickets.clean({"result": result})["result"]
     if problems := tickets.blank_problems({"result": result}, ("result",)):
         raise tickets.unprocessable(problems)
-    async with pool.acquire() as conn, conn.transaction():
-        current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        current = await rules.editable(uow.conn, TABLE, principal, ticket_id, expected_version)
         if current["status"] != "planned":
             raise tickets.invalid_transition(current["status"], "done")
-        row = await store.update(conn, TABLE, ticket_id=ticket_id, values={
+        row = await store.update(uow.conn, TABLE, ticket_id=ticket_id, values={
             "status": "done", "result": result, "completed_at": datetime.now().astimezone(),
             "search_text": fold(current["note"], result)})
-        await outbox.publish(conn, events.CareTicketCompleted(**_event_fields(row), result=result),
-                             **rules.envelope_of(principal, row["id"], correlation_id))
-        await rules.record_on_timeline(conn, principal, customer_id=row["customer_id"], type_="care", note=result,
+        await uow.publish(events.CareTicketCompleted(**_event_fields(row), result=result), subject=row["id"])
+        await rules.record_on_timeline(uow, principal, customer_id=row["customer_id"], type_="care", note=result,
                                        data={"care_ticket_id": str(row["id"]), "method": row["method"],
-                                             "planned_at": row["planned_at"].isoformat()},
-                                       correlation_id=correlation_id)
+                                             "planned_at": row["planned_at"].isoformat()})
         return row
 
 
 async def cancel(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID, reason: str | None = None,
-                 expected_version: int | None = None, correlation_id: str | None = None) -> dict[str, Any]:
+                 expected_version: int | None = None) -> dict[str, Any]:
     """planned → cancelled."""
     reason = tickets.clean({"reason": reason})["reason"]
-    async with pool.acquire() as conn, conn.transaction():
-        current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        current = await rules.editable(uow.conn, TABLE, principal, ticket_id, expected_version)
         if current["status"] != "planned":
             raise tickets.invalid_transition(current["status"], "cancelled")
-        row = await store.update(conn, TABLE, ticket_id=ticket_id, values={
+        row = await store.update(uow.conn, TABLE, ticket_id=ticket_id, values={
             "status": "cancelled", "cancel_reason": reason, "cancelled_at": datetime.now().astimezone()})
-        await outbox.publish(conn, events.CareTicketCancelled(**_event_fields(row), reason=reason),
-                             **rules.envelope_of(principal, row["id"], correlation_id))
+        await uow.publish(events.CareTicketCancelled(**_event_fields(row), reason=reason), subject=row["id"])
         return row
 
 
 async def delete(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID,
-                 expected_version: int | None = None, correlation_id: str | None = None) -> None:
+                 expected_version: int | None = None) -> None:
     """Soft delete by someone who may edit the customer (not by a mere assignee)."""
-    async with pool.acquire() as conn, conn.transaction():
-        await rules.editable(conn, TABLE, principal, ticket_id, expected_version, manages=tickets.always)
-        row = await store.update(conn, TABLE, ticket_id=ticket_id, values={"deleted_at": datetime.now().astimezone()})
-        await outbox.publish(conn, events.CareTicketDeleted(**_event_fields(row)),
-                             **rules.envelope_of(principal, row["id"], correlation_id))
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        row = await rules.soft_delete(uow.conn, TABLE, principal, ticket_id, expected_version)
+        await uow.publish(events.CareTicketDeleted(**_event_fields(row)), subject=row["id"])

@@ -12,16 +12,17 @@ from typing import Any
 
 import asyncpg
 
-from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.domain_errors import FieldError, Forbidden, Invalid, NotFound
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
+from crmkit.unit_of_work import UnitOfWork
 from crmkit.versions import check_version
 from crm_interactions import events
 from crm_interactions.domain import comments as parsing
 from crm_interactions.domain import tickets
 from crm_interactions.handlers import notifications
 from crm_interactions.handlers import ticket_rules as rules
+from crm_interactions.handlers.timeline import SOURCE
 from crm_interactions.store import comments as store
 
 MAX_TEXT = 5000
@@ -61,19 +62,18 @@ async def _visible(conn: asyncpg.Connection, principal: Principal, comment_id: u
     return found
 
 
-async def _mention(conn: asyncpg.Connection, principal: Principal, comment: dict[str, Any],
-                   users: list[asyncpg.Record], correlation_id: str | None) -> None:
+async def _mention(uow: UnitOfWork, principal: Principal, comment: dict[str, Any],
+                   users: list[asyncpg.Record]) -> None:
     """Mention `users` (new ones get an important notification and a `mention.created`)."""
-    newly = set(await store.add_mentions(conn, comment_id=comment["id"], users=users))
+    newly = set(await store.add_mentions(uow.conn, comment_id=comment["id"], users=users))
     for user in users:
         if user["id"] not in newly:
             continue
-        await notifications.notify_mention(conn, user_id=user["id"], comment=comment,
+        await notifications.notify_mention(uow.conn, user_id=user["id"], comment=comment,
                                            author_username=principal.username)
-        await outbox.publish(conn, events.MentionCreated(
+        await uow.publish(events.MentionCreated(
             comment_id=comment["id"], customer_id=comment["customer_id"], user_id=user["id"],
-            username=user["username"], author_id=comment["author_id"]),
-            **rules.envelope_of(principal, comment["id"], correlation_id))
+            username=user["username"], author_id=comment["author_id"]), subject=comment["id"])
 
 
 async def _mentioned_users(conn: asyncpg.Connection, principal: Principal, text: str, *, customer_id: uuid.UUID,
@@ -124,27 +124,26 @@ def _listed(usernames: list[str]) -> str:
 
 
 async def post(pool: asyncpg.Pool, *, principal: Principal, text: str, customer_id: uuid.UUID | None = None,
-               ticket_type: str | None = None, ticket_id: uuid.UUID | None = None,
-               correlation_id: str | None = None) -> dict[str, Any]:
+               ticket_type: str | None = None, ticket_id: uuid.UUID | None = None) -> dict[str, Any]:
     """A comment on a customer, or on a ticket (`ticket_type`, `ticket_id`) of that customer."""
     text = _clean_text(text)
     comment_id = uuid.uuid4()
-    async with pool.acquire() as conn, conn.transaction():
-        customer_id, assignee_id = await _parent(conn, principal, customer_id, ticket_type, ticket_id)
-        users = await _mentioned_users(conn, principal, text, customer_id=customer_id, ticket_assignee_id=assignee_id)
-        await store.insert(conn, values={"id": comment_id, "customer_id": customer_id,
-                                         "author_id": principal.user_id, "text": text,
-                                         "hashtags": parsing.hashtags(text),
-                                         "ticket_type": ticket_type if ticket_id else None, "ticket_id": ticket_id})
-        await store.mark_read(conn, comment_id=comment_id, user_id=principal.user_id)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        customer_id, assignee_id = await _parent(uow.conn, principal, customer_id, ticket_type, ticket_id)
+        users = await _mentioned_users(uow.conn, principal, text, customer_id=customer_id,
+                                       ticket_assignee_id=assignee_id)
+        await store.insert(uow.conn, values={"id": comment_id, "customer_id": customer_id,
+                                             "author_id": principal.user_id, "text": text,
+                                             "hashtags": parsing.hashtags(text),
+                                             "ticket_type": ticket_type if ticket_id else None,
+                                             "ticket_id": ticket_id})
+        await store.mark_read(uow.conn, comment_id=comment_id, user_id=principal.user_id)
         draft = {"id": comment_id, "customer_id": customer_id, "author_id": principal.user_id, "text": text}
-        await _mention(conn, principal, draft, users, correlation_id)
-        row, _ = await _visible(conn, principal, comment_id)
-        await outbox.publish(conn, events.CommentPosted(**_event_fields(row)),
-                             **rules.envelope_of(principal, comment_id, correlation_id))
-        await rules.record_on_timeline(conn, principal, customer_id=customer_id, type_="comment", note=text,
-                                       data=_timeline_data(row),
-                                       correlation_id=correlation_id)
+        await _mention(uow, principal, draft, users)
+        row, _ = await _visible(uow.conn, principal, comment_id)
+        await uow.publish(events.CommentPosted(**_event_fields(row)), subject=comment_id)
+        await rules.record_on_timeline(uow, principal, customer_id=customer_id, type_="comment", note=text,
+                                       data=_timeline_data(row))
         return row
 
 
@@ -191,42 +190,41 @@ async def list_comments(pool: asyncpg.Pool, *, principal: Principal, customer_id
 
 
 async def edit(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUID, expected_version: int | None,
-               text: str, correlation_id: str | None = None) -> dict[str, Any]:
+               text: str) -> dict[str, Any]:
     """Its author rewrites a comment; hashtags and mentions follow the new text (acknowledged
     mentions stay; newly mentioned users are notified)."""
     text = _clean_text(text)
-    async with pool.acquire() as conn, conn.transaction():
-        current, _ = await _visible(conn, principal, comment_id, lock=True)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        current, _ = await _visible(uow.conn, principal, comment_id, lock=True)
         if current["author_id"] != principal.user_id:
             raise Forbidden("not_comment_author")
         check_version(current["version"], expected_version)
         if text == current["text"]:
             return current
-        await store.update(conn, comment_id=comment_id, values={"text": text, "hashtags": parsing.hashtags(text)})
+        await store.update(uow.conn, comment_id=comment_id, values={"text": text, "hashtags": parsing.hashtags(text)})
         users = await _mentioned_users(
-            conn, principal, text, customer_id=current["customer_id"], already=current["mentions"],
-            ticket_assignee_id=await store.ticket_assignee(conn, ticket_type=current["ticket_type"],
+            uow.conn, principal, text, customer_id=current["customer_id"], already=current["mentions"],
+            ticket_assignee_id=await store.ticket_assignee(uow.conn, ticket_type=current["ticket_type"],
                                                            ticket_id=current["ticket_id"]))
-        await store.drop_unacknowledged_mentions(conn, comment_id=comment_id, keep=[u["id"] for u in users])
-        await _mention(conn, principal, {**current, "text": text}, users, correlation_id)
-        row, _ = await _visible(conn, principal, comment_id)
-        await outbox.publish(conn, events.CommentEdited(**_event_fields(row), version=row["version"]),
-                             **rules.envelope_of(principal, comment_id, correlation_id))
+        await store.drop_unacknowledged_mentions(uow.conn, comment_id=comment_id, keep=[u["id"] for u in users])
+        await _mention(uow, principal, {**current, "text": text}, users)
+        row, _ = await _visible(uow.conn, principal, comment_id)
+        await uow.publish(events.CommentEdited(**_event_fields(row), version=row["version"]), subject=comment_id)
         return row
 
 
 async def delete(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUID,
-                 expected_version: int | None = None, correlation_id: str | None = None) -> None:
+                 expected_version: int | None = None) -> None:
     """Soft delete by its author, a manager above the customer's owner, or an admin."""
-    async with pool.acquire() as conn, conn.transaction():
-        current, deletable = await _visible(conn, principal, comment_id, lock=True)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        current, deletable = await _visible(uow.conn, principal, comment_id, lock=True)
         if not deletable:
             raise Forbidden("not_deletable")
         check_version(current["version"], expected_version)
-        await store.update(conn, comment_id=comment_id,
+        await store.update(uow.conn, comment_id=comment_id,
                            values={"deleted_at": datetime.now(UTC), "deleted_by": principal.user_id})
-        await outbox.publish(conn, events.CommentDeleted(**_event_fields(current), deleted_by=principal.user_id),
-                             **rules.envelope_of(principal, comment_id, correlation_id))
+        await uow.publish(events.CommentDeleted(**_event_fields(current), deleted_by=principal.user_id),
+                          subject=comment_id)
 
 
 async def mark_read(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUID) -> dict[str, Any]:
@@ -236,18 +234,17 @@ async def mark_read(pool: asyncpg.Pool, *, principal: Principal, comment_id: uui
         return (await _visible(conn, principal, comment_id))[0]
 
 
-async def acknowledge(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUID,
-                      correlation_id: str | None = None) -> dict[str, Any]:
+async def acknowledge(pool: asyncpg.Pool, *, principal: Principal, comment_id: uuid.UUID) -> dict[str, Any]:
     """The mentioned user acknowledges (idempotent: the first time counts); others are Forbidden."""
-    async with pool.acquire() as conn, conn.transaction():
-        current, _ = await _visible(conn, principal, comment_id, lock=True)
-        acked = await store.acknowledge(conn, comment_id=comment_id, user_id=principal.user_id)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        current, _ = await _visible(uow.conn, principal, comment_id, lock=True)
+        acked = await store.acknowledge(uow.conn, comment_id=comment_id, user_id=principal.user_id)
         if acked is None:
             raise Forbidden("not_mentioned")
         acknowledged_at, newly = acked
-        await store.mark_read(conn, comment_id=comment_id, user_id=principal.user_id)
+        await store.mark_read(uow.conn, comment_id=comment_id, user_id=principal.user_id)
         if newly:
-            await outbox.publish(conn, events.MentionAcknowledged(
+            await uow.publish(events.MentionAcknowledged(
                 comment_id=comment_id, customer_id=current["customer_id"], user_id=principal.user_id,
-                acknowledged_at=acknowledged_at), **rules.envelope_of(principal, comment_id, correlation_id))
-        return (await _visible(conn, principal, comment_id))[0]
+                acknowledged_at=acknowledged_at), subject=comment_id)
+        return (await _visible(uow.conn, principal, comment_id))[0]

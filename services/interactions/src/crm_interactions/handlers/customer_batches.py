@@ -7,8 +7,8 @@ import uuid
 
 import asyncpg
 
-from crmkit import outbox
 from crmkit.events import Envelope
+from crmkit.unit_of_work import UnitOfWork
 from crm_interactions import events
 from crm_interactions.handlers.timeline import SOURCE, actor_of, keep_access, owner_change_type
 from crm_interactions.store import access
@@ -89,14 +89,14 @@ async def _record_batch(conn: asyncpg.Connection, envelope: Envelope, *, type_: 
     """One entry per customer by COPY (a purged customer gets none, a redelivery adds none), then
     one `interactions.bulk_recorded` listing them."""
     actor = actor_of(envelope)
-    rows = await store.insert_entries(conn, type_=type_, occurred_at=envelope.occurred_at, actor_id=actor, note=note,
-                                      source_event_id=envelope.id, per_customer=per_customer)
-    if rows:
-        await outbox.publish(conn, events.InteractionsBulkRecorded.model_construct(  # trusted rows: no validation
-            type=type_, occurred_at=envelope.occurred_at, actor_id=actor, note=note, data={},
-            entry_ids=[r["id"] for r in rows], customer_ids=[r["customer_id"] for r in rows],
-        ), source=SOURCE, subject=envelope.data["batch_id"], actor=envelope.actor,
-            correlation_id=envelope.correlation_id, causation_id=str(envelope.id))
+    async with UnitOfWork.joining(conn, source=SOURCE) as uow:  # the consumer's transaction and message context
+        rows = await store.insert_entries(uow.conn, type_=type_, occurred_at=envelope.occurred_at, actor_id=actor,
+                                          note=note, source_event_id=envelope.id, per_customer=per_customer)
+        if rows:
+            await uow.publish(events.InteractionsBulkRecorded.model_construct(  # trusted rows: no validation
+                type=type_, occurred_at=envelope.occurred_at, actor_id=actor, note=note, data={},
+                entry_ids=[r["id"] for r in rows], customer_ids=[r["customer_id"] for r in rows],
+            ), subject=envelope.data["batch_id"])
 
 
 async def on_bulk_deleted(conn: asyncpg.Connection, envelope: Envelope) -> None:

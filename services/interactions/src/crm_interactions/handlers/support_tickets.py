@@ -4,17 +4,17 @@ status change)."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 import asyncpg
 
-from crmkit import outbox
 from crmkit.auth import Principal
+from crmkit.unit_of_work import UnitOfWork
 from crm_interactions import events
 from crm_interactions.domain import tickets
 from crm_interactions.domain.text import fold
 from crm_interactions.handlers import ticket_rules as rules
+from crm_interactions.handlers.timeline import SOURCE
 from crm_interactions.store import tickets as store
 
 TABLE = "support_tickets"
@@ -31,23 +31,22 @@ def _event_fields(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def create(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, title: str | None,
-                 correlation_id: str | None = None, **fields: Any) -> dict[str, Any]:
+                 **fields: Any) -> dict[str, Any]:
     """A pending ticket; the assignee defaults to the caller."""
     values = tickets.clean({"title": title, **{k: v for k, v in fields.items() if k in FIELDS}})
-    async with pool.acquire() as conn, conn.transaction():
-        await rules.check_customer(conn, principal, customer_id)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        await rules.check_customer(uow.conn, principal, customer_id)
         problems = tickets.blank_problems(values, ("title",))
-        problems += await rules.assignee_problems(conn, principal, values.get("assignee_id"))
+        problems += await rules.assignee_problems(uow.conn, principal, values.get("assignee_id"))
         if problems:
             raise tickets.unprocessable(problems)
         values["assignee_id"] = values.get("assignee_id") or principal.user_id
-        row = await store.insert(conn, TABLE, values={
+        row = await store.insert(uow.conn, TABLE, values={
             "id": uuid.uuid4(), "customer_id": customer_id, **values,
             "search_text": fold(values["title"], values.get("content")), "created_by": principal.user_id,
         })
-        await outbox.publish(conn, events.SupportTicketCreated(**_event_fields(row), title=row["title"],
-                                                               handling_unit_id=row["handling_unit_id"]),
-                             **rules.envelope_of(principal, row["id"], correlation_id))
+        await uow.publish(events.SupportTicketCreated(**_event_fields(row), title=row["title"],
+                                                      handling_unit_id=row["handling_unit_id"]), subject=row["id"])
         return row
 
 
@@ -67,16 +66,16 @@ async def list_tickets(pool: asyncpg.Pool, *, principal: Principal, scope: str =
 
 
 async def update(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID, expected_version: int | None,
-                 changes: dict[str, Any], correlation_id: str | None = None) -> dict[str, Any]:
+                 changes: dict[str, Any]) -> dict[str, Any]:
     """Partial update in any status; `null` clears a field (title and assignee cannot be cleared).
     The assignee works the ticket; changing its assignee or handling unit needs the right to edit the customer."""
     values = tickets.clean({k: v for k, v in changes.items() if k in FIELDS})
-    async with pool.acquire() as conn, conn.transaction():
-        current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version,
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        current = await rules.editable(uow.conn, TABLE, principal, ticket_id, expected_version,
                                        manages=tickets.reassigning(values, REASSIGNING_FIELDS))
         problems = tickets.blank_problems(values, ("title", "assignee_id"))
         if values.get("assignee_id") and values["assignee_id"] != current["assignee_id"]:
-            problems += await rules.assignee_problems(conn, principal, values["assignee_id"])
+            problems += await rules.assignee_problems(uow.conn, principal, values["assignee_id"])
         if problems:
             raise tickets.unprocessable(problems)
         changed = [k for k in FIELDS if k in values and values[k] != current[k]]
@@ -86,38 +85,32 @@ async def update(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UU
         if "title" in writes or "content" in writes:
             merged = {**current, **writes}
             writes["search_text"] = fold(merged["title"], merged["content"])
-        row = await store.update(conn, TABLE, ticket_id=ticket_id, values=writes)
-        await outbox.publish(conn, events.SupportTicketUpdated(**_event_fields(row), changed=changed),
-                             **rules.envelope_of(principal, row["id"], correlation_id))
+        row = await store.update(uow.conn, TABLE, ticket_id=ticket_id, values=writes)
+        await uow.publish(events.SupportTicketUpdated(**_event_fields(row), changed=changed), subject=row["id"])
         return row
 
 
 async def change_status(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID, status: str,
-                        note: str | None = None, expected_version: int | None = None,
-                        correlation_id: str | None = None) -> dict[str, Any]:
+                        note: str | None = None, expected_version: int | None = None) -> dict[str, Any]:
     """Move along the allowed transitions (else Conflict `invalid_transition` with from and to); the
     customer's timeline gets a `support` entry with the note."""
     note = tickets.clean({"note": note})["note"]
-    async with pool.acquire() as conn, conn.transaction():
-        current = await rules.editable(conn, TABLE, principal, ticket_id, expected_version)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        current = await rules.editable(uow.conn, TABLE, principal, ticket_id, expected_version)
         if status not in tickets.SUPPORT_TRANSITIONS.get(current["status"], frozenset()):
             raise tickets.invalid_transition(current["status"], status)
-        row = await store.update(conn, TABLE, ticket_id=ticket_id, values={"status": status})
-        await outbox.publish(conn, events.SupportTicketStatusChanged(
-            **_event_fields(row), from_=current["status"], to=status, note=note),
-            **rules.envelope_of(principal, row["id"], correlation_id))
-        await rules.record_on_timeline(conn, principal, customer_id=row["customer_id"], type_="support", note=note,
+        row = await store.update(uow.conn, TABLE, ticket_id=ticket_id, values={"status": status})
+        await uow.publish(events.SupportTicketStatusChanged(
+            **_event_fields(row), from_=current["status"], to=status, note=note), subject=row["id"])
+        await rules.record_on_timeline(uow, principal, customer_id=row["customer_id"], type_="support", note=note,
                                        data={"support_ticket_id": str(row["id"]), "title": row["title"],
-                                             "from": current["status"], "to": status},
-                                       correlation_id=correlation_id)
+                                             "from": current["status"], "to": status})
         return row
 
 
 async def delete(pool: asyncpg.Pool, *, principal: Principal, ticket_id: uuid.UUID,
-                 expected_version: int | None = None, correlation_id: str | None = None) -> None:
+                 expected_version: int | None = None) -> None:
     """Soft delete by someone who may edit the customer (not by a mere assignee)."""
-    async with pool.acquire() as conn, conn.transaction():
-        await rules.editable(conn, TABLE, principal, ticket_id, expected_version, manages=tickets.always)
-        row = await store.update(conn, TABLE, ticket_id=ticket_id, values={"deleted_at": datetime.now().astimezone()})
-        await outbox.publish(conn, events.SupportTicketDeleted(**_event_fields(row)),
-                             **rules.envelope_of(principal, row["id"], correlation_id))
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        row = await rules.soft_delete(uow.conn, TABLE, principal, ticket_id, expected_version)
+        await uow.publish(events.SupportTicketDeleted(**_event_fields(row)), subject=row["id"])

@@ -10,23 +10,18 @@ from collections.abc import Callable
 
 import asyncpg
 
-from crmkit import outbox
 from crmkit.access import within_subtree_sql
 from crmkit.auth import Principal
 from crmkit.domain_errors import FieldError, Forbidden, NotFound
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
+from crmkit.unit_of_work import UnitOfWork
 from crmkit.versions import check_version
 from crm_interactions import events
 from crm_interactions.domain.text import fold
-from crm_interactions.domain.tickets import never
-from crm_interactions.handlers.timeline import SOURCE
+from crm_interactions.domain.tickets import always, never
 from crm_interactions.store import access
 from crm_interactions.store import tickets as store
 from crm_interactions.store import timeline as timeline_store
-
-def envelope_of(principal: Principal, subject: uuid.UUID, correlation_id: str | None) -> dict[str, Any]:
-    return {"source": SOURCE, "subject": subject, "actor": principal.user_id, "correlation_id": correlation_id}
-
 
 async def readable(conn: asyncpg.Connection, table: str, principal: Principal, ticket_id: uuid.UUID) -> dict[str, Any]:
     found = await store.get_visible(conn, table, ticket_id=ticket_id, principal=principal)
@@ -106,15 +101,20 @@ async def page(pool: asyncpg.Pool, table: str, query: store.Query, *, status: st
     return page_of(rows, limit, lambda r: time_id_cursor(r, sort))
 
 
-async def record_on_timeline(conn: asyncpg.Connection, principal: Principal, *, customer_id: uuid.UUID,
-                             type_: str, note: str | None, data: dict[str, Any],
-                             correlation_id: str | None) -> None:
+async def record_on_timeline(uow: UnitOfWork, principal: Principal, *, customer_id: uuid.UUID,
+                             type_: str, note: str | None, data: dict[str, Any]) -> None:
     """A timeline entry for a ticket's status change, and its `interaction.recorded` event."""
-    row = await timeline_store.insert_entry(conn, entry={
+    row = await timeline_store.insert_entry(uow.conn, entry={
         "id": timeline_store.new_entry_id(), "customer_id": customer_id, "type": type_,
         "occurred_at": datetime.now(UTC),
         "actor_id": principal.user_id, "note": note, "data": data,
     })
     if row is not None:
-        await outbox.publish(conn, events.InteractionRecorded(**dict(row)),
-                             **envelope_of(principal, customer_id, correlation_id))
+        await uow.publish(events.InteractionRecorded(**dict(row)), subject=customer_id)
+
+
+async def soft_delete(conn: asyncpg.Connection, table: str, principal: Principal, ticket_id: uuid.UUID,
+                      expected_version: int | None) -> dict[str, Any]:
+    """By someone who may edit the customer (not by a mere assignee)."""
+    await editable(conn, table, principal, ticket_id, expected_version, manages=always)
+    return await store.update(conn, table, ticket_id=ticket_id, values={"deleted_at": datetime.now().astimezone()})

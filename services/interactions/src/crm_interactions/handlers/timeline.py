@@ -5,11 +5,11 @@ import uuid
 
 import asyncpg
 
-from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.domain_errors import NotFound
 from crmkit.events import Envelope
 from crmkit.pagination import page_of, time_id_after
+from crmkit.unit_of_work import UnitOfWork
 from crm_interactions import events
 from crm_interactions.store import access
 from crm_interactions.store import timeline as store
@@ -31,15 +31,14 @@ async def record_from_event(conn: asyncpg.Connection, envelope: Envelope, *, typ
                             note: str | None = None, data: dict | None = None,
                             customer_id: uuid.UUID | None = None) -> None:
     """One entry for the event's customer (its subject, unless given) and its `interaction.recorded`."""
-    row = await store.insert_entry(conn, entry={
-        "id": store.new_entry_id(), "customer_id": customer_id or uuid.UUID(envelope.subject), "type": type_,
-        "occurred_at": envelope.occurred_at, "actor_id": actor_of(envelope), "note": note, "data": data or {},
-        "source_event_id": envelope.id,
-    })
-    if row is not None:
-        await outbox.publish(conn, events.InteractionRecorded(**dict(row)), source=SOURCE,
-                             subject=row["customer_id"], actor=envelope.actor,
-                             correlation_id=envelope.correlation_id, causation_id=str(envelope.id))
+    async with UnitOfWork.joining(conn, source=SOURCE) as uow:  # the consumer's transaction and message context
+        row = await store.insert_entry(uow.conn, entry={
+            "id": store.new_entry_id(), "customer_id": customer_id or uuid.UUID(envelope.subject), "type": type_,
+            "occurred_at": envelope.occurred_at, "actor_id": actor_of(envelope), "note": note, "data": data or {},
+            "source_event_id": envelope.id,
+        })
+        if row is not None:
+            await uow.publish(events.InteractionRecorded(**dict(row)), subject=row["customer_id"])
 
 
 async def keep_access(conn: asyncpg.Connection, customer: dict) -> None:
