@@ -1,6 +1,8 @@
 """Units and users: admin-only writes, subtree reads, moves, versions, idempotent creates."""
 from __future__ import annotations
 
+import uuid
+
 
 async def test_rep_cannot_write(gw, org, root_unit):
     rep = await org.user(root_unit["id"], ["sales"])
@@ -86,6 +88,25 @@ async def test_unit_move_rewrites_the_subtree_and_publishes_events(gw, org, root
     assert "parent_id" in events[department["id"]]["data"]["changed"]
     assert events[team["id"]]["data"]["path"] == team_now["path"]
     assert events[team["id"]]["source"] == "gateway" and events[team["id"]]["subject"] == team["id"]
+
+
+async def test_the_request_correlation_id_and_the_caller_reach_the_published_envelopes(gw, org, root_unit):
+    me = (await gw.client.get("/api/v1/me", headers=org.admin)).json()
+    created = await gw.client.post("/api/v1/units", json={"name": f"Corr {uuid.uuid4().hex[:6]}", "kind": "branch",
+                                                          "parent_id": root_unit["id"]},
+                                   headers={**org.admin, "X-Correlation-ID": "corr-unit-create"})
+    assert created.status_code == 201, created.text
+    renamed = await gw.client.patch(f"/api/v1/units/{created.json()['id']}", json={"name": "Renamed"},
+                                    headers={**org.admin, "If-Match": "*", "X-Correlation-ID": "corr-unit-rename"})
+    assert renamed.status_code == 200, renamed.text
+
+    rows = await gw.app.state.pool.fetch("SELECT event_type, payload FROM outbox WHERE key = $1 ORDER BY id",
+                                         created.json()["id"])
+    by_type = {r["event_type"]: r["payload"] for r in rows}
+    assert by_type["unit.created"]["correlation_id"] == "corr-unit-create"
+    assert by_type["unit.updated"]["correlation_id"] == "corr-unit-rename"
+    assert {by_type[t]["actor"] for t in by_type} == {me["id"]}
+    assert {by_type[t]["source"] for t in by_type} == {"gateway"}
 
 
 async def test_unit_cannot_move_under_its_own_subtree(gw, org, root_unit):

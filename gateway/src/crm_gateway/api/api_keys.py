@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.pagination import Cursor, Limit
-from crm_gateway.api.common import ADMIN_ONLY, Caller, IdentityDep, correlation_id, json_response
+from crm_gateway.api.common import ADMIN_ONLY, Caller, IdentityDep, json_response
 from crm_gateway.domain.access import PERMISSIONS
 from crm_gateway.handlers import api_keys as handlers
 
@@ -60,11 +60,10 @@ def to_public(row) -> ApiKeyPublic:
              description="The secret is returned once. Idempotency-Key is not honoured here: replaying the "
                          "response would require storing the secret.",
              responses={409: {"description": "username_exists: the key's name is a person's username"}})
-async def create_api_key(body: ApiKeyCreate, request: Request, identity: IdentityDep, principal: Caller) -> Response:
+async def create_api_key(body: ApiKeyCreate, identity: IdentityDep, principal: Caller) -> Response:
     created = await handlers.create_api_key(
         identity=identity, actor=principal, name=body.name, permissions=list(body.permissions),
-        rate_limit_per_minute=body.rate_limit_per_minute, user_id=body.user_id, unit_id=body.unit_id,
-        correlation_id=correlation_id(request))
+        rate_limit_per_minute=body.rate_limit_per_minute, user_id=body.user_id, unit_id=body.unit_id)
     public = ApiKeyCreated(**to_public(created.row).model_dump(), key=created.secret)
     response = json_response(public, status_code=201, location=f"/api/v1/api-keys/{created.row['id']}")
     response.headers["Cache-Control"] = "no-store"

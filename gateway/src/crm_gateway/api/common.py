@@ -36,10 +36,6 @@ ADMIN_ONLY: dict[int | str, dict] = {403: {"description": "forbidden: for admins
 Caller = Annotated[Principal, Depends(caller)]
 
 
-def correlation_id(request: Request) -> str | None:
-    return request.scope.get("state", {}).get("correlation_id")
-
-
 def json_response(model: BaseModel, *, status_code: int = 200, version: int | None = None,
                   location: str | None = None) -> Response:
     headers = {}

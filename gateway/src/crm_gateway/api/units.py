@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from crmkit.idempotency import IdempotencyKey
 from crmkit.pagination import Cursor, Limit
 from crmkit.versions import RequiredVersion
-from crm_gateway.api.common import (ADMIN_ONLY, Caller, IdentityDep, NotNull, changes_of, correlation_id,
+from crm_gateway.api.common import (ADMIN_ONLY, Caller, IdentityDep, NotNull, changes_of,
                                     idempotent_create, json_response)
 from crm_gateway.domain.access import require_admin
 from crm_gateway.handlers import units as handlers
@@ -78,7 +78,7 @@ async def create_unit(body: UnitCreate, request: Request, identity: IdentityDep,
 
     async def produce() -> Response:
         row = await handlers.create_unit(identity=identity, actor=principal, name=body.name.strip(), kind=body.kind,
-                                         parent_id=body.parent_id, correlation_id=correlation_id(request))
+                                         parent_id=body.parent_id)
         return json_response(to_public(row), status_code=201, version=row["version"],
                              location=f"/api/v1/units/{row['id']}")
 
@@ -93,13 +93,12 @@ async def get_unit(unit_id: uuid.UUID, identity: IdentityDep, principal: Caller)
 
 @router.patch("/{unit_id}", response_model=UnitPublic, summary="Rename, re-level or move a unit (admin; If-Match)",
               responses={**ADMIN_ONLY, 409: {"description": "unit_name_exists, unit_cycle (under its own subtree)"}})
-async def update_unit(unit_id: uuid.UUID, body: UnitUpdate, request: Request, identity: IdentityDep,
-                      principal: Caller, version: RequiredVersion) -> Response:
+async def update_unit(unit_id: uuid.UUID, body: UnitUpdate, identity: IdentityDep, principal: Caller,
+                      version: RequiredVersion) -> Response:
     require_admin(principal)
     changes = changes_of(body)
     if "name" in changes:
         changes["name"] = changes["name"].strip()
     row = await handlers.update_unit(identity=identity, actor=principal, unit_id=unit_id, changes=changes,
-                                     expected_version=version,
-                                     correlation_id=correlation_id(request))
+                                     expected_version=version)
     return json_response(to_public(row), version=row["version"])

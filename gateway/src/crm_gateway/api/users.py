@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from crmkit.idempotency import IdempotencyKey
 from crmkit.pagination import Cursor, Limit
 from crmkit.versions import RequiredVersion
-from crm_gateway.api.common import (ADMIN_ONLY, Caller, IdentityDep, NotNull, changes_of, correlation_id,
+from crm_gateway.api.common import (ADMIN_ONLY, Caller, IdentityDep, NotNull, changes_of,
                                     idempotent_create, json_response)
 from crm_gateway.domain import users as rules
 from crm_gateway.domain.access import require_admin
@@ -97,7 +97,7 @@ async def create_user(body: UserCreate, request: Request, identity: IdentityDep,
         row = await handlers.create_user(
             identity=identity, actor=principal, username=body.username, password=body.password,
             full_name=body.full_name, email=body.email, phone=body.phone, unit_id=body.unit_id,
-            roles=list(body.roles), correlation_id=correlation_id(request))
+            roles=list(body.roles))
         return json_response(to_public(row), status_code=201, version=row["version"],
                              location=f"/api/v1/users/{row['id']}")
 
@@ -119,8 +119,7 @@ async def update_user(user_id: uuid.UUID, body: UserUpdate, request: Request, id
     require_admin(principal)
     changes = changes_of(body)
     row = await handlers.update_user(identity=identity, actor=principal, user_id=user_id, changes=changes,
-                                     expected_version=version,
-                                     correlation_id=correlation_id(request))
+                                     expected_version=version)
     if changes.get("active") is False or "roles" in changes:
         request.app.state.service_tokens.forget_user(user_id)
     return json_response(to_public(row), version=row["version"])

@@ -31,13 +31,13 @@ class CreatedKey:
 
 async def create_api_key(*, identity: Identity, actor: Principal, name: str, permissions: list[str],
                          rate_limit_per_minute: int | None = None, user_id: uuid.UUID | None = None,
-                         unit_id: uuid.UUID | None = None, correlation_id: str | None = None) -> CreatedKey:
+                         unit_id: uuid.UUID | None = None) -> CreatedKey:
     """Bind a new key to `user_id` (a service account) or to the service account named after the key,
     created on first use of the name (so a second key with the same name rotates the credential)."""
     require_admin(actor)
     permissions = check_permissions(permissions)
     account = (await _bound_account(identity, user_id) if user_id
-               else await _named_account(identity, actor, name, unit_id, correlation_id))
+               else await _named_account(identity, actor, name, unit_id))
     secret, prefix = new_api_key()
     row = await store.insert(identity.pool, key_id=uuid.uuid4(), name=name.strip(), prefix=prefix,
                              secret_hash=token_hash(secret), user_id=account["id"], permissions=permissions,
@@ -86,8 +86,8 @@ async def _bound_account(identity: Identity, user_id: uuid.UUID) -> asyncpg.Reco
     return user
 
 
-async def _named_account(identity: Identity, actor: Principal, name: str, unit_id: uuid.UUID | None,
-                         correlation_id: str | None) -> asyncpg.Record:
+async def _named_account(identity: Identity, actor: Principal, name: str,
+                         unit_id: uuid.UUID | None) -> asyncpg.Record:
     username = service_account_username(name)
     existing = await user_store.get_by_username(identity.pool, username)
     if existing is not None:
@@ -97,7 +97,7 @@ async def _named_account(identity: Identity, actor: Principal, name: str, unit_i
     root = await unit_store.get_root(identity.pool)
     return await create_user(identity=identity, actor=actor, username=username, password=None,
                              full_name=name.strip(), unit_id=unit_id or root["id"], roles=[INTEGRATOR],
-                             kind="service", correlation_id=correlation_id)
+                             kind="service")
 
 
 @dataclass(frozen=True)

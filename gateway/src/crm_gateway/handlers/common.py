@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from pydantic import BaseModel
 
-from crmkit import outbox
 from crmkit.auth import ADMIN, Principal
 from crmkit.db import advisory_key
 from crm_gateway.domain.passwords import Passwords
@@ -48,12 +46,6 @@ def user_state(row: asyncpg.Record) -> dict[str, Any]:
 
 def unit_state(row: asyncpg.Record) -> dict[str, Any]:
     return {name: row[name] for name in UnitState.model_fields}
-
-
-async def publish(conn: asyncpg.Connection, event: BaseModel, *, subject: uuid.UUID, actor: Principal,
-                  correlation_id: str | None) -> None:
-    await outbox.publish(conn, event, source=SOURCE, subject=subject, actor=actor_id(actor),
-                         correlation_id=correlation_id)
 
 
 def changed_fields(row: asyncpg.Record, changes: dict[str, Any]) -> dict[str, Any]:

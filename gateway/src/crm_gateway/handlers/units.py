@@ -9,18 +9,20 @@ import asyncpg
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, FieldError, Invalid, NotFound
 from crmkit.pagination import decode_cursor, page_of
+from crmkit.unit_of_work import UnitOfWork
 from crm_gateway.domain import units as rules
 from crm_gateway.domain.access import reach_of, require_admin
 from crm_gateway.events import UnitCreated, UnitUpdated
 from crmkit.versions import check_version
-from crm_gateway.handlers.common import Identity, changed_fields, lock_tree, publish, unit_state
+from crm_gateway.handlers.common import SOURCE, Identity, changed_fields, lock_tree, unit_state
 from crm_gateway.store import units as store
 
 
 async def create_unit(*, identity: Identity, actor: Principal, name: str, kind: str,
-                      parent_id: uuid.UUID | None, correlation_id: str | None = None) -> asyncpg.Record:
+                      parent_id: uuid.UUID | None) -> asyncpg.Record:
     require_admin(actor)
-    async with identity.pool.acquire() as conn, conn.transaction():
+    async with UnitOfWork(identity.pool, source=SOURCE) as uow:
+        conn = uow.conn
         await lock_tree(conn)
         parent = await _referenced_unit(conn, parent_id, field="parent_id") if parent_id else None
         rules.check_placement(kind=kind, parent_kind=parent["kind"] if parent else None)
@@ -32,16 +34,16 @@ async def create_unit(*, identity: Identity, actor: Principal, name: str, kind: 
         path = rules.path_of(parent["path"] if parent else None, unit_id)
         row = await store.insert(conn, unit_id=unit_id, name=name, kind=kind, parent_id=parent_id,
                                  path=path, depth=rules.depth_of(path))
-        await publish(conn, UnitCreated(**unit_state(row)), subject=unit_id, actor=actor,
-                      correlation_id=correlation_id)
+        await uow.publish(UnitCreated(**unit_state(row)), subject=unit_id)
         return row
 
 
 async def update_unit(*, identity: Identity, actor: Principal, unit_id: uuid.UUID, changes: dict[str, Any],
-                      expected_version: int | None, correlation_id: str | None = None) -> asyncpg.Record:
+                      expected_version: int | None) -> asyncpg.Record:
     """Rename, change the level, or move the unit (with its whole subtree) under another parent."""
     require_admin(actor)
-    async with identity.pool.acquire() as conn, conn.transaction():
+    async with UnitOfWork(identity.pool, source=SOURCE) as uow:
+        conn = uow.conn
         await lock_tree(conn)
         unit = await store.get(conn, unit_id, for_update=True)
         if unit is None:
@@ -58,7 +60,7 @@ async def update_unit(*, identity: Identity, actor: Principal, unit_id: uuid.UUI
             new_path = rules.path_of(new_parent["path"], unit_id)
             moved = await store.move_subtree(conn, old_path=unit["path"], new_path=new_path, moved_root=unit_id)
             updated = next(r for r in moved if r["id"] == unit_id)
-        await _publish_updates(conn, updated, moved, changes, actor, correlation_id)
+        await _publish_updates(uow, updated, moved, changes)
         return updated
 
 
@@ -107,13 +109,11 @@ async def _check_sibling_name(conn: asyncpg.Connection, unit: asyncpg.Record, ch
         raise Conflict("unit_name_exists", params={"name": name})
 
 
-async def _publish_updates(conn: asyncpg.Connection, updated: asyncpg.Record, moved: list[asyncpg.Record],
-                           changes: dict, actor: Principal, correlation_id: str | None) -> None:
+async def _publish_updates(uow: UnitOfWork, updated: asyncpg.Record, moved: list[asyncpg.Record],
+                           changes: dict) -> None:
     """One unit.updated for the changed unit and one for every unit that moved with it."""
     changed = sorted(changes.keys() | ({"path", "depth"} if moved else set()))
-    await publish(conn, UnitUpdated(**unit_state(updated), changed=changed), subject=updated["id"], actor=actor,
-                  correlation_id=correlation_id)
+    await uow.publish(UnitUpdated(**unit_state(updated), changed=changed), subject=updated["id"])
     for row in moved:
         if row["id"] != updated["id"]:
-            await publish(conn, UnitUpdated(**unit_state(row), changed=["depth", "path"]), subject=row["id"],
-                          actor=actor, correlation_id=correlation_id)
+            await uow.publish(UnitUpdated(**unit_state(row), changed=["depth", "path"]), subject=row["id"])

@@ -10,11 +10,12 @@ import asyncpg
 from crmkit.auth import ADMIN, Principal
 from crmkit.domain_errors import Conflict, FieldError, Invalid, NotFound
 from crmkit.pagination import decode_cursor, page_of
+from crmkit.unit_of_work import UnitOfWork
 from crm_gateway.domain import users as rules
 from crm_gateway.domain.access import reach_of, require_admin
 from crm_gateway.events import UserCreated, UserDeactivated, UserUpdated
 from crmkit.versions import check_version
-from crm_gateway.handlers.common import Identity, changed_fields, publish, user_state
+from crm_gateway.handlers.common import SOURCE, Identity, changed_fields, user_state
 from crm_gateway.store import logins, refresh_tokens
 from crm_gateway.store import units as unit_store
 from crm_gateway.store import users as store
@@ -22,8 +23,7 @@ from crm_gateway.store import users as store
 
 async def create_user(*, identity: Identity, actor: Principal, username: str, password: str | None,
                       full_name: str, unit_id: uuid.UUID, roles: list[str], email: str | None = None,
-                      phone: str | None = None, kind: str = "user",
-                      correlation_id: str | None = None) -> asyncpg.Record:
+                      phone: str | None = None, kind: str = "user") -> asyncpg.Record:
     """A person (with a password) or, for `kind="service"`, an integrator service account (none)."""
     require_admin(actor)
     roles = rules.normalise_roles(roles)
@@ -32,28 +32,27 @@ async def create_user(*, identity: Identity, actor: Principal, username: str, pa
     values = dict(username=username.strip(), full_name=full_name.strip(), email=rules.normalise_email(email),
                   phone=rules.normalise_phone(phone), unit_id=unit_id, roles=roles, kind=kind)
     password_hash = await identity.passwords.hash(password) if kind == "user" else None
-    async with identity.pool.acquire() as conn, conn.transaction():
-        await _require_unit(conn, unit_id)
-        if await store.get_by_username(conn, values["username"]):
+    async with UnitOfWork(identity.pool, source=SOURCE) as uow:
+        await _require_unit(uow.conn, unit_id)
+        if await store.get_by_username(uow.conn, values["username"]):
             raise Conflict("username_exists", params={"username": values["username"]})
         try:
-            row = await store.insert(conn, user_id=uuid.uuid4(), password_hash=password_hash, **values)
+            row = await store.insert(uow.conn, user_id=uuid.uuid4(), password_hash=password_hash, **values)
         except asyncpg.UniqueViolationError:
             raise Conflict("username_exists", params={"username": values["username"]}) from None
-        await publish(conn, UserCreated(**user_state(row)), subject=row["id"], actor=actor,
-                      correlation_id=correlation_id)
+        await uow.publish(UserCreated(**user_state(row)), subject=row["id"])
         return row
 
 
 async def update_user(*, identity: Identity, actor: Principal, user_id: uuid.UUID, changes: dict[str, Any],
-                      expected_version: int | None, correlation_id: str | None = None) -> asyncpg.Record:
+                      expected_version: int | None) -> asyncpg.Record:
     """Partial update; `active: false` deactivates (refresh tokens revoked, access tokens expire)."""
     require_admin(actor)
     changes = _normalised(changes)
     password = changes.pop("password", None)
     password_hash = await identity.passwords.hash(password) if password is not None else None
-    async with identity.pool.acquire() as conn, conn.transaction():
-        user = await store.get(conn, user_id, for_update=True)
+    async with UnitOfWork(identity.pool, source=SOURCE) as uow:
+        user = await store.get(uow.conn, user_id, for_update=True)
         if user is None:
             raise NotFound("not_found")
         check_version(user["version"], expected_version)
@@ -63,8 +62,8 @@ async def update_user(*, identity: Identity, actor: Principal, user_id: uuid.UUI
             changes["password_hash"] = password_hash
         if not changes:
             return user
-        await _check_change(conn, user, changes)
-        return await _apply(conn, user, changes, actor, correlation_id)
+        await _check_change(uow.conn, user, changes)
+        return await _apply(uow, user, changes)
 
 
 async def get_user(*, identity: Identity, actor: Principal, user_id: uuid.UUID) -> asyncpg.Record:
@@ -112,20 +111,19 @@ async def _check_change(conn: asyncpg.Connection, user: asyncpg.Record, changes:
             raise Conflict("last_admin")
 
 
-async def _apply(conn: asyncpg.Connection, user: asyncpg.Record, changes: dict[str, Any], actor: Principal,
-                 correlation_id: str | None) -> asyncpg.Record:
+async def _apply(uow: UnitOfWork, user: asyncpg.Record, changes: dict[str, Any]) -> asyncpg.Record:
     deactivating = changes.get("active") is False
     if "active" in changes:
         changes["deactivated_at"] = datetime.now(UTC) if deactivating else None
     if deactivating or "password_hash" in changes:
-        await refresh_tokens.revoke_user(conn, user["id"])
+        await refresh_tokens.revoke_user(uow.conn, user["id"])
     if "password_hash" in changes:  # a reset by an admin lets the user in from everywhere at once
-        await logins.forget_username(conn, user["username"])
-    row = await store.update(conn, user["id"], changes)
+        await logins.forget_username(uow.conn, user["username"])
+    row = await store.update(uow.conn, user["id"], changes)
     changed = sorted({"password" if k == "password_hash" else k for k in changes} - {"deactivated_at"})
     event = (UserDeactivated(**user_state(row), changed=changed, deactivated_at=row["deactivated_at"])
              if deactivating else UserUpdated(**user_state(row), changed=changed))
-    await publish(conn, event, subject=row["id"], actor=actor, correlation_id=correlation_id)
+    await uow.publish(event, subject=row["id"])
     return row
 
 
