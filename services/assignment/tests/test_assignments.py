@@ -5,14 +5,21 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import httpx
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from crmkit import directory
-from crmkit.auth import Principal
+from crmkit.auth import Principal, TokenVerifier
 from crmkit.domain_errors import Conflict, DomainError, Invalid
 from crmkit.errors import status_of_domain_error
 from crmkit.events import Envelope
+from crmkit.testing import sign_test_token, temp_database
+from crmkit.unit_of_work import UnitOfWork
+from crm_assignment.app import MIGRATIONS, create_app
 from crm_assignment.handlers import assignments, customer_refs, jobs, roster
+from crm_assignment.settings import AssignmentSettings
 
 BRANCH, TEAM, OTHER = "/r/b1/", "/r/b1/t1/", "/r/b2/"
 
@@ -53,6 +60,11 @@ async def published(pool, type_: str) -> list[dict]:
 NEW_JOB = {"content": "Gọi tư vấn gói vay", "type_": "telesales", "target": None}
 
 
+async def new_job(pool, principal: Principal) -> dict:
+    async with UnitOfWork(pool, source=jobs.SOURCE) as uow:
+        return await jobs.create(uow, principal, **NEW_JOB)
+
+
 async def test_direct_distribution_by_quantities_and_the_events(pool):
     manager = await person(pool, BRANCH, "manager")
     rep1, rep2 = await person(pool, TEAM, "sales"), await person(pool, TEAM, "sales")
@@ -91,7 +103,7 @@ async def test_a_customer_is_in_one_open_assignment_at_a_time(pool):
     manager = await person(pool, BRANCH, "manager")
     rep1, rep2 = await person(pool, TEAM, "sales"), await person(pool, TEAM, "sales")
     ids = await customers(pool, manager, 3)
-    job = await jobs.create(pool, manager, **NEW_JOB)
+    job = await new_job(pool, manager)
 
     async def give(rep):
         return await assignments.distribute(pool, principal=manager, customer_ids=ids, text="x", job_id=job["id"],
@@ -153,6 +165,7 @@ async def test_offers_are_accepted_declined_or_expire(pool):
     assert await assignments.expire_due(pool) == 0
     assert [e["customer_ids"] for e in await published(pool, "assignment.expired")] == [[str(more[0])]]
     assert "reason" not in (await published(pool, "assignment.expired"))[0]
+    assert await pool.fetchval("SELECT payload->>'actor' FROM outbox WHERE event_type = 'assignment.expired'") == "system"
     mine, _ = await assignments.list_assignments(pool, principal=rep1, scope="mine")
     assert {a["status"] for a in mine} == {"accepted", "expired"}
     outsider = await person(pool, OTHER, "manager")
@@ -256,7 +269,7 @@ async def test_alternative_fields_are_named_when_not_exactly_one_is_given(pool):
         return {e.field: e.code for e in caught.value.errors}
 
     assert await fields_of(assignees=[rep.user_id]) == {"job_id": "exactly_one_of", "job": "exactly_one_of"}
-    job = await jobs.create(pool, manager, **NEW_JOB)
+    job = await new_job(pool, manager)
     assert await fields_of(job_id=job["id"], new_job=NEW_JOB, assignees=[rep.user_id]) == {
         "job_id": "exactly_one_of", "job": "exactly_one_of"}
     assert await fields_of(job_id=job["id"]) == {"quantities": "exactly_one_of", "assignees": "exactly_one_of"}
@@ -272,3 +285,46 @@ def test_a_declined_event_without_a_reason_is_still_valid():
               "assigned_by": uuid.uuid4(), "customer_ids": [], "count": 0}
     assert events.AssignmentDeclined(**common).reason is None
     assert events.AssignmentDeclined.__event_version__ == 1
+
+
+KEY = Ed25519PrivateKey.generate()
+PRIVATE = KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+PUBLIC = KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+@pytest.fixture
+async def app():
+    async with temp_database(MIGRATIONS) as dsn:
+        app = create_app(AssignmentSettings(database_url=dsn, run_mode="api"))
+        app.state.token_verifier = TokenVerifier(PUBLIC)
+        async with app.router.lifespan_context(app):
+            yield app
+
+
+def headers(principal: Principal, correlation_id: str) -> dict:
+    token = sign_test_token(PRIVATE, user_id=principal.user_id, roles=tuple(principal.roles),
+                            unit_id=principal.unit_id, unit_path=principal.unit_path)
+    return {"Authorization": f"Bearer {token}", "X-Correlation-ID": correlation_id}
+
+
+async def test_a_requests_correlation_id_and_caller_reach_what_it_publishes(app):
+    pool = app.state.pool
+    manager, rep = await person(pool, BRANCH, "manager"), await person(pool, TEAM, "sales")
+    ids = await customers(pool, manager, 2)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as client:
+        job = await client.post("/api/v1/jobs", json={"content": "Gọi lại", "type": "telesales"},
+                                headers=headers(manager, "corr-job"))
+        assert job.status_code == 201, job.text
+        made = await client.post("/api/v1/assignments", json={
+            "customer_ids": [str(i) for i in ids], "text": "x", "job_id": job.json()["id"],
+            "assignees": [str(rep.user_id)]}, headers={**headers(manager, "corr-give"), "Idempotency-Key": "k1"})
+        assert made.status_code == 201, made.text
+        offer = made.json()["assignments"][0]["id"]
+        accepted = await client.post(f"/api/v1/assignments/{offer}/accept", headers=headers(rep, "corr-take"))
+        assert accepted.status_code == 200, accepted.text
+    rows = await pool.fetch("SELECT event_type, payload FROM outbox ORDER BY id")
+    assert [(r["event_type"], r["payload"]["source"], r["payload"]["actor"], r["payload"]["correlation_id"],
+             r["payload"]["causation_id"]) for r in rows] == [
+        ("job.created", "assignment", str(manager.user_id), "corr-job", None),
+        ("assignment.offered", "assignment", str(manager.user_id), "corr-give", None),
+        ("assignment.accepted", "assignment", str(rep.user_id), "corr-take", None)]

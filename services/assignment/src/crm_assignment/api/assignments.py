@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from crmkit.auth import CurrentPrincipal
 from crmkit.idempotency import IdempotencyKey, idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
+from crmkit.unit_of_work import UnitOfWork
 from crm_assignment.domain.distribution import STRATEGIES
 from crm_assignment.handlers import assignments as handlers
 from crm_assignment.handlers import jobs, roster
@@ -143,8 +144,8 @@ class RosterUpdate(BaseModel):
 
 @router.post("/jobs", status_code=201, response_model=JobPublic, responses=RESPONSES)
 async def create_job(body: JobCreate, request: Request, principal: CurrentPrincipal):
-    return await jobs.create(request.app.state.pool, principal, content=body.content, type_=body.type,
-                             target=body.target, correlation_id=request.state.correlation_id)
+    async with UnitOfWork(request.app.state.pool, source=jobs.SOURCE) as uow:
+        return await jobs.create(uow, principal, content=body.content, type_=body.type, target=body.target)
 
 
 @router.get("/jobs", response_model=Page[JobPublic], responses=RESPONSES)
@@ -174,8 +175,7 @@ async def distribute(body: DistributionCreate, request: Request, principal: Curr
                      if body.job else None),
             quantities=[(q.user_id, q.count) for q in body.quantities] if body.quantities else None,
             strategy=body.strategy, assignees=body.assignees, direct=body.direct,
-            accept_within_hours=body.accept_within_hours, recall_first=body.recall_first,
-            correlation_id=request.state.correlation_id)
+            accept_within_hours=body.accept_within_hours, recall_first=body.recall_first)
         return Response(DistributionPublic.model_validate(made).model_dump_json(), status_code=201,
                         media_type="application/json")
 
@@ -203,8 +203,7 @@ async def get_assignment(assignment_id: uuid.UUID, request: Request, principal: 
     404: {"description": "not_found"}, 409: {"description": "assignment_not_offered"}})
 async def accept(assignment_id: uuid.UUID, request: Request, principal: CurrentPrincipal):
     """The rep takes an offer made to them: they own its customers."""
-    return await handlers.accept(request.app.state.pool, principal=principal, assignment_id=assignment_id,
-                                 correlation_id=request.state.correlation_id)
+    return await handlers.accept(request.app.state.pool, principal=principal, assignment_id=assignment_id)
 
 
 @router.post("/assignments/{assignment_id}/decline", response_model=AssignmentPublic, responses={
@@ -214,14 +213,14 @@ async def decline(assignment_id: uuid.UUID, request: Request, principal: Current
     """The rep refuses an offer, optionally saying why (`reason`): its customers return to the pool
     and the assigner is notified. The body may be omitted."""
     return await handlers.decline(request.app.state.pool, principal=principal, assignment_id=assignment_id,
-                                  reason=body.reason if body else None, correlation_id=request.state.correlation_id)
+                                  reason=body.reason if body else None)
 
 
 @router.post("/recalls", response_model=RecallPublic, responses=RESPONSES)
 async def recall(body: RecallCreate, request: Request, principal: CurrentPrincipal):
     """Thu hồi (A-5): ownership of the recalled customers reverts to their previous owner."""
     return await handlers.recall(request.app.state.pool, principal=principal, assignment_id=body.assignment_id,
-                                 customer_ids=body.customer_ids, correlation_id=request.state.correlation_id)
+                                 customer_ids=body.customer_ids)
 
 
 @router.get("/roster", response_model=list[RosterEntry], responses=RESPONSES)

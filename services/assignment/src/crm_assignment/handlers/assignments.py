@@ -11,10 +11,10 @@ from typing import Any
 
 import asyncpg
 
-from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
+from crmkit.unit_of_work import UnitOfWork
 from crm_assignment import events
 from crm_assignment.domain import distribution
 from crm_assignment.handlers import access, jobs
@@ -85,9 +85,9 @@ def _chunks(ids: list[uuid.UUID], size: int) -> list[list[uuid.UUID]]:
     return [ids[i:i + size] for i in range(0, len(ids), size)] or [[]]
 
 
-async def _publish(conn: asyncpg.Connection, model: type, assignment: dict[str, Any], customer_ids: list[uuid.UUID],
-                   *, actor: uuid.UUID | str, correlation_id: str | None, **extra: Any) -> None:
-    """One event per chunk of the assignment's customers."""
+async def _publish(uow: UnitOfWork, model: type, assignment: dict[str, Any], customer_ids: list[uuid.UUID],
+                   *, actor: str | None = None, **extra: Any) -> None:
+    """One event per chunk of the assignment's customers (by the caller unless another `actor` is named)."""
     chunks = _chunks(customer_ids, events.RECALL_CHUNK if model is events.AssignmentRecalled else events.CHUNK)
     for number, chunk in enumerate(chunks, start=1):
         fields = {"assignment_id": assignment["id"], "job_id": assignment["job_id"],
@@ -96,8 +96,7 @@ async def _publish(conn: asyncpg.Connection, model: type, assignment: dict[str, 
         for per_customer in ("previous_owner_ids", "previous_owner_units"):  # maps: this chunk's part
             if per_customer in extra:
                 fields[per_customer] = {str(c): extra[per_customer][str(c)] for c in chunk}
-        await outbox.publish(conn, model(**fields), source=SOURCE, subject=assignment["id"], actor=actor,
-                             correlation_id=correlation_id)
+        await uow.publish(model(**fields), subject=assignment["id"], actor=actor)
 
 
 def _handover(unit: asyncpg.Record | None) -> dict[str, Any]:
@@ -109,8 +108,7 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
                      job_id: uuid.UUID | None = None, new_job: dict[str, Any] | None = None,
                      quantities: list[tuple[uuid.UUID, int]] | None = None, strategy: str | None = None,
                      assignees: list[uuid.UUID] | None = None, direct: bool = False,
-                     accept_within_hours: int = DEFAULT_ACCEPT_HOURS, recall_first: bool = False,
-                     correlation_id: str | None = None) -> dict[str, Any]:
+                     accept_within_hours: int = DEFAULT_ACCEPT_HOURS, recall_first: bool = False) -> dict[str, Any]:
     """Divide the selection among reps (explicit quantities, or a strategy over `assignees`) under
     a job, and hand each rep their share: directly (they own them at once) or as an offer they
     accept or decline within `accept_within_hours`. With `recall_first`, customers still open in
@@ -131,13 +129,14 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
     rep_ids = [u for u, _ in quantities] if quantities is not None else list(dict.fromkeys(assignees or []))
     if not rep_ids:
         raise _unprocessable("assignees", "required")
-    async with pool.acquire() as conn, conn.transaction():
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        conn = uow.conn
         job = (await jobs.visible_job(conn, principal, job_id) if job_id is not None
-               else await jobs.create_in(conn, principal, correlation_id=correlation_id, **(new_job or {})))
+               else await jobs.create(uow, principal, **(new_job or {})))
         reps, roster = await _reps(conn, prefix, list(dict.fromkeys(rep_ids)))
         refs = await _customers(conn, prefix, selection)
         if recall_first:
-            await _recall_open(conn, principal, prefix, selection, correlation_id)
+            await _recall_open(uow, principal, prefix, selection)
         await _refuse_open(conn, selection)
         round_robin = quantities is None and (strategy or "round_robin") == "round_robin"
         after = await store.last_round_robin(conn, job["id"]) if round_robin else None
@@ -153,27 +152,24 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
             await _add_customers(conn, assignment["id"], share, refs)
             handover = _handover(roster.get(assignee_id))
             if direct:
-                await _publish(conn, events.AssignmentDirect, assignment, share, actor=principal.user_id,
-                               correlation_id=correlation_id, **handover)
+                await _publish(uow, events.AssignmentDirect, assignment, share, **handover)
             else:
-                await _publish(conn, events.AssignmentOffered, assignment, share, actor=principal.user_id,
-                               correlation_id=correlation_id, expires_at=expires_at, **handover)
+                await _publish(uow, events.AssignmentOffered, assignment, share, expires_at=expires_at, **handover)
             made.append({**assignment, "customer_count": len(share), "open_count": len(share)})
         if round_robin:
             await store.set_round_robin(conn, job["id"], _last_dealt(selection, shares))
     return {"job": job, "assignments": made}
 
 
-async def _recall_open(conn: asyncpg.Connection, principal: Principal, prefix: str | None,
-                       selection: list[uuid.UUID], correlation_id: str | None) -> None:
+async def _recall_open(uow: UnitOfWork, principal: Principal, prefix: str | None, selection: list[uuid.UUID]) -> None:
     """Recall the selection's customers from the open assignments they are in (each must be one
     the caller may recall, else the conflict as if not asked)."""
-    for assignment_id, customer_ids in (await store.open_assignments_of(conn, ids=selection)).items():
-        assignment = dict(await store.get(conn, assignment_id, lock=True))
+    for assignment_id, customer_ids in (await store.open_assignments_of(uow.conn, ids=selection)).items():
+        assignment = dict(await store.get(uow.conn, assignment_id, lock=True))
         if not (assignment["assigned_by"] == principal.user_id or access.within(assignment["assignee_unit_path"],
                                                                                  prefix)):
             raise _already_assigned(customer_ids)
-        await _recall_in(conn, principal, assignment, customer_ids, correlation_id)
+        await _recall_customers(uow, assignment, customer_ids)
 
 
 async def _add_customers(conn: asyncpg.Connection, assignment_id: uuid.UUID, share: list[uuid.UUID],
@@ -213,79 +209,74 @@ def _open_offer(assignment: dict[str, Any]) -> None:
         raise _not_offered("expired")
 
 
-async def accept(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID,
-                 correlation_id: str | None = None) -> dict[str, Any]:
+async def accept(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID) -> dict[str, Any]:
     """The rep takes the offer: they own its customers."""
-    async with pool.acquire() as conn, conn.transaction():
-        assignment = await _mine(conn, principal, assignment_id)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        assignment = await _mine(uow.conn, principal, assignment_id)
         _open_offer(assignment)
-        await store.decide(conn, assignment_id, "accepted")
-        customers = [r["customer_id"] for r in await store.customers_of(conn, assignment_id)]
-        await _publish(conn, events.AssignmentAccepted, assignment, customers, actor=principal.user_id,
-                       correlation_id=correlation_id, assignee_unit_id=principal.unit_id,
+        await store.decide(uow.conn, assignment_id, "accepted")
+        customers = [r["customer_id"] for r in await store.customers_of(uow.conn, assignment_id)]
+        await _publish(uow, events.AssignmentAccepted, assignment, customers, assignee_unit_id=principal.unit_id,
                        assignee_unit_path=principal.unit_path or None)
-        return dict(await store.get(conn, assignment_id))
+        return dict(await store.get(uow.conn, assignment_id))
 
 
-async def decline(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID, reason: str | None = None,
-                  correlation_id: str | None = None) -> dict[str, Any]:
+async def decline(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID, reason: str | None = None
+                  ) -> dict[str, Any]:
     """The rep refuses the offer, optionally saying why: its customers return to the pool; the
     assigner is notified (with the reason)."""
     reason = (reason or "").strip() or None
-    async with pool.acquire() as conn, conn.transaction():
-        assignment = await _mine(conn, principal, assignment_id)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        assignment = await _mine(uow.conn, principal, assignment_id)
         _open_offer(assignment)
-        await _give_back(conn, assignment, "declined", events.AssignmentDeclined, actor=principal.user_id,
-                         correlation_id=correlation_id, reason=reason)
-        return dict(await store.get(conn, assignment_id))
+        await _give_back(uow, assignment, "declined", events.AssignmentDeclined, reason=reason)
+        return dict(await store.get(uow.conn, assignment_id))
 
 
-async def _give_back(conn: asyncpg.Connection, assignment: dict[str, Any], status: str, model: type, *,
-                     actor: uuid.UUID | str, correlation_id: str | None = None, reason: str | None = None) -> None:
+async def _give_back(uow: UnitOfWork, assignment: dict[str, Any], status: str, model: type, *,
+                     actor: str | None = None, reason: str | None = None) -> None:
     """`reason`: a decline's, stored and published (an expiry has none)."""
-    await store.decide(conn, assignment["id"], status, decline_reason=reason)
-    returned = [r["customer_id"] for r in await store.close_customers(conn, assignment["id"], state="returned")]
-    await _publish(conn, model, assignment, returned, actor=actor, correlation_id=correlation_id,
-                   **({"reason": reason} if reason else {}))
+    await store.decide(uow.conn, assignment["id"], status, decline_reason=reason)
+    returned = [r["customer_id"] for r in await store.close_customers(uow.conn, assignment["id"], state="returned")]
+    await _publish(uow, model, assignment, returned, actor=actor, **({"reason": reason} if reason else {}))
 
 
 async def expire_due(pool: asyncpg.Pool) -> int:
     """Offers past their deadline expire (their customers return to the pool); returns how many.
     Safe with several replicas: due offers are locked with SKIP LOCKED."""
-    async with pool.acquire() as conn, conn.transaction():
-        due = [dict(r) for r in await store.due_offers(conn)]
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        due = [dict(r) for r in await store.due_offers(uow.conn)]
         for assignment in due:
-            await _give_back(conn, assignment, "expired", events.AssignmentExpired, actor="system")
+            await _give_back(uow, assignment, "expired", events.AssignmentExpired, actor="system")
     return len(due)
 
 
 async def recall(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID,
-                 customer_ids: list[uuid.UUID] | None, correlation_id: str | None = None) -> dict[str, Any]:
+                 customer_ids: list[uuid.UUID] | None) -> dict[str, Any]:
     """Take selected customers (all when none are named) back from an assignment (A-5): ownership
     reverts to whoever owned them before it. By the assigner, a manager above the assignee, or an
     admin. Customers no longer open in it are reported as skipped. Its assignee may see it but not
     recall it (forbidden); to anyone else it is not found."""
-    async with pool.acquire() as conn, conn.transaction():
-        assignment = await store.get(conn, assignment_id, lock=True)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        assignment = await store.get(uow.conn, assignment_id, lock=True)
         if assignment is None or not (assignment["assigned_by"] == principal.user_id
                                       or access.covers(principal, assignment["assignee_unit_path"])):
             mine = assignment is not None and assignment["assignee_id"] == principal.user_id
             raise Forbidden("not_a_distributor") if mine else NotFound()
         wanted = list(dict.fromkeys(customer_ids)) if customer_ids else None
-        ids = await _recall_in(conn, principal, dict(assignment), wanted, correlation_id)
+        ids = await _recall_customers(uow, dict(assignment), wanted)
         skipped = [c for c in wanted or [] if c not in set(ids)]
         return {"assignment_id": assignment_id, "recalled": ids, "skipped": skipped}
 
 
-async def _recall_in(conn: asyncpg.Connection, principal: Principal, assignment: dict[str, Any],
-                     wanted: list[uuid.UUID] | None, correlation_id: str | None) -> list[uuid.UUID]:
+async def _recall_customers(uow: UnitOfWork, assignment: dict[str, Any], wanted: list[uuid.UUID] | None
+                           ) -> list[uuid.UUID]:
     """Close the assignment's open customers (all, or `wanted`) as recalled and publish it."""
-    recalled = await store.close_customers(conn, assignment["id"], state="recalled", ids=wanted)
+    recalled = await store.close_customers(uow.conn, assignment["id"], state="recalled", ids=wanted)
     ids = [r["customer_id"] for r in recalled]
     if ids:
-        await _publish(conn, events.AssignmentRecalled, assignment, ids, actor=principal.user_id,
-                       correlation_id=correlation_id, previous_owner_ids={
-                           str(r["customer_id"]): r["previous_owner_id"] for r in recalled},
+        await _publish(uow, events.AssignmentRecalled, assignment, ids,
+                       previous_owner_ids={str(r["customer_id"]): r["previous_owner_id"] for r in recalled},
                        previous_owner_units={str(r["customer_id"]): {
                            "unit_id": r["previous_owner_unit_id"], "unit_path": r["previous_owner_unit_path"]}
                            for r in recalled})

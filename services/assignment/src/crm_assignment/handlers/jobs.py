@@ -7,10 +7,10 @@ from typing import Any
 
 import asyncpg
 
-from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.domain_errors import NotFound
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
+from crmkit.unit_of_work import UnitOfWork
 from crm_assignment import events
 from crm_assignment.handlers import access
 
@@ -19,21 +19,16 @@ from crm_assignment.store import assignments as store
 SOURCE = "assignment"
 
 
-async def create_in(conn: asyncpg.Connection, principal: Principal, *, content: str, type_: str,
-                    target: str | None, correlation_id: str | None = None) -> dict[str, Any]:
+async def create(uow: UnitOfWork, principal: Principal, *, content: str, type_: str, target: str | None
+                 ) -> dict[str, Any]:
+    """In the caller's unit of work: a job of its own (POST /jobs) or one made with a distribution."""
     access.reach(principal)
-    row = dict(await store.insert(conn, "jobs", {
+    row = dict(await store.insert(uow.conn, "jobs", {
         "id": uuid.uuid4(), "content": content.strip(), "type": type_.strip(), "target": (target or "").strip() or None,
         "created_by": principal.user_id, "unit_path": principal.unit_path or None}))
-    await outbox.publish(conn, events.JobCreated(**{k: row[k] for k in ("id", "content", "type", "target",
-                                                                         "created_by")}),
-                         source=SOURCE, subject=row["id"], actor=principal.user_id, correlation_id=correlation_id)
+    await uow.publish(events.JobCreated(**{k: row[k] for k in ("id", "content", "type", "target", "created_by")}),
+                      subject=row["id"])
     return row
-
-
-async def create(pool: asyncpg.Pool, principal: Principal, **fields: Any) -> dict[str, Any]:
-    async with pool.acquire() as conn, conn.transaction():
-        return await create_in(conn, principal, **fields)
 
 
 async def visible_job(conn: asyncpg.Connection, principal: Principal, job_id: uuid.UUID) -> dict[str, Any]:

@@ -9,7 +9,9 @@ import asyncpg
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import NotFound
+from crmkit.unit_of_work import UnitOfWork
 from crm_assignment.handlers import access
+from crm_assignment.handlers.jobs import SOURCE
 from crm_assignment.store import assignments as store
 
 
@@ -22,9 +24,9 @@ async def tune(pool: asyncpg.Pool, *, principal: Principal, user_id: uuid.UUID, 
                ) -> dict[str, Any]:
     """Set a rep's weight and/or capacity (`capacity: null` removes the limit)."""
     prefix = access.reach(principal)
-    async with pool.acquire() as conn, conn.transaction():
-        if not await store.roster(conn, reach=prefix, user_ids=[user_id]):
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        if not await store.roster(uow.conn, reach=prefix, user_ids=[user_id]):
             raise NotFound()
-        await store.set_roster(conn, user_id=user_id, weight=changes.get("weight"), capacity=changes.get("capacity"),
-                               clear_capacity="capacity" in changes and changes["capacity"] is None)
-        return dict((await store.roster(conn, reach=prefix, user_ids=[user_id]))[0])
+        await store.set_roster(uow.conn, user_id=user_id, weight=changes.get("weight"),
+                               capacity=changes.get("capacity"), clear_capacity="capacity" in changes and changes["capacity"] is None)
+        return dict((await store.roster(uow.conn, reach=prefix, user_ids=[user_id]))[0])
