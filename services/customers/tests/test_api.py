@@ -19,13 +19,18 @@ PUBLIC = KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization
 
 
 @pytest.fixture
-async def api():
+async def app():
     async with temp_database(MIGRATIONS) as dsn:
         app = create_app(CustomersSettings(database_url=dsn, run_mode="api"))
         app.state.token_verifier = TokenVerifier(PUBLIC)
         async with app.router.lifespan_context(app):
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as client:
-                yield client
+            yield app
+
+
+@pytest.fixture
+async def api(app):
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as client:
+        yield client
 
 
 def auth(*roles: str, path: str = "/r/b/t/", user_id: uuid.UUID | None = None) -> dict:
@@ -141,3 +146,21 @@ async def test_setting_hot_on_a_warm_customer_takes_warm_off(api):
     patched = await api.patch(f"/api/v1/customers/{created['id']}", headers={**owner, "If-Match": '"1"'},
                               json={"labels": ["premium", "hot", "warm"]})
     assert patched.status_code == 200 and patched.json()["labels"] == ["premium", "hot"]
+
+
+async def test_a_requests_correlation_id_and_caller_reach_the_events_it_publishes(app, api):
+    """The message context (crmkit.unit_of_work), not threaded through the handlers."""
+    me = uuid.uuid4()
+    created = await api.post("/api/v1/customers", headers={**auth(user_id=me), "X-Correlation-ID": "corr-create-1"},
+                             json={"name": "Trần Thị Bình", "phone": "0912 345 679"})
+    assert created.status_code == 201, created.text
+    url = f"/api/v1/customers/{created.json()['id']}"
+    changed = await api.patch(url, headers={**auth(user_id=me), "If-Match": '"1"', "X-Correlation-ID": "corr-edit-2"},
+                              json={"status": "contacted"})
+    assert changed.status_code == 200, changed.text
+    published = await app.state.pool.fetch("SELECT payload FROM outbox ORDER BY id")
+    assert [(p["payload"]["type"], p["payload"]["source"], p["payload"]["actor"], p["payload"]["correlation_id"],
+             p["payload"]["causation_id"]) for p in published] == [
+        ("customer.created", "customers", str(me), "corr-create-1", None),
+        ("customer.updated", "customers", str(me), "corr-edit-2", None),
+        ("customer.status_changed", "customers", str(me), "corr-edit-2", None)]

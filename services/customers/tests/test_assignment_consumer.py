@@ -6,11 +6,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from aiokafka.structs import ConsumerRecord
 
 from crmkit import directory
 from crmkit.auth import Principal
 from crmkit.consumer import EventConsumer
 from crmkit.events import Envelope
+from crmkit.unit_of_work import MessageContext, bound
 from crm_customers.consumers import CONSUMERS
 from crm_customers.handlers.assignments import UnknownAssignee
 from crm_customers.handlers.customers import create_customer, get_customer
@@ -35,9 +37,15 @@ def assignment(type_: str, assignee: uuid.UUID, customers: list[uuid.UUID], assi
                           "customer_ids": [str(c) for c in customers], **data})
 
 
+def consumer(pool) -> EventConsumer:
+    return EventConsumer(name="test", pool=pool, bootstrap="unused:0", topics=SPEC.topics, handlers=SPEC.handlers)
+
+
 async def feed(pool, e: Envelope) -> bool:
-    c = EventConsumer(name="test", pool=pool, bootstrap="unused:0", topics=SPEC.topics, handlers=SPEC.handlers)
-    return await c.handle(e, c.handlers[e.type])
+    """Handle `e` in the message context the consumer binds for it (`EventConsumer.process`)."""
+    c = consumer(pool)
+    with bound(MessageContext(actor=e.actor, correlation_id=e.correlation_id, causation_id=str(e.id))):
+        return await c.handle(e, c.handlers[e.type])
 
 
 async def published(pool, type_: str) -> list[dict]:
@@ -168,3 +176,21 @@ async def test_a_recall_to_an_owner_the_directory_does_not_know(pool):
     assert (back["owner_id"], back["owner_unit_id"], back["owner_unit_path"]) == (ghost, unit, "/r/b7/")
     pool_customer = await get_customer(pool, principal=ADMIN, customer_id=unplaced)
     assert (pool_customer["owner_id"], pool_customer["owner_unit_path"]) == (None, "/r/b2/")
+
+
+def record_of(envelope: Envelope) -> ConsumerRecord:
+    raw = envelope.to_bytes()
+    return ConsumerRecord(topic=SPEC.topics[0], partition=0, offset=0, timestamp=0, timestamp_type=0, key=None,
+                          value=raw, checksum=None, serialized_key_size=0, serialized_value_size=len(raw), headers=())
+
+
+async def test_a_consumed_events_actor_correlation_and_id_reach_the_batch_it_publishes(pool):
+    """Through the consumer itself: the handler threads nothing, the envelope's context does."""
+    owner, rep = await user(pool, "/r/b1/t1/"), await user(pool, "/r/b2/t2/")
+    customer = await create_customer(pool, principal=owner, name="An", phone="0912345391")
+    direct = assignment("assignment.direct", rep.user_id, [customer["id"]], uuid.uuid4())
+    direct = direct.model_copy(update={"correlation_id": "corr-distribution-3"})
+    await consumer(pool).process(record_of(direct))
+    [batch] = await published(pool, "customers.bulk_owner_changed")
+    assert (batch["source"], batch["actor"], batch["correlation_id"], batch["causation_id"]) == (
+        "customers", str(ADMIN.user_id), "corr-distribution-3", str(direct.id))

@@ -9,6 +9,7 @@ import pytest
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import Invalid
+from crmkit.unit_of_work import bind_actor
 from crm_customers.domain.selection import CustomerFilter
 from crm_customers.handlers import bulk
 from crm_customers.store import customers as customer_store
@@ -48,6 +49,7 @@ async def test_by_ids_touches_only_editable_rows_and_never_reveals_invisible_one
     shared = await add(pool, 1, rep2, viewers=[rep.user_id])  # visible to rep, not editable
     hidden = await add(pool, 1, rep2)
     unknown = uuid.uuid4()
+    bind_actor(rep.user_id)  # the caller, as crmkit.auth.current_principal binds it for a request
     result = await bulk.bulk_action(pool, principal=rep, action="add_labels", labels=["hot", "premium"],
                                     ids=[*mine, *shared, *hidden, unknown, mine[0]])
     assert (result["matched"], result["updated"], result["skipped_not_editable"], result["not_found"],

@@ -9,6 +9,7 @@ import pytest
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, Forbidden, Invalid, NotFound, VersionConflict
+from crmkit.unit_of_work import bind_actor
 from crm_customers.handlers.customers import (
     change_status,
     change_viewers,
@@ -193,6 +194,7 @@ async def test_manager_moves_a_customer_to_another_owner(pool):
 
 async def test_status_with_note_is_one_version_and_one_event(pool):
     me = person()
+    bind_actor(me.user_id)  # the caller, as crmkit.auth.current_principal binds it for a request
     customer = await create_customer(pool, principal=me, name="An", phone="0912345013")
     changed = await change_status(pool, principal=me, customer_id=customer["id"], status="contacted",
                                   note="  Đã gọi, hẹn tuần sau ")

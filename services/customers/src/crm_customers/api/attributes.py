@@ -105,8 +105,7 @@ async def create_attribute(body: AttributeCreate, request: Request, principal: C
     pool = request.app.state.pool
 
     async def produce() -> Response:
-        item = await handlers.create_attribute(pool, principal=principal, values=_values(body),
-                                               correlation_id=request.state.correlation_id)
+        item = await handlers.create_attribute(pool, principal=principal, values=_values(body))
         return _respond(item, 201, {"Location": f"/api/v1/customer-attributes/{item['id']}"})
 
     return await idempotent(request, pool, str(principal.user_id), produce, key=key)
@@ -118,7 +117,7 @@ async def create_attribute(body: AttributeCreate, request: Request, principal: C
 async def update_attribute(attribute_id: uuid.UUID, body: AttributeUpdate, request: Request,
                            principal: CurrentPrincipal) -> Response:
     item = await handlers.update_attribute(request.app.state.pool, principal=principal, attribute_id=attribute_id,
-                                           changes=_values(body), correlation_id=request.state.correlation_id)
+                                           changes=_values(body))
     return _respond(item)
 
 
@@ -127,5 +126,5 @@ async def update_attribute(attribute_id: uuid.UUID, body: AttributeUpdate, reque
 async def delete_attribute(attribute_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
                            force: bool = Query(False, description="also remove the values customers hold")) -> Response:
     removed = await handlers.delete_attribute(request.app.state.pool, principal=principal, attribute_id=attribute_id,
-                                              force=force, correlation_id=request.state.correlation_id)
+                                              force=force)
     return Response(status_code=204, headers={"X-Values-Removed": str(removed)})

@@ -73,8 +73,7 @@ async def bulk_action(body: BulkRequest, request: Request, principal: CurrentPri
     async def produce() -> Response:
         result = await handlers.bulk_action(
             pool, principal=principal, action=body.action, ids=body.ids, flt=body.filter, labels=body.labels,
-            group_id=body.group_id, status=body.status, note=body.note, confirm=body.confirm,
-            correlation_id=request.state.correlation_id)
+            group_id=body.group_id, status=body.status, note=body.note, confirm=body.confirm)
         return JSONResponse(BulkResult.model_validate(result).model_dump(mode="json"))
 
     return await idempotent(request, pool, str(principal.user_id), produce, key=key)

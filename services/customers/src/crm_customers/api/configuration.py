@@ -35,7 +35,7 @@ def configuration_router(*, kind: str, path: str, tag: str, create: type[BaseMod
         pool = request.app.state.pool
 
         async def produce() -> Response:
-            item = await handlers.create_item(pool, principal=principal, kind=kind, correlation_id=request.state.correlation_id,
+            item = await handlers.create_item(pool, principal=principal, kind=kind,
                                               values=body.model_dump(exclude_unset=True))
             return respond(item, 201, {"Location": f"/api/v1/{path}/{item['id']}"})
 
@@ -46,15 +46,13 @@ def configuration_router(*, kind: str, path: str, tag: str, create: type[BaseMod
     async def update_item(item_id: uuid.UUID, body: update, request: Request,
                           principal: CurrentPrincipal) -> Response:
         item = await handlers.update_item(request.app.state.pool, principal=principal, kind=kind, item_id=item_id,
-                                          changes=body.model_dump(exclude_unset=True),
-                                          correlation_id=request.state.correlation_id)
+                                          changes=body.model_dump(exclude_unset=True))
         return respond(item)
 
     @router.delete("/{item_id}", status_code=204, dependencies=ADMIN_ONLY, name=f"delete_{kind}",
                    responses={404: {"description": "not_found"}, 409: {"description": "in_use"}})
     async def delete_item(item_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
-        await handlers.delete_item(request.app.state.pool, principal=principal, kind=kind, item_id=item_id,
-                                   correlation_id=request.state.correlation_id)
+        await handlers.delete_item(request.app.state.pool, principal=principal, kind=kind, item_id=item_id)
         return Response(status_code=204)
 
     return router

@@ -157,8 +157,7 @@ async def create_customer(body: CustomerCreate, request: Request, principal: Cur
     pool = request.app.state.pool
 
     async def produce() -> Response:
-        customer = await handlers.create_customer(pool, principal=principal, correlation_id=request.state.correlation_id,
-                                                  **body.model_dump(exclude_unset=True))
+        customer = await handlers.create_customer(pool, principal=principal, **body.model_dump(exclude_unset=True))
         return _customer_response(customer, 201, {"Location": f"/api/v1/customers/{customer['id']}"})
 
     return await idempotent(request, pool, str(principal.user_id), produce, key=key)
@@ -182,7 +181,6 @@ async def update_customer(customer_id: uuid.UUID, body: CustomerUpdate, request:
     customer = await handlers.update_customer(
         request.app.state.pool, principal=principal, customer_id=customer_id,
         expected_version=expected_version(if_match), changes=body.model_dump(exclude_unset=True),
-        correlation_id=request.state.correlation_id,
     )
     return _customer_response(customer)
 
@@ -196,7 +194,6 @@ async def delete_customer(customer_id: uuid.UUID, request: Request, principal: C
     await handlers.delete_customer(
         request.app.state.pool, principal=principal, customer_id=customer_id,
         expected_version=expected_version(if_match, required=False),
-        correlation_id=request.state.correlation_id,
     )
     return Response(status_code=204)
 
@@ -213,7 +210,6 @@ async def change_status(customer_id: uuid.UUID, body: StatusChange, request: Req
         customer = await handlers.change_status(
             pool, principal=principal, customer_id=customer_id, status=body.status, note=body.note,
             expected_version=expected_version(if_match, required=False),
-            correlation_id=request.state.correlation_id,
         )
         return _customer_response(customer)
 
@@ -240,7 +236,7 @@ async def list_viewers(customer_id: uuid.UUID, request: Request, principal: Curr
 async def add_viewer(customer_id: uuid.UUID, body: ViewerAdd, request: Request, principal: CurrentPrincipal) -> Response:
     """Share the customer for reading and commenting (C-9); only someone who may edit it."""
     customer = await handlers.change_viewers(request.app.state.pool, principal=principal, customer_id=customer_id,
-                                             user_id=body.user_id, add=True, correlation_id=request.state.correlation_id)
+                                             user_id=body.user_id, add=True)
     return _customer_response(customer)
 
 
@@ -248,5 +244,5 @@ async def add_viewer(customer_id: uuid.UUID, body: ViewerAdd, request: Request, 
 async def remove_viewer(customer_id: uuid.UUID, user_id: uuid.UUID, request: Request,
                         principal: CurrentPrincipal) -> Response:
     await handlers.change_viewers(request.app.state.pool, principal=principal, customer_id=customer_id,
-                                  user_id=user_id, add=False, correlation_id=request.state.correlation_id)
+                                  user_id=user_id, add=False)
     return Response(status_code=204)

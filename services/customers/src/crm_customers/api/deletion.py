@@ -28,8 +28,7 @@ async def restore_customer(customer_id: uuid.UUID, request: Request, principal: 
     """Restore a soft-deleted customer within 30 days of its deletion (admins)."""
     customer = await handlers.restore_customer(
         request.app.state.pool, principal=principal, customer_id=customer_id,
-        retention_days=request.app.state.settings.deleted_retention_days,
-        correlation_id=request.state.correlation_id)
+        retention_days=request.app.state.settings.deleted_retention_days)
     return versioned(CustomerPublic, customer)
 
 
@@ -38,6 +37,5 @@ async def restore_customer(customer_id: uuid.UUID, request: Request, principal: 
 async def purge_customer(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
     """Erase the customer's personal data here and, through `customer.purged`, in every service
     (Decree 13/2023). Only the id remains. Admins; deleted or not."""
-    tombstone = await handlers.purge_customer(request.app.state.pool, principal=principal, customer_id=customer_id,
-                                              correlation_id=request.state.correlation_id)
+    tombstone = await handlers.purge_customer(request.app.state.pool, principal=principal, customer_id=customer_id)
     return JSONResponse(PurgedCustomer.model_validate(tombstone).model_dump(mode="json"))

@@ -80,5 +80,4 @@ async def get_view(request: Request, principal: CurrentPrincipal):
 @router.put("/customers", response_model=ViewPublic, responses={422: {"description": "validation_error"}})
 async def put_view(body: ViewWrite, request: Request, principal: CurrentPrincipal):
     return await handlers.put_view(request.app.state.pool, principal=principal,
-                                   values=body.model_dump(exclude_unset=True),
-                                   correlation_id=request.state.correlation_id)
+                                   values=body.model_dump(exclude_unset=True))

@@ -15,8 +15,9 @@ from typing import Any
 
 import asyncpg
 
-from crmkit import directory, outbox
+from crmkit import directory
 from crmkit.events import Envelope
+from crmkit.unit_of_work import UnitOfWork
 from crm_customers import events
 from crm_customers.handlers.problems import SOURCE
 from crm_customers.store import customers as store
@@ -71,16 +72,18 @@ async def _apply(conn: asyncpg.Connection, envelope: Envelope, decide: Decide) -
                 planned.append((current, after))
         versions = await store.update_owners(conn, rows=[after for _, after in planned])
         rows += [(before, {**after, "version": versions[before["id"]]}) for before, after in planned]
-    await _publish(conn, envelope, rows, _uuid(data.get("assignment_id")))
+    async with UnitOfWork.joining(conn, source=SOURCE) as uow:  # the consumer's transaction
+        await _publish(uow, envelope.type, rows, _uuid(data.get("assignment_id")))
 
 
-async def _publish(conn: asyncpg.Connection, envelope: Envelope, rows: list[tuple[dict[str, Any], dict[str, Any]]],
+async def _publish(uow: UnitOfWork, reason: str, rows: list[tuple[dict[str, Any], dict[str, Any]]],
                    assignment_id: uuid.UUID | None) -> None:
+    """The batch events, with the consumed event's context (its actor, correlation, and it as the cause)."""
     batch_id = uuid.uuid4()
     chunks = [rows[i:i + EVENT_CHUNK] for i in range(0, len(rows), EVENT_CHUNK)]
     for number, chunk in enumerate(chunks, start=1):
-        await outbox.publish(conn, events.CustomersBulkOwnerChanged(
-            batch_id=batch_id, chunk=number, last=number == len(chunks), reason=envelope.type,
+        await uow.publish(events.CustomersBulkOwnerChanged(
+            batch_id=batch_id, chunk=number, last=number == len(chunks), reason=reason,
             assignment_id=assignment_id, ids=[after["id"] for _, after in chunk],
             versions=[after["version"] for _, after in chunk],
             from_owner_ids=[before["owner_id"] for before, _ in chunk],
@@ -89,8 +92,7 @@ async def _publish(conn: asyncpg.Connection, envelope: Envelope, rows: list[tupl
             owner_unit_paths=[after["owner_unit_path"] for _, after in chunk],
             from_holder_ids=[before["holder_id"] for before, _ in chunk],
             to_holder_ids=[after["holder_id"] for _, after in chunk],
-        ), source=SOURCE, subject=batch_id, actor=envelope.actor, correlation_id=envelope.correlation_id,
-            causation_id=str(envelope.id))
+        ), subject=batch_id)
 
 
 async def on_offered(conn: asyncpg.Connection, envelope: Envelope) -> None:

@@ -20,9 +20,9 @@ from typing import Any
 
 import asyncpg
 
-from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, Forbidden, NotFound
+from crmkit.unit_of_work import UnitOfWork
 from crm_customers import events
 from crm_customers.domain.attributes import (
     CHOICE_TYPES,
@@ -63,18 +63,15 @@ async def list_attributes(pool: asyncpg.Pool) -> list[dict[str, Any]]:
         return [dict(row) for row in await store.list_definitions(conn)]
 
 
-async def create_attribute(pool: asyncpg.Pool, *, principal: Principal, values: dict[str, Any],
-                           correlation_id: str | None = None) -> dict[str, Any]:
+async def create_attribute(pool: asyncpg.Pool, *, principal: Principal, values: dict[str, Any]) -> dict[str, Any]:
     definition = _definition(values)
-    async with pool.acquire() as conn:
-        try:
-            async with conn.transaction():
-                row = dict(await store.insert_definition(conn, {"id": uuid.uuid4(), **_columns(definition)}))
-                await outbox.publish(conn, events.CustomerAttributeDefined(**row), source=SOURCE, subject=row["id"],
-                                     actor=principal.user_id, correlation_id=correlation_id)
-                return row
-        except asyncpg.UniqueViolationError:
-            raise Conflict("key_exists", params={"key": definition.key}) from None
+    try:
+        async with UnitOfWork(pool, source=SOURCE) as uow:
+            row = dict(await store.insert_definition(uow.conn, {"id": uuid.uuid4(), **_columns(definition)}))
+            await uow.publish(events.CustomerAttributeDefined(**row), subject=row["id"])
+            return row
+    except asyncpg.UniqueViolationError:
+        raise Conflict("key_exists", params={"key": definition.key}) from None
 
 
 async def _invalidated_by(conn: asyncpg.Connection, definition: AttributeDefinition) -> bool:
@@ -91,8 +88,9 @@ async def _invalidated_by(conn: asyncpg.Connection, definition: AttributeDefinit
 
 
 async def update_attribute(pool: asyncpg.Pool, *, principal: Principal, attribute_id: uuid.UUID,
-                           changes: dict[str, Any], correlation_id: str | None = None) -> dict[str, Any]:
-    async with pool.acquire() as conn, conn.transaction():
+                           changes: dict[str, Any]) -> dict[str, Any]:
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        conn = uow.conn
         current = await store.get_definition(conn, attribute_id, for_update=True)
         if current is None:
             raise NotFound()
@@ -114,17 +112,17 @@ async def update_attribute(pool: asyncpg.Pool, *, principal: Principal, attribut
                 raise Conflict("attribute_option_in_use", params={"key": new.key, "options": ", ".join(used)},
                                details={"options": used})
         row = dict(await store.update_definition(conn, attribute_id, {name: columns[name] for name in changed}))
-        await outbox.publish(conn, events.CustomerAttributeChanged(**row, changed=changed), source=SOURCE,
-                             subject=row["id"], actor=principal.user_id, correlation_id=correlation_id)
+        await uow.publish(events.CustomerAttributeChanged(**row, changed=changed), subject=row["id"])
         return row
 
 
-async def delete_attribute(pool: asyncpg.Pool, *, principal: Principal, attribute_id: uuid.UUID, force: bool = False,
-                           correlation_id: str | None = None) -> int:
+async def delete_attribute(pool: asyncpg.Pool, *, principal: Principal, attribute_id: uuid.UUID,
+                           force: bool = False) -> int:
     """Delete a definition; returns how many customers lost their value (only with `force`)."""
     if force and not principal.is_admin:
         raise Forbidden()
-    async with pool.acquire() as conn, conn.transaction():
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        conn = uow.conn
         current = await store.get_definition(conn, attribute_id, for_update=True)
         if current is None:
             raise NotFound()
@@ -134,7 +132,6 @@ async def delete_attribute(pool: asyncpg.Pool, *, principal: Principal, attribut
                 raise Conflict("attribute_in_use", params={"key": current["key"]})
             removed = await store.remove_values(conn, current["key"])
         await store.delete_definition(conn, attribute_id)
-        await outbox.publish(conn, events.CustomerAttributeDeleted(**dict(current), forced=force, values_removed=removed),
-                             source=SOURCE, subject=current["id"], actor=principal.user_id,
-                             correlation_id=correlation_id)
+        await uow.publish(events.CustomerAttributeDeleted(**dict(current), forced=force, values_removed=removed),
+                          subject=current["id"])
         return removed

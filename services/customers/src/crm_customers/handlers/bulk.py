@@ -28,9 +28,9 @@ from typing import Any
 
 import asyncpg
 
-from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.domain_errors import FieldError, Invalid
+from crmkit.unit_of_work import UnitOfWork
 from crm_customers import events
 from crm_customers.domain.errors import RuleViolation
 from crm_customers.domain.fields import clean_text
@@ -105,8 +105,7 @@ def _batch_event(action: str, values: dict[str, Any], chunk: store.ChunkResult, 
 async def bulk_action(pool: asyncpg.Pool, *, principal: Principal, action: str, ids: list[uuid.UUID] | None = None,
                       flt: CustomerFilter | None = None, labels: list[str] | None = None,
                       group_id: uuid.UUID | None = None, status: str | None = None, note: str | None = None,
-                      confirm: bool = False, correlation_id: str | None = None,
-                      chunk_size: int = store.CHUNK) -> dict[str, Any]:
+                      confirm: bool = False, chunk_size: int = store.CHUNK) -> dict[str, Any]:
     if action not in ACTIONS:
         raise _invalid(FieldError("action", "invalid_choice", {"choices": ", ".join(ACTIONS)}))
     if (ids is None) == (flt is None):
@@ -126,22 +125,21 @@ async def bulk_action(pool: asyncpg.Pool, *, principal: Principal, action: str, 
         if unique_ids is not None:
             where = f"{where} AND c.id = ANY({params.add(unique_ids)}::uuid[])"
         access = access_of(principal)
-        envelope = {"source": SOURCE, "subject": batch_id, "actor": principal.user_id,
-                    "correlation_id": correlation_id}
         published = 0
         last_open = False  # an event with last=False was published and no later one closed the batch
         await store.open_selection(conn, where=where, params=params)  # the selection, resolved once
         try:
             while True:
-                async with conn.transaction():
+                # the chunks share the connection that holds the selection's cursor: each one a transaction
+                async with conn.transaction(), UnitOfWork.joining(conn, source=SOURCE) as uow:
                     chunk_ids = await store.next_ids(conn, chunk_size)
                     chunk = await store.apply_chunk(conn, where=where, params=Params(params), access=access,
                                                     action=action, values=values, ids=chunk_ids)
                     final = len(chunk_ids) < chunk_size
                     if chunk.ids or (final and last_open):
                         published += 1
-                        await outbox.publish(conn, _batch_event(action, values, chunk, batch_id=batch_id,
-                                                                number=published, last=final), **envelope)
+                        await uow.publish(_batch_event(action, values, chunk, batch_id=batch_id, number=published,
+                                                       last=final), subject=batch_id)
                         last_open = not final
                 totals["matched"] += chunk.matched
                 totals["updated"] += len(chunk.ids)

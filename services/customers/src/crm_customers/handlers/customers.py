@@ -1,4 +1,4 @@
-"""Customer use cases. Each opens one transaction: rules, store writes, outbox rows."""
+"""Customer use cases. Each is one unit of work (crmkit.unit_of_work): rules, store writes, outbox rows."""
 from __future__ import annotations
 
 import uuid
@@ -7,10 +7,11 @@ from typing import Any
 
 import asyncpg
 
-from crmkit import directory, outbox
+from crmkit import directory
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, Forbidden, NotFound
 from crmkit.ids import new_id
+from crmkit.unit_of_work import UnitOfWork
 from crmkit.versions import check_version
 from crm_customers import events
 from crm_customers.domain.attributes import define_attribute
@@ -26,9 +27,11 @@ from crm_customers.store import customers as store
 PHONE_KEY = "customers_phone_key"
 
 
-async def _phone_exists(conn: asyncpg.Connection, *, phone: str, principal: Principal) -> Conflict:
-    existing_id = await store.id_by_phone(conn, phone)
-    visible = existing_id and await store.get_visible(conn, customer_id=existing_id, principal=principal)
+async def _phone_exists(pool: asyncpg.Pool, *, phone: str, principal: Principal) -> Conflict:
+    """The conflict of a phone another customer holds, read after the refused transaction."""
+    async with pool.acquire() as conn:
+        existing_id = await store.id_by_phone(conn, phone)
+        visible = existing_id and await store.get_visible(conn, customer_id=existing_id, principal=principal)
     if visible:
         details = {"existing_id": str(existing_id)}
     elif existing_id and principal.is_admin:  # soft-deleted: only an admin may find and restore it
@@ -118,33 +121,31 @@ async def _referrer_problems(conn: asyncpg.Connection, principal: Principal, *, 
 # Use cases
 
 
-async def create_customer(pool: asyncpg.Pool, *, principal: Principal, correlation_id: str | None = None,
-                          **values: Any) -> dict[str, Any]:
+async def create_customer(pool: asyncpg.Pool, *, principal: Principal, **values: Any) -> dict[str, Any]:
     """Create from the built-in fields, status, labels, groups, attributes, `owner_id` and
     `referred_by`; every problem is reported in one 422."""
     owner_id, referred_by = values.pop("owner_id", None), values.pop("referred_by", None)
     customer_id = new_id()  # time-ordered: every service's indexes by customer grow at one edge
-    async with pool.acquire() as conn:
-        try:
-            async with conn.transaction():
-                config = await configuration(conn)
-                record, problems = check_record(values, partial=False, config=config)
-                owner = await _owner_on_create(conn, principal, owner_id, problems)
-                problems += await _referrer_problems(conn, principal, referrer_id=referred_by, customer_id=customer_id)
-                if problems:
-                    raise unprocessable(problems)
-                now = datetime.now(UTC)
-                row = await store.insert(conn, values={
-                    "id": customer_id, **record, **owner, "referred_by": referred_by, "created_by": principal.user_id,
-                    "created_at": now, "updated_at": now,
-                })
-                await outbox.publish(conn, events.CustomerCreated(**row), source=SOURCE, subject=row["id"],
-                                     actor=principal.user_id, correlation_id=correlation_id)
-                return row
-        except asyncpg.UniqueViolationError as error:
-            if error.constraint_name != PHONE_KEY:
-                raise
-            raise await _phone_exists(conn, phone=record["phone"], principal=principal) from None
+    try:
+        async with UnitOfWork(pool, source=SOURCE) as uow:
+            conn = uow.conn
+            config = await configuration(conn)
+            record, problems = check_record(values, partial=False, config=config)
+            owner = await _owner_on_create(conn, principal, owner_id, problems)
+            problems += await _referrer_problems(conn, principal, referrer_id=referred_by, customer_id=customer_id)
+            if problems:
+                raise unprocessable(problems)
+            now = datetime.now(UTC)
+            row = await store.insert(conn, values={
+                "id": customer_id, **record, **owner, "referred_by": referred_by, "created_by": principal.user_id,
+                "created_at": now, "updated_at": now,
+            })
+            await uow.publish(events.CustomerCreated(**row), subject=row["id"])
+            return row
+    except asyncpg.UniqueViolationError as error:
+        if error.constraint_name != PHONE_KEY:
+            raise
+        raise await _phone_exists(pool, phone=record["phone"], principal=principal) from None
 
 
 async def get_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID) -> dict[str, Any]:
@@ -179,44 +180,41 @@ async def _editable(conn: asyncpg.Connection, principal: Principal, customer_id:
 
 
 async def update_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID,
-                          expected_version: int | None, changes: dict[str, Any],
-                          correlation_id: str | None = None) -> dict[str, Any]:
+                          expected_version: int | None, changes: dict[str, Any]) -> dict[str, Any]:
     """Partial update (`None` clears a field); `expected_version` None means unconditional."""
     values = dict(changes)
-    async with pool.acquire() as conn:
-        try:
-            async with conn.transaction():
-                current = await _editable(conn, principal, customer_id, expected_version)
-                record, problems = check_record(
-                    {k: v for k, v in values.items() if k not in ("owner_id", "referred_by")},
-                    partial=True, config=await configuration(conn), held_labels=current["labels"])
-                if "attributes" in record:
-                    record["attributes"] = merge_attributes(current["attributes"], record["attributes"])
-                if "owner_id" in values:
-                    record.update(await _owner_on_update(conn, principal, current, values["owner_id"], problems))
-                if "referred_by" in values:
-                    record["referred_by"] = values["referred_by"]
-                    problems += await _referrer_problems(conn, principal, referrer_id=values["referred_by"],
-                                                         customer_id=customer_id)
-                if problems:
-                    raise unprocessable(problems)
-                return await _write_changes(conn, principal, current, record, correlation_id)
-        except asyncpg.UniqueViolationError as error:
-            if error.constraint_name != PHONE_KEY:
-                raise
-            raise await _phone_exists(conn, phone=record["phone"], principal=principal) from None
+    try:
+        async with UnitOfWork(pool, source=SOURCE) as uow:
+            conn = uow.conn
+            current = await _editable(conn, principal, customer_id, expected_version)
+            record, problems = check_record(
+                {k: v for k, v in values.items() if k not in ("owner_id", "referred_by")},
+                partial=True, config=await configuration(conn), held_labels=current["labels"])
+            if "attributes" in record:
+                record["attributes"] = merge_attributes(current["attributes"], record["attributes"])
+            if "owner_id" in values:
+                record.update(await _owner_on_update(conn, principal, current, values["owner_id"], problems))
+            if "referred_by" in values:
+                record["referred_by"] = values["referred_by"]
+                problems += await _referrer_problems(conn, principal, referrer_id=values["referred_by"],
+                                                     customer_id=customer_id)
+            if problems:
+                raise unprocessable(problems)
+            return await _write_changes(uow, current, record)
+    except asyncpg.UniqueViolationError as error:
+        if error.constraint_name != PHONE_KEY:
+            raise
+        raise await _phone_exists(pool, phone=record["phone"], principal=principal) from None
 
 
-async def _write_changes(conn: asyncpg.Connection, principal: Principal, current: dict[str, Any],
-                         record: dict[str, Any], correlation_id: str | None) -> dict[str, Any]:
+async def _write_changes(uow: UnitOfWork, current: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
     changed = changed_fields(current, record)
     if not changed:
         return current
-    row = await store.update(conn, customer_id=current["id"], values={name: record[name] for name in changed})
-    envelope = {"source": SOURCE, "subject": row["id"], "actor": principal.user_id, "correlation_id": correlation_id}
-    await outbox.publish(conn, events.CustomerUpdated(**row, changed=changed), **envelope)
+    row = await store.update(uow.conn, customer_id=current["id"], values={name: record[name] for name in changed})
+    await uow.publish(events.CustomerUpdated(**row, changed=changed), subject=row["id"])
     for detail in _change_details(current, row, changed):
-        await outbox.publish(conn, detail, **envelope)
+        await uow.publish(detail, subject=row["id"])
     return row
 
 
@@ -240,15 +238,14 @@ def _change_details(current: dict[str, Any], row: dict[str, Any], changed: list[
 
 
 async def delete_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID,
-                          expected_version: int | None, correlation_id: str | None = None) -> None:
+                          expected_version: int | None) -> None:
     """Soft delete by someone who may edit it (C-10); restorable by an admin for 30 days."""
-    async with pool.acquire() as conn, conn.transaction():
-        await _editable(conn, principal, customer_id, expected_version)
-        row = await store.soft_delete(conn, customer_id=customer_id, deleted_by=principal.user_id)
-        await outbox.publish(conn, events.CustomerDeleted(
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        await _editable(uow.conn, principal, customer_id, expected_version)
+        row = await store.soft_delete(uow.conn, customer_id=customer_id, deleted_by=principal.user_id)
+        await uow.publish(events.CustomerDeleted(
             customer_id=customer_id, deleted_at=row["deleted_at"], deleted_by=principal.user_id,
-            version=row["version"]), source=SOURCE, subject=customer_id, actor=principal.user_id,
-            correlation_id=correlation_id)
+            version=row["version"]), subject=customer_id)
 
 
 def _status_changed(row: dict[str, Any], previous: str, note: str | None) -> events.CustomerStatusChanged:
@@ -268,18 +265,16 @@ def _status_problems(status: object, note: object, config: Configuration) -> tup
 
 
 async def change_status(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, status: object,
-                        note: object = None, expected_version: int | None = None,
-                        correlation_id: str | None = None) -> dict[str, Any]:
+                        note: object = None, expected_version: int | None = None) -> dict[str, Any]:
     """Set the status and record the note in the customer's history (C-5): one version, one
     `customer.status_changed` event, even when the status stays the same (the note is kept)."""
-    async with pool.acquire() as conn, conn.transaction():
-        current = await _editable(conn, principal, customer_id, expected_version)
-        checked, problems = _status_problems(status, note, await configuration(conn))
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        current = await _editable(uow.conn, principal, customer_id, expected_version)
+        checked, problems = _status_problems(status, note, await configuration(uow.conn))
         if problems:
             raise unprocessable(problems)
-        row = await store.update(conn, customer_id=customer_id, values={"status": checked["status"]})
-        await outbox.publish(conn, _status_changed(row, current["status"], checked["note"]), source=SOURCE,
-                             subject=row["id"], actor=principal.user_id, correlation_id=correlation_id)
+        row = await store.update(uow.conn, customer_id=customer_id, values={"status": checked["status"]})
+        await uow.publish(_status_changed(row, current["status"], checked["note"]), subject=row["id"])
         return row
 
 
@@ -289,11 +284,11 @@ async def _viewer_problems(conn: asyncpg.Connection, user_id: uuid.UUID) -> list
 
 
 async def change_viewers(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, user_id: uuid.UUID,
-                         add: bool, correlation_id: str | None = None) -> dict[str, Any]:
+                         add: bool) -> dict[str, Any]:
     """Add or remove a viewer (C-9): someone who may edit shares the customer for reading."""
-    async with pool.acquire() as conn, conn.transaction():
-        current = await _editable(conn, principal, customer_id, None)
-        if add and (problems := await _viewer_problems(conn, user_id)):
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        current = await _editable(uow.conn, principal, customer_id, None)
+        if add and (problems := await _viewer_problems(uow.conn, user_id)):
             raise unprocessable(problems)
         viewers = [v for v in current["viewer_ids"] if v != user_id] + ([user_id] if add else [])
-        return await _write_changes(conn, principal, current, {"viewer_ids": viewers}, correlation_id)
+        return await _write_changes(uow, current, {"viewer_ids": viewers})

@@ -31,6 +31,7 @@ from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, Forbidden, NotFound
 from crmkit.logging import get_logger
+from crmkit.unit_of_work import UnitOfWork
 from crm_customers import events
 from crm_customers.handlers.problems import SOURCE
 from crm_customers.store import bulk as store
@@ -46,10 +47,10 @@ def _admin(principal: Principal) -> None:
 
 
 async def restore_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID,
-                           retention_days: int = RETENTION_DAYS, correlation_id: str | None = None) -> dict[str, Any]:
+                           retention_days: int = RETENTION_DAYS) -> dict[str, Any]:
     _admin(principal)
-    async with pool.acquire() as conn, conn.transaction():
-        row = await store.lock_any(conn, customer_id)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        row = await store.lock_any(uow.conn, customer_id)
         if row is None or row["purged_at"] is not None:
             raise NotFound()
         if row["deleted_at"] is None:
@@ -57,28 +58,24 @@ async def restore_customer(pool: asyncpg.Pool, *, principal: Principal, customer
         if row["deleted_at"] < datetime.now(UTC) - timedelta(days=retention_days):
             raise Conflict("restore_window_passed", params={"days": retention_days},
                            details={"deleted_at": row["deleted_at"].isoformat()})
-        customer = await store.restore(conn, customer_id)
-        await outbox.publish(conn, events.CustomerRestored(**customer), source=SOURCE, subject=customer_id,
-                             actor=principal.user_id, correlation_id=correlation_id)
+        customer = await store.restore(uow.conn, customer_id)
+        await uow.publish(events.CustomerRestored(**customer), subject=customer_id)
         return customer
 
 
-async def purge_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID,
-                         correlation_id: str | None = None) -> dict[str, Any]:
+async def purge_customer(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID) -> dict[str, Any]:
     """Erase a customer's personal data → the tombstone `{id, purged_at}`."""
     _admin(principal)
-    async with pool.acquire() as conn, conn.transaction():
-        row = await store.lock_any(conn, customer_id)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        row = await store.lock_any(uow.conn, customer_id)
         if row is None:
             raise NotFound()
         if row["purged_at"] is not None:
             return {"id": customer_id, "purged_at": row["purged_at"]}
-        purged = await store.purge(conn, customer_id)
-        await outbox.forget_published(conn, subjects=[str(customer_id)])
-        await outbox.publish(conn, events.CustomerPurged(customer_id=customer_id, purged_at=purged["purged_at"],
-                                                         version=purged["version"]),
-                             source=SOURCE, subject=customer_id, actor=principal.user_id,
-                             correlation_id=correlation_id)
+        purged = await store.purge(uow.conn, customer_id)
+        await outbox.forget_published(uow.conn, subjects=[str(customer_id)])
+        await uow.publish(events.CustomerPurged(customer_id=customer_id, purged_at=purged["purged_at"],
+                                                version=purged["version"]), subject=customer_id)
         return {"id": customer_id, "purged_at": purged["purged_at"]}
 
 
@@ -87,21 +84,19 @@ async def purge_expired(pool: asyncpg.Pool, *, retention_days: int = RETENTION_D
     """Purge every customer deleted more than `retention_days` ago; returns how many."""
     before = (now or datetime.now(UTC)) - timedelta(days=retention_days)
     batch_id, chunk, total = uuid.uuid4(), 0, 0
-    async with pool.acquire() as conn:
-        while True:
-            async with conn.transaction():
-                rows = await store.purge_deleted_before(conn, before=before, limit=batch_size)
-                await outbox.forget_published(conn, subjects=[str(r["id"]) for r in rows])
-                final = len(rows) < batch_size
-                if rows or (final and chunk):  # an empty closing chunk after an exactly full one
-                    chunk += 1
-                    await outbox.publish(conn, events.CustomersBulkPurged(
-                        batch_id=batch_id, chunk=chunk, last=final, ids=sorted(r["id"] for r in rows),
-                        purged_at=rows[0]["purged_at"] if rows else datetime.now(UTC)),
-                        source=SOURCE, subject=batch_id)
-            total += len(rows)
-            if final:
-                return total
+    while True:
+        async with UnitOfWork(pool, source=SOURCE) as uow:
+            rows = await store.purge_deleted_before(uow.conn, before=before, limit=batch_size)
+            await outbox.forget_published(uow.conn, subjects=[str(r["id"]) for r in rows])
+            final = len(rows) < batch_size
+            if rows or (final and chunk):  # an empty closing chunk after an exactly full one
+                chunk += 1
+                await uow.publish(events.CustomersBulkPurged(
+                    batch_id=batch_id, chunk=chunk, last=final, ids=sorted(r["id"] for r in rows),
+                    purged_at=rows[0]["purged_at"] if rows else datetime.now(UTC)), subject=batch_id)
+        total += len(rows)
+        if final:
+            return total
 
 
 async def purge_job(app: FastAPI) -> None:

@@ -26,8 +26,8 @@ from typing import Any
 import asyncpg
 from fastapi import FastAPI
 
-from crmkit import outbox
 from crmkit.logging import get_logger
+from crmkit.unit_of_work import UnitOfWork
 from crm_customers import events
 from crm_customers.domain.export_columns import converter, header
 from crm_customers.domain.export_jobs import download_name, principal_from_json, public_job
@@ -62,12 +62,13 @@ class Heartbeat:
         self.last = time.monotonic()
 
 
-async def _publish_finished(conn: asyncpg.Connection, job: asyncpg.Record, retention_days: int) -> None:
+async def _publish_finished(uow: UnitOfWork, job: asyncpg.Record, retention_days: int) -> None:
+    """On behalf of who asked for the export (the worker has no caller)."""
     public = public_job(job, retention_days)
-    await outbox.publish(conn, events.CustomerExportFinished(
+    await uow.publish(events.CustomerExportFinished(
         export_id=job["id"], user_id=job["created_by"], status=job["status"], format=job["format"],
         row_count=job["row_count"], finished_at=job["finished_at"], expires_at=public["expires_at"]),
-        source=SOURCE, subject=job["id"], actor=job["created_by"])
+        subject=job["id"], actor=job["created_by"])
 
 
 async def _write_csv(conn: asyncpg.Connection, job: asyncpg.Record, heartbeat: Heartbeat, part: Path, *,
@@ -145,24 +146,24 @@ async def run_job(pool: asyncpg.Pool, job: asyncpg.Record, settings: Any, *, wor
         with contextlib.suppress(FileNotFoundError):
             part.unlink()
         values = {"status": "failed", "row_count": 0, "error": type(exc).__name__}
-    async with pool.acquire() as conn, conn.transaction():
-        finished = await store.finish(conn, job_id=job["id"], worker=worker, **values)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        finished = await store.finish(uow.conn, job_id=job["id"], worker=worker, **values)
         if finished is None:  # re-queued meanwhile: the other worker writes the file again
             return None
-        await _publish_finished(conn, finished, settings.export_retention_days)
+        await _publish_finished(uow, finished, settings.export_retention_days)
     log.info("export_job_finished", export_id=str(job["id"]), status=values["status"], rows=values["row_count"])
     return finished
 
 
 async def recover_stale(pool: asyncpg.Pool, settings: Any) -> list[asyncpg.Record]:
     """Re-queue running jobs whose worker is gone (failed after the last attempt)."""
-    async with pool.acquire() as conn, conn.transaction():
-        jobs = await store.requeue_stale(conn, stale_seconds=settings.export_stale_seconds,
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        jobs = await store.requeue_stale(uow.conn, stale_seconds=settings.export_stale_seconds,
                                          max_attempts=settings.export_max_attempts)
         for job in jobs:
             log.warning("export_job_recovered", export_id=str(job["id"]), status=job["status"])
             if job["status"] == "failed":
-                await _publish_finished(conn, job, settings.export_retention_days)
+                await _publish_finished(uow, job, settings.export_retention_days)
     return jobs
 
 

@@ -5,9 +5,9 @@ from typing import Any
 
 import asyncpg
 
-from crmkit import outbox
 from crmkit.auth import Principal
 from crmkit.domain_errors import Invalid
+from crmkit.unit_of_work import UnitOfWork
 from crm_customers import events
 from crm_customers.domain.views import check_view, current_view
 from crm_customers.handlers.attributes import as_definition
@@ -42,13 +42,11 @@ async def get_view(pool: asyncpg.Pool, *, principal: Principal) -> dict[str, Any
     return {**view, "saved": row is not None, "updated_at": row["updated_at"] if row else None}
 
 
-async def put_view(pool: asyncpg.Pool, *, principal: Principal, values: dict[str, Any],
-                   correlation_id: str | None = None) -> dict[str, Any]:
-    async with pool.acquire() as conn, conn.transaction():
-        view, problems = check_view(values, await _definitions(conn), sortable=SORTABLE, check_filter=check_filter)
+async def put_view(pool: asyncpg.Pool, *, principal: Principal, values: dict[str, Any]) -> dict[str, Any]:
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        view, problems = check_view(values, await _definitions(uow.conn), sortable=SORTABLE, check_filter=check_filter)
         if problems:
             raise unprocessable(problems)
-        row = await store.put_view(conn, principal.user_id, view)
-        await outbox.publish(conn, events.CustomerViewSaved(user_id=principal.user_id, view=view), source=SOURCE,
-                             subject=principal.user_id, actor=principal.user_id, correlation_id=correlation_id)
+        row = await store.put_view(uow.conn, principal.user_id, view)
+        await uow.publish(events.CustomerViewSaved(user_id=principal.user_id, view=view), subject=principal.user_id)
     return {**row["view"], "saved": True, "updated_at": row["updated_at"]}
