@@ -421,9 +421,11 @@ def sign_test_token(private_pem: bytes, *, user_id: uuid.UUID | None = None,
                     unit_path: str = "", username: str = "tester", ttl: int = 300, issuer: str = "crm-gateway",
                     **extra: Any) -> str:
     """Issue an access token the way the gateway does, for service-level tests."""
-    now = int(time.time())
-    claims = {
-        "iss": issuer, "aud": "crm", "sub": str(user_id or uuid.uuid4()), "iat": now, "exp": now + ttl,
+    precise = time.time()
+    now = int(precise)
+    claims = {  # iat_ms as the gateway's: a token signed in the second its user changed is not "older"
+        "iss": issuer, "aud": "crm", "sub": str(user_id or uuid.uuid4()), "iat": now, "iat_ms": int(precise * 1000),
+        "exp": now + ttl,
         "typ": "access", "username": username, "roles": list(roles), "unit": str(unit_id) if unit_id else None,
         "unit_path": unit_path, "kind": "user", "perms": [], "jti": uuid.uuid4().hex, **extra,
     }
