@@ -63,3 +63,26 @@ async def test_a_consumers_unit_of_work_joins_its_transaction_and_names_the_caus
             await transaction.rollback()  # the consumer's transaction decides
     assert await outbox_rows(pool) == []
     assert [(e.actor, e.causation_id) for e in uow.published] == [("system", cause), ("someone-else", cause)]
+
+
+class Offered(BaseModel):
+    assignment_id: uuid.UUID
+    customer_ids: list[uuid.UUID]
+
+
+async def test_a_typed_handler_gets_the_events_data_validated_once():
+    from crmkit.consumer import typed
+    from crmkit.events import Envelope
+
+    seen = []
+
+    async def on_offered(conn, envelope, event: Offered) -> None:
+        seen.append((envelope.type, event))
+
+    handler = typed(Offered, on_offered)
+    ids = [uuid.uuid4(), uuid.uuid4()]
+    data = {"assignment_id": str(ids[0]), "customer_ids": [str(i) for i in ids], "extra": "ignored"}
+    await handler(None, Envelope(type="assignment.offered", source="assignment", subject="s", data=data))
+    assert seen == [("assignment.offered", Offered(assignment_id=ids[0], customer_ids=ids))]
+    with pytest.raises(ValueError):  # pydantic's ValidationError: retried, then dead-lettered
+        await handler(None, Envelope(type="assignment.offered", source="assignment", subject="s", data={}))

@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import traceback
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TypeVar
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.structs import ConsumerRecord
+from pydantic import BaseModel
 
 from crmkit import metrics
 from crmkit.events import Envelope
@@ -21,6 +23,18 @@ from crmkit.unit_of_work import MessageContext, bound
 
 log = get_logger(__name__)
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
+EventModel = TypeVar("EventModel", bound=BaseModel)
+
+
+def typed(model: type[EventModel],
+          handle: Callable[[asyncpg.Connection, Envelope, EventModel], Awaitable[None]]) -> Handler:
+    """A handler that receives the event's data validated once into `model` (the consumer's own
+    declaration of what it reads of a foreign event), besides the envelope. Data the model refuses
+    fails like any handler error: retried, then dead-lettered with pydantic's reason."""
+    async def handler(conn: asyncpg.Connection, envelope: Envelope) -> None:
+        await handle(conn, envelope, model.model_validate(envelope.data))
+    handler.__name__ = getattr(handle, "__name__", "typed_handler")
+    return handler
 DLQ_SUFFIX = ".dlq"
 MAX_OUTAGE_BACKOFF_SECONDS = 10.0
 INFRASTRUCTURE_ERRORS = (
