@@ -1,11 +1,11 @@
 """Owner and holder changes commanded by the assignment service's events (A-3 … A-5, C-6).
 
 Each affected customer gets one new version; the changes of one assignment event are published
-as `customers.bulk_owner_changed` batch events (≤ 5,000 customers each, every id listed), not as
+as `customers.bulk_owner_changed` batch events (≤ 2,000 customers each, every id listed), not as
 per-customer events, so that a distribution of 100,000 leads does not flood the subscribers (E-3);
 services that keep an access model (interactions) follow from them. Customers are locked in id
 order (no deadlocks with a concurrent event touching the same customers); deleted or unknown
-customers are skipped. Payloads are described in `crm_customers.consumers`.
+customers are skipped. What each handler reads of its event: `crm_customers.consumed_events`.
 """
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from typing import Any
 import asyncpg
 
 from crmkit import directory
+from crmkit.consumer import typed
 from crmkit.events import Envelope
 from crmkit.unit_of_work import UnitOfWork
+from crm_customers import consumed_events as consumed
 from crm_customers import events
 from crm_customers.handlers.problems import SOURCE
 from crm_customers.store import customers as store
@@ -33,35 +35,26 @@ class UnknownAssignee(LookupError):
     dead-lettered (replayable once the identity event has arrived)."""
 
 
-def _uuid(value: Any) -> uuid.UUID | None:
-    return uuid.UUID(str(value)) if value else None
-
-
-def _customer_ids(data: dict[str, Any]) -> list[uuid.UUID]:
-    return sorted({uuid.UUID(str(v)) for v in data.get("customer_ids") or []})
-
-
-async def _owner_columns(conn: asyncpg.Connection, user_id: uuid.UUID, data: dict[str, Any],
-                         prefix: str) -> dict[str, Any]:
-    user = await directory.get_user(conn, user_id)
+async def _owner_columns(conn: asyncpg.Connection, event: consumed.Handover) -> dict[str, Any]:
+    user = await directory.get_user(conn, event.assignee_id)
     if user is not None:
-        return {"owner_id": user_id, "owner_unit_id": user["unit_id"], "owner_unit_path": user["unit_path"]}
-    if data.get(f"{prefix}_unit_path"):
-        return {"owner_id": user_id, "owner_unit_id": _uuid(data.get(f"{prefix}_unit_id")),
-                "owner_unit_path": data[f"{prefix}_unit_path"]}
-    raise UnknownAssignee(str(user_id))
+        return {"owner_id": event.assignee_id, "owner_unit_id": user["unit_id"], "owner_unit_path": user["unit_path"]}
+    if event.assignee_unit_path:
+        return {"owner_id": event.assignee_id, "owner_unit_id": event.assignee_unit_id,
+                "owner_unit_path": event.assignee_unit_path}
+    raise UnknownAssignee(str(event.assignee_id))
 
 
 OWNER_COLUMNS = ("owner_id", "owner_unit_id", "owner_unit_path", "holder_id")
 Decide = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
 
 
-async def _apply(conn: asyncpg.Connection, envelope: Envelope, decide: Decide) -> None:
+async def _apply(conn: asyncpg.Connection, envelope: Envelope, event: consumed.AssignmentEvent,
+                 decide: Decide) -> None:
     """Lock the event's live customers (in id order, a chunk at a time), ask `decide` for each
     one's new owner/holder values (None: leave it), write the changed ones with one statement per
     chunk, then publish the batch events."""
-    data = envelope.data
-    ids = _customer_ids(data)
+    ids = sorted(set(event.customer_ids))
     rows: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for start in range(0, len(ids), CHUNK):
         planned = []
@@ -73,7 +66,7 @@ async def _apply(conn: asyncpg.Connection, envelope: Envelope, decide: Decide) -
         versions = await store.update_owners(conn, rows=[after for _, after in planned])
         rows += [(before, {**after, "version": versions[before["id"]]}) for before, after in planned]
     async with UnitOfWork.joining(conn, source=SOURCE) as uow:  # the consumer's transaction
-        await _publish(uow, envelope.type, rows, _uuid(data.get("assignment_id")))
+        await _publish(uow, envelope.type, rows, event.assignment_id)
 
 
 async def _publish(uow: UnitOfWork, reason: str, rows: list[tuple[dict[str, Any], dict[str, Any]]],
@@ -95,47 +88,43 @@ async def _publish(uow: UnitOfWork, reason: str, rows: list[tuple[dict[str, Any]
         ), subject=batch_id)
 
 
-async def on_offered(conn: asyncpg.Connection, envelope: Envelope) -> None:
+async def on_offered(conn: asyncpg.Connection, envelope: Envelope, event: consumed.AssignmentEvent) -> None:
     """Waiting for the rep's acceptance: the rep holds the customers (scope `holding`)."""
-    assignee = uuid.UUID(str(envelope.data["assignee_id"]))
+    assignee = event.assignee_id
 
     async def decide(current: dict[str, Any]) -> dict[str, Any]:
         return {"holder_id": assignee}
 
-    await _apply(conn, envelope, decide)
+    await _apply(conn, envelope, event, decide)
 
 
-async def on_owned(conn: asyncpg.Connection, envelope: Envelope) -> None:
+async def on_owned(conn: asyncpg.Connection, envelope: Envelope, event: consumed.Handover) -> None:
     """Accepted, or assigned directly: the rep owns and holds the customers."""
-    data = envelope.data
-    assignee = uuid.UUID(str(data["assignee_id"]))
-    owner = {**await _owner_columns(conn, assignee, data, "assignee"), "holder_id": assignee}
+    owner = {**await _owner_columns(conn, event), "holder_id": event.assignee_id}
 
     async def decide(current: dict[str, Any]) -> dict[str, Any]:
         return owner
 
-    await _apply(conn, envelope, decide)
+    await _apply(conn, envelope, event, decide)
 
 
-async def on_released(conn: asyncpg.Connection, envelope: Envelope) -> None:
+async def on_released(conn: asyncpg.Connection, envelope: Envelope, event: consumed.AssignmentEvent) -> None:
     """Declined or expired: the customers return to the pool; the owner does not change. Only a
     hold by this assignee is released (a newer assignment to someone else stays)."""
-    assignee = uuid.UUID(str(envelope.data["assignee_id"]))
+    assignee = event.assignee_id
 
     async def decide(current: dict[str, Any]) -> dict[str, Any] | None:
         return {"holder_id": None} if current["holder_id"] == assignee else None
 
-    await _apply(conn, envelope, decide)
+    await _apply(conn, envelope, event, decide)
 
 
-def _previous_owners(data: dict[str, Any]) -> dict[uuid.UUID, uuid.UUID | None]:
+def _previous_owners(event: consumed.AssignmentRecalled) -> dict[uuid.UUID, uuid.UUID | None]:
     """Each customer's previous owner: `previous_owner_ids[customer]`, else `previous_owner_id`."""
-    by_customer = {str(k): v for k, v in (data.get("previous_owner_ids") or {}).items()}
-    default = data.get("previous_owner_id")
-    return {c: _uuid(by_customer.get(str(c), default)) for c in _customer_ids(data)}
+    return {c: event.previous_owner_ids.get(c, event.previous_owner_id) for c in event.customer_ids}
 
 
-def _previous_owner_columns(previous: uuid.UUID, data: dict[str, Any], customer_id: uuid.UUID,
+def _previous_owner_columns(previous: uuid.UUID, event: consumed.AssignmentRecalled, customer_id: uuid.UUID,
                             users: dict[uuid.UUID, Any]) -> dict[str, Any] | None:
     """The previous owner with their unit: from the directory (`users`, fetched once for the
     event), else from the event (per customer in `previous_owner_units`, or
@@ -143,20 +132,19 @@ def _previous_owner_columns(previous: uuid.UUID, data: dict[str, Any], customer_
     user = users.get(previous)
     if user is not None:
         return {"owner_id": previous, "owner_unit_id": user["unit_id"], "owner_unit_path": user["unit_path"]}
-    unit = (data.get("previous_owner_units") or {}).get(str(customer_id)) or {
-        "unit_id": data.get("previous_owner_unit_id"), "unit_path": data.get("previous_owner_unit_path")}
-    if unit.get("unit_path"):
-        return {"owner_id": previous, "owner_unit_id": _uuid(unit.get("unit_id")), "owner_unit_path": unit["unit_path"]}
+    unit = event.previous_owner_units.get(customer_id) or consumed.PreviousUnit(
+        unit_id=event.previous_owner_unit_id, unit_path=event.previous_owner_unit_path)
+    if unit.unit_path:
+        return {"owner_id": previous, "owner_unit_id": unit.unit_id, "owner_unit_path": unit.unit_path}
     return None
 
 
-async def on_recalled(conn: asyncpg.Connection, envelope: Envelope) -> None:
+async def on_recalled(conn: asyncpg.Connection, envelope: Envelope, event: consumed.AssignmentRecalled) -> None:
     """Recall (A-5): the hold ends and ownership reverts to the previous owner (none, or one
     nobody can place in a unit any more: unassigned, the customer stays in its unit). Customers
     the assignee neither holds nor owns any more (taken over since) are left alone."""
-    data = envelope.data
-    assignee = uuid.UUID(str(data["assignee_id"]))
-    previous_owners = _previous_owners(data)
+    assignee = event.assignee_id
+    previous_owners = _previous_owners(event)
     users = await directory.get_users(conn, [p for p in previous_owners.values() if p is not None])
 
     async def decide(current: dict[str, Any]) -> dict[str, Any] | None:
@@ -165,18 +153,18 @@ async def on_recalled(conn: asyncpg.Connection, envelope: Envelope) -> None:
         values: dict[str, Any] = {"holder_id": None} if current["holder_id"] == assignee else {}
         if current["owner_id"] == assignee:
             previous = previous_owners.get(current["id"])
-            owner = previous and _previous_owner_columns(previous, data, current["id"], users)
+            owner = previous and _previous_owner_columns(previous, event, current["id"], users)
             values.update(owner or {"owner_id": None})  # unassigned: the customer stays in its unit
         return values
 
-    await _apply(conn, envelope, decide)
+    await _apply(conn, envelope, event, decide)
 
 
 HANDLERS = {
-    "assignment.offered": on_offered,
-    "assignment.accepted": on_owned,
-    "assignment.direct": on_owned,
-    "assignment.declined": on_released,
-    "assignment.expired": on_released,
-    "assignment.recalled": on_recalled,
+    "assignment.offered": typed(consumed.AssignmentEvent, on_offered),
+    "assignment.accepted": typed(consumed.Handover, on_owned),
+    "assignment.direct": typed(consumed.Handover, on_owned),
+    "assignment.declined": typed(consumed.AssignmentEvent, on_released),
+    "assignment.expired": typed(consumed.AssignmentEvent, on_released),
+    "assignment.recalled": typed(consumed.AssignmentRecalled, on_recalled),
 }

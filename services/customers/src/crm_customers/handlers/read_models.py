@@ -7,16 +7,16 @@ so that the same item created twice (another event id), deleted twice, deleted b
 creation arrived (out of order), or a status change older than the last one applied, never count
 twice; counters never go below zero. A delete is final for an item.
 
-Expected payloads are listed in `crm_customers.consumers`.
+What each handler reads of its event: `crm_customers.consumed_events`.
 """
 from __future__ import annotations
 
 import uuid
-from typing import Any
-
 import asyncpg
 
+from crmkit.consumer import Handler, typed
 from crmkit.events import Envelope
+from crm_customers import consumed_events as consumed
 from crm_customers.store import counts as store
 
 OPEN_SUPPORT_STATUSES = frozenset({"pending", "processing"})
@@ -30,13 +30,6 @@ async def get_counts(pool: asyncpg.Pool, customer_id: uuid.UUID) -> dict[str, in
         return await store.get_counts(conn, customer_id)
 
 
-def _uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value)) if value else None
-    except ValueError:
-        return None
-
-
 def _deltas(kind: str, *, count: int, open_change: int) -> dict[str, int]:
     deltas = {"open_support_tickets": open_change} if kind == "support_ticket" else {}
     if ITEM_COUNTERS[kind]:
@@ -44,12 +37,11 @@ def _deltas(kind: str, *, count: int, open_change: int) -> dict[str, int]:
     return deltas
 
 
-async def apply_item(conn: asyncpg.Connection, envelope: Envelope, *, kind: str, present: bool,
-                     open: bool = False) -> None:
+async def apply_item(conn: asyncpg.Connection, envelope: Envelope, item: consumed.CountedItem, *, kind: str,
+                     present: bool, open: bool = False) -> None:
     """An item event: `present` False = deleted; `open` = a support ticket in pending/processing."""
-    data = envelope.data
-    item_id, customer_id = _uuid(data.get("id")), _uuid(data.get("customer_id"))
-    if item_id is None or customer_id is None:
+    item_id, customer_id = item.id, item.customer_id
+    if customer_id is None:
         return  # nothing to count it for (e.g. a comment on a ticket without its customer)
     at = envelope.occurred_at
     current = await store.lock_item(conn, kind, item_id)
@@ -70,48 +62,53 @@ async def apply_item(conn: asyncpg.Connection, envelope: Envelope, *, kind: str,
         await store.add(conn, current["customer_id"], _deltas(kind, count=0, open_change=1 if open else -1))
 
 
-async def on_interaction_recorded(conn: asyncpg.Connection, envelope: Envelope) -> None:
+async def on_interaction_recorded(conn: asyncpg.Connection, envelope: Envelope,
+                                  event: consumed.InteractionRecorded) -> None:
     """One more timeline entry (the inbox makes a redelivery count once)."""
-    customer_id = _uuid(envelope.data.get("customer_id")) or _uuid(envelope.subject)
+    customer_id = event.customer_id or _subject_uuid(envelope)
     if customer_id is not None:
         await store.add(conn, customer_id, {"timeline": 1})
 
 
-async def on_interactions_bulk_recorded(conn: asyncpg.Connection, envelope: Envelope) -> None:
+def _subject_uuid(envelope: Envelope) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(envelope.subject) if envelope.subject else None
+    except ValueError:
+        return None
+
+
+async def on_interactions_bulk_recorded(conn: asyncpg.Connection, envelope: Envelope,
+                                        event: consumed.InteractionsBulkRecorded) -> None:
     """Entries written from one batch event, e.g. a bulk status change: one more per customer."""
-    ids = [customer_id for value in envelope.data.get("customer_ids", [])
-           if (customer_id := _uuid(value)) is not None]
-    if ids:
-        await store.add_timeline_entries(conn, ids)
+    if event.customer_ids:
+        await store.add_timeline_entries(conn, event.customer_ids)
 
 
-def _item_handler(kind: str, *, present: bool):
-    async def handle(conn: asyncpg.Connection, envelope: Envelope) -> None:
-        await apply_item(conn, envelope, kind=kind, present=present)
+def _item_handler(kind: str, *, present: bool) -> Handler:
+    async def handle(conn: asyncpg.Connection, envelope: Envelope, event: consumed.CountedItem) -> None:
+        await apply_item(conn, envelope, event, kind=kind, present=present)
     handle.__name__ = f"on_{kind}_{'present' if present else 'deleted'}"
-    return handle
+    return typed(consumed.CountedItem, handle)
 
 
-def _support_open(envelope: Envelope, status_field: str) -> bool:
-    return str(envelope.data.get(status_field) or "pending") in OPEN_SUPPORT_STATUSES
+async def on_support_ticket_created(conn: asyncpg.Connection, envelope: Envelope,
+                                    event: consumed.SupportTicketCreated) -> None:
+    await apply_item(conn, envelope, event, kind="support_ticket", present=True,
+                     open=event.status in OPEN_SUPPORT_STATUSES)
 
 
-async def on_support_ticket_created(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    await apply_item(conn, envelope, kind="support_ticket", present=True, open=_support_open(envelope, "status"))
-
-
-async def on_support_ticket_status_changed(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    status_field = "to" if "to" in envelope.data else "status"
-    await apply_item(conn, envelope, kind="support_ticket", present=True, open=_support_open(envelope, status_field))
+async def on_support_ticket_status_changed(conn: asyncpg.Connection, envelope: Envelope,
+                                           event: consumed.SupportTicketStatusChanged) -> None:
+    await apply_item(conn, envelope, event, kind="support_ticket", present=True, open=event.to in OPEN_SUPPORT_STATUSES)
 
 
 HANDLERS = {
-    "interaction.recorded": on_interaction_recorded,
-    "interactions.bulk_recorded": on_interactions_bulk_recorded,
+    "interaction.recorded": typed(consumed.InteractionRecorded, on_interaction_recorded),
+    "interactions.bulk_recorded": typed(consumed.InteractionsBulkRecorded, on_interactions_bulk_recorded),
     "care_ticket.created": _item_handler("care_ticket", present=True),
     "care_ticket.deleted": _item_handler("care_ticket", present=False),
-    "support_ticket.created": on_support_ticket_created,
-    "support_ticket.status_changed": on_support_ticket_status_changed,
+    "support_ticket.created": typed(consumed.SupportTicketCreated, on_support_ticket_created),
+    "support_ticket.status_changed": typed(consumed.SupportTicketStatusChanged, on_support_ticket_status_changed),
     "support_ticket.deleted": _item_handler("support_ticket", present=False),
     "attachment.added": _item_handler("attachment", present=True),
     "attachment.deleted": _item_handler("attachment", present=False),

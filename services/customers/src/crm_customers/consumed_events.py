@@ -1,0 +1,69 @@
+"""What the customers service reads of the foreign events it consumes (`crm_customers.consumers`),
+validated once by `crmkit.consumer.typed`; fields the producers add are ignored. The producers'
+own models: `crm_interactions.events`, `crm_assignment.events`."""
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel
+
+# crm.interactions → the counts on a customer's detail (`handlers.read_models`)
+
+
+class InteractionRecorded(BaseModel):
+    """`interaction.recorded`: one more timeline entry for `customer_id` (else the envelope's subject)."""
+    customer_id: uuid.UUID | None = None
+
+
+class InteractionsBulkRecorded(BaseModel):
+    """`interactions.bulk_recorded`: one more timeline entry per listed customer (one per entry)."""
+    customer_ids: list[uuid.UUID]
+
+
+class CountedItem(BaseModel):
+    """An item counted on its customer: `care_ticket.created|deleted`, `support_ticket.deleted`,
+    `attachment.added|deleted`, `comment.posted|deleted` (without `customer_id`: not counted)."""
+    id: uuid.UUID
+    customer_id: uuid.UUID | None = None
+
+
+class SupportTicketCreated(CountedItem):
+    """`support_ticket.created`: counted open while `status` is pending or processing."""
+    status: str = "pending"
+
+
+class SupportTicketStatusChanged(CountedItem):
+    """`support_ticket.status_changed`: open or not any more, by the status it went `to`."""
+    to: str
+
+
+# crm.assignment → owner and holder (`handlers.assignments`)
+
+
+class AssignmentEvent(BaseModel):
+    """`assignment.offered|declined|expired`: the assignee and (a chunk of) the assignment's customers."""
+    assignment_id: uuid.UUID
+    assignee_id: uuid.UUID
+    customer_ids: list[uuid.UUID]
+
+
+class Handover(AssignmentEvent):
+    """`assignment.accepted|direct`: the assignee's unit, used while the user directory does not know them."""
+    assignee_unit_id: uuid.UUID | None = None
+    assignee_unit_path: str | None = None
+
+
+class PreviousUnit(BaseModel):
+    """The unit a previous owner had when the customer was assigned away from them."""
+    unit_id: uuid.UUID | None = None
+    unit_path: str | None = None
+
+
+class AssignmentRecalled(AssignmentEvent):
+    """`assignment.recalled`: each customer's previous owner and unit; the single `previous_owner_*`
+    fields are those of recalls published by older versions of the assignment service (replays)."""
+    previous_owner_ids: dict[uuid.UUID, uuid.UUID | None] = {}
+    previous_owner_units: dict[uuid.UUID, PreviousUnit] = {}
+    previous_owner_id: uuid.UUID | None = None
+    previous_owner_unit_id: uuid.UUID | None = None
+    previous_owner_unit_path: str | None = None
