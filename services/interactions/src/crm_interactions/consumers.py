@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import asyncpg
 
-from crmkit.consumer import Handler
+from crmkit.consumer import Handler, typed
 from crmkit.events import Envelope
 from crmkit.service import ConsumerSpec
 from crm_interactions import storage
+from crm_interactions.consumed_events import (
+    Batch, BulkImported, BulkOwnerChanged, BulkUpdated, CompensationRequest, CustomerDeleted, CustomerSeen,
+    LabelsChanged, OwnerChanged, StatusChanged,
+)
 from crm_interactions.handlers import customer_batches, erasure, notification_sources, timeline
 from crm_interactions.storage import Storage
 
@@ -21,19 +25,20 @@ def both(*handlers: Handler) -> Handler:
 
 def consumers(files: Storage) -> list[ConsumerSpec]:
     """The consumers, purging attachment files from `files`."""
+    compensation_request = typed(CompensationRequest, timeline.on_compensation_request)
     return [
         ConsumerSpec(name="customers", topics=["crm.customers"], handlers={
-            "customer.created": timeline.on_customer_created,
-            "customer.updated": timeline.on_customer_updated,
-            "customer.status_changed": timeline.on_customer_status_changed,
-            "customer.labels_changed": timeline.on_customer_labels_changed,
-            "customer.owner_changed": timeline.on_customer_owner_changed,
-            "customers.bulk_updated": customer_batches.on_bulk_updated,
-            "customers.bulk_imported": customer_batches.on_bulk_imported,
-            "customers.bulk_owner_changed": customer_batches.on_bulk_owner_changed,
-            "customers.bulk_deleted": customer_batches.on_bulk_deleted,
-            "customer.deleted": customer_batches.on_customer_deleted,
-            "customer.restored": customer_batches.on_customer_restored,
+            "customer.created": typed(CustomerSeen, timeline.on_customer_created),
+            "customer.updated": typed(CustomerSeen, timeline.on_customer_updated),
+            "customer.status_changed": typed(StatusChanged, timeline.on_customer_status_changed),
+            "customer.labels_changed": typed(LabelsChanged, timeline.on_customer_labels_changed),
+            "customer.owner_changed": typed(OwnerChanged, timeline.on_customer_owner_changed),
+            "customers.bulk_updated": typed(BulkUpdated, customer_batches.on_bulk_updated),
+            "customers.bulk_imported": typed(BulkImported, customer_batches.on_bulk_imported),
+            "customers.bulk_owner_changed": typed(BulkOwnerChanged, customer_batches.on_bulk_owner_changed),
+            "customers.bulk_deleted": typed(Batch, customer_batches.on_bulk_deleted),
+            "customer.deleted": typed(CustomerDeleted, customer_batches.on_customer_deleted),
+            "customer.restored": typed(CustomerSeen, customer_batches.on_customer_restored),
             "customer.purged": erasure.on_customer_purged(files),
             "customers.bulk_purged": erasure.on_bulk_purged(files),
         }),
@@ -43,9 +48,9 @@ def consumers(files: Storage) -> list[ConsumerSpec]:
         ConsumerSpec(name="notifications-compensation", topics=["crm.compensation"], handlers={
             **notification_sources.COMPENSATION,
             # a decision is both a notification to the owner and a line of the customer's history
-            "compensation.request_created": timeline.on_compensation_request,
+            "compensation.request_created": compensation_request,
             "compensation.request_decided": both(notification_sources.on_compensation_request_decided,
-                                                 timeline.on_compensation_request),
+                                                 compensation_request),
         }),
         ConsumerSpec(name="notifications-imports", topics=["crm.imports"], handlers=notification_sources.IMPORTS),
     ]

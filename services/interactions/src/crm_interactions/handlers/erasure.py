@@ -8,8 +8,9 @@ import uuid
 import asyncpg
 
 from crmkit import outbox
-from crmkit.consumer import Handler
+from crmkit.consumer import Handler, typed
 from crmkit.events import Envelope
+from crm_interactions.consumed_events import Batch, CustomerPurged
 from crm_interactions.storage import Storage
 from crm_interactions.store import access, appointments, attachments, comments, notifications, tickets, timeline
 
@@ -26,12 +27,12 @@ async def purge(conn: asyncpg.Connection, *, ids: list[uuid.UUID], files: Storag
 
 
 def on_customer_purged(files: Storage) -> Handler:
-    async def handle(conn: asyncpg.Connection, envelope: Envelope) -> None:
-        await purge(conn, ids=[uuid.UUID(envelope.data["customer_id"])], files=files)
-    return handle
+    async def handle(conn: asyncpg.Connection, envelope: Envelope, purged: CustomerPurged) -> None:
+        await purge(conn, ids=[purged.customer_id], files=files)
+    return typed(CustomerPurged, handle)
 
 
 def on_bulk_purged(files: Storage) -> Handler:
-    async def handle(conn: asyncpg.Connection, envelope: Envelope) -> None:
-        await purge(conn, ids=[uuid.UUID(i) for i in envelope.data["ids"]], files=files)
-    return handle
+    async def handle(conn: asyncpg.Connection, envelope: Envelope, batch: Batch) -> None:
+        await purge(conn, ids=batch.ids, files=files)
+    return typed(Batch, handle)

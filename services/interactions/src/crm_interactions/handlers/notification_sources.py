@@ -4,8 +4,9 @@ services become notifications in the affected user's inbox.
 Subscribed topics (consumers.py): `crm.assignment`, `crm.compensation`, `crm.imports`. Each event
 makes one notification per affected user. Idempotency comes from the consumer's inbox: the
 notification is inserted in the same transaction as the inbox row, so a redelivered event makes
-none. An event whose payload lacks a required field is skipped with a warning log line
-(`notification_source_skipped`), not dead-lettered: retrying cannot repair it.
+none. An event whose payload its model (consumed_events) refuses, or that lacks its recipient, is
+skipped with a warning log line (`notification_source_skipped`), not dead-lettered: retrying
+cannot repair it.
 
 A notification is stored as `type` + `data` and read in the reader's language (notification_texts:
 Accept-Language, Vietnamese by default); the stored title is the Vietnamese rendering, the fallback.
@@ -24,23 +25,28 @@ The titles below are the Vietnamese ones.
 | `import.finished` (M-5) | `user_id` | `import_finished` | no | "Nhập dữ liệu xong: X dòng thành công, Y dòng lỗi" | job_id, file_name, rows_ok, rows_failed, result_file_url |
 | `import.failed` (M-5) | `user_id` | `import_failed` | yes | "Nhập dữ liệu thất bại" | job_id, file_name, rows_ok, rows_failed, result_file_url, error |
 
-Required payload fields: the recipient field; for assignment events also `assignment_id` and
-`customer_ids` (a list); `decision` (`approved`|`rejected`) for `compensation.request_decided`;
-`job_id` for import events. Everything else is optional and passed through when present
-(`accepted`, and `declined`/`expired` to the assignee, make no notification: the acting user
-already knows). N is the number of customers; the body lists nothing personal.
+What each event must carry: its model in consumed_events (`decision` must be `approved` or
+`rejected`); the rest is passed through when present (`accepted`, and `declined`/`expired` to the
+assignee, make no notification: the acting user already knows). N is the number of customers; the
+body lists nothing personal.
 """
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
+import pydantic
 
 from crmkit import directory
+from crmkit.consumer import EventModel, Handler, typed
 from crmkit.events import Envelope
 from crmkit.logging import get_logger
 from crm_interactions import notification_texts as texts
+from crm_interactions.consumed_events import (
+    AssignmentNotice, CompensationBatchCompleted, CompensationDecision, ImportOutcome,
+)
 from crm_interactions.store import notifications as store
 
 log = get_logger(__name__)
@@ -50,22 +56,15 @@ class _Skip(Exception):
     """The payload cannot make a notification."""
 
 
-def _uuid(data: dict[str, Any], field: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(data[field]))
-    except (KeyError, TypeError, ValueError):
-        raise _Skip(field) from None
-
-
-def _ids(data: dict[str, Any], field: str = "customer_ids") -> list[str]:
-    value = data.get(field)
-    if not isinstance(value, list):
+def _recipient(event: pydantic.BaseModel, field: str) -> uuid.UUID:
+    recipient = getattr(event, field)
+    if recipient is None:
         raise _Skip(field)
-    return [str(v) for v in value]
+    return recipient
 
 
-def _optional(data: dict[str, Any], *fields: str) -> dict[str, Any]:
-    return {f: data[f] for f in fields if data.get(f) is not None}
+def _optional(event: pydantic.BaseModel, *fields: str) -> dict[str, Any]:
+    return event.model_dump(mode="json", include=set(fields), exclude_none=True)
 
 
 async def _notify(conn: asyncpg.Connection, envelope: Envelope, *, recipient: uuid.UUID, type_: str,
@@ -79,82 +78,76 @@ async def _notify(conn: asyncpg.Connection, envelope: Envelope, *, recipient: uu
                        title=texts.title(type_, data) or "", body=body, data=data)
 
 
-def _guard(handler):
+def _source(model: type[EventModel],
+            handle: Callable[[asyncpg.Connection, Envelope, EventModel], Awaitable[None]]) -> Handler:
+    """`handle` the event validated into `model`; skipped, not dead-lettered, when it cannot make a
+    notification (refused by the model, or without its recipient)."""
+    handler = typed(model, handle)
+
     async def guarded(conn: asyncpg.Connection, envelope: Envelope) -> None:
         try:
             await handler(conn, envelope)
+        except pydantic.ValidationError as refused:
+            _skipped(envelope, ".".join(str(part) for part in refused.errors()[0]["loc"]))
         except _Skip as missing:
-            log.warning("notification_source_skipped", type=envelope.type, event_id=str(envelope.id),
-                        missing_field=str(missing))
+            _skipped(envelope, str(missing))
     guarded.__name__ = handler.__name__
-    guarded.__doc__ = handler.__doc__
     return guarded
+
+
+def _skipped(envelope: Envelope, field: str) -> None:
+    log.warning("notification_source_skipped", type=envelope.type, event_id=str(envelope.id), missing_field=field)
 
 
 # --- assignment ------------------------------------------------------------------------------------
 
-def _assignment(data: dict[str, Any]) -> dict[str, Any]:
-    customer_ids = _ids(data)
-    return {"assignment_id": str(_uuid(data, "assignment_id")), "customer_ids": customer_ids,
-            "count": len(customer_ids), **_optional(data, "job_id")}
+def _assignment(event: AssignmentNotice) -> dict[str, Any]:
+    customer_ids = [str(c) for c in event.customer_ids]
+    return {"assignment_id": str(event.assignment_id), "customer_ids": customer_ids,
+            "count": len(customer_ids), **_optional(event, "job_id")}
 
 
-@_guard
-async def on_assignment_offered(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    data = envelope.data
-    recipient, payload = _uuid(data, "assignee_id"), _assignment(data)
+async def on_assignment_offered(conn: asyncpg.Connection, envelope: Envelope, event: AssignmentNotice) -> None:
+    recipient, payload = _recipient(event, "assignee_id"), _assignment(event)
     await _notify(conn, envelope, recipient=recipient, type_="assignment_offered", important=True,
-                  data={**payload, **_optional(data, "expires_at")})
+                  data={**payload, **_optional(event, "expires_at")})
 
 
-@_guard
-async def on_assignment_direct(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    data = envelope.data
-    recipient, payload = _uuid(data, "assignee_id"), _assignment(data)
+async def on_assignment_direct(conn: asyncpg.Connection, envelope: Envelope, event: AssignmentNotice) -> None:
+    recipient, payload = _recipient(event, "assignee_id"), _assignment(event)
     await _notify(conn, envelope, recipient=recipient, type_="assignment_direct", important=False, data=payload)
 
 
-@_guard
-async def on_assignment_declined(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    data = envelope.data
-    recipient, payload = _uuid(data, "assigned_by"), _assignment(data)
+async def on_assignment_declined(conn: asyncpg.Connection, envelope: Envelope, event: AssignmentNotice) -> None:
+    recipient, payload = _recipient(event, "assigned_by"), _assignment(event)
     await _notify(conn, envelope, recipient=recipient, type_="assignment_declined", important=True,
-                  data={**payload, **_optional(data, "assignee_id", "reason"),
-                        **await _assignee_name(conn, data.get("assignee_id"))})
+                  data={**payload, **_optional(event, "assignee_id", "reason"),
+                        **await _assignee_name(conn, event.assignee_id)})
 
 
-async def _assignee_name(conn: asyncpg.Connection, assignee_id: Any) -> dict[str, str]:
+async def _assignee_name(conn: asyncpg.Connection, assignee_id: uuid.UUID | None) -> dict[str, str]:
     """{"assignee_name": full name, else username} of the directory user; {} when unknown."""
-    try:
-        user = await directory.get_user(conn, uuid.UUID(str(assignee_id)))
-    except (TypeError, ValueError):
-        return {}
+    user = None if assignee_id is None else await directory.get_user(conn, assignee_id)
     if user is None:
         return {}
     return {"assignee_name": (user["full_name"] or "").strip() or user["username"]}
 
 
-@_guard
-async def on_assignment_expired(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    data = envelope.data
-    recipient, payload = _uuid(data, "assigned_by"), _assignment(data)
+async def on_assignment_expired(conn: asyncpg.Connection, envelope: Envelope, event: AssignmentNotice) -> None:
+    recipient, payload = _recipient(event, "assigned_by"), _assignment(event)
     await _notify(conn, envelope, recipient=recipient, type_="assignment_expired", important=True,
-                  data={**payload, **_optional(data, "assignee_id")})
+                  data={**payload, **_optional(event, "assignee_id")})
 
 
-@_guard
-async def on_assignment_recalled(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    data = envelope.data
-    recipient, payload = _uuid(data, "assignee_id"), _assignment(data)
+async def on_assignment_recalled(conn: asyncpg.Connection, envelope: Envelope, event: AssignmentNotice) -> None:
+    recipient, payload = _recipient(event, "assignee_id"), _assignment(event)
     await _notify(conn, envelope, recipient=recipient, type_="assignment_recalled", important=False, data=payload)
 
 
-@_guard
-async def on_assignment_sla_warning(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    data = envelope.data
-    recipient, payload = _uuid(data, "assignee_id"), _assignment(data)
+async def on_assignment_sla_warning(conn: asyncpg.Connection, envelope: Envelope, event: AssignmentNotice) -> None:
+    recipient, payload = _recipient(event, "assignee_id"), _assignment(event)
     await _notify(conn, envelope, recipient=recipient, type_="assignment_sla_warning", important=True,
-                  data={**payload, **_optional(data, "recall_at")})
+                  data={**payload, **_optional(event, "recall_at")})
 
 
 # --- compensation ----------------------------------------------------------------------------------
@@ -162,66 +155,55 @@ async def on_assignment_sla_warning(conn: asyncpg.Connection, envelope: Envelope
 DECISIONS = ("approved", "rejected")
 
 
-@_guard
-async def on_compensation_request_decided(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    data = envelope.data
-    recipient = _uuid(data, "owner_id")
-    decision = data.get("decision")
-    if decision not in DECISIONS:
+async def _on_compensation_request_decided(conn: asyncpg.Connection, envelope: Envelope,
+                                           request: CompensationDecision) -> None:
+    recipient = _recipient(request, "owner_id")
+    if request.decision not in DECISIONS:
         raise _Skip("decision")
-    note = data.get("note")
     await _notify(conn, envelope, recipient=recipient, type_="compensation_decided", important=True,
-                  body=note or None,
-                  data={"decision": decision, "note": note,
-                        **_optional(data, "request_id", "batch_id", "package_id", "customer_id")})
+                  body=request.note or None,
+                  data={"decision": request.decision, "note": request.note,
+                        **_optional(request, "request_id", "batch_id", "package_id", "customer_id")})
 
 
-@_guard
-async def on_compensation_batch_completed(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    data = envelope.data
-    recipient = _uuid(data, "owner_id")
-    await _notify(conn, envelope, recipient=recipient, type_="compensation_batch_completed", important=False,
-                  data=_optional(data, "batch_id", "package_id", "approved", "rejected"))
+async def on_compensation_batch_completed(conn: asyncpg.Connection, envelope: Envelope,
+                                          batch: CompensationBatchCompleted) -> None:
+    await _notify(conn, envelope, recipient=batch.owner_id, type_="compensation_batch_completed", important=False,
+                  data=_optional(batch, "batch_id", "package_id", "approved", "rejected"))
 
 
 # --- import ----------------------------------------------------------------------------------------
 
-def _import(data: dict[str, Any]) -> dict[str, Any]:
-    if data.get("job_id") is None:
-        raise _Skip("job_id")
-    return {"job_id": str(data["job_id"]),
-            **_optional(data, "file_name", "rows_ok", "rows_failed", "result_file_url")}
+def _import(outcome: ImportOutcome) -> dict[str, Any]:
+    return {"job_id": outcome.job_id,
+            **_optional(outcome, "file_name", "rows_ok", "rows_failed", "result_file_url")}
 
 
-@_guard
-async def on_import_finished(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    data = envelope.data
-    recipient, payload = _uuid(data, "user_id"), _import(data)
-    await _notify(conn, envelope, recipient=recipient, type_="import_finished", important=False,
-                  body=data.get("file_name"), data=payload)
+async def on_import_finished(conn: asyncpg.Connection, envelope: Envelope, outcome: ImportOutcome) -> None:
+    await _notify(conn, envelope, recipient=outcome.user_id, type_="import_finished", important=False,
+                  body=outcome.file_name, data=_import(outcome))
 
 
-@_guard
-async def on_import_failed(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    data = envelope.data
-    recipient, payload = _uuid(data, "user_id"), _import(data)
-    await _notify(conn, envelope, recipient=recipient, type_="import_failed", important=True, body=data.get("error"),
-                  data={**payload, **_optional(data, "error")})
+async def on_import_failed(conn: asyncpg.Connection, envelope: Envelope, outcome: ImportOutcome) -> None:
+    await _notify(conn, envelope, recipient=outcome.user_id, type_="import_failed", important=True,
+                  body=outcome.error, data={**_import(outcome), **_optional(outcome, "error")})
 
 
+# registered in a `both` with the timeline's handler of the same event (consumers.py)
+on_compensation_request_decided = _source(CompensationDecision, _on_compensation_request_decided)
 ASSIGNMENT = {
-    "assignment.offered": on_assignment_offered,
-    "assignment.direct": on_assignment_direct,
-    "assignment.declined": on_assignment_declined,
-    "assignment.expired": on_assignment_expired,
-    "assignment.recalled": on_assignment_recalled,
-    "assignment.sla_warning": on_assignment_sla_warning,
+    "assignment.offered": _source(AssignmentNotice, on_assignment_offered),
+    "assignment.direct": _source(AssignmentNotice, on_assignment_direct),
+    "assignment.declined": _source(AssignmentNotice, on_assignment_declined),
+    "assignment.expired": _source(AssignmentNotice, on_assignment_expired),
+    "assignment.recalled": _source(AssignmentNotice, on_assignment_recalled),
+    "assignment.sla_warning": _source(AssignmentNotice, on_assignment_sla_warning),
 }
 COMPENSATION = {
     "compensation.request_decided": on_compensation_request_decided,
-    "compensation.batch_completed": on_compensation_batch_completed,
+    "compensation.batch_completed": _source(CompensationBatchCompleted, on_compensation_batch_completed),
 }
 IMPORTS = {
-    "import.finished": on_import_finished,
-    "import.failed": on_import_failed,
+    "import.finished": _source(ImportOutcome, on_import_finished),
+    "import.failed": _source(ImportOutcome, on_import_failed),
 }

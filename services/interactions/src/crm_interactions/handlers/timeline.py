@@ -11,6 +11,7 @@ from crmkit.events import Envelope
 from crmkit.pagination import page_of, time_id_after
 from crmkit.unit_of_work import UnitOfWork
 from crm_interactions import events
+from crm_interactions.consumed_events import CompensationRequest, CustomerSeen, LabelsChanged, OwnerChanged, StatusChanged
 from crm_interactions.store import access
 from crm_interactions.store import timeline as store
 
@@ -41,18 +42,16 @@ async def record_from_event(conn: asyncpg.Connection, envelope: Envelope, *, typ
             await uow.publish(events.InteractionRecorded(**dict(row)), subject=row["customer_id"])
 
 
-async def keep_access(conn: asyncpg.Connection, customer: dict) -> None:
+async def keep_access(conn: asyncpg.Connection, customer: CustomerSeen) -> None:
     await access.upsert_access(
-        conn, customer_id=uuid.UUID(customer["id"]), owner_id=_uuid(customer.get("owner_id")),
-        owner_unit_path=customer.get("owner_unit_path"), holder_id=_uuid(customer.get("holder_id")),
-        viewer_ids=[uuid.UUID(v) for v in customer.get("viewer_ids") or []], version=customer["version"],
+        conn, customer_id=customer.id, owner_id=customer.owner_id, owner_unit_path=customer.owner_unit_path,
+        holder_id=customer.holder_id, viewer_ids=customer.viewer_ids, version=customer.version,
     )
 
 
-async def on_customer_created(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    customer = envelope.data
+async def on_customer_created(conn: asyncpg.Connection, envelope: Envelope, customer: CustomerSeen) -> None:
     await keep_access(conn, customer)
-    await record_from_event(conn, envelope, type_="created", data={"name": customer["name"]})
+    await record_from_event(conn, envelope, type_="created", data={"name": customer.name})
 
 
 # Changes an entry of their own shows (classified, assigned, recalled): the `edited` entry of the
@@ -62,62 +61,46 @@ SHOWN_ON_THEIR_OWN = frozenset({"status", "labels", "owner_id", "owner_unit_id",
 RETURNS = frozenset({"assignment.recalled", "assignment.declined", "assignment.expired"})
 
 
-async def on_customer_updated(conn: asyncpg.Connection, envelope: Envelope) -> None:
+async def on_customer_updated(conn: asyncpg.Connection, envelope: Envelope, customer: CustomerSeen) -> None:
     """Keep who may see the customer current (newer versions win) and show the edit."""
-    customer = envelope.data
     await keep_access(conn, customer)
-    changed = [name for name in customer.get("changed") or [] if name not in SHOWN_ON_THEIR_OWN]
+    changed = [name for name in customer.changed if name not in SHOWN_ON_THEIR_OWN]
     if changed:
         await record_from_event(conn, envelope, type_="edited", data={"changed": changed})
 
 
-async def on_customer_status_changed(conn: asyncpg.Connection, envelope: Envelope) -> None:
+async def on_customer_status_changed(conn: asyncpg.Connection, envelope: Envelope, change: StatusChanged) -> None:
     """A status update with a note (C-5) is a `classified` entry with from, to and the note."""
-    change = envelope.data
-    await record_from_event(conn, envelope, type_="classified", note=change.get("note"),
-                            data={"from": change.get("from"), "to": change.get("to")})
+    await record_from_event(conn, envelope, type_="classified", note=change.note,
+                            data={"from": change.from_, "to": change.to})
 
 
-async def on_customer_labels_changed(conn: asyncpg.Connection, envelope: Envelope) -> None:
+async def on_customer_labels_changed(conn: asyncpg.Connection, envelope: Envelope, change: LabelsChanged) -> None:
     """Labels added or removed in an edit: a `classified` entry shaped like a bulk label change's."""
-    change = envelope.data
     await record_from_event(conn, envelope, type_="classified",
-                            data={"labels_added": change.get("added") or [],
-                                  "labels_removed": change.get("removed") or []})
+                            data={"labels_added": change.added, "labels_removed": change.removed})
 
 
 def owner_change_type(reason: str | None) -> str:
     return "recalled" if reason in RETURNS else "assigned"
 
 
-async def on_customer_owner_changed(conn: asyncpg.Connection, envelope: Envelope) -> None:
+async def on_customer_owner_changed(conn: asyncpg.Connection, envelope: Envelope, change: OwnerChanged) -> None:
     """Owner or holder moved, by an edit or an assignment (`reason` names the assignment event):
     `recalled` when the customer went back, `assigned` otherwise."""
-    change = envelope.data
-    await record_from_event(
-        conn, envelope, type_=owner_change_type(change.get("reason")),
-        data={name: change.get(name) for name in ("from_owner_id", "to_owner_id", "from_holder_id", "to_holder_id",
-                                                  "reason", "assignment_id")})
+    await record_from_event(conn, envelope, type_=owner_change_type(change.reason),
+                            data=change.model_dump(mode="json"))
 
 
-async def on_compensation_request(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    """`compensation.request_created` / `compensation.request_decided` (designed ahead of the
-    compensation service, which must keep these names): `{request_id, customer_id, package_id,
-    reason_code?, decision?, note?}` → a `compensation` entry on that customer. An event without
-    a `customer_id` makes no entry."""
-    request = envelope.data
-    customer_id = _uuid(request.get("customer_id"))
-    if customer_id is None:
+async def on_compensation_request(conn: asyncpg.Connection, envelope: Envelope, request: CompensationRequest) -> None:
+    """A compensation request created or decided is a `compensation` entry on its customer (none without one)."""
+    if request.customer_id is None:
         return
-    data = {name: request[name] for name in ("request_id", "package_id", "batch_id", "reason_code", "decision")
-            if request.get(name) is not None}
-    await record_from_event(conn, envelope, type_="compensation", note=request.get("note"),
+    data = request.model_dump(include={"request_id", "package_id", "batch_id", "reason_code", "decision"},
+                              exclude_none=True)
+    await record_from_event(conn, envelope, type_="compensation", note=request.note,
                             data={"stage": envelope.type.removeprefix("compensation.request_"), **data},
-                            customer_id=customer_id)
-
-
-def _uuid(value: str | None) -> uuid.UUID | None:
-    return uuid.UUID(value) if value else None
+                            customer_id=request.customer_id)
 
 
 async def read_timeline(pool: asyncpg.Pool, *, principal: Principal, customer_id: uuid.UUID, limit: int,
