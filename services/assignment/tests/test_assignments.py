@@ -18,7 +18,8 @@ from crmkit.events import Envelope
 from crmkit.testing import sign_test_token, temp_database
 from crmkit.unit_of_work import UnitOfWork
 from crm_assignment.app import MIGRATIONS, create_app
-from crm_assignment.handlers import assignments, customer_refs, jobs, roster
+from crm_assignment.consumers import CUSTOMER_HANDLERS
+from crm_assignment.handlers import assignments, jobs, roster
 from crm_assignment.settings import AssignmentSettings
 
 BRANCH, TEAM, OTHER = "/r/b1/", "/r/b1/t1/", "/r/b2/"
@@ -38,7 +39,7 @@ async def customers(pool, owner: Principal | None, count: int, path: str = TEAM)
     ids = [uuid.uuid4() for _ in range(count)]
     async with pool.acquire() as conn:
         for i in ids:
-            await customer_refs.on_customer_state(conn, Envelope(
+            await CUSTOMER_HANDLERS["customer.created"](conn, Envelope(
                 type="customer.created", source="customers", subject=str(i),
                 data={"id": str(i), "owner_id": str(owner.user_id) if owner else None, "owner_unit_path": path,
                       "holder_id": None, "version": 1}))

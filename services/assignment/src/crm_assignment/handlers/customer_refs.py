@@ -1,71 +1,48 @@
 """What the assignment service keeps of customers, from the customers service's events: owner,
 unit path and holder (to check who may assign a customer and whom a recall gives it back to),
-and whether it is deleted."""
+and whether it is deleted. Registered with their event models in consumers.py."""
 from __future__ import annotations
-
-import uuid
 
 import asyncpg
 
 from crmkit.events import Envelope
+from crm_assignment.consumed_events import (CustomerGone, CustomerRefState, CustomersGone, CustomersImported,
+                                            CustomersOwnersMoved)
 from crm_assignment.store import refs as store
 
 
-def _uuid(value) -> uuid.UUID | None:
-    return uuid.UUID(str(value)) if value else None
-
-
-async def on_customer_state(conn: asyncpg.Connection, envelope: Envelope) -> None:
+async def on_customer_state(conn: asyncpg.Connection, envelope: Envelope, event: CustomerRefState) -> None:
     """customer.created / updated / restored: the full state."""
-    customer = envelope.data
-    customer_id = uuid.UUID(customer["id"])
-    await store.upsert(conn, customer_id=customer_id, owner_id=_uuid(customer.get("owner_id")),
-                       owner_unit_id=_uuid(customer.get("owner_unit_id")),
-                       owner_unit_path=customer.get("owner_unit_path"), holder_id=_uuid(customer.get("holder_id")),
-                       version=customer["version"])
+    await store.upsert(conn, customer_id=event.id, owner_id=event.owner_id, owner_unit_id=event.owner_unit_id,
+                       owner_unit_path=event.owner_unit_path, holder_id=event.holder_id, version=event.version)
     if envelope.type == "customer.restored":
-        await store.mark_deleted(conn, ids=[customer_id], deleted=False)
+        await store.mark_deleted(conn, ids=[event.id], deleted=False)
 
 
-async def on_customer_deleted(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    await store.mark_deleted(conn, ids=[uuid.UUID(envelope.data["customer_id"])])
+async def on_customer_deleted(conn: asyncpg.Connection, envelope: Envelope, event: CustomerGone) -> None:
+    await store.mark_deleted(conn, ids=[event.customer_id])
 
 
-async def on_bulk_deleted(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    await store.mark_deleted(conn, ids=[uuid.UUID(i) for i in envelope.data["ids"]])
+async def on_bulk_deleted(conn: asyncpg.Connection, envelope: Envelope, event: CustomersGone) -> None:
+    await store.mark_deleted(conn, ids=event.ids)
 
 
-async def on_customer_purged(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    await store.forget(conn, ids=[uuid.UUID(envelope.data["customer_id"])])
+async def on_customer_purged(conn: asyncpg.Connection, envelope: Envelope, event: CustomerGone) -> None:
+    await store.forget(conn, ids=[event.customer_id])
 
 
-async def on_bulk_purged(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    await store.forget(conn, ids=[uuid.UUID(i) for i in envelope.data["ids"]])
+async def on_bulk_purged(conn: asyncpg.Connection, envelope: Envelope, event: CustomersGone) -> None:
+    await store.forget(conn, ids=event.ids)
 
 
-async def on_bulk_owner_changed(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    batch = envelope.data
-    await store.upsert_many(conn, rows=list(zip(batch["ids"], batch["to_owner_ids"], batch["owner_unit_ids"],
-                                                batch["owner_unit_paths"], batch["to_holder_ids"], batch["versions"],
+async def on_bulk_owner_changed(conn: asyncpg.Connection, envelope: Envelope, event: CustomersOwnersMoved) -> None:
+    await store.upsert_many(conn, rows=list(zip(event.ids, event.to_owner_ids, event.owner_unit_ids,
+                                                event.owner_unit_paths, event.to_holder_ids, event.versions,
                                                 strict=True)))
 
 
-async def on_bulk_imported(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    batch = envelope.data
-    none = [None] * len(batch["ids"])
-    await store.upsert_many(conn, rows=list(zip(batch["ids"], batch["owner_ids"], batch.get("owner_unit_ids") or none,
-                                                batch["owner_unit_paths"], none, batch["versions"], strict=True)),
+async def on_bulk_imported(conn: asyncpg.Connection, envelope: Envelope, event: CustomersImported) -> None:
+    none: list[None] = [None] * len(event.ids)
+    await store.upsert_many(conn, rows=list(zip(event.ids, event.owner_ids, event.owner_unit_ids or none,
+                                                event.owner_unit_paths, none, event.versions, strict=True)),
                             keep_holder=True)
-
-
-HANDLERS = {
-    "customer.created": on_customer_state,
-    "customer.updated": on_customer_state,
-    "customer.restored": on_customer_state,
-    "customer.deleted": on_customer_deleted,
-    "customers.bulk_deleted": on_bulk_deleted,
-    "customer.purged": on_customer_purged,
-    "customers.bulk_purged": on_bulk_purged,
-    "customers.bulk_owner_changed": on_bulk_owner_changed,
-    "customers.bulk_imported": on_bulk_imported,
-}

@@ -1,0 +1,48 @@
+"""What the assignment service reads of the events it consumes: its own models of them, validated
+once when consumed (extra fields ignored, so producers may add fields). A module of its own, beside
+consumers.py, because the handlers take these types and consumers.py imports the handlers."""
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel
+
+
+class CustomerRefState(BaseModel):
+    """customer.created / updated / restored: who owns and holds the customer, at which version."""
+    id: uuid.UUID
+    owner_id: uuid.UUID | None = None
+    owner_unit_id: uuid.UUID | None = None
+    owner_unit_path: str | None = None
+    holder_id: uuid.UUID | None = None
+    version: int
+
+
+class CustomerGone(BaseModel):
+    """customer.deleted / customer.purged: which customer."""
+    customer_id: uuid.UUID
+
+
+class CustomersGone(BaseModel):
+    """customers.bulk_deleted / customers.bulk_purged: which customers (one chunk)."""
+    ids: list[uuid.UUID]
+
+
+class CustomersOwnersMoved(BaseModel):
+    """customers.bulk_owner_changed: parallel lists, one position per customer, after the change."""
+    ids: list[uuid.UUID]
+    to_owner_ids: list[uuid.UUID | None]
+    owner_unit_ids: list[uuid.UUID | None]
+    owner_unit_paths: list[str | None]
+    to_holder_ids: list[uuid.UUID | None]
+    versions: list[int]
+
+
+class CustomersImported(BaseModel):
+    """customers.bulk_imported (designed ahead of the import service): parallel lists; no holder,
+    and `owner_unit_ids` may be absent."""
+    ids: list[uuid.UUID]
+    owner_ids: list[uuid.UUID | None]
+    owner_unit_ids: list[uuid.UUID | None] | None = None
+    owner_unit_paths: list[str | None]
+    versions: list[int]
