@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
+from crmkit.dependencies import DbPool
 from crmkit.idempotency import IdempotencyKey, idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.unit_of_work import UnitOfWork
@@ -143,30 +144,29 @@ class RosterUpdate(BaseModel):
 
 
 @router.post("/jobs", status_code=201, response_model=JobPublic, responses=RESPONSES)
-async def create_job(body: JobCreate, request: Request, principal: CurrentPrincipal):
-    async with UnitOfWork(request.app.state.pool, source=jobs.SOURCE) as uow:
+async def create_job(body: JobCreate, pool: DbPool, principal: CurrentPrincipal):
+    async with UnitOfWork(pool, source=jobs.SOURCE) as uow:
         return await jobs.create(uow, principal, content=body.content, type_=body.type, target=body.target)
 
 
 @router.get("/jobs", response_model=Page[JobPublic], responses=RESPONSES)
-async def list_jobs(request: Request, principal: CurrentPrincipal, limit: Limit = DEFAULT_LIMIT,
+async def list_jobs(pool: DbPool, principal: CurrentPrincipal, limit: Limit = DEFAULT_LIMIT,
                     cursor: Cursor = None):
-    rows, next_cursor = await jobs.list_jobs(request.app.state.pool, principal, limit=limit, cursor=cursor)
+    rows, next_cursor = await jobs.list_jobs(pool, principal, limit=limit, cursor=cursor)
     return Page[JobPublic](items=[JobPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.get("/jobs/{job_id}", response_model=JobPublic, responses=RESPONSES)
-async def get_job(job_id: uuid.UUID, request: Request, principal: CurrentPrincipal):
-    return await jobs.get(request.app.state.pool, principal, job_id)
+async def get_job(job_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal):
+    return await jobs.get(pool, principal, job_id)
 
 
 @router.post("/assignments", status_code=201, response_model=DistributionPublic, responses={
     **RESPONSES, 409: {"description": "customers_already_assigned"},
     422: {"description": "validation_error, quantities_mismatch, capacity_exceeded"}})
-async def distribute(body: DistributionCreate, request: Request, principal: CurrentPrincipal,
+async def distribute(body: DistributionCreate, request: Request, pool: DbPool, principal: CurrentPrincipal,
                      key: IdempotencyKey) -> Response:
     """Giao việc / chia lead (A-3, A-4). `Idempotency-Key` supported."""
-    pool = request.app.state.pool
 
     async def produce() -> Response:
         made = await handlers.distribute(
@@ -183,53 +183,52 @@ async def distribute(body: DistributionCreate, request: Request, principal: Curr
 
 
 @router.get("/assignments", response_model=Page[AssignmentPublic])
-async def list_assignments(request: Request, principal: CurrentPrincipal,
+async def list_assignments(pool: DbPool, principal: CurrentPrincipal,
                            scope: Literal["all", "mine", "made"] = "all",
                            status: Literal["offered", "accepted", "declined", "expired"] | None = None,
                            job_id: uuid.UUID | None = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
     """Newest first: all the caller may see, `mine` (given to me), `made` (distributed by me)."""
     rows, next_cursor = await handlers.list_assignments(
-        request.app.state.pool, principal=principal, scope=scope, status=status, job_id=job_id, limit=limit,
-        cursor=cursor)
+        pool, principal=principal, scope=scope, status=status, job_id=job_id, limit=limit, cursor=cursor)
     return Page[AssignmentPublic](items=[AssignmentPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.get("/assignments/{assignment_id}", response_model=AssignmentDetail, responses=RESPONSES)
-async def get_assignment(assignment_id: uuid.UUID, request: Request, principal: CurrentPrincipal):
-    return await handlers.get(request.app.state.pool, principal=principal, assignment_id=assignment_id)
+async def get_assignment(assignment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal):
+    return await handlers.get(pool, principal=principal, assignment_id=assignment_id)
 
 
 @router.post("/assignments/{assignment_id}/accept", response_model=AssignmentPublic, responses={
     404: {"description": "not_found"}, 409: {"description": "assignment_not_offered"}})
-async def accept(assignment_id: uuid.UUID, request: Request, principal: CurrentPrincipal):
+async def accept(assignment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal):
     """The rep takes an offer made to them: they own its customers."""
-    return await handlers.accept(request.app.state.pool, principal=principal, assignment_id=assignment_id)
+    return await handlers.accept(pool, principal=principal, assignment_id=assignment_id)
 
 
 @router.post("/assignments/{assignment_id}/decline", response_model=AssignmentPublic, responses={
     404: {"description": "not_found"}, 409: {"description": "assignment_not_offered"}})
-async def decline(assignment_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+async def decline(assignment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                   body: DeclineCreate | None = None):
     """The rep refuses an offer, optionally saying why (`reason`): its customers return to the pool
     and the assigner is notified. The body may be omitted."""
-    return await handlers.decline(request.app.state.pool, principal=principal, assignment_id=assignment_id,
+    return await handlers.decline(pool, principal=principal, assignment_id=assignment_id,
                                   reason=body.reason if body else None)
 
 
 @router.post("/recalls", response_model=RecallPublic, responses=RESPONSES)
-async def recall(body: RecallCreate, request: Request, principal: CurrentPrincipal):
+async def recall(body: RecallCreate, pool: DbPool, principal: CurrentPrincipal):
     """Thu hồi (A-5): ownership of the recalled customers reverts to their previous owner."""
-    return await handlers.recall(request.app.state.pool, principal=principal, assignment_id=body.assignment_id,
+    return await handlers.recall(pool, principal=principal, assignment_id=body.assignment_id,
                                  customer_ids=body.customer_ids)
 
 
 @router.get("/roster", response_model=list[RosterEntry], responses=RESPONSES)
-async def get_roster(request: Request, principal: CurrentPrincipal):
+async def get_roster(pool: DbPool, principal: CurrentPrincipal):
     """Active sales reps within the caller's reach, with weight, capacity and open leads (A-1)."""
-    return await roster.list_roster(request.app.state.pool, principal=principal)
+    return await roster.list_roster(pool, principal=principal)
 
 
 @router.patch("/roster/{user_id}", response_model=RosterEntry, responses=RESPONSES)
-async def tune_roster(user_id: uuid.UUID, body: RosterUpdate, request: Request, principal: CurrentPrincipal):
-    return await roster.tune(request.app.state.pool, principal=principal, user_id=user_id,
+async def tune_roster(user_id: uuid.UUID, body: RosterUpdate, pool: DbPool, principal: CurrentPrincipal):
+    return await roster.tune(pool, principal=principal, user_id=user_id,
                              changes=body.model_dump(exclude_unset=True))
