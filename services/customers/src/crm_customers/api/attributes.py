@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal, require_roles
+from crmkit.dependencies import DbPool
 from crmkit.idempotency import IdempotencyKey, idempotent
 from crm_customers.api.documented import KEY, NOT_BLANK, NotNull, rules, text
 from crm_customers.domain.attributes import (CHOICE_TYPES, MAX_OPTIONS, NAME_MAX_LENGTH, OPTION_LABEL_MAX_LENGTH,
@@ -93,16 +94,15 @@ def _values(body: BaseModel) -> dict[str, Any]:
 
 
 @router.get("", response_model=list[AttributePublic])
-async def list_attributes(request: Request, principal: CurrentPrincipal):
+async def list_attributes(pool: DbPool, principal: CurrentPrincipal):
     """Every definition, in display order."""
-    return [AttributePublic.model_validate(item) for item in await handlers.list_attributes(request.app.state.pool)]
+    return [AttributePublic.model_validate(item) for item in await handlers.list_attributes(pool)]
 
 
 @router.post("", status_code=201, response_model=AttributePublic, dependencies=ADMIN_ONLY,
              responses={409: {"description": "key_exists"}, 422: {"description": "validation_error"}})
-async def create_attribute(body: AttributeCreate, request: Request, principal: CurrentPrincipal,
+async def create_attribute(body: AttributeCreate, request: Request, pool: DbPool, principal: CurrentPrincipal,
                            key: IdempotencyKey) -> Response:
-    pool = request.app.state.pool
 
     async def produce() -> Response:
         item = await handlers.create_attribute(pool, principal=principal, values=_values(body))
@@ -114,17 +114,17 @@ async def create_attribute(body: AttributeCreate, request: Request, principal: C
 @router.patch("/{attribute_id}", response_model=AttributePublic, dependencies=ADMIN_ONLY, responses={
     404: {"description": "not_found"}, 409: {"description": "attribute_in_use / attribute_option_in_use"},
     422: {"description": "validation_error"}})
-async def update_attribute(attribute_id: uuid.UUID, body: AttributeUpdate, request: Request,
+async def update_attribute(attribute_id: uuid.UUID, body: AttributeUpdate, pool: DbPool,
                            principal: CurrentPrincipal) -> Response:
-    item = await handlers.update_attribute(request.app.state.pool, principal=principal, attribute_id=attribute_id,
+    item = await handlers.update_attribute(pool, principal=principal, attribute_id=attribute_id,
                                            changes=_values(body))
     return _respond(item)
 
 
 @router.delete("/{attribute_id}", status_code=204, dependencies=ADMIN_ONLY, responses={
     404: {"description": "not_found"}, 409: {"description": "attribute_in_use"}})
-async def delete_attribute(attribute_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+async def delete_attribute(attribute_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                            force: bool = Query(False, description="also remove the values customers hold")) -> Response:
-    removed = await handlers.delete_attribute(request.app.state.pool, principal=principal, attribute_id=attribute_id,
+    removed = await handlers.delete_attribute(pool, principal=principal, attribute_id=attribute_id,
                                               force=force)
     return Response(status_code=204, headers={"X-Values-Removed": str(removed)})

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
+from crmkit.dependencies import DbPool
 from crmkit.idempotency import IdempotencyKey, idempotent
 from crm_customers.domain.selection import CustomerFilter
 from crm_customers.handlers import bulk as handlers
@@ -64,11 +65,10 @@ class BulkResult(BaseModel):
 @router.post("/bulk", response_model=BulkResult, responses={
     422: {"description": "validation_error, confirmation_required"},
     409: {"description": "idempotency_in_flight"}})
-async def bulk_action(body: BulkRequest, request: Request, principal: CurrentPrincipal,
+async def bulk_action(body: BulkRequest, request: Request, pool: DbPool, principal: CurrentPrincipal,
                       key: IdempotencyKey) -> Response:
     """Bulk action (C-10). Only customers the caller may edit change; `Idempotency-Key` honoured.
     Publishes `customers.bulk_updated` / `customers.bulk_deleted`, one event per chunk."""
-    pool = request.app.state.pool
 
     async def produce() -> Response:
         result = await handlers.bulk_action(

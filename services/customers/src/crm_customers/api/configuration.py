@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from crmkit.auth import CurrentPrincipal, require_roles
+from crmkit.dependencies import DbPool
 from crmkit.idempotency import IdempotencyKey, idempotent
 from crm_customers.domain.configuration import CATEGORY_PATTERN, POSITION_LIMIT
 from crm_customers.handlers import configuration as handlers
@@ -26,13 +27,12 @@ def configuration_router(*, kind: str, path: str, tag: str, create: type[BaseMod
                             headers=headers)
 
     @router.get("", response_model=list[public], name=f"list_{kind}")
-    async def list_items(request: Request, principal: CurrentPrincipal):
-        return [public.model_validate(item) for item in await handlers.list_items(request.app.state.pool, kind=kind)]
+    async def list_items(pool: DbPool, principal: CurrentPrincipal):
+        return [public.model_validate(item) for item in await handlers.list_items(pool, kind=kind)]
 
     @router.post("", status_code=201, response_model=public, dependencies=ADMIN_ONLY, name=f"create_{kind}",
                  responses={409: {"description": "key_exists / name_exists"}, 422: {"description": "validation_error"}})
-    async def create_item(body: create, request: Request, principal: CurrentPrincipal, key: IdempotencyKey) -> Response:
-        pool = request.app.state.pool
+    async def create_item(body: create, request: Request, pool: DbPool, principal: CurrentPrincipal, key: IdempotencyKey) -> Response:
 
         async def produce() -> Response:
             item = await handlers.create_item(pool, principal=principal, kind=kind,
@@ -43,16 +43,16 @@ def configuration_router(*, kind: str, path: str, tag: str, create: type[BaseMod
 
     @router.patch("/{item_id}", response_model=public, dependencies=ADMIN_ONLY, name=f"update_{kind}",
                   responses={404: {"description": "not_found"}, 422: {"description": "validation_error"}})
-    async def update_item(item_id: uuid.UUID, body: update, request: Request,
+    async def update_item(item_id: uuid.UUID, body: update, pool: DbPool,
                           principal: CurrentPrincipal) -> Response:
-        item = await handlers.update_item(request.app.state.pool, principal=principal, kind=kind, item_id=item_id,
+        item = await handlers.update_item(pool, principal=principal, kind=kind, item_id=item_id,
                                           changes=body.model_dump(exclude_unset=True))
         return respond(item)
 
     @router.delete("/{item_id}", status_code=204, dependencies=ADMIN_ONLY, name=f"delete_{kind}",
                    responses={404: {"description": "not_found"}, 409: {"description": "in_use"}})
-    async def delete_item(item_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
-        await handlers.delete_item(request.app.state.pool, principal=principal, kind=kind, item_id=item_id)
+    async def delete_item(item_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> Response:
+        await handlers.delete_item(pool, principal=principal, kind=kind, item_id=item_id)
         return Response(status_code=204)
 
     return router

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from crmkit.auth import CurrentPrincipal
+from crmkit.dependencies import DbPool
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit
 from crm_customers.api.customers import CustomerPublic
 from crm_customers.domain.selection import DEFAULT_SORT, SORTABLE, CustomerFilter, filter_from_query
@@ -49,12 +50,12 @@ Sort = Annotated[str | None, Query(max_length=40, json_schema_extra={"enum": SOR
 @router.get("", response_model=CustomerPage, openapi_extra={"parameters": _filter_parameters()},
             responses={400: {"description": "invalid_cursor"}, 403: {"description": "forbidden"},
                        422: {"description": "validation_error (unknown filter or sort field)"}})
-async def list_customers(request: Request, principal: CurrentPrincipal, sort: Sort = None,
+async def list_customers(request: Request, pool: DbPool, principal: CurrentPrincipal, sort: Sort = None,
                          limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
                          with_count: Annotated[bool, Query(description="also return count")] = False) -> JSONResponse:
     """Customers in a scope, searched and filtered, within what the caller may see."""
     flt = filter_from_query(request.query_params.multi_items())
-    result = await listing.list_customers(request.app.state.pool, principal=principal, flt=flt, sort=sort,
+    result = await listing.list_customers(pool, principal=principal, flt=flt, sort=sort,
                                           limit=limit, cursor=cursor, with_count=with_count)
     body = CustomerPage.model_validate(result).model_dump(mode="json", exclude_none=False)
     for key in ("count", "count_exact", "fuzzy"):

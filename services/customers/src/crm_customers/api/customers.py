@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from crmkit.auth import CurrentPrincipal
+from crmkit.dependencies import DbPool
 from crmkit.idempotency import IdempotencyKey, idempotent
 from crmkit.versions import IfMatch, etag, expected_version, versioned
 from crm_customers.api.documented import NOT_BLANK, NotNull, rules
@@ -152,9 +153,8 @@ CUSTOMER_RESPONSES: dict[int | str, dict[str, Any]] = {404: {"description": "not
 
 @router.post("", status_code=201, response_model=CustomerPublic,
              responses={409: {"description": "phone_exists"}, 422: {"description": "validation_error"}})
-async def create_customer(body: CustomerCreate, request: Request, principal: CurrentPrincipal,
+async def create_customer(body: CustomerCreate, request: Request, pool: DbPool, principal: CurrentPrincipal,
                           key: IdempotencyKey) -> Response:
-    pool = request.app.state.pool
 
     async def produce() -> Response:
         customer = await handlers.create_customer(pool, principal=principal, **body.model_dump(exclude_unset=True))
@@ -164,9 +164,9 @@ async def create_customer(body: CustomerCreate, request: Request, principal: Cur
 
 
 @router.get("/{customer_id:uuid}", response_model=CustomerDetail, responses=CUSTOMER_RESPONSES)
-async def get_customer(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
+async def get_customer(customer_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> Response:
     """The detail (C-14); the `ETag` is the record's version (the counts are not versioned)."""
-    customer, counts = await handlers.get_customer_detail(request.app.state.pool, principal=principal,
+    customer, counts = await handlers.get_customer_detail(pool, principal=principal,
                                                           customer_id=customer_id)
     body = CustomerDetail.model_validate({**customer, "counts": counts}).model_dump_json()
     return Response(body, media_type="application/json", headers={"ETag": etag(customer["version"])})
@@ -176,10 +176,10 @@ async def get_customer(customer_id: uuid.UUID, request: Request, principal: Curr
     **CUSTOMER_RESPONSES, 403: {"description": "not_editable"}, 409: {"description": "phone_exists"},
     412: {"description": "version_conflict"}, 422: {"description": "validation_error"},
     428: {"description": "precondition_required"}})
-async def update_customer(customer_id: uuid.UUID, body: CustomerUpdate, request: Request,
+async def update_customer(customer_id: uuid.UUID, body: CustomerUpdate, pool: DbPool,
                           principal: CurrentPrincipal, if_match: IfMatch = None) -> Response:
     customer = await handlers.update_customer(
-        request.app.state.pool, principal=principal, customer_id=customer_id,
+        pool, principal=principal, customer_id=customer_id,
         expected_version=expected_version(if_match), changes=body.model_dump(exclude_unset=True),
     )
     return _customer_response(customer)
@@ -187,12 +187,12 @@ async def update_customer(customer_id: uuid.UUID, body: CustomerUpdate, request:
 
 @router.delete("/{customer_id:uuid}", status_code=204, responses={
     **CUSTOMER_RESPONSES, 403: {"description": "not_editable"}, 412: {"description": "version_conflict"}})
-async def delete_customer(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+async def delete_customer(customer_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                           if_match: IfMatch = None) -> Response:
     """Soft delete (C-10): invisible at once, restorable by an admin for 30 days, then purged.
     `If-Match` is optional; many customers at once: `POST /customers/bulk {action: delete}`."""
     await handlers.delete_customer(
-        request.app.state.pool, principal=principal, customer_id=customer_id,
+        pool, principal=principal, customer_id=customer_id,
         expected_version=expected_version(if_match, required=False),
     )
     return Response(status_code=204)
@@ -201,10 +201,9 @@ async def delete_customer(customer_id: uuid.UUID, request: Request, principal: C
 @router.post("/{customer_id:uuid}/status", response_model=CustomerPublic, responses={
     **CUSTOMER_RESPONSES, 403: {"description": "not_editable"}, 412: {"description": "version_conflict"},
     422: {"description": "validation_error"}})
-async def change_status(customer_id: uuid.UUID, body: StatusChange, request: Request,
+async def change_status(customer_id: uuid.UUID, body: StatusChange, request: Request, pool: DbPool,
                         principal: CurrentPrincipal, key: IdempotencyKey, if_match: IfMatch = None) -> Response:
     """Status update with a note (C-5); `If-Match` is optional here."""
-    pool = request.app.state.pool
 
     async def produce() -> Response:
         customer = await handlers.change_status(
@@ -226,23 +225,23 @@ VIEWER_RESPONSES: dict[int | str, dict[str, Any]] = {**CUSTOMER_RESPONSES, 403: 
 
 
 @router.get("/{customer_id:uuid}/viewers", response_model=list[uuid.UUID], responses=CUSTOMER_RESPONSES)
-async def list_viewers(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> list[uuid.UUID]:
-    customer = await handlers.get_customer(request.app.state.pool, principal=principal, customer_id=customer_id)
+async def list_viewers(customer_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> list[uuid.UUID]:
+    customer = await handlers.get_customer(pool, principal=principal, customer_id=customer_id)
     return customer["viewer_ids"]
 
 
 @router.post("/{customer_id:uuid}/viewers", response_model=CustomerPublic,
              responses={**VIEWER_RESPONSES, 422: {"description": "validation_error"}})
-async def add_viewer(customer_id: uuid.UUID, body: ViewerAdd, request: Request, principal: CurrentPrincipal) -> Response:
+async def add_viewer(customer_id: uuid.UUID, body: ViewerAdd, pool: DbPool, principal: CurrentPrincipal) -> Response:
     """Share the customer for reading and commenting (C-9); only someone who may edit it."""
-    customer = await handlers.change_viewers(request.app.state.pool, principal=principal, customer_id=customer_id,
+    customer = await handlers.change_viewers(pool, principal=principal, customer_id=customer_id,
                                              user_id=body.user_id, add=True)
     return _customer_response(customer)
 
 
 @router.delete("/{customer_id:uuid}/viewers/{user_id}", status_code=204, responses=VIEWER_RESPONSES)
-async def remove_viewer(customer_id: uuid.UUID, user_id: uuid.UUID, request: Request,
+async def remove_viewer(customer_id: uuid.UUID, user_id: uuid.UUID, pool: DbPool,
                         principal: CurrentPrincipal) -> Response:
-    await handlers.change_viewers(request.app.state.pool, principal=principal, customer_id=customer_id,
+    await handlers.change_viewers(pool, principal=principal, customer_id=customer_id,
                                   user_id=user_id, add=False)
     return Response(status_code=204)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit import i18n
 from crmkit.auth import CurrentPrincipal
+from crmkit.dependencies import DbPool, Settings
 from crmkit.idempotency import IdempotencyKey, idempotent
 from crm_customers.domain.cells import content_disposition
 from crm_customers.domain.export_columns import BUILT_IN
@@ -50,56 +51,51 @@ class ExportJob(BaseModel):
     file_url: str | None = Field(None, description="when done: where to download the file")
 
 
-def _job_response(request: Request, job: dict, status_code: int = 200, headers: dict | None = None) -> JSONResponse:
+def _job_response(job: dict, status_code: int = 200, headers: dict | None = None) -> JSONResponse:
     body = ExportJob.model_validate(job).model_dump(mode="json")
     if job["status"] == "done":
         body["file_url"] = f"/api/v1/customers/exports/{job['id']}/file"
     return JSONResponse(body, status_code=status_code, headers=headers)
 
 
-def _retention(request: Request) -> int:
-    return request.app.state.settings.export_retention_days
-
-
 @router.post("", status_code=202, response_model=ExportJob, responses={422: {"description": "validation_error"}})
-async def create_export(body: ExportCreate, request: Request, principal: CurrentPrincipal,
+async def create_export(body: ExportCreate, request: Request, pool: DbPool, settings: Settings, principal: CurrentPrincipal,
                         key: IdempotencyKey) -> Response:
     """Queue an export of the filter to CSV (UTF-8 with BOM) or XLSX; poll `Location` until `done`.
     Formula-like cells are neutralised with a leading `'` (see the service's README)."""
-    pool = request.app.state.pool
 
     async def produce() -> Response:
         job = await handlers.create_export(
             pool, principal=principal, format=body.format, flt=body.filter, columns=body.columns,
-            language=i18n.language(request.headers.get("accept-language")), retention_days=_retention(request))
-        return _job_response(request, job, 202, {"Location": f"/api/v1/customers/exports/{job['id']}"})
+            language=i18n.language(request.headers.get("accept-language")), retention_days=settings.export_retention_days)
+        return _job_response(job, 202, {"Location": f"/api/v1/customers/exports/{job['id']}"})
 
     return await idempotent(request, pool, str(principal.user_id), produce, key=key)
 
 
 @router.get("", response_model=list[ExportJob])
-async def list_exports(request: Request, principal: CurrentPrincipal,
+async def list_exports(pool: DbPool, settings: Settings, principal: CurrentPrincipal,
                        limit: int = Query(50, ge=1, le=200)) -> list[dict]:
     """The caller's own exports, newest first."""
-    return await handlers.list_exports(request.app.state.pool, principal=principal, limit=limit,
-                                       retention_days=_retention(request))
+    return await handlers.list_exports(pool, principal=principal, limit=limit,
+                                       retention_days=settings.export_retention_days)
 
 
 @router.get("/{export_id}", response_model=ExportJob, responses={404: {"description": "not_found"}})
-async def get_export(export_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
+async def get_export(export_id: uuid.UUID, pool: DbPool, settings: Settings, principal: CurrentPrincipal) -> Response:
     """Only its creator or an admin; 404 for anyone else."""
-    job = await handlers.get_export(request.app.state.pool, principal=principal, export_id=export_id,
-                                    retention_days=_retention(request))
-    return _job_response(request, job)
+    job = await handlers.get_export(pool, principal=principal, export_id=export_id,
+                                    retention_days=settings.export_retention_days)
+    return _job_response(job)
 
 
 @router.get("/{export_id}/file", response_class=FileResponse, responses={
     200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}},
     404: {"description": "not_found"}, 409: {"description": "export_not_ready"},
     410: {"description": "export_expired"}})
-async def download_export(export_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
-    path, name, media_type = await handlers.export_file(request.app.state.pool, principal=principal,
-                                                        export_id=export_id, retention_days=_retention(request))
+async def download_export(export_id: uuid.UUID, pool: DbPool, settings: Settings, principal: CurrentPrincipal) -> Response:
+    path, name, media_type = await handlers.export_file(pool, principal=principal,
+                                                        export_id=export_id, retention_days=settings.export_retention_days)
     return FileResponse(path, media_type=media_type, headers={
         "Content-Disposition": content_disposition(name), "Cache-Control": "private, no-store",
         "X-Content-Type-Options": "nosniff"})

@@ -4,10 +4,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from crmkit.auth import CurrentPrincipal
+from crmkit.dependencies import DbPool
 from crm_customers.handlers import referrals as handlers
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
@@ -39,9 +40,9 @@ class ReferralTree(BaseModel):
 
 
 @router.get("/{customer_id:uuid}/referrals", response_model=ReferralTree, responses={404: {"description": "not_found"}})
-async def referral_tree(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+async def referral_tree(customer_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                         max_depth: int = Query(handlers.MAX_DEPTH, ge=1, le=handlers.MAX_DEPTH),
                         limit: int = Query(handlers.MAX_NODES, ge=1, le=handlers.MAX_NODES)):
     """The customers referred by this one, and those they referred, and so on."""
-    return await handlers.referral_tree(request.app.state.pool, principal=principal, customer_id=customer_id,
+    return await handlers.referral_tree(pool, principal=principal, customer_id=customer_id,
                                         max_depth=max_depth, limit=limit)

@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
+from crmkit.dependencies import DbPool
 from crm_customers.api.customer_list import SORTS
 from crm_customers.api.documented import NOT_BLANK, rules
 from crm_customers.domain.selection import CustomerFilter
@@ -73,11 +74,11 @@ class ViewPublic(BaseModel):
 
 
 @router.get("/customers", response_model=ViewPublic)
-async def get_view(request: Request, principal: CurrentPrincipal):
-    return await handlers.get_view(request.app.state.pool, principal=principal)
+async def get_view(pool: DbPool, principal: CurrentPrincipal):
+    return await handlers.get_view(pool, principal=principal)
 
 
 @router.put("/customers", response_model=ViewPublic, responses={422: {"description": "validation_error"}})
-async def put_view(body: ViewWrite, request: Request, principal: CurrentPrincipal):
-    return await handlers.put_view(request.app.state.pool, principal=principal,
+async def put_view(body: ViewWrite, pool: DbPool, principal: CurrentPrincipal):
+    return await handlers.put_view(pool, principal=principal,
                                    values=body.model_dump(exclude_unset=True))
