@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
+from crmkit.dependencies import DbPool
 from crmkit.idempotency import IdempotencyKey, idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.versions import IfMatch, expected_version, versioned
@@ -88,11 +89,10 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.post("", status_code=201, response_model=AppointmentPublic,
              responses={**RESPONSES, 422: {"description": "validation_error"}})
-async def create_appointment(body: AppointmentCreate, request: Request, principal: CurrentPrincipal,
+async def create_appointment(body: AppointmentCreate, request: Request, pool: DbPool, principal: CurrentPrincipal,
                              key: IdempotencyKey) -> Response:
     """Plan an appointment or task (I-8), optionally for a customer the caller may see (404
     otherwise); a customer's appointment shows on its timeline. `Idempotency-Key` supported."""
-    pool = request.app.state.pool
 
     async def produce() -> Response:
         row = await handlers.create(pool, principal=principal, **body.model_dump())
@@ -102,7 +102,7 @@ async def create_appointment(body: AppointmentCreate, request: Request, principa
 
 
 @router.get("", response_model=Page[AppointmentPublic])
-async def list_appointments(request: Request, principal: CurrentPrincipal, status: Status | None = None,
+async def list_appointments(pool: DbPool, principal: CurrentPrincipal, status: Status | None = None,
                             assignee_id: uuid.UUID | None = None, type: Type | None = None,
                             customer_id: uuid.UUID | None = None,
                             from_: Annotated[datetime | None, Query(alias="from", description=FROM)] = None,
@@ -111,22 +111,22 @@ async def list_appointments(request: Request, principal: CurrentPrincipal, statu
     """Soonest first, among the appointments the caller sees: their own (assignee or creator),
     those of their unit's subtree for managers, all for admins."""
     rows, next_cursor = await handlers.list_appointments(
-        request.app.state.pool, principal=principal, status=status, assignee_id=assignee_id, type=type,
+        pool, principal=principal, status=status, assignee_id=assignee_id, type=type,
         customer_id=customer_id, from_=from_, to=to, limit=limit, cursor=cursor)
     return Page[AppointmentPublic](items=[AppointmentPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.get("/{appointment_id}", response_model=AppointmentPublic, responses=RESPONSES)
-async def get_appointment(appointment_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
-    row = await handlers.get(request.app.state.pool, principal=principal, appointment_id=appointment_id)
+async def get_appointment(appointment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> Response:
+    row = await handlers.get(pool, principal=principal, appointment_id=appointment_id)
     return versioned(AppointmentPublic, row)
 
 
 @router.patch("/{appointment_id}", response_model=AppointmentPublic, responses={
     **WRITE_RESPONSES, 428: {"description": "precondition_required"}})
-async def update_appointment(appointment_id: uuid.UUID, body: AppointmentUpdate, request: Request,
+async def update_appointment(appointment_id: uuid.UUID, body: AppointmentUpdate, pool: DbPool,
                              principal: CurrentPrincipal, if_match: IfMatch = None) -> Response:
-    row = await handlers.update(request.app.state.pool, principal=principal, appointment_id=appointment_id,
+    row = await handlers.update(pool, principal=principal, appointment_id=appointment_id,
                                 expected_version=expected_version(if_match),
                                 changes=body.model_dump(exclude_unset=True))
     return versioned(AppointmentPublic, row)
@@ -134,11 +134,10 @@ async def update_appointment(appointment_id: uuid.UUID, body: AppointmentUpdate,
 
 @router.post("/{appointment_id}/status", response_model=AppointmentPublic, responses={
     **WRITE_RESPONSES, 409: {"description": "invalid_transition"}})
-async def change_appointment_status(appointment_id: uuid.UUID, body: AppointmentStatus, request: Request,
+async def change_appointment_status(appointment_id: uuid.UUID, body: AppointmentStatus, request: Request, pool: DbPool,
                                     principal: CurrentPrincipal,
                                     key: IdempotencyKey, if_match: IfMatch = None) -> Response:
     """planned → done | cancelled. `If-Match` optional."""
-    pool = request.app.state.pool
 
     async def produce() -> Response:
         row = await handlers.change_status(pool, principal=principal, appointment_id=appointment_id,
@@ -150,9 +149,9 @@ async def change_appointment_status(appointment_id: uuid.UUID, body: Appointment
 
 
 @router.delete("/{appointment_id}", status_code=204, responses=WRITE_RESPONSES)
-async def delete_appointment(appointment_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+async def delete_appointment(appointment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                              if_match: IfMatch = None) -> Response:
     """Soft delete; `If-Match` optional."""
-    await handlers.delete(request.app.state.pool, principal=principal, appointment_id=appointment_id,
+    await handlers.delete(pool, principal=principal, appointment_id=appointment_id,
                           expected_version=expected_version(if_match, required=False))
     return Response(status_code=204)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from crmkit import uploads
 from crmkit.auth import CurrentPrincipal
+from crmkit.dependencies import DbPool, Settings
 from crmkit.domain_errors import DomainError
 from crmkit.errors import ProblemError, problem_of_domain_error
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
@@ -48,10 +49,6 @@ UPLOAD_BODY = {"requestBody": {
     "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
                     "file": {"type": "string", "format": "binary"}}}},
                 "*/*": {"schema": {"type": "string", "format": "binary"}}}}}
-
-
-def _settings(request: Request):
-    return request.app.state.settings
 
 
 async def _drain(body) -> bool:
@@ -94,15 +91,14 @@ async def _file_of(request: Request, body: AsyncIterator[bytes], filename: str |
         declared_length
 
 
-async def _upload(request: Request, principal, filename: str | None, content_disposition: str | None,
-                  **target: Any) -> Response:
+async def _upload(request: Request, pool: DbPool, settings: Any, principal, filename: str | None,
+                  content_disposition: str | None, **target: Any) -> Response:
     """Stream the body's file into an attachment on `target` (a customer, or a parent record)."""
-    settings = _settings(request)
     body = request.stream()
     try:
         chunks, filename, declared_length = await _file_of(request, body, filename, content_disposition)
         row = await handlers.upload(
-            request.app.state.pool, storage.for_settings(settings), principal=principal, **target,
+            pool, storage.for_settings(settings), principal=principal, **target,
             filename=filename, chunks=chunks, max_bytes=settings.attachment_max_bytes,
             declared_length=declared_length)
     except (ProblemError, DomainError) as refused:
@@ -117,27 +113,27 @@ async def _upload(request: Request, principal, filename: str | None, content_dis
                     media_type="application/json", headers={"Location": f"/api/v1/attachments/{row['id']}"})
 
 
-async def _page(request: Request, principal, limit: int, cursor: str | None, **target: Any) -> Page[AttachmentPublic]:
-    rows, next_cursor = await handlers.list_attachments(request.app.state.pool, principal=principal, **target,
+async def _page(pool: DbPool, principal, limit: int, cursor: str | None, **target: Any) -> Page[AttachmentPublic]:
+    rows, next_cursor = await handlers.list_attachments(pool, principal=principal, **target,
                                                         limit=limit, cursor=cursor)
     return Page[AttachmentPublic](items=[AttachmentPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.post("/api/v1/customers/{customer_id}/attachments", status_code=201, response_model=AttachmentPublic,
              openapi_extra=UPLOAD_BODY, responses=UPLOAD_RESPONSES)
-async def upload_attachment(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
-                            filename: FileName = None, content_disposition: Disposition = None) -> Response:
+async def upload_attachment(customer_id: uuid.UUID, request: Request, pool: DbPool, settings: Settings,
+                            principal: CurrentPrincipal, filename: FileName = None, content_disposition: Disposition = None) -> Response:
     """Attach a file to a customer the caller may see. Streamed to storage: 413
     `attachment_too_large` as soon as it passes the limit, nothing stored; executables 415."""
-    return await _upload(request, principal, filename, content_disposition, customer_id=customer_id)
+    return await _upload(request, pool, settings, principal, filename, content_disposition, customer_id=customer_id)
 
 
 @router.get("/api/v1/customers/{customer_id}/attachments", response_model=Page[AttachmentPublic],
             responses=RESPONSES)
-async def list_attachments(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+async def list_attachments(customer_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                            limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
     """The customer's files, those on its support tickets and comments included, newest first."""
-    return await _page(request, principal, limit, cursor, customer_id=customer_id)
+    return await _page(pool, principal, limit, cursor, customer_id=customer_id)
 
 
 def _parent_routes(path: str, parent_type: str, who: str) -> None:
@@ -146,18 +142,19 @@ def _parent_routes(path: str, parent_type: str, who: str) -> None:
     @router.post(f"/api/v1/{path}/{{parent_id}}/attachments", status_code=201, response_model=AttachmentPublic,
                  openapi_extra=UPLOAD_BODY, responses={**UPLOAD_RESPONSES, 403: {"description": who}},
                  name=f"upload_{parent_type}_attachment", summary=f"Attach a file to a {parent_type.replace('_', ' ')}")
-    async def upload_to_parent(parent_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
-                               filename: FileName = None, content_disposition: Disposition = None) -> Response:
+    async def upload_to_parent(parent_id: uuid.UUID, request: Request, pool: DbPool, settings: Settings,
+                               principal: CurrentPrincipal, filename: FileName = None,
+                               content_disposition: Disposition = None) -> Response:
         """Same body, limits and refusals as a file on a customer."""
-        return await _upload(request, principal, filename, content_disposition, parent_type=parent_type,
+        return await _upload(request, pool, settings, principal, filename, content_disposition, parent_type=parent_type,
                              parent_id=parent_id)
 
     @router.get(f"/api/v1/{path}/{{parent_id}}/attachments", response_model=Page[AttachmentPublic],
                 responses=RESPONSES, name=f"list_{parent_type}_attachments",
                 summary=f"Files of a {parent_type.replace('_', ' ')}")
-    async def list_of_parent(parent_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+    async def list_of_parent(parent_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                              limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
-        return await _page(request, principal, limit, cursor, parent_type=parent_type, parent_id=parent_id)
+        return await _page(pool, principal, limit, cursor, parent_type=parent_type, parent_id=parent_id)
 
 
 _parent_routes("support-tickets", "support_ticket", "not_editable: only who may edit the ticket adds files")
@@ -165,18 +162,19 @@ _parent_routes("comments", "comment", "not_comment_author: only its author adds 
 
 
 @router.get("/api/v1/attachments/{attachment_id}", response_model=AttachmentPublic, responses=RESPONSES)
-async def get_attachment(attachment_id: uuid.UUID, request: Request, principal: CurrentPrincipal):
+async def get_attachment(attachment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal):
     return AttachmentPublic.model_validate(
-        await handlers.get(request.app.state.pool, principal=principal, attachment_id=attachment_id))
+        await handlers.get(pool, principal=principal, attachment_id=attachment_id))
 
 
 @router.get("/api/v1/attachments/{attachment_id}/content", responses={
     **RESPONSES, 200: {"description": "the file, with its sniffed type", "content": {"*/*": {}}}})
-async def download_attachment(attachment_id: uuid.UUID, request: Request, principal: CurrentPrincipal):
+async def download_attachment(attachment_id: uuid.UUID, pool: DbPool, settings: Settings,
+                              principal: CurrentPrincipal):
     """The file, streamed, as an attachment (`Content-Disposition` with the UTF-8 name)."""
-    row = await handlers.get(request.app.state.pool, principal=principal, attachment_id=attachment_id,
+    row = await handlers.get(pool, principal=principal, attachment_id=attachment_id,
                              with_key=True)
-    reader = storage.for_settings(_settings(request)).open_reader(row["storage_key"])
+    reader = storage.for_settings(settings).open_reader(row["storage_key"])
     try:
         first = await reader.__anext__()
     except FileNotFoundError:
@@ -196,7 +194,7 @@ async def download_attachment(attachment_id: uuid.UUID, request: Request, princi
 
 @router.delete("/api/v1/attachments/{attachment_id}", status_code=204, responses={
     **RESPONSES, 403: {"description": "attachment_not_deletable"}})
-async def delete_attachment(attachment_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
+async def delete_attachment(attachment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> Response:
     """Soft delete: the uploader, a manager above the customer's owner, or an admin."""
-    await handlers.delete(request.app.state.pool, principal=principal, attachment_id=attachment_id)
+    await handlers.delete(pool, principal=principal, attachment_id=attachment_id)
     return Response(status_code=204)

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
+from crmkit.dependencies import DbPool
 from crmkit.idempotency import IdempotencyKey, idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crm_interactions.api.timeline import TimelineEntryPublic
@@ -71,13 +72,12 @@ def _json(model: type[BaseModel], row: dict[str, Any], status: int, headers: dic
     403: {"description": "forbidden (an integrator key without `calls.write`)"},
     409: {"description": "call_already_logged (the external_id names a call of another customer)"},
     422: {"description": "validation_error"}})
-async def log_call(customer_id: uuid.UUID, body: CallCreate, request: Request, principal: CurrentPrincipal,
+async def log_call(customer_id: uuid.UUID, body: CallCreate, request: Request, pool: DbPool, principal: CurrentPrincipal,
                    key: IdempotencyKey) -> Response:
     """Log a call result sheet (I-2): by a rep who may see the customer, or by a call-centre
     integrator key with the permission `calls.write`. Writes a `call_out`, `call_in` or
     `call_missed` (incoming, no answer) timeline entry and publishes `call.logged`.
     `Idempotency-Key` supported; `external_id` makes retries idempotent too."""
-    pool = request.app.state.pool
 
     async def produce() -> Response:
         row, created = await handlers.log_call(pool, principal=principal, customer_id=customer_id,
@@ -88,23 +88,22 @@ async def log_call(customer_id: uuid.UUID, body: CallCreate, request: Request, p
 
 
 @router.get("/{customer_id}/calls", response_model=Page[CallPublic], responses=RESPONSES)
-async def list_calls(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+async def list_calls(customer_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                      outcome: Outcome | None = None, direction: Direction | None = None,
                      limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
     """The customer's call sheets, newest first (keyset pages); visible like the timeline."""
     rows, next_cursor = await handlers.list_calls(
-        request.app.state.pool, principal=principal, customer_id=customer_id, limit=limit, cursor=cursor,
+        pool, principal=principal, customer_id=customer_id, limit=limit, cursor=cursor,
         outcome=outcome, direction=direction)
     return Page[CallPublic](items=[CallPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.post("/{customer_id}/notes", status_code=201, response_model=TimelineEntryPublic,
              responses={**RESPONSES, 422: {"description": "validation_error"}})
-async def add_note(customer_id: uuid.UUID, body: NoteCreate, request: Request, principal: CurrentPrincipal,
+async def add_note(customer_id: uuid.UUID, body: NoteCreate, request: Request, pool: DbPool, principal: CurrentPrincipal,
                    key: IdempotencyKey) -> Response:
     """A `note` entry on the timeline of a customer the caller may see (viewers too);
     `Idempotency-Key` supported."""
-    pool = request.app.state.pool
 
     async def produce() -> Response:
         entry = await handlers.add_note(pool, principal=principal, customer_id=customer_id, text=body.text)

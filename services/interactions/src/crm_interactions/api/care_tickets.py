@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
+from crmkit.dependencies import DbPool
 from crmkit.idempotency import IdempotencyKey, idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.versions import IfMatch, expected_version, versioned
@@ -82,10 +83,9 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.post("", status_code=201, response_model=CareTicketPublic,
              responses={**RESPONSES, 422: {"description": "validation_error"}})
-async def create_care_ticket(body: CareTicketCreate, request: Request, principal: CurrentPrincipal,
+async def create_care_ticket(body: CareTicketCreate, request: Request, pool: DbPool, principal: CurrentPrincipal,
                              key: IdempotencyKey) -> Response:
     """Plan care for a customer the caller may see (I-6); `Idempotency-Key` supported."""
-    pool = request.app.state.pool
 
     async def produce() -> Response:
         row = await handlers.create(pool, principal=principal, **body.model_dump())
@@ -95,29 +95,29 @@ async def create_care_ticket(body: CareTicketCreate, request: Request, principal
 
 
 @router.get("", response_model=Page[CareTicketPublic])
-async def list_care_tickets(request: Request, principal: CurrentPrincipal, scope: Scope = "all",
+async def list_care_tickets(pool: DbPool, principal: CurrentPrincipal, scope: Scope = "all",
                             status: Status | None = None, customer_id: uuid.UUID | None = None,
                             q: Annotated[str | None, Query(max_length=200, description="searches note and result")] = None,
                             limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
     """Newest planned first. Scopes: all (every ticket of a customer I may see) · mine (assigned to
     me) · my_unit (assignee in my unit's subtree) · today (planned today, Asia/Ho_Chi_Minh)."""
     rows, next_cursor = await handlers.list_tickets(
-        request.app.state.pool, principal=principal, scope=scope, status=status, customer_id=customer_id, q=q,
+        pool, principal=principal, scope=scope, status=status, customer_id=customer_id, q=q,
         limit=limit, cursor=cursor)
     return Page[CareTicketPublic](items=[CareTicketPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.get("/{ticket_id}", response_model=CareTicketPublic, responses=RESPONSES)
-async def get_care_ticket(ticket_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
-    row = await handlers.get(request.app.state.pool, principal=principal, ticket_id=ticket_id)
+async def get_care_ticket(ticket_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> Response:
+    row = await handlers.get(pool, principal=principal, ticket_id=ticket_id)
     return versioned(CareTicketPublic, row)
 
 
 @router.patch("/{ticket_id}", response_model=CareTicketPublic, responses={
     **WRITE_RESPONSES, 409: {"description": "ticket_closed"}, 428: {"description": "precondition_required"}})
-async def update_care_ticket(ticket_id: uuid.UUID, body: CareTicketUpdate, request: Request,
+async def update_care_ticket(ticket_id: uuid.UUID, body: CareTicketUpdate, pool: DbPool,
                              principal: CurrentPrincipal, if_match: IfMatch = None) -> Response:
-    row = await handlers.update(request.app.state.pool, principal=principal, ticket_id=ticket_id,
+    row = await handlers.update(pool, principal=principal, ticket_id=ticket_id,
                                 expected_version=expected_version(if_match),
                                 changes=body.model_dump(exclude_unset=True))
     return versioned(CareTicketPublic, row)
@@ -125,10 +125,9 @@ async def update_care_ticket(ticket_id: uuid.UUID, body: CareTicketUpdate, reque
 
 @router.post("/{ticket_id}/complete", response_model=CareTicketPublic, responses={
     **WRITE_RESPONSES, 409: {"description": "invalid_transition"}})
-async def complete_care_ticket(ticket_id: uuid.UUID, body: CareTicketComplete, request: Request,
+async def complete_care_ticket(ticket_id: uuid.UUID, body: CareTicketComplete, request: Request, pool: DbPool,
                                principal: CurrentPrincipal, key: IdempotencyKey, if_match: IfMatch = None) -> Response:
     """planned → done with the result; writes a `care` entry on the customer's timeline. `If-Match` optional."""
-    pool = request.app.state.pool
 
     async def produce() -> Response:
         row = await handlers.complete(pool, principal=principal, ticket_id=ticket_id, result=body.result,
@@ -140,10 +139,9 @@ async def complete_care_ticket(ticket_id: uuid.UUID, body: CareTicketComplete, r
 
 @router.post("/{ticket_id}/cancel", response_model=CareTicketPublic, responses={
     **WRITE_RESPONSES, 409: {"description": "invalid_transition"}})
-async def cancel_care_ticket(ticket_id: uuid.UUID, body: CareTicketCancel, request: Request,
+async def cancel_care_ticket(ticket_id: uuid.UUID, body: CareTicketCancel, request: Request, pool: DbPool,
                              principal: CurrentPrincipal, key: IdempotencyKey, if_match: IfMatch = None) -> Response:
     """planned → cancelled. `If-Match` optional."""
-    pool = request.app.state.pool
 
     async def produce() -> Response:
         row = await handlers.cancel(pool, principal=principal, ticket_id=ticket_id, reason=body.reason,
@@ -154,9 +152,9 @@ async def cancel_care_ticket(ticket_id: uuid.UUID, body: CareTicketCancel, reque
 
 
 @router.delete("/{ticket_id}", status_code=204, responses=WRITE_RESPONSES)
-async def delete_care_ticket(ticket_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+async def delete_care_ticket(ticket_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                              if_match: IfMatch = None) -> Response:
     """Soft delete; `If-Match` optional."""
-    await handlers.delete(request.app.state.pool, principal=principal, ticket_id=ticket_id,
+    await handlers.delete(pool, principal=principal, ticket_id=ticket_id,
                           expected_version=expected_version(if_match, required=False))
     return Response(status_code=204)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
+from crmkit.dependencies import DbPool
 from crmkit.idempotency import IdempotencyKey, idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.versions import IfMatch, expected_version, versioned
@@ -79,12 +80,11 @@ MENTION_422 = {"description": "validation_error: blank or too long text; `unknow
 
 @router.post("/customers/{customer_id}/comments", status_code=201, response_model=CommentPublic,
              responses={**RESPONSES, 422: MENTION_422})
-async def post_comment(customer_id: uuid.UUID, body: CommentCreate, request: Request,
+async def post_comment(customer_id: uuid.UUID, body: CommentCreate, request: Request, pool: DbPool,
                        principal: CurrentPrincipal, key: IdempotencyKey) -> Response:
     """Comment on a customer the caller may see (viewers too); `#hashtags` and `@username`
     mentions are parsed, each mentioned user gets an important notification (I-3, I-4). A
     `comment` timeline entry is written. `Idempotency-Key` supported."""
-    pool = request.app.state.pool
 
     async def produce() -> Response:
         row = await handlers.post(pool, principal=principal, customer_id=customer_id, text=body.text)
@@ -99,12 +99,12 @@ Deleted = Annotated[bool, Query(description="deleted ones only: managers, admins
 
 @router.get("/customers/{customer_id}/comments", response_model=Page[CommentPublic],
             responses={**RESPONSES, 403: {"description": "deleted_comments_forbidden"}})
-async def list_customer_comments(customer_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+async def list_customer_comments(customer_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                                  author_id: uuid.UUID | None = None, hashtag: Hashtag = None, read: Read = None,
                                  deleted: Deleted = False, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
     """A customer's comments, those written on its tickets included, newest first."""
     rows, next_cursor = await handlers.list_comments(
-        request.app.state.pool, principal=principal, customer_id=customer_id, author_id=author_id, hashtag=hashtag,
+        pool, principal=principal, customer_id=customer_id, author_id=author_id, hashtag=hashtag,
         read=read, deleted=deleted, limit=limit, cursor=cursor)
     return _page(rows, next_cursor)
 
@@ -116,11 +116,10 @@ def _ticket_comment_routes(path: str, ticket_type: str) -> None:
     @router.post(f"/{path}/{{ticket_id}}/comments", status_code=201, response_model=CommentPublic,
                  responses={**RESPONSES, 422: MENTION_422},
                  name=f"post_{ticket_type}_comment", summary=f"Comment on a {ticket_type.replace('_', ' ')}")
-    async def post_ticket_comment(ticket_id: uuid.UUID, body: CommentCreate, request: Request,
+    async def post_ticket_comment(ticket_id: uuid.UUID, body: CommentCreate, request: Request, pool: DbPool,
                                   principal: CurrentPrincipal, key: IdempotencyKey) -> Response:
         """Parsed and notified like a comment on the customer; it shows in the customer's comments
         and timeline with `ticket_type` and `ticket_id`. `Idempotency-Key` supported."""
-        pool = request.app.state.pool
 
         async def produce() -> Response:
             row = await handlers.post(pool, principal=principal, ticket_type=ticket_type, ticket_id=ticket_id,
@@ -132,12 +131,12 @@ def _ticket_comment_routes(path: str, ticket_type: str) -> None:
     @router.get(f"/{path}/{{ticket_id}}/comments", response_model=Page[CommentPublic],
                 responses={**RESPONSES, 403: {"description": "deleted_comments_forbidden"}},
                 name=f"list_{ticket_type}_comments", summary=f"Comments on a {ticket_type.replace('_', ' ')}")
-    async def list_ticket_comments(ticket_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+    async def list_ticket_comments(ticket_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                                    author_id: uuid.UUID | None = None, hashtag: Hashtag = None, read: Read = None,
                                    deleted: Deleted = False, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
         """The ticket's comments, newest first."""
         rows, next_cursor = await handlers.list_comments(
-            request.app.state.pool, principal=principal, ticket_type=ticket_type, ticket_id=ticket_id,
+            pool, principal=principal, ticket_type=ticket_type, ticket_id=ticket_id,
             author_id=author_id, hashtag=hashtag, read=read, deleted=deleted, limit=limit, cursor=cursor)
         return _page(rows, next_cursor)
 
@@ -148,53 +147,53 @@ _ticket_comment_routes("support-tickets", "support_ticket")
 
 @router.get("/comments", response_model=Page[CommentPublic],
             responses={403: {"description": "deleted_comments_forbidden"}})
-async def search_comments(request: Request, principal: CurrentPrincipal, hashtag: Hashtag = None,
+async def search_comments(pool: DbPool, principal: CurrentPrincipal, hashtag: Hashtag = None,
                           author_id: uuid.UUID | None = None, read: bool | None = None, deleted: bool = False,
                           limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
     """Comments across every customer the caller may see, newest first, e.g. `?hashtag=tele`."""
     rows, next_cursor = await handlers.list_comments(
-        request.app.state.pool, principal=principal, author_id=author_id, hashtag=hashtag, read=read,
+        pool, principal=principal, author_id=author_id, hashtag=hashtag, read=read,
         deleted=deleted, limit=limit, cursor=cursor)
     return _page(rows, next_cursor)
 
 
 @router.get("/comments/{comment_id}", response_model=CommentPublic, responses=RESPONSES)
-async def get_comment(comment_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
-    return versioned(CommentPublic, await handlers.get(request.app.state.pool, principal=principal,
+async def get_comment(comment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> Response:
+    return versioned(CommentPublic, await handlers.get(pool, principal=principal,
                                                        comment_id=comment_id))
 
 
 @router.patch("/comments/{comment_id}", response_model=CommentPublic, responses={
     **RESPONSES, 403: {"description": "not_comment_author"}, 412: {"description": "version_conflict"},
     422: MENTION_422, 428: {"description": "precondition_required"}})
-async def edit_comment(comment_id: uuid.UUID, body: CommentUpdate, request: Request, principal: CurrentPrincipal,
+async def edit_comment(comment_id: uuid.UUID, body: CommentUpdate, pool: DbPool, principal: CurrentPrincipal,
                        if_match: IfMatch = None) -> Response:
     """Its author rewrites a comment (`If-Match` required); newly mentioned users are notified."""
-    row = await handlers.edit(request.app.state.pool, principal=principal, comment_id=comment_id,
+    row = await handlers.edit(pool, principal=principal, comment_id=comment_id,
                               expected_version=expected_version(if_match), text=body.text)
     return versioned(CommentPublic, row)
 
 
 @router.delete("/comments/{comment_id}", status_code=204, responses={
     **RESPONSES, 403: {"description": "not_deletable"}, 412: {"description": "version_conflict"}})
-async def delete_comment(comment_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+async def delete_comment(comment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                          if_match: IfMatch = None) -> Response:
     """Soft delete by the author, a manager above the customer's owner, or an admin; `If-Match` optional."""
-    await handlers.delete(request.app.state.pool, principal=principal, comment_id=comment_id,
+    await handlers.delete(pool, principal=principal, comment_id=comment_id,
                           expected_version=expected_version(if_match, required=False))
     return Response(status_code=204)
 
 
 @router.post("/comments/{comment_id}/read", response_model=CommentPublic, responses=RESPONSES)
-async def read_comment(comment_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
+async def read_comment(comment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> Response:
     """Mark a comment read for the caller."""
-    return versioned(CommentPublic, await handlers.mark_read(request.app.state.pool, principal=principal,
+    return versioned(CommentPublic, await handlers.mark_read(pool, principal=principal,
                                                              comment_id=comment_id))
 
 
 @router.post("/comments/{comment_id}/acks", response_model=CommentPublic, responses={
     **RESPONSES, 403: {"description": "not_mentioned"}})
-async def acknowledge_comment(comment_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
+async def acknowledge_comment(comment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> Response:
     """The mentioned caller acknowledges the comment (idempotent); the comment then shows when."""
     return versioned(CommentPublic, await handlers.acknowledge(
-        request.app.state.pool, principal=principal, comment_id=comment_id))
+        pool, principal=principal, comment_id=comment_id))

@@ -12,6 +12,7 @@ from crmkit import i18n
 from crmkit.auth import CurrentPrincipal, still_valid
 from crmkit.errors import ProblemError
 from crmkit.db import init_connection
+from crmkit.dependencies import DbPool, Settings
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit
 from crm_interactions import notification_stream
 from crm_interactions.handlers import notifications as handlers
@@ -47,22 +48,22 @@ def _language(request: Request) -> str:
 
 
 @router.get("", response_model=NotificationPage)
-async def list_notifications(request: Request, principal: CurrentPrincipal,
+async def list_notifications(request: Request, pool: DbPool, principal: CurrentPrincipal,
                              important: bool | None = Query(None, description="true: the Important tab"),
                              unread: bool | None = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
     """The caller's own notifications, newest first, with the unread count (I-9)."""
     rows, next_cursor, count = await handlers.list_notifications(
-        request.app.state.pool, principal=principal, important=important, unread=unread, limit=limit, cursor=cursor,
+        pool, principal=principal, important=important, unread=unread, limit=limit, cursor=cursor,
         lang=_language(request))
     return NotificationPage(items=[NotificationPublic.model_validate(r) for r in rows], next_cursor=next_cursor,
                             unread_count=count)
 
 
-def _hub(request: Request) -> notification_stream.NotificationHub:
+def _hub(request: Request, settings: Any) -> notification_stream.NotificationHub:
     """One listener connection per process (per app), opened with the first stream."""
     hub = getattr(request.app.state, "notification_hub", None)
     if hub is None:
-        dsn = request.app.state.settings.database_url
+        dsn = settings.database_url
 
         async def connect() -> asyncpg.Connection:
             conn = await asyncpg.connect(dsn)
@@ -77,18 +78,18 @@ def _hub(request: Request) -> notification_stream.NotificationHub:
             responses={200: {"content": {"text/event-stream": {}},
                              "description": "`event: notification` with the notification as `data`, `id` = its id"},
                        429: {"description": "too_many_streams"}})
-async def stream_notifications(request: Request, principal: CurrentPrincipal,
+async def stream_notifications(request: Request, pool: DbPool, settings: Settings, principal: CurrentPrincipal,
                                last_event_id: str | None = Header(None, max_length=32)) -> StreamingResponse:
     """Server-Sent Events: each new notification of the caller within a second of its commit;
     `Last-Event-ID` resumes after that notification; a comment line every 15 s keeps it open. The
     stream ends when the access token expires or the account changes (reconnect with a fresh
     token); at most `CRM_INTERACTIONS_MAX_STREAMS_PER_USER` (5) open at once: 429 beyond."""
-    hub = _hub(request)
-    if hub.streams_of(principal.user_id) >= request.app.state.settings.max_streams_per_user:
-        raise ProblemError(429, "too_many_streams", params={"max": request.app.state.settings.max_streams_per_user},
+    hub = _hub(request, settings)
+    if hub.streams_of(principal.user_id) >= settings.max_streams_per_user:
+        raise ProblemError(429, "too_many_streams", params={"max": settings.max_streams_per_user},
                            headers={"Retry-After": "15"})
     await hub.ensure_listening()
-    events = notification_stream.stream(request.app.state.pool, hub, user_id=principal.user_id,
+    events = notification_stream.stream(pool, hub, user_id=principal.user_id,
                                         last_event_id=notification_stream.last_event_id_of(last_event_id),
                                         allowed=lambda: still_valid(request.app, principal),
                                         lang=_language(request))
@@ -97,9 +98,9 @@ async def stream_notifications(request: Request, principal: CurrentPrincipal,
 
 
 @router.post("/read-all", response_model=ReadAll)
-async def read_all(request: Request, principal: CurrentPrincipal):
+async def read_all(pool: DbPool, principal: CurrentPrincipal):
     """Mark all of the caller's notifications read."""
-    return ReadAll(marked=await handlers.mark_all_read(request.app.state.pool, principal=principal))
+    return ReadAll(marked=await handlers.mark_all_read(pool, principal=principal))
 
 
 NotificationId = Annotated[int, Path(ge=1, le=2**63 - 1)]
@@ -107,7 +108,7 @@ NotificationId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 @router.post("/{notification_id}/read", response_model=NotificationPublic,
              responses={404: {"description": "not_found"}})
-async def read_one(notification_id: NotificationId, request: Request, principal: CurrentPrincipal):
+async def read_one(notification_id: NotificationId, request: Request, pool: DbPool, principal: CurrentPrincipal):
     """Mark one of the caller's notifications read (someone else's: 404)."""
     return NotificationPublic.model_validate(await handlers.mark_read(
-        request.app.state.pool, principal=principal, notification_id=notification_id, lang=_language(request)))
+        pool, principal=principal, notification_id=notification_id, lang=_language(request)))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
+from crmkit.dependencies import DbPool
 from crmkit.idempotency import IdempotencyKey, idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.versions import IfMatch, expected_version, versioned
@@ -86,10 +87,9 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.post("", status_code=201, response_model=SupportTicketPublic,
              responses={**RESPONSES, 422: {"description": "validation_error"}})
-async def create_support_ticket(body: SupportTicketCreate, request: Request, principal: CurrentPrincipal,
+async def create_support_ticket(body: SupportTicketCreate, request: Request, pool: DbPool, principal: CurrentPrincipal,
                                 key: IdempotencyKey) -> Response:
     """Open a pending support ticket for a customer the caller may see (I-7); `Idempotency-Key` supported."""
-    pool = request.app.state.pool
 
     async def produce() -> Response:
         row = await handlers.create(pool, principal=principal, **body.model_dump())
@@ -99,30 +99,30 @@ async def create_support_ticket(body: SupportTicketCreate, request: Request, pri
 
 
 @router.get("", response_model=Page[SupportTicketPublic])
-async def list_support_tickets(request: Request, principal: CurrentPrincipal, scope: Scope = "all",
+async def list_support_tickets(pool: DbPool, principal: CurrentPrincipal, scope: Scope = "all",
                                status: Status | None = None, customer_id: uuid.UUID | None = None,
                                q: Annotated[str | None, Query(max_length=200, description="searches title and content")] = None,
                                limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
     """Newest first. Scopes: all (every ticket of a customer I may see) · mine (assigned to me) ·
     my_unit (handled by my unit, or assignee in my unit's subtree)."""
     rows, next_cursor = await handlers.list_tickets(
-        request.app.state.pool, principal=principal, scope=scope, status=status, customer_id=customer_id, q=q,
+        pool, principal=principal, scope=scope, status=status, customer_id=customer_id, q=q,
         limit=limit, cursor=cursor)
     return Page[SupportTicketPublic](items=[SupportTicketPublic.model_validate(r) for r in rows],
                                      next_cursor=next_cursor)
 
 
 @router.get("/{ticket_id}", response_model=SupportTicketPublic, responses=RESPONSES)
-async def get_support_ticket(ticket_id: uuid.UUID, request: Request, principal: CurrentPrincipal) -> Response:
-    row = await handlers.get(request.app.state.pool, principal=principal, ticket_id=ticket_id)
+async def get_support_ticket(ticket_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> Response:
+    row = await handlers.get(pool, principal=principal, ticket_id=ticket_id)
     return versioned(SupportTicketPublic, row)
 
 
 @router.patch("/{ticket_id}", response_model=SupportTicketPublic, responses={
     **WRITE_RESPONSES, 428: {"description": "precondition_required"}})
-async def update_support_ticket(ticket_id: uuid.UUID, body: SupportTicketUpdate, request: Request,
+async def update_support_ticket(ticket_id: uuid.UUID, body: SupportTicketUpdate, pool: DbPool,
                                 principal: CurrentPrincipal, if_match: IfMatch = None) -> Response:
-    row = await handlers.update(request.app.state.pool, principal=principal, ticket_id=ticket_id,
+    row = await handlers.update(pool, principal=principal, ticket_id=ticket_id,
                                 expected_version=expected_version(if_match),
                                 changes=body.model_dump(exclude_unset=True))
     return versioned(SupportTicketPublic, row)
@@ -130,12 +130,11 @@ async def update_support_ticket(ticket_id: uuid.UUID, body: SupportTicketUpdate,
 
 @router.post("/{ticket_id}/status", response_model=SupportTicketPublic, responses={
     **WRITE_RESPONSES, 409: {"description": "invalid_transition"}})
-async def change_support_ticket_status(ticket_id: uuid.UUID, body: SupportTicketStatusChange, request: Request,
+async def change_support_ticket_status(ticket_id: uuid.UUID, body: SupportTicketStatusChange, request: Request, pool: DbPool,
                                        principal: CurrentPrincipal,
                                        key: IdempotencyKey, if_match: IfMatch = None) -> Response:
     """Move the ticket along the allowed transitions (409 `invalid_transition` with `from` and `to`
     otherwise); writes a `support` entry on the customer's timeline. `If-Match` optional."""
-    pool = request.app.state.pool
 
     async def produce() -> Response:
         row = await handlers.change_status(pool, principal=principal, ticket_id=ticket_id, status=body.status,
@@ -146,9 +145,9 @@ async def change_support_ticket_status(ticket_id: uuid.UUID, body: SupportTicket
 
 
 @router.delete("/{ticket_id}", status_code=204, responses=WRITE_RESPONSES)
-async def delete_support_ticket(ticket_id: uuid.UUID, request: Request, principal: CurrentPrincipal,
+async def delete_support_ticket(ticket_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                                 if_match: IfMatch = None) -> Response:
     """Soft delete; `If-Match` optional."""
-    await handlers.delete(request.app.state.pool, principal=principal, ticket_id=ticket_id,
+    await handlers.delete(pool, principal=principal, ticket_id=ticket_id,
                           expected_version=expected_version(if_match, required=False))
     return Response(status_code=204)
