@@ -92,7 +92,7 @@ class OwnBodyLimitMiddleware:
         self.limit = limit
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or proxy.service_for(scope["path"]) is not None:
+        if scope["type"] != "http" or proxy.service_of(scope) is not None:
             return await self.app(scope, receive, send)
         length = _header(scope, b"content-length")
         if length and length.isdigit() and int(length) > self.limit:

@@ -76,6 +76,15 @@ def service_for(path: str) -> str | None:
     return None
 
 
+def service_of(scope: dict) -> str | None:
+    """The service owning an HTTP request, matched once per request: the body limit, the own-body
+    limit and the proxy all ask (the route table is walked pattern by pattern)."""
+    if "crm.service" not in scope:
+        scope["crm.service"] = service_for(scope["path"])
+    service: str | None = scope["crm.service"]
+    return service
+
+
 # File uploads (raw or multipart) take the attachment limit, not their service's JSON limit.
 UPLOAD_ROUTES = re.compile(r"^/api/v1/(?:customers|support-tickets|comments)/[^/]+/attachments/?$")
 UPLOAD_ENVELOPE_BYTES = 1024 * 1024
@@ -89,7 +98,7 @@ def body_limits(settings: GatewaySettings) -> Callable[[dict], int]:
     upload = settings.attachment_max_bytes + UPLOAD_ENVELOPE_BYTES
 
     def limit(scope: dict) -> int:
-        service = service_for(scope["path"])
+        service = service_of(scope)
         if service is None:
             return settings.max_body_bytes
         if scope["method"] == "POST" and UPLOAD_ROUTES.match(scope["path"]):
@@ -256,7 +265,7 @@ class ProxyMiddleware:
         self.app = app
 
     async def __call__(self, scope, receive, send) -> None:
-        service = service_for(scope["path"]) if scope["type"] == "http" else None
+        service = service_of(scope) if scope["type"] == "http" else None
         if service is None:
             return await self.app(scope, receive, send)
         request = Request(scope, receive)

@@ -7,10 +7,9 @@ import uuid
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from crmkit import directory
+from crmkit.keys import new_pair
 from crmkit.auth import Principal, TokenVerifier
 from crmkit.domain_errors import Conflict, DomainError, Invalid
 from crmkit.errors import status_of_domain_error
@@ -288,9 +287,7 @@ def test_a_declined_event_without_a_reason_is_still_valid():
     assert events.AssignmentDeclined.__event_version__ == 1
 
 
-KEY = Ed25519PrivateKey.generate()
-PRIVATE = KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-PUBLIC = KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+PRIVATE, PUBLIC = new_pair()
 
 
 @pytest.fixture

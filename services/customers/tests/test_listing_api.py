@@ -6,17 +6,14 @@ import uuid
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from crmkit.keys import new_pair
 from crmkit.auth import TokenVerifier
 from crmkit.testing import sign_test_token, temp_database
 from crm_customers.app import MIGRATIONS, create_app
 from crm_customers.settings import CustomersSettings
 
-KEY = Ed25519PrivateKey.generate()
-PRIVATE = KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-PUBLIC = KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+PRIVATE, PUBLIC = new_pair()
 URL = "/api/v1/customers"
 
 

@@ -9,10 +9,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi import FastAPI
 
+from crmkit.keys import new_pair
 from crmkit.auth import Principal, TokenVerifier
 from crmkit.domain_errors import DomainError
 from crmkit.errors import status_of_domain_error
@@ -21,9 +20,7 @@ from crm_interactions.app import MIGRATIONS, create_app
 from crm_interactions.settings import InteractionsSettings
 from crm_interactions.store import access as access_store
 
-KEY = Ed25519PrivateKey.generate()
-PRIVATE = KEY.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-PUBLIC = KEY.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+PRIVATE, PUBLIC = new_pair()
 PATH = "/r/b/t/"
 
 
