@@ -1,7 +1,7 @@
 """What the HTTP layer of every identity resource shares: dependencies, ETags, idempotent creates."""
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from functools import cache
 from typing import Annotated
 
@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from pydantic.json_schema import SkipJsonSchema
 
-from crmkit import idempotency, versions
+from crmkit import versions
+from crmkit.idempotency import Once
 from crmkit.auth import CurrentPrincipal, Principal
 from crmkit.errors import FieldError, ProblemError
 from crm_gateway.handlers.common import Identity
@@ -46,9 +47,9 @@ def json_response(model: BaseModel, *, status_code: int = 200, version: int | No
     return JSONResponse(model.model_dump(mode="json"), status_code=status_code, headers=headers)
 
 
-async def idempotent_create(request: Request, identity: Identity, principal: Principal,
-                            produce: Callable[[], Awaitable[Response]], *, key: str | None) -> Response:
-    return await idempotency.idempotent(request, identity.pool, f"user:{principal.user_id}", produce, key=key)
+def on_transaction(identity: Identity, once: Once) -> Identity:
+    """The identity use cases run on the idempotent request's transaction (crmkit.idempotency)."""
+    return replace(identity, pool=once.pool)
 
 
 def changes_of(body: BaseModel) -> dict:

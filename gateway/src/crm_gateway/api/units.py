@@ -5,15 +5,15 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from crmkit.idempotency import IdempotencyKey
+from crmkit.idempotency import Idempotent
 from crmkit.pagination import Cursor, Limit
 from crmkit.versions import RequiredVersion
 from crm_gateway.api.common import (ADMIN_ONLY, Caller, IdentityDep, NotNull, changes_of,
-                                    idempotent_create, json_response)
+                                    json_response, on_transaction)
 from crm_gateway.domain.access import require_admin
 from crm_gateway.handlers import units as handlers
 
@@ -72,17 +72,12 @@ async def list_units(identity: IdentityDep, principal: Caller, limit: Limit = 50
 @router.post("", status_code=201, response_model=UnitPublic, summary="Create a unit (admin; Idempotency-Key)",
              responses={**ADMIN_ONLY,
                         409: {"description": "unit_root_exists, unit_name_exists; idempotency_in_flight"}})
-async def create_unit(body: UnitCreate, request: Request, identity: IdentityDep, principal: Caller,
-                      key: IdempotencyKey) -> Response:
+async def create_unit(body: UnitCreate, identity: IdentityDep, principal: Caller, once: Idempotent) -> Response:
     require_admin(principal)
-
-    async def produce() -> Response:
-        row = await handlers.create_unit(identity=identity, actor=principal, name=body.name.strip(), kind=body.kind,
-                                         parent_id=body.parent_id)
-        return json_response(to_public(row), status_code=201, version=row["version"],
-                             location=f"/api/v1/units/{row['id']}")
-
-    return await idempotent_create(request, identity, principal, produce, key=key)
+    row = await handlers.create_unit(identity=on_transaction(identity, once), actor=principal,
+                                     name=body.name.strip(), kind=body.kind, parent_id=body.parent_id)
+    return once.answer(json_response(to_public(row), status_code=201, version=row["version"],
+                                     location=f"/api/v1/units/{row['id']}"))
 
 
 @router.get("/{unit_id}", response_model=UnitPublic, summary="A unit (with ETag)")

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from crmkit.idempotency import IdempotencyKey
+from crmkit.idempotency import Idempotent
 from crmkit.pagination import Cursor, Limit
 from crmkit.versions import RequiredVersion
 from crm_gateway.api.common import (ADMIN_ONLY, Caller, IdentityDep, NotNull, changes_of,
-                                    idempotent_create, json_response)
+                                    json_response, on_transaction)
 from crm_gateway.domain import users as rules
 from crm_gateway.domain.access import require_admin
 from crm_gateway.handlers import users as handlers
@@ -91,18 +91,14 @@ async def list_users(identity: IdentityDep, principal: Caller, limit: Limit = 50
 
 @router.post("", status_code=201, response_model=UserPublic, summary="Create a user (admin; Idempotency-Key)",
              responses={**ADMIN_ONLY, 409: {"description": "username_exists; idempotency_in_flight"}})
-async def create_user(body: UserCreate, request: Request, identity: IdentityDep, principal: Caller,
-                      key: IdempotencyKey) -> Response:
-    async def produce() -> Response:
-        row = await handlers.create_user(
-            identity=identity, actor=principal, username=body.username, password=body.password,
-            full_name=body.full_name, email=body.email, phone=body.phone, unit_id=body.unit_id,
-            roles=list(body.roles))
-        return json_response(to_public(row), status_code=201, version=row["version"],
-                             location=f"/api/v1/users/{row['id']}")
-
+async def create_user(body: UserCreate, identity: IdentityDep, principal: Caller, once: Idempotent) -> Response:
     require_admin(principal)
-    return await idempotent_create(request, identity, principal, produce, key=key)
+    row = await handlers.create_user(
+        identity=on_transaction(identity, once), actor=principal, username=body.username, password=body.password,
+        full_name=body.full_name, email=body.email, phone=body.phone, unit_id=body.unit_id,
+        roles=list(body.roles))
+    return once.answer(json_response(to_public(row), status_code=201, version=row["version"],
+                                     location=f"/api/v1/users/{row['id']}"))
 
 
 @router.get("/{user_id}", response_model=UserPublic, summary="A user (with ETag)")

@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request, routing
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from crmkit import domain_errors as domain
@@ -44,6 +44,15 @@ class ProblemError(Exception):
         self.status, self.code = status, code
         self.params, self.errors = params or {}, errors or []
         self.headers, self.extra = headers or {}, extra or {}
+
+
+class EarlyAnswer(Exception):
+    """Answer the request with `response` before its route runs (a dependency's verdict: an
+    idempotent replay, say)."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
 
 
 def not_found() -> ProblemError:
@@ -214,6 +223,10 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
         return problem_response(request, exc)
+
+    @app.exception_handler(EarlyAnswer)
+    async def _early(request: Request, exc: EarlyAnswer) -> Response:
+        return exc.response
 
     @app.exception_handler(domain.DomainError)
     async def _refused(request: Request, exc: domain.DomainError) -> JSONResponse:

@@ -5,12 +5,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool
-from crmkit.idempotency import IdempotencyKey, idempotent
+from crmkit.idempotency import Idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.unit_of_work import UnitOfWork
 from crm_assignment.domain.distribution import STRATEGIES
@@ -164,22 +164,18 @@ async def get_job(job_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal):
 @router.post("/assignments", status_code=201, response_model=DistributionPublic, responses={
     **RESPONSES, 409: {"description": "customers_already_assigned"},
     422: {"description": "validation_error, quantities_mismatch, capacity_exceeded"}})
-async def distribute(body: DistributionCreate, request: Request, pool: DbPool, principal: CurrentPrincipal,
-                     key: IdempotencyKey) -> Response:
+async def distribute(body: DistributionCreate, principal: CurrentPrincipal,
+                     once: Idempotent) -> Response:
     """Giao việc / chia lead (A-3, A-4). `Idempotency-Key` supported."""
-
-    async def produce() -> Response:
-        made = await handlers.distribute(
-            pool, principal=principal, customer_ids=body.customer_ids, text=body.text, job_id=body.job_id,
-            new_job=({"content": body.job.content, "type_": body.job.type, "target": body.job.target}
-                     if body.job else None),
-            quantities=[(q.user_id, q.count) for q in body.quantities] if body.quantities else None,
-            strategy=body.strategy, assignees=body.assignees, direct=body.direct,
-            accept_within_hours=body.accept_within_hours, recall_first=body.recall_first)
-        return Response(DistributionPublic.model_validate(made).model_dump_json(), status_code=201,
-                        media_type="application/json")
-
-    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+    made = await handlers.distribute(
+        once.pool, principal=principal, customer_ids=body.customer_ids, text=body.text, job_id=body.job_id,
+        new_job=({"content": body.job.content, "type_": body.job.type, "target": body.job.target}
+                 if body.job else None),
+        quantities=[(q.user_id, q.count) for q in body.quantities] if body.quantities else None,
+        strategy=body.strategy, assignees=body.assignees, direct=body.direct,
+        accept_within_hours=body.accept_within_hours, recall_first=body.recall_first)
+    return once.answer(Response(DistributionPublic.model_validate(made).model_dump_json(), status_code=201,
+                                media_type="application/json"))
 
 
 @router.get("/assignments", response_model=Page[AssignmentPublic])

@@ -5,13 +5,13 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal, require_roles
 from crmkit.dependencies import DbPool
-from crmkit.idempotency import IdempotencyKey, idempotent
+from crmkit.idempotency import Idempotent
 from crm_customers.api.documented import KEY, NOT_BLANK, NotNull, rules, text
 from crm_customers.domain.attributes import (CHOICE_TYPES, MAX_OPTIONS, NAME_MAX_LENGTH, OPTION_LABEL_MAX_LENGTH,
                                              OPTION_VALUE_MAX_LENGTH, AttributeType)
@@ -101,14 +101,10 @@ async def list_attributes(pool: DbPool, principal: CurrentPrincipal):
 
 @router.post("", status_code=201, response_model=AttributePublic, dependencies=ADMIN_ONLY,
              responses={409: {"description": "key_exists"}, 422: {"description": "validation_error"}})
-async def create_attribute(body: AttributeCreate, request: Request, pool: DbPool, principal: CurrentPrincipal,
-                           key: IdempotencyKey) -> Response:
-
-    async def produce() -> Response:
-        item = await handlers.create_attribute(pool, principal=principal, values=_values(body))
-        return _respond(item, 201, {"Location": f"/api/v1/customer-attributes/{item['id']}"})
-
-    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+async def create_attribute(body: AttributeCreate, principal: CurrentPrincipal,
+                           once: Idempotent) -> Response:
+    item = await handlers.create_attribute(once.pool, principal=principal, values=_values(body))
+    return once.answer(_respond(item, 201, {"Location": f"/api/v1/customer-attributes/{item['id']}"}))
 
 
 @router.patch("/{attribute_id}", response_model=AttributePublic, dependencies=ADMIN_ONLY, responses={

@@ -4,13 +4,12 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
-from crmkit.dependencies import DbPool
-from crmkit.idempotency import IdempotencyKey, idempotent
+from crmkit.idempotency import Idempotent
 from crm_customers.domain.selection import CustomerFilter
 from crm_customers.handlers import bulk as handlers
 
@@ -65,15 +64,11 @@ class BulkResult(BaseModel):
 @router.post("/bulk", response_model=BulkResult, responses={
     422: {"description": "validation_error, confirmation_required"},
     409: {"description": "idempotency_in_flight"}})
-async def bulk_action(body: BulkRequest, request: Request, pool: DbPool, principal: CurrentPrincipal,
-                      key: IdempotencyKey) -> Response:
+async def bulk_action(body: BulkRequest, principal: CurrentPrincipal,
+                      once: Idempotent) -> Response:
     """Bulk action (C-10). Only customers the caller may edit change; `Idempotency-Key` honoured.
     Publishes `customers.bulk_updated` / `customers.bulk_deleted`, one event per chunk."""
-
-    async def produce() -> Response:
-        result = await handlers.bulk_action(
-            pool, principal=principal, action=body.action, ids=body.ids, flt=body.filter, labels=body.labels,
-            group_id=body.group_id, status=body.status, note=body.note, confirm=body.confirm)
-        return JSONResponse(BulkResult.model_validate(result).model_dump(mode="json"))
-
-    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+    result = await handlers.bulk_action(
+        once.pool, principal=principal, action=body.action, ids=body.ids, flt=body.filter, labels=body.labels,
+        group_id=body.group_id, status=body.status, note=body.note, confirm=body.confirm)
+    return once.answer(JSONResponse(BulkResult.model_validate(result).model_dump(mode="json")))

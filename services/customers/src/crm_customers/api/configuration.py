@@ -2,13 +2,13 @@
 
 import uuid
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from crmkit.auth import CurrentPrincipal, require_roles
 from crmkit.dependencies import DbPool
-from crmkit.idempotency import IdempotencyKey, idempotent
+from crmkit.idempotency import Idempotent
 from crm_customers.domain.configuration import CATEGORY_PATTERN, POSITION_LIMIT
 from crm_customers.handlers import configuration as handlers
 
@@ -32,14 +32,11 @@ def configuration_router(*, kind: str, path: str, tag: str, create: type[BaseMod
 
     @router.post("", status_code=201, response_model=public, dependencies=ADMIN_ONLY, name=f"create_{kind}",
                  responses={409: {"description": "key_exists / name_exists"}, 422: {"description": "validation_error"}})
-    async def create_item(body: create, request: Request, pool: DbPool, principal: CurrentPrincipal, key: IdempotencyKey) -> Response:
+    async def create_item(body: create, principal: CurrentPrincipal, once: Idempotent) -> Response:
 
-        async def produce() -> Response:
-            item = await handlers.create_item(pool, principal=principal, kind=kind,
-                                              values=body.model_dump(exclude_unset=True))
-            return respond(item, 201, {"Location": f"/api/v1/{path}/{item['id']}"})
-
-        return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+        item = await handlers.create_item(once.pool, principal=principal, kind=kind,
+                                          values=body.model_dump(exclude_unset=True))
+        return once.answer(respond(item, 201, {"Location": f"/api/v1/{path}/{item['id']}"}))
 
     @router.patch("/{item_id}", response_model=public, dependencies=ADMIN_ONLY, name=f"update_{kind}",
                   responses={404: {"description": "not_found"}, 422: {"description": "validation_error"}})

@@ -4,12 +4,12 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool
-from crmkit.idempotency import IdempotencyKey, idempotent
+from crmkit.idempotency import Idempotent
 from crmkit.versions import IfMatch, etag, expected_version, versioned
 from crm_customers.api.documented import NOT_BLANK, NotNull, rules
 from crm_customers.handlers import customers as handlers
@@ -153,14 +153,10 @@ CUSTOMER_RESPONSES: dict[int | str, dict[str, Any]] = {404: {"description": "not
 
 @router.post("", status_code=201, response_model=CustomerPublic,
              responses={409: {"description": "phone_exists"}, 422: {"description": "validation_error"}})
-async def create_customer(body: CustomerCreate, request: Request, pool: DbPool, principal: CurrentPrincipal,
-                          key: IdempotencyKey) -> Response:
-
-    async def produce() -> Response:
-        customer = await handlers.create_customer(pool, principal=principal, **body.model_dump(exclude_unset=True))
-        return _customer_response(customer, 201, {"Location": f"/api/v1/customers/{customer['id']}"})
-
-    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+async def create_customer(body: CustomerCreate, principal: CurrentPrincipal,
+                          once: Idempotent) -> Response:
+    customer = await handlers.create_customer(once.pool, principal=principal, **body.model_dump(exclude_unset=True))
+    return once.answer(_customer_response(customer, 201, {"Location": f"/api/v1/customers/{customer['id']}"}))
 
 
 @router.get("/{customer_id:uuid}", response_model=CustomerDetail, responses=CUSTOMER_RESPONSES)
@@ -201,18 +197,14 @@ async def delete_customer(customer_id: uuid.UUID, pool: DbPool, principal: Curre
 @router.post("/{customer_id:uuid}/status", response_model=CustomerPublic, responses={
     **CUSTOMER_RESPONSES, 403: {"description": "not_editable"}, 412: {"description": "version_conflict"},
     422: {"description": "validation_error"}})
-async def change_status(customer_id: uuid.UUID, body: StatusChange, request: Request, pool: DbPool,
-                        principal: CurrentPrincipal, key: IdempotencyKey, if_match: IfMatch = None) -> Response:
+async def change_status(customer_id: uuid.UUID, body: StatusChange,
+                        principal: CurrentPrincipal, once: Idempotent, if_match: IfMatch = None) -> Response:
     """Status update with a note (C-5); `If-Match` is optional here."""
-
-    async def produce() -> Response:
-        customer = await handlers.change_status(
-            pool, principal=principal, customer_id=customer_id, status=body.status, note=body.note,
-            expected_version=expected_version(if_match, required=False),
-        )
-        return _customer_response(customer)
-
-    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+    customer = await handlers.change_status(
+        once.pool, principal=principal, customer_id=customer_id, status=body.status, note=body.note,
+        expected_version=expected_version(if_match, required=False),
+    )
+    return once.answer(_customer_response(customer))
 
 
 class ViewerAdd(BaseModel):

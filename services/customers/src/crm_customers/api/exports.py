@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from crmkit import i18n
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool, Settings
-from crmkit.idempotency import IdempotencyKey, idempotent
+from crmkit.idempotency import Idempotent
 from crm_customers.domain.cells import content_disposition
 from crm_customers.domain.export_columns import BUILT_IN
 from crm_customers.domain.selection import CustomerFilter
@@ -59,18 +59,14 @@ def _job_response(job: dict, status_code: int = 200, headers: dict | None = None
 
 
 @router.post("", status_code=202, response_model=ExportJob, responses={422: {"description": "validation_error"}})
-async def create_export(body: ExportCreate, request: Request, pool: DbPool, settings: Settings, principal: CurrentPrincipal,
-                        key: IdempotencyKey) -> Response:
+async def create_export(body: ExportCreate, request: Request, settings: Settings, principal: CurrentPrincipal,
+                        once: Idempotent) -> Response:
     """Queue an export of the filter to CSV (UTF-8 with BOM) or XLSX; poll `Location` until `done`.
     Formula-like cells are neutralised with a leading `'` (see the service's README)."""
-
-    async def produce() -> Response:
-        job = await handlers.create_export(
-            pool, principal=principal, format=body.format, flt=body.filter, columns=body.columns,
-            language=i18n.language(request.headers.get("accept-language")), retention_days=settings.export_retention_days)
-        return _job_response(job, 202, {"Location": f"/api/v1/customers/exports/{job['id']}"})
-
-    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+    job = await handlers.create_export(
+        once.pool, principal=principal, format=body.format, flt=body.filter, columns=body.columns,
+        language=i18n.language(request.headers.get("accept-language")), retention_days=settings.export_retention_days)
+    return once.answer(_job_response(job, 202, {"Location": f"/api/v1/customers/exports/{job['id']}"}))
 
 
 @router.get("", response_model=list[ExportJob])

@@ -4,12 +4,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool
-from crmkit.idempotency import IdempotencyKey, idempotent
+from crmkit.idempotency import Idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.versions import IfMatch, expected_version, versioned
 from crm_interactions.api.documented import NOT_BLANK, NotNull
@@ -89,16 +89,12 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.post("", status_code=201, response_model=AppointmentPublic,
              responses={**RESPONSES, 422: {"description": "validation_error"}})
-async def create_appointment(body: AppointmentCreate, request: Request, pool: DbPool, principal: CurrentPrincipal,
-                             key: IdempotencyKey) -> Response:
+async def create_appointment(body: AppointmentCreate, principal: CurrentPrincipal,
+                             once: Idempotent) -> Response:
     """Plan an appointment or task (I-8), optionally for a customer the caller may see (404
     otherwise); a customer's appointment shows on its timeline. `Idempotency-Key` supported."""
-
-    async def produce() -> Response:
-        row = await handlers.create(pool, principal=principal, **body.model_dump())
-        return versioned(AppointmentPublic, row, 201, {"Location": f"/api/v1/appointments/{row['id']}"})
-
-    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+    row = await handlers.create(once.pool, principal=principal, **body.model_dump())
+    return once.answer(versioned(AppointmentPublic, row, 201, {"Location": f"/api/v1/appointments/{row['id']}"}))
 
 
 @router.get("", response_model=Page[AppointmentPublic])
@@ -134,18 +130,14 @@ async def update_appointment(appointment_id: uuid.UUID, body: AppointmentUpdate,
 
 @router.post("/{appointment_id}/status", response_model=AppointmentPublic, responses={
     **WRITE_RESPONSES, 409: {"description": "invalid_transition"}})
-async def change_appointment_status(appointment_id: uuid.UUID, body: AppointmentStatus, request: Request, pool: DbPool,
+async def change_appointment_status(appointment_id: uuid.UUID, body: AppointmentStatus,
                                     principal: CurrentPrincipal,
-                                    key: IdempotencyKey, if_match: IfMatch = None) -> Response:
+                                    once: Idempotent, if_match: IfMatch = None) -> Response:
     """planned → done | cancelled. `If-Match` optional."""
-
-    async def produce() -> Response:
-        row = await handlers.change_status(pool, principal=principal, appointment_id=appointment_id,
-                                           status=body.status,
-                                           expected_version=expected_version(if_match, required=False))
-        return versioned(AppointmentPublic, row)
-
-    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+    row = await handlers.change_status(once.pool, principal=principal, appointment_id=appointment_id,
+                                       status=body.status,
+                                       expected_version=expected_version(if_match, required=False))
+    return once.answer(versioned(AppointmentPublic, row))
 
 
 @router.delete("/{appointment_id}", status_code=204, responses=WRITE_RESPONSES)

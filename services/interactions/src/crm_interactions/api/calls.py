@@ -5,13 +5,13 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool
-from crmkit.idempotency import IdempotencyKey, idempotent
+from crmkit.idempotency import Idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crm_interactions.api.timeline import TimelineEntryPublic
 from crm_interactions.handlers import calls as handlers
@@ -72,19 +72,15 @@ def _json(model: type[BaseModel], row: dict[str, Any], status: int, headers: dic
     403: {"description": "forbidden (an integrator key without `calls.write`)"},
     409: {"description": "call_already_logged (the external_id names a call of another customer)"},
     422: {"description": "validation_error"}})
-async def log_call(customer_id: uuid.UUID, body: CallCreate, request: Request, pool: DbPool, principal: CurrentPrincipal,
-                   key: IdempotencyKey) -> Response:
+async def log_call(customer_id: uuid.UUID, body: CallCreate, principal: CurrentPrincipal,
+                   once: Idempotent) -> Response:
     """Log a call result sheet (I-2): by a rep who may see the customer, or by a call-centre
     integrator key with the permission `calls.write`. Writes a `call_out`, `call_in` or
     `call_missed` (incoming, no answer) timeline entry and publishes `call.logged`.
     `Idempotency-Key` supported; `external_id` makes retries idempotent too."""
-
-    async def produce() -> Response:
-        row, created = await handlers.log_call(pool, principal=principal, customer_id=customer_id,
-                                               **body.model_dump())
-        return _json(CallPublic, row, 201 if created else 200)
-
-    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+    row, created = await handlers.log_call(once.pool, principal=principal, customer_id=customer_id,
+                                           **body.model_dump())
+    return once.answer(_json(CallPublic, row, 201 if created else 200))
 
 
 @router.get("/{customer_id}/calls", response_model=Page[CallPublic], responses=RESPONSES)
@@ -100,13 +96,9 @@ async def list_calls(customer_id: uuid.UUID, pool: DbPool, principal: CurrentPri
 
 @router.post("/{customer_id}/notes", status_code=201, response_model=TimelineEntryPublic,
              responses={**RESPONSES, 422: {"description": "validation_error"}})
-async def add_note(customer_id: uuid.UUID, body: NoteCreate, request: Request, pool: DbPool, principal: CurrentPrincipal,
-                   key: IdempotencyKey) -> Response:
+async def add_note(customer_id: uuid.UUID, body: NoteCreate, principal: CurrentPrincipal,
+                   once: Idempotent) -> Response:
     """A `note` entry on the timeline of a customer the caller may see (viewers too);
     `Idempotency-Key` supported."""
-
-    async def produce() -> Response:
-        entry = await handlers.add_note(pool, principal=principal, customer_id=customer_id, text=body.text)
-        return _json(TimelineEntryPublic, entry, 201)
-
-    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+    entry = await handlers.add_note(once.pool, principal=principal, customer_id=customer_id, text=body.text)
+    return once.answer(_json(TimelineEntryPublic, entry, 201))

@@ -4,12 +4,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool
-from crmkit.idempotency import IdempotencyKey, idempotent
+from crmkit.idempotency import Idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.versions import IfMatch, expected_version, versioned
 from crm_interactions.api.documented import NOT_BLANK, NotNull
@@ -83,15 +83,11 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.post("", status_code=201, response_model=CareTicketPublic,
              responses={**RESPONSES, 422: {"description": "validation_error"}})
-async def create_care_ticket(body: CareTicketCreate, request: Request, pool: DbPool, principal: CurrentPrincipal,
-                             key: IdempotencyKey) -> Response:
+async def create_care_ticket(body: CareTicketCreate, principal: CurrentPrincipal,
+                             once: Idempotent) -> Response:
     """Plan care for a customer the caller may see (I-6); `Idempotency-Key` supported."""
-
-    async def produce() -> Response:
-        row = await handlers.create(pool, principal=principal, **body.model_dump())
-        return versioned(CareTicketPublic, row, 201, {"Location": f"/api/v1/care-tickets/{row['id']}"})
-
-    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+    row = await handlers.create(once.pool, principal=principal, **body.model_dump())
+    return once.answer(versioned(CareTicketPublic, row, 201, {"Location": f"/api/v1/care-tickets/{row['id']}"}))
 
 
 @router.get("", response_model=Page[CareTicketPublic])
@@ -125,30 +121,22 @@ async def update_care_ticket(ticket_id: uuid.UUID, body: CareTicketUpdate, pool:
 
 @router.post("/{ticket_id}/complete", response_model=CareTicketPublic, responses={
     **WRITE_RESPONSES, 409: {"description": "invalid_transition"}})
-async def complete_care_ticket(ticket_id: uuid.UUID, body: CareTicketComplete, request: Request, pool: DbPool,
-                               principal: CurrentPrincipal, key: IdempotencyKey, if_match: IfMatch = None) -> Response:
+async def complete_care_ticket(ticket_id: uuid.UUID, body: CareTicketComplete,
+                               principal: CurrentPrincipal, once: Idempotent, if_match: IfMatch = None) -> Response:
     """planned → done with the result; writes a `care` entry on the customer's timeline. `If-Match` optional."""
-
-    async def produce() -> Response:
-        row = await handlers.complete(pool, principal=principal, ticket_id=ticket_id, result=body.result,
-                                      expected_version=expected_version(if_match, required=False))
-        return versioned(CareTicketPublic, row)
-
-    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+    row = await handlers.complete(once.pool, principal=principal, ticket_id=ticket_id, result=body.result,
+                                  expected_version=expected_version(if_match, required=False))
+    return once.answer(versioned(CareTicketPublic, row))
 
 
 @router.post("/{ticket_id}/cancel", response_model=CareTicketPublic, responses={
     **WRITE_RESPONSES, 409: {"description": "invalid_transition"}})
-async def cancel_care_ticket(ticket_id: uuid.UUID, body: CareTicketCancel, request: Request, pool: DbPool,
-                             principal: CurrentPrincipal, key: IdempotencyKey, if_match: IfMatch = None) -> Response:
+async def cancel_care_ticket(ticket_id: uuid.UUID, body: CareTicketCancel,
+                             principal: CurrentPrincipal, once: Idempotent, if_match: IfMatch = None) -> Response:
     """planned → cancelled. `If-Match` optional."""
-
-    async def produce() -> Response:
-        row = await handlers.cancel(pool, principal=principal, ticket_id=ticket_id, reason=body.reason,
-                                    expected_version=expected_version(if_match, required=False))
-        return versioned(CareTicketPublic, row)
-
-    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+    row = await handlers.cancel(once.pool, principal=principal, ticket_id=ticket_id, reason=body.reason,
+                                expected_version=expected_version(if_match, required=False))
+    return once.answer(versioned(CareTicketPublic, row))
 
 
 @router.delete("/{ticket_id}", status_code=204, responses=WRITE_RESPONSES)

@@ -4,12 +4,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool
-from crmkit.idempotency import IdempotencyKey, idempotent
+from crmkit.idempotency import Idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.versions import IfMatch, expected_version, versioned
 from crm_interactions.handlers import comments as handlers
@@ -80,17 +80,13 @@ MENTION_422 = {"description": "validation_error: blank or too long text; `unknow
 
 @router.post("/customers/{customer_id}/comments", status_code=201, response_model=CommentPublic,
              responses={**RESPONSES, 422: MENTION_422})
-async def post_comment(customer_id: uuid.UUID, body: CommentCreate, request: Request, pool: DbPool,
-                       principal: CurrentPrincipal, key: IdempotencyKey) -> Response:
+async def post_comment(customer_id: uuid.UUID, body: CommentCreate,
+                       principal: CurrentPrincipal, once: Idempotent) -> Response:
     """Comment on a customer the caller may see (viewers too); `#hashtags` and `@username`
     mentions are parsed, each mentioned user gets an important notification (I-3, I-4). A
     `comment` timeline entry is written. `Idempotency-Key` supported."""
-
-    async def produce() -> Response:
-        row = await handlers.post(pool, principal=principal, customer_id=customer_id, text=body.text)
-        return versioned(CommentPublic, row, 201, {"Location": f"/api/v1/comments/{row['id']}"})
-
-    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+    row = await handlers.post(once.pool, principal=principal, customer_id=customer_id, text=body.text)
+    return once.answer(versioned(CommentPublic, row, 201, {"Location": f"/api/v1/comments/{row['id']}"}))
 
 
 Read = Annotated[bool | None, Query(description="read / unread by the caller")]
@@ -116,17 +112,13 @@ def _ticket_comment_routes(path: str, ticket_type: str) -> None:
     @router.post(f"/{path}/{{ticket_id}}/comments", status_code=201, response_model=CommentPublic,
                  responses={**RESPONSES, 422: MENTION_422},
                  name=f"post_{ticket_type}_comment", summary=f"Comment on a {ticket_type.replace('_', ' ')}")
-    async def post_ticket_comment(ticket_id: uuid.UUID, body: CommentCreate, request: Request, pool: DbPool,
-                                  principal: CurrentPrincipal, key: IdempotencyKey) -> Response:
+    async def post_ticket_comment(ticket_id: uuid.UUID, body: CommentCreate,
+                                  principal: CurrentPrincipal, once: Idempotent) -> Response:
         """Parsed and notified like a comment on the customer; it shows in the customer's comments
         and timeline with `ticket_type` and `ticket_id`. `Idempotency-Key` supported."""
-
-        async def produce() -> Response:
-            row = await handlers.post(pool, principal=principal, ticket_type=ticket_type, ticket_id=ticket_id,
-                                      text=body.text)
-            return versioned(CommentPublic, row, 201, {"Location": f"/api/v1/comments/{row['id']}"})
-
-        return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+        row = await handlers.post(once.pool, principal=principal, ticket_type=ticket_type, ticket_id=ticket_id,
+                                  text=body.text)
+        return once.answer(versioned(CommentPublic, row, 201, {"Location": f"/api/v1/comments/{row['id']}"}))
 
     @router.get(f"/{path}/{{ticket_id}}/comments", response_model=Page[CommentPublic],
                 responses={**RESPONSES, 403: {"description": "deleted_comments_forbidden"}},

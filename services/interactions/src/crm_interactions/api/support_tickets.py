@@ -4,12 +4,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool
-from crmkit.idempotency import IdempotencyKey, idempotent
+from crmkit.idempotency import Idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.versions import IfMatch, expected_version, versioned
 from crm_interactions.api.documented import NOT_BLANK, NotNull
@@ -87,15 +87,11 @@ WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.post("", status_code=201, response_model=SupportTicketPublic,
              responses={**RESPONSES, 422: {"description": "validation_error"}})
-async def create_support_ticket(body: SupportTicketCreate, request: Request, pool: DbPool, principal: CurrentPrincipal,
-                                key: IdempotencyKey) -> Response:
+async def create_support_ticket(body: SupportTicketCreate, principal: CurrentPrincipal,
+                                once: Idempotent) -> Response:
     """Open a pending support ticket for a customer the caller may see (I-7); `Idempotency-Key` supported."""
-
-    async def produce() -> Response:
-        row = await handlers.create(pool, principal=principal, **body.model_dump())
-        return versioned(SupportTicketPublic, row, 201, {"Location": f"/api/v1/support-tickets/{row['id']}"})
-
-    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+    row = await handlers.create(once.pool, principal=principal, **body.model_dump())
+    return once.answer(versioned(SupportTicketPublic, row, 201, {"Location": f"/api/v1/support-tickets/{row['id']}"}))
 
 
 @router.get("", response_model=Page[SupportTicketPublic])
@@ -130,18 +126,14 @@ async def update_support_ticket(ticket_id: uuid.UUID, body: SupportTicketUpdate,
 
 @router.post("/{ticket_id}/status", response_model=SupportTicketPublic, responses={
     **WRITE_RESPONSES, 409: {"description": "invalid_transition"}})
-async def change_support_ticket_status(ticket_id: uuid.UUID, body: SupportTicketStatusChange, request: Request, pool: DbPool,
+async def change_support_ticket_status(ticket_id: uuid.UUID, body: SupportTicketStatusChange,
                                        principal: CurrentPrincipal,
-                                       key: IdempotencyKey, if_match: IfMatch = None) -> Response:
+                                       once: Idempotent, if_match: IfMatch = None) -> Response:
     """Move the ticket along the allowed transitions (409 `invalid_transition` with `from` and `to`
     otherwise); writes a `support` entry on the customer's timeline. `If-Match` optional."""
-
-    async def produce() -> Response:
-        row = await handlers.change_status(pool, principal=principal, ticket_id=ticket_id, status=body.status,
-                                           note=body.note, expected_version=expected_version(if_match, required=False))
-        return versioned(SupportTicketPublic, row)
-
-    return await idempotent(request, pool, str(principal.user_id), produce, key=key)
+    row = await handlers.change_status(once.pool, principal=principal, ticket_id=ticket_id, status=body.status,
+                                       note=body.note, expected_version=expected_version(if_match, required=False))
+    return once.answer(versioned(SupportTicketPublic, row))
 
 
 @router.delete("/{ticket_id}", status_code=204, responses=WRITE_RESPONSES)
