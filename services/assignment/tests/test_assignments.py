@@ -28,7 +28,7 @@ async def person(pool, path: str, *roles: str, active: bool = True) -> Principal
     data = {"id": str(uuid.uuid4()), "username": f"u{uuid.uuid4().hex[:6]}", "unit_id": str(uuid.uuid4()),
             "unit_path": path, "roles": list(roles), "active": active}
     async with pool.acquire() as conn:
-        await directory.on_user_event(conn, Envelope(type="user.created", source="gateway", subject=data["id"],
+        await directory.HANDLERS["user.created"](conn, Envelope(type="user.created", source="gateway", subject=data["id"],
                                                      data=data))
     return Principal(user_id=uuid.UUID(data["id"]), username=data["username"], unit_id=uuid.UUID(data["unit_id"]),
                      unit_path=path, roles=frozenset(roles))

@@ -26,7 +26,7 @@ async def user(pool, unit_path: str) -> Principal:
     data = {"id": str(uuid.uuid4()), "username": f"u{uuid.uuid4().hex[:6]}", "unit_id": str(unit_id),
             "unit_path": unit_path, "roles": ["sales"], "active": True}
     async with pool.acquire() as conn:
-        await directory.on_user_event(conn, Envelope(type="user.created", source="gateway", subject=data["id"], data=data))
+        await directory.HANDLERS["user.created"](conn, Envelope(type="user.created", source="gateway", subject=data["id"], data=data))
     return Principal(user_id=uuid.UUID(data["id"]), username=data["username"], unit_id=unit_id, unit_path=unit_path,
                      roles=frozenset({"sales"}))
 

@@ -8,15 +8,36 @@ from __future__ import annotations
 import uuid
 
 import asyncpg
+from pydantic import BaseModel
 
+from crmkit.consumer import Handler, typed
 from crmkit.events import Envelope
 
 IDENTITY_TOPIC = "crm.identity"
 
 
-async def on_user_event(conn: asyncpg.Connection, envelope: Envelope) -> None:
-    """user.created / user.updated / user.deactivated carry the full user; newer events win."""
-    user = envelope.data
+class DirectoryUser(BaseModel):
+    """What the directory reads of `user.created` / `user.updated` / `user.deactivated` (the
+    gateway's full user state; gateway/tests check that what it publishes validates here)."""
+
+    id: uuid.UUID
+    username: str
+    full_name: str | None = None
+    unit_id: uuid.UUID | None = None
+    unit_path: str | None = None
+    roles: list[str] = []
+    active: bool = True
+
+
+class DirectoryUnit(BaseModel):
+    """What the directory reads of `unit.updated`: a moved unit's new path."""
+
+    id: uuid.UUID
+    path: str | None = None
+
+
+async def on_user_event(conn: asyncpg.Connection, envelope: Envelope, user: DirectoryUser) -> None:
+    """The full user; newer events win."""
     await conn.execute(
         "INSERT INTO directory_users (id, username, full_name, unit_id, unit_path, roles, active, changed_at)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
@@ -24,25 +45,22 @@ async def on_user_event(conn: asyncpg.Connection, envelope: Envelope) -> None:
         "   unit_id = EXCLUDED.unit_id, unit_path = EXCLUDED.unit_path, roles = EXCLUDED.roles,"
         "   active = EXCLUDED.active, changed_at = EXCLUDED.changed_at"
         " WHERE directory_users.changed_at <= EXCLUDED.changed_at",
-        uuid.UUID(user["id"]), user["username"], user.get("full_name") or "",
-        uuid.UUID(user["unit_id"]) if user.get("unit_id") else None, user.get("unit_path"),
-        list(user.get("roles") or []), bool(user.get("active", True)), envelope.occurred_at,
+        user.id, user.username, user.full_name or "", user.unit_id, user.unit_path, user.roles, user.active,
+        envelope.occurred_at,
     )
 
 
-async def on_unit_updated(conn: asyncpg.Connection, envelope: Envelope) -> None:
+async def on_unit_updated(conn: asyncpg.Connection, envelope: Envelope, unit: DirectoryUnit) -> None:
     """A moved unit changes the path of its members."""
-    unit = envelope.data
-    if unit.get("path"):
-        await conn.execute("UPDATE directory_users SET unit_path = $2 WHERE unit_id = $1",
-                           uuid.UUID(unit["id"]), unit["path"])
+    if unit.path:
+        await conn.execute("UPDATE directory_users SET unit_path = $2 WHERE unit_id = $1", unit.id, unit.path)
 
 
-HANDLERS = {
-    "user.created": on_user_event,
-    "user.updated": on_user_event,
-    "user.deactivated": on_user_event,
-    "unit.updated": on_unit_updated,
+HANDLERS: dict[str, Handler] = {
+    "user.created": typed(DirectoryUser, on_user_event),
+    "user.updated": typed(DirectoryUser, on_user_event),
+    "user.deactivated": typed(DirectoryUser, on_user_event),
+    "unit.updated": typed(DirectoryUnit, on_unit_updated),
 }
 
 

@@ -21,13 +21,17 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any
+from typing import Any, get_args
 
 import asyncpg
 import jwt
 import pytest
+from fastapi import FastAPI, routing
+from fastapi.dependencies.models import Dependant
 
 from crmkit.db import create_pool, migrate
+from crmkit.dependencies import DbPool
+from crmkit.idempotency import Idempotent
 
 
 def pg_admin_dsn() -> str:
@@ -467,11 +471,33 @@ async def check_service_skeleton(create_app: Callable[[Any], Any], settings_clas
             async with app.state.pool.acquire() as conn:
                 applied = await conn.fetch("SELECT version FROM schema_migrations")
                 assert {f"service:{p.stem}" for p in Path(migrations_dir).glob("*.sql")} <= {r["version"] for r in applied}
-                await directory.on_user_event(conn, Envelope(type="user.created", source="gateway",
-                                                             subject=user["id"], data=user))
+                created = Envelope(type="user.created", source="gateway", subject=user["id"], data=user)
+                await directory.HANDLERS["user.created"](conn, created)
                 row = await directory.get_user(conn, uuid.UUID(user["id"]))
             assert row is not None and row["username"] == "sale.hn1" and row["unit_path"] == "/a/b/"
 
+
+
+_IDEMPOTENT = get_args(Idempotent)[1].dependency
+_PLAIN_POOL = get_args(DbPool)[1].dependency
+
+
+def idempotent_routes_on_the_plain_pool(app: FastAPI) -> list[str]:
+    """`METHOD path` of every route that declares `Idempotent` and also the plain `DbPool` (outside
+    Idempotent's own use of it): such a route could run its use case on the pool, outside the key's
+    transaction, and lose the atomicity of key, effect and answer (crmkit.idempotency)."""
+    return sorted(f"{method} {route.path_format}"
+                  for route in routing.iter_route_contexts(app.routes)  # included routers' routes too
+                  if isinstance(route.original_route, routing.APIRoute)
+                  and _calls(route.dependant, _IDEMPOTENT) and _calls(route.dependant, _PLAIN_POOL)
+                  for method in route.methods or ())
+
+
+def _calls(dependant: Dependant, dependency: Callable[..., Any]) -> bool:
+    """Whether `dependency` is in the tree below `dependant`, not counting Idempotent's own subtree
+    when looking for another dependency."""
+    return any(sub.call is dependency or (sub.call is not _IDEMPOTENT and _calls(sub, dependency))
+               for sub in dependant.dependencies)
 
 # deploy/local's control script, to stop and start the shared servers in restart tests
 CRM_LOCAL = Path(os.environ.get("CRM_LOCAL_SCRIPT", Path(__file__).resolve().parents[4] / "deploy/local/crm-local"))
