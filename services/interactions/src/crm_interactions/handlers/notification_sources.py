@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
@@ -107,22 +108,38 @@ def _assignment(event: AssignmentNotice) -> dict[str, Any]:
             "count": len(customer_ids), **_optional(event, "job_id")}
 
 
-async def on_assignment_offered(conn: asyncpg.Connection, envelope: Envelope, event: AssignmentNotice) -> None:
-    recipient, payload = _recipient(event, "assignee_id"), _assignment(event)
-    await _notify(conn, envelope, recipient=recipient, type_="assignment_offered", important=True,
-                  data={**payload, **_optional(event, "expires_at")})
+@dataclass(frozen=True)
+class AssignmentNotification:
+    """The notification an assignment event makes (the table in the module's docstring)."""
+
+    type_: str
+    recipient: str  # the event's field naming who is told
+    important: bool
+    extra: tuple[str, ...] = ()  # the event's fields passed on in `data` when present
+    names_assignee: bool = False  # adds `assignee_name` from the directory
 
 
-async def on_assignment_direct(conn: asyncpg.Connection, envelope: Envelope, event: AssignmentNotice) -> None:
-    recipient, payload = _recipient(event, "assignee_id"), _assignment(event)
-    await _notify(conn, envelope, recipient=recipient, type_="assignment_direct", important=False, data=payload)
+ASSIGNMENT_NOTIFICATIONS = {
+    "assignment.offered": AssignmentNotification("assignment_offered", "assignee_id", True, ("expires_at",)),
+    "assignment.direct": AssignmentNotification("assignment_direct", "assignee_id", False),
+    "assignment.declined": AssignmentNotification("assignment_declined", "assigned_by", True,
+                                                  ("assignee_id", "reason"), names_assignee=True),
+    "assignment.expired": AssignmentNotification("assignment_expired", "assigned_by", True, ("assignee_id",)),
+    "assignment.recalled": AssignmentNotification("assignment_recalled", "assignee_id", False),
+    "assignment.sla_warning": AssignmentNotification("assignment_sla_warning", "assignee_id", True, ("recall_at",)),
+}
 
 
-async def on_assignment_declined(conn: asyncpg.Connection, envelope: Envelope, event: AssignmentNotice) -> None:
-    recipient, payload = _recipient(event, "assigned_by"), _assignment(event)
-    await _notify(conn, envelope, recipient=recipient, type_="assignment_declined", important=True,
-                  data={**payload, **_optional(event, "assignee_id", "reason"),
-                        **await _assignee_name(conn, event.assignee_id)})
+def _assignment_source(notification: AssignmentNotification) -> Handler:
+    async def notify(conn: asyncpg.Connection, envelope: Envelope, event: AssignmentNotice) -> None:
+        recipient = _recipient(event, notification.recipient)
+        data = {**_assignment(event), **_optional(event, *notification.extra)}
+        if notification.names_assignee:
+            data.update(await _assignee_name(conn, event.assignee_id))
+        await _notify(conn, envelope, recipient=recipient, type_=notification.type_,
+                      important=notification.important, data=data)
+    notify.__name__ = f"on_{notification.type_}"
+    return _source(AssignmentNotice, notify)
 
 
 async def _assignee_name(conn: asyncpg.Connection, assignee_id: uuid.UUID | None) -> dict[str, str]:
@@ -131,23 +148,6 @@ async def _assignee_name(conn: asyncpg.Connection, assignee_id: uuid.UUID | None
     if user is None:
         return {}
     return {"assignee_name": (user["full_name"] or "").strip() or user["username"]}
-
-
-async def on_assignment_expired(conn: asyncpg.Connection, envelope: Envelope, event: AssignmentNotice) -> None:
-    recipient, payload = _recipient(event, "assigned_by"), _assignment(event)
-    await _notify(conn, envelope, recipient=recipient, type_="assignment_expired", important=True,
-                  data={**payload, **_optional(event, "assignee_id")})
-
-
-async def on_assignment_recalled(conn: asyncpg.Connection, envelope: Envelope, event: AssignmentNotice) -> None:
-    recipient, payload = _recipient(event, "assignee_id"), _assignment(event)
-    await _notify(conn, envelope, recipient=recipient, type_="assignment_recalled", important=False, data=payload)
-
-
-async def on_assignment_sla_warning(conn: asyncpg.Connection, envelope: Envelope, event: AssignmentNotice) -> None:
-    recipient, payload = _recipient(event, "assignee_id"), _assignment(event)
-    await _notify(conn, envelope, recipient=recipient, type_="assignment_sla_warning", important=True,
-                  data={**payload, **_optional(event, "recall_at")})
 
 
 # --- compensation ----------------------------------------------------------------------------------
@@ -191,14 +191,7 @@ async def on_import_failed(conn: asyncpg.Connection, envelope: Envelope, outcome
 
 # registered in a `both` with the timeline's handler of the same event (consumers.py)
 on_compensation_request_decided = _source(CompensationDecision, _on_compensation_request_decided)
-ASSIGNMENT = {
-    "assignment.offered": _source(AssignmentNotice, on_assignment_offered),
-    "assignment.direct": _source(AssignmentNotice, on_assignment_direct),
-    "assignment.declined": _source(AssignmentNotice, on_assignment_declined),
-    "assignment.expired": _source(AssignmentNotice, on_assignment_expired),
-    "assignment.recalled": _source(AssignmentNotice, on_assignment_recalled),
-    "assignment.sla_warning": _source(AssignmentNotice, on_assignment_sla_warning),
-}
+ASSIGNMENT = {type_: _assignment_source(notification) for type_, notification in ASSIGNMENT_NOTIFICATIONS.items()}
 COMPENSATION = {
     "compensation.request_decided": on_compensation_request_decided,
     "compensation.batch_completed": _source(CompensationBatchCompleted, on_compensation_batch_completed),
