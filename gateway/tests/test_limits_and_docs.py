@@ -203,3 +203,8 @@ async def test_the_gateways_own_operations_document_their_problems(gw, admin):
     wrong = await gw.client.put("/api/v1/users/00000000-0000-0000-0000-000000000001", headers=admin)
     assert wrong.status_code == 405 and wrong.headers["allow"] == "GET, PATCH"
     assert (await gw.client.put("/api/v1/users/a/b/c", headers=admin)).status_code == 404
+
+
+async def test_no_idempotent_route_also_takes_the_plain_pool(gw):
+    """The key, the effect and the answer commit together only on `once.pool` (crmkit.idempotency)."""
+    assert testing.idempotent_routes_on_the_plain_pool(gw.app) == []

@@ -9,8 +9,11 @@ import uuid
 
 import asyncpg
 import pytest
+from fastapi import APIRouter, Depends, FastAPI, Response
 
 from crmkit import testing
+from crmkit.dependencies import DbPool
+from crmkit.idempotency import Idempotent
 
 
 def test_deploy_local_is_the_default():
@@ -145,3 +148,29 @@ async def test_databases_in_use_at_once_are_distinct(pg_admin):
             finally:
                 await conn.close()
         assert len(names) == 3
+
+
+def test_an_idempotent_route_that_also_takes_the_plain_pool_is_found():
+    def pool_behind(pool: DbPool) -> object:  # the plain pool, one dependency down
+        return pool
+
+    app, router = FastAPI(), APIRouter(prefix="/r")
+
+    @router.post("/atomic")
+    async def atomic(once: Idempotent) -> Response:
+        return once.answer(Response())
+
+    @router.post("/leaky")
+    async def leaky(once: Idempotent, pool: DbPool) -> Response:
+        return once.answer(Response())
+
+    @router.post("/leaky-below", dependencies=[Depends(pool_behind)])
+    async def leaky_below(once: Idempotent) -> Response:
+        return once.answer(Response())
+
+    @router.get("/plain")
+    async def plain(pool: DbPool) -> Response:
+        return Response()
+
+    app.include_router(router)
+    assert testing.idempotent_routes_on_the_plain_pool(app) == ["POST /r/leaky", "POST /r/leaky-below"]

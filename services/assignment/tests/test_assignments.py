@@ -14,7 +14,7 @@ from crmkit.auth import Principal, TokenVerifier
 from crmkit.domain_errors import Conflict, DomainError, Invalid
 from crmkit.errors import status_of_domain_error
 from crmkit.events import Envelope
-from crmkit.testing import sign_test_token, temp_database
+from crmkit.testing import idempotent_routes_on_the_plain_pool, sign_test_token, temp_database
 from crmkit.unit_of_work import UnitOfWork
 from crm_assignment.app import MIGRATIONS, create_app
 from crm_assignment.consumers import CUSTOMER_HANDLERS
@@ -326,3 +326,8 @@ async def test_a_requests_correlation_id_and_caller_reach_what_it_publishes(app)
         ("job.created", "assignment", str(manager.user_id), "corr-job", None),
         ("assignment.offered", "assignment", str(manager.user_id), "corr-give", None),
         ("assignment.accepted", "assignment", str(rep.user_id), "corr-take", None)]
+
+
+async def test_no_idempotent_route_also_takes_the_plain_pool(app):
+    """The key, the effect and the answer commit together only on `once.pool` (crmkit.idempotency)."""
+    assert idempotent_routes_on_the_plain_pool(app) == []

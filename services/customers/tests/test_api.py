@@ -8,7 +8,7 @@ import pytest
 
 from crmkit.keys import new_pair
 from crmkit.auth import TokenVerifier
-from crmkit.testing import sign_test_token, temp_database
+from crmkit.testing import idempotent_routes_on_the_plain_pool, sign_test_token, temp_database
 from crm_customers.app import MIGRATIONS, create_app
 from crm_customers.settings import CustomersSettings
 
@@ -161,3 +161,8 @@ async def test_a_requests_correlation_id_and_caller_reach_the_events_it_publishe
         ("customer.created", "customers", str(me), "corr-create-1", None),
         ("customer.updated", "customers", str(me), "corr-edit-2", None),
         ("customer.status_changed", "customers", str(me), "corr-edit-2", None)]
+
+
+async def test_no_idempotent_route_also_takes_the_plain_pool(app):
+    """The key, the effect and the answer commit together only on `once.pool` (crmkit.idempotency)."""
+    assert idempotent_routes_on_the_plain_pool(app) == []

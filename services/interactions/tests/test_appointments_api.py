@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
 
+from crmkit.testing import idempotent_routes_on_the_plain_pool
+
 from interactions_support import auth, visible_customer
 
 
@@ -92,3 +94,8 @@ async def test_calendar_feed_over_http(app, api):
     revoked = await api.get(rotated)
     assert revoked.status_code == 404 and revoked.json()["code"] == "not_found"
     assert (await api.get("/api/v1/me/calendar.ics?token=" + "x" * 300)).status_code == 404
+
+
+async def test_no_idempotent_route_also_takes_the_plain_pool(app):
+    """The key, the effect and the answer commit together only on `once.pool` (crmkit.idempotency)."""
+    assert idempotent_routes_on_the_plain_pool(app) == []

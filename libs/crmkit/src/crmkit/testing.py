@@ -447,6 +447,36 @@ async def serving(app: Any) -> AsyncIterator[Any]:
             yield client
 
 
+def bearer(private_pem: bytes, *roles: str, path: str = "/r/b/t/", user_id: uuid.UUID | None = None,
+           **extra: Any) -> dict[str, str]:
+    """The Authorization header of a test caller (roles default to sales) in the unit at `path`."""
+    token = sign_test_token(private_pem, user_id=user_id or uuid.uuid4(), roles=roles or ("sales",),
+                            unit_id=uuid.uuid4(), unit_path=path, **extra)
+    return {"Authorization": f"Bearer {token}"}
+
+
+@contextlib.asynccontextmanager
+async def running_service(create_app: Callable[[Any], Any], settings: Any, *,
+                          public_key: bytes) -> AsyncIterator[Any]:
+    """A service's app on `settings` with its lifespan run, trusting the tokens of the test key pair."""
+    from crmkit.auth import TokenVerifier
+
+    app = create_app(settings)
+    app.state.token_verifier = TokenVerifier(public_key)
+    async with app.router.lifespan_context(app):
+        yield app
+
+
+@contextlib.asynccontextmanager
+async def service_client(app: Any) -> AsyncIterator[Any]:
+    """An HTTP client of a running app (`running_service`); `client.app` is the app."""
+    import httpx
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as client:
+        client.app = app  # type: ignore[attr-defined]  # for tests that reach the app's state
+        yield client
+
+
 async def check_service_skeleton(create_app: Callable[[Any], Any], settings_class: Any, migrations_dir: Path,
                                  key_dir: Path) -> None:
     """What every service has from the first day: migrations applied at start-up, health and
