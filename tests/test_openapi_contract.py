@@ -133,18 +133,18 @@ async def test_unknown_gateway_subpath_is_404_not_405(client, admin):
 
 
 API_PACKAGES = ("crm_gateway.api", "crm_customers.api", "crm_interactions.api", "crm_assignment.api")
-RUNS_IDEMPOTENT = re.compile(r"\bidempotent(_create)?\(")
+ANSWERS_ONCE = re.compile(r"\bonce\.answer\(")
 
 
 def routes_running_idempotent():
-    """(method, path) of every route whose endpoint runs crmkit.idempotency.idempotent, read from
-    the sources of the API modules."""
+    """(method, path) of every route whose endpoint answers through crmkit.idempotency's
+    `once.answer(...)`, read from the sources of the API modules."""
     for package in API_PACKAGES:
         for info in pkgutil.iter_modules(importlib.import_module(package).__path__):
             module = importlib.import_module(f"{package}.{info.name}")
             for router in [value for value in vars(module).values() if isinstance(value, APIRouter)]:
                 for route in router.routes:
-                    if isinstance(route, APIRoute) and RUNS_IDEMPOTENT.search(inspect.getsource(route.endpoint)):
+                    if isinstance(route, APIRoute) and ANSWERS_ONCE.search(inspect.getsource(route.endpoint)):
                         yield from ((method.lower(), route.path_format) for method in route.methods)
 
 
