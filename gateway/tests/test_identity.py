@@ -120,6 +120,14 @@ async def test_unit_cannot_move_under_its_own_subtree(gw, org, root_unit):
     assert upward.status_code in (409, 422)
 
 
+async def test_a_unit_cannot_become_a_second_root(gw, org, root_unit):
+    branch = await org.unit("branch", root_unit["id"])
+    response = await gw.client.patch(f"/api/v1/units/{branch['id']}", json={"kind": "company", "parent_id": None},
+                                     headers={**org.admin, "If-Match": "*"})
+    assert response.status_code == 409 and response.json()["code"] == "unit_root_exists"
+    assert (await gw.client.get(f"/api/v1/units/{branch['id']}", headers=org.admin)).json()["parent_id"] == root_unit["id"]
+
+
 async def test_unit_levels_are_enforced(gw, org, root_unit):
     team = await org.unit("team", root_unit["id"])
     response = await gw.client.post("/api/v1/units", headers=org.admin,

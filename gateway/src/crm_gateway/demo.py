@@ -83,11 +83,12 @@ async def load_demo(identity: Identity) -> DemoResult:
 
 async def _ensure_units(identity: Identity, result: DemoResult) -> dict[tuple, uuid.UUID]:
     root = await unit_store.get_root(identity.pool)
+    assert root is not None  # ensure_admin created the tree
     if root["name"] == identity.settings.root_unit_name and root["name"] != COMPANY:
         root = await update_unit(identity=identity, actor=SYSTEM, unit_id=root["id"], changes={"name": COMPANY},
                                  expected_version=None)
         result.created.append(f"unit {COMPANY}")
-    units = {(): root["id"]}
+    units: dict[tuple, uuid.UUID] = {(): root["id"]}
     result.unit_names[root["id"]] = root["name"]
     for key, branch_name in BRANCHES.items():
         branch = await _ensure_unit(identity, root["id"], branch_name, "branch", result)

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
+from starlette.types import Scope
 from prometheus_client import Histogram
 from starlette.background import BackgroundTask
 
@@ -76,7 +77,7 @@ def service_for(path: str) -> str | None:
     return None
 
 
-def service_of(scope: dict) -> str | None:
+def service_of(scope: Scope) -> str | None:
     """The service owning an HTTP request, matched once per request: the body limit, the own-body
     limit and the proxy all ask (the route table is walked pattern by pattern)."""
     if "crm.service" not in scope:
@@ -90,14 +91,14 @@ UPLOAD_ROUTES = re.compile(r"^/api/v1/(?:customers|support-tickets|comments)/[^/
 UPLOAD_ENVELOPE_BYTES = 1024 * 1024
 
 
-def body_limits(settings: GatewaySettings) -> Callable[[dict], int]:
+def body_limits(settings: GatewaySettings) -> Callable[[Scope], int]:
     """The request-body limit of each request (crmkit's middleware applies it to Content-Length
     and to streamed bodies): what the owning service accepts, so that an oversized body is
     refused here rather than cut off by the service halfway through the proxying."""
     per_service = settings.service_body_limits()
     upload = settings.attachment_max_bytes + UPLOAD_ENVELOPE_BYTES
 
-    def limit(scope: dict) -> int:
+    def limit(scope: Scope) -> int:
         service = service_of(scope)
         if service is None:
             return settings.max_body_bytes

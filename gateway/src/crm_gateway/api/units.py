@@ -87,7 +87,8 @@ async def get_unit(unit_id: uuid.UUID, identity: IdentityDep, principal: Caller)
 
 
 @router.patch("/{unit_id}", response_model=UnitPublic, summary="Rename, re-level or move a unit (admin; If-Match)",
-              responses={**ADMIN_ONLY, 409: {"description": "unit_name_exists, unit_cycle (under its own subtree)"}})
+              responses={**ADMIN_ONLY, 409: {"description": "unit_name_exists, unit_cycle (under its own subtree),"
+                                                      " unit_root_exists (a second company root)"}})
 async def update_unit(unit_id: uuid.UUID, body: UnitUpdate, identity: IdentityDep, principal: Caller,
                       version: RequiredVersion) -> Response:
     require_admin(principal)

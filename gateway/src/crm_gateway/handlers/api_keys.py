@@ -94,10 +94,13 @@ async def _named_account(identity: Identity, actor: Principal, name: str,
         if existing["kind"] != "service":
             raise Conflict("username_exists", params={"username": username})
         return existing
-    root = await unit_store.get_root(identity.pool)
+    if unit_id is None:
+        root = await unit_store.get_root(identity.pool)
+        if root is None:  # before bootstrap: no tree to place the account in
+            raise NotFound("unit_not_found")
+        unit_id = root["id"]
     return await create_user(identity=identity, actor=actor, username=username, password=None,
-                             full_name=name.strip(), unit_id=unit_id or root["id"], roles=[INTEGRATOR],
-                             kind="service")
+                             full_name=name.strip(), unit_id=unit_id, roles=[INTEGRATOR], kind="service")
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ async def login(*, identity: Identity, username: str, password: str, client: Cli
                                       password_matches=matches, active=user is not None and user["active"])
     if failure:
         await _record_failure(identity, username, user, client, failure)
+    assert user is not None and password_hash is not None  # failure_outcome fails a login without them
     rehash = await identity.passwords.hash(password) if identity.passwords.needs_rehash(password_hash) else None
     async with identity.pool.acquire() as conn, conn.transaction():
         if rehash:

@@ -57,7 +57,7 @@ async def update_unit(*, identity: Identity, actor: Principal, unit_id: uuid.UUI
         updated = await store.update(conn, unit_id, changes)
         moved = []
         if "parent_id" in changes:
-            new_path = rules.path_of(new_parent["path"], unit_id)
+            new_path = rules.path_of(new_parent["path"] if new_parent else None, unit_id)
             moved = await store.move_subtree(conn, old_path=unit["path"], new_path=new_path, moved_root=unit_id)
             updated = next(r for r in moved if r["id"] == unit_id)
         await _publish_updates(uow, updated, moved, changes)
@@ -94,6 +94,8 @@ async def _check_new_shape(conn: asyncpg.Connection, unit: asyncpg.Record, chang
     if "parent_id" in changes and parent is not None:
         rules.check_no_cycle(unit_path=unit["path"], new_parent_path=parent["path"])
     rules.check_placement(kind=kind, parent_kind=parent["kind"] if parent else None)
+    if parent is None and unit["parent_id"] is not None:
+        raise Conflict("unit_root_exists")
     if "kind" in changes:
         rules.check_children_fit(kind=kind, child_kinds=await store.child_kinds(conn, unit["id"]))
     return parent

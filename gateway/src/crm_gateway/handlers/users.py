@@ -29,17 +29,19 @@ async def create_user(*, identity: Identity, actor: Principal, username: str, pa
     roles = rules.normalise_roles(roles)
     if kind == "user":
         rules.check_password(password or "", username=username)
-    values = dict(username=username.strip(), full_name=full_name.strip(), email=rules.normalise_email(email),
-                  phone=rules.normalise_phone(phone), unit_id=unit_id, roles=roles, kind=kind)
-    password_hash = await identity.passwords.hash(password) if kind == "user" else None
+    username = username.strip()
+    email, phone = rules.normalise_email(email), rules.normalise_phone(phone)
+    password_hash = await identity.passwords.hash(password) if kind == "user" and password is not None else None
     async with UnitOfWork(identity.pool, source=SOURCE) as uow:
         await _require_unit(uow.conn, unit_id)
-        if await store.get_by_username(uow.conn, values["username"]):
-            raise Conflict("username_exists", params={"username": values["username"]})
+        if await store.get_by_username(uow.conn, username):
+            raise Conflict("username_exists", params={"username": username})
         try:
-            row = await store.insert(uow.conn, user_id=uuid.uuid4(), password_hash=password_hash, **values)
+            row = await store.insert(uow.conn, user_id=uuid.uuid4(), username=username, full_name=full_name.strip(),
+                                     email=email, phone=phone, unit_id=unit_id, roles=roles, kind=kind,
+                                     password_hash=password_hash)
         except asyncpg.UniqueViolationError:
-            raise Conflict("username_exists", params={"username": values["username"]}) from None
+            raise Conflict("username_exists", params={"username": username}) from None
         await uow.publish(UserCreated(**user_state(row)), subject=row["id"])
         return row
 

@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 import uuid
+from typing import TypeAlias
 
 import asyncpg
 
 from crmkit.pagination import TimeId
 
-Conn = asyncpg.Connection | asyncpg.Pool
+Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 COLUMNS = ("k.id, k.name, k.prefix, k.user_id, k.permissions, k.rate_limit_per_minute, k.created_by,"
            " k.created_at, k.last_used_at, k.revoked_at")
 
 
 async def insert(conn: Conn, *, key_id: uuid.UUID, name: str, prefix: str, secret_hash: bytes,
                  user_id: uuid.UUID, permissions: list[str], rate_limit_per_minute: int | None,
-                 created_by: uuid.UUID) -> asyncpg.Record:
+                 created_by: uuid.UUID | None) -> asyncpg.Record:
     await conn.execute(
         "INSERT INTO api_keys (id, name, prefix, secret_hash, user_id, permissions, rate_limit_per_minute,"
         " created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import TypeAlias
 
 import asyncpg
 
 from crm_gateway.store.sql import Where
 
-Conn = asyncpg.Connection | asyncpg.Pool
+Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 FAILURE_COLUMNS = "client, failures, blocked_until, last_failure_at"
 AUDIT_COLUMNS = "id, at, username, user_id, client, user_agent, outcome"
 

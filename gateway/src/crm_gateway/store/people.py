@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TypeAlias
 
 import asyncpg
 from pydantic import BaseModel
@@ -9,7 +10,7 @@ from pydantic import BaseModel
 from crm_gateway.domain.people import ACCENTED, PLAIN, fold
 from crm_gateway.store.sql import Where, in_subtree_of_unit, like_escape
 
-Conn = asyncpg.Connection | asyncpg.Pool
+Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 SELECT = ("SELECT u.id, u.username, u.full_name, u.unit_id, n.name AS unit_name, u.active, u.kind"
           " FROM users u JOIN units n ON n.id = u.unit_id")
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 from pydantic import BaseModel, Field
@@ -12,7 +12,7 @@ from crm_gateway.domain.access import Reach
 from crm_gateway.store.sql import Where, add_unit_reach, in_subtree_of_unit, like_escape
 
 COLUMNS = "id, name, kind, parent_id, path, depth, version, created_at, updated_at"
-Conn = asyncpg.Connection | asyncpg.Pool
+Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 
 
 async def get(conn: Conn, unit_id: uuid.UUID, *, for_update: bool = False) -> asyncpg.Record | None:

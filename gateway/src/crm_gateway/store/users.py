@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
 from pydantic import BaseModel
@@ -17,7 +17,7 @@ SELECT = (
     " u.updated_at, u.deactivated_at FROM users u JOIN units n ON n.id = u.unit_id"
 )
 UPDATABLE = {"full_name", "email", "phone", "unit_id", "roles", "active", "password_hash", "deactivated_at"}
-Conn = asyncpg.Connection | asyncpg.Pool
+Conn: TypeAlias = asyncpg.Connection | asyncpg.Pool
 
 
 async def get(conn: Conn, user_id: uuid.UUID, *, for_update: bool = False) -> asyncpg.Record | None:
