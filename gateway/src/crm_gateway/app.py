@@ -19,7 +19,7 @@ from crmkit.auth import TokenVerifier
 from crmkit.logging import get_logger
 from crmkit.revocation import TokenRevocations
 from crmkit.service import ServiceSpec, create_service_app
-from crm_gateway import docs, proxy
+from crm_gateway import console, docs, proxy
 from crm_gateway.api import api_keys, auth, logins, me, people, units, users
 from crm_gateway.domain.passwords import Passwords
 from crm_gateway.domain.tokens import TokenSigner
@@ -91,6 +91,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter(settings.rate_limit_max_buckets)
     app.state.ip_rate_limiter = RateLimiter(settings.rate_limit_max_ip_buckets)
     _mount_swagger_assets(app)
+    console.mount(app, Path(settings.web_dir) if settings.web_dir else console.default_web_dir())
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
                        allow_methods=["*"], allow_headers=["*"], expose_headers=EXPOSED_HEADERS, max_age=600)
     app.add_middleware(ClientAddressMiddleware, trusted=settings.trusted_proxies, header=settings.forwarded_header)

@@ -23,6 +23,10 @@ PROBLEMS = {
                "Mã làm mới không hợp lệ, đã hết hạn hoặc đã bị thu hồi. Vui lòng đăng nhập lại."),
         "en": ("Invalid refresh token", "The refresh token is invalid, expired or revoked. Please sign in again."),
     },
+    "session_header_required": {
+        "vi": ("Thiếu tiêu đề phiên", "Yêu cầu phải có tiêu đề X-CRM-Session: 1."),
+        "en": ("Session header required", "The request must carry the header X-CRM-Session: 1."),
+    },
     "refresh_token_reused": {
         "vi": ("Phiên đăng nhập bị thu hồi",
                "Mã làm mới đã được sử dụng trước đó; mọi phiên liên quan đã bị thu hồi. Vui lòng đăng nhập lại."),

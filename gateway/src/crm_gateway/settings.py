@@ -105,6 +105,9 @@ class GatewaySettings(ServiceSettings):
 
     root_unit_name: str = "Công ty"
 
+    # the web console's build (web/dist of the repository by default), served at /
+    web_dir: str | None = None
+
     # platform-wide, un-prefixed
     environment: str = Field(default="production", validation_alias="CRM_ENV")
     jwt_private_key_file: str = Field(

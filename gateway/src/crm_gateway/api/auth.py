@@ -1,4 +1,13 @@
-"""/api/v1/auth: login, refresh (rotating), logout."""
+"""/api/v1/auth: login, refresh (rotating), logout — and the same as a browser session.
+
+Integrators hold their refresh token themselves (`/login`, `/refresh`, `/logout`). The web console
+must not: a token readable by a script is a token any injected script can steal. `/session` keeps
+the refresh token in a cookie no script can read (`HttpOnly`), sent only to `/api/v1/auth/session`
+and never from another site (`SameSite=Strict`), `Secure` over https; the access token lives in the
+page's memory only and a reload gets a fresh one from the cookie. Refreshing and ending a session
+also require the header `X-CRM-Session: 1`, which a cross-site form cannot send and a cross-origin
+script cannot send without a CORS permission.
+"""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -7,6 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from crmkit.errors import ProblemError
 from crm_gateway.api.common import IdentityDep
 from crm_gateway.handlers import auth as handlers
 from crm_gateway.ratelimit import client_ip, limit_login
@@ -63,6 +73,72 @@ async def refresh(body: RefreshRequest, request: Request, response: Response,
     pair = await handlers.refresh(identity=identity, refresh_token=body.refresh_token, client=_client(request))
     response.headers["Cache-Control"] = "no-store"
     return TokenPairPublic(**asdict(pair))
+
+
+class SessionPublic(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int = Field(description="seconds until the access token expires")
+
+
+SESSION_COOKIE = "crm_refresh"
+SESSION_PATH = "/api/v1/auth/session"
+SESSION_HEADER = "x-crm-session"
+SESSION_RESPONSES: dict[int | str, dict] = {
+    400: {"description": "session_header_required: the request lacks `X-CRM-Session: 1`"},
+    401: {"description": "invalid_refresh_token, refresh_token_reused, account_inactive"}}
+
+
+def _require_session_header(request: Request) -> None:
+    if request.headers.get(SESSION_HEADER) != "1":
+        raise ProblemError(400, "session_header_required")
+
+
+def _session(request: Request, response: Response, pair: handlers.TokenPair) -> SessionPublic:
+    response.set_cookie(SESSION_COOKIE, pair.refresh_token, max_age=pair.refresh_expires_in, path=SESSION_PATH,
+                        httponly=True, samesite="strict", secure=request.url.scheme == "https")
+    response.headers["Cache-Control"] = "no-store"
+    return SessionPublic(access_token=pair.access_token, expires_in=pair.expires_in)
+
+
+def _session_cookie(request: Request) -> str:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token or len(token) > 256:
+        raise ProblemError(401, "invalid_refresh_token")
+    return token
+
+
+@router.post("/session", response_model=SessionPublic, dependencies=[Depends(limit_login)],
+             summary="Log in for the web console: the refresh token goes into an HttpOnly cookie",
+             responses={401: {"description": "invalid_credentials"},
+                        423: {"description": "account_locked: back-off of this username from this address"},
+                        429: {"description": "rate_limited"}})
+async def open_session(body: LoginRequest, request: Request, response: Response,
+                       identity: IdentityDep) -> SessionPublic:
+    pair = await handlers.login(identity=identity, username=body.username, password=body.password,
+                                client=_client(request))
+    return _session(request, response, pair)
+
+
+@router.post("/session/refresh", response_model=SessionPublic, responses=SESSION_RESPONSES,
+             dependencies=[Depends(_require_session_header)],
+             summary="A new access token from the session cookie (which rotates)")
+async def refresh_session(request: Request, response: Response, identity: IdentityDep) -> SessionPublic:
+    pair = await handlers.refresh(identity=identity, refresh_token=_session_cookie(request),
+                                  client=_client(request))
+    return _session(request, response, pair)
+
+
+@router.delete("/session", status_code=204, dependencies=[Depends(_require_session_header)],
+               responses={400: SESSION_RESPONSES[400]}, summary="Log out of the web console")
+async def close_session(request: Request, identity: IdentityDep) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token and len(token) <= 256:
+        await handlers.logout(identity=identity, refresh_token=token)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path=SESSION_PATH, httponly=True, samesite="strict",
+                           secure=request.url.scheme == "https")
+    return response
 
 
 @router.post("/logout", status_code=204, summary="Revoke the refresh token (its whole session)")
