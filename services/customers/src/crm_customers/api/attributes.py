@@ -32,7 +32,7 @@ OPTION = {"type": "object", "required": ["value", "label"],
           "properties": {"value": {"type": "string", "maxLength": OPTION_VALUE_MAX_LENGTH, "pattern": NOT_BLANK},
                          "label": {"type": "string", "maxLength": OPTION_LABEL_MAX_LENGTH, "pattern": NOT_BLANK}}}
 # options are required by the choice types and refused by the others
-OPTIONS_BY_TYPE = {
+OPTIONS_BY_TYPE: dict[str, Any] = {
     "if": {"required": ["type"], "properties": {"type": {"enum": sorted(CHOICE_TYPES)}}},
     "then": {"required": ["options"], "properties": {"options": {"type": "array", "minItems": 1}}},
     "else": {"properties": {"options": {"anyOf": [{"type": "null"}, {"type": "array", "maxItems": 0}]}}},

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
@@ -16,13 +16,13 @@ from crm_customers.handlers import bulk as handlers
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
 
 
-def _when_action(actions: list[str], then: dict) -> dict:
+def _when_action(actions: list[str], then: dict[str, Any]) -> dict[str, Any]:
     return {"if": {"required": ["action"], "properties": {"action": {"enum": actions}}}, "then": then}
 
 
 # What the handler requires beyond the fields' types, documented (exactly one selection; each
 # action's own fields)
-SELECTION_AND_ACTION_FIELDS = {"allOf": [
+SELECTION_AND_ACTION_FIELDS: dict[str, Any] = {"allOf": [
     {"oneOf": [{"required": ["ids"], "properties": {"ids": {"type": "array"}, "filter": {"type": "null"}}},
                {"required": ["filter"], "properties": {"filter": {"type": "object"}, "ids": {"type": "null"}}}]},
     _when_action(["add_labels", "remove_labels"],

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+from pydantic import BaseModel
 
 from crmkit import directory
 from crmkit.auth import Principal
@@ -33,7 +34,7 @@ async def _phone_exists(pool: asyncpg.Pool, *, phone: str, principal: Principal)
         existing_id = await store.id_by_phone(conn, phone)
         visible = existing_id and await store.get_visible(conn, customer_id=existing_id, principal=principal)
     if visible:
-        details = {"existing_id": str(existing_id)}
+        details: dict[str, str | bool] = {"existing_id": str(existing_id)}
     elif existing_id and principal.is_admin:  # soft-deleted: only an admin may find and restore it
         details = {"existing_id": str(existing_id), "existing_deleted": True}
     else:
@@ -218,9 +219,9 @@ async def _write_changes(uow: UnitOfWork, current: dict[str, Any], record: dict[
     return row
 
 
-def _change_details(current: dict[str, Any], row: dict[str, Any], changed: list[str]) -> list:
+def _change_details(current: dict[str, Any], row: dict[str, Any], changed: list[str]) -> list[BaseModel]:
     """The specific events an edit implies, besides `customer.updated`."""
-    details = []
+    details: list[BaseModel] = []
     if "status" in changed:
         details.append(_status_changed(row, current["status"], None))
     if "labels" in changed:

@@ -134,7 +134,7 @@ async def run_job(pool: asyncpg.Pool, job: asyncpg.Record, settings: Any, *, wor
     try:
         count = await _stream(pool, job, settings, worker, part)
         os.replace(part, path)
-        values = {"status": "done", "row_count": count, "file_path": str(path.resolve()),
+        values: dict[str, Any] = {"status": "done", "row_count": count, "file_path": str(path.resolve()),
                   "file_name": download_name(job), "file_size": path.stat().st_size}
     except JobLost:
         log.warning("export_job_lost", export_id=str(job["id"]))

@@ -54,7 +54,7 @@ async def create_export(pool: asyncpg.Pool, *, principal: Principal, format: str
 async def get_export(pool: asyncpg.Pool, *, principal: Principal, export_id: uuid.UUID,
                      retention_days: int = 7) -> dict[str, Any]:
     job = await store.get_job(pool, export_id)
-    if not may_see(job, principal):
+    if job is None or not may_see(job, principal):
         raise NotFound()
     return public_job(job, retention_days)
 
@@ -70,7 +70,7 @@ async def export_file(pool: asyncpg.Pool, *, principal: Principal, export_id: uu
     """(path, download name, media type) of a finished export: 404, 409 `export_not_ready`,
     410 `export_expired`."""
     job = await store.get_job(pool, export_id)
-    if not may_see(job, principal):
+    if job is None or not may_see(job, principal):
         raise NotFound()
     if job["status"] == "expired":
         raise Gone("export_expired", params={"days": retention_days})

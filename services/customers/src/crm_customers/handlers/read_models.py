@@ -32,8 +32,9 @@ async def get_counts(pool: asyncpg.Pool, customer_id: uuid.UUID) -> dict[str, in
 
 def _deltas(kind: str, *, count: int, open_change: int) -> dict[str, int]:
     deltas = {"open_support_tickets": open_change} if kind == "support_ticket" else {}
-    if ITEM_COUNTERS[kind]:
-        deltas[ITEM_COUNTERS[kind]] = count
+    counter = ITEM_COUNTERS[kind]
+    if counter:
+        deltas[counter] = count
     return deltas
 
 
@@ -52,6 +53,7 @@ async def apply_item(conn: asyncpg.Connection, envelope: Envelope, item: consume
                 await store.add(conn, customer_id, _deltas(kind, count=1, open_change=int(open)))
             return
         current = await store.lock_item(conn, kind, item_id)  # inserted meanwhile by another consumer
+        assert current is not None  # rows of items are never deleted (deleted = a tombstone)
     if current["deleted"] or (present and at < current["changed_at"]):
         return  # deleted is final; an older state than the one applied is stale
     if not present:

@@ -100,10 +100,8 @@ def editable_sql(access: Access, params: Params, *, alias: str = "c") -> str:
     return f"({' OR '.join(reach)})" if reach else "FALSE"
 
 
-def as_customer(row: asyncpg.Record | None) -> dict[str, Any] | None:
+def as_customer(row: asyncpg.Record) -> dict[str, Any]:
     """The record as the API and the events show it: province as `{code, name}`."""
-    if row is None:
-        return None
     customer = dict(row)
     code, name = customer.pop("province_code"), customer.pop("province_name")
     customer["province"] = {"code": code, "name": name} if code is not None else None
@@ -189,8 +187,8 @@ async def get_visible(conn: asyncpg.Connection, *, customer_id: uuid.UUID, acces
     """The live row if the caller may see it (`access`, or a principal)."""
     params = Params([customer_id])
     visible = visible_sql(_access(access, principal), params)
-    return as_customer(await conn.fetchrow(
-        f"SELECT {_C_COLUMNS} FROM customers c WHERE c.id = $1 AND {visible}", *params))
+    row = await conn.fetchrow(f"SELECT {_C_COLUMNS} FROM customers c WHERE c.id = $1 AND {visible}", *params)
+    return as_customer(row) if row else None
 
 
 async def lock_visible(conn: asyncpg.Connection, *, customer_id: uuid.UUID, access: Access | None = None,

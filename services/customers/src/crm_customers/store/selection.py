@@ -137,7 +137,7 @@ async def _unit_path(conn: asyncpg.Connection, unit_id: uuid.UUID) -> str | None
         unit_id)
 
 
-async def _attribute_sql(conn: asyncpg.Connection, wanted: dict[str, list[Scalar]], params: Params,
+async def _attribute_sql(conn: asyncpg.Connection, wanted: dict[str, list[Scalar] | None], params: Params,
                          problems: _Problems, alias: str) -> list[str]:
     definitions = {row["key"]: define_attribute(**dict(row)) for row in await config_store.attribute_definitions(conn)}
     clauses: list[str] = []
