@@ -1,0 +1,348 @@
+"""Every operation that honours `Idempotency-Key` through the gateway (issue 9): the first request
+with a fresh key does its effect once; the same key and body again replays the stored answer —
+same status, same body, same Location and ETag, `Idempotent-Replayed: true` — and does nothing
+more (the effect is counted where that is cheap). The table below must name exactly the operations
+the merged OpenAPI document says honour the key: a new idempotent route without a case here fails."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from e2e_support import PASSWORD, eventually, random_mobile
+
+HEADER = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
+
+
+@dataclass
+class Ctx:
+    """What a case prepares with: the client, the callers, a unit of its own, and what must not
+    outlive the test (configuration items other tests would see)."""
+    client: httpx.AsyncClient
+    admin: dict
+    org: dict
+    sandbox: str
+    tag: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
+    removals: list[str] = field(default_factory=list)  # URLs admin deletes after the test
+
+
+@dataclass
+class Case:
+    path: str
+    body: dict
+    headers: dict
+    # the first request is retried (same key: a failure keeps no answer) while the services learn
+    # of a new record from each other's events
+    wait_on: tuple[int, ...] = ()
+    # asserts that the effect happened exactly once (given the first answer)
+    once: Callable[[httpx.Response], Awaitable[None]] | None = None
+    # admin deletes the created item (its Location) after the test
+    remove_created: bool = False
+
+
+Prepare = Callable[[Ctx], Awaitable[Case]]
+OPERATIONS: dict[tuple[str, str], Prepare] = {}
+
+
+def operation(method: str, template: str) -> Callable[[Prepare], Prepare]:
+    def register(prepare: Prepare) -> Prepare:
+        OPERATIONS[(method, template)] = prepare
+        return prepare
+    return register
+
+
+# ----------------------------------------------------------------- helpers
+async def items(client: httpx.AsyncClient, url: str, headers: dict) -> list[dict]:
+    response = await client.get(url, headers=headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    return body["items"] if isinstance(body, dict) else body
+
+
+def count_of(ctx: Ctx, url: str, headers: dict, match: Callable[[dict], bool] = lambda _: True):
+    """An effect done once: exactly one item of the list at `url` matches."""
+    async def check(first: httpx.Response) -> None:
+        assert len([i for i in await items(ctx.client, url, headers) if match(i)]) == 1, url
+    return check
+
+
+def version_stays(ctx: Ctx, url: str, headers: dict):
+    """A state change happened once: the record is at the version the first answer gave."""
+    async def check(first: httpx.Response) -> None:
+        read = await ctx.client.get(url, headers=headers)
+        assert read.status_code == 200, read.text
+        assert read.json()["version"] == first.json()["version"], url
+    return check
+
+
+async def new_customer(ctx: Ctx, who: str = "rep") -> dict:
+    created = await ctx.client.post("/api/v1/customers", headers=ctx.org[who]["headers"],
+                                    json={"name": f"Khách idem {ctx.tag}", "phone": random_mobile()})
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+async def known_customer(ctx: Ctx) -> dict:
+    """A customer of the rep that the interactions service knows (from events: asynchronous)."""
+    customer = await new_customer(ctx)
+
+    async def known():
+        read = await ctx.client.get(f"/api/v1/customers/{customer['id']}/timeline", headers=rep(ctx))
+        assert read.status_code in (200, 404), read.text
+        return read.status_code == 200
+
+    await eventually(known, timeout=30)
+    return customer
+
+
+def rep(ctx: Ctx) -> dict:
+    return ctx.org["rep"]["headers"]
+
+
+async def created(ctx: Ctx, url: str, body: dict) -> dict:
+    response = await ctx.client.post(url, headers=rep(ctx), json=body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def care_ticket_body(customer: dict) -> dict:
+    return {"customer_id": customer["id"], "method": "call", "planned_at": datetime.now(UTC).isoformat(),
+            "note": "Gọi hỏi thăm"}
+
+
+def support_ticket_body(customer: dict) -> dict:
+    return {"customer_id": customer["id"], "title": "Máy lọc nước rò rỉ", "channel": "Hotline",
+            "content": "Khách báo rò nước"}
+
+
+def appointment_body(customer: dict) -> dict:
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
+    return {"title": "Hẹn ký hợp đồng", "type": "meeting", "customer_id": customer["id"],
+            "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat()}
+
+
+# ----------------------------------------------------------------- the gateway's own
+@operation("post", "/api/v1/units")
+async def create_unit(ctx: Ctx) -> Case:
+    name = f"Nhóm idem {ctx.tag}"
+    return Case("/api/v1/units", {"name": name, "kind": "team", "parent_id": ctx.sandbox}, ctx.admin,
+                once=count_of(ctx, f"/api/v1/units?parent_id={ctx.sandbox}", ctx.admin, lambda u: u["name"] == name))
+
+
+@operation("post", "/api/v1/users")
+async def create_user(ctx: Ctx) -> Case:
+    username = f"idem.{ctx.tag}"
+    return Case("/api/v1/users", {"username": username, "full_name": "Người dùng idem", "password": PASSWORD,
+                                  "unit_id": ctx.sandbox, "roles": ["sales"]}, ctx.admin,
+                once=count_of(ctx, f"/api/v1/users?q={username}", ctx.admin, lambda u: u["username"] == username))
+
+
+# ----------------------------------------------------------------- customers
+@operation("post", "/api/v1/customers")
+async def create_customer(ctx: Ctx) -> Case:
+    name = f"Khách idem {ctx.tag}"
+    return Case("/api/v1/customers", {"name": name, "phone": random_mobile()}, rep(ctx),
+                once=count_of(ctx, f"/api/v1/customers?q={ctx.tag}", rep(ctx), lambda c: c["name"] == name))
+
+
+@operation("post", "/api/v1/customers/{customer_id}/status")
+async def change_customer_status(ctx: Ctx) -> Case:
+    url = f"/api/v1/customers/{(await new_customer(ctx))['id']}"
+    return Case(f"{url}/status", {"status": "potential", "note": "Khách quan tâm"}, rep(ctx),
+                once=version_stays(ctx, url, rep(ctx)))
+
+
+@operation("post", "/api/v1/customers/bulk")
+async def bulk_action(ctx: Ctx) -> Case:
+    customer = await new_customer(ctx)
+    url = f"/api/v1/customers/{customer['id']}"
+
+    async def labelled_once(first: httpx.Response) -> None:
+        read = (await ctx.client.get(url, headers=rep(ctx))).json()
+        assert read["labels"] == ["hot"] and read["version"] == customer["version"] + 1
+
+    return Case("/api/v1/customers/bulk", {"action": "add_labels", "labels": ["hot"], "ids": [customer["id"]]},
+                rep(ctx), once=labelled_once)
+
+
+@operation("post", "/api/v1/customers/exports")
+async def create_export(ctx: Ctx) -> Case:
+    return Case("/api/v1/customers/exports", {"format": "csv", "filter": {"q": f"idem {ctx.tag}"}}, rep(ctx),
+                once=count_of(ctx, "/api/v1/customers/exports", rep(ctx),
+                              lambda job: job["filter"].get("q") == f"idem {ctx.tag}"))
+
+
+# {collection: (the field that names an item, a new item's body for a tag)}; admin deletes what
+# the test made (remove_created), other tests must never see it
+CONFIGURATION: dict[str, tuple[str, Callable[[str], dict]]] = {
+    "/api/v1/customer-statuses": ("key", lambda tag: {"key": f"idem_{tag}", "name": f"Idem {tag}"}),
+    "/api/v1/customer-labels": ("key", lambda tag: {"key": f"idem_{tag}", "name": f"Idem {tag}"}),
+    "/api/v1/customer-groups": ("name", lambda tag: {"name": f"Idem {tag}", "description": "idempotency"}),
+    "/api/v1/customer-attributes": ("key", lambda tag: {"key": f"idem_{tag}", "name": f"Idem {tag}", "type": "text"}),
+}
+
+
+def create_configuration_item(collection: str) -> Prepare:
+    async def prepare(ctx: Ctx) -> Case:
+        same, body_of = CONFIGURATION[collection]
+        body = body_of(ctx.tag)
+        return Case(collection, body, ctx.admin, remove_created=True,
+                    once=count_of(ctx, collection, ctx.admin, lambda item: item[same] == body[same]))
+    return prepare
+
+
+for _collection in CONFIGURATION:
+    operation("post", _collection)(create_configuration_item(_collection))
+
+
+# ----------------------------------------------------------------- assignment
+@operation("post", "/api/v1/assignments")
+async def distribute(ctx: Ctx) -> Case:
+    manager = ctx.org["manager"]["headers"]
+    customer = await new_customer(ctx, "manager")
+
+    async def one_assignment(first: httpx.Response) -> None:
+        job_id = first.json()["job"]["id"]
+        listed = await items(ctx.client, f"/api/v1/assignments?scope=made&job_id={job_id}", manager)
+        assert [(a["assignee_id"], a["customer_count"]) for a in listed] == [(ctx.org["rep"]["id"], 1)]
+
+    return Case("/api/v1/assignments", {
+        "customer_ids": [customer["id"]], "text": "Gọi tư vấn", "direct": True,
+        "job": {"content": f"Idem {ctx.tag}", "type": "telesales"},
+        "quantities": [{"user_id": ctx.org["rep"]["id"], "count": 1}]},
+        manager, wait_on=(422,), once=one_assignment)
+
+
+# ----------------------------------------------------------------- interactions
+@operation("post", "/api/v1/customers/{customer_id}/calls")
+async def log_call(ctx: Ctx) -> Case:
+    url = f"/api/v1/customers/{(await known_customer(ctx))['id']}/calls"
+    return Case(url, {"direction": "out", "outcome": "reached", "duration_seconds": 60, "note": "Đã gọi"},
+                rep(ctx), once=count_of(ctx, url, rep(ctx)))
+
+
+@operation("post", "/api/v1/customers/{customer_id}/notes")
+async def add_note(ctx: Ctx) -> Case:
+    url = f"/api/v1/customers/{(await known_customer(ctx))['id']}"
+    return Case(f"{url}/notes", {"text": f"Ghi chú {ctx.tag}"}, rep(ctx),
+                once=count_of(ctx, f"{url}/timeline?type=note", rep(ctx)))
+
+
+@operation("post", "/api/v1/customers/{customer_id}/comments")
+async def comment_on_customer(ctx: Ctx) -> Case:
+    url = f"/api/v1/customers/{(await known_customer(ctx))['id']}/comments"
+    return Case(url, {"text": f"Bình luận #idem {ctx.tag}"}, rep(ctx), once=count_of(ctx, url, rep(ctx)))
+
+
+# care tickets, support tickets and appointments: {collection: (path parameter, body for a customer)}
+RECORDS: dict[str, tuple[str, Callable[[dict], dict]]] = {
+    "/api/v1/care-tickets": ("ticket_id", care_ticket_body),
+    "/api/v1/support-tickets": ("ticket_id", support_ticket_body),
+    "/api/v1/appointments": ("appointment_id", appointment_body),
+}
+# (collection, action, body): a state change of a record
+ACTIONS = [
+    ("/api/v1/care-tickets", "complete", {"result": "Khách hài lòng"}),
+    ("/api/v1/care-tickets", "cancel", {"reason": "Khách bận"}),
+    ("/api/v1/support-tickets", "status", {"status": "processing", "note": "Đang xử lý"}),
+    ("/api/v1/appointments", "status", {"status": "done"}),
+]
+
+
+def create_record(collection: str) -> Prepare:
+    async def prepare(ctx: Ctx) -> Case:
+        customer = await known_customer(ctx)
+        return Case(collection, RECORDS[collection][1](customer), rep(ctx),
+                    once=count_of(ctx, f"{collection}?customer_id={customer['id']}", rep(ctx)))
+    return prepare
+
+
+async def record(ctx: Ctx, collection: str) -> str:
+    made = await created(ctx, collection, RECORDS[collection][1](await known_customer(ctx)))
+    return f"{collection}/{made['id']}"
+
+
+def change_record(collection: str, action: str, body: dict) -> Prepare:
+    async def prepare(ctx: Ctx) -> Case:
+        url = await record(ctx, collection)
+        return Case(f"{url}/{action}", body, rep(ctx), once=version_stays(ctx, url, rep(ctx)))
+    return prepare
+
+
+def comment_on_record(collection: str) -> Prepare:
+    async def prepare(ctx: Ctx) -> Case:
+        url = f"{await record(ctx, collection)}/comments"
+        return Case(url, {"text": f"Bình luận {ctx.tag}"}, rep(ctx), once=count_of(ctx, url, rep(ctx)))
+    return prepare
+
+
+for _collection in RECORDS:
+    operation("post", _collection)(create_record(_collection))
+for _collection, _action, _body in ACTIONS:
+    operation("post", f"{_collection}/{{{RECORDS[_collection][0]}}}/{_action}")(change_record(_collection, _action, _body))
+for _collection in ("/api/v1/care-tickets", "/api/v1/support-tickets"):
+    operation("post", f"{_collection}/{{ticket_id}}/comments")(comment_on_record(_collection))
+
+
+# ----------------------------------------------------------------- the tests
+@pytest.fixture(scope="module")
+async def sandbox(client, admin) -> str:
+    """A branch of this module's own: the users and units it creates touch no other test's team."""
+    root = (await client.get("/api/v1/me", headers=admin)).json()["unit_id"]
+    made = await client.post("/api/v1/units", headers=admin,
+                             json={"name": f"Chi nhánh idem {uuid.uuid4().hex[:6]}", "kind": "branch", "parent_id": root})
+    assert made.status_code == 201, made.text
+    return made.json()["id"]
+
+
+@pytest.fixture
+async def ctx(client, admin, org, sandbox):
+    context = Ctx(client, admin, org, sandbox)
+    yield context
+    for url in context.removals:
+        removed = await client.delete(f"{url}?force=true", headers=admin)  # force: attributes in use too
+        assert removed.status_code == 204, removed.text
+
+
+async def send(ctx: Ctx, case: Case, key: str) -> httpx.Response:
+    return await ctx.client.post(case.path, json=case.body, headers={**case.headers, HEADER: key})
+
+
+@pytest.mark.parametrize(("method", "template"), sorted(OPERATIONS),
+                         ids=[f"{method.upper()} {template}" for method, template in sorted(OPERATIONS)])
+async def test_a_retry_with_the_same_key_replays_the_first_answer_and_does_nothing_more(ctx, method, template):
+    case = await OPERATIONS[(method, template)](ctx)
+    key = str(uuid.uuid4())
+
+    async def first_answer():
+        attempt = await send(ctx, case, key)
+        return None if attempt.status_code in case.wait_on else attempt
+
+    first = await eventually(first_answer, timeout=30)
+    if case.remove_created and "location" in first.headers:
+        ctx.removals.append(first.headers["location"])
+    assert 200 <= first.status_code < 300, first.text
+    assert REPLAYED not in first.headers
+
+    again = await send(ctx, case, key)
+    assert again.status_code == first.status_code, again.text
+    assert again.headers.get(REPLAYED) == "true"
+    assert again.content == first.content
+    for header in ("location", "etag"):
+        assert again.headers.get(header) == first.headers.get(header), header
+    if case.once:
+        await case.once(first)
+
+
+async def test_every_operation_that_declares_the_key_has_a_case(client):
+    document = (await client.get("/api/openapi.json")).json()
+    assert set(document["x-unavailable-services"]) <= {"compensation", "import"}  # no idempotent route there
+    declaring = {(method, path) for path, item in document["paths"].items() for method, op in item.items()
+                 if isinstance(op, dict)
+                 and any(p["in"] == "header" and p["name"] == HEADER for p in op.get("parameters", []))}
+    assert set(OPERATIONS) == declaring
