@@ -50,33 +50,35 @@ async def _customer_for_new_file(conn: asyncpg.Connection, principal: Principal,
                                  parent_type: str | None, parent_id: uuid.UUID | None) -> uuid.UUID:
     """The customer a new file belongs to, once the caller may add it there: to a customer they
     see, to a support ticket they may edit, to a comment of their own (NotFound / Forbidden otherwise)."""
-    if parent_type == "support_ticket":
-        found = await tickets_store.get_visible(conn, "support_tickets", ticket_id=parent_id, principal=principal)
-        if found is None:
+    if parent_type == "support_ticket" and parent_id is not None:
+        ticket = await tickets_store.get_visible(conn, "support_tickets", ticket_id=parent_id, principal=principal)
+        if ticket is None:
             raise NotFound()
-        if not found[1]:
+        if not ticket[1]:
             raise Forbidden("not_editable")
-        return found[0]["customer_id"]
-    if parent_type == "comment":
-        found = await comments_store.get_visible(conn, comment_id=parent_id, principal=principal)
-        if found is None:
+        return ticket[0]["customer_id"]
+    if parent_type == "comment" and parent_id is not None:
+        comment = await comments_store.get_visible(conn, comment_id=parent_id, principal=principal)
+        if comment is None:
             raise NotFound()
-        if found[0]["author_id"] != principal.user_id:
+        if comment[0]["author_id"] != principal.user_id:
             raise Forbidden("not_comment_author")
-        return found[0]["customer_id"]
-    if not await access.customer_visible(conn, customer_id=customer_id, principal=principal):
+        return comment[0]["customer_id"]
+    if customer_id is None or not await access.customer_visible(conn, customer_id=customer_id, principal=principal):
         raise NotFound()
     return customer_id
 
 
 async def _check_parent_readable(conn: asyncpg.Connection, principal: Principal, *, customer_id: uuid.UUID | None,
                                  parent_type: str | None, parent_id: uuid.UUID | None) -> None:
-    if parent_type == "support_ticket":
-        found = await tickets_store.get_visible(conn, "support_tickets", ticket_id=parent_id, principal=principal)
-    elif parent_type == "comment":
-        found = await comments_store.get_visible(conn, comment_id=parent_id, principal=principal)
+    if parent_id is not None and parent_type == "support_ticket":
+        found = await tickets_store.get_visible(conn, "support_tickets", ticket_id=parent_id,
+                                                principal=principal) is not None
+    elif parent_id is not None and parent_type == "comment":
+        found = await comments_store.get_visible(conn, comment_id=parent_id, principal=principal) is not None
     else:
-        found = await access.customer_visible(conn, customer_id=customer_id, principal=principal)
+        found = customer_id is not None and await access.customer_visible(conn, customer_id=customer_id,
+                                                                           principal=principal)
     if not found:
         raise NotFound()
 
@@ -90,9 +92,10 @@ async def upload(pool: asyncpg.Pool, files: Storage, *, principal: Principal, cu
     `max_bytes`, UnsupportedType for executables, Invalid when empty) leave no file and no row. The file goes on
     the customer, or on the parent (`parent_type`, `parent_id`) when one is given."""
     name = check_filename(filename)
-    parent = {"customer_id": customer_id, "parent_type": parent_type if parent_id else None, "parent_id": parent_id}
+    parent_type = parent_type if parent_id else None
     async with pool.acquire() as conn:  # asked before any byte of the file is read
-        await _customer_for_new_file(conn, principal, **parent)
+        await _customer_for_new_file(conn, principal, customer_id=customer_id, parent_type=parent_type,
+                                     parent_id=parent_id)
     if declared_length is not None and declared_length > max_bytes:
         raise too_large(max_bytes)
     attachment_id = uuid.uuid4()
@@ -125,11 +128,12 @@ async def upload(pool: asyncpg.Pool, files: Storage, *, principal: Principal, cu
     content_type = rules.content_type(head, name, text.text)
     try:
         async with UnitOfWork(pool, source=SOURCE) as uow:
-            customer_id = await _customer_for_new_file(uow.conn, principal, **parent)  # still allowed?
+            customer_id = await _customer_for_new_file(uow.conn, principal, customer_id=customer_id,  # still allowed?
+                                                       parent_type=parent_type, parent_id=parent_id)
             if not await access.lock_customer(uow.conn, customer_id=customer_id):
                 raise NotFound()  # deleted or purged meanwhile
             row = await store.insert(uow.conn, values={
-                "id": attachment_id, "customer_id": customer_id, "parent_type": parent["parent_type"],
+                "id": attachment_id, "customer_id": customer_id, "parent_type": parent_type,
                 "parent_id": parent_id, "filename": name, "content_type": content_type,
                 "size": size, "sha256": digest.hexdigest(), "storage_key": key, "uploaded_by": principal.user_id,
             })

@@ -7,6 +7,7 @@ is one transaction: rules, store writes, notifications, outbox rows and the `com
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,9 +48,11 @@ async def _parent(conn: asyncpg.Connection, principal: Principal, customer_id: u
                   ticket_type: str | None, ticket_id: uuid.UUID | None) -> tuple[uuid.UUID, uuid.UUID | None]:
     """The customer of the comment's parent and, for a ticket, its assignee, once the caller is
     known to see that parent (else NotFound)."""
-    if ticket_id is not None:
+    if ticket_id is not None and ticket_type is not None:
         ticket = await rules.readable(conn, store.TICKET_TABLES[ticket_type], principal, ticket_id)
         return ticket["customer_id"], ticket["assignee_id"]
+    if customer_id is None:
+        raise NotFound()
     await rules.check_customer(conn, principal, customer_id)
     return customer_id, None
 
@@ -77,7 +80,7 @@ async def _mention(uow: UnitOfWork, principal: Principal, comment: dict[str, Any
 
 
 async def _mentioned_users(conn: asyncpg.Connection, principal: Principal, text: str, *, customer_id: uuid.UUID,
-                           ticket_assignee_id: uuid.UUID | None, already: list[dict[str, Any]] = ()
+                           ticket_assignee_id: uuid.UUID | None, already: Sequence[Mapping[str, Any]] = ()
                            ) -> list[asyncpg.Record]:
     """The active users mentioned in `text`, the author excluded. A mention must reach someone who
     may read the comment (who sees the customer or, on a ticket, its assignee: the comment's own
@@ -104,7 +107,8 @@ async def _mention_problem(conn: asyncpg.Connection, principal: Principal, custo
     """Invalid naming the unknown usernames and the users who may not see the comment; where the
     author may edit the customer, it offers to add those as viewers (customers service:
     POST /api/v1/customers/{id}/viewers)."""
-    errors, extra = [], {}
+    errors: list[FieldError] = []
+    extra: dict[str, Any] = {}
     if unknown:
         errors.append(FieldError("text", "unknown_mention", {"usernames": _listed(unknown)}))
         extra["unknown_usernames"] = unknown

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -44,7 +45,7 @@ async def page(conn: asyncpg.Connection, *, customer_id: uuid.UUID, limit: int,
 
 async def insert_entries(conn: asyncpg.Connection, *, type_: str, occurred_at: datetime, actor_id: uuid.UUID | None,
                          note: str | None, source_event_id: uuid.UUID,
-                         per_customer: list[tuple[uuid.UUID | str, dict[str, Any]]]) -> list[asyncpg.Record]:
+                         per_customer: Sequence[tuple[uuid.UUID | str, dict[str, Any]]]) -> list[asyncpg.Record]:
     """The entries of one batch event, one per customer (`data` each), in bulk: COPY into a
     temporary table, then one INSERT that skips purged customers (a redelivered event never gets
     here: the consumer's inbox skips it in the same transaction). What the batch shares is sent
