@@ -165,7 +165,7 @@ async def _recall_open(uow: UnitOfWork, principal: Principal, prefix: str | None
     """Recall the selection's customers from the open assignments they are in (each must be one
     the caller may recall, else the conflict as if not asked)."""
     for assignment_id, customer_ids in (await store.open_assignments_of(uow.conn, ids=selection)).items():
-        assignment = dict(await store.get(uow.conn, assignment_id, lock=True))
+        assignment = await _held(uow.conn, assignment_id, lock=True)
         if not (assignment["assigned_by"] == principal.user_id or access.within(assignment["assignee_unit_path"],
                                                                                  prefix)):
             raise _already_assigned(customer_ids)
@@ -198,6 +198,14 @@ async def _mine(conn: asyncpg.Connection, principal: Principal, assignment_id: u
     return dict(assignment)
 
 
+async def _held(conn: asyncpg.Connection, assignment_id: uuid.UUID, *, lock: bool = False) -> dict[str, Any]:
+    """An assignment this transaction already knows exists (assignments are never deleted)."""
+    assignment = await store.get(conn, assignment_id, lock=lock)
+    if assignment is None:
+        raise NotFound()
+    return dict(assignment)
+
+
 def _not_offered(status: str) -> Conflict:
     return Conflict("assignment_not_offered", params={"status": status}, details={"assignment_status": status})
 
@@ -218,7 +226,7 @@ async def accept(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uui
         customers = [r["customer_id"] for r in await store.customers_of(uow.conn, assignment_id)]
         await _publish(uow, events.AssignmentAccepted, assignment, customers, assignee_unit_id=principal.unit_id,
                        assignee_unit_path=principal.unit_path or None)
-        return dict(await store.get(uow.conn, assignment_id))
+        return await _held(uow.conn, assignment_id)
 
 
 async def decline(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID, reason: str | None = None
@@ -230,7 +238,7 @@ async def decline(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uu
         assignment = await _mine(uow.conn, principal, assignment_id)
         _open_offer(assignment)
         await _give_back(uow, assignment, "declined", events.AssignmentDeclined, reason=reason)
-        return dict(await store.get(uow.conn, assignment_id))
+        return await _held(uow.conn, assignment_id)
 
 
 async def _give_back(uow: UnitOfWork, assignment: dict[str, Any], status: str, model: type, *,
