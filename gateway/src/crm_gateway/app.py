@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -99,7 +100,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
 
 @contextlib.asynccontextmanager
-async def _gateway_state(app: FastAPI, settings: GatewaySettings, signer: TokenSigner):
+async def _gateway_state(app: FastAPI, settings: GatewaySettings, signer: TokenSigner) -> AsyncIterator[None]:
     identity = Identity(pool=app.state.pool, settings=settings, passwords=new_passwords(settings), signer=signer)
     app.state.identity = identity
     app.state.service_tokens = ServiceTokens(identity)

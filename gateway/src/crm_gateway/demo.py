@@ -15,6 +15,8 @@ import sys
 import uuid
 from dataclasses import dataclass, field
 
+import asyncpg
+
 from crmkit.db import create_pool, migrate
 from crm_gateway import demo_customers
 from crm_gateway.app import MIGRATIONS, load_signer, new_passwords
@@ -109,7 +111,8 @@ async def _ensure_unit(identity: Identity, parent_id: uuid.UUID, name: str, kind
     return unit["id"]
 
 
-async def _ensure_user(identity: Identity, demo_user: DemoUser, unit_id: uuid.UUID, result: DemoResult):
+async def _ensure_user(identity: Identity, demo_user: DemoUser, unit_id: uuid.UUID,
+                       result: DemoResult) -> asyncpg.Record:
     existing = await user_store.get_by_username(identity.pool, demo_user.username)
     if existing is not None:
         return existing

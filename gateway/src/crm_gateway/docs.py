@@ -11,7 +11,7 @@ import asyncio
 import copy
 import html
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -53,7 +53,7 @@ class DocsAggregator:
     async def asyncapi(self) -> dict:
         return await self._cached("asyncapi", self._build_asyncapi)
 
-    async def _cached(self, name: str, build) -> dict:
+    async def _cached(self, name: str, build: Callable[[], Awaitable[dict]]) -> dict:
         async with self._locks[name]:
             hit = self._cache.get(name)
             if hit and hit[0] > self.clock():

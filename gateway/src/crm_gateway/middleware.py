@@ -3,6 +3,7 @@ of own endpoints."""
 from __future__ import annotations
 
 from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crmkit.domain_errors import Unauthenticated
 from crmkit.errors import ProblemError, problem_of_domain_error, problem_response
@@ -11,14 +12,14 @@ from crm_gateway.domain import client_address
 from crm_gateway.ratelimit import limit_api_key
 
 
-def _header(scope, name: bytes) -> str | None:
+def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
             return value.decode("latin-1")
     return None
 
 
-def _headers(scope, name: bytes) -> list[str]:
+def _headers(scope: Scope, name: bytes) -> list[str]:
     return [value.decode("latin-1") for key, value in scope.get("headers", []) if key == name]
 
 
@@ -30,12 +31,12 @@ class ClientAddressMiddleware:
     appends to `X-Forwarded-For` passes a client's own `Forwarded` header through untouched.
     """
 
-    def __init__(self, app, *, trusted: list[client_address.IPNetwork], header: str) -> None:
+    def __init__(self, app: ASGIApp, *, trusted: list[client_address.IPNetwork], header: str) -> None:
         self.app = app
         self.trusted = trusted
         self.header = header
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] in ("http", "websocket") and self.trusted and scope.get("client"):
             host, port = scope["client"]
             values = _headers(scope, self.header.encode())
@@ -47,7 +48,7 @@ class ClientAddressMiddleware:
         await self.app(scope, receive, send)
 
 
-async def _send_problem(scope, receive, send, exc: ProblemError) -> None:
+async def _send_problem(scope: Scope, receive: Receive, send: Send, exc: ProblemError) -> None:
     await problem_response(Request(scope), exc)(scope, receive, send)
 
 
@@ -58,10 +59,10 @@ class ApiKeyMiddleware:
     itself never leaves the gateway. The key's own rate limit is enforced here.
     """
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         api_key = _header(scope, b"x-api-key") if scope["type"] == "http" else None
         if not api_key:
             return await self.app(scope, receive, send)
@@ -87,11 +88,11 @@ class OwnBodyLimitMiddleware:
     Proxied paths stream through untouched (crmkit's limit and the services' own limits apply).
     """
 
-    def __init__(self, app, *, limit: int) -> None:
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
         self.app = app
         self.limit = limit
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or proxy.service_of(scope) is not None:
             return await self.app(scope, receive, send)
         length = _header(scope, b"content-length")
@@ -108,14 +109,14 @@ class OwnBodyLimitMiddleware:
                 break
         await self.app(scope, _replay(messages, receive), send)
 
-    async def _too_large(self, scope, receive, send) -> None:
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         await _send_problem(scope, receive, send, ProblemError(413, "payload_too_large", params={"limit": self.limit}))
 
 
-def _replay(messages: list[dict], receive):
+def _replay(messages: list[Message], receive: Receive) -> Receive:
     pending = list(messages)
 
-    async def replayed():
+    async def replayed() -> Message:
         return pending.pop(0) if pending else await receive()
 
     return replayed

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import aiohttp
 import httpx
@@ -18,7 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
-from starlette.types import Scope
+from starlette.types import ASGIApp, Receive, Scope, Send
 from prometheus_client import Histogram
 from starlette.background import BackgroundTask
 
@@ -200,7 +200,7 @@ def _large_body(request: Request) -> bool:
     return "chunked" in request.headers.get("transfer-encoding", "").lower()
 
 
-def _body(request: Request):
+def _body(request: Request) -> AsyncIterator[bytes] | None:
     return request.stream() if _has_body(request) else None
 
 
@@ -227,7 +227,7 @@ def _response_headers(raw: tuple[tuple[bytes, bytes], ...]) -> list[tuple[bytes,
     return [(k.encode("latin-1"), v) for k, v in pairs if k not in dropped]
 
 
-async def _relay(upstream: aiohttp.ClientResponse, service: str):
+async def _relay(upstream: aiohttp.ClientResponse, service: str) -> AsyncIterator[bytes]:
     try:
         async for chunk in upstream.content.iter_any():
             yield chunk
@@ -262,10 +262,10 @@ class ProxyMiddleware:
     exception wrappers: those cost about half of the gateway's CPU per proxied request (py-spy
     profile, docs/benchmarks.md). Errors are the same problem+json as everywhere."""
 
-    def __init__(self, app) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         service = service_of(scope) if scope["type"] == "http" else None
         if service is None:
             return await self.app(scope, receive, send)
@@ -284,7 +284,7 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
 @router.api_route("/api/v1/{path:path}", methods=METHODS, include_in_schema=False)
-async def not_served(request: Request):
+async def not_served(request: Request) -> Response:
     """What no route and no service serves (ProxyMiddleware answers the services' paths): 405 with
     the methods the gateway serves there (Allow), else 404."""
     allowed = allowed_methods(request.app.routes, request.url.path, ignore={not_served})

@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
@@ -28,7 +29,7 @@ class _Bucket:
 
 
 class RateLimiter:
-    def __init__(self, max_buckets: int = 100_000, clock=time.monotonic) -> None:
+    def __init__(self, max_buckets: int = 100_000, clock: Callable[[], float] = time.monotonic) -> None:
         self.max_buckets = max_buckets
         self.clock = clock
         self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
@@ -83,7 +84,7 @@ def limit_principal(request: Request, principal: Principal) -> None:
         burst=settings.rate_limit_user_burst)
 
 
-def limit_api_key(request_app, key_id: str, per_minute: int | None) -> None:
+def limit_api_key(request_app: FastAPI, key_id: str, per_minute: int | None) -> None:
     settings = request_app.state.settings
     rate = per_minute or settings.rate_limit_api_key_per_minute
     request_app.state.rate_limiter.enforce(f"key:{key_id}", per_minute=rate, burst=rate)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -52,7 +53,7 @@ class ApiKeyPage(BaseModel):
     next_cursor: str | None = None
 
 
-def to_public(row) -> ApiKeyPublic:
+def to_public(row: Mapping[str, Any]) -> ApiKeyPublic:
     return ApiKeyPublic(**{name: row[name] for name in ApiKeyPublic.model_fields})
 
 

@@ -3,7 +3,8 @@ anything about logins)."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
@@ -30,7 +31,7 @@ class PersonPage(BaseModel):
     next_cursor: str | None = None
 
 
-def to_public(row) -> PersonPublic:
+def to_public(row: Mapping[str, Any]) -> PersonPublic:
     return PersonPublic(**{name: row[name] for name in PersonPublic.model_fields})
 
 

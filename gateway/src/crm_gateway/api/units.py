@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -55,7 +56,7 @@ class UnitPage(BaseModel):
     next_cursor: str | None = None
 
 
-def to_public(row) -> UnitPublic:
+def to_public(row: Mapping[str, Any]) -> UnitPublic:
     return UnitPublic(**{name: row[name] for name in UnitPublic.model_fields})
 
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -73,7 +74,7 @@ class UserPage(BaseModel):
     next_cursor: str | None = None
 
 
-def to_public(row) -> UserPublic:
+def to_public(row: Mapping[str, Any]) -> UserPublic:
     return UserPublic(**{name: row[name] for name in UserPublic.model_fields})
 
 

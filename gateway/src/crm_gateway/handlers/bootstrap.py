@@ -1,6 +1,8 @@
 """First start: the root unit and the initial admin, once, whatever the number of replicas."""
 from __future__ import annotations
 
+import uuid
+
 from crmkit.auth import ADMIN
 from crmkit.db import advisory_key
 from crmkit.logging import get_logger
@@ -30,7 +32,7 @@ async def ensure_admin(*, identity: Identity) -> None:
             await conn.execute("SELECT pg_advisory_unlock($1)", BOOTSTRAP_LOCK)
 
 
-async def _create_admin(identity: Identity, root_id) -> None:
+async def _create_admin(identity: Identity, root_id: uuid.UUID) -> None:
     settings = identity.settings
     if await user_store.get_by_username(identity.pool, settings.admin_username):
         log.warning("admin_bootstrap_skipped", reason="username exists without an active admin",
