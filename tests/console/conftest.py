@@ -1,0 +1,109 @@
+"""Fixtures of the console's browser tests: Debian's Chromium driven by Playwright (headless, no
+browser download), a page per user signed in through the login form, axe-core for accessibility,
+and a screenshot of each main screen kept under CRM_TEST_ARTIFACTS (default .local/test/artifacts)."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+
+from e2e_support import GATEWAY
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(os.environ.get("CRM_TEST_ARTIFACTS", ROOT / ".local" / "test" / "artifacts")) / "console"
+# as the machine notes advise: no sandbox as root, and nothing that phones Google from a closed network
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+
+expect.set_options(timeout=15_000)
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CRM_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail("Chromium is missing: deploy/local/crm-local install-browser (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="session")
+async def browser():
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()
+
+
+async def new_context(browser: Browser, *, phone: bool = False, language: str = "vi") -> BrowserContext:
+    context = await browser.new_context(
+        base_url=GATEWAY, viewport=PHONE if phone else DESKTOP, locale="vi-VN" if language == "vi" else "en-US",
+        timezone_id="Asia/Ho_Chi_Minh", is_mobile=phone, has_touch=phone,
+        # axe-core is injected as a script: the console's own CSP would (rightly) refuse it
+        bypass_csp=True,
+    )
+    if language == "en":
+        await context.add_init_script("localStorage.setItem('crm.language', 'en')")
+    return context
+
+
+async def sign_in(page: Page, username: str, password: str, path: str = "/") -> Page:
+    """Open `path`, sign in through the form, and wait for the shell."""
+    await page.goto(path)
+    await page.get_by_label(re.compile("Tên đăng nhập|Username")).fill(username)
+    await page.get_by_label(re.compile("^(Mật khẩu|Password)$")).fill(password)
+    await page.get_by_role("button", name=re.compile("^(Đăng nhập|Sign in)$")).click()
+    await expect(page.get_by_role("button", name=re.compile("Đăng xuất|Sign out"))).to_be_visible()
+    return page
+
+
+@pytest.fixture
+async def open_as(browser):
+    """`await open_as(user, path, phone=False)`: a page of `user` ({"username", "password"}) signed in."""
+    contexts: list[BrowserContext] = []
+
+    async def open_(user: dict, path: str = "/", *, phone: bool = False, language: str = "vi") -> Page:
+        context = await new_context(browser, phone=phone, language=language)
+        contexts.append(context)
+        page = await context.new_page()
+        return await sign_in(page, user["username"], user["password"], path)
+
+    yield open_
+    for context in contexts:
+        await context.close()
+
+
+async def assert_accessible(page: Page, *, name: str) -> None:
+    """No serious or critical axe-core violation on the page as it is now."""
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is missing at {AXE}: npm ci in web/")
+    await page.add_script_tag(path=str(AXE))
+    result = await page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                       nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert serious == [], f"{name}: {serious}"
+
+
+async def screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    await page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def console_helpers():
+    """Helpers for the test modules (imported by fixture: the suite runs with --import-mode=importlib)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(assert_accessible=assert_accessible, screenshot=screenshot, sign_in=sign_in,
+                           new_context=new_context, expect=expect)

@@ -1,0 +1,69 @@
+import { lazy, Suspense } from "react";
+import { ConfigProvider, App as AntApp, Spin } from "antd";
+import viVN from "antd/locale/vi_VN";
+import enUS from "antd/locale/en_US";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { I18nProvider, useI18n } from "./i18n/I18nProvider";
+import { AuthProvider, useAuth } from "./auth/AuthProvider";
+import { ApiError } from "./api/client";
+import { AppLayout } from "./layout/AppLayout";
+import { LoginPage } from "./pages/LoginPage";
+import { routes } from "./routes";
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 15_000,
+      // a 4xx will not change by asking again; a dropped connection may
+      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+const NotFoundPage = lazy(() => import("./pages/NotFoundPage"));
+
+export function App() {
+  return (
+    <I18nProvider>
+      <QueryClientProvider client={queryClient}>
+        <Localized>
+          <AuthProvider>
+            <BrowserRouter>
+              <Shell />
+            </BrowserRouter>
+          </AuthProvider>
+        </Localized>
+      </QueryClientProvider>
+    </I18nProvider>
+  );
+}
+
+function Localized({ children }: { children: React.ReactNode }) {
+  const { language } = useI18n();
+  return (
+    <ConfigProvider locale={language === "en" ? enUS : viVN} theme={{ token: { colorPrimary: "#0958d9" } }}>
+      <AntApp>{children}</AntApp>
+    </ConfigProvider>
+  );
+}
+
+function Shell() {
+  const { signedIn } = useAuth();
+  if (signedIn === null) return <Spin fullscreen />;
+  if (!signedIn) return <LoginPage />;
+  return (
+    <AppLayout>
+      <Suspense fallback={<Spin style={{ display: "block", margin: 48 }} />}>
+        <Routes>
+          <Route path="/" element={<Navigate to="/customers" replace />} />
+          {routes.map(({ path, element }) => (
+            <Route key={path} path={path} element={element} />
+          ))}
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      </Suspense>
+    </AppLayout>
+  );
+}
