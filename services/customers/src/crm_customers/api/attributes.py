@@ -94,7 +94,7 @@ def _values(body: BaseModel) -> dict[str, Any]:
 
 
 @router.get("", response_model=list[AttributePublic])
-async def list_attributes(pool: DbPool, principal: CurrentPrincipal):
+async def list_attributes(pool: DbPool, principal: CurrentPrincipal) -> list[AttributePublic]:
     """Every definition, in display order."""
     return [AttributePublic.model_validate(item) for item in await handlers.list_attributes(pool)]
 

@@ -34,7 +34,7 @@ def configuration_router(*, kind: str, path: str, tag: str, create: type[BaseMod
     # `create`/`update`/`public` are classes chosen at run time: FastAPI reads them from the
     # annotations, mypy cannot type a parameter by a variable (hence the ignores below)
     @router.get("", response_model=list[public], name=f"list_{kind}")  # type: ignore[valid-type]
-    async def list_items(pool: DbPool, principal: CurrentPrincipal):
+    async def list_items(pool: DbPool, principal: CurrentPrincipal) -> list[BaseModel]:
         return [public.model_validate(item) for item in await handlers.list_items(pool, kind=kind)]
 
     @router.post("", status_code=201, response_model=public, dependencies=ADMIN_ONLY, name=f"create_{kind}",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
@@ -42,7 +43,7 @@ class ReferralTree(BaseModel):
 @router.get("/{customer_id:uuid}/referrals", response_model=ReferralTree, responses={404: {"description": "not_found"}})
 async def referral_tree(customer_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                         max_depth: int = Query(handlers.MAX_DEPTH, ge=1, le=handlers.MAX_DEPTH),
-                        limit: int = Query(handlers.MAX_NODES, ge=1, le=handlers.MAX_NODES)):
+                        limit: int = Query(handlers.MAX_NODES, ge=1, le=handlers.MAX_NODES)) -> dict[str, Any]:
     """The customers referred by this one, and those they referred, and so on."""
     return await handlers.referral_tree(pool, principal=principal, customer_id=customer_id,
                                         max_depth=max_depth, limit=limit)

@@ -74,11 +74,11 @@ class ViewPublic(BaseModel):
 
 
 @router.get("/customers", response_model=ViewPublic)
-async def get_view(pool: DbPool, principal: CurrentPrincipal):
+async def get_view(pool: DbPool, principal: CurrentPrincipal) -> dict[str, Any]:
     return await handlers.get_view(pool, principal=principal)
 
 
 @router.put("/customers", response_model=ViewPublic, responses={422: {"description": "validation_error"}})
-async def put_view(body: ViewWrite, pool: DbPool, principal: CurrentPrincipal):
+async def put_view(body: ViewWrite, pool: DbPool, principal: CurrentPrincipal) -> dict[str, Any]:
     return await handlers.put_view(pool, principal=principal,
                                    values=body.model_dump(exclude_unset=True))

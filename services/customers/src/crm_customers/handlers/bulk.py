@@ -91,7 +91,7 @@ def _removed(values: dict[str, Any], chunk: store.ChunkResult) -> list[list[str]
 
 
 def _batch_event(action: str, values: dict[str, Any], chunk: store.ChunkResult, *, batch_id: uuid.UUID,
-                 number: int, last: bool):
+                 number: int, last: bool) -> events.CustomersBulkDeleted | events.CustomersBulkUpdated:
     common = {"batch_id": batch_id, "chunk": number, "last": last, "ids": chunk.ids, "versions": chunk.versions}
     if action == "delete":
         return events.CustomersBulkDeleted(**common, deleted_at=values["deleted_at"], deleted_by=values["deleted_by"])

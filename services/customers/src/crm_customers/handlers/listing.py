@@ -11,7 +11,7 @@ from crmkit.domain_errors import Forbidden
 from crmkit.pagination import MAX_LIMIT
 from crm_customers.domain.selection import CustomerFilter, parse_sort
 from crm_customers.store import paging
-from crm_customers.store.customers import access_of
+from crm_customers.store.customers import Params, access_of
 from crm_customers.store.selection import customer_where
 
 
@@ -34,7 +34,8 @@ async def list_customers(pool: asyncpg.Pool, *, principal: Principal, flt: Custo
     position = paging.position_of(cursor)
     fell_back = bool(flt.q and flt.fuzzy is None and position and position.fz)
     async with pool.acquire() as conn, conn.transaction(readonly=True):
-        async def run(selection: CustomerFilter, extra: dict[str, Any] | None):
+        async def run(selection: CustomerFilter, extra: dict[str, Any] | None
+                      ) -> tuple[str, Params, list[dict[str, Any]], str | None]:
             where, params = await customer_where(conn, selection, principal)
             items, next_cursor = await paging.page(conn, where=where, params=params, sort=order, cursor=cursor,
                                                    limit=limit, cursor_extra=extra)

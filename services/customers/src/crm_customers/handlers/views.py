@@ -9,6 +9,7 @@ from crmkit.auth import Principal
 from crmkit.domain_errors import Invalid
 from crmkit.unit_of_work import UnitOfWork
 from crm_customers import events
+from crm_customers.domain.attributes import AttributeDefinition
 from crm_customers.domain.views import check_view, current_view
 from crm_customers.handlers.attributes import as_definition
 from crm_customers.handlers.problems import SOURCE, unprocessable
@@ -18,7 +19,7 @@ from crm_customers.store import attributes as attribute_store
 from crm_customers.store import views as store
 
 
-async def _definitions(conn: asyncpg.Connection):
+async def _definitions(conn: asyncpg.Connection) -> list[AttributeDefinition]:
     return [as_definition(row) for row in await attribute_store.list_definitions(conn)]
 
 

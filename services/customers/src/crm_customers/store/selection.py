@@ -25,9 +25,11 @@ query that looks like a phone number matches the normalised phone exactly and ph
 """
 from __future__ import annotations
 
+import functools
 import re
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import asyncpg
 
@@ -52,6 +54,7 @@ class _Problems(list):
 
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().\-]+$")
 PHONE_SUFFIX_MIN = 4
+T = TypeVar("T")  # what a choice normalises to (a text value, a province code)
 
 
 def _word_prefix(words: list[str]) -> str:
@@ -114,8 +117,8 @@ async def _known_keys(conn: asyncpg.Connection, values: list[str], known: list[s
             problems.add(f"{field}.{index}", code, **{param: value})
 
 
-def _choices(field: str, values: list[str], problems: _Problems, normalize) -> list[str]:
-    out: list[str] = []
+def _choices(field: str, values: list[str], problems: _Problems, normalize: Callable[[str], T]) -> list[T]:
+    out: list[T] = []
     for index, raw in enumerate(values):
         try:
             out.append(normalize(raw))
@@ -184,7 +187,7 @@ async def customer_where(conn: asyncpg.Connection, flt: CustomerFilter, principa
         clauses.append(_any(f"{a}.status", flt.status, params, "text"))
     for field in ("lifecycle", "party_type", "gender"):
         if values := getattr(flt, field):
-            chosen = _choices(field, values, problems, lambda raw, f=field: normalize_choice(f, raw))
+            chosen = _choices(field, values, problems, functools.partial(normalize_choice, field))
             clauses.append(_any(f"{a}.{field}", chosen, params, "text"))
     if flt.organization_size:
         chosen = _choices("organization_size", flt.organization_size, problems, normalize_organization_size)
