@@ -2,6 +2,8 @@
 access token in memory) and the built console served at `/` with its security headers."""
 from __future__ import annotations
 
+import gzip
+
 import httpx
 import pytest
 
@@ -15,6 +17,8 @@ def web_dir(tmp_path):
     (tmp_path / "index.html").write_text('<!doctype html><html><head><script type="module" '
                                          'src="/assets/index-abc123.js"></script></head><body></body></html>')
     (tmp_path / "assets" / "index-abc123.js").write_text("console.log('crm')")
+    (tmp_path / "assets" / "index-abc123.js.gz").write_bytes(gzip.compress(b"console.log('crm')"))
+    (tmp_path / "assets" / "index-abc123.js.br").write_bytes(b"brotli bytes")
     (tmp_path / "favicon.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     return tmp_path
 
@@ -98,9 +102,18 @@ async def test_the_console_is_served_with_deep_links_cache_and_security_headers(
             assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
             assert "frame-ancestors 'none'" in policy
             assert page.headers["x-content-type-options"] == "nosniff"
-        asset = await client.get("/assets/index-abc123.js")
+        asset = await client.get("/assets/index-abc123.js", headers={"Accept-Encoding": "identity"})
         assert asset.status_code == 200 and asset.text == "console.log('crm')"
         assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert "content-encoding" not in asset.headers
+        gzipped = await client.get("/assets/index-abc123.js", headers={"Accept-Encoding": "gzip"})
+        assert gzipped.headers["content-encoding"] == "gzip" and "Accept-Encoding" in gzipped.headers["vary"]
+        assert gzipped.headers["content-type"].startswith(("text/javascript", "application/javascript"))
+        assert gzipped.text == "console.log('crm')"  # decoded by the client
+        assert gzipped.headers["cache-control"] == "public, max-age=31536000, immutable"
+        async with client.stream("GET", "/assets/index-abc123.js", headers={"Accept-Encoding": "gzip, br"}) as brotli:
+            assert brotli.headers["content-encoding"] == "br"  # preferred when accepted
+            assert b"".join([chunk async for chunk in brotli.aiter_raw()]) == b"brotli bytes"
         assert (await client.get("/favicon.svg")).text.startswith("<svg")
         assert (await client.get("/assets/missing.js")).status_code == 404
         # the platform's own paths are never the console

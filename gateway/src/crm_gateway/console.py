@@ -9,12 +9,14 @@ leaving the site.
 """
 from __future__ import annotations
 
+import mimetypes
 import re
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import Headers
 from starlette.routing import Route
 from starlette.types import Scope
 
@@ -40,12 +42,27 @@ CONSOLE_PATHS = re.compile(r"^/(?!api/|api$|healthz$|readyz$|metrics$|assets/)(?
 
 
 class ImmutableFiles(StaticFiles):
+    """The hashed assets, a year in the browser's cache; the build's precompressed twin
+    (`.br`, else `.gz`, made by web/scripts/compress.mjs) when the browser accepts it."""
+
     async def get_response(self, path: str, scope: Scope) -> Response:
-        response = await super().get_response(path, scope)
+        response = await self._compressed(path, scope) or await super().get_response(path, scope)
         if response.status_code == 200:
             response.headers["Cache-Control"] = IMMUTABLE
             response.headers["X-Content-Type-Options"] = "nosniff"
         return response
+
+    async def _compressed(self, path: str, scope: Scope) -> Response | None:
+        accepted = Headers(scope=scope).get("accept-encoding", "")
+        for encoding, suffix in (("br", ".br"), ("gzip", ".gz")):
+            if encoding not in accepted:
+                continue
+            full_path, stat = self.lookup_path(path + suffix)
+            if stat is not None and not path.endswith((".br", ".gz")):
+                media_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+                return FileResponse(full_path, media_type=media_type, stat_result=stat,
+                                    headers={"Content-Encoding": encoding, "Vary": "Accept-Encoding"})
+        return None
 
 
 def default_web_dir() -> Path:
