@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -18,7 +19,7 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 @contextlib.asynccontextmanager
-async def _close_notification_listener(app: FastAPI):
+async def _close_notification_listener(app: FastAPI) -> AsyncIterator[None]:
     """The SSE hub opens its LISTEN connection on the first stream; close it with the app."""
     try:
         yield

@@ -11,10 +11,13 @@ import os
 import re
 import uuid
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from collections.abc import AsyncIterator
 
 import anyio
+
+if TYPE_CHECKING:
+    from crm_interactions.settings import InteractionsSettings
 
 CHUNK = 64 * 1024
 _KEY = re.compile(r"^[A-Za-z0-9_-]+(?:/[A-Za-z0-9_.-]+)*$")
@@ -93,7 +96,7 @@ def configure(storage: Storage | None) -> None:
     _configured = storage
 
 
-def for_settings(settings) -> Storage:
+def for_settings(settings: InteractionsSettings) -> Storage:
     """The configured storage, else a local one under the settings' `attachment_dir`."""
     return _configured if _configured is not None else LocalStorage(settings.attachment_dir)
 

@@ -103,7 +103,7 @@ async def list_appointments(pool: DbPool, principal: CurrentPrincipal, status: S
                             customer_id: uuid.UUID | None = None,
                             from_: Annotated[datetime | None, Query(alias="from", description=FROM)] = None,
                             to: Annotated[datetime | None, Query(description=TO)] = None,
-                            limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+                            limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[AppointmentPublic]:
     """Soonest first, among the appointments the caller sees: their own (assignee or creator),
     those of their unit's subtree for managers, all for admins."""
     rows, next_cursor = await handlers.list_appointments(

@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from crmkit import uploads
-from crmkit.auth import CurrentPrincipal
+from crmkit.auth import CurrentPrincipal, Principal
 from crmkit.dependencies import DbPool, Settings
 from crmkit.domain_errors import DomainError
 from crmkit.errors import ProblemError, problem_of_domain_error
@@ -51,7 +51,7 @@ UPLOAD_BODY = {"requestBody": {
                 "*/*": {"schema": {"type": "string", "format": "binary"}}}}}
 
 
-async def _drain(body) -> bool:
+async def _drain(body: AsyncIterator[bytes]) -> bool:
     """Read what is left of a refused body, up to DRAIN_BYTES; False when more remains."""
     read = 0
     async for chunk in body:
@@ -91,7 +91,7 @@ async def _file_of(request: Request, body: AsyncIterator[bytes], filename: str |
         declared_length
 
 
-async def _upload(request: Request, pool: DbPool, settings: Any, principal, filename: str | None,
+async def _upload(request: Request, pool: DbPool, settings: Any, principal: Principal, filename: str | None,
                   content_disposition: str | None, **target: Any) -> Response:
     """Stream the body's file into an attachment on `target` (a customer, or a parent record)."""
     body = request.stream()
@@ -113,7 +113,7 @@ async def _upload(request: Request, pool: DbPool, settings: Any, principal, file
                     media_type="application/json", headers={"Location": f"/api/v1/attachments/{row['id']}"})
 
 
-async def _page(pool: DbPool, principal, limit: int, cursor: str | None, **target: Any) -> Page[AttachmentPublic]:
+async def _page(pool: DbPool, principal: Principal, limit: int, cursor: str | None, **target: Any) -> Page[AttachmentPublic]:
     rows, next_cursor = await handlers.list_attachments(pool, principal=principal, **target,
                                                         limit=limit, cursor=cursor)
     return Page[AttachmentPublic](items=[AttachmentPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
@@ -131,7 +131,7 @@ async def upload_attachment(customer_id: uuid.UUID, request: Request, pool: DbPo
 @router.get("/api/v1/customers/{customer_id}/attachments", response_model=Page[AttachmentPublic],
             responses=RESPONSES)
 async def list_attachments(customer_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
-                           limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+                           limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[AttachmentPublic]:
     """The customer's files, those on its support tickets and comments included, newest first."""
     return await _page(pool, principal, limit, cursor, customer_id=customer_id)
 
@@ -153,7 +153,7 @@ def _parent_routes(path: str, parent_type: str, who: str) -> None:
                 responses=RESPONSES, name=f"list_{parent_type}_attachments",
                 summary=f"Files of a {parent_type.replace('_', ' ')}")
     async def list_of_parent(parent_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
-                             limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+                             limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[AttachmentPublic]:
         return await _page(pool, principal, limit, cursor, parent_type=parent_type, parent_id=parent_id)
 
 
@@ -162,7 +162,7 @@ _parent_routes("comments", "comment", "not_comment_author: only its author adds 
 
 
 @router.get("/api/v1/attachments/{attachment_id}", response_model=AttachmentPublic, responses=RESPONSES)
-async def get_attachment(attachment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal):
+async def get_attachment(attachment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> AttachmentPublic:
     return AttachmentPublic.model_validate(
         await handlers.get(pool, principal=principal, attachment_id=attachment_id))
 
@@ -170,7 +170,7 @@ async def get_attachment(attachment_id: uuid.UUID, pool: DbPool, principal: Curr
 @router.get("/api/v1/attachments/{attachment_id}/content", responses={
     **RESPONSES, 200: {"description": "the file, with its sniffed type", "content": {"*/*": {}}}})
 async def download_attachment(attachment_id: uuid.UUID, pool: DbPool, settings: Settings,
-                              principal: CurrentPrincipal):
+                              principal: CurrentPrincipal) -> StreamingResponse:
     """The file, streamed, as an attachment (`Content-Disposition` with the UTF-8 name)."""
     row = await handlers.get(pool, principal=principal, attachment_id=attachment_id,
                              with_key=True)
@@ -182,7 +182,7 @@ async def download_attachment(attachment_id: uuid.UUID, pool: DbPool, settings: 
     except StopAsyncIteration:
         first = b""
 
-    async def content():
+    async def content() -> AsyncIterator[bytes]:
         yield first
         async for chunk in reader:
             yield chunk

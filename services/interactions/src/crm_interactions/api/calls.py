@@ -86,7 +86,7 @@ async def log_call(customer_id: uuid.UUID, body: CallCreate, principal: CurrentP
 @router.get("/{customer_id}/calls", response_model=Page[CallPublic], responses=RESPONSES)
 async def list_calls(customer_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                      outcome: Outcome | None = None, direction: Direction | None = None,
-                     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+                     limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[CallPublic]:
     """The customer's call sheets, newest first (keyset pages); visible like the timeline."""
     rows, next_cursor = await handlers.list_calls(
         pool, principal=principal, customer_id=customer_id, limit=limit, cursor=cursor,

@@ -94,7 +94,7 @@ async def create_care_ticket(body: CareTicketCreate, principal: CurrentPrincipal
 async def list_care_tickets(pool: DbPool, principal: CurrentPrincipal, scope: Scope = "all",
                             status: Status | None = None, customer_id: uuid.UUID | None = None,
                             q: Annotated[str | None, Query(max_length=200, description="searches note and result")] = None,
-                            limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+                            limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[CareTicketPublic]:
     """Newest planned first. Scopes: all (every ticket of a customer I may see) · mine (assigned to
     me) · my_unit (assignee in my unit's subtree) · today (planned today, Asia/Ho_Chi_Minh)."""
     rows, next_cursor = await handlers.list_tickets(

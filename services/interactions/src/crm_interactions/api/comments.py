@@ -97,7 +97,7 @@ Deleted = Annotated[bool, Query(description="deleted ones only: managers, admins
             responses={**RESPONSES, 403: {"description": "deleted_comments_forbidden"}})
 async def list_customer_comments(customer_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                                  author_id: uuid.UUID | None = None, hashtag: Hashtag = None, read: Read = None,
-                                 deleted: Deleted = False, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+                                 deleted: Deleted = False, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[CommentPublic]:
     """A customer's comments, those written on its tickets included, newest first."""
     rows, next_cursor = await handlers.list_comments(
         pool, principal=principal, customer_id=customer_id, author_id=author_id, hashtag=hashtag,
@@ -125,7 +125,7 @@ def _ticket_comment_routes(path: str, ticket_type: str) -> None:
                 name=f"list_{ticket_type}_comments", summary=f"Comments on a {ticket_type.replace('_', ' ')}")
     async def list_ticket_comments(ticket_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                                    author_id: uuid.UUID | None = None, hashtag: Hashtag = None, read: Read = None,
-                                   deleted: Deleted = False, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+                                   deleted: Deleted = False, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[CommentPublic]:
         """The ticket's comments, newest first."""
         rows, next_cursor = await handlers.list_comments(
             pool, principal=principal, ticket_type=ticket_type, ticket_id=ticket_id,
@@ -141,7 +141,7 @@ _ticket_comment_routes("support-tickets", "support_ticket")
             responses={403: {"description": "deleted_comments_forbidden"}})
 async def search_comments(pool: DbPool, principal: CurrentPrincipal, hashtag: Hashtag = None,
                           author_id: uuid.UUID | None = None, read: bool | None = None, deleted: bool = False,
-                          limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+                          limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[CommentPublic]:
     """Comments across every customer the caller may see, newest first, e.g. `?hashtag=tele`."""
     rows, next_cursor = await handlers.list_comments(
         pool, principal=principal, author_id=author_id, hashtag=hashtag, read=read,

@@ -50,7 +50,7 @@ def _language(request: Request) -> str:
 @router.get("", response_model=NotificationPage)
 async def list_notifications(request: Request, pool: DbPool, principal: CurrentPrincipal,
                              important: bool | None = Query(None, description="true: the Important tab"),
-                             unread: bool | None = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+                             unread: bool | None = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> NotificationPage:
     """The caller's own notifications, newest first, with the unread count (I-9)."""
     rows, next_cursor, count = await handlers.list_notifications(
         pool, principal=principal, important=important, unread=unread, limit=limit, cursor=cursor,
@@ -98,7 +98,7 @@ async def stream_notifications(request: Request, pool: DbPool, settings: Setting
 
 
 @router.post("/read-all", response_model=ReadAll)
-async def read_all(pool: DbPool, principal: CurrentPrincipal):
+async def read_all(pool: DbPool, principal: CurrentPrincipal) -> ReadAll:
     """Mark all of the caller's notifications read."""
     return ReadAll(marked=await handlers.mark_all_read(pool, principal=principal))
 
@@ -108,7 +108,7 @@ NotificationId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 @router.post("/{notification_id}/read", response_model=NotificationPublic,
              responses={404: {"description": "not_found"}})
-async def read_one(notification_id: NotificationId, request: Request, pool: DbPool, principal: CurrentPrincipal):
+async def read_one(notification_id: NotificationId, request: Request, pool: DbPool, principal: CurrentPrincipal) -> NotificationPublic:
     """Mark one of the caller's notifications read (someone else's: 404)."""
     return NotificationPublic.model_validate(await handlers.mark_read(
         pool, principal=principal, notification_id=notification_id, lang=_language(request)))

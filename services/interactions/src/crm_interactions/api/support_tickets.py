@@ -98,7 +98,7 @@ async def create_support_ticket(body: SupportTicketCreate, principal: CurrentPri
 async def list_support_tickets(pool: DbPool, principal: CurrentPrincipal, scope: Scope = "all",
                                status: Status | None = None, customer_id: uuid.UUID | None = None,
                                q: Annotated[str | None, Query(max_length=200, description="searches title and content")] = None,
-                               limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+                               limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[SupportTicketPublic]:
     """Newest first. Scopes: all (every ticket of a customer I may see) · mine (assigned to me) ·
     my_unit (handled by my unit, or assignee in my unit's subtree)."""
     rows, next_cursor = await handlers.list_tickets(

@@ -30,7 +30,7 @@ class TimelineEntryPublic(BaseModel):
             responses={404: {"description": "not_found"}})
 async def read_timeline(customer_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                         limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
-                        type: Annotated[list[EntryType] | None, Query(max_length=20)] = None):
+                        type: Annotated[list[EntryType] | None, Query(max_length=20)] = None) -> Page[TimelineEntryPublic]:
     rows, next_cursor = await handlers.read_timeline(
         pool, principal=principal, customer_id=customer_id, limit=limit, cursor=cursor,
         types=list(type) if type else None,
