@@ -144,20 +144,20 @@ class RosterUpdate(BaseModel):
 
 
 @router.post("/jobs", status_code=201, response_model=JobPublic, responses=RESPONSES)
-async def create_job(body: JobCreate, pool: DbPool, principal: CurrentPrincipal):
+async def create_job(body: JobCreate, pool: DbPool, principal: CurrentPrincipal) -> dict[str, Any]:
     async with UnitOfWork(pool, source=jobs.SOURCE) as uow:
         return await jobs.create(uow, principal, content=body.content, type_=body.type, target=body.target)
 
 
 @router.get("/jobs", response_model=Page[JobPublic], responses=RESPONSES)
 async def list_jobs(pool: DbPool, principal: CurrentPrincipal, limit: Limit = DEFAULT_LIMIT,
-                    cursor: Cursor = None):
+                    cursor: Cursor = None) -> Page[JobPublic]:
     rows, next_cursor = await jobs.list_jobs(pool, principal, limit=limit, cursor=cursor)
     return Page[JobPublic](items=[JobPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 
 @router.get("/jobs/{job_id}", response_model=JobPublic, responses=RESPONSES)
-async def get_job(job_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal):
+async def get_job(job_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> dict[str, Any]:
     return await jobs.get(pool, principal, job_id)
 
 
@@ -182,7 +182,7 @@ async def distribute(body: DistributionCreate, principal: CurrentPrincipal,
 async def list_assignments(pool: DbPool, principal: CurrentPrincipal,
                            scope: Literal["all", "mine", "made"] = "all",
                            status: Literal["offered", "accepted", "declined", "expired"] | None = None,
-                           job_id: uuid.UUID | None = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None):
+                           job_id: uuid.UUID | None = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[AssignmentPublic]:
     """Newest first: all the caller may see, `mine` (given to me), `made` (distributed by me)."""
     rows, next_cursor = await handlers.list_assignments(
         pool, principal=principal, scope=scope, status=status, job_id=job_id, limit=limit, cursor=cursor)
@@ -190,13 +190,13 @@ async def list_assignments(pool: DbPool, principal: CurrentPrincipal,
 
 
 @router.get("/assignments/{assignment_id}", response_model=AssignmentDetail, responses=RESPONSES)
-async def get_assignment(assignment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal):
+async def get_assignment(assignment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> dict[str, Any]:
     return await handlers.get(pool, principal=principal, assignment_id=assignment_id)
 
 
 @router.post("/assignments/{assignment_id}/accept", response_model=AssignmentPublic, responses={
     404: {"description": "not_found"}, 409: {"description": "assignment_not_offered"}})
-async def accept(assignment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal):
+async def accept(assignment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> dict[str, Any]:
     """The rep takes an offer made to them: they own its customers."""
     return await handlers.accept(pool, principal=principal, assignment_id=assignment_id)
 
@@ -204,7 +204,7 @@ async def accept(assignment_id: uuid.UUID, pool: DbPool, principal: CurrentPrinc
 @router.post("/assignments/{assignment_id}/decline", response_model=AssignmentPublic, responses={
     404: {"description": "not_found"}, 409: {"description": "assignment_not_offered"}})
 async def decline(assignment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
-                  body: DeclineCreate | None = None):
+                  body: DeclineCreate | None = None) -> dict[str, Any]:
     """The rep refuses an offer, optionally saying why (`reason`): its customers return to the pool
     and the assigner is notified. The body may be omitted."""
     return await handlers.decline(pool, principal=principal, assignment_id=assignment_id,
@@ -212,19 +212,19 @@ async def decline(assignment_id: uuid.UUID, pool: DbPool, principal: CurrentPrin
 
 
 @router.post("/recalls", response_model=RecallPublic, responses=RESPONSES)
-async def recall(body: RecallCreate, pool: DbPool, principal: CurrentPrincipal):
+async def recall(body: RecallCreate, pool: DbPool, principal: CurrentPrincipal) -> dict[str, Any]:
     """Thu hồi (A-5): ownership of the recalled customers reverts to their previous owner."""
     return await handlers.recall(pool, principal=principal, assignment_id=body.assignment_id,
                                  customer_ids=body.customer_ids)
 
 
 @router.get("/roster", response_model=list[RosterEntry], responses=RESPONSES)
-async def get_roster(pool: DbPool, principal: CurrentPrincipal):
+async def get_roster(pool: DbPool, principal: CurrentPrincipal) -> list[dict[str, Any]]:
     """Active sales reps within the caller's reach, with weight, capacity and open leads (A-1)."""
     return await roster.list_roster(pool, principal=principal)
 
 
 @router.patch("/roster/{user_id}", response_model=RosterEntry, responses=RESPONSES)
-async def tune_roster(user_id: uuid.UUID, body: RosterUpdate, pool: DbPool, principal: CurrentPrincipal):
+async def tune_roster(user_id: uuid.UUID, body: RosterUpdate, pool: DbPool, principal: CurrentPrincipal) -> dict[str, Any]:
     return await roster.tune(pool, principal=principal, user_id=user_id,
                              changes=body.model_dump(exclude_unset=True))
