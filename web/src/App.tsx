@@ -3,13 +3,10 @@ import { ConfigProvider, App as AntApp, Spin } from "antd";
 import viVN from "antd/locale/vi_VN";
 import enUS from "antd/locale/en_US";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { BrowserRouter, Navigate, Route, Routes } from "react-router";
+import { BrowserRouter } from "react-router";
 import { I18nProvider, useI18n } from "./i18n/I18nProvider";
 import { AuthProvider, useAuth } from "./auth/AuthProvider";
 import { ApiError } from "./api/client";
-import { AppLayout } from "./layout/AppLayout";
-import { LoginPage } from "./pages/LoginPage";
-import { routes } from "./routes";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -22,7 +19,9 @@ const queryClient = new QueryClient({
   },
 });
 
-const NotFoundPage = lazy(() => import("./pages/NotFoundPage"));
+// the first screen downloads only itself: the sign-in form, or the signed-in shell (layout, routes)
+const LoginPage = lazy(() => import("./pages/LoginPage"));
+const SignedIn = lazy(() => import("./SignedIn"));
 
 export function App() {
   return (
@@ -52,18 +51,5 @@ function Localized({ children }: { children: React.ReactNode }) {
 function Shell() {
   const { signedIn } = useAuth();
   if (signedIn === null) return <Spin fullscreen />;
-  if (!signedIn) return <LoginPage />;
-  return (
-    <AppLayout>
-      <Suspense fallback={<Spin style={{ display: "block", margin: 48 }} />}>
-        <Routes>
-          <Route path="/" element={<Navigate to="/customers" replace />} />
-          {routes.map(({ path, element }) => (
-            <Route key={path} path={path} element={element} />
-          ))}
-          <Route path="*" element={<NotFoundPage />} />
-        </Routes>
-      </Suspense>
-    </AppLayout>
-  );
+  return <Suspense fallback={<Spin fullscreen />}>{signedIn ? <SignedIn /> : <LoginPage />}</Suspense>;
 }

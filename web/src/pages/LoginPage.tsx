@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Alert, Button, Card, Form, Input, Select, Typography } from "antd";
+import { Alert, Button, Card, Form, Input, Select } from "antd";
 import { LockOutlined, UserOutlined } from "@ant-design/icons";
 import { session } from "../auth/session";
 import { useI18n } from "../i18n/I18nProvider";
@@ -10,7 +10,7 @@ interface Credentials {
 }
 
 /** Sign in; the page the user asked for stays in the address bar and opens once signed in. */
-export function LoginPage() {
+export default function LoginPage() {
   const { t, language, setLanguage } = useI18n();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -30,9 +30,7 @@ export function LoginPage() {
   return (
     <main style={{ minHeight: "100vh", display: "grid", placeItems: "center", background: "#f5f7fa", padding: 16 }}>
       <Card style={{ width: "100%", maxWidth: 380 }}>
-        <Typography.Title level={1} style={{ fontSize: 24, textAlign: "center" }}>
-          {t("app.name")} · {t("login.title")}
-        </Typography.Title>
+        <h1 style={{ fontSize: 24, textAlign: "center", marginTop: 0 }}>{t("app.name")} · {t("login.title")}</h1>
         {error && <Alert type="error" role="alert" title={error} style={{ marginBottom: 16 }} />}
         <Form<Credentials> layout="vertical" onFinish={submit} requiredMark={false}>
           <Form.Item name="username" label={t("login.username")}
