@@ -3,8 +3,11 @@ import type { AppRoute } from "../../routes";
 
 const CustomerListPage = lazy(() => import("./CustomerListPage"));
 const CustomerDetailPage = lazy(() => import("./CustomerDetailPage"));
+const CustomerFormPage = lazy(() => import("./form/CustomerFormPage"));
 
 export const customerRoutes: AppRoute[] = [
   { path: "/customers", element: <CustomerListPage /> },
+  { path: "/customers/new", element: <CustomerFormPage /> },
+  { path: "/customers/:customerId/edit", element: <CustomerFormPage /> },
   { path: "/customers/:customerId/*", element: <CustomerDetailPage /> },
 ];
