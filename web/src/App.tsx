@@ -42,7 +42,7 @@ export function App() {
 function Localized({ children }: { children: React.ReactNode }) {
   const { language } = useI18n();
   return (
-    <ConfigProvider locale={language === "en" ? enUS : viVN} theme={{ token: { colorPrimary: "#0958d9" } }}>
+    <ConfigProvider locale={language === "en" ? enUS : viVN} theme={{ token: { colorPrimary: "#0958d9", colorTextDescription: "rgba(0, 0, 0, 0.6)" } }}>
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );
