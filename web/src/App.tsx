@@ -42,7 +42,8 @@ export function App() {
 function Localized({ children }: { children: React.ReactNode }) {
   const { language } = useI18n();
   return (
-    <ConfigProvider locale={language === "en" ? enUS : viVN} theme={{ token: { colorPrimary: "#0958d9", colorTextDescription: "rgba(0, 0, 0, 0.6)" } }}>
+    <ConfigProvider locale={language === "en" ? enUS : viVN} theme={{ token: { colorPrimary: "#0958d9", colorTextDescription: "rgba(0, 0, 0, 0.6)",
+                                                                                  colorError: "#cf1322" } }}>
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );
