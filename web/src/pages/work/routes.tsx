@@ -6,7 +6,7 @@ const ComingSoonPage = lazy(() => import("../ComingSoonPage"));
 // assignment, tickets and appointments screens; import and compensation keep their places until
 // their services exist
 export const workRoutes: AppRoute[] = [
-  { path: "/assignments/*", element: <ComingSoonPage /> },
+  { path: "/assignments/*", element: (() => { const AssignmentPage = lazy(() => import("./assignment/AssignmentPage")); return <AssignmentPage />; })() },
   { path: "/care-tickets/*", element: <ComingSoonPage /> },
   { path: "/support-tickets/*", element: <ComingSoonPage /> },
   { path: "/appointments/*", element: <ComingSoonPage /> },
