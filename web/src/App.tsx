@@ -43,7 +43,7 @@ function Localized({ children }: { children: React.ReactNode }) {
   const { language } = useI18n();
   return (
     <ConfigProvider locale={language === "en" ? enUS : viVN} theme={{ token: { colorPrimary: "#0958d9", colorTextDescription: "rgba(0, 0, 0, 0.6)",
-                                                                                  colorError: "#cf1322" } }}>
+                                                                                  colorError: "#cf1322", colorLink: "#0958d9" } }}>
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );
