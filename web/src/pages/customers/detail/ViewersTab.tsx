@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { App, Button, Empty, List, Space, Spin, Typography } from "antd";
+import { App, Button, Empty, Flex, List, Spin, Typography } from "antd";
 import { DeleteOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../../api/client";
@@ -62,16 +62,15 @@ export default function ViewersTab({ customer }: { customer: Customer }) {
         {editable ? t("customers.viewers.hint") : t("customers.viewers.readOnly")}
       </Typography.Paragraph>
       {editable && (
-        <Space.Compact style={{ width: "100%", marginBottom: 12 }}>
-          <div style={{ flex: 1 }}>
-            <PersonSelect aria-label={t("customers.viewers.pick")} placeholder={t("customers.viewers.pick")}
-                          value={picked} onChange={setPicked}
+        <Flex gap={8} style={{ marginBottom: 12 }}>
+          <div style={{ flex: 1, minWidth: 0 }}>
+            <PersonSelect aria-label={t("customers.viewers.pick")} value={picked} onChange={setPicked}
                           exclude={[...ids, customer.owner_id ?? ""]} />
           </div>
           <Button type="primary" disabled={!picked} loading={add.isPending} onClick={() => picked && add.mutate(picked)}>
             {t("customers.viewers.add")}
           </Button>
-        </Space.Compact>
+        </Flex>
       )}
       {viewers.isLoading ? <Spin /> : ids.length === 0
         ? <Empty description={t("customers.viewers.empty")} />

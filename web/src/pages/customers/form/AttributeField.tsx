@@ -4,32 +4,33 @@ import type { CustomerAttribute } from "../../../api/types";
 import { useT } from "../../../i18n/I18nProvider";
 import { DATE } from "../../../lib/format";
 
-function Control({ definition }: { definition: CustomerAttribute }) {
+/** The input of one definition; Form.Item hands it `id`, `value` and `onChange` (or `checked`). */
+function Control({ definition, ...field }: { definition: CustomerAttribute } & Record<string, unknown>) {
   const t = useT();
   const options = definition.options.map((option) => ({ value: option.value, label: option.label }));
   switch (definition.type) {
     case "number":
-      return <InputNumber style={{ width: "100%" }} />;
+      return <InputNumber {...field} style={{ width: "100%" }} />;
     case "date":
-      return <DatePicker format={DATE} placeholder={t("customers.form.datePlaceholder")} style={{ width: "100%" }} />;
+      return <DatePicker {...field} format={DATE} placeholder={t("customers.form.datePlaceholder")} style={{ width: "100%" }} />;
     case "boolean":
-      return <Switch />;
+      return <Switch {...field} />;
     case "select":
-      return <Select allowClear options={options} placeholder={t("customers.form.select")}
+      return <Select {...field} allowClear options={options}
                      showSearch={{ optionFilterProp: "label" }} />;
     case "multi-select":
       return options.length <= 6
-        ? <Checkbox.Group options={options} />
-        : <Select mode="multiple" allowClear options={options} placeholder={t("customers.form.select")}
+        ? <Checkbox.Group {...field} options={options} />
+        : <Select {...field} mode="multiple" allowClear options={options}
                   showSearch={{ optionFilterProp: "label" }} />;
     case "email":
-      return <Input type="email" autoComplete="off" />;
+      return <Input {...field} type="email" autoComplete="off" />;
     case "phone":
-      return <Input type="tel" autoComplete="off" />;
+      return <Input {...field} type="tel" autoComplete="off" />;
     case "url":
-      return <Input type="url" autoComplete="off" />;
+      return <Input {...field} type="url" autoComplete="off" />;
     default:
-      return <Input />;
+      return <Input {...field} />;
   }
 }
 

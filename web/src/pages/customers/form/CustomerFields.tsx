@@ -77,12 +77,12 @@ export default function CustomerFields({ definitions, creating, customerId }: Pr
         {date("birthday")}
         <Cell>
           <Form.Item name="gender" label={label("gender")}>
-            <Select allowClear options={choices(GENDERS)} placeholder={t("customers.form.select")} />
+            <Select allowClear options={choices(GENDERS)} />
           </Form.Item>
         </Cell>
         <Cell>
           <Form.Item name="province" label={label("province")}>
-            <Select allowClear placeholder={t("customers.form.select")}
+            <Select allowClear
                     showSearch={{ filterOption: (input, option) => fold(String(option?.label ?? "")).includes(fold(input)) }}
                     options={PROVINCES.map((province) => ({ value: province.code, label: province.name }))} />
           </Form.Item>
@@ -98,7 +98,7 @@ export default function CustomerFields({ definitions, creating, customerId }: Pr
           <Cell>
             <Form.Item name="organization_size" label={label("organization_size")}>
               <Select allowClear options={ORGANIZATION_SIZES.map((size) => ({ value: size, label: size }))}
-                      placeholder={t("customers.form.select")} />
+                      />
             </Form.Item>
           </Cell>
           {date("founding_date")}
@@ -115,27 +115,27 @@ export default function CustomerFields({ definitions, creating, customerId }: Pr
         {text("customer_type")}
         <Cell>
           <Form.Item name="lifecycle" label={label("lifecycle")}>
-            <Select options={choices(LIFECYCLES)} placeholder={t("customers.form.select")} />
+            <Select options={choices(LIFECYCLES)} />
           </Form.Item>
         </Cell>
         {creating && (
           <Cell>
             <Form.Item name="status" label={label("status")}>
-              <Select allowClear placeholder={t("customers.form.select")} loading={statuses.isLoading}
+              <Select allowClear loading={statuses.isLoading}
                       options={(statuses.data ?? []).map((status) => ({ value: status.key, label: localName(status) }))} />
             </Form.Item>
           </Cell>
         )}
         <Cell>
           <Form.Item name="labels" label={label("labels")}>
-            <Select mode="multiple" allowClear placeholder={t("customers.form.select")} loading={labels.isLoading}
+            <Select mode="multiple" allowClear loading={labels.isLoading}
                     showSearch={{ optionFilterProp: "label" }}
                     options={(labels.data ?? []).map((item) => ({ value: item.key, label: localName(item) }))} />
           </Form.Item>
         </Cell>
         <Cell>
           <Form.Item name="groups" label={label("groups")}>
-            <Select mode="multiple" allowClear placeholder={t("customers.form.select")} loading={groups.isLoading}
+            <Select mode="multiple" allowClear loading={groups.isLoading}
                     showSearch={{ optionFilterProp: "label" }}
                     options={(groups.data ?? []).map((group) => ({ value: group.id, label: group.name }))} />
           </Form.Item>

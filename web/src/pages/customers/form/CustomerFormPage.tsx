@@ -151,7 +151,7 @@ function CustomerEditor({ definitions, customer }: { definitions: CustomerAttrib
                  </>
                )} />
       )}
-      <Form<FormValues> form={form} layout="vertical" initialValues={initialValues} onFinish={(values) => save(values)}
+      <Form<FormValues> form={form} layout="vertical" initialValues={initialValues} onFinish={() => save(form.getFieldsValue(true))}
                         scrollToFirstError>
         <CustomerFields definitions={definitions} creating={creating} customerId={customer?.id} />
         <Space style={{ marginTop: 8 }}>

@@ -3,7 +3,6 @@ import { Select } from "antd";
 import { useQuery } from "@tanstack/react-query";
 import { api, type Page } from "../../../api/client";
 import type { Customer } from "../../../api/types";
-import { useT } from "../../../i18n/I18nProvider";
 
 interface Props {
   id?: string;
@@ -14,7 +13,6 @@ interface Props {
 
 /** Pick a customer one may see by name or phone (the referrer of a new one). */
 export default function CustomerSelect({ id, value, onChange, excludeId }: Props) {
-  const t = useT();
   const [q, setQ] = useState("");
   const query = useDeferredValue(q);
   const found = useQuery({
@@ -31,7 +29,7 @@ export default function CustomerSelect({ id, value, onChange, excludeId }: Props
   const rows = (found.data?.items ?? []).filter((row) => row.id !== excludeId);
   const choices = current.data && !rows.some((row) => row.id === current.data!.id) ? [current.data, ...rows] : rows;
   return (
-    <Select id={id} value={value ?? undefined} allowClear placeholder={t("customers.form.searchCustomer")}
+    <Select id={id} value={value ?? undefined} allowClear
             onChange={(next) => onChange?.(next ?? null)} loading={found.isFetching}
             showSearch={{ filterOption: false, onSearch: setQ }}
             options={choices.map((row) => ({ value: row.id, label: `${row.name} · ${row.phone}` }))} />

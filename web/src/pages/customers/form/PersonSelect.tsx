@@ -3,7 +3,6 @@ import { Select } from "antd";
 import { useQuery } from "@tanstack/react-query";
 import { api, type Page } from "../../../api/client";
 import type { PersonSummary } from "../../../api/types";
-import { useT } from "../../../i18n/I18nProvider";
 import { usePerson } from "../detail/usePerson";
 
 interface Props {
@@ -17,7 +16,6 @@ interface Props {
 
 /** Pick an active colleague by typing part of their name (GET /people?q=, accents optional). */
 export default function PersonSelect({ id, value, onChange, exclude = [], placeholder, ...rest }: Props) {
-  const t = useT();
   const [q, setQ] = useState("");
   const query = useDeferredValue(q);
   const people = useQuery({
@@ -31,8 +29,8 @@ export default function PersonSelect({ id, value, onChange, exclude = [], placeh
   const choices = current.data && !found.some((person) => person.id === current.data!.id)
     ? [current.data, ...found] : found;
   return (
-    <Select id={id} aria-label={rest["aria-label"]} value={value ?? undefined} allowClear
-            placeholder={placeholder ?? t("customers.form.searchPerson")}
+    <Select id={id} aria-label={rest["aria-label"]} value={value ?? undefined} allowClear style={{ width: "100%" }}
+            placeholder={placeholder}
             onChange={(next) => onChange?.(next ?? null)} loading={people.isFetching}
             showSearch={{ filterOption: false, onSearch: setQ }}
             options={choices.map((person) => ({
