@@ -1,37 +1,243 @@
-import { useState } from "react";
-import { Input, Table, Tag, Typography } from "antd";
-import { useInfiniteQuery } from "@tanstack/react-query";
-import { Link } from "react-router";
-import { api, type Page } from "../../api/client";
-import type { Customer } from "../../api/types";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { Alert, App, Button, ConfigProvider, Dropdown, Flex, Grid, Input, Layout, Radio, Table, Typography } from "antd";
+import { DownloadOutlined, PlusOutlined, SettingOutlined } from "@ant-design/icons";
+import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { useNavigate } from "react-router";
+import { api, ApiError } from "../../api/client";
+import type { Customer, CustomerPage } from "../../api/types";
 import { useT } from "../../i18n/I18nProvider";
-import { formatDate } from "../../lib/format";
+import type { MessageKey } from "../../i18n/messages";
+import { AssignDialog } from "./list/AssignDialog";
+import { BulkBar } from "./list/BulkBar";
+import { BulkDialog, type BulkKind } from "./list/BulkDialog";
+import { ExportDialog } from "./list/ExportDialog";
+import { FIELD_KEYS, FILTERABLE, fieldTitle } from "./list/fields";
+import { FilterBar } from "./list/FilterBar";
+import { SCOPES, toFilter, toQuery, toSort, type FilterValues, type ListState, type Scope } from "./list/filters";
+import { useAttributes } from "./list/lookups";
+import { RecallDialog } from "./list/RecallDialog";
+import { bulkTarget, matchingIds, NO_SELECTION, type Selection } from "./list/selection";
+import { Sidebar } from "./list/Sidebar";
+import { useBulk } from "./list/useBulk";
+import { useColumns } from "./list/useColumns";
+import { useDebounced } from "./list/useDebounced";
+import { useCustomerView, useSaveView } from "./list/view";
+import { ViewSettingsModal } from "./list/ViewSettingsModal";
 
-/** The customer list (seeds 001, 002, 004); the customers feature grows it. */
+const MAX_ASSIGN = 10_000;
+type Dialog = "assign" | "recall" | "export" | "filters" | "columns" | null;
+
+/** The customer list (seeds 001, 002, 004): scopes, groups and labels, search, the user's filters and
+ * columns, sort, "Xem thêm" paging, selection and the bulk actions, assignment, recall and export. */
 export default function CustomerListPage() {
   const t = useT();
-  const [q, setQ] = useState("");
+  const { message, modal } = App.useApp();
+  const navigate = useNavigate();
+  const phone = !Grid.useBreakpoint().md;
+  const view = useCustomerView();
+  const saveView = useSaveView();
+  const attributes = useAttributes();
+
+  const [scope, setScope] = useState<Scope | null>(null);
+  const [search, setSearch] = useState("");
+  const q = useDebounced(search);
+  const [filter, setFilter] = useState<FilterValues>({});
+  const [sortChoice, setSortChoice] = useState<string | null>(null);
+  const [selection, setSelection] = useState<Selection>(NO_SELECTION);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [bulkKind, setBulkKind] = useState<BulkKind | null>(null);
+  const [actionIds, setActionIds] = useState<string[] | null>(null);
+
+  const state: ListState = {
+    scope: scope ?? ((view.data?.default_scope as Scope | undefined) ?? "all"),
+    q, filter, sort: sortChoice ?? view.data?.default_sort ?? "-created_at",
+  };
   const customers = useInfiniteQuery({
-    queryKey: ["customers", { q }],
-    queryFn: ({ pageParam, signal }) =>
-      api.get<Page<Customer>>("/customers", { q, cursor: pageParam, limit: 50 }, signal),
+    queryKey: ["customers", state],
+    queryFn: ({ pageParam, signal }) => api.get<CustomerPage>("/customers", toQuery(state, pageParam), signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
+    placeholderData: keepPreviousData,
+    enabled: !view.isLoading,
   });
-  const rows = customers.data?.pages.flatMap((page) => page.items) ?? [];
+  const rows = useMemo(() => customers.data?.pages.flatMap((page) => page.items) ?? [], [customers.data]);
+  const first = customers.data?.pages[0];
+  const total = first?.count ?? null;
+
+  const columnKeys = useMemo(() => view.data?.columns.map((column) => column.key) ?? ["name", "phone", "status"],
+                             [view.data]);
+  const columns = useColumns(columnKeys, state.sort);
+  const bulk = useBulk();
+
+  const clearSelection = useCallback(() => setSelection(NO_SELECTION), []);
+  useEffect(clearSelection, [state.scope, q, filter, clearSelection]);
+
+  const count = selection.allMatching ? total ?? selection.ids.length : selection.ids.length;
+  const target = bulkTarget(selection, state);
+
+  const openWithIds = async (next: "assign" | "recall") => {
+    setDialog(next);
+    if (!selection.allMatching) {
+      setActionIds(selection.ids);
+      return;
+    }
+    setActionIds(null);
+    const ids = await matchingIds(state, MAX_ASSIGN);
+    if (ids.length > MAX_ASSIGN) {
+      setDialog(null);
+      void message.warning(t("customers.assign.tooMany", { max: MAX_ASSIGN }));
+      return;
+    }
+    setActionIds(ids);
+  };
+
+  const confirmDelete = () => {
+    void modal.confirm({
+      title: t("customers.bulk.deleteConfirm"),
+      content: t("customers.bulk.deleteCount", { count }),
+      okText: t("common.confirm"), okButtonProps: { danger: true }, cancelText: t("common.cancel"),
+      onOk: async () => {
+        try {
+          const result = await bulk.mutateAsync({ action: "delete", confirm: true, ...target });
+          void message.success(t("customers.bulk.deleted", { updated: result.updated,
+                                                              skipped: result.skipped_not_editable }));
+          clearSelection();
+        } catch (error) {
+          void message.error(error instanceof ApiError ? error.detail : t("common.error"));
+        }
+      },
+    });
+  };
+
+  const done = () => {
+    setDialog(null);
+    setBulkKind(null);
+    clearSelection();
+  };
+
+  const saveSettings = (kind: "filters" | "columns") => (keys: string[]) => {
+    const change = kind === "columns"
+      ? { columns: keys.map((key) => ({ key, width: view.data?.columns.find((column) => column.key === key)?.width })) }
+      : { filters_shown: keys };
+    saveView.mutate(change, {
+      onSuccess: () => {
+        void message.success(t("customers.list.settingsSaved"));
+        setDialog(null);
+      },
+      onError: (error) => void message.error(error instanceof ApiError ? error.detail : t("common.error")),
+    });
+  };
+
+  const columnItems = useMemo(() => [
+    ...FIELD_KEYS.map((key) => ({ key, title: t(fieldTitle(key)) })),
+    ...(attributes.data ?? []).map((attribute) => ({ key: `attr.${attribute.key}`, title: attribute.name })),
+  ], [attributes.data, t]);
+  const filterItems = useMemo(() => FILTERABLE.map((field) => ({ key: field.key, title: t(fieldTitle(field.key)) })),
+                              [t]);
+  const allLoadedTicked = rows.length > 0 && selection.ids.length === rows.length;
+
+  const list = (
+    <>
+      <Flex gap={8} wrap align="center" style={{ marginBottom: 8 }}>
+        <Input.Search aria-label={t("customers.list.search")} placeholder={t("customers.list.searchPlaceholder")}
+                      allowClear value={search} onChange={(event) => setSearch(event.target.value)}
+                      onSearch={setSearch} loading={customers.isFetching && !customers.isFetchingNextPage}
+                      style={{ maxWidth: 380, flex: "1 1 240px" }} />
+        <FilterBar keys={view.data?.filters_shown ?? []} value={filter} onChange={setFilter} />
+      </Flex>
+      {first?.fuzzy && <Alert type="info" showIcon title={t("customers.list.fuzzy")} style={{ marginBottom: 8 }} />}
+      {customers.error && <Alert type="error" showIcon style={{ marginBottom: 8 }}
+                                 title={customers.error instanceof ApiError ? customers.error.detail : t("common.error")} />}
+      {selection.ids.length > 0 && (
+        <BulkBar count={count} allMatching={selection.allMatching}
+                 offerAll={allLoadedTicked && total !== null && total > rows.length ? total : null}
+                 onSelectAll={() => setSelection({ ids: rows.map((row) => row.id), allMatching: true })}
+                 onClear={clearSelection} onBulk={setBulkKind} onDelete={confirmDelete}
+                 onAssign={() => void openWithIds("assign")} onRecall={() => void openWithIds("recall")} />
+      )}
+      <Typography.Text type="secondary" data-testid="customer-total" role="status">
+        {total !== null && (first?.count_exact === false ? t("customers.list.totalAbout", { count: total })
+          : t("customers.list.total", { count: total }))}
+        {total !== null && rows.length < total && ` · ${t("customers.list.shown", { shown: rows.length })}`}
+      </Typography.Text>
+      <div style={{ overflowX: "auto" }}>
+      <Table<Customer>
+        rowKey="id" dataSource={rows} columns={columns} pagination={false} size="middle"
+        loading={customers.isLoading} showSorterTooltip={false}
+        aria-label={t("nav.customers")}
+        rowSelection={{
+          selectedRowKeys: selection.ids,
+          onChange: (keys) => setSelection({ ids: keys as string[], allMatching: false }),
+          getCheckboxProps: (row) => ({ "aria-label": t("customers.list.selectRow", { name: row.name }) }),
+        }}
+        onChange={(_, __, sorter) => {
+          const one = Array.isArray(sorter) ? sorter[0] : sorter;
+          setSortChoice(toSort(one?.columnKey as string | undefined, one?.order,
+                               view.data?.default_sort ?? "-created_at"));
+        }}
+      />
+      </div>
+      {customers.hasNextPage && (
+        <Flex justify="center" style={{ marginTop: 12 }}>
+          <Button onClick={() => void customers.fetchNextPage()} loading={customers.isFetchingNextPage}>
+            {t("common.loadMore")}
+          </Button>
+        </Flex>
+      )}
+    </>
+  );
+
   return (
+    <ConfigProvider theme={{ token: { colorTextPlaceholder: "rgba(0, 0, 0, 0.6)", colorLink: "#0958d9" } }}>
     <section aria-labelledby="customers-title">
-      <Typography.Title id="customers-title" level={1} style={{ fontSize: 22 }}>{t("nav.customers")}</Typography.Title>
-      <Input.Search aria-label={t("common.search")} placeholder={t("common.search")} allowClear
-                    onSearch={setQ} style={{ maxWidth: 360, marginBottom: 12 }} />
-      <Table<Customer> rowKey="id" dataSource={rows} loading={customers.isLoading} pagination={false}
-                       scroll={{ x: true }}
-                       columns={[
-                         { title: "Tên", dataIndex: "name", render: (name, row) => <Link to={`/customers/${row.id}`}>{name}</Link> },
-                         { title: "SĐT", dataIndex: "phone" },
-                         { title: "Trạng thái", dataIndex: "status", render: (status) => <Tag>{status}</Tag> },
-                         { title: "Ngày tạo", dataIndex: "created_at", render: formatDate },
-                       ]} />
+      <Flex justify="space-between" align="center" wrap gap={8} style={{ marginBottom: 12 }}>
+        <Typography.Title id="customers-title" level={1} style={{ fontSize: 22, margin: 0 }}>
+          {t("nav.customers")}
+        </Typography.Title>
+        <Flex gap={8} wrap>
+          <Button type="primary" icon={<PlusOutlined />} href="/customers/new"
+                  onClick={(event) => { event.preventDefault(); void navigate("/customers/new"); }}>
+            {t("customers.list.add")}
+          </Button>
+          <Button icon={<DownloadOutlined />} onClick={() => setDialog("export")}>{t("customers.export.open")}</Button>
+          <Dropdown trigger={["click"]} menu={{
+            items: [{ key: "filters", label: t("customers.list.filterSettings") },
+                    { key: "columns", label: t("customers.list.columnSettings") }],
+            onClick: ({ key }) => setDialog(key as Dialog),
+          }}>
+            <Button icon={<SettingOutlined />}>{t("customers.list.configure")}</Button>
+          </Dropdown>
+        </Flex>
+      </Flex>
+      <Radio.Group optionType="button" value={state.scope} onChange={(event) => setScope(event.target.value)}
+                   aria-label={t("customers.list.scope")} style={{ marginBottom: 12, display: "flex", flexWrap: "wrap" }}
+                   options={SCOPES.map((value) => ({ value, label: t(`customers.list.scope.${value}` as MessageKey) }))} />
+      {phone ? (
+        <>
+          <div style={{ marginBottom: 8 }}><Sidebar value={filter} onChange={setFilter} compact /></div>
+          {list}
+        </>
+      ) : (
+        <Layout style={{ background: "transparent" }}>
+          <Layout.Sider width={220} theme="light" style={{ background: "transparent", marginInlineEnd: 16 }}>
+            <Sidebar value={filter} onChange={setFilter} compact={false} />
+          </Layout.Sider>
+          <Layout.Content style={{ minWidth: 0 }}>{list}</Layout.Content>
+        </Layout>
+      )}
+
+      <BulkDialog kind={bulkKind} count={count} target={target} onClose={() => setBulkKind(null)} onDone={done} />
+      <AssignDialog open={dialog === "assign"} ids={actionIds} onClose={() => setDialog(null)} onDone={done} />
+      <RecallDialog open={dialog === "recall"} ids={actionIds} onClose={() => setDialog(null)} onDone={done} />
+      <ExportDialog open={dialog === "export"} filter={toFilter(state)} columns={columnKeys}
+                    onClose={() => setDialog(null)} />
+      <ViewSettingsModal open={dialog === "columns"} title={t("customers.list.columnSettings")} items={columnItems}
+                         shown={columnKeys} saving={saveView.isPending} onSave={saveSettings("columns")}
+                         onClose={() => setDialog(null)} />
+      <ViewSettingsModal open={dialog === "filters"} title={t("customers.list.filterSettings")} items={filterItems}
+                         shown={view.data?.filters_shown ?? []} saving={saveView.isPending}
+                         onSave={saveSettings("filters")} onClose={() => setDialog(null)} />
     </section>
+    </ConfigProvider>
   );
 }

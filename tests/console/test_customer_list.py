@@ -1,0 +1,230 @@
+"""The customer list in a real browser (seeds 001, 002, 004): a manager and a rep see different scopes,
+accent-free search, a label put on two ticked rows, seed 004's "Giao sale chăm sóc" with quantities
+that must add up to the selection then "Thu hồi", delete with its confirmation, and the user's column
+settings kept across a reload; screenshots and axe-core of the list (desktop, phone) and the dialog."""
+from __future__ import annotations
+
+import re
+import uuid
+
+from e2e_support import PASSWORD, eventually, random_mobile
+
+
+def person(user: dict) -> dict:
+    return {"username": user["username"], "password": PASSWORD}
+
+
+async def new_customer(client, user: dict, name: str) -> dict:
+    r = await client.post("/api/v1/customers", headers=user["headers"], json={"name": name, "phone": random_mobile()})
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+async def search(page, text: str) -> None:
+    await page.get_by_label("Tìm kiếm khách hàng").fill(text)
+
+
+def row(page, name: str):
+    return page.get_by_role("row").filter(has=page.get_by_role("link", name=name, exact=True))
+
+
+async def tick(page, name: str) -> None:
+    await page.get_by_role("checkbox", name=f"Chọn {name}", exact=True).check()
+
+
+async def test_a_manager_sees_his_unit_and_a_rep_does_not(open_as, org, client, console_helpers):
+    h = console_helpers
+    tag = uuid.uuid4().hex[:8]
+    theirs = f"Khách của rep2 {tag}"
+    await new_customer(client, org["rep2"], theirs)
+
+    manager = await open_as(person(org["manager"]), "/customers")
+    await h.expect(manager.get_by_role("heading", name="Khách hàng", level=1)).to_be_visible()
+    for scope in ("Tất cả", "Tôi phụ trách", "Tôi đang giữ", "Phòng tôi", "Chưa chia", "Được chia sẻ"):
+        await h.expect(manager.get_by_role("radio", name=scope)).to_have_count(1)
+    await manager.get_by_text("Phòng tôi", exact=True).click()
+    await search(manager, tag)
+    await h.expect(row(manager, theirs)).to_be_visible()
+    await h.expect(manager.get_by_test_id("customer-total")).to_contain_text("1 khách hàng")
+    await h.assert_accessible(manager, name="customer-list")
+    await h.screenshot(manager, "customer-list")
+    await manager.get_by_text("Tôi phụ trách", exact=True).click()
+    await h.expect(row(manager, theirs)).to_have_count(0)
+
+    rep = await open_as(person(org["rep"]), "/customers")
+    await search(rep, tag)
+    for scope in ("Phòng tôi", "Tất cả"):
+        await rep.get_by_text(scope, exact=True).click()
+        await h.expect(rep.get_by_test_id("customer-total")).to_contain_text("0 khách hàng")
+        await h.expect(row(rep, theirs)).to_have_count(0)
+
+    phone = await open_as(person(org["manager"]), "/customers", phone=True)
+    await h.expect(phone.get_by_label("Nhóm và nhãn")).to_be_visible()  # the sidebar becomes a select
+    await search(phone, tag)
+    await h.expect(row(phone, theirs)).to_be_visible()
+    await h.assert_accessible(phone, name="customer-list-phone")
+    await h.screenshot(phone, "customer-list-phone")
+
+
+async def test_accent_free_typing_finds_an_accented_name(open_as, org, client, console_helpers):
+    h = console_helpers
+    await new_customer(client, org["rep"], "Nguyễn Thị Hồng")
+    await new_customer(client, org["rep"], "Trần Văn Nam")
+    page = await open_as(person(org["rep"]), "/customers")
+    await h.expect(row(page, "Trần Văn Nam")).to_be_visible()
+    await search(page, "nguyen thi hong")
+    await h.expect(row(page, "Nguyễn Thị Hồng")).to_be_visible()
+    await h.expect(row(page, "Trần Văn Nam")).to_have_count(0)
+
+
+async def test_a_label_on_two_ticked_rows(open_as, org, client, admin, console_helpers):
+    h = console_helpers
+    tag = uuid.uuid4().hex[:8]
+    label = await client.post("/api/v1/customer-labels", headers=admin, json={"key": f"e2e_{tag}", "name": f"Uy tín {tag}"})
+    assert label.status_code == 201, label.text
+    try:
+        names = [f"Khách nhãn {i} {tag}" for i in range(3)]
+        ids = [(await new_customer(client, org["rep"], name))["id"] for name in names]
+        page = await open_as(person(org["rep"]), "/customers")
+        await search(page, tag)
+        await h.expect(row(page, names[2])).to_be_visible()
+        await tick(page, names[0])
+        await tick(page, names[1])
+        await h.expect(page.get_by_test_id("selection-count")).to_have_text("Đã chọn 2 khách hàng")
+        await page.get_by_role("button", name="Thao tác").click()
+        await page.get_by_role("menuitem", name="Cập nhật nhãn").click()
+        dialog = page.get_by_role("dialog")
+        await dialog.get_by_label("Chọn nhãn").fill(f"Uy tín {tag}")
+        await dialog.get_by_label("Chọn nhãn").press("Enter")
+        await dialog.get_by_role("button", name="Xác nhận").click()
+        await h.expect(page.get_by_text(re.compile("Thành công: 2 khách hàng được cập nhật"))).to_be_visible()
+        await h.expect(row(page, names[0]).get_by_text(f"Uy tín {tag}")).to_be_visible()
+        labelled = [(await client.get(f"/api/v1/customers/{i}", headers=org["rep"]["headers"])).json()["labels"]
+                    for i in ids]
+        assert labelled == [[f"e2e_{tag}"], [f"e2e_{tag}"], []]
+
+        await page.get_by_role("navigation", name="Nhóm và nhãn").get_by_text(f"Uy tín {tag}").click()  # the sidebar
+        await h.expect(page.get_by_test_id("customer-total")).to_contain_text("2 khách hàng")
+        await h.expect(row(page, names[2])).to_have_count(0)
+    finally:
+        await client.delete(f"/api/v1/customer-labels/{label.json()['id']}", headers=admin)
+
+
+async def test_seed_004_assign_with_quantities_then_recall(open_as, org, client, console_helpers):
+    h = console_helpers
+    tag = uuid.uuid4().hex[:8]
+    manager, rep, rep2 = org["manager"], org["rep"], org["rep2"]
+    names = [f"Khách giao {i} {tag}" for i in range(3)]
+    ids = [(await new_customer(client, manager, name))["id"] for name in names]
+
+    async def known():  # the assignment service learns of new customers from events
+        probe = await client.post("/api/v1/assignments", headers=manager["headers"], json={
+            "customer_ids": ids, "text": "probe", "job": {"content": "probe", "type": "probe"},
+            "quantities": [{"user_id": rep["id"], "count": 4}]})
+        assert probe.status_code == 422, probe.text
+        return probe.json()["code"] == "quantities_mismatch"
+
+    await eventually(known, timeout=30)
+
+    page = await open_as(person(manager), "/customers")
+    await search(page, tag)
+    for name in names:
+        await h.expect(row(page, name)).to_be_visible()
+        await tick(page, name)
+    await page.get_by_role("button", name="Giao sale chăm sóc").click()
+    dialog = page.get_by_role("dialog")
+    await h.expect(dialog.get_by_text("Giao cho sale chăm sóc (3 khách hàng)")).to_be_visible()
+    await h.expect(dialog.get_by_label("Nội dung giao việc")).to_have_value("Chăm sóc 3 khách hàng được giao")
+    await dialog.get_by_text("Tạo công việc mới").click()
+    await dialog.get_by_label("Nội dung công việc").fill(f"Chiến dịch {tag}")
+    await dialog.get_by_label("Loại công việc").fill("Gọi điện tư vấn")
+    reps = dialog.get_by_label("Chọn sale chăm sóc")
+    for user in (rep, rep2):
+        await reps.fill(user["username"])
+        await reps.press("Enter")
+    await dialog.get_by_text("Nội dung giao việc", exact=True).click()  # closes the reps' dropdown
+    await dialog.get_by_label("Số lượng khách hàng cho Người dùng rep", exact=True).fill("2")
+    await dialog.get_by_label("Số lượng khách hàng cho Người dùng rep2", exact=True).fill("2")
+    await h.expect(dialog.get_by_test_id("assign-sum")).to_have_text("Tổng: 4 / 3 khách hàng đã chọn")
+    await dialog.get_by_role("button", name="Giao việc").click()
+    await h.expect(dialog.get_by_role("alert")).to_contain_text("phải bằng số khách hàng đã chọn (3)")
+    await h.assert_accessible(page, name="customer-assign")
+    await h.screenshot(page, "customer-assign")
+    await dialog.get_by_label("Số lượng khách hàng cho Người dùng rep2", exact=True).fill("1")
+    await h.expect(dialog.get_by_test_id("assign-sum")).to_have_text("Tổng: 3 / 3 khách hàng đã chọn")
+    await dialog.get_by_role("button", name="Giao việc").click()
+    await h.expect(page.get_by_text("Thành công: đã giao 3 khách hàng")).to_be_visible()
+    await h.expect(dialog).to_be_hidden()
+
+    offers = (await client.get("/api/v1/assignments?scope=mine&status=offered", headers=rep["headers"])).json()["items"]
+    [offer] = [o for o in offers if o["text"] == "Chăm sóc 3 khách hàng được giao"]
+    assert (offer["customer_count"], offer["direct"]) == (2, False)
+    offers2 = (await client.get("/api/v1/assignments?scope=mine", headers=rep2["headers"])).json()["items"]
+    assert [o["customer_count"] for o in offers2 if o["job_id"] == offer["job_id"]] == [1]
+
+    for name in names:
+        await tick(page, name)
+    await page.get_by_role("button", name="Thu hồi").click()
+    dialog = page.get_by_role("dialog")
+    await dialog.get_by_label("Chọn giao việc muốn thu hồi").click()
+    await page.get_by_title(re.compile(r"^Chăm sóc 3 khách hàng được giao · Người dùng rep ·")).click()
+    await dialog.get_by_role("button", name="Thu hồi").click()
+    await h.expect(page.get_by_text("Thành công: đã thu hồi 2 khách hàng; 1 khách hàng không còn trong giao việc này."))\
+        .to_be_visible()
+    detail = (await client.get(f"/api/v1/assignments/{offer['id']}", headers=manager["headers"])).json()
+    assert detail["open_count"] == 0
+
+
+async def test_delete_asks_for_confirmation(open_as, org, client, console_helpers):
+    h = console_helpers
+    name = f"Khách xóa {uuid.uuid4().hex[:8]}"
+    customer = await new_customer(client, org["rep"], name)
+    page = await open_as(person(org["rep"]), "/customers")
+    await search(page, name)
+    await tick(page, name)
+    await page.get_by_role("button", name="Thao tác").click()
+    await page.get_by_role("menuitem", name="Xóa bản ghi được chọn").click()
+    confirm = page.get_by_role("dialog")
+    await h.expect(confirm).to_contain_text("Bạn có chắc chắn xóa hay không?")
+    await h.expect(confirm).to_contain_text("1 khách hàng sẽ bị xóa khỏi danh sách.")
+    await confirm.get_by_role("button", name="Hủy").click()
+    await h.expect(confirm).to_be_hidden()
+    await h.expect(row(page, name)).to_be_visible()
+    await page.get_by_role("button", name="Thao tác").click()
+    await page.get_by_role("menuitem", name="Xóa bản ghi được chọn").click()
+    await page.get_by_role("dialog").get_by_role("button", name="Xác nhận").click()
+    await h.expect(page.get_by_text(re.compile("^Đã xóa 1 khách hàng"))).to_be_visible()
+    await h.expect(row(page, name)).to_have_count(0)
+    gone = await client.get(f"/api/v1/customers/{customer['id']}", headers=org["rep"]["headers"])
+    assert gone.status_code == 404
+
+
+async def test_column_settings_survive_a_reload(open_as, org, client, console_helpers):
+    h = console_helpers
+    user = org["outsider"]  # a user of its own: the view is per user
+    await new_customer(client, user, f"Khách cột {uuid.uuid4().hex[:6]}")
+    page = await open_as(person(user), "/customers")
+    table = page.get_by_role("table")
+    await h.expect(table.get_by_role("columnheader", name="Email")).to_have_count(0)
+    await page.get_by_role("button", name="Cấu hình").click()
+    await page.get_by_role("menuitem", name="Cấu hình hiển thị").click()
+    dialog = page.get_by_role("dialog")
+    await dialog.get_by_role("checkbox", name="Email").check()
+    up = dialog.get_by_role("button", name="Đưa Email lên")
+    while await up.is_enabled():  # from last to first
+        await up.click()
+    await h.expect(dialog.get_by_role("button", name="Đưa Email lên")).to_be_disabled()
+    await dialog.get_by_role("checkbox", name="Ngày tạo").uncheck()
+    await h.assert_accessible(page, name="customer-columns")
+    await dialog.get_by_role("button", name="Xác nhận").click()
+    await h.expect(page.get_by_text("Đã lưu cấu hình")).to_be_visible()
+
+    await page.reload()
+    headers = page.get_by_role("table").get_by_role("columnheader")
+    await h.expect(page.get_by_role("table").get_by_role("columnheader", name="Email")).to_be_visible()
+    await h.expect(page.get_by_role("table").get_by_role("columnheader", name="Ngày tạo")).to_have_count(0)
+    texts = [text.strip() for text in await headers.all_inner_texts() if text.strip()]
+    assert texts[0] == "Email", texts
+    view = (await client.get("/api/v1/me/views/customers", headers=user["headers"])).json()
+    assert view["columns"][0]["key"] == "email" and "created_at" not in [c["key"] for c in view["columns"]]
+    await client.put("/api/v1/me/views/customers", headers=user["headers"], json={})

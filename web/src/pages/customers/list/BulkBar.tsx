@@ -1,0 +1,51 @@
+import { Button, Dropdown, Flex, Typography } from "antd";
+import { DeleteOutlined, DownOutlined, RollbackOutlined, SendOutlined } from "@ant-design/icons";
+import { useT } from "../../../i18n/I18nProvider";
+import type { BulkKind } from "./BulkDialog";
+
+interface Props {
+  count: number;
+  allMatching: boolean;
+  /** all rows loaded are ticked and more customers match: offer "select all matching" */
+  offerAll: number | null;
+  onSelectAll: () => void;
+  onClear: () => void;
+  onBulk: (kind: BulkKind) => void;
+  onDelete: () => void;
+  onAssign: () => void;
+  onRecall: () => void;
+}
+
+/** What can be done with the ticked customers (seed 001, seed 004 §6). */
+export function BulkBar({ count, allMatching, offerAll, onSelectAll, onClear, onBulk, onDelete, onAssign,
+                          onRecall }: Props) {
+  const t = useT();
+  return (
+    <Flex gap={8} wrap align="center" role="region" aria-label={t("customers.bulk.actions")}
+          style={{ padding: "8px 12px", background: "#e6f4ff", borderRadius: 6, marginBottom: 8 }}>
+      <Typography.Text strong data-testid="selection-count">
+        {allMatching ? t("customers.list.allMatchingSelected", { count }) : t("customers.list.selected", { count })}
+      </Typography.Text>
+      {offerAll !== null && !allMatching && (
+        <Button type="link" onClick={onSelectAll}>{t("customers.list.selectAllMatching", { count: offerAll })}</Button>
+      )}
+      <Button type="link" onClick={onClear}>{t("customers.list.clearSelection")}</Button>
+      <Flex gap={8} wrap style={{ marginInlineStart: "auto" }}>
+        <Button type="primary" icon={<SendOutlined />} onClick={onAssign}>{t("customers.assign.open")}</Button>
+        <Button icon={<RollbackOutlined />} onClick={onRecall}>{t("customers.assign.recall")}</Button>
+        <Dropdown trigger={["click"]} menu={{
+          items: [
+            { key: "labels", label: t("customers.bulk.labels") },
+            { key: "group", label: t("customers.bulk.group") },
+            { key: "status", label: t("customers.bulk.status") },
+            { type: "divider" },
+            { key: "delete", danger: true, icon: <DeleteOutlined />, label: t("customers.bulk.delete") },
+          ],
+          onClick: ({ key }) => (key === "delete" ? onDelete() : onBulk(key as BulkKind)),
+        }}>
+          <Button>{t("customers.bulk.actions")} <DownOutlined /></Button>
+        </Dropdown>
+      </Flex>
+    </Flex>
+  );
+}

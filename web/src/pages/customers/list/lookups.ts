@@ -1,0 +1,52 @@
+// The configuration the list shows by name (labels, groups, statuses, people), fetched once and shared.
+import { useCallback } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { api, type Page } from "../../../api/client";
+import type { CustomerGroup, CustomerLabel, CustomerStatus, PersonSummary } from "../../../api/types";
+import { useI18n } from "../../../i18n/I18nProvider";
+
+const LONG = 5 * 60_000;
+
+export function useLabels() {
+  return useQuery({ queryKey: ["customer-labels"], queryFn: () => api.get<CustomerLabel[]>("/customer-labels"),
+                    staleTime: LONG });
+}
+
+export function useGroups() {
+  return useQuery({ queryKey: ["customer-groups"], queryFn: () => api.get<CustomerGroup[]>("/customer-groups"),
+                    staleTime: LONG });
+}
+
+export function useStatuses() {
+  return useQuery({ queryKey: ["customer-statuses"], queryFn: () => api.get<CustomerStatus[]>("/customer-statuses"),
+                    staleTime: LONG });
+}
+
+/** The people the caller may see (first 200), to show owners and holders by name. */
+export function usePeople() {
+  return useQuery({
+    queryKey: ["people", { limit: 200 }],
+    queryFn: () => api.get<Page<PersonSummary>>("/people", { limit: 200, kind: "user" }),
+    staleTime: LONG,
+  });
+}
+
+/** A configured item's name in the reader's language (labels and statuses may have an English name). */
+export function useLocalName() {
+  const { language } = useI18n();
+  return useCallback((item: { name: string; name_en?: string | null }) =>
+    language === "en" && item.name_en ? item.name_en : item.name, [language]);
+}
+
+export interface AttributeDefinition {
+  key: string;
+  name: string;
+  type: string;
+  filterable: boolean;
+  display_order: number;
+}
+
+export function useAttributes() {
+  return useQuery({ queryKey: ["customer-attributes"],
+                    queryFn: () => api.get<AttributeDefinition[]>("/customer-attributes"), staleTime: LONG });
+}
