@@ -14,6 +14,7 @@ import os
 import sys
 import uuid
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 import asyncpg
 
@@ -39,13 +40,14 @@ DEPARTMENT = "Phòng Kinh doanh"
 TEAMS = {1: "Nhóm 1", 2: "Nhóm 2"}
 CALL_CENTRE = "Tổng đài"
 CALL_CENTRE_PERMISSIONS = ["calls.write", "customers.read", "customers.write", "identity.read"]
+UnitKey: TypeAlias = tuple[str | int, ...]  # () the company, (branch,), (branch, team number)
 
 
 @dataclass(frozen=True)
 class DemoUser:
     username: str
     full_name: str
-    unit: tuple  # () company, (branch,), (branch, team number)
+    unit: UnitKey
     roles: list[str]
     phone: str
 
@@ -65,9 +67,9 @@ DEMO_USERS = [
 
 @dataclass
 class DemoResult:
-    units: dict[tuple, uuid.UUID] = field(default_factory=dict)
+    units: dict[UnitKey, uuid.UUID] = field(default_factory=dict)
     unit_names: dict[uuid.UUID, str] = field(default_factory=dict)
-    users: list = field(default_factory=list)  # rows
+    users: list[asyncpg.Record] = field(default_factory=list)  # rows
     created: list[str] = field(default_factory=list)
     api_key: str | None = None  # only when created by this run
     customers: demo_customers.CustomersResult | None = None  # when loaded through a gateway
@@ -83,14 +85,14 @@ async def load_demo(identity: Identity) -> DemoResult:
     return result
 
 
-async def _ensure_units(identity: Identity, result: DemoResult) -> dict[tuple, uuid.UUID]:
+async def _ensure_units(identity: Identity, result: DemoResult) -> dict[UnitKey, uuid.UUID]:
     root = await unit_store.get_root(identity.pool)
     assert root is not None  # ensure_admin created the tree
     if root["name"] == identity.settings.root_unit_name and root["name"] != COMPANY:
         root = await update_unit(identity=identity, actor=SYSTEM, unit_id=root["id"], changes={"name": COMPANY},
                                  expected_version=None)
         result.created.append(f"unit {COMPANY}")
-    units: dict[tuple, uuid.UUID] = {(): root["id"]}
+    units: dict[UnitKey, uuid.UUID] = {(): root["id"]}
     result.unit_names[root["id"]] = root["name"]
     for key, branch_name in BRANCHES.items():
         branch = await _ensure_unit(identity, root["id"], branch_name, "branch", result)

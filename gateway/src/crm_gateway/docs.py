@@ -39,21 +39,21 @@ DESCRIPTION = (
 
 class DocsAggregator:
     def __init__(self, *, settings: GatewaySettings, client: httpx.AsyncClient,
-                 own_openapi: Callable[[], dict], clock: Callable[[], float] = time.monotonic) -> None:
+                 own_openapi: Callable[[], dict[str, Any]], clock: Callable[[], float] = time.monotonic) -> None:
         self.settings = settings
         self.client = client
         self.own_openapi = own_openapi
         self.clock = clock
-        self._cache: dict[str, tuple[float, dict]] = {}
+        self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
         self._locks = {"openapi": asyncio.Lock(), "asyncapi": asyncio.Lock()}
 
-    async def openapi(self) -> dict:
+    async def openapi(self) -> dict[str, Any]:
         return await self._cached("openapi", self._build_openapi)
 
-    async def asyncapi(self) -> dict:
+    async def asyncapi(self) -> dict[str, Any]:
         return await self._cached("asyncapi", self._build_asyncapi)
 
-    async def _cached(self, name: str, build: Callable[[], Awaitable[dict]]) -> dict:
+    async def _cached(self, name: str, build: Callable[[], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
         async with self._locks[name]:
             hit = self._cache.get(name)
             if hit and hit[0] > self.clock():
@@ -62,14 +62,14 @@ class DocsAggregator:
             self._cache[name] = (self.clock() + self.settings.docs_cache_seconds, document)
             return document
 
-    async def _fetch_all(self, document_path: str) -> tuple[dict[str, dict], list[str]]:
+    async def _fetch_all(self, document_path: str) -> tuple[dict[str, dict[str, Any]], list[str]]:
         services = list(self.settings.service_urls().items())
         results = await asyncio.gather(*(self._fetch(url.rstrip("/") + document_path) for _, url in services))
         fetched = dict(zip((name for name, _ in services), results, strict=True))
         return ({name: doc for name, doc in fetched.items() if doc is not None},
                 sorted(name for name, doc in fetched.items() if doc is None))
 
-    async def _fetch(self, url: str) -> dict | None:
+    async def _fetch(self, url: str) -> dict[str, Any] | None:
         try:
             response = await self.client.get(url, timeout=self.settings.docs_fetch_timeout)
             response.raise_for_status()
@@ -78,7 +78,7 @@ class DocsAggregator:
             log.info("docs_fetch_failed", url=url, error=repr(exc))
             return None
 
-    async def _build_openapi(self) -> dict:
+    async def _build_openapi(self) -> dict[str, Any]:
         documents, unavailable = await self._fetch_all("/openapi.json")
         merged = _base_openapi(self.own_openapi())
         for service, document in sorted(documents.items()):
@@ -86,7 +86,7 @@ class DocsAggregator:
         merged["x-unavailable-services"] = unavailable
         return merged
 
-    async def _build_asyncapi(self) -> dict:
+    async def _build_asyncapi(self) -> dict[str, Any]:
         documents, unavailable = await self._fetch_all("/asyncapi.json")
         own = asyncapi.document("crm-gateway", service="gateway")
         merged = asyncapi.merge("CRM platform events", [own, *(documents[s] for s in sorted(documents))])
@@ -94,7 +94,7 @@ class DocsAggregator:
         return merged
 
 
-def _base_openapi(own: dict) -> dict:
+def _base_openapi(own: dict[str, Any]) -> dict[str, Any]:
     merged = copy.deepcopy(own)
     merged["info"] = {**merged.get("info", {}), "title": TITLE, "description": DESCRIPTION}
     merged["servers"] = [{"url": "/"}]
@@ -109,7 +109,7 @@ def _base_openapi(own: dict) -> dict:
     return merged
 
 
-def merge_openapi(merged: dict, service: str, document: dict) -> None:
+def merge_openapi(merged: dict[str, Any], service: str, document: dict[str, Any]) -> None:
     """Add the service's public paths (those the route table sends to it) and their schemas.
 
     A schema name already taken by a different schema is renamed `<service>_<name>`."""
@@ -125,7 +125,7 @@ def merge_openapi(merged: dict, service: str, document: dict) -> None:
             merged["paths"][path] = _tagged(item, service)
 
 
-def _tagged(item: dict, service: str) -> dict:
+def _tagged(item: dict[str, Any], service: str) -> dict[str, Any]:
     item = copy.deepcopy(item)
     for method in HTTP_METHODS:
         if method in item and not item[method].get("tags"):
@@ -148,7 +148,7 @@ def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
     return node
 
 
-def operations_index(document: dict) -> str:
+def operations_index(document: dict[str, Any]) -> str:
     rows = []
     for path, item in sorted(document.get("paths", {}).items()):
         for method in HTTP_METHODS:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
@@ -119,7 +119,7 @@ class GatewaySettings(ServiceSettings):
 
     @field_validator("cors_origins", mode="before")
     @classmethod
-    def _split_origins(cls, value):
+    def _split_origins(cls, value: Any) -> Any:
         if isinstance(value, str):
             text = value.strip()
             if text.startswith("["):
@@ -131,12 +131,12 @@ class GatewaySettings(ServiceSettings):
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
-    def _split_networks(cls, value):
+    def _split_networks(cls, value: Any) -> Any:
         return parse_networks(value) if isinstance(value, str) else value
 
     @field_validator("forwarded_header", mode="before")
     @classmethod
-    def _lower_header(cls, value):
+    def _lower_header(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
 
     @property

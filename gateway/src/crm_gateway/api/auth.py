@@ -11,7 +11,7 @@ script cannot send without a CORS permission.
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -84,7 +84,7 @@ class SessionPublic(BaseModel):
 SESSION_COOKIE = "crm_refresh"
 SESSION_PATH = "/api/v1/auth/session"
 SESSION_HEADER = "x-crm-session"
-SESSION_RESPONSES: dict[int | str, dict] = {
+SESSION_RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "session_header_required: the request lacks `X-CRM-Session: 1`"},
     401: {"description": "invalid_refresh_token, refresh_token_reused, account_inactive"}}
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse, Response
@@ -33,7 +33,7 @@ IdentityDep = Annotated[Identity, Depends(get_identity)]
 # the OpenAPI document does not offer it
 NotNull = SkipJsonSchema[None]
 # what an operation for admins only answers others (require_admin), for its OpenAPI document
-ADMIN_ONLY: dict[int | str, dict] = {403: {"description": "forbidden: for admins only"}}
+ADMIN_ONLY: dict[int | str, dict[str, Any]] = {403: {"description": "forbidden: for admins only"}}
 Caller = Annotated[Principal, Depends(caller)]
 
 
@@ -52,7 +52,7 @@ def on_transaction(identity: Identity, once: Once) -> Identity:
     return replace(identity, pool=once.pool)
 
 
-def changes_of(body: BaseModel) -> dict:
+def changes_of(body: BaseModel) -> dict[str, Any]:
     """The fields the client sent; `null` is refused for the fields that cannot be empty (NotNull)."""
     changes = body.model_dump(exclude_unset=True)
     nulls = [FieldError(name, "required") for name, value in changes.items()

@@ -86,7 +86,7 @@ async def _referenced_unit(conn: asyncpg.Connection, unit_id: uuid.UUID, *, fiel
     return unit
 
 
-async def _check_new_shape(conn: asyncpg.Connection, unit: asyncpg.Record, changes: dict) -> asyncpg.Record | None:
+async def _check_new_shape(conn: asyncpg.Connection, unit: asyncpg.Record, changes: dict[str, Any]) -> asyncpg.Record | None:
     """Level and parent rules of the unit after the change; returns the new parent when it moves."""
     kind = changes.get("kind", unit["kind"])
     parent_id = changes.get("parent_id", unit["parent_id"])
@@ -101,7 +101,7 @@ async def _check_new_shape(conn: asyncpg.Connection, unit: asyncpg.Record, chang
     return parent
 
 
-async def _check_sibling_name(conn: asyncpg.Connection, unit: asyncpg.Record, changes: dict) -> None:
+async def _check_sibling_name(conn: asyncpg.Connection, unit: asyncpg.Record, changes: dict[str, Any]) -> None:
     parent_id = changes.get("parent_id", unit["parent_id"])
     name = changes.get("name", unit["name"])
     if parent_id is None or not ({"name", "parent_id"} & changes.keys()):
@@ -112,7 +112,7 @@ async def _check_sibling_name(conn: asyncpg.Connection, unit: asyncpg.Record, ch
 
 
 async def _publish_updates(uow: UnitOfWork, updated: asyncpg.Record, moved: list[asyncpg.Record],
-                           changes: dict) -> None:
+                           changes: dict[str, Any]) -> None:
     """One unit.updated for the changed unit and one for every unit that moved with it."""
     changed = sorted(changes.keys() | ({"path", "depth"} if moved else set()))
     await uow.publish(UnitUpdated(**unit_state(updated), changed=changed), subject=updated["id"])

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import asyncpg
 
@@ -63,5 +63,5 @@ async def list_page(conn: Conn, *, include_revoked: bool, after: TimeId | None, 
         f"SELECT {COLUMNS} FROM api_keys k{where} ORDER BY k.created_at DESC, k.id DESC LIMIT ${len(args)}", *args)
 
 
-def cursor_of(row: asyncpg.Record) -> dict:
+def cursor_of(row: asyncpg.Record) -> dict[str, Any]:
     return {"t": row["created_at"].isoformat(), "id": str(row["id"])}

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import asyncpg
 from pydantic import BaseModel
@@ -45,5 +45,5 @@ async def page(conn: Conn, *, q: str | None, unit_id: uuid.UUID | None, active: 
         f"{SELECT}{where.sql()} ORDER BY lower(u.username), u.id LIMIT {where.arg(limit + 1)}", *where.args)
 
 
-def cursor_of(row: asyncpg.Record) -> dict:
+def cursor_of(row: asyncpg.Record) -> dict[str, Any]:
     return {"u": row["username"].lower(), "id": str(row["id"])}

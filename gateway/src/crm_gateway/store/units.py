@@ -99,5 +99,5 @@ class UnitPosition(BaseModel):
     id: uuid.UUID
 
 
-def cursor_of(row: asyncpg.Record) -> dict:
+def cursor_of(row: asyncpg.Record) -> dict[str, Any]:
     return {"d": row["depth"], "n": row["name_key"], "id": str(row["id"])}

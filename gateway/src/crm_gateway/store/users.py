@@ -97,7 +97,7 @@ class UserPosition(BaseModel):
     id: uuid.UUID
 
 
-def cursor_of(row: asyncpg.Record) -> dict:
+def cursor_of(row: asyncpg.Record) -> dict[str, Any]:
     return {"u": row["username"].lower(), "id": str(row["id"])}
 
 

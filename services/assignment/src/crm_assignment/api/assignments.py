@@ -47,7 +47,7 @@ class Quantity(BaseModel):
     count: int = Field(ge=1, le=handlers.MAX_CUSTOMERS)
 
 
-def _exactly_one_of(first: str, second: str) -> dict:
+def _exactly_one_of(first: str, second: str) -> dict[str, Any]:
     """In the OpenAPI document: one of the two fields given (not null), the other absent or null."""
     return {"oneOf": [{"required": [given], "properties": {given: {"not": {"type": "null"}}, other: {"type": "null"}}}
                       for given, other in ((first, second), (second, first))]}

@@ -81,7 +81,7 @@ class AttributePublic(BaseModel):
     updated_at: datetime
 
 
-def _respond(item: dict, status_code: int = 200, headers: dict | None = None) -> JSONResponse:
+def _respond(item: dict[str, Any], status_code: int = 200, headers: dict[str, Any] | None = None) -> JSONResponse:
     return JSONResponse(AttributePublic.model_validate(item).model_dump(mode="json"), status_code=status_code,
                         headers=headers)
 

@@ -27,7 +27,7 @@ def configuration_router(*, kind: str, path: str, tag: str, create: type[BaseMod
                          public: type[BaseModel]) -> APIRouter:
     router = APIRouter(prefix=f"/api/v1/{path}", tags=[tag])
 
-    def respond(item: dict, status_code: int = 200, headers: dict | None = None) -> JSONResponse:
+    def respond(item: dict[str, Any], status_code: int = 200, headers: dict[str, Any] | None = None) -> JSONResponse:
         return JSONResponse(public.model_validate(item).model_dump(mode="json"), status_code=status_code,
                             headers=headers)
 

@@ -144,7 +144,7 @@ class StatusChange(BaseModel):
     note: str | None = Field(None, description="kept in the customer's history", examples=["Khách hẹn gọi lại"])
 
 
-def _customer_response(customer: dict, status_code: int = 200, headers: dict | None = None) -> Response:
+def _customer_response(customer: dict[str, Any], status_code: int = 200, headers: dict[str, Any] | None = None) -> Response:
     return versioned(CustomerPublic, customer, status_code, headers)
 
 

@@ -51,7 +51,7 @@ class ExportJob(BaseModel):
     file_url: str | None = Field(None, description="when done: where to download the file")
 
 
-def _job_response(job: dict, status_code: int = 200, headers: dict | None = None) -> JSONResponse:
+def _job_response(job: dict[str, Any], status_code: int = 200, headers: dict[str, Any] | None = None) -> JSONResponse:
     body = ExportJob.model_validate(job).model_dump(mode="json")
     if job["status"] == "done":
         body["file_url"] = f"/api/v1/customers/exports/{job['id']}/file"
@@ -71,7 +71,7 @@ async def create_export(body: ExportCreate, request: Request, settings: Settings
 
 @router.get("", response_model=list[ExportJob])
 async def list_exports(pool: DbPool, settings: Settings, principal: CurrentPrincipal,
-                       limit: int = Query(50, ge=1, le=200)) -> list[dict]:
+                       limit: int = Query(50, ge=1, le=200)) -> list[dict[str, Any]]:
     """The caller's own exports, newest first."""
     return await handlers.list_exports(pool, principal=principal, limit=limit,
                                        retention_days=settings.export_retention_days)

@@ -20,7 +20,7 @@ async def list_items(pool: asyncpg.Pool, *, kind: str) -> list[dict[str, Any]]:
         return [dict(row) for row in await store.list_items(conn, kind=kind)]
 
 
-async def _publish(uow: UnitOfWork, kind: str, action: str, item: dict) -> None:
+async def _publish(uow: UnitOfWork, kind: str, action: str, item: dict[str, Any]) -> None:
     await uow.publish(events.CustomerConfigChanged(kind=kind, action=action, item=item), subject=item["id"])
 
 

@@ -18,7 +18,7 @@ COLUMNS = (
 )
 _C_COLUMNS = ", ".join(f"c.{name.strip()}" for name in COLUMNS.split(","))
 
-class Params(list):
+class Params(list[Any]):
     """Positional arguments of one statement: `params.add(value)` appends and returns `$n`."""
 
     def add(self, value: Any) -> str:
@@ -119,7 +119,7 @@ def _columns(values: dict[str, Any]) -> dict[str, Any]:
     return columns
 
 
-async def insert(conn: asyncpg.Connection, *, values: dict) -> dict[str, Any]:
+async def insert(conn: asyncpg.Connection, *, values: dict[str, Any]) -> dict[str, Any]:
     columns = _columns(values)
     placeholders = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
     return as_customer(await conn.fetchrow(
@@ -128,7 +128,7 @@ async def insert(conn: asyncpg.Connection, *, values: dict) -> dict[str, Any]:
     ))
 
 
-async def update(conn: asyncpg.Connection, *, customer_id: uuid.UUID, values: dict) -> dict[str, Any]:
+async def update(conn: asyncpg.Connection, *, customer_id: uuid.UUID, values: dict[str, Any]) -> dict[str, Any]:
     """Write the changed values, bump the version and the update time."""
     columns = _columns(values)
     assignments = "".join(f"{name} = ${i}, " for i, name in enumerate(columns, start=2))

@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
+from crmkit.access import subtree_path
 from crmkit.auth import Principal
 from crmkit.domain_errors import FieldError, Invalid
 from crm_customers.domain.attributes import AttributeType, InvalidAttributes, define_attribute, validate_values
@@ -43,10 +44,10 @@ from crm_customers.domain.provinces import normalize_province
 from crm_customers.domain.selection import CustomerFilter, Scalar, range_end, range_start
 from crm_customers.domain.text import fold_words
 from crm_customers.store import configuration as config_store
-from crm_customers.store.customers import Params, access_of, subtree_path, subtree_sql, visible_sql
+from crm_customers.store.customers import Params, access_of, subtree_sql, visible_sql
 
 
-class _Problems(list):
+class _Problems(list[FieldError]):
     def add(self, field: str, code: str, **params: Any) -> None:
         self.append(FieldError(field, code, {k: v for k, v in params.items() if isinstance(v, (str, int, float))}))
 
@@ -105,7 +106,7 @@ def _scope_sql(scope: str, principal: Principal, params: Params, alias: str) -> 
     return None
 
 
-def _any(column: str, values: list, params: Params, cast: str) -> str:
+def _any(column: str, values: list[Any], params: Params, cast: str) -> str:
     return f"{column} = ANY({params.add(values)}::{cast}[])"
 
 

@@ -25,6 +25,7 @@ from crm_interactions.handlers import notifications
 from crm_interactions.handlers import ticket_rules as rules
 from crm_interactions.handlers.timeline import SOURCE
 from crm_interactions.store import comments as store
+from crm_interactions.store.access import TICKET_TABLES
 
 MAX_TEXT = 5000
 
@@ -49,7 +50,7 @@ async def _parent(conn: asyncpg.Connection, principal: Principal, customer_id: u
     """The customer of the comment's parent and, for a ticket, its assignee, once the caller is
     known to see that parent (else NotFound)."""
     if ticket_id is not None and ticket_type is not None:
-        ticket = await rules.readable(conn, store.TICKET_TABLES[ticket_type], principal, ticket_id)
+        ticket = await rules.readable(conn, TICKET_TABLES[ticket_type], principal, ticket_id)
         return ticket["customer_id"], ticket["assignee_id"]
     if customer_id is None:
         raise NotFound()

@@ -4,6 +4,7 @@ purge: handlers/erasure.py)."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import asyncpg
 
@@ -18,7 +19,7 @@ from crm_interactions.store import access
 from crm_interactions.store import timeline as store
 
 
-def _entries_of(batch: BulkUpdated) -> tuple[str, str | None, list[tuple[uuid.UUID, dict]]] | None:
+def _entries_of(batch: BulkUpdated) -> tuple[str, str | None, list[tuple[uuid.UUID, dict[str, Any]]]] | None:
     """(type, note, [(customer id, data)]) for a bulk change worth a timeline entry."""
     ids = batch.ids
     if batch.action == "set_status":
@@ -38,7 +39,7 @@ def _removed_labels(batch: BulkUpdated) -> list[list[str]]:
     return batch.removed_labels or [[]] * len(batch.ids)
 
 
-def _labels_added(added: list[str], removed: list[str]) -> dict:
+def _labels_added(added: list[str], removed: list[str]) -> dict[str, Any]:
     return {"labels_added": added, "labels_removed": removed} if removed else {"labels_added": added}
 
 
@@ -78,7 +79,7 @@ async def on_bulk_owner_changed(conn: asyncpg.Connection, envelope: Envelope, ba
 
 
 async def _record_batch(conn: asyncpg.Connection, envelope: Envelope, batch: Batch, *, type_: str,
-                        note: str | None, per_customer: list[tuple[uuid.UUID, dict]]) -> None:
+                        note: str | None, per_customer: list[tuple[uuid.UUID, dict[str, Any]]]) -> None:
     """One entry per customer by COPY (a purged customer gets none, a redelivery adds none), then
     one `interactions.bulk_recorded` listing them."""
     actor = actor_of(envelope)

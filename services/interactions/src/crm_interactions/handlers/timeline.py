@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import asyncpg
 
@@ -29,7 +30,7 @@ def actor_of(envelope: Envelope) -> uuid.UUID | None:
 
 
 async def record_from_event(conn: asyncpg.Connection, envelope: Envelope, *, type_: str,
-                            note: str | None = None, data: dict | None = None,
+                            note: str | None = None, data: dict[str, Any] | None = None,
                             customer_id: uuid.UUID | None = None) -> None:
     """One entry for the event's customer (its subject, unless given) and its `interaction.recorded`."""
     async with UnitOfWork.joining(conn, source=SOURCE) as uow:  # the consumer's transaction and message context

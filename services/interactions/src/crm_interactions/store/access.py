@@ -118,8 +118,8 @@ async def upsert_access(conn: asyncpg.Connection, *, customer_id: uuid.UUID, own
     )
 
 
-async def upsert_owners(conn: asyncpg.Connection, *, ids: list, versions: list[int], owner_ids: list,
-                        owner_unit_paths: list[str | None], holder_ids: list | None = None) -> None:
+async def upsert_owners(conn: asyncpg.Connection, *, ids: list[uuid.UUID], versions: list[int], owner_ids: list[uuid.UUID | None],
+                        owner_unit_paths: list[str | None], holder_ids: list[uuid.UUID | None] | None = None) -> None:
     """Owners (and holders, when given) of many customers from one batch event: unknown customers
     enter the model, a newer version moves owner and holder, viewers stay. COPY, because asyncpg
     encodes a 5,000-element array parameter element by element in Python."""

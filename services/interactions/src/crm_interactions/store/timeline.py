@@ -19,7 +19,7 @@ ENTRY_COLUMNS = "id, customer_id, type, occurred_at, actor_id, note, data"
 new_entry_id = new_id
 
 
-async def insert_entry(conn: asyncpg.Connection, *, entry: dict) -> asyncpg.Record | None:
+async def insert_entry(conn: asyncpg.Connection, *, entry: dict[str, Any]) -> asyncpg.Record | None:
     """Insert an entry unless its customer was purged (then None). Once per event: the caller runs
     inside the consumer's inbox transaction (or a use case of its own)."""
     return await conn.fetchrow(
