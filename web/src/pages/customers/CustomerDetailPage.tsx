@@ -1,5 +1,5 @@
 import { lazy, Suspense, type ReactNode } from "react";
-import { Result, Spin, Tabs } from "antd";
+import { Grid, Result, Select, Spin, Tabs } from "antd";
 import { useQuery } from "@tanstack/react-query";
 import { useNavigate, useParams } from "react-router";
 import { api, ApiError } from "../../api/client";
@@ -27,6 +27,7 @@ export default function CustomerDetailPage() {
   const t = useT();
   const { customerId, "*": rest } = useParams();
   const navigate = useNavigate();
+  const screens = Grid.useBreakpoint();
   const active = TABS.some((tab) => tab.key === rest) ? rest! : "general";
   const customer = useQuery({
     queryKey: ["customer", customerId],
@@ -39,6 +40,19 @@ export default function CustomerDetailPage() {
                    subTitle={missing ? t("common.notFoundDetail") : customer.error.message} />;
   }
   const row = customer.data!;
+  if (screens.md === false) {
+    // a phone: the eight tabs do not fit, and antd's overflow menu inside the tablist is not valid ARIA
+    const { Tab } = TABS.find((tab) => tab.key === active)!;
+    return (
+      <section>
+        <CustomerHeader customer={row} />
+        <Select aria-label={t("customers.detail.section")} value={active} style={{ width: "100%", margin: "8px 0 12px" }}
+                onChange={(key) => navigate(`/customers/${row.id}/${key}`)}
+                options={TABS.map(({ key, label }) => ({ value: key, label: t(label) }))} />
+        <Suspense fallback={<Spin />}><Tab customer={row} /></Suspense>
+      </section>
+    );
+  }
   return (
     <section>
       <CustomerHeader customer={row} />
