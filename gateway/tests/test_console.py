@@ -120,6 +120,8 @@ async def test_the_console_is_served_with_deep_links_cache_and_security_headers(
         api = await client.get("/api/v1/nothing-here")
         assert api.status_code == 404 and api.json()["code"] == "not_found"
         assert (await client.get("/healthz")).status_code == 200
+        for path in ("/docs", "/redoc", "/openapi.json", "/metrics"):
+            assert (await client.get(path)).status_code == 404, path
         assert (await client.get("/api/openapi.json")).status_code == 200
 
 

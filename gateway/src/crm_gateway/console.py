@@ -37,8 +37,10 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-# every path but the platform's own (the API, health, metrics) and the assets' (a missing asset is a 404)
-CONSOLE_PATHS = re.compile(r"^/(?!api/|api$|healthz$|readyz$|metrics$|assets/)(?P<path>.*)$")
+# every path but the platform's own (the API, health, metrics, and FastAPI's usual documentation
+# paths, which stay 404 so that nobody mistakes the console for them) and the assets'
+CONSOLE_PATHS = re.compile(
+    r"^/(?!(api|docs|redoc|assets)(/|$)|(healthz|readyz|metrics|openapi\.json)/?$)(?P<path>.*)$")
 
 
 class ImmutableFiles(StaticFiles):
