@@ -72,9 +72,26 @@ async def test_accent_free_typing_finds_an_accented_name(open_as, org, client, c
     await new_customer(client, org["rep"], "Trần Văn Nam")
     page = await open_as(person(org["rep"]), "/customers")
     await h.expect(row(page, "Trần Văn Nam")).to_be_visible()
+    names = page.get_by_role("table").get_by_role("link")
+    await page.get_by_role("columnheader", name="Tên khách hàng").click()  # sorted by name
+    await h.expect(names.first).to_have_text("Nguyễn Thị Hồng")
+    await page.get_by_role("columnheader", name="Tên khách hàng").click()  # then descending
+    await h.expect(names.first).to_have_text("Trần Văn Nam")
+
     await search(page, "nguyen thi hong")
     await h.expect(row(page, "Nguyễn Thị Hồng")).to_be_visible()
     await h.expect(row(page, "Trần Văn Nam")).to_have_count(0)
+
+    await page.get_by_role("button", name="Xuất file").click()  # the export takes the list's filter
+    dialog = page.get_by_role("dialog")
+    await dialog.get_by_text("CSV", exact=True).click()
+    await dialog.get_by_role("button", name="Xuất", exact=True).click()
+    await h.expect(dialog.get_by_text("Đã xuất 1 khách hàng.")).to_be_visible(timeout=30_000)
+    async with page.expect_download() as downloading:
+        await dialog.get_by_role("button", name=re.compile("Tải file")).click()
+    file = await (await downloading.value).path()
+    content = open(file, encoding="utf-8-sig").read()
+    assert "Nguyễn Thị Hồng" in content and "Trần Văn Nam" not in content
 
 
 async def test_a_label_on_two_ticked_rows(open_as, org, client, admin, console_helpers):
@@ -135,6 +152,8 @@ async def test_seed_004_assign_with_quantities_then_recall(open_as, org, client,
     dialog = page.get_by_role("dialog")
     await h.expect(dialog.get_by_text("Giao cho sale chăm sóc (3 khách hàng)")).to_be_visible()
     await h.expect(dialog.get_by_label("Nội dung giao việc")).to_have_value("Chăm sóc 3 khách hàng được giao")
+    text = f"Gọi tư vấn gói mới {tag}"
+    await dialog.get_by_label("Nội dung giao việc").fill(text)
     await dialog.get_by_text("Tạo công việc mới").click()
     await dialog.get_by_label("Nội dung công việc").fill(f"Chiến dịch {tag}")
     await dialog.get_by_label("Loại công việc").fill("Gọi điện tư vấn")
@@ -157,17 +176,19 @@ async def test_seed_004_assign_with_quantities_then_recall(open_as, org, client,
     await h.expect(dialog).to_be_hidden()
 
     offers = (await client.get("/api/v1/assignments?scope=mine&status=offered", headers=rep["headers"])).json()["items"]
-    [offer] = [o for o in offers if o["text"] == "Chăm sóc 3 khách hàng được giao"]
+    [offer] = [o for o in offers if o["text"] == text]
     assert (offer["customer_count"], offer["direct"]) == (2, False)
     offers2 = (await client.get("/api/v1/assignments?scope=mine", headers=rep2["headers"])).json()["items"]
     assert [o["customer_count"] for o in offers2 if o["job_id"] == offer["job_id"]] == [1]
+    rep_page = await open_as(person(rep), "/assignments")  # the rep's offers to accept or decline
+    await h.expect(rep_page.get_by_text(text)).to_be_visible()
 
     for name in names:
         await tick(page, name)
     await page.get_by_role("button", name="Thu hồi").click()
     dialog = page.get_by_role("dialog")
     await dialog.get_by_label("Chọn giao việc muốn thu hồi").click()
-    await page.get_by_title(re.compile(r"^Chăm sóc 3 khách hàng được giao · Người dùng rep ·")).click()
+    await page.get_by_title(re.compile(rf"^{text} · Người dùng rep ·")).click()
     await dialog.get_by_role("button", name="Thu hồi").click()
     await h.expect(page.get_by_text("Thành công: đã thu hồi 2 khách hàng; 1 khách hàng không còn trong giao việc này."))\
         .to_be_visible()

@@ -36,7 +36,6 @@ export default function CustomerListPage() {
   const phone = !Grid.useBreakpoint().md;
   const view = useCustomerView();
   const saveView = useSaveView();
-  const attributes = useAttributes();
 
   const [scope, setScope] = useState<Scope | null>(null);
   const [search, setSearch] = useState("");
@@ -68,6 +67,7 @@ export default function CustomerListPage() {
                              [view.data]);
   const columns = useColumns(columnKeys, state.sort);
   const bulk = useBulk();
+  const attributes = useAttributes(dialog === "columns");
 
   const clearSelection = useCallback(() => setSelection(NO_SELECTION), []);
   useEffect(clearSelection, [state.scope, q, filter, clearSelection]);

@@ -46,7 +46,8 @@ export interface AttributeDefinition {
   display_order: number;
 }
 
-export function useAttributes() {
-  return useQuery({ queryKey: ["customer-attributes"],
+/** The admin's attributes (only while `enabled`: the column settings offer them). */
+export function useAttributes(enabled = true) {
+  return useQuery({ queryKey: ["customer-attributes"], enabled,
                     queryFn: () => api.get<AttributeDefinition[]>("/customer-attributes"), staleTime: LONG });
 }
