@@ -13,7 +13,7 @@ export function DeclineModal({ text, pending, onDecline, onClose }: {
            onOk={() => form.submit()} destroyOnHidden>
       <Typography.Paragraph strong>{text}</Typography.Paragraph>
       <Typography.Paragraph type="secondary">{t("work.declineHint")}</Typography.Paragraph>
-      <Form form={form} layout="vertical" onFinish={({ reason }) => onDecline(reason?.trim() || null)}>
+      <Form form={form} name="decline" layout="vertical" onFinish={({ reason }) => onDecline(reason?.trim() || null)}>
         <Form.Item name="reason" label={t("work.declineReason")}>
           <Input.TextArea rows={3} maxLength={500} showCount autoFocus />
         </Form.Item>

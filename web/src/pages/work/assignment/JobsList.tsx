@@ -71,7 +71,7 @@ function JobCreateModal({ onClose }: { onClose: () => void }) {
   return (
     <Modal open title={t("work.jobCreate")} onCancel={onClose} okText={t("common.save")} cancelText={t("common.cancel")}
            confirmLoading={create.isPending} onOk={() => form.submit()} destroyOnHidden>
-      <Form<JobValues> form={form} layout="vertical" onFinish={(values) => create.mutate(values)}>
+      <Form<JobValues> form={form} name="job" layout="vertical" onFinish={(values) => create.mutate(values)}>
         <Form.Item name="content" label={t("work.jobContent")} rules={required(t("work.jobContent"))}>
           <Input.TextArea rows={2} maxLength={2000} />
         </Form.Item>
