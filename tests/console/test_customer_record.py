@@ -139,6 +139,8 @@ async def test_an_edit_that_meets_a_colleagues_change_shows_both_and_reloads(ope
     row = conflict.get_by_role("row").filter(has_text="Email")
     await h.expect(row).to_contain_text("cua-toi@example.com")
     await h.expect(row).to_contain_text("dong-nghiep@example.com")
+    await h.assert_accessible(page, name="customer-edit-conflict")
+    await h.screenshot(page, "customer-edit-conflict")
 
     await conflict.get_by_role("button", name="Tải lại bản mới").click()
     await h.expect(conflict).to_have_count(0)
@@ -222,3 +224,22 @@ async def test_the_referral_tree_links_the_referred_customers(open_as, org, clie
     await page.get_by_role("link", name=child["name"]).click()
     await h.expect(page.get_by_role("heading", name=child["name"], level=1)).to_be_visible()
     assert page.url.endswith(f"/customers/{child['id']}")
+
+
+async def test_an_edit_that_meets_a_colleagues_change_can_keep_its_own_values(open_as, org, client, console_helpers):
+    h = console_helpers
+    rep = org["rep"]
+    customer = await new_customer(client, rep, email="cu@example.com", address="Địa chỉ cũ")
+    page = await open_as(person(rep), f"/customers/{customer['id']}/edit")
+    await page.get_by_label("Email").fill("cua-toi@example.com")
+    meanwhile = await client.patch(f"/api/v1/customers/{customer['id']}", json={"address": "Địa chỉ mới"},
+                                   headers={**rep["headers"], "If-Match": f'"{customer["version"]}"'})
+    assert meanwhile.status_code == 200, meanwhile.text
+    await page.get_by_role("button", name="Lưu").click()
+    conflict = page.get_by_role("alert").filter(has_text="Khách hàng đã được người khác thay đổi")
+    await h.expect(conflict.get_by_role("row").filter(has_text="Địa chỉ thường trú")).to_contain_text("Địa chỉ mới")
+    await conflict.get_by_role("button", name="Giữ bản của tôi và lưu").click()
+    await h.expect(page.get_by_text("Cập nhật thông tin thành công")).to_be_visible()
+    saved = (await client.get(f"/api/v1/customers/{customer['id']}", headers=rep["headers"])).json()
+    # what I changed is mine, what only my colleague changed stays theirs
+    assert (saved["email"], saved["address"]) == ("cua-toi@example.com", "Địa chỉ mới")

@@ -35,6 +35,8 @@ export default function StatusUpdateModal({ customer, open, onClose }: Props) {
       queryClient.setQueryData(["customer", row.id], row);
       void queryClient.invalidateQueries({ queryKey: ["customer", row.id] });
       void queryClient.invalidateQueries({ queryKey: ["customers"] });
+      // the history is written from the change's event, a moment later: read it again then too
+      window.setTimeout(() => void queryClient.invalidateQueries({ queryKey: ["customer", row.id, "timeline"] }), 1500);
       void message.success(t("customers.status.done"));
       setKey(newKey());
       form.resetFields();

@@ -84,7 +84,8 @@ function CustomerEditor({ definitions, customer }: { definitions: CustomerAttrib
     navigate(`/customers/${row.id}`);
   };
 
-  const save = async (values: FormValues, against: Customer | undefined = base) => {
+  /** `version`: the one to send as If-Match when it is not `against`'s (keeping mine over a newer record). */
+  const save = async (values: FormValues, against: Customer | undefined = base, version = against?.version) => {
     setProblem(null);
     setSaving(true);
     try {
@@ -97,13 +98,14 @@ function CustomerEditor({ definitions, customer }: { definitions: CustomerAttrib
       }
       const body = changedBody(toPayload(toFormValues(against, definitions), definitions), toPayload(values, definitions));
       const row = Object.keys(body).length
-        ? await api.patch<Customer>(`/customers/${against.id}`, body, against.version) : against;
+        ? await api.patch<Customer>(`/customers/${against.id}`, body, version) : against;
       setConflict(null);
       saved(row, t("customers.form.updated"));
     } catch (error) {
       if (creating) creationKey.current = null; // a refused creation: the corrected form is a new attempt
       if (error instanceof ApiError && error.status === 412 && against) {
         const current = await api.get<Customer>(`/customers/${against.id}`);
+        queryClient.setQueryData(["customer", current.id], current);
         const payload = (row: Customer) => toPayload(toFormValues(row, definitions), definitions);
         setConflict({ current, changes: conflicts(payload(against), payload(current), toPayload(values, definitions)) });
       } else {
@@ -119,14 +121,13 @@ function CustomerEditor({ definitions, customer }: { definitions: CustomerAttrib
     setBase(conflict.current);
     form.resetFields();
     form.setFieldsValue(toFormValues(conflict.current, definitions));
-    queryClient.setQueryData(["customer", conflict.current.id], conflict.current);
     setConflict(null);
   };
 
+  // what I changed since I opened the form wins; what only they changed stays theirs
   const overwrite = () => {
     if (!conflict) return;
-    setBase(conflict.current);
-    void save(form.getFieldsValue(true), conflict.current);
+    void save(form.getFieldsValue(true), base, conflict.current.version);
   };
 
   const title = creating ? t("customers.form.titleNew") : t("customers.form.titleEdit");
