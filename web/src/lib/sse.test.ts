@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { nextDelay, SseParser } from "./sse";
+
+describe("SseParser", () => {
+  it("reads id, event and data lines up to a blank line", () => {
+    const parser = new SseParser();
+    const events = parser.push('id: 7\nevent: notification\ndata: {"id":7}\n\n');
+    expect(events).toEqual([{ id: "7", event: "notification", data: '{"id":7}' }]);
+    expect(parser.lastEventId).toBe("7");
+  });
+
+  it("keeps an event split across chunks until it is complete", () => {
+    const parser = new SseParser();
+    expect(parser.push("id: 1\nevent: notif")).toEqual([]);
+    expect(parser.push("ication\ndata: a")).toEqual([]);
+    expect(parser.push("bc\n")).toEqual([]);
+    expect(parser.push("\n")).toEqual([{ id: "1", event: "notification", data: "abc" }]);
+  });
+
+  it("joins data lines, ignores comments, reads retry, and accepts CRLF and CR", () => {
+    const parser = new SseParser();
+    const events = parser.push("retry: 3000\r\n: connected\r\n\r\ndata: one\rdata: two\r\n\n: heartbeat\n\n");
+    expect(parser.retry).toBe(3000);
+    expect(events).toEqual([{ id: undefined, event: "message", data: "one\ntwo" }]);
+  });
+
+  it("waits when a chunk ends between CR and LF", () => {
+    const parser = new SseParser();
+    expect(parser.push("data: x\r")).toEqual([]);
+    expect(parser.push("\n\r\n")).toEqual([{ id: undefined, event: "message", data: "x" }]);
+  });
+
+  it("keeps the last id for events without one, and resumes from a given id", () => {
+    const parser = new SseParser("41");
+    expect(parser.push("data: a\n\nid: 42\ndata: b\n\ndata: c\n\n").map((event) => event.id)).toEqual(["41", "42", "42"]);
+  });
+
+  it("takes a field without a colon as empty and keeps a value's own spaces after the first", () => {
+    const parser = new SseParser();
+    expect(parser.push("data\ndata:  two spaces\n\n")).toEqual([{ id: undefined, event: "message", data: "\n two spaces" }]);
+  });
+});
+
+describe("nextDelay", () => {
+  it("doubles up to the maximum", () => {
+    expect(nextDelay(1000, 30_000)).toBe(2000);
+    expect(nextDelay(20_000, 30_000)).toBe(30_000);
+  });
+});

@@ -1,0 +1,13 @@
+import type { AppNotification } from "./types";
+
+/** Where a notification leads: the comment a colleague mentioned me in, the offers, the import… */
+export function notificationLink(notification: AppNotification): string | null {
+  const data = notification.data;
+  const customer = typeof data.customer_id === "string" ? data.customer_id : null;
+  if (customer && typeof data.comment_id === "string") return `/customers/${customer}/comments?comment=${data.comment_id}`;
+  if (notification.type.startsWith("assignment_")) return "/assignments";
+  if (notification.type.startsWith("import_")) return "/imports";
+  if (notification.type.startsWith("compensation_")) return "/compensation";
+  if (customer) return `/customers/${customer}`;
+  return null;
+}
