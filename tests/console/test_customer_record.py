@@ -85,6 +85,12 @@ async def test_create_a_customer_with_an_attribute_the_api_errors_and_a_duplicat
         await page.get_by_role("tab", name="Chân dung khách hàng").click()
         await h.expect(page).to_have_url(re.compile(rf"/customers/{created_id}/portrait$"))
         await h.expect(page.get_by_text("Chơi golf")).to_be_visible()
+        await page.get_by_role("button", name="Cập nhật chân dung").click()
+        await page.get_by_label(attribute["name"]).fill("Đọc sách")
+        await page.get_by_role("button", name="Lưu").click()
+        await h.expect(page.get_by_text("Đọc sách")).to_be_visible()
+        created = (await client.get(f"/api/v1/customers/{created_id}", headers=rep["headers"])).json()
+        assert created["attributes"][key] == "Đọc sách"
     finally:
         if created is not None:  # an attribute with values cannot be deleted
             cleared = await client.patch(f"/api/v1/customers/{created['id']}", json={"attributes": {key: None}},
@@ -221,6 +227,8 @@ async def test_the_referral_tree_links_the_referred_customers(open_as, org, clie
     page = await open_as(person(rep), f"/customers/{root['id']}/referrals")
     await h.expect(page.get_by_role("heading", name="Khách hàng được giới thiệu")).to_be_visible()
     await h.expect(page.get_by_role("link", name=grandchild["name"])).to_be_visible()
+    await h.assert_accessible(page, name="customer-referrals")
+    await h.screenshot(page, "customer-referrals")
     await page.get_by_role("link", name=child["name"]).click()
     await h.expect(page.get_by_role("heading", name=child["name"], level=1)).to_be_visible()
     assert page.url.endswith(f"/customers/{child['id']}")

@@ -72,7 +72,7 @@ export default function StatusUpdateModal({ customer, open, onClose }: Props) {
       <Form<Values> form={form} layout="vertical" onFinish={confirm} initialValues={{ status: undefined }}>
         <Form.Item name="status" label={t("customers.status.pick")}
                    rules={[{ required: true, message: t("customers.status.pickRequired") }]}>
-          <Select placeholder={t("customers.status.pick")} loading={statuses.isLoading}
+          <Select loading={statuses.isLoading}
                   options={(statuses.data ?? []).filter((item) => item.key !== customer.status)
                     .map((item) => ({ value: item.key, label: localName(item) }))} />
         </Form.Item>
