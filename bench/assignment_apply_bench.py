@@ -21,6 +21,7 @@ import asyncpg
 
 from crmkit.db import init_connection
 from crmkit.events import Envelope
+
 from crm_customers.handlers.assignments import HANDLERS
 
 DSN = os.environ.get("CRM_CUSTOMERS_DATABASE_URL",

@@ -39,7 +39,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
-
 from aiokafka import AIOKafkaProducer
 
 from crmkit.auth import SALES, Principal
@@ -48,6 +47,7 @@ from crmkit.db import create_pool, migrate
 from crmkit.events import Envelope
 from crmkit.ids import new_ids
 from crmkit.testing import create_topics, delete_topics
+
 from crm_interactions.consumers import CONSUMERS
 from crm_interactions.handlers.timeline import read_timeline
 from crm_interactions.store import access

@@ -3,8 +3,9 @@ tells the manager who declined (full name) and why, in Vietnamese by default and
 `Accept-Language: en`."""
 from __future__ import annotations
 
-from e2e_support import eventually
 from test_assignment import offer_to
+
+from e2e_support import eventually
 
 
 async def test_the_assigner_learns_who_declined_and_why_in_their_language(client, org):

@@ -9,6 +9,7 @@ import os
 from aiokafka import AIOKafkaProducer
 
 from crmkit.testing import read_topic
+
 from e2e_support import eventually, random_mobile
 
 BOOTSTRAP = os.environ.get("CRM_KAFKA_BOOTSTRAP", "127.0.0.1:29192")

@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
 from crmkit import keys, testing
+
 from crm_gateway.app import MIGRATIONS, create_app
 from crm_gateway.settings import GatewaySettings
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel
 
 from crmkit import directory
+
 from crm_gateway import events
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)

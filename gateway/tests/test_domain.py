@@ -7,6 +7,7 @@ import pytest
 
 from crmkit.domain_errors import Conflict, Invalid
 from crmkit.errors import ProblemError
+
 from crm_gateway.domain import client_address, units, users
 from crm_gateway.domain.lockout import BackoffPolicy, failure_outcome
 from crm_gateway.handlers.api_keys import check_permissions, service_account_username

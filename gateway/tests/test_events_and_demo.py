@@ -9,12 +9,13 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import KafkaConnectionError
 
 from crmkit import testing
+from crmkit.db import create_pool
+
 from crm_gateway import demo
 from crm_gateway.app import MIGRATIONS, load_signer, new_passwords
 from crm_gateway.events import TOPIC
 from crm_gateway.handlers.bootstrap import ensure_admin
 from crm_gateway.handlers.common import Identity
-from crmkit.db import create_pool
 
 
 async def _started_consumer(timeout: float = 60) -> AIOKafkaConsumer:

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from crmkit.auth import TokenVerifier
+
 from crm_gateway.proxy import service_for
 
 

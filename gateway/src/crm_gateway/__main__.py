@@ -1,5 +1,6 @@
 """`python -m crm_gateway` runs the gateway (CRM_GATEWAY_PORT, default 8000)."""
 from crmkit.service import run
+
 from crm_gateway.settings import GatewaySettings
 
 if __name__ == "__main__":

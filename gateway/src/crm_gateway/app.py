@@ -20,14 +20,15 @@ from crmkit.auth import TokenVerifier
 from crmkit.logging import get_logger
 from crmkit.revocation import TokenRevocations
 from crmkit.service import ServiceSpec, create_service_app
+
 from crm_gateway import console, docs, proxy
 from crm_gateway.api import api_keys, auth, logins, me, people, units, users
 from crm_gateway.domain.passwords import Passwords
 from crm_gateway.domain.tokens import TokenSigner
+from crm_gateway.handlers import logins as login_handlers
 from crm_gateway.handlers.api_keys import ServiceTokens
 from crm_gateway.handlers.bootstrap import ensure_admin
 from crm_gateway.handlers.common import Identity
-from crm_gateway.handlers import logins as login_handlers
 from crm_gateway.messages import register_messages
 from crm_gateway.middleware import ApiKeyMiddleware, ClientAddressMiddleware, OwnBodyLimitMiddleware
 from crm_gateway.ratelimit import RateLimiter

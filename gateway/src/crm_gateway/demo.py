@@ -19,6 +19,7 @@ from typing import TypeAlias
 import asyncpg
 
 from crmkit.db import create_pool, migrate
+
 from crm_gateway import demo_customers
 from crm_gateway.app import MIGRATIONS, load_signer, new_passwords
 from crm_gateway.handlers.api_keys import create_api_key, service_account_username

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from crmkit import asyncapi
 from crmkit.logging import get_logger
+
 from crm_gateway.proxy import service_for
 from crm_gateway.settings import GatewaySettings
 

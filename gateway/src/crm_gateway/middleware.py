@@ -7,6 +7,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crmkit.domain_errors import Unauthenticated
 from crmkit.errors import ProblemError, problem_of_domain_error, problem_response
+
 from crm_gateway import proxy
 from crm_gateway.domain import client_address
 from crm_gateway.ratelimit import limit_api_key

@@ -16,15 +16,16 @@ import httpx
 import yarl
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
+from prometheus_client import Histogram
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Receive, Scope, Send
-from prometheus_client import Histogram
-from starlette.background import BackgroundTask
 
 from crmkit.auth import current_principal
 from crmkit.errors import ProblemError, allowed_methods, problem_of_http_exception, problem_response
 from crmkit.logging import get_logger
+
 from crm_gateway.ratelimit import client_ip, limit_principal
 from crm_gateway.settings import GatewaySettings
 

@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fastapi import FastAPI, Request
+from prometheus_client import Counter
 
 from crmkit.auth import Principal
 from crmkit.errors import ProblemError
+
 from crm_gateway.domain.client_address import bucket_key
-from prometheus_client import Counter
 
 RATE_LIMITED = Counter("crm_gateway_rate_limited_total", "Requests refused by a rate limit", ["kind"])
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
 from crmkit.settings import ServiceSettings, default_database_url
+
 from crm_gateway.domain.client_address import IPNetwork, parse_networks
 
 DEVELOPMENT_ADMIN_PASSWORD = "admin12345"

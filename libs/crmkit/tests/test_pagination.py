@@ -8,11 +8,10 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 from fastapi import FastAPI
+from pydantic import BaseModel
 
 from crmkit import errors
 from crmkit.domain_errors import BadRequest
-from pydantic import BaseModel
-
 from crmkit.pagination import Cursor, IdPosition, Limit, Page, TimeId, decode_cursor, encode_cursor, page_of
 
 

@@ -9,13 +9,14 @@ import httpx
 import pytest
 
 from crmkit import directory
-from crmkit.keys import new_pair
 from crmkit.auth import Principal, TokenVerifier
 from crmkit.domain_errors import Conflict, DomainError, Invalid
 from crmkit.errors import status_of_domain_error
 from crmkit.events import Envelope
+from crmkit.keys import new_pair
 from crmkit.testing import idempotent_routes_on_the_plain_pool, sign_test_token, temp_database
 from crmkit.unit_of_work import UnitOfWork
+
 from crm_assignment.app import MIGRATIONS, create_app
 from crm_assignment.consumers import CUSTOMER_HANDLERS
 from crm_assignment.handlers import assignments, jobs, roster
@@ -191,6 +192,7 @@ def test_full_chunks_fit_one_kafka_record():
 
     from crmkit.events import build
     from crmkit.outbox import MAX_EVENT_BYTES
+
     from crm_assignment import events
 
     path = "/" + "".join(f"{uuid.uuid4()}/" for _ in range(4))

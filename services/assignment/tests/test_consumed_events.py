@@ -10,6 +10,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from crmkit.events import Envelope
+
 from crm_assignment.consumers import CUSTOMER_EVENTS, CUSTOMER_HANDLERS
 from crm_customers import events as produced
 

@@ -4,6 +4,7 @@ import uuid
 import pytest
 
 from crmkit.domain_errors import Invalid
+
 from crm_assignment.domain.distribution import CannotDistribute, Rep, by_quantities, distribute
 
 A, B, C = (uuid.UUID(int=i) for i in (1, 2, 3))

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from crmkit.testing import check_service_skeleton
+
 from crm_assignment.app import MIGRATIONS, create_app
 from crm_assignment.settings import AssignmentSettings
 

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from crmkit.testing import check_service_skeleton
+
 from crm_compensation.app import MIGRATIONS, create_app
 from crm_compensation.settings import CompensationSettings
 

@@ -6,9 +6,10 @@ import uuid
 import httpx
 import pytest
 
-from crmkit.keys import new_pair
 from crmkit.auth import TokenVerifier
+from crmkit.keys import new_pair
 from crmkit.testing import idempotent_routes_on_the_plain_pool, sign_test_token, temp_database
+
 from crm_customers.app import MIGRATIONS, create_app
 from crm_customers.settings import CustomersSettings
 

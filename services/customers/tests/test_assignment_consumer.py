@@ -13,6 +13,7 @@ from crmkit.auth import Principal
 from crmkit.consumer import EventConsumer
 from crmkit.events import Envelope
 from crmkit.unit_of_work import MessageContext, bound
+
 from crm_customers.consumers import CONSUMERS
 from crm_customers.handlers.assignments import UnknownAssignee
 from crm_customers.handlers.customers import create_customer, get_customer
@@ -144,6 +145,7 @@ def test_a_full_owner_change_chunk_fits_one_kafka_record():
 
     from crmkit.events import build
     from crmkit.outbox import MAX_EVENT_BYTES
+
     from crm_customers import events
     from crm_customers.handlers.assignments import EVENT_CHUNK
 

@@ -8,6 +8,7 @@ import pytest
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, Forbidden, Invalid, NotFound
+
 from crm_customers.handlers.attributes import create_attribute, delete_attribute, list_attributes, update_attribute
 from crm_customers.handlers.customers import create_customer, get_customer, update_customer
 

@@ -10,6 +10,7 @@ import pytest
 from crmkit.auth import Principal
 from crmkit.domain_errors import Invalid
 from crmkit.unit_of_work import bind_actor
+
 from crm_customers.domain.selection import CustomerFilter
 from crm_customers.handlers import bulk
 from crm_customers.store import customers as customer_store

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from crmkit.auth import Principal
+
 from crm_customers.domain.selection import CustomerFilter
 from crm_customers.handlers import bulk
 from crm_customers.store import bulk as store

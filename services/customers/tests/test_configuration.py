@@ -7,6 +7,7 @@ import pytest
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, Invalid, NotFound
+
 from crm_customers.domain.configuration import check_item, slug
 from crm_customers.handlers.configuration import create_item, delete_item, list_items, update_item
 from crm_customers.handlers.customers import create_customer

@@ -12,11 +12,13 @@ from pydantic import BaseModel, ValidationError
 
 from crmkit.consumer import EventConsumer
 from crmkit.events import Envelope
+
 from crm_assignment import events as assignment
 from crm_customers import consumed_events as consumed
 from crm_customers.consumers import CONSUMERS
 from crm_customers.handlers.read_models import get_counts
 from crm_interactions import events as interactions
+
 
 def event_type(model: type[BaseModel]) -> str:
     return str(model.__event_type__)  # type: ignore[attr-defined]  # set by crmkit.events.event

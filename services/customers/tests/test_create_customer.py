@@ -7,6 +7,7 @@ import pytest
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, NotFound
+
 from crm_customers.handlers.customers import create_customer, get_customer
 
 

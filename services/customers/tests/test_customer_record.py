@@ -10,6 +10,7 @@ import pytest
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, Forbidden, Invalid, NotFound, VersionConflict
 from crmkit.unit_of_work import bind_actor
+
 from crm_customers.handlers.customers import (
     change_status,
     change_viewers,

@@ -9,6 +9,7 @@ import pytest
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, Forbidden, NotFound
+
 from crm_customers.handlers import bulk, customers, deletion
 from crm_customers.store import customers as customer_store
 

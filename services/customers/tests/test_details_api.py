@@ -6,10 +6,11 @@ from functools import partial
 
 import pytest
 
-from crmkit.keys import new_pair
 from crmkit.consumer import EventConsumer
 from crmkit.events import Envelope
+from crmkit.keys import new_pair
 from crmkit.testing import bearer, running_service, service_client, temp_database
+
 from crm_customers.app import MIGRATIONS, create_app
 from crm_customers.consumers import CONSUMERS
 from crm_customers.settings import CustomersSettings

@@ -13,6 +13,7 @@ import pytest
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, Gone, Invalid, NotFound
+
 from crm_customers.domain.selection import CustomerFilter
 from crm_customers.handlers import customers, export_worker, exports
 from crm_customers.settings import CustomersSettings

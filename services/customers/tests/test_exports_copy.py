@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from crmkit.auth import Principal
+
 from crm_customers.domain.cells import neutralise
 from crm_customers.domain.export_columns import converter, header
 from crm_customers.domain.export_jobs import principal_from_json

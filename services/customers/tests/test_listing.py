@@ -9,6 +9,7 @@ import pytest
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import BadRequest, Invalid
+
 from crm_customers.domain.selection import CustomerFilter, filter_from_query, parse_filter, parse_sort
 from crm_customers.handlers.listing import list_customers
 from crm_customers.store import customers as store

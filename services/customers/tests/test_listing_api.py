@@ -8,6 +8,7 @@ import pytest
 
 from crmkit.keys import new_pair
 from crmkit.testing import bearer, running_service, service_client, temp_database
+
 from crm_customers.app import MIGRATIONS, create_app
 from crm_customers.settings import CustomersSettings
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from crmkit.consumer import EventConsumer
 from crmkit.events import Envelope
+
 from crm_customers.consumers import CONSUMERS
 from crm_customers.handlers.read_models import HANDLERS, get_counts
 

@@ -9,6 +9,7 @@ import pytest
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, NotFound, VersionConflict
+
 from crm_customers.handlers.customers import create_customer, delete_customer, get_customer, update_customer
 
 TEAM = "/root/branch/team/"

@@ -7,6 +7,7 @@ import pytest
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import VersionConflict, VersionRequired
+
 from crm_customers.api.customers import expected_version
 from crm_customers.domain.ownership import Candidate, OwnerNotInReach, check_owner, owns_by_default
 from crm_customers.domain.record import Configuration, changed_fields, check_record, merge_attributes

@@ -8,6 +8,7 @@ import pytest
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import NotFound
+
 from crm_customers.handlers.customers import create_customer
 from crm_customers.handlers.referrals import referral_tree
 

@@ -7,6 +7,7 @@ import pytest
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import Invalid
+
 from crm_customers.domain.views import DEFAULT_VIEW, check_view
 from crm_customers.handlers.attributes import create_attribute, delete_attribute
 from crm_customers.handlers.views import get_view, put_view

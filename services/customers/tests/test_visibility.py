@@ -12,6 +12,7 @@ import pytest
 
 from crmkit.auth import Principal, unit_path
 from crmkit.domain_errors import DomainError, Forbidden, NotFound
+
 from crm_customers.domain.selection import CustomerFilter
 from crm_customers.handlers.customers import get_customer, update_customer
 from crm_customers.handlers.listing import list_customers

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from crmkit.testing import check_service_skeleton
+
 from crm_import.app import MIGRATIONS, create_app
 from crm_import.settings import ImportSettings
 

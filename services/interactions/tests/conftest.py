@@ -1,11 +1,10 @@
 from pathlib import Path
 
-import pytest
-
 import httpx
+import pytest
+from interactions_support import running_app
 
 from crmkit.testing import temp_pool
-from interactions_support import running_app
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 

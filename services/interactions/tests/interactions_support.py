@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from crmkit.keys import new_pair
 from crmkit.auth import Principal, TokenVerifier
 from crmkit.domain_errors import DomainError
 from crmkit.errors import status_of_domain_error
+from crmkit.keys import new_pair
 from crmkit.testing import sign_test_token, temp_database
+
 from crm_interactions.app import MIGRATIONS, create_app
 from crm_interactions.settings import InteractionsSettings
 from crm_interactions.store import access as access_store

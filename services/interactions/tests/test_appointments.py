@@ -8,16 +8,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
+from interactions_support import code_of, customer_of, outbox, principal, user_in_directory
 
+from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict
+
 from crm_interactions.handlers import appointments as appts
 from crm_interactions.handlers import calendar_feed as feeds
-from crmkit.auth import Principal
-from crm_interactions.handlers import care_tickets
+from crm_interactions.handlers import care_tickets, erasure
 from crm_interactions.handlers.timeline import read_timeline
-from crm_interactions.handlers import erasure
 from crm_interactions.storage import LocalStorage
-from interactions_support import code_of, customer_of, outbox, principal, user_in_directory
 
 TEAM, OTHER = "/root/branch/team/", "/root/other/"
 

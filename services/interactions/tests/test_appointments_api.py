@@ -7,11 +7,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar
-
-from crmkit.testing import idempotent_routes_on_the_plain_pool
-
 from interactions_support import auth, visible_customer
 
+from crmkit.testing import idempotent_routes_on_the_plain_pool
 
 
 async def test_appointment_over_http(app, api):

@@ -8,12 +8,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from interactions_support import code_of, customer_of, principal
 
 from crmkit.domain_errors import TooLarge
+
 from crm_interactions.domain import attachments as rules
 from crm_interactions.handlers import attachments, erasure
 from crm_interactions.storage import LocalStorage
-from interactions_support import code_of, customer_of, principal
 
 TEAM, OTHER = "/root/branch/team/", "/root/other/"
 PDF = b"%PDF-1.7\n" + b"1 0 obj << /Type /Catalog >> endobj\n" * 200 + b"%%EOF\n"

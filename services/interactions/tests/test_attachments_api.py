@@ -8,9 +8,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from interactions_support import auth, running_app, visible_customer
 
 from crm_interactions.settings import InteractionsSettings
-from interactions_support import auth, running_app, visible_customer
 
 LIMIT = 64 * 1024
 PDF = b"%PDF-1.4\n" + b"0123456789abcdef" * 300 + b"\n%%EOF\n"

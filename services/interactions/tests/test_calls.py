@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from interactions_support import code_of, customer_of, outbox, principal
 
 from crmkit.auth import Principal
-from crm_interactions.handlers import calls
+
+from crm_interactions.handlers import calls, erasure
 from crm_interactions.handlers.timeline import read_timeline
-from crm_interactions.handlers import erasure
 from crm_interactions.storage import LocalStorage
 from crm_interactions.store import access as access_store
-from interactions_support import code_of, customer_of, outbox, principal
 
 TEAM, OTHER = "/root/branch/team/", "/root/other/"
 

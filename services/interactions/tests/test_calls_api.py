@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-
-from crmkit.testing import sign_test_token
 from interactions_support import PRIVATE, auth, visible_customer
 
+from crmkit.testing import sign_test_token
 
 
 def service_auth(*perms: str) -> dict:

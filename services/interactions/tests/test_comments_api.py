@@ -9,13 +9,14 @@ import uuid
 import asyncpg
 import orjson
 import pytest
+from interactions_support import PATH, PRIVATE, visible_customer
 
 from crmkit.db import create_pool, init_connection
 from crmkit.testing import sign_test_token, temp_database
+
 from crm_interactions import notification_stream
 from crm_interactions.app import MIGRATIONS
 from crm_interactions.store import notifications as notification_store
-from interactions_support import PATH, PRIVATE, visible_customer
 
 ELSEWHERE = "/r/x/"
 

@@ -6,18 +6,16 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-
 import pytest
+from interactions_support import code_of, customer_of, outbox, principal
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import Invalid
+
 from crm_interactions.domain import comments as parsing
-from crm_interactions.handlers import comments
-from crm_interactions.handlers import care_tickets, notifications, support_tickets
+from crm_interactions.handlers import care_tickets, comments, erasure, notifications, support_tickets
 from crm_interactions.handlers.timeline import read_timeline
-from crm_interactions.handlers import erasure
 from crm_interactions.storage import LocalStorage
-from interactions_support import code_of, customer_of, outbox, principal
 
 TEAM, OTHER = "/root/branch/team/", "/root/other/"
 

@@ -10,6 +10,7 @@ from crmkit.auth import Principal
 from crmkit.consumer import EventConsumer
 from crmkit.domain_errors import NotFound
 from crmkit.events import Envelope
+
 from crm_interactions.consumers import CONSUMERS
 from crm_interactions.handlers.timeline import read_timeline
 

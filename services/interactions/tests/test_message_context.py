@@ -6,11 +6,12 @@ from __future__ import annotations
 import uuid
 
 from aiokafka.structs import ConsumerRecord
+from interactions_support import PATH, auth, visible_customer
 
 from crmkit.consumer import EventConsumer
 from crmkit.events import Envelope
+
 from crm_interactions.consumers import CONSUMERS
-from interactions_support import PATH, auth, visible_customer
 
 
 async def envelopes(pool, *event_types: str) -> list[dict]:

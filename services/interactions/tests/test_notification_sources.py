@@ -8,6 +8,7 @@ import pytest
 from crmkit.auth import Principal
 from crmkit.consumer import EventConsumer
 from crmkit.events import Envelope
+
 from crm_interactions.consumers import CONSUMERS
 from crm_interactions.handlers import notifications
 

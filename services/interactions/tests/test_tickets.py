@@ -6,17 +6,18 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from interactions_support import code_of, customer_of, outbox, principal, user_in_directory
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, VersionConflict
+
+from crm_interactions.domain.tickets import local_day
 from crm_interactions.handlers import care_tickets as care
+from crm_interactions.handlers import erasure
 from crm_interactions.handlers import support_tickets as support
 from crm_interactions.handlers.timeline import read_timeline
-from crm_interactions.domain.tickets import local_day
-from crm_interactions.handlers import erasure
 from crm_interactions.storage import LocalStorage
 from crm_interactions.store import access as access_store
-from interactions_support import code_of, customer_of, outbox, principal, user_in_directory
 
 TEAM, OTHER = "/root/branch/team/", "/root/other/"
 

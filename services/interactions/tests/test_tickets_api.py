@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-
 from interactions_support import auth, visible_customer
-
 
 
 async def test_care_ticket_over_http(app, api):

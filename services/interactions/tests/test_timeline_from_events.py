@@ -4,12 +4,13 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+from crmkit.auth import Principal
 from crmkit.consumer import EventConsumer
 from crmkit.domain_errors import NotFound
 from crmkit.events import Envelope
+
 from crm_interactions.consumers import CONSUMERS
 from crm_interactions.handlers.timeline import read_timeline
-from crmkit.auth import Principal
 
 
 def customer_created(owner: uuid.UUID, path: str) -> Envelope:

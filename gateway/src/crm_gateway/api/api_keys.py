@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.pagination import Cursor, Limit
+
 from crm_gateway.api.common import ADMIN_ONLY, Caller, IdentityDep, json_response
 from crm_gateway.domain.access import PERMISSIONS
 from crm_gateway.handlers import api_keys as handlers

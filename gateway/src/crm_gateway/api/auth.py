@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.errors import ProblemError
+
 from crm_gateway.api.common import IdentityDep
 from crm_gateway.handlers import auth as handlers
 from crm_gateway.ratelimit import client_ip, limit_login

@@ -11,9 +11,10 @@ from pydantic import BaseModel
 from pydantic.json_schema import SkipJsonSchema
 
 from crmkit import versions
-from crmkit.idempotency import Once
 from crmkit.auth import CurrentPrincipal, Principal
 from crmkit.errors import FieldError, ProblemError
+from crmkit.idempotency import Once
+
 from crm_gateway.handlers.common import Identity
 from crm_gateway.ratelimit import limit_principal
 

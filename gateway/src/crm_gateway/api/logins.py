@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from crmkit.pagination import Cursor, Limit
+
 from crm_gateway.api.common import ADMIN_ONLY, Caller, IdentityDep
 from crm_gateway.handlers import logins as handlers
 

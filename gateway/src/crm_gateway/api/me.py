@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from crmkit.errors import ProblemError
+
 from crm_gateway.api.common import Caller, IdentityDep
 from crm_gateway.store import users as user_store
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from crmkit.pagination import Cursor, Limit
+
 from crm_gateway.api.common import Caller, IdentityDep
 from crm_gateway.handlers import people as handlers
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from crmkit.idempotency import Idempotent
 from crmkit.pagination import Cursor, Limit
 from crmkit.versions import RequiredVersion
-from crm_gateway.api.common import (ADMIN_ONLY, Caller, IdentityDep, NotNull, changes_of,
-                                    json_response, on_transaction)
+
+from crm_gateway.api.common import ADMIN_ONLY, Caller, IdentityDep, NotNull, changes_of, json_response, on_transaction
 from crm_gateway.domain.access import require_admin
 from crm_gateway.handlers import units as handlers
 

@@ -12,6 +12,7 @@ import asyncpg
 from crmkit.auth import INTEGRATOR, Principal
 from crmkit.domain_errors import Conflict, FieldError, Invalid, NotFound, Unauthenticated
 from crmkit.pagination import TimeId, decode_cursor, page_of
+
 from crm_gateway.domain.access import PERMISSIONS, require_admin
 from crm_gateway.domain.tokens import TokenSubject, new_api_key, token_hash
 from crm_gateway.handlers.common import Identity, actor_id

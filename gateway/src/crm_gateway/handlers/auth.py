@@ -10,6 +10,7 @@ import asyncpg
 
 from crmkit.domain_errors import Locked, Unauthenticated
 from crmkit.logging import get_logger
+
 from crm_gateway.domain import lockout
 from crm_gateway.domain.client_address import bucket_key
 from crm_gateway.domain.tokens import TokenSubject, new_refresh_token, token_hash

@@ -6,6 +6,7 @@ import uuid
 from crmkit.auth import ADMIN
 from crmkit.db import advisory_key
 from crmkit.logging import get_logger
+
 from crm_gateway.handlers.common import SYSTEM, Identity
 from crm_gateway.handlers.units import create_unit
 from crm_gateway.handlers.users import create_user

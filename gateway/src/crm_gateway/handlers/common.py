@@ -9,6 +9,7 @@ import asyncpg
 
 from crmkit.auth import ADMIN, Principal
 from crmkit.db import advisory_key
+
 from crm_gateway.domain.passwords import Passwords
 from crm_gateway.domain.tokens import TokenSigner
 from crm_gateway.events import UnitState, UserState

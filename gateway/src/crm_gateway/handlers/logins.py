@@ -9,6 +9,7 @@ import asyncpg
 from crmkit.auth import Principal
 from crmkit.domain_errors import NotFound
 from crmkit.pagination import IdPosition, decode_cursor, page_of
+
 from crm_gateway.domain.access import require_admin
 from crm_gateway.handlers.common import Identity
 from crm_gateway.store import logins as store

@@ -9,6 +9,7 @@ import asyncpg
 from crmkit.auth import Principal
 from crmkit.domain_errors import Forbidden, NotFound
 from crmkit.pagination import decode_cursor, page_of
+
 from crm_gateway.domain.access import IDENTITY_READ
 from crm_gateway.handlers.common import Identity
 from crm_gateway.store import people as store

@@ -10,10 +10,11 @@ from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, FieldError, Invalid, NotFound
 from crmkit.pagination import decode_cursor, page_of
 from crmkit.unit_of_work import UnitOfWork
+from crmkit.versions import check_version
+
 from crm_gateway.domain import units as rules
 from crm_gateway.domain.access import reach_of, require_admin
 from crm_gateway.events import UnitCreated, UnitUpdated
-from crmkit.versions import check_version
 from crm_gateway.handlers.common import SOURCE, Identity, changed_fields, lock_tree, unit_state
 from crm_gateway.store import units as store
 

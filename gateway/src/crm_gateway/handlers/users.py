@@ -11,10 +11,11 @@ from crmkit.auth import ADMIN, Principal
 from crmkit.domain_errors import Conflict, FieldError, Invalid, NotFound
 from crmkit.pagination import decode_cursor, page_of
 from crmkit.unit_of_work import UnitOfWork
+from crmkit.versions import check_version
+
 from crm_gateway.domain import users as rules
 from crm_gateway.domain.access import reach_of, require_admin
 from crm_gateway.events import UserCreated, UserDeactivated, UserUpdated
-from crmkit.versions import check_version
 from crm_gateway.handlers.common import SOURCE, Identity, changed_fields, user_state
 from crm_gateway.store import logins, refresh_tokens
 from crm_gateway.store import units as unit_store

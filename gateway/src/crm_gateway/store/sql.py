@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from crmkit.access import within_subtree_sql
+
 from crm_gateway.domain.access import Reach
 
 

@@ -8,6 +8,7 @@ import asyncpg
 from pydantic import BaseModel, Field
 
 from crmkit.access import within_subtree_sql
+
 from crm_gateway.domain.access import Reach
 from crm_gateway.store.sql import Where, add_unit_reach, in_subtree_of_unit, like_escape
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import builtins
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
-from collections.abc import Callable
 
 import orjson
 from pydantic import BaseModel, Field, field_validator

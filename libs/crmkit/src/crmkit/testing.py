@@ -18,9 +18,9 @@ import io
 import os
 import time
 import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, get_args
 
 import asyncpg

@@ -7,8 +7,8 @@ are not read here: only what FastAPI has already parsed for the route is looked 
 from __future__ import annotations
 
 import re
-from typing import Any
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import orjson
 from fastapi import Request

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from crmkit.logging import get_logger
 from crmkit.service import ServiceSpec, create_service_app
+
 from crm_assignment import events, messages  # noqa: F401  (registers events and problem texts)
 from crm_assignment.api import assignments
 from crm_assignment.consumers import CONSUMERS

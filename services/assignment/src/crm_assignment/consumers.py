@@ -8,8 +8,14 @@ from pydantic import BaseModel
 from crmkit.consumer import typed
 from crmkit.events import Envelope
 from crmkit.service import ConsumerSpec
-from crm_assignment.consumed_events import (CustomerGone, CustomerRefState, CustomersGone, CustomersImported,
-                                            CustomersOwnersMoved)
+
+from crm_assignment.consumed_events import (
+                                            CustomerGone,
+                                            CustomerRefState,
+                                            CustomersGone,
+                                            CustomersImported,
+                                            CustomersOwnersMoved,
+)
 from crm_assignment.handlers import customer_refs
 
 TypedHandler = Callable[[asyncpg.Connection, Envelope, Any], Awaitable[None]]

@@ -5,6 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from crmkit.service import ServiceSpec, create_service_app
+
 from crm_compensation.settings import CompensationSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"

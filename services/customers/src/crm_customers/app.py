@@ -5,12 +5,24 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from crmkit.service import ServiceSpec, create_service_app
+
 from crm_customers import events, messages  # noqa: F401  (registers events and texts)
-from crm_customers.api import customer_list, customers, groups, labels, statuses
-from crm_customers.api import attributes, referrals, views
-from crm_customers.api import bulk, deletion, exports  # before customers: /customers/exports is no {id}
-from crm_customers.handlers import deletion as deletion_jobs, export_worker
+from crm_customers.api import (  # before customers: /customers/exports is no {id}
+    attributes,
+    bulk,
+    customer_list,
+    customers,
+    deletion,
+    exports,
+    groups,
+    labels,
+    referrals,
+    statuses,
+    views,
+)
 from crm_customers.consumers import CONSUMERS
+from crm_customers.handlers import deletion as deletion_jobs
+from crm_customers.handlers import export_worker
 from crm_customers.settings import CustomersSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"

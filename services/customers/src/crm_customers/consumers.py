@@ -19,6 +19,7 @@ customers each), not per customer (E-3). An assignee unknown to the directory an
 by the event fails the event (retried, then dead-lettered for replay).
 """
 from crmkit.service import ConsumerSpec
+
 from crm_customers.handlers import assignments, read_models
 
 INTERACTIONS_TOPIC = "crm.interactions"

@@ -7,9 +7,17 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from crmkit.service import ServiceSpec, create_service_app
+
 from crm_interactions import events, messages, storage  # noqa: F401  (events and messages register themselves)
 from crm_interactions.api import (
-    appointments, attachments, calendar, care_tickets, comments, notifications, support_tickets, timeline,
+    appointments,
+    attachments,
+    calendar,
+    care_tickets,
+    comments,
+    notifications,
+    support_tickets,
+    timeline,
 )
 from crm_interactions.api import calls as calls_api
 from crm_interactions.consumers import consumers

@@ -7,6 +7,7 @@ hold what the handlers read today, ids as plain text (their producers do not exi
 from __future__ import annotations
 
 import uuid
+
 from pydantic import BaseModel, Field
 
 # --- crm.customers -------------------------------------------------------------------------------

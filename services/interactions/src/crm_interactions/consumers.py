@@ -6,10 +6,19 @@ import asyncpg
 from crmkit.consumer import Handler, typed
 from crmkit.events import Envelope
 from crmkit.service import ConsumerSpec
+
 from crm_interactions import storage
 from crm_interactions.consumed_events import (
-    Batch, BulkImported, BulkOwnerChanged, BulkUpdated, CompensationRequest, CustomerDeleted, CustomerSeen,
-    LabelsChanged, OwnerChanged, StatusChanged,
+    Batch,
+    BulkImported,
+    BulkOwnerChanged,
+    BulkUpdated,
+    CompensationRequest,
+    CustomerDeleted,
+    CustomerSeen,
+    LabelsChanged,
+    OwnerChanged,
+    StatusChanged,
 )
 from crm_interactions.handlers import customer_batches, erasure, notification_sources, timeline
 from crm_interactions.storage import Storage

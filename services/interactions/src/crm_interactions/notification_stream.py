@@ -9,14 +9,15 @@ import asyncio
 import contextlib
 import uuid
 from collections import defaultdict
-from typing import Any
 from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import asyncpg
 import orjson
 
 from crmkit.i18n import DEFAULT_LANGUAGE
 from crmkit.logging import get_logger
+
 from crm_interactions import notification_texts as texts
 from crm_interactions.store import notifications as store
 

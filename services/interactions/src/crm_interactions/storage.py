@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
-from collections.abc import AsyncIterator
 
 import anyio
 

@@ -13,6 +13,7 @@ from crmkit.dependencies import DbPool
 from crmkit.idempotency import Idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.unit_of_work import UnitOfWork
+
 from crm_assignment.domain.distribution import STRATEGIES
 from crm_assignment.handlers import assignments as handlers
 from crm_assignment.handlers import jobs, roster

@@ -15,10 +15,10 @@ from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crmkit.unit_of_work import UnitOfWork
+
 from crm_assignment import events
 from crm_assignment.domain import distribution
 from crm_assignment.handlers import access, jobs
-
 from crm_assignment.store import assignments as store
 from crm_assignment.store import refs as refs_store
 

@@ -6,8 +6,14 @@ from __future__ import annotations
 import asyncpg
 
 from crmkit.events import Envelope
-from crm_assignment.consumed_events import (CustomerGone, CustomerRefState, CustomersGone, CustomersImported,
-                                            CustomersOwnersMoved)
+
+from crm_assignment.consumed_events import (
+    CustomerGone,
+    CustomerRefState,
+    CustomersGone,
+    CustomersImported,
+    CustomersOwnersMoved,
+)
 from crm_assignment.store import refs as store
 
 

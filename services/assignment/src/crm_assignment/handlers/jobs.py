@@ -11,9 +11,9 @@ from crmkit.auth import Principal
 from crmkit.domain_errors import NotFound
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crmkit.unit_of_work import UnitOfWork
+
 from crm_assignment import events
 from crm_assignment.handlers import access
-
 from crm_assignment.store import assignments as store
 
 SOURCE = "assignment"

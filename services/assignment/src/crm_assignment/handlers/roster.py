@@ -10,6 +10,7 @@ import asyncpg
 from crmkit.auth import Principal
 from crmkit.domain_errors import NotFound
 from crmkit.unit_of_work import UnitOfWork
+
 from crm_assignment.handlers import access
 from crm_assignment.handlers.jobs import SOURCE
 from crm_assignment.store import assignments as store

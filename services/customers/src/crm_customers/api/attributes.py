@@ -12,9 +12,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from crmkit.auth import CurrentPrincipal, require_roles
 from crmkit.dependencies import DbPool
 from crmkit.idempotency import Idempotent
+
 from crm_customers.api.documented import KEY, NOT_BLANK, NotNull, rules, text
-from crm_customers.domain.attributes import (CHOICE_TYPES, MAX_OPTIONS, NAME_MAX_LENGTH, OPTION_LABEL_MAX_LENGTH,
-                                             OPTION_VALUE_MAX_LENGTH, AttributeType)
+from crm_customers.domain.attributes import (
+    CHOICE_TYPES,
+    MAX_OPTIONS,
+    NAME_MAX_LENGTH,
+    OPTION_LABEL_MAX_LENGTH,
+    OPTION_VALUE_MAX_LENGTH,
+    AttributeType,
+)
 from crm_customers.handlers import attributes as handlers
 
 router = APIRouter(prefix="/api/v1/customer-attributes", tags=["customer attributes"])

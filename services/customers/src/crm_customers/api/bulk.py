@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
 from crmkit.idempotency import Idempotent
+
 from crm_customers.domain.selection import CustomerFilter
 from crm_customers.handlers import bulk as handlers
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from crmkit.auth import CurrentPrincipal, require_roles
 from crmkit.dependencies import DbPool
 from crmkit.idempotency import Idempotent
+
 from crm_customers.domain.configuration import CATEGORY_PATTERN, POSITION_LIMIT
 from crm_customers.handlers import configuration as handlers
 

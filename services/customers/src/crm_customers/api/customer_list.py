@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit
+
 from crm_customers.api.customers import CustomerPublic
 from crm_customers.domain.selection import DEFAULT_SORT, SORTABLE, CustomerFilter, filter_from_query
 from crm_customers.handlers import listing

@@ -11,6 +11,7 @@ from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool
 from crmkit.idempotency import Idempotent
 from crmkit.versions import IfMatch, etag, expected_version, versioned
+
 from crm_customers.api.documented import NOT_BLANK, NotNull, rules
 from crm_customers.handlers import customers as handlers
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool, Settings
 from crmkit.versions import versioned
+
 from crm_customers.api.customers import CustomerPublic
 from crm_customers.handlers import deletion as handlers
 

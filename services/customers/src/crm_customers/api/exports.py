@@ -13,6 +13,7 @@ from crmkit import i18n
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool, Settings
 from crmkit.idempotency import Idempotent
+
 from crm_customers.domain.cells import content_disposition
 from crm_customers.domain.export_columns import BUILT_IN
 from crm_customers.domain.selection import CustomerFilter

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool
+
 from crm_customers.handlers import referrals as handlers
 
 router = APIRouter(prefix="/api/v1/customers", tags=["customers"])

@@ -9,11 +9,20 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool
+
 from crm_customers.api.customer_list import SORTS
 from crm_customers.api.documented import NOT_BLANK, rules
 from crm_customers.domain.selection import CustomerFilter
-from crm_customers.domain.views import (BUILT_IN_KEYS, MAX_COLUMNS, MAX_FILTER_NAME, MAX_FILTERS_SHOWN,
-                                        MAX_SAVED_FILTERS, MAX_WIDTH, MIN_WIDTH, SCOPES)
+from crm_customers.domain.views import (
+    BUILT_IN_KEYS,
+    MAX_COLUMNS,
+    MAX_FILTER_NAME,
+    MAX_FILTERS_SHOWN,
+    MAX_SAVED_FILTERS,
+    MAX_WIDTH,
+    MIN_WIDTH,
+    SCOPES,
+)
 from crm_customers.handlers import views as handlers
 
 router = APIRouter(prefix="/api/v1/me/views", tags=["saved views"])

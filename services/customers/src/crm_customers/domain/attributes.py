@@ -14,11 +14,11 @@ from urllib.parse import urlsplit, urlunsplit
 from crm_customers.domain.dates import parse_date
 from crm_customers.domain.emails import normalize_email
 from crm_customers.domain.errors import (
-    RuleViolation,
     FieldProblem,
     InvalidChoice,
     InvalidType,
     Required,
+    RuleViolation,
     TooLong,
     ValidationErrors,
     problem,

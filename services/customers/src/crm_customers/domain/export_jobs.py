@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from crmkit.auth import Principal
+
 from crm_customers.domain.export_columns import local_time
 
 FORMATS = ("csv", "xlsx")

@@ -11,11 +11,11 @@ from typing import Any
 from crm_customers.domain.dates import parse_birthday, parse_date
 from crm_customers.domain.emails import normalize_email
 from crm_customers.domain.errors import (
-    RuleViolation,
     FieldProblem,
     InvalidChoice,
     InvalidType,
     Required,
+    RuleViolation,
     TooLong,
     ValidationErrors,
     problem,

@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from crmkit.domain_errors import FieldError, Invalid
 from crmkit.errors import field_errors_from_pydantic
+
 from crm_customers.domain.dates import calendar_date
 
 LOCAL_TIME = ZoneInfo("Asia/Ho_Chi_Minh")  # dates in filters are local days

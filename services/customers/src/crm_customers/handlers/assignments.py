@@ -19,6 +19,7 @@ from crmkit import directory
 from crmkit.consumer import typed
 from crmkit.events import Envelope
 from crmkit.unit_of_work import UnitOfWork
+
 from crm_customers import consumed_events as consumed
 from crm_customers import events
 from crm_customers.handlers.problems import SOURCE

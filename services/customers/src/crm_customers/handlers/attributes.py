@@ -23,6 +23,7 @@ import asyncpg
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, Forbidden, NotFound
 from crmkit.unit_of_work import UnitOfWork
+
 from crm_customers import events
 from crm_customers.domain.attributes import (
     CHOICE_TYPES,

@@ -31,6 +31,7 @@ import asyncpg
 from crmkit.auth import Principal
 from crmkit.domain_errors import FieldError, Invalid
 from crmkit.unit_of_work import UnitOfWork
+
 from crm_customers import events
 from crm_customers.domain.errors import RuleViolation
 from crm_customers.domain.fields import clean_text

@@ -9,6 +9,7 @@ import asyncpg
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, NotFound
 from crmkit.unit_of_work import UnitOfWork
+
 from crm_customers import events
 from crm_customers.domain.configuration import check_item
 from crm_customers.handlers.problems import SOURCE, unprocessable

@@ -14,13 +14,14 @@ from crmkit.domain_errors import Conflict, Forbidden, NotFound
 from crmkit.ids import new_id
 from crmkit.unit_of_work import UnitOfWork
 from crmkit.versions import check_version
+
 from crm_customers import events
 from crm_customers.domain.attributes import define_attribute
 from crm_customers.domain.errors import FieldProblem, RuleViolation, problem
 from crm_customers.domain.fields import clean_text
 from crm_customers.domain.ownership import Candidate, OwnerNotInReach, assigns_others, check_owner, owns_by_default
-from crm_customers.handlers.problems import SOURCE, unprocessable
 from crm_customers.domain.record import Configuration, changed_fields, check_record, merge_attributes
+from crm_customers.handlers.problems import SOURCE, unprocessable
 from crm_customers.store import configuration as config_store
 from crm_customers.store import counts as counts_store
 from crm_customers.store import customers as store

@@ -32,6 +32,7 @@ from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, Forbidden, NotFound
 from crmkit.logging import get_logger
 from crmkit.unit_of_work import UnitOfWork
+
 from crm_customers import events
 from crm_customers.handlers.problems import SOURCE
 from crm_customers.store import bulk as store

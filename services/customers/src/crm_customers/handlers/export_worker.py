@@ -28,6 +28,7 @@ from fastapi import FastAPI
 
 from crmkit.logging import get_logger
 from crmkit.unit_of_work import UnitOfWork
+
 from crm_customers import events
 from crm_customers.domain.export_columns import converter, header
 from crm_customers.domain.export_jobs import download_name, principal_from_json, public_job

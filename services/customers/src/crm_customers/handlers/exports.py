@@ -17,11 +17,13 @@ import asyncpg
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, FieldError, Gone, Invalid, NotFound
+
 from crm_customers.domain.export_columns import all_columns, unknown_columns
 from crm_customers.domain.export_jobs import FORMATS, may_see, media_type, principal_json, public_job
 from crm_customers.domain.selection import CustomerFilter
 from crm_customers.store import exports as store
 from crm_customers.store.selection import customer_where
+
 
 async def _resolve_columns(conn: asyncpg.Connection, wanted: list[str] | None) -> list[str]:
     attributes = [r["key"] for r in await store.attribute_keys(conn)]

@@ -9,6 +9,7 @@ import asyncpg
 from crmkit.auth import Principal
 from crmkit.domain_errors import Forbidden
 from crmkit.pagination import MAX_LIMIT
+
 from crm_customers.domain.selection import CustomerFilter, parse_sort
 from crm_customers.store import paging
 from crm_customers.store.customers import Params, access_of

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from crmkit.domain_errors import FieldError, Invalid
+
 from crm_customers.domain.errors import FieldProblem
 
 SOURCE = "customers"

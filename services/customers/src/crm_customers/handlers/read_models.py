@@ -12,10 +12,12 @@ What each handler reads of its event: `crm_customers.consumed_events`.
 from __future__ import annotations
 
 import uuid
+
 import asyncpg
 
 from crmkit.consumer import Handler, typed
 from crmkit.events import Envelope
+
 from crm_customers import consumed_events as consumed
 from crm_customers.store import counts as store
 

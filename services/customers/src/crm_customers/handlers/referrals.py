@@ -16,6 +16,7 @@ import asyncpg
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import NotFound
+
 from crm_customers.store import customers as customer_store
 from crm_customers.store import referrals as store
 

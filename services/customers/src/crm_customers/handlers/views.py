@@ -8,13 +8,14 @@ import asyncpg
 from crmkit.auth import Principal
 from crmkit.domain_errors import Invalid
 from crmkit.unit_of_work import UnitOfWork
+
 from crm_customers import events
+from crm_customers.domain import selection
 from crm_customers.domain.attributes import AttributeDefinition
+from crm_customers.domain.errors import FieldProblem
 from crm_customers.domain.views import check_view, current_view
 from crm_customers.handlers.attributes import as_definition
 from crm_customers.handlers.problems import SOURCE, unprocessable
-from crm_customers.domain import selection
-from crm_customers.domain.errors import FieldProblem
 from crm_customers.store import attributes as attribute_store
 from crm_customers.store import views as store
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from crmkit.domain_errors import BadRequest
 from crmkit.pagination import decode_cursor, encode_cursor
+
 from crm_customers.domain.selection import Sort, SortColumn
 from crm_customers.store.customers import COLUMNS, Params, as_customer
 

@@ -36,6 +36,7 @@ import asyncpg
 from crmkit.access import subtree_path
 from crmkit.auth import Principal
 from crmkit.domain_errors import FieldError, Invalid
+
 from crm_customers.domain.attributes import AttributeType, InvalidAttributes, define_attribute, validate_values
 from crm_customers.domain.errors import RuleViolation
 from crm_customers.domain.fields import normalize_choice, normalize_organization_size

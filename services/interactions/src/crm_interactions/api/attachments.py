@@ -5,9 +5,9 @@ other fields ignored). Either way read chunk by chunk (crmkit.uploads for the fo
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any, Literal
-from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
@@ -19,6 +19,7 @@ from crmkit.dependencies import DbPool, Settings
 from crmkit.domain_errors import DomainError
 from crmkit.errors import ProblemError, problem_of_domain_error
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
+
 from crm_interactions import storage
 from crm_interactions.domain import attachments as rules
 from crm_interactions.handlers import attachments as handlers

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool
+
 from crm_interactions.handlers import calendar_feed as handlers
 
 router = APIRouter(prefix="/api/v1/me", tags=["calendar"])

@@ -13,6 +13,7 @@ from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool
 from crmkit.idempotency import Idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
+
 from crm_interactions.api.timeline import TimelineEntryPublic
 from crm_interactions.handlers import calls as handlers
 

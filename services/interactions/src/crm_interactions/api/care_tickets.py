@@ -12,6 +12,7 @@ from crmkit.dependencies import DbPool
 from crmkit.idempotency import Idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.versions import IfMatch, expected_version, versioned
+
 from crm_interactions.api.documented import NOT_BLANK, NotNull
 from crm_interactions.handlers import care_tickets as handlers
 

@@ -10,10 +10,11 @@ from pydantic import BaseModel, Field
 
 from crmkit import i18n
 from crmkit.auth import CurrentPrincipal, still_valid
-from crmkit.errors import ProblemError
 from crmkit.db import init_connection
 from crmkit.dependencies import DbPool, Settings
+from crmkit.errors import ProblemError
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit
+
 from crm_interactions import notification_stream
 from crm_interactions.handlers import notifications as handlers
 

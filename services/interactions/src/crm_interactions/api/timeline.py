@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
+
 from crm_interactions.handlers import timeline as handlers
 
 router = APIRouter(prefix="/api/v1/customers", tags=["timeline"])

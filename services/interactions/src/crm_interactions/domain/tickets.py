@@ -2,9 +2,9 @@
 time."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
-from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from crmkit.domain_errors import Conflict, FieldError, Invalid

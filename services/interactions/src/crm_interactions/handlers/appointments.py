@@ -13,6 +13,7 @@ from crmkit.domain_errors import FieldError, NotFound
 from crmkit.pagination import page_of, time_id_after
 from crmkit.unit_of_work import UnitOfWork
 from crmkit.versions import check_version
+
 from crm_interactions import events
 from crm_interactions.domain import tickets
 from crm_interactions.handlers import ticket_rules as rules

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
 from collections.abc import AsyncIterator
+from typing import Any
 
 import anyio
 import asyncpg
@@ -16,6 +16,7 @@ from crmkit.auth import Principal
 from crmkit.domain_errors import FieldError, Forbidden, Invalid, NotFound, TooLarge, UnsupportedType
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crmkit.unit_of_work import UnitOfWork
+
 from crm_interactions import events
 from crm_interactions.domain import attachments as rules
 from crm_interactions.handlers.timeline import SOURCE

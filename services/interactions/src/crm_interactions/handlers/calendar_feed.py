@@ -14,6 +14,7 @@ from icalendar import Calendar, Event
 
 from crmkit.auth import Principal
 from crmkit.domain_errors import NotFound
+
 from crm_interactions.domain.tickets import LOCAL_TIME
 from crm_interactions.store import appointments as store
 

@@ -20,6 +20,7 @@ from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, FieldError, Forbidden, NotFound
 from crmkit.pagination import page_of, time_id_after
 from crmkit.unit_of_work import UnitOfWork
+
 from crm_interactions import events
 from crm_interactions.domain import tickets
 from crm_interactions.handlers import ticket_rules as rules

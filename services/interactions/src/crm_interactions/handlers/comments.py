@@ -18,6 +18,7 @@ from crmkit.domain_errors import FieldError, Forbidden, Invalid, NotFound
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crmkit.unit_of_work import UnitOfWork
 from crmkit.versions import check_version
+
 from crm_interactions import events
 from crm_interactions.domain import comments as parsing
 from crm_interactions.domain import tickets

@@ -10,9 +10,15 @@ import asyncpg
 
 from crmkit.events import Envelope
 from crmkit.unit_of_work import UnitOfWork
+
 from crm_interactions import events
 from crm_interactions.consumed_events import (
-    Batch, BulkImported, BulkOwnerChanged, BulkUpdated, CustomerDeleted, CustomerSeen,
+    Batch,
+    BulkImported,
+    BulkOwnerChanged,
+    BulkUpdated,
+    CustomerDeleted,
+    CustomerSeen,
 )
 from crm_interactions.handlers.timeline import SOURCE, actor_of, keep_access, owner_change_type
 from crm_interactions.store import access

@@ -10,6 +10,7 @@ import asyncpg
 from crmkit import outbox
 from crmkit.consumer import Handler, typed
 from crmkit.events import Envelope
+
 from crm_interactions.consumed_events import Batch, CustomerPurged
 from crm_interactions.storage import Storage
 from crm_interactions.store import access, appointments, attachments, comments, notifications, tickets, timeline

@@ -44,9 +44,13 @@ from crmkit import directory
 from crmkit.consumer import EventModel, Handler, typed
 from crmkit.events import Envelope
 from crmkit.logging import get_logger
+
 from crm_interactions import notification_texts as texts
 from crm_interactions.consumed_events import (
-    AssignmentNotice, CompensationBatchCompleted, CompensationDecision, ImportOutcome,
+    AssignmentNotice,
+    CompensationBatchCompleted,
+    CompensationDecision,
+    ImportOutcome,
 )
 from crm_interactions.store import notifications as store
 

@@ -11,6 +11,7 @@ from crmkit.auth import Principal
 from crmkit.domain_errors import NotFound
 from crmkit.i18n import DEFAULT_LANGUAGE
 from crmkit.pagination import IdPosition, decode_cursor, page_of
+
 from crm_interactions import notification_texts as texts
 from crm_interactions.store import notifications as store
 

@@ -10,6 +10,7 @@ import asyncpg
 
 from crmkit.auth import Principal
 from crmkit.unit_of_work import UnitOfWork
+
 from crm_interactions import events
 from crm_interactions.domain import tickets
 from crm_interactions.domain.text import fold

@@ -4,9 +4,9 @@ domain/tickets.py)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
-from collections.abc import Callable
 
 import asyncpg
 
@@ -16,12 +16,14 @@ from crmkit.domain_errors import FieldError, Forbidden, NotFound
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crmkit.unit_of_work import UnitOfWork
 from crmkit.versions import check_version
+
 from crm_interactions import events
 from crm_interactions.domain.text import fold
 from crm_interactions.domain.tickets import always, never
 from crm_interactions.store import access
 from crm_interactions.store import tickets as store
 from crm_interactions.store import timeline as timeline_store
+
 
 async def readable(conn: asyncpg.Connection, table: str, principal: Principal, ticket_id: uuid.UUID) -> dict[str, Any]:
     found = await store.get_visible(conn, table, ticket_id=ticket_id, principal=principal)

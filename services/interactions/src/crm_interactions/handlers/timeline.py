@@ -11,8 +11,15 @@ from crmkit.domain_errors import NotFound
 from crmkit.events import Envelope
 from crmkit.pagination import page_of, time_id_after
 from crmkit.unit_of_work import UnitOfWork
+
 from crm_interactions import events
-from crm_interactions.consumed_events import CompensationRequest, CustomerSeen, LabelsChanged, OwnerChanged, StatusChanged
+from crm_interactions.consumed_events import (
+    CompensationRequest,
+    CustomerSeen,
+    LabelsChanged,
+    OwnerChanged,
+    StatusChanged,
+)
 from crm_interactions.store import access
 from crm_interactions.store import timeline as store
 

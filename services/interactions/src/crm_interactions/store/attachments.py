@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
+
 from crm_interactions.store.access import VISIBLE, access_args, assignee_of_ticket, manager_above
 
 COLUMNS = ("t.id, t.customer_id, t.parent_type, t.parent_id, t.filename, t.content_type, t.size, t.sha256,"

@@ -11,9 +11,15 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
+
 from crm_interactions.store import access
 from crm_interactions.store.access import (
-    TICKET_TABLES, VISIBLE, VISIBLE_TO_DIRECTORY_USER, access_args, assignee_of_ticket, manager_above,
+    TICKET_TABLES,
+    VISIBLE,
+    VISIBLE_TO_DIRECTORY_USER,
+    access_args,
+    assignee_of_ticket,
+    manager_above,
 )
 
 FROM = "FROM comments t JOIN customer_access a ON a.customer_id = t.customer_id"

@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
+
 from crm_interactions.store import access
 from crm_interactions.store.access import MANAGEABLE, VISIBLE, access_args
 
