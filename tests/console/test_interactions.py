@@ -205,3 +205,56 @@ async def test_a_care_ticket_is_planned_then_done_and_the_calendar_link_is_shown
     assert feed.status_code == 200 and "BEGIN:VCALENDAR" in feed.text
     await h.assert_accessible(page, name="appointments")
     await h.screenshot(page, "appointments")
+
+
+async def test_a_support_ticket_goes_from_pending_to_done_and_shows_in_my_tickets(open_as, org, client, console_helpers):
+    h = console_helpers
+    customer = await known_customer(client, org["rep"], f"Khách Hỗ Trợ {uuid.uuid4().hex[:6]}")
+    title = f"Không đăng nhập được {uuid.uuid4().hex[:6]}"
+    page = await open_as(person(org["rep"]), f"/customers/{customer['id']}/care")
+    await page.get_by_role("tab", name="Phiếu hỗ trợ").click()
+    await page.get_by_role("button", name="Thêm phiếu hỗ trợ").click()
+    drawer = page.get_by_role("dialog", name="Thêm phiếu hỗ trợ")
+    await drawer.get_by_label("Tiêu đề").fill(title)
+    await drawer.get_by_label("Nội dung").fill("Khách báo lỗi mật khẩu")
+    await drawer.get_by_label("Phản hồi khách hàng").fill("Đã hướng dẫn đặt lại mật khẩu")
+    await drawer.get_by_role("button", name="Lưu").click()
+    await h.expect(drawer).to_be_hidden()
+    row = page.get_by_role("row").filter(has_text=title)
+    await h.expect(row).to_contain_text("Chờ xử lý")
+
+    for action, status in (("Tiếp nhận xử lý", "Đang xử lý"), ("Hoàn thành", "Hoàn thành")):
+        await row.get_by_role("button", name=action).click()
+        await page.get_by_role("dialog", name=action).get_by_role("button", name="Xác nhận").click()
+        await h.expect(row).to_contain_text(status)
+    await h.expect(row.get_by_role("button", name="Hoàn thành")).to_have_count(0)
+    stored = (await client.get(f"/api/v1/support-tickets?customer_id={customer['id']}", headers=org["rep"]["headers"])).json()
+    assert [(t["title"], t["status"], t["response_to_customer"]) for t in stored["items"]] == [
+        (title, "done", "Đã hướng dẫn đặt lại mật khẩu")]
+
+    await page.goto("/support-tickets")
+    await h.expect(page.get_by_role("heading", name="Phiếu hỗ trợ", level=1)).to_be_visible()
+    await h.expect(page.get_by_role("row").filter(has_text=title)).to_contain_text(customer["name"])
+    await h.assert_accessible(page, name="support-tickets")
+    await h.screenshot(page, "support-tickets")
+
+
+async def test_comments_and_notifications_on_a_phone(open_as, org, client, console_helpers):
+    h = console_helpers
+    customer = await known_customer(client, org["rep"], f"Khách Điện Thoại {uuid.uuid4().hex[:6]}", seen_by=org["rep2"])
+    posted = await client.post(f"/api/v1/customers/{customer['id']}/comments", headers=org["rep2"]["headers"],
+                               json={"text": f"@{org['rep']['username']} khách cần báo giá #baogia"})
+    assert posted.status_code == 201, posted.text
+    page = await open_as(person(org["rep"]), f"/customers/{customer['id']}/comments", phone=True)
+    comment = page.get_by_test_id("comment").filter(has_text="khách cần báo giá")
+    await h.expect(comment.get_by_role("button", name="Xác nhận đã đọc")).to_be_visible()
+    await h.assert_accessible(page, name="customer-comments-phone")
+    await h.screenshot(page, "customer-comments-phone")
+
+    await page.goto("/notifications?tab=important")
+    await h.expect(page.get_by_test_id("notification").filter(has_text="khách cần báo giá")).to_be_visible()
+    await page.get_by_role("button", name="Đánh dấu tất cả đã đọc").click()
+    await h.expect(page.get_by_test_id("unread-count")).to_have_text("0 thông báo chưa đọc")
+    await h.expect(page.get_by_test_id("notification-count")).to_have_attribute("data-count", "0")
+    await h.assert_accessible(page, name="notifications-phone")
+    await h.screenshot(page, "notifications-phone")
