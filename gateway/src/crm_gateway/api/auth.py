@@ -20,6 +20,7 @@ from crmkit.errors import ProblemError
 
 from crm_gateway.api.common import IdentityDep
 from crm_gateway.handlers import auth as handlers
+from crm_gateway.handlers.common import Identity
 from crm_gateway.ratelimit import client_ip, limit_login
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -49,6 +50,17 @@ def _client(request: Request) -> handlers.Client:
     return handlers.Client(ip=client_ip(request), user_agent=request.headers.get("user-agent"))
 
 
+LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "invalid_credentials"},
+    423: {"description": "account_locked: back-off of this username from this address"},
+    429: {"description": "rate_limited"}}
+
+
+async def _logged_in(body: LoginRequest, request: Request, identity: Identity) -> handlers.TokenPair:
+    return await handlers.login(identity=identity, username=body.username, password=body.password,
+                                client=_client(request))
+
+
 @router.post("/login", response_model=TokenPairPublic, dependencies=[Depends(limit_login)],
              summary="Log in with username and password",
              description="Every failure answers 401 `invalid_credentials`: a wrong password, an unknown username, "
@@ -56,13 +68,10 @@ def _client(request: Request) -> handlers.Client:
                          "CRM_GATEWAY_LOGIN_BACKOFF_AFTER_FAILURES consecutive failures of one username from one "
                          "client address, that pair answers 423 `account_locked` (Retry-After) for a wait that "
                          "doubles with each further failure; other addresses are not affected.",
-             responses={401: {"description": "invalid_credentials"},
-                        423: {"description": "account_locked: back-off of this username from this address"},
-                        429: {"description": "rate_limited"}})
+             responses=LOGIN_RESPONSES)
 async def login(body: LoginRequest, request: Request, response: Response,
                 identity: IdentityDep) -> TokenPairPublic:
-    pair = await handlers.login(identity=identity, username=body.username, password=body.password,
-                                client=_client(request))
+    pair = await _logged_in(body, request, identity)
     response.headers["Cache-Control"] = "no-store"
     return TokenPairPublic(**asdict(pair))
 
@@ -111,14 +120,10 @@ def _session_cookie(request: Request) -> str:
 
 @router.post("/session", response_model=SessionPublic, dependencies=[Depends(limit_login)],
              summary="Log in for the web console: the refresh token goes into an HttpOnly cookie",
-             responses={401: {"description": "invalid_credentials"},
-                        423: {"description": "account_locked: back-off of this username from this address"},
-                        429: {"description": "rate_limited"}})
+             responses=LOGIN_RESPONSES)
 async def open_session(body: LoginRequest, request: Request, response: Response,
                        identity: IdentityDep) -> SessionPublic:
-    pair = await handlers.login(identity=identity, username=body.username, password=body.password,
-                                client=_client(request))
-    return _session(request, response, pair)
+    return _session(request, response, await _logged_in(body, request, identity))
 
 
 @router.post("/session/refresh", response_model=SessionPublic, responses=SESSION_RESPONSES,
