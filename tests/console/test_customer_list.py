@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import uuid
 
+from playwright.async_api import expect
+
 from e2e_support import PASSWORD, eventually, random_mobile
 
 
@@ -20,8 +22,11 @@ async def new_customer(client, user: dict, name: str) -> dict:
     return r.json()
 
 
-async def search(page, text: str) -> None:
+async def search(page, text: str, found: int | None = None) -> None:
+    """Type in the search box; with `found`, wait for the list of that search (the typing is debounced)."""
     await page.get_by_label("Tìm kiếm khách hàng").fill(text)
+    if found is not None:
+        await expect(page.get_by_test_id("customer-total")).to_have_text(f"{found} khách hàng")
 
 
 def row(page, name: str):
@@ -103,8 +108,7 @@ async def test_a_label_on_two_ticked_rows(open_as, org, client, admin, console_h
         names = [f"Khách nhãn {i} {tag}" for i in range(3)]
         ids = [(await new_customer(client, org["rep"], name))["id"] for name in names]
         page = await open_as(person(org["rep"]), "/customers")
-        await search(page, tag)
-        await h.expect(row(page, names[2])).to_be_visible()
+        await search(page, tag, found=3)
         await tick(page, names[0])
         await tick(page, names[1])
         await h.expect(page.get_by_test_id("selection-count")).to_have_text("Đã chọn 2 khách hàng")
@@ -144,7 +148,7 @@ async def test_seed_004_assign_with_quantities_then_recall(open_as, org, client,
     await eventually(known, timeout=30)
 
     page = await open_as(person(manager), "/customers")
-    await search(page, tag)
+    await search(page, tag, found=3)
     for name in names:
         await h.expect(row(page, name)).to_be_visible()
         await tick(page, name)
@@ -201,7 +205,7 @@ async def test_delete_asks_for_confirmation(open_as, org, client, console_helper
     name = f"Khách xóa {uuid.uuid4().hex[:8]}"
     customer = await new_customer(client, org["rep"], name)
     page = await open_as(person(org["rep"]), "/customers")
-    await search(page, name)
+    await search(page, name, found=1)
     await tick(page, name)
     await page.get_by_role("button", name="Thao tác").click()
     await page.get_by_role("menuitem", name="Xóa bản ghi được chọn").click()
@@ -223,7 +227,9 @@ async def test_delete_asks_for_confirmation(open_as, org, client, console_helper
 async def test_column_settings_survive_a_reload(open_as, org, client, console_helpers):
     h = console_helpers
     user = org["outsider"]  # a user of its own: the view is per user
-    await new_customer(client, user, f"Khách cột {uuid.uuid4().hex[:6]}")
+    name = f"Khách cột {uuid.uuid4().hex[:6]}"
+    await new_customer(client, user, name)
+    await new_customer(client, user, f"Khách khác {uuid.uuid4().hex[:6]}")
     page = await open_as(person(user), "/customers")
     table = page.get_by_role("table")
     await h.expect(table.get_by_role("columnheader", name="Email")).to_have_count(0)
@@ -248,4 +254,25 @@ async def test_column_settings_survive_a_reload(open_as, org, client, console_he
     assert texts[0] == "Email", texts
     view = (await client.get("/api/v1/me/views/customers", headers=user["headers"])).json()
     assert view["columns"][0]["key"] == "email" and "created_at" not in [c["key"] for c in view["columns"]]
+
+    await h.expect(page.get_by_label("Lọc theo Nguồn khách hàng")).to_be_visible()  # "Cấu hình bộ lọc"
+    await page.get_by_role("button", name="Cấu hình").click()
+    await page.get_by_role("menuitem", name="Cấu hình bộ lọc").click()
+    await page.get_by_role("dialog").get_by_role("checkbox", name="Nguồn khách hàng").uncheck()
+    await page.get_by_role("dialog").get_by_role("button", name="Xác nhận").click()
+    await h.expect(page.get_by_label("Lọc theo Nguồn khách hàng")).to_have_count(0)
+
+    await search(page, name)  # a named filter, kept in the view too
+    await h.expect(page.get_by_test_id("customer-total")).to_have_text("1 khách hàng")
+    await page.get_by_role("button", name="Lưu bộ lọc").click()
+    await page.get_by_role("dialog").get_by_label("Tên bộ lọc").fill("Khách cột")
+    await page.get_by_role("dialog").get_by_role("button", name="Lưu").click()
+    await h.expect(page.get_by_text("Đã lưu bộ lọc")).to_be_visible()
+    await page.reload()
+    await h.expect(page.get_by_test_id("customer-total")).to_have_text("2 khách hàng")
+    await h.expect(page.get_by_label("Lọc theo Nguồn khách hàng")).to_have_count(0)
+    await page.get_by_label("Bộ lọc đã lưu").click()
+    await page.get_by_title("Khách cột", exact=True).click()
+    await h.expect(page.get_by_label("Tìm kiếm khách hàng")).to_have_value(name)
+    await h.expect(page.get_by_test_id("customer-total")).to_have_text("1 khách hàng")
     await client.put("/api/v1/me/views/customers", headers=user["headers"], json={})

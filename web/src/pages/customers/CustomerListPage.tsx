@@ -4,7 +4,7 @@ import { DownloadOutlined, PlusOutlined, SettingOutlined } from "@ant-design/ico
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { api, ApiError } from "../../api/client";
-import type { Customer, CustomerPage } from "../../api/types";
+import type { Customer, CustomerFilter, CustomerPage } from "../../api/types";
 import { useT } from "../../i18n/I18nProvider";
 import type { MessageKey } from "../../i18n/messages";
 import { AssignDialog } from "./list/AssignDialog";
@@ -16,6 +16,7 @@ import { FilterBar } from "./list/FilterBar";
 import { SCOPES, toFilter, toQuery, toSort, type FilterValues, type ListState, type Scope } from "./list/filters";
 import { useAttributes } from "./list/lookups";
 import { RecallDialog } from "./list/RecallDialog";
+import { SavedFilters } from "./list/SavedFilters";
 import { bulkTarget, matchingIds, NO_SELECTION, type Selection } from "./list/selection";
 import { Sidebar } from "./list/Sidebar";
 import { useBulk } from "./list/useBulk";
@@ -46,6 +47,7 @@ export default function CustomerListPage() {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [bulkKind, setBulkKind] = useState<BulkKind | null>(null);
   const [actionIds, setActionIds] = useState<string[] | null>(null);
+  const [filtersOpen, setFiltersOpen] = useState(false);
 
   const state: ListState = {
     scope: scope ?? ((view.data?.default_scope as Scope | undefined) ?? "all"),
@@ -109,6 +111,15 @@ export default function CustomerListPage() {
     });
   };
 
+  const activeFilters = Object.keys(toFilter({ scope: state.scope, q: "", filter })).length - 1;
+  const applySaved = (saved: CustomerFilter) => {
+    const { scope: savedScope, q: savedQ, ...rest } = saved as CustomerFilter & { fuzzy?: boolean };
+    delete rest.fuzzy;
+    setScope(savedScope ?? "all");
+    setSearch(savedQ ?? "");
+    setFilter(rest);
+  };
+
   const done = () => {
     setDialog(null);
     setBulkKind(null);
@@ -143,7 +154,17 @@ export default function CustomerListPage() {
                       allowClear value={search} onChange={(event) => setSearch(event.target.value)}
                       onSearch={setSearch} loading={customers.isFetching && !customers.isFetchingNextPage}
                       style={{ maxWidth: 380, flex: "1 1 240px" }} />
-        <FilterBar keys={view.data?.filters_shown ?? []} value={filter} onChange={setFilter} />
+        {phone && (
+          <Button onClick={() => setFiltersOpen(!filtersOpen)} aria-expanded={filtersOpen}>
+            {t("customers.list.showFilters", { count: activeFilters })}
+          </Button>
+        )}
+        {(!phone || filtersOpen) && (
+          <>
+            <FilterBar keys={view.data?.filters_shown ?? []} value={filter} onChange={setFilter} />
+            <SavedFilters saved={view.data?.saved_filters ?? []} current={toFilter(state)} onApply={applySaved} />
+          </>
+        )}
       </Flex>
       {first?.fuzzy && <Alert type="info" showIcon title={t("customers.list.fuzzy")} style={{ marginBottom: 8 }} />}
       {customers.error && <Alert type="error" showIcon style={{ marginBottom: 8 }}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evenSplit, move, quantitiesCheck, sortOrderOf, toFilter, toQuery, toSort } from "./filters";
+import { bulkTarget } from "./selection";
 
 describe("the list's filter in the API's forms", () => {
   const state = { scope: "my_unit" as const, q: "  nguyen thi hong ", sort: "name",
@@ -42,5 +43,14 @@ describe("quantities of an assignment", () => {
     expect(evenSplit(3, 2)).toEqual([2, 1]);
     expect(evenSplit(5, 3)).toEqual([2, 2, 1]);
     expect(evenSplit(4, 0)).toEqual([]);
+  });
+});
+
+describe("what a bulk action applies to", () => {
+  const state = { scope: "mine" as const, q: "hong", sort: "name", filter: { status: ["new"] } };
+  it("sends the ticked ids, or the list's filter (exact search) when all matching are selected", () => {
+    expect(bulkTarget({ ids: ["a", "b"], allMatching: false }, state)).toEqual({ ids: ["a", "b"] });
+    expect(bulkTarget({ ids: ["a", "b"], allMatching: true }, state))
+      .toEqual({ filter: { scope: "mine", q: "hong", status: ["new"], fuzzy: false } });
   });
 });

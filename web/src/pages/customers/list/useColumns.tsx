@@ -1,5 +1,5 @@
 import { useMemo } from "react";
-import { Tag, Typography } from "antd";
+import { Tag } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { Link } from "react-router";
 import type { Customer } from "../../../api/types";
@@ -65,11 +65,7 @@ export function useColumns(keys: string[], sort: string): ColumnsType<Customer> 
         sorter: spec?.sortable ? true : undefined,
         sortOrder: spec?.sortable ? sortOrderOf(sort, key) : undefined,
         ellipsis: key === "note" || key === "description" || key === "address",
-        render: (_: unknown, row: Customer) => (
-          key === "name" || key === "labels" || key === "status" || key === "referred_by"
-            ? cell(key, row as Row)
-            : <Typography.Text>{cell(key, row as Row)}</Typography.Text>
-        ),
+        render: (_: unknown, row: Customer) => cell(key, row as Row),
       };
     });
   }, [keys, sort, t, labels, groups, statuses, people, localName]);

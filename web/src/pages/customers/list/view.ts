@@ -10,7 +10,8 @@ export function useCustomerView() {
   return useQuery({ queryKey: KEY, queryFn: () => api.get<CustomerView>("/me/views/customers"), staleTime: Infinity });
 }
 
-export type ViewChange = Partial<Pick<CustomerView, "filters_shown" | "columns" | "default_scope" | "default_sort">>;
+export type ViewChange = Partial<Pick<CustomerView, "filters_shown" | "columns" | "default_scope" | "default_sort"
+  | "saved_filters">>;
 
 /** Save a change of the view: the rest of it is sent as it is (PUT takes the whole view). */
 export function useSaveView() {
