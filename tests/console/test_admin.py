@@ -44,6 +44,23 @@ async def test_an_admin_adds_a_unit_and_a_sales_rep_in_it_then_deactivates_the_r
     await h.assert_accessible(page, name="admin-units")
     await h.screenshot(page, "admin-units")
 
+    # someone renames it meanwhile: moving it (up under the company) with the version read first is
+    # refused (412); reload, move again
+    company = (await client.get("/api/v1/units", params={"kind": "company"}, headers=admin)).json()["items"][0]
+    renamed = await client.patch(f"/api/v1/units/{unit['id']}", headers={**admin, "If-Match": '"1"'},
+                                 json={"name": f"{unit_name} bis"})
+    assert renamed.status_code == 200, renamed.text
+    await move_unit_under(page, h, company["name"])
+    conflict = page.get_by_role("dialog", name="Dữ liệu đã thay đổi")
+    await h.expect(conflict).to_contain_text("người khác thay đổi")
+    await conflict.get_by_role("button", name="Tải lại").click()
+    await h.expect(page.get_by_label("Tên", exact=True)).to_have_value(f"{unit_name} bis")
+    await move_unit_under(page, h, company["name"])
+    await h.expect(page.get_by_text("Đã lưu")).to_be_visible()
+    moved = (await client.get(f"/api/v1/units/{unit['id']}", headers=admin)).json()
+    assert (moved["parent_id"], moved["version"]) == (company["id"], 3)
+    unit_name = moved["name"]
+
     await page.get_by_role("menuitem", name="Người dùng").click()
     await h.expect(page.get_by_role("heading", name="Người dùng", level=1)).to_be_visible()
     await page.get_by_role("button", name="Thêm người dùng").click()
@@ -72,6 +89,12 @@ async def test_an_admin_adds_a_unit_and_a_sales_rep_in_it_then_deactivates_the_r
     await h.assert_accessible(page, name="admin-users")
     await h.screenshot(page, "admin-users")
 
+    await user_row.get_by_role("button", name=f"Sửa {username}").click()
+    dialog = page.get_by_role("dialog", name=f"Sửa người dùng {username}")
+    await dialog.get_by_label("Quản lý").check()
+    await dialog.get_by_role("button", name="Lưu").click()
+    await h.expect(user_row).to_contain_text("Quản lý")
+
     await user_row.get_by_role("button", name=f"Khóa tài khoản {username}").click()
     await page.get_by_role("button", name="Xác nhận").click()
     await h.expect(page.get_by_text("Đã khóa tài khoản")).to_be_visible()
@@ -80,6 +103,12 @@ async def test_an_admin_adds_a_unit_and_a_sales_rep_in_it_then_deactivates_the_r
     await h.expect(row(page, username)).to_contain_text("Đã khóa")
     gone = await client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
     assert gone.status_code == 401
+
+
+async def move_unit_under(page, h, parent_name: str) -> None:
+    await page.get_by_label("Đơn vị cha").fill(parent_name)
+    await page.get_by_role("tree").last.get_by_text(parent_name, exact=True).click()  # the picker's tree
+    await page.get_by_role("button", name="Lưu").click()
 
 
 async def test_labels_and_groups_are_added_and_deleted(open_as, client, admin, console_helpers):

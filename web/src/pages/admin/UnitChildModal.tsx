@@ -5,7 +5,7 @@ import { api, newKey } from "../../api/client";
 import type { Unit, UnitKind } from "../../api/types";
 import { useT } from "../../i18n/I18nProvider";
 import { useProblem } from "./problems";
-import { UNIT_KINDS, useKindOptions } from "./unitKinds";
+import { UNIT_KINDS, canHold, useKindOptions } from "./unitKinds";
 
 interface Values {
   name: string;
@@ -26,7 +26,7 @@ export function UnitChildModal({ parent, onClose, onCreated }: {
   const queryClient = useQueryClient();
   const problem = useProblem();
   const { message } = App.useApp();
-  const kinds = useKindOptions().filter((option) => option.value !== "company");
+  const kinds = useKindOptions().filter((option) => canHold(parent.kind, option.value));
 
   const create = useMutation({
     mutationFn: (values: Values) =>

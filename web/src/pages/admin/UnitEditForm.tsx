@@ -1,3 +1,4 @@
+import { useCallback } from "react";
 import { Button, Form, Input, Select, Space, App } from "antd";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../api/client";
@@ -5,7 +6,7 @@ import type { Unit, UnitKind } from "../../api/types";
 import { useT } from "../../i18n/I18nProvider";
 import { useProblem } from "./problems";
 import { UnitPicker } from "./UnitPicker";
-import { useKindOptions } from "./unitKinds";
+import { canHold, useKindOptions } from "./unitKinds";
 
 interface Values {
   name: string;
@@ -21,6 +22,8 @@ export function UnitEditForm({ unit, units }: { unit: Unit; units: Unit[] }) {
   const problem = useProblem();
   const { message } = App.useApp();
   const kinds = useKindOptions();
+  const kind = Form.useWatch("kind", form) ?? unit.kind;
+  const refuse = useCallback((parent: Unit) => !canHold(parent.kind, kind), [kind]);
   const reload = () => void queryClient.invalidateQueries({ queryKey: ["units"] });
 
   const save = useMutation({
@@ -49,7 +52,7 @@ export function UnitEditForm({ unit, units }: { unit: Unit; units: Unit[] }) {
       </Form.Item>
       {unit.parent_id && (
         <Form.Item name="parent_id" label={t("units.parent")}>
-          <UnitPicker units={units} excludeSubtreeOf={unit.id} />
+          <UnitPicker units={units} excludeSubtreeOf={unit.id} refuse={refuse} />
         </Form.Item>
       )}
       <Space>

@@ -10,6 +10,8 @@ interface Props {
   onChange?: (value: string) => void;
   /** this unit and its subtree cannot be picked (a unit does not move under itself) */
   excludeSubtreeOf?: string;
+  /** units that cannot be picked, e.g. a parent not above the unit's level */
+  refuse?: (unit: Unit) => boolean;
   id?: string;
   placeholder?: string;
   allowClear?: boolean;
@@ -17,8 +19,8 @@ interface Props {
 }
 
 /** Pick a unit from the tree, typing part of its name (accents optional). */
-export function UnitPicker({ units, excludeSubtreeOf, value, ...props }: Props) {
-  const tree = useMemo(() => unitTree(units, excludeSubtreeOf), [units, excludeSubtreeOf]);
+export function UnitPicker({ units, excludeSubtreeOf, refuse, value, ...props }: Props) {
+  const tree = useMemo(() => unitTree(units, excludeSubtreeOf, refuse), [units, excludeSubtreeOf, refuse]);
   return (
     <TreeSelect<string> {...props} value={value ?? undefined} treeData={tree} showSearch treeDefaultExpandAll={false}
                         treeNodeFilterProp="title" popupMatchSelectWidth={false} style={{ width: "100%" }}

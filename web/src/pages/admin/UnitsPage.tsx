@@ -69,7 +69,7 @@ export default function UnitsPage() {
         </Col>
         <Col xs={24} md={12}>
           <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t("units.details")}</h2>} size="small"
-                extra={selected && (
+                extra={selected && selected.kind !== "team" && (
                   <Button icon={<PlusOutlined />} onClick={() => setAdding(true)}>{t("units.addChild")}</Button>
                 )}>
             {selected ? <UnitEditForm key={`${selected.id}:${selected.version}`} unit={selected} units={all} />

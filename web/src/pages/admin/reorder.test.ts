@@ -29,6 +29,11 @@ describe("moveItem", () => {
     expect(apply(items, changes)).toBe("acbde");
   });
 
+  it("leaves equal orders above the moved item alone", () => {
+    const items = list(0, 0, 10, 20);
+    expect(moveItem(items, 3, -1)).toEqual([{ id: "c", display_order: 21 }]);
+  });
+
   it("does nothing past the ends", () => {
     expect(moveItem(list(1, 2), 0, -1)).toEqual([]);
     expect(moveItem(list(1, 2), 1, 1)).toEqual([]);

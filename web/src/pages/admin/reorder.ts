@@ -12,8 +12,9 @@ export function moveItem<T extends Ordered>(items: T[], index: number, step: -1 
   const order = [...items];
   [order[index], order[target]] = [order[target], order[index]];
   const changes: { id: string; display_order: number }[] = [];
-  let previous = -Infinity;
-  for (const item of order) {
+  const start = Math.min(index, target); // the items above the two are left as they are, ties included
+  let previous = start > 0 ? order[start - 1].display_order : -Infinity;
+  for (const item of order.slice(start)) {
     const wanted = item.display_order > previous ? item.display_order : previous + 1;
     if (wanted !== item.display_order) changes.push({ id: item.id, display_order: wanted });
     previous = wanted;

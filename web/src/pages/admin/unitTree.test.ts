@@ -35,3 +35,11 @@ describe("unitTrail", () => {
     expect(unitTrail(new Map(units.map((u) => [u.id, u])), "t")).toBe("Công ty / Chi nhánh A / Nhóm");
   });
 });
+
+describe("unitTree refusing some units", () => {
+  it("disables the refused units only, not their children", () => {
+    const tree = unitTree(units, undefined, (u) => u.id === "b1");
+    expect(tree[0].children[0].disabled).toBe(true);
+    expect(tree[0].children[0].children[0].disabled).toBe(false);
+  });
+});

@@ -11,7 +11,7 @@ export interface UnitNode {
 }
 
 /** Roots are the units whose parent is absent from the list (a manager sees only a subtree). */
-export function unitTree(units: Unit[], disabledUnder?: string): UnitNode[] {
+export function unitTree(units: Unit[], disabledUnder?: string, refused?: (unit: Unit) => boolean): UnitNode[] {
   const known = new Set(units.map((unit) => unit.id));
   const byParent = new Map<string | null, Unit[]>();
   for (const unit of units) {
@@ -23,7 +23,8 @@ export function unitTree(units: Unit[], disabledUnder?: string): UnitNode[] {
       .sort((a, b) => a.name.localeCompare(b.name, "vi"))
       .map((unit) => {
         const off = disabled || unit.id === disabledUnder;
-        return { key: unit.id, value: unit.id, title: unit.name, unit, disabled: off, children: build(unit.id, off) };
+        return { key: unit.id, value: unit.id, title: unit.name, unit, disabled: off || Boolean(refused?.(unit)),
+                 children: build(unit.id, off) };
       });
   return build(null, false);
 }
