@@ -100,6 +100,23 @@ async def test_create_a_customer_with_an_attribute_the_api_errors_and_a_duplicat
         assert deleted.status_code == 204, deleted.text
 
 
+async def test_an_organisation_shows_its_fields_and_the_api_refuses_a_bad_tax_code(open_as, org, console_helpers):
+    h = console_helpers
+    page = await open_as(person(org["rep"]), "/customers/new")
+    await h.expect(page.get_by_label("Quy mô tổ chức")).to_have_count(0)
+    await page.get_by_label("Kiểu khách hàng").click()
+    await page.get_by_title("Tổ chức").last.click()
+    await h.expect(page.get_by_role("heading", name="Thông tin tổ chức")).to_be_visible()
+    await h.expect(page.get_by_label("Ngày thành lập")).to_be_visible()
+    await page.get_by_label("Tên khách hàng").fill(f"Công ty {uuid.uuid4().hex[:6]}")
+    await page.get_by_label("Số điện thoại").fill(phone())
+    await page.get_by_label("Mã số thuế").fill("123")
+    await page.get_by_label("Lĩnh vực").fill("Bán lẻ")
+    await page.get_by_role("button", name="Lưu").click()
+    await h.expect(page.get_by_label("Mã số thuế")).to_have_attribute("aria-invalid", "true")
+    await h.expect(page).to_have_url(re.compile("/customers/new$"))
+
+
 async def test_the_form_and_the_detail_on_a_phone(open_as, org, client, console_helpers):
     h = console_helpers
     page = await open_as(person(org["rep"]), "/customers/new", phone=True)
@@ -179,6 +196,8 @@ async def test_seed_000_status_update_with_a_note_and_its_confirmation(open_as, 
     await dialog.get_by_label("Nhập ghi chú cho tình trạng").fill(note)
     await dialog.get_by_role("button", name="Cập nhật ngay").click()
 
+    await h.assert_accessible(page, name="customer-status-update")
+    await h.screenshot(page, "customer-status-update")
     confirm = page.get_by_role("dialog").filter(has_text="Bạn có chắc chắn cập nhật trạng thái")
     await h.expect(confirm).to_contain_text("Tiềm năng")
     await h.expect(page.get_by_test_id("customer-status")).to_have_text("Mới")  # nothing until OK

@@ -8,6 +8,7 @@ import { useT } from "../../../i18n/I18nProvider";
 import { useStatusName } from "../form/options";
 import { canEdit } from "./canEdit";
 import PersonName from "./PersonName";
+import { localPhone } from "./phone";
 import StatusUpdateModal from "./StatusUpdateModal";
 
 /** The customer's name, phone (a tel: link), status and owner, with "Sửa" and "Cập nhật trạng thái". */
@@ -24,8 +25,8 @@ export default function CustomerHeader({ customer }: { customer: Customer }) {
         <div>
           <Typography.Title level={1} style={{ fontSize: 22, marginBottom: 4 }}>{customer.name}</Typography.Title>
           <Space wrap size={[16, 4]}>
-            <a href={`tel:${customer.phone}`} aria-label={t("customers.detail.call", { phone: customer.phone })}>
-              <PhoneOutlined aria-hidden /> {customer.phone}
+            <a href={`tel:${customer.phone}`} aria-label={t("customers.detail.call", { phone: localPhone(customer.phone) })}>
+              <PhoneOutlined aria-hidden /> {localPhone(customer.phone)}
             </a>
             <Tag color="blue" data-testid="customer-status">{statusName(customer.status)}</Tag>
             <span>

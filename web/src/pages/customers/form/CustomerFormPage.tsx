@@ -21,9 +21,10 @@ export default function CustomerFormPage() {
     queryKey: ["customer", customerId],
     queryFn: () => api.get<Customer>(`/customers/${customerId}`),
     enabled: Boolean(customerId),
-    staleTime: 0,
+    refetchOnMount: "always",
   });
-  if (attributes.isLoading || customer.isLoading) return <Spin />;
+  // edit what the record is now, not what a list or the detail cached a while ago
+  if (attributes.isLoading || customer.isLoading || (customerId && !customer.isFetchedAfterMount)) return <Spin />;
   const failure = attributes.error ?? customer.error;
   if (failure) return <Result status="error" title={t("common.error")} subTitle={failure.message} />;
   return <CustomerEditor key={customerId ?? "new"} definitions={attributes.data ?? []} customer={customer.data} />;

@@ -2,6 +2,7 @@ import type { CustomerAttribute } from "../../../api/types";
 import { useT } from "../../../i18n/I18nProvider";
 import { DATE } from "../../../lib/format";
 import PersonName from "../detail/PersonName";
+import { localPhone } from "../detail/phone";
 import { GENDERS, LIFECYCLES, PARTY_TYPES } from "./labels";
 import { useGroups, useLabels, useLocalName, useStatusName } from "./options";
 import { PROVINCES } from "./provinces";
@@ -51,6 +52,9 @@ export default function FieldValue({ path, value, definitions }: Props) {
       break;
     case "groups":
       shown = (value as string[]).map((id) => groups.data?.find((group) => group.id === id)?.name ?? id).join(", ");
+      break;
+    case "phone":
+      shown = localPhone(String(value));
       break;
     case "owner_id":
       return <PersonName id={String(value)} />;
