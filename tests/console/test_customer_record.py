@@ -230,6 +230,9 @@ async def test_viewers_added_and_removed_by_who_may_edit_read_by_the_others(open
     await h.expect(colleague.get_by_text("Bạn cần có quyền sửa khách hàng")).to_be_visible()
     await h.expect(colleague.get_by_role("button", name="Thêm mới")).to_have_count(0)
     await h.expect(colleague.get_by_role("button", name="Cập nhật trạng thái")).to_have_count(0)
+    manager = await open_as(person(org["manager"]), f"/customers/{customer['id']}/viewers")  # above the owner's unit
+    await h.expect(manager.get_by_role("button", name="Cập nhật trạng thái")).to_be_visible()
+    await h.expect(manager.get_by_label("Chọn nhân viên")).to_be_visible()
 
     await remove.click()
     await h.expect(page.get_by_text("Chưa có người xem")).to_be_visible()
