@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { Alert, App, Button, ConfigProvider, Dropdown, Flex, Grid, Input, Layout, Radio, Table, Typography } from "antd";
+import { Alert, App, Button, ConfigProvider, Dropdown, Flex, Grid, Layout, Radio, Table, Typography } from "antd";
 import { DownloadOutlined, PlusOutlined, SettingOutlined } from "@ant-design/icons";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
@@ -18,10 +18,10 @@ import { useAttributes } from "./list/lookups";
 import { RecallDialog } from "./list/RecallDialog";
 import { SavedFilters } from "./list/SavedFilters";
 import { bulkTarget, matchingIds, NO_SELECTION, type Selection } from "./list/selection";
+import { SearchBox } from "./list/SearchBox";
 import { Sidebar } from "./list/Sidebar";
 import { useBulk } from "./list/useBulk";
 import { useColumns } from "./list/useColumns";
-import { useDebounced } from "./list/useDebounced";
 import { useCustomerView, useSaveView } from "./list/view";
 import { ViewSettingsModal } from "./list/ViewSettingsModal";
 
@@ -39,8 +39,7 @@ export default function CustomerListPage() {
   const saveView = useSaveView();
 
   const [scope, setScope] = useState<Scope | null>(null);
-  const [search, setSearch] = useState("");
-  const q = useDebounced(search);
+  const [q, setQ] = useState("");
   const [filter, setFilter] = useState<FilterValues>({});
   const [sortChoice, setSortChoice] = useState<string | null>(null);
   const [selection, setSelection] = useState<Selection>(NO_SELECTION);
@@ -116,7 +115,7 @@ export default function CustomerListPage() {
     const { scope: savedScope, q: savedQ, ...rest } = saved as CustomerFilter & { fuzzy?: boolean };
     delete rest.fuzzy;
     setScope(savedScope ?? "all");
-    setSearch(savedQ ?? "");
+    setQ(savedQ ?? "");
     setFilter(rest);
   };
 
@@ -150,10 +149,7 @@ export default function CustomerListPage() {
   const list = (
     <>
       <Flex gap={8} wrap align="center" style={{ marginBottom: 8 }}>
-        <Input.Search aria-label={t("customers.list.search")} placeholder={t("customers.list.searchPlaceholder")}
-                      allowClear value={search} onChange={(event) => setSearch(event.target.value)}
-                      onSearch={setSearch} loading={customers.isFetching && !customers.isFetchingNextPage}
-                      style={{ maxWidth: 380, flex: "1 1 240px" }} />
+        <SearchBox value={q} onChange={setQ} loading={customers.isFetching && !customers.isFetchingNextPage} />
         {phone && (
           <Button onClick={() => setFiltersOpen(!filtersOpen)} aria-expanded={filtersOpen}>
             {t("customers.list.showFilters", { count: activeFilters })}

@@ -14,6 +14,8 @@ type Row = Customer & Record<string, unknown>;
 
 /** darker than antd's link blue: readable on a selected or sorted row */
 const LINK = { color: "#0958d9" };
+const WIDE_TEXT = new Set(["note", "description", "address"]);
+const nowrap = () => ({ style: { whiteSpace: "nowrap" as const } });
 const DATES = new Set(["birthday", "founding_date", "created_at", "updated_at"]);
 
 /** The table's columns in the user's order, each cell rendered as text (never as HTML). */
@@ -64,7 +66,7 @@ export function useColumns(keys: string[], sort: string): ColumnsType<Customer> 
         title,
         sorter: spec?.sortable ? true : undefined,
         sortOrder: spec?.sortable ? sortOrderOf(sort, key) : undefined,
-        ellipsis: key === "note" || key === "description" || key === "address",
+        ...(WIDE_TEXT.has(key) ? { ellipsis: true, width: 220 } : { onCell: nowrap, onHeaderCell: nowrap }),
         render: (_: unknown, row: Customer) => cell(key, row as Row),
       };
     });
