@@ -39,7 +39,7 @@ export default function ApiKeysPage() {
         <Switch id="keys-revoked" checked={withRevoked} onChange={setWithRevoked} />
         <label htmlFor="keys-revoked">{t("apiKeys.showRevoked")}</label>
       </Space>
-      <Table<ApiKey> rowKey="id" dataSource={rows} loading={keys.isLoading} pagination={false} scroll={{ x: true }}
+      <Table<ApiKey> rowKey="id" dataSource={rows} loading={keys.isLoading} pagination={false} scroll={{ x: "max-content" }}
                      columns={[
                        { title: t("apiKeys.name"), dataIndex: "name" },
                        { title: t("apiKeys.prefix"), dataIndex: "prefix", render: (prefix: string) => <code>{prefix}…</code> },

@@ -59,7 +59,7 @@ export default function AttributesPage() {
                extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("new")}>{t("attributes.add")}</Button>}>
       <Typography.Paragraph type="secondary">{t("attributes.intro")}</Typography.Paragraph>
       <Table<CustomerAttribute> rowKey="id" dataSource={rows} loading={attributes.isLoading} pagination={false}
-                                scroll={{ x: true }}
+                                scroll={{ x: "max-content" }}
                                 columns={[
                                   { title: t("attributes.order"), dataIndex: "display_order", width: 90 },
                                   { title: t("attributes.name"), dataIndex: "name" },

@@ -55,7 +55,7 @@ export function ConfigItemsPage({ kind }: { kind: ConfigKind }) {
   return (
     <AdminPage id={kind.id} title={t(kind.title)}
                extra={<Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing("new")}>{t(kind.add)}</Button>}>
-      <Table<Item> rowKey="id" dataSource={rows} loading={items.isLoading} pagination={false} scroll={{ x: true }}
+      <Table<Item> rowKey="id" dataSource={rows} loading={items.isLoading} pagination={false} scroll={{ x: "max-content" }}
                    columns={[
                      { title: t(kind.nameLabel), dataIndex: "name", render: (name: string) => <Typography.Text strong>{name}</Typography.Text> },
                      ...shown.map((field) => ({

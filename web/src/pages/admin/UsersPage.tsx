@@ -48,7 +48,7 @@ export default function UsersPage() {
           <label htmlFor="users-inactive">{t("users.showInactive")}</label>
         </Space>
       </Flex>
-      <Table<User> rowKey="id" dataSource={rows} loading={users.isLoading} pagination={false} scroll={{ x: true }}
+      <Table<User> rowKey="id" dataSource={rows} loading={users.isLoading} pagination={false} scroll={{ x: "max-content" }}
                    columns={[
                      { title: t("users.fullName"), dataIndex: "full_name", render: (name: string, user) => (
                        <span>

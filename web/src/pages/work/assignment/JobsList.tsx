@@ -23,7 +23,7 @@ export function JobsList() {
   return (
     <div>
       <Button icon={<PlusOutlined />} onClick={() => setCreating(true)} style={{ marginBottom: 12 }}>{t("work.jobCreate")}</Button>
-      <Table<AssignmentJob> rowKey="id" dataSource={rows} loading={jobs.isLoading} pagination={false} scroll={{ x: true }}
+      <Table<AssignmentJob> rowKey="id" dataSource={rows} loading={jobs.isLoading} pagination={false} scroll={{ x: "max-content" }}
                             columns={[
                               { title: t("work.jobContent"), dataIndex: "content" },
                               { title: t("work.jobType"), dataIndex: "type" },

@@ -23,7 +23,7 @@ export function MadeAssignments() {
   return (
     <div>
       <StatusFilter value={status} onChange={setStatus} />
-      <Table<AssignmentRecord> rowKey="id" dataSource={rows} loading={made.isLoading} pagination={false} scroll={{ x: true }}
+      <Table<AssignmentRecord> rowKey="id" dataSource={rows} loading={made.isLoading} pagination={false} scroll={{ x: "max-content" }}
                                columns={[
                                  { title: t("work.text"), dataIndex: "text", render: (text: string) => <Typography.Text>{text}</Typography.Text> },
                                  { title: t("work.assignee"), dataIndex: "assignee_id", render: (id: string) => <PersonName id={id} /> },
