@@ -1,6 +1,7 @@
 """Giao việc in a real browser (seed 004, 6.2): a manager offers customers to a rep without
 "Giao trực tiếp không cần sale xác nhận"; the rep opens "Khách hàng được giao", declines one offer
-with a reason and accepts another; the manager's list shows the refusal and its reason."""
+with a reason and accepts another; the manager's list shows the refusal and its reason, and the
+manager recalls ("Thu hồi") the accepted one."""
 from __future__ import annotations
 
 import re
@@ -74,6 +75,14 @@ async def test_a_rep_declines_one_offer_with_a_reason_and_accepts_another(open_a
     await h.expect(manager.get_by_role("row", name=re.compile(re.escape(accepted_text)))).to_contain_text("Đã nhận")
     await h.assert_accessible(manager, name="assignments-made")
     await h.screenshot(manager, "assignments-made")
+
+    accepted_row = manager.get_by_role("row", name=re.compile(re.escape(accepted_text)))
+    await h.expect(accepted_row).to_contain_text("1 / 1 khách hàng")
+    await accepted_row.get_by_role("button", name=f"Thu hồi: {accepted_text}").click()
+    await manager.get_by_role("tooltip").get_by_role("button", name="Thu hồi").click()
+    await h.expect(manager.get_by_text("Thành công: đã thu hồi 1 khách hàng")).to_be_visible()
+    await h.expect(accepted_row).to_contain_text("0 / 1 khách hàng")
+    await h.expect(accepted_row.get_by_role("button", name=re.compile("Thu hồi"))).to_have_count(0)
 
     await manager.get_by_role("tab", name="Công việc").click()
     await h.expect(manager.get_by_role("row", name=re.compile(re.escape(f"Chiến dịch {accepted_text}")))).to_be_visible()
