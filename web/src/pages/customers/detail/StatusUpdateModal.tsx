@@ -43,6 +43,7 @@ export default function StatusUpdateModal({ customer, open, onClose }: Props) {
       onClose();
     },
     onError: (error) => {
+      if (error instanceof ApiError) setKey(newKey()); // answered: a new attempt is a new action (a lost answer keeps the key)
       if (error instanceof ApiError && error.status === 412) {
         void queryClient.invalidateQueries({ queryKey: ["customer", customer.id] });
         void message.error(t("common.versionConflict"));

@@ -103,7 +103,8 @@ function CustomerEditor({ definitions, customer }: { definitions: CustomerAttrib
       setConflict(null);
       saved(row, t("customers.form.updated"));
     } catch (error) {
-      if (creating) creationKey.current = null; // a refused creation: the corrected form is a new attempt
+      // refused: the corrected form is a new attempt; no answer at all: retrying is the same attempt
+      if (creating && error instanceof ApiError) creationKey.current = null;
       if (error instanceof ApiError && error.status === 412 && against) {
         const current = await api.get<Customer>(`/customers/${against.id}`);
         queryClient.setQueryData(["customer", current.id], current);
