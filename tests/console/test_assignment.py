@@ -85,8 +85,12 @@ async def test_a_rep_declines_one_offer_with_a_reason_and_accepts_another(open_a
     await h.expect(accepted_row.get_by_role("button", name=re.compile("Thu hồi"))).to_have_count(0)
 
     await manager.get_by_role("tab", name="Công việc").click()
-    await h.expect(manager.get_by_role("row", name=re.compile(re.escape(f"Chiến dịch {accepted_text}")))).to_be_visible()
+    job_row = manager.get_by_role("row", name=re.compile(re.escape(f"Chiến dịch {accepted_text}")))
+    await h.expect(job_row).to_contain_text("telesales")
     await h.screenshot(manager, "jobs")
+    await job_row.get_by_role("link", name="Xem giao việc").click()  # the job's assignments only
+    await h.expect(manager.get_by_role("row", name=re.compile(re.escape(accepted_text)))).to_be_visible()
+    await h.expect(manager.get_by_role("row", name=re.compile(re.escape(declined_text)))).to_have_count(0)
 
 
 async def test_my_offers_on_a_phone(open_as, org, client, console_helpers):

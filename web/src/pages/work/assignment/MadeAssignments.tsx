@@ -1,12 +1,13 @@
 import { useState } from "react";
-import { App, Button, Popconfirm, Table, Typography } from "antd";
+import { App, Button, Flex, Popconfirm, Table, Tag, Typography } from "antd";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useSearchParams } from "react-router";
+import { useNavigate, useSearchParams } from "react-router";
 import { api } from "../../../api/client";
 import type { AssignmentRecord, RecallResult } from "../../../api/types";
 import { useT } from "../../../i18n/I18nProvider";
 import { formatDateTime } from "../../../lib/format";
 import { AssignmentStatusTag } from "./AssignmentStatusTag";
+import { JobName } from "./JobName";
 import { PersonName } from "./PersonName";
 import { StatusFilter, type StatusChoice } from "./StatusFilter";
 import { useAssignments } from "./useAssignments";
@@ -18,14 +19,24 @@ export function MadeAssignments() {
   const [status, setStatus] = useState<StatusChoice>("all");
   const [search] = useSearchParams();
   const jobId = search.get("job") ?? undefined;
+  const navigate = useNavigate();
   const made = useAssignments("made", status, jobId);
   const rows = made.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <div>
-      <StatusFilter value={status} onChange={setStatus} />
+      <Flex wrap gap={8} align="center">
+        <StatusFilter value={status} onChange={setStatus} />
+        {jobId && (
+          <Tag closable onClose={() => navigate("/assignments/made")} style={{ marginBottom: 12 }}
+               closeIcon={<span aria-label={t("common.close")}>×</span>}>
+            {t("work.job")}: <JobName id={jobId} />
+          </Tag>
+        )}
+      </Flex>
       <Table<AssignmentRecord> rowKey="id" dataSource={rows} loading={made.isLoading} pagination={false} scroll={{ x: "max-content" }}
                                columns={[
                                  { title: t("work.text"), dataIndex: "text", render: (text: string) => <Typography.Text>{text}</Typography.Text> },
+                                 { title: t("work.job"), dataIndex: "job_id", render: (id: string) => <JobName id={id} /> },
                                  { title: t("work.assignee"), dataIndex: "assignee_id", render: (id: string) => <PersonName id={id} /> },
                                  { title: t("work.customers"), key: "count", render: (_, row) =>
                                    t("work.openCustomers", { open: row.open_count, total: row.customer_count }) },
