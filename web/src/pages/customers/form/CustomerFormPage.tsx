@@ -85,6 +85,13 @@ function CustomerEditor({ definitions, customer }: { definitions: CustomerAttrib
     navigate(`/customers/${row.id}`);
   };
 
+  const showConflict = async (against: Customer, values: FormValues) => {
+    const current = await api.get<Customer>(`/customers/${against.id}`);
+    queryClient.setQueryData(["customer", current.id], current);
+    const payload = (row: Customer) => toPayload(toFormValues(row, definitions), definitions);
+    setConflict({ current, changes: conflicts(payload(against), payload(current), toPayload(values, definitions)) });
+  };
+
   /** `version`: the one to send as If-Match when it is not `against`'s (keeping mine over a newer record). */
   const save = async (values: FormValues, against: Customer | undefined = base, version = against?.version) => {
     setProblem(null);
@@ -106,10 +113,7 @@ function CustomerEditor({ definitions, customer }: { definitions: CustomerAttrib
       // refused: the corrected form is a new attempt; no answer at all: retrying is the same attempt
       if (creating && error instanceof ApiError) creationKey.current = null;
       if (error instanceof ApiError && error.status === 412 && against) {
-        const current = await api.get<Customer>(`/customers/${against.id}`);
-        queryClient.setQueryData(["customer", current.id], current);
-        const payload = (row: Customer) => toPayload(toFormValues(row, definitions), definitions);
-        setConflict({ current, changes: conflicts(payload(against), payload(current), toPayload(values, definitions)) });
+        await showConflict(against, values).catch(showError);
       } else {
         showError(error);
       }
