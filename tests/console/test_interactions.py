@@ -132,6 +132,7 @@ async def test_a_call_result_sheet_with_its_rating_and_a_note_appear_on_the_hist
     await page.get_by_label("Loại tương tác").click()
     await page.get_by_title("Gọi đi", exact=True).click()
     await page.keyboard.press("Escape")
+    await h.expect(page.get_by_role("listbox")).to_have_count(0)
     await h.expect(page.get_by_test_id("timeline-entry")).to_have_count(1)
     await h.assert_accessible(page, name="customer-history")
     await h.screenshot(page, "customer-history")
