@@ -97,6 +97,16 @@ async def test_a_mention_lights_the_bell_live_and_the_acknowledgement_turns_the_
     await rep_page.mouse.move(0, 0)  # no button left in its hover colour
     await h.assert_accessible(rep_page, name="customer-comments")
     await h.screenshot(rep_page, "customer-comments")
+
+    # the author edits, then deletes, their own comment
+    await comment.get_by_role("button", name="Sửa").click()
+    await comment.get_by_label("Trao đổi").fill(f"@{rep2['username']} gọi lại khách trước 17h #uutien")
+    await comment.get_by_role("button", name="Lưu").click()
+    await h.expect(comment).to_contain_text("trước 17h")
+    await h.expect(comment.get_by_test_id("mention")).to_have_attribute("data-acknowledged", "true")
+    await comment.get_by_role("button", name="Xóa").click()
+    await rep_page.get_by_role("button", name="Xác nhận").click()
+    await h.expect(rep_page.get_by_test_id("comment")).to_have_count(0)
     await rep_context.close()
     await rep2_context.close()
 
