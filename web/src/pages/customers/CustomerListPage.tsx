@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { Alert, App, Button, ConfigProvider, Dropdown, Flex, Grid, Layout, Radio, Table, Typography } from "antd";
 import { DownloadOutlined, PlusOutlined, SettingOutlined } from "@ant-design/icons";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
@@ -7,15 +7,12 @@ import { api, ApiError } from "../../api/client";
 import type { Customer, CustomerFilter, CustomerPage } from "../../api/types";
 import { useT } from "../../i18n/I18nProvider";
 import type { MessageKey } from "../../i18n/messages";
-import { AssignDialog } from "./list/AssignDialog";
 import { BulkBar } from "./list/BulkBar";
-import { BulkDialog, type BulkKind } from "./list/BulkDialog";
-import { ExportDialog } from "./list/ExportDialog";
-import { FIELD_KEYS, FILTERABLE, fieldTitle } from "./list/fields";
+import type { BulkKind } from "./list/BulkDialog";
+import { DEFAULT_COLUMNS, DEFAULT_FILTERS, FIELD_KEYS, FILTERABLE, fieldTitle } from "./list/fields";
 import { FilterBar } from "./list/FilterBar";
 import { SCOPES, toFilter, toQuery, toSort, type FilterValues, type ListState, type Scope } from "./list/filters";
 import { useAttributes } from "./list/lookups";
-import { RecallDialog } from "./list/RecallDialog";
 import { SavedFilters } from "./list/SavedFilters";
 import { bulkTarget, matchingIds, NO_SELECTION, type Selection } from "./list/selection";
 import { SearchBox } from "./list/SearchBox";
@@ -23,10 +20,17 @@ import { Sidebar } from "./list/Sidebar";
 import { useBulk } from "./list/useBulk";
 import { useColumns } from "./list/useColumns";
 import { useCustomerView, useSaveView } from "./list/view";
-import { ViewSettingsModal } from "./list/ViewSettingsModal";
 
 const MAX_ASSIGN = 10_000;
 type Dialog = "assign" | "recall" | "export" | "filters" | "columns" | null;
+
+// the dialogs load when first opened: the list's first paint needs none of them
+const AssignDialog = lazy(() => import("./list/AssignDialog").then((module) => ({ default: module.AssignDialog })));
+const BulkDialog = lazy(() => import("./list/BulkDialog").then((module) => ({ default: module.BulkDialog })));
+const ExportDialog = lazy(() => import("./list/ExportDialog").then((module) => ({ default: module.ExportDialog })));
+const RecallDialog = lazy(() => import("./list/RecallDialog").then((module) => ({ default: module.RecallDialog })));
+const ViewSettingsModal = lazy(() => import("./list/ViewSettingsModal")
+  .then((module) => ({ default: module.ViewSettingsModal })));
 
 /** The customer list (seeds 001, 002, 004): scopes, groups and labels, search, the user's filters and
  * columns, sort, "Xem thêm" paging, selection and the bulk actions, assignment, recall and export. */
@@ -58,13 +62,12 @@ export default function CustomerListPage() {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     placeholderData: keepPreviousData,
-    enabled: !view.isLoading,
   });
   const rows = useMemo(() => customers.data?.pages.flatMap((page) => page.items) ?? [], [customers.data]);
   const first = customers.data?.pages[0];
   const total = first?.count ?? null;
 
-  const columnKeys = useMemo(() => view.data?.columns.map((column) => column.key) ?? ["name", "phone", "status"],
+  const columnKeys = useMemo(() => view.data?.columns.map((column) => column.key) ?? DEFAULT_COLUMNS,
                              [view.data]);
   const columns = useColumns(columnKeys, state.sort);
   const bulk = useBulk();
@@ -157,7 +160,7 @@ export default function CustomerListPage() {
         )}
         {(!phone || filtersOpen) && (
           <>
-            <FilterBar keys={view.data?.filters_shown ?? []} value={filter} onChange={setFilter} />
+            <FilterBar keys={view.data?.filters_shown ?? DEFAULT_FILTERS} value={filter} onChange={setFilter} />
             <SavedFilters saved={view.data?.saved_filters ?? []} current={toFilter(state)} onApply={applySaved} />
           </>
         )}
@@ -243,17 +246,24 @@ export default function CustomerListPage() {
         </Layout>
       )}
 
-      <BulkDialog kind={bulkKind} count={count} target={target} onClose={() => setBulkKind(null)} onDone={done} />
-      <AssignDialog open={dialog === "assign"} ids={actionIds} onClose={() => setDialog(null)} onDone={done} />
-      <RecallDialog open={dialog === "recall"} ids={actionIds} onClose={() => setDialog(null)} onDone={done} />
-      <ExportDialog open={dialog === "export"} filter={toFilter(state)} columns={columnKeys}
-                    onClose={() => setDialog(null)} />
-      <ViewSettingsModal open={dialog === "columns"} title={t("customers.list.columnSettings")} items={columnItems}
-                         shown={columnKeys} saving={saveView.isPending} onSave={saveSettings("columns")}
-                         onClose={() => setDialog(null)} />
-      <ViewSettingsModal open={dialog === "filters"} title={t("customers.list.filterSettings")} items={filterItems}
-                         shown={view.data?.filters_shown ?? []} saving={saveView.isPending}
-                         onSave={saveSettings("filters")} onClose={() => setDialog(null)} />
+      <Suspense fallback={null}>
+        {bulkKind && <BulkDialog kind={bulkKind} count={count} target={target} onClose={() => setBulkKind(null)}
+                                 onDone={done} />}
+        {dialog === "assign" && <AssignDialog open ids={actionIds} onClose={() => setDialog(null)} onDone={done} />}
+        {dialog === "recall" && <RecallDialog open ids={actionIds} onClose={() => setDialog(null)} onDone={done} />}
+        {dialog === "export" && <ExportDialog open filter={toFilter(state)} columns={columnKeys}
+                                              onClose={() => setDialog(null)} />}
+        {dialog === "columns" && (
+          <ViewSettingsModal open title={t("customers.list.columnSettings")} items={columnItems} shown={columnKeys}
+                             saving={saveView.isPending} onSave={saveSettings("columns")}
+                             onClose={() => setDialog(null)} />
+        )}
+        {dialog === "filters" && (
+          <ViewSettingsModal open title={t("customers.list.filterSettings")} items={filterItems}
+                             shown={view.data?.filters_shown ?? DEFAULT_FILTERS} saving={saveView.isPending}
+                             onSave={saveSettings("filters")} onClose={() => setDialog(null)} />
+        )}
+      </Suspense>
     </section>
     </ConfigProvider>
   );

@@ -57,3 +57,8 @@ export function fieldTitle(key: string): MessageKey {
 export function filterParams(field: FieldSpec): string[] {
   return field.params ?? [field.key];
 }
+
+/** The API's default view (GET /me/views/customers before anything is saved): the list starts with it
+ * without waiting for the view. */
+export const DEFAULT_COLUMNS = ["name", "phone", "status", "labels", "owner_id", "province", "created_at"];
+export const DEFAULT_FILTERS = ["status", "labels", "owner_id", "province", "source", "created_at"];
