@@ -38,6 +38,7 @@ const vi = {
   "ix.timeline.empty": "Chưa có lịch sử tương tác",
   "ix.timeline.system": "Hệ thống",
   "ix.timeline.changed": "Đã sửa",
+  "ix.timeline.owner": "Người phụ trách",
 
   "ix.note.label": "Ghi chú",
   "ix.note.placeholder": "Nội dung đã trao đổi với khách hàng…",
@@ -237,6 +238,7 @@ const en: Record<keyof typeof vi, string> = {
   "ix.timeline.empty": "No interactions yet",
   "ix.timeline.system": "System",
   "ix.timeline.changed": "Changed",
+  "ix.timeline.owner": "Owner",
 
   "ix.note.label": "Note",
   "ix.note.placeholder": "What was discussed with the customer…",

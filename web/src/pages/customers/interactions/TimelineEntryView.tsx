@@ -5,7 +5,9 @@ import {
   FileProtectOutlined, FileTextOutlined, HeartOutlined, PhoneOutlined, PlusCircleOutlined, RollbackOutlined,
   StarOutlined, StopOutlined, TagOutlined, TrophyOutlined, UserSwitchOutlined,
 } from "@ant-design/icons";
-import { useT } from "../../../i18n/I18nProvider";
+import { useQuery } from "@tanstack/react-query";
+import { api } from "../../../api/client";
+import { useI18n, useT } from "../../../i18n/I18nProvider";
 import type { MessageKey } from "../../../i18n/messages";
 import { formatDateTime } from "../../../lib/format";
 import { VISUALLY_HIDDEN } from "./MentionName";
@@ -29,6 +31,21 @@ export const TYPE_COLORS: Record<string, string> = {
 
 export function typeLabel(t: ReturnType<typeof useT>, type: string): string {
   return t(`ix.type.${type}` as MessageKey);
+}
+
+interface CustomerStatus {
+  key: string;
+  name: string;
+  name_en?: string | null;
+}
+
+/** A status by its key, in the reader's language (the key itself until the list is known). */
+function StatusName({ statusKey }: { statusKey: string }) {
+  const { language } = useI18n();
+  const statuses = useQuery({ queryKey: ["customer-statuses"], staleTime: 5 * 60_000,
+                              queryFn: () => api.get<CustomerStatus[]>("/customer-statuses") });
+  const status = statuses.data?.find((item) => item.key === statusKey);
+  return <>{(language === "en" && status?.name_en) || status?.name || statusKey}</>;
 }
 
 function text(value: unknown): string {
@@ -63,7 +80,11 @@ function Details({ entry }: { entry: TimelineEntry }) {
     );
   }
   if (entry.type === "classified" && (data.from || data.to)) {
-    return <span>{text(data.from) || "—"} → <strong>{text(data.to)}</strong></span>;
+    return (
+      <span>
+        {data.from ? <StatusName statusKey={text(data.from)} /> : "—"} → <strong><StatusName statusKey={text(data.to)} /></strong>
+      </span>
+    );
   }
   if (entry.type === "classified" && (data.labels_added || data.labels_removed)) {
     const added = (data.labels_added as string[] | undefined) ?? [];
@@ -73,6 +94,14 @@ function Details({ entry }: { entry: TimelineEntry }) {
         {added.map((label) => <ToneTag key={`+${label}`} tone="green">+ {label}</ToneTag>)}
         {removed.map((label) => <Tag key={`-${label}`}>− {label}</Tag>)}
       </Space>
+    );
+  }
+  if ((entry.type === "assigned" || entry.type === "recalled") && (data.to_owner_id || data.from_owner_id)) {
+    return (
+      <span>
+        {t("ix.timeline.owner")}: <PersonName id={text(data.from_owner_id) || null} fallback="—" /> →{" "}
+        <strong><PersonName id={text(data.to_owner_id) || null} fallback="—" /></strong>
+      </span>
     );
   }
   if (entry.type === "edited" && Array.isArray(data.changed)) {
