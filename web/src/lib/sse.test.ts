@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextDelay, SseParser } from "./sse";
+import { followEventStream, nextDelay, SseParser } from "./sse";
 
 describe("SseParser", () => {
   it("reads id, event and data lines up to a blank line", () => {
@@ -45,5 +45,69 @@ describe("nextDelay", () => {
   it("doubles up to the maximum", () => {
     expect(nextDelay(1000, 30_000)).toBe(2000);
     expect(nextDelay(20_000, 30_000)).toBe(30_000);
+  });
+});
+
+describe("followEventStream", () => {
+  function streamOf(text: string): Response {
+    return new Response(new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(text));
+        controller.close();
+      },
+    }), { status: 200, headers: { "Content-Type": "text/event-stream" } });
+  }
+
+  it("reconnects when the stream ends, with a fresh token and Last-Event-ID, and stops when aborted", async () => {
+    const controller = new AbortController();
+    const calls: { auth: string; last: string | null }[] = [];
+    const received: string[] = [];
+    const tokens = ["first", "second"];
+    const answers = [
+      () => streamOf("retry: 1\n\nid: 5\nevent: notification\ndata: a\n\n"),
+      () => new Response(null, { status: 401 }),
+      () => streamOf("id: 6\nevent: notification\ndata: b\n\n"),
+    ];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (async (_url: string, init: RequestInit) => {
+      const headers = init.headers as Record<string, string>;
+      calls.push({ auth: headers.Authorization, last: headers["Last-Event-ID"] ?? null });
+      const answer = answers.shift();
+      if (!answer) {
+        controller.abort();
+        throw new DOMException("aborted", "AbortError");
+      }
+      return answer();
+    }) as typeof fetch;
+    try {
+      await followEventStream({
+        url: "/api/v1/notifications/stream", signal: controller.signal, initialDelayMs: 1,
+        token: async () => tokens[0],
+        renew: async () => { tokens.shift(); return true; },
+        onEvent: (event) => received.push(`${event.id}:${event.data}`),
+      });
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(received).toEqual(["5:a", "6:b"]);
+    expect(calls).toEqual([
+      { auth: "Bearer first", last: null },
+      { auth: "Bearer first", last: "5" },
+      { auth: "Bearer second", last: "5" },
+      { auth: "Bearer second", last: "6" },
+    ]);
+  });
+
+  it("stops at once when signed out (no token)", async () => {
+    let fetched = false;
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (async () => { fetched = true; return new Response(null); }) as typeof fetch;
+    try {
+      await followEventStream({ url: "/x", signal: new AbortController().signal, token: async () => null,
+                                renew: async () => false, onEvent: () => undefined });
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(fetched).toBe(false);
   });
 });
