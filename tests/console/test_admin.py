@@ -36,7 +36,7 @@ async def test_an_admin_adds_a_unit_and_a_sales_rep_in_it_then_deactivates_the_r
     dialog = page.get_by_role("dialog", name=f"Thêm đơn vị con của {branch['name']}")
     await dialog.get_by_label("Tên", exact=True).fill(unit_name)
     await dialog.get_by_role("button", name="Lưu").click()
-    await h.expect(page.get_by_text("Thêm mới thành công")).to_be_visible()
+    await h.expect(page.get_by_text("Thêm mới thành công").first).to_be_visible()
     await h.expect(page.get_by_role("tree").get_by_text(unit_name, exact=True)).to_be_visible()
     await h.expect(page.get_by_label("Tên", exact=True)).to_have_value(unit_name)  # the new unit is selected
     units = (await client.get("/api/v1/units", params={"parent_id": org["branch"]}, headers=admin)).json()["items"]
@@ -56,7 +56,7 @@ async def test_an_admin_adds_a_unit_and_a_sales_rep_in_it_then_deactivates_the_r
     await conflict.get_by_role("button", name="Tải lại").click()
     await h.expect(page.get_by_label("Tên", exact=True)).to_have_value(f"{unit_name} bis")
     await move_unit_under(page, h, company["name"])
-    await h.expect(page.get_by_text("Đã lưu")).to_be_visible()
+    await h.expect(page.get_by_text("Đã lưu").first).to_be_visible()
     moved = (await client.get(f"/api/v1/units/{unit['id']}", headers=admin)).json()
     assert (moved["parent_id"], moved["version"]) == (company["id"], 3)
     unit_name = moved["name"]
@@ -75,7 +75,7 @@ async def test_an_admin_adds_a_unit_and_a_sales_rep_in_it_then_deactivates_the_r
     await h.expect(dialog.get_by_text("khác tên đăng nhập")).to_be_visible()  # weak_password on its field
     await dialog.get_by_label("Mật khẩu").fill(PASSWORD)
     await dialog.get_by_role("button", name="Lưu").click()
-    await h.expect(page.get_by_text("Thêm mới thành công")).to_be_visible()
+    await h.expect(page.get_by_text("Thêm mới thành công").first).to_be_visible()
     await h.expect(dialog).to_be_hidden()
 
     await page.get_by_label("Tìm kiếm").fill(username)
@@ -97,7 +97,7 @@ async def test_an_admin_adds_a_unit_and_a_sales_rep_in_it_then_deactivates_the_r
 
     await user_row.get_by_role("button", name=f"Khóa tài khoản {username}").click()
     await page.get_by_role("button", name="Xác nhận").click()
-    await h.expect(page.get_by_text("Đã khóa tài khoản")).to_be_visible()
+    await h.expect(page.get_by_text("Đã khóa tài khoản").first).to_be_visible()
     await h.expect(user_row).to_have_count(0)  # the list shows active accounts
     await page.get_by_label("Hiện cả tài khoản đã khóa").click()
     await h.expect(row(page, username)).to_contain_text("Đã khóa")
@@ -134,7 +134,7 @@ async def test_labels_and_groups_are_added_and_deleted(open_as, client, admin, c
         await dialog.get_by_label("Tên nhóm").fill(group)
         await dialog.get_by_label("Mô tả").fill("Khách hàng từ hội chợ tháng 11")
         await dialog.get_by_role("button", name="Lưu").click()
-        await h.expect(page.get_by_text("Thêm mới thành công")).to_be_visible()
+        await h.expect(page.get_by_text("Thêm mới thành công").first).to_be_visible()
         await h.expect(row(page, group)).to_contain_text("Khách hàng từ hội chợ tháng 11")
         await h.assert_accessible(page, name="admin-groups")
         await h.screenshot(page, "admin-groups")
@@ -176,7 +176,7 @@ async def test_an_attribute_is_added_reordered_and_deleted_with_the_values_it_ho
         await dialog.get_by_label("Giá trị 1").fill("lt10")
         await dialog.get_by_label("STT hiển thị").fill("999999")
         await dialog.get_by_role("button", name="Lưu").click()
-        await h.expect(page.get_by_text("Thêm mới thành công")).to_be_visible()
+        await h.expect(page.get_by_text("Thêm mới thành công").first).to_be_visible()
         await h.expect(row(page, name)).to_contain_text("Dưới 10 triệu")
         await h.expect(row(page, name)).to_contain_text("Chọn một")
 
@@ -237,7 +237,7 @@ async def test_an_api_key_shows_its_secret_once_and_is_revoked(open_as, client, 
 
     await key_row.get_by_role("button", name=f"Thu hồi {name}").click()
     await page.get_by_role("tooltip").get_by_role("button", name="Thu hồi").click()
-    await h.expect(page.get_by_text("Đã thu hồi khóa")).to_be_visible()
+    await h.expect(page.get_by_text("Đã thu hồi khóa").first).to_be_visible()
     await h.expect(key_row).to_have_count(0)
     assert (await client.get("/api/v1/customers", headers={"X-API-Key": secret})).status_code == 401
 

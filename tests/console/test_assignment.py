@@ -59,11 +59,11 @@ async def test_a_rep_declines_one_offer_with_a_reason_and_accepts_another(open_a
     dialog = page.get_by_role("dialog", name="Từ chối giao việc")
     await dialog.get_by_label("Lý do từ chối").fill("Em đang kín lịch tuần này")
     await dialog.get_by_role("button", name="Từ chối").click()
-    await h.expect(page.get_by_text("Đã từ chối giao việc")).to_be_visible()
+    await h.expect(page.get_by_text("Đã từ chối giao việc").first).to_be_visible()
     await h.expect(declined).to_have_count(0)  # no longer waiting for an answer
 
     await accepted.get_by_role("button", name="Nhận việc").click()
-    await h.expect(page.get_by_text("Đã nhận việc")).to_be_visible()
+    await h.expect(page.get_by_text("Đã nhận việc").first).to_be_visible()
     await h.expect(accepted).to_have_count(0)
     await page.get_by_label("Lọc theo trạng thái").get_by_text("Đã nhận", exact=True).click()
     await h.expect(page.get_by_role("article", name=accepted_text)).to_contain_text("Đã nhận")
@@ -80,7 +80,7 @@ async def test_a_rep_declines_one_offer_with_a_reason_and_accepts_another(open_a
     await h.expect(accepted_row).to_contain_text("1 / 1 khách hàng")
     await accepted_row.get_by_role("button", name=f"Thu hồi: {accepted_text}").click()
     await manager.get_by_role("tooltip").get_by_role("button", name="Thu hồi").click()
-    await h.expect(manager.get_by_text("Thành công: đã thu hồi 1 khách hàng")).to_be_visible()
+    await h.expect(manager.get_by_text("Thành công: đã thu hồi 1 khách hàng").first).to_be_visible()
     await h.expect(accepted_row).to_contain_text("0 / 1 khách hàng")
     await h.expect(accepted_row.get_by_role("button", name=re.compile("Thu hồi"))).to_have_count(0)
 
