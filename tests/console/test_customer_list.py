@@ -117,6 +117,7 @@ async def test_a_label_on_two_ticked_rows(open_as, org, client, admin, console_h
         dialog = page.get_by_role("dialog")
         await dialog.get_by_label("Chọn nhãn").fill(f"Uy tín {tag}")
         await dialog.get_by_label("Chọn nhãn").press("Enter")
+        await dialog.get_by_text("Cập nhật nhãn (2)").click()  # closes the labels' dropdown
         await dialog.get_by_role("button", name="Xác nhận").click()
         await h.expect(page.get_by_text(re.compile("Thành công: 2 khách hàng được cập nhật"))).to_be_visible()
         await h.expect(row(page, names[0]).get_by_text(f"Uy tín {tag}")).to_be_visible()
@@ -301,3 +302,31 @@ async def test_fifty_rows_in_one_request_then_more_on_demand(open_as, org, clien
     await h.expect(page.get_by_test_id("customer-total")).to_have_text(f"{total} khách hàng · Đang hiển thị 50")
     await page.get_by_role("button", name="Xem thêm").click()
     await h.expect(rows).to_have_count(1 + min(total, 100))
+
+
+async def test_select_all_matching_changes_every_match(open_as, org, client, console_helpers):
+    h = console_helpers
+    tag = uuid.uuid4().hex[:8]
+    user = org["rep2"]
+    for i in range(52):
+        await new_customer(client, user, f"Khách chọn hết {i:02d} {tag}")
+    statuses = (await client.get("/api/v1/customer-statuses", headers=user["headers"])).json()
+    status = next(s for s in statuses if s["key"] != "new")
+    page = await open_as(person(user), "/customers")
+    await search(page, tag, found=52)
+    await page.get_by_role("checkbox", name="Chọn tất cả khách hàng đang hiển thị").check()
+    await h.expect(page.get_by_test_id("selection-count")).to_have_text("Đã chọn 50 khách hàng")
+    await page.get_by_role("button", name="Chọn tất cả 52 khách hàng phù hợp").click()
+    await h.expect(page.get_by_test_id("selection-count")).to_have_text(
+        "Đã chọn tất cả 52 khách hàng phù hợp với bộ lọc")
+    await page.get_by_role("button", name="Thao tác").click()
+    await page.get_by_role("menuitem", name="Cập nhật trạng thái").click()
+    dialog = page.get_by_role("dialog")
+    await dialog.get_by_label("Chọn trạng thái").fill(status["name"])
+    await dialog.get_by_label("Chọn trạng thái").press("Enter")
+    await dialog.get_by_label("Ghi chú").fill("Cập nhật hàng loạt")
+    await dialog.get_by_role("button", name="Xác nhận").click()
+    await h.expect(page.get_by_text(re.compile("Thành công: 52 khách hàng được cập nhật"))).to_be_visible()
+    changed = await client.get(f"/api/v1/customers?q={tag}&status={status['key']}&with_count=true&fuzzy=false",
+                               headers=user["headers"])
+    assert changed.json()["count"] == 52

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
-import { Alert, App, Button, ConfigProvider, Dropdown, Flex, Grid, Layout, Radio, Table, Typography } from "antd";
+import { Alert, App, Button, Checkbox, ConfigProvider, Dropdown, Flex, Grid, Layout, Radio, Table, Typography } from "antd";
 import { DownloadOutlined, PlusOutlined, SettingOutlined } from "@ant-design/icons";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
@@ -187,6 +187,12 @@ export default function CustomerListPage() {
         aria-label={t("nav.customers")}
         rowSelection={{
           selectedRowKeys: selection.ids,
+          columnTitle: (
+            <Checkbox aria-label={t("customers.list.selectPage")} checked={allLoadedTicked}
+                      indeterminate={selection.ids.length > 0 && !allLoadedTicked}
+                      onChange={(event) => setSelection({ ids: event.target.checked ? rows.map((row) => row.id) : [],
+                                                          allMatching: false })} />
+          ),
           onChange: (keys) => setSelection({ ids: keys as string[], allMatching: false }),
           getCheckboxProps: (row) => ({ "aria-label": t("customers.list.selectRow", { name: row.name }) }),
         }}
