@@ -277,3 +277,29 @@ async def test_comments_and_notifications_on_a_phone(open_as, org, client, conso
     await h.expect(page.get_by_test_id("notification-count")).to_have_attribute("data-count", "0")
     await h.assert_accessible(page, name="notifications-phone")
     await h.screenshot(page, "notifications-phone")
+
+
+async def test_a_manager_finds_deleted_comments_and_the_screens_speak_english(open_as, org, client, console_helpers):
+    h = console_helpers
+    customer = await known_customer(client, org["rep"], f"Khách Đã Xóa {uuid.uuid4().hex[:6]}")
+    posted = await client.post(f"/api/v1/customers/{customer['id']}/comments", headers=org["rep"]["headers"],
+                               json={"text": "ghi nhầm khách #nham"})
+    assert posted.status_code == 201, posted.text
+    removed = await client.delete(f"/api/v1/comments/{posted.json()['id']}", headers=org["rep"]["headers"])
+    assert removed.status_code == 204, removed.text
+
+    page = await open_as(person(org["manager"]), f"/customers/{customer['id']}/comments")
+    await h.expect(page.get_by_text("Chưa có trao đổi nào")).to_be_visible()
+    await page.get_by_role("switch", name="Đã xóa").click()
+    deleted = page.get_by_test_id("comment").filter(has_text="ghi nhầm khách")
+    await h.expect(deleted).to_contain_text("Đã xóa")
+    await h.expect(deleted.get_by_role("button", name="Sửa")).to_have_count(0)
+
+    rep = await open_as(person(org["rep"]), f"/customers/{customer['id']}/comments")
+    await h.expect(rep.get_by_text("Chưa có trao đổi nào")).to_be_visible()
+    await h.expect(rep.get_by_role("switch", name="Đã xóa")).to_have_count(0)  # managers and admins only
+
+    english = await open_as(person(org["rep"]), "/notifications", language="en")
+    await h.expect(english.get_by_role("tab", name="Important")).to_be_visible()
+    await english.goto(f"/customers/{customer['id']}/history")
+    await h.expect(english.get_by_role("button", name="Log a call result")).to_be_visible()
