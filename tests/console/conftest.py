@@ -83,6 +83,8 @@ async def assert_accessible(page: Page, *, name: str) -> None:
     """No serious or critical axe-core violation on the page as it is now."""
     if not AXE.is_file():
         pytest.fail(f"axe-core is missing at {AXE}: npm ci in web/")
+    # colours are measured as painted: let opening dialogs and menus finish fading in
+    await page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     await page.add_script_tag(path=str(AXE))
     result = await page.evaluate("""async () => {
         const r = await axe.run(document, {resultTypes: ['violations']});

@@ -79,3 +79,17 @@ async def test_the_language_switch_and_a_phone_menu(open_as, org, console_helper
 async def test_an_unknown_path_is_a_not_found_page(open_as, org, console_helpers):
     page = await open_as(person(org["rep"]), "/khong-co-trang-nay")
     await console_helpers.expect(page.get_by_text("Không tìm thấy")).to_be_visible()
+
+
+async def test_an_expiring_token_is_renewed_without_losing_the_page(open_as, org, console_helpers):
+    h = console_helpers
+    page = await open_as(person(org["rep"]), "/customers")
+    await h.expect(page.get_by_role("heading", name="Khách hàng")).to_be_visible()
+    await page.clock.install()
+    await page.clock.fast_forward("16:00")  # past the access token's 15 minutes
+    async with page.expect_response(lambda r: r.url.endswith("/api/v1/auth/session/refresh")) as renewal:
+        await page.get_by_role("searchbox").fill("khong-ai-ten-nay")
+        await page.get_by_role("searchbox").press("Enter")
+    assert (await renewal.value).status == 200
+    await h.expect(page.get_by_role("heading", name="Khách hàng")).to_be_visible()
+    await h.expect(page.get_by_label("Tên đăng nhập")).to_have_count(0)  # still signed in, same page
