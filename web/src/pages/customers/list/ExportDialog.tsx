@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { Alert, App, Button, Form, Modal, Radio, Typography } from "antd";
+import { Alert, App, Button, Flex, Form, Modal, Radio, Typography } from "antd";
 import { DownloadOutlined } from "@ant-design/icons";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { api, ApiError, newKey } from "../../../api/client";
@@ -80,10 +80,13 @@ export function ExportDialog({ open, filter, columns, onClose }: Props) {
         <Alert type="error" showIcon title={t("customers.export.failed", { error: job.data?.error ?? state })} />
       )}
       {state === "done" && (
-        <Alert type="success" showIcon title={t("customers.export.done", { count: job.data!.row_count })}
-               action={<Button icon={<DownloadOutlined />} onClick={save}>
-                 {t("customers.export.download", { name: job.data!.file_name ?? "" })}
-               </Button>} />
+        <Flex vertical gap={12} align="start">
+          <Alert type="success" showIcon title={t("customers.export.done", { count: job.data!.row_count })}
+                 style={{ width: "100%" }} />
+          <Button type="primary" icon={<DownloadOutlined />} onClick={save}>
+            {t("customers.export.download", { name: job.data!.file_name ?? "" })}
+          </Button>
+        </Flex>
       )}
     </Modal>
   );
