@@ -88,7 +88,8 @@ export function BulkDialog({ kind, count, target, onClose, onDone }: Props) {
         {kind === "status" && (
           <>
             <Form.Item name="status" label={t("customers.bulk.chooseStatus")} rules={required}>
-              <Select showSearch={{ optionFilterProp: "label" }} options={statuses.data?.map((status) => ({ value: status.key, label: localName(status) }))} />
+              <Select showSearch={{ optionFilterProp: "label" }}
+                      options={statuses.data?.map((status) => ({ value: status.key, label: localName(status) }))} />
             </Form.Item>
             <Form.Item name="note" label={t("customers.bulk.note")}>
               <Input.TextArea rows={3} maxLength={2000} />

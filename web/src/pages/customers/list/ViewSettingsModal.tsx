@@ -1,4 +1,4 @@
-import { useEffect, useState, type DragEvent } from "react";
+import { useState, type DragEvent } from "react";
 import { App, Button, Checkbox, Flex, Modal, Typography } from "antd";
 import { ArrowDownOutlined, ArrowUpOutlined, HolderOutlined } from "@ant-design/icons";
 import { useT } from "../../../i18n/I18nProvider";
@@ -21,15 +21,13 @@ interface Props {
   onClose: () => void;
 }
 
-/** Seed 004's "Cấu hình bộ lọc / hiển thị": drag items from "Thông tin khác" to "Thông tin hiển thị" and
- * order them (HTML drag and drop, and up/down buttons for the keyboard and touch screens). */
+/** Seed 004's "Cấu hình bộ lọc / hiển thị", mounted when opened: drag items from "Thông tin khác" to
+ * "Thông tin hiển thị" and order them (HTML drag and drop, and up/down buttons for the keyboard and touch
+ * screens). */
 export function ViewSettingsModal({ open, title, items, shown, saving, onSave, onClose }: Props) {
   const t = useT();
   const { message } = App.useApp();
   const [order, setOrder] = useState<string[]>(shown);
-  useEffect(() => {
-    if (open) setOrder(shown);
-  }, [open]); // eslint-disable-line react-hooks/exhaustive-deps
   const titleOf = new Map(items.map((item) => [item.key, item.title]));
   const others = items.filter((item) => !order.includes(item.key));
 
