@@ -202,16 +202,22 @@ async def test_seed_004_assign_with_quantities_then_recall(open_as, org, client,
         await tick(page, name)
     await page.get_by_role("button", name="Thu hồi").click()
     dialog = page.get_by_role("dialog")
-    await h.expect(dialog.get_by_text("Chỉ thu hồi những khách hàng đã được chọn")).to_be_visible()
+    # the open assignments holding the selected customers, each ticked: the rep's (2) and rep2's (1)
+    mine = dialog.get_by_role("checkbox", name=re.compile(rf"^{text} · Người dùng rep · 2 khách hàng đã chọn"))
+    theirs = dialog.get_by_role("checkbox", name=re.compile(rf"^{text} · Người dùng rep2 · 1 khách hàng đã chọn"))
+    await h.expect(mine).to_be_checked()
+    await h.expect(theirs).to_be_checked()
     await accessible(h, page, "customer-recall")
     await h.screenshot(page, "customer-recall")
-    await dialog.get_by_label("Chọn giao việc muốn thu hồi").click()
-    await page.get_by_title(re.compile(rf"^{text} · Người dùng rep ·")).click()
+    await theirs.uncheck()  # "Chọn giao việc muốn thu hồi": only the rep's
     await dialog.get_by_role("button", name="Thu hồi").click()
-    await h.expect(page.get_by_text("Thành công: đã thu hồi 2 khách hàng; 1 khách hàng không còn trong giao việc này."))\
+    await h.expect(page.get_by_text("Thành công: đã thu hồi 2 khách hàng; 0 khách hàng không còn trong giao việc này."))\
         .to_be_visible()
     detail = (await client.get(f"/api/v1/assignments/{offer['id']}", headers=manager["headers"])).json()
     assert detail["open_count"] == 0
+    [other] = [o for o in offers2 if o["job_id"] == offer["job_id"]]
+    still = (await client.get(f"/api/v1/assignments/{other['id']}", headers=manager["headers"])).json()
+    assert still["open_count"] == 1
 
 
 async def test_delete_asks_for_confirmation(open_as, org, client, console_helpers):

@@ -130,6 +130,10 @@ export interface Assignment {
   open_count: number;
 }
 
+export interface AssignmentDetail extends Assignment {
+  customers: { customer_id: string; previous_owner_id: string | null; state: "open" | "returned" | "recalled" }[];
+}
+
 export interface Distribution {
   job: AssignmentJob;
   assignments: Assignment[];
