@@ -4,7 +4,8 @@ import { useT } from "../../../i18n/I18nProvider";
 import { DATE } from "../../../lib/format";
 import { fieldSpec, fieldTitle, filterParams, type FieldSpec } from "./fields";
 import type { FilterValues } from "./filters";
-import { useGroups, useLabels, useLocalName, usePeople, useStatuses } from "./lookups";
+import { useGroups, useLabels, useLocalName, useStatuses } from "./lookups";
+import { PeopleSelect } from "./people";
 
 interface Props {
   /** the filters the user chose to show, in order */
@@ -47,7 +48,6 @@ function FilterControl({ field, values, set }: { field: FieldSpec; values: Value
   const statuses = useStatuses();
   const labels = useLabels();
   const groups = useGroups();
-  const people = usePeople();
   const name = t(fieldTitle(field.key));
   const common = { "aria-label": t("customers.list.filterBy", { field: name }), placeholder: name, allowClear: true,
                    style: WIDE, maxTagCount: "responsive" as const };
@@ -66,9 +66,8 @@ function FilterControl({ field, values, set }: { field: FieldSpec; values: Value
                      optionFilterProp="label"
                      options={groups.data?.map((item) => ({ value: item.id, label: item.name }))} />;
     case "person":
-      return <Select {...common} mode="multiple" value={list} onChange={(next) => set({ [field.key]: next })}
-                     optionFilterProp="label"
-                     options={people.data?.items.map((item) => ({ value: item.id, label: item.full_name }))} />;
+      return <PeopleSelect aria-label={common["aria-label"]} placeholder={name} style={WIDE} value={list}
+                           onChange={(next) => set({ [field.key]: next })} />;
     case "tags":
       return <Select {...common} mode="tags" value={list} open={false} suffixIcon={null} tokenSeparators={[","]}
                      onChange={(next) => set({ [field.key]: next })} />;

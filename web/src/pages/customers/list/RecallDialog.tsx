@@ -6,7 +6,7 @@ import type { Assignment, AssignmentDetail, RecallResult } from "../../../api/ty
 import { useT } from "../../../i18n/I18nProvider";
 import type { MessageKey } from "../../../i18n/messages";
 import { formatDate } from "../../../lib/format";
-import { usePeople } from "./lookups";
+import { personNames } from "./people";
 
 interface Props {
   open: boolean;
@@ -30,7 +30,6 @@ export function RecallDialog({ open, ids, onClose, onDone }: Props) {
   const t = useT();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const people = usePeople();
   const [unticked, setUnticked] = useState<string[]>([]);
   const details = useQuery({
     queryKey: ["assignments", "open-details", SCANNED], enabled: open,
@@ -38,12 +37,14 @@ export function RecallDialog({ open, ids, onClose, onDone }: Props) {
       const page = await api.get<Page<Assignment>>("/assignments", { scope: "all", limit: 200 });
       const openOnes = page.items.filter((item) => item.open_count > 0
         && (item.status === "offered" || item.status === "accepted")).slice(0, SCANNED);
-      return Promise.all(openOnes.map((item) => api.get<AssignmentDetail>(`/assignments/${item.id}`)));
+      const assignments = await Promise.all(openOnes.map((item) => api.get<AssignmentDetail>(`/assignments/${item.id}`)));
+      const names = await personNames(queryClient, assignments.map((item) => item.assignee_id));
+      return { assignments, names };
     },
   });
   const matches: Match[] = useMemo(() => {
     const selected = new Set(ids ?? []);
-    return (details.data ?? []).map((assignment) => ({
+    return (details.data?.assignments ?? []).map((assignment) => ({
       assignment,
       customers: assignment.customers.filter((item) => item.state === "open" && selected.has(item.customer_id))
         .map((item) => item.customer_id),
@@ -61,10 +62,8 @@ export function RecallDialog({ open, ids, onClose, onDone }: Props) {
     },
   });
 
-  const names = useMemo(() => new Map(people.data?.items.map((person) => [person.id, person.full_name])),
-                        [people.data]);
   const label = ({ assignment, customers }: Match) => t("customers.assign.recallOption", {
-    text: assignment.text, name: names.get(assignment.assignee_id) ?? assignment.assignee_id.slice(0, 8),
+    text: assignment.text, name: details.data?.names.get(assignment.assignee_id) ?? "",
     selected: customers.length, status: t(`customers.assign.status.${assignment.status}` as MessageKey),
     date: formatDate(assignment.created_at),
   });
@@ -104,7 +103,7 @@ export function RecallDialog({ open, ids, onClose, onDone }: Props) {
           </Flex>
         </fieldset>
       )}
-      {details.data && details.data.length >= SCANNED && (
+      {details.data && details.data.assignments.length >= SCANNED && (
         <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
           {t("customers.assign.recallScanned", { count: SCANNED })}
         </Typography.Paragraph>

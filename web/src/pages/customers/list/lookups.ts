@@ -1,8 +1,8 @@
 // The configuration the list shows by name (labels, groups, statuses, people), fetched once and shared.
 import { useCallback } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { api, type Page } from "../../../api/client";
-import type { CustomerGroup, CustomerLabel, CustomerStatus, PersonSummary } from "../../../api/types";
+import { api } from "../../../api/client";
+import type { CustomerGroup, CustomerLabel, CustomerStatus } from "../../../api/types";
 import { useI18n } from "../../../i18n/I18nProvider";
 
 const LONG = 5 * 60_000;
@@ -20,15 +20,6 @@ export function useGroups() {
 export function useStatuses() {
   return useQuery({ queryKey: ["customer-statuses"], queryFn: () => api.get<CustomerStatus[]>("/customer-statuses"),
                     staleTime: LONG });
-}
-
-/** The people the caller may see (first 200), to show owners and holders by name. */
-export function usePeople() {
-  return useQuery({
-    queryKey: ["people", { limit: 200 }],
-    queryFn: () => api.get<Page<PersonSummary>>("/people", { limit: 200, kind: "user" }),
-    staleTime: LONG,
-  });
 }
 
 /** A configured item's name in the reader's language (labels and statuses may have an English name). */

@@ -8,7 +8,8 @@ import type { MessageKey } from "../../../i18n/messages";
 import { formatDate } from "../../../lib/format";
 import { fieldSpec, fieldTitle } from "./fields";
 import { sortOrderOf } from "./filters";
-import { useGroups, useLabels, useLocalName, usePeople, useStatuses } from "./lookups";
+import { useGroups, useLabels, useLocalName, useStatuses } from "./lookups";
+import { PersonName } from "./people";
 
 type Row = Customer & Record<string, unknown>;
 
@@ -25,14 +26,11 @@ export function useColumns(keys: string[], sort: string): ColumnsType<Customer> 
   const labels = useLabels().data;
   const groups = useGroups().data;
   const statuses = useStatuses().data;
-  const people = usePeople().data?.items;
 
   return useMemo(() => {
     const labelName = new Map(labels?.map((label) => [label.key, localName(label)]));
     const groupName = new Map(groups?.map((group) => [group.id, group.name]));
     const statusName = new Map(statuses?.map((status) => [status.key, localName(status)]));
-    const person = new Map(people?.map((item) => [item.id, item]));
-    const personName = (id: unknown) => (typeof id === "string" ? person.get(id)?.full_name ?? id.slice(0, 8) : "");
 
     const cell = (key: string, row: Row) => {
       const value = row[key];
@@ -41,9 +39,11 @@ export function useColumns(keys: string[], sort: string): ColumnsType<Customer> 
       if (key === "labels") return row.labels.map((label) => <Tag key={label}>{labelName.get(label) ?? label}</Tag>);
       if (key === "groups") return row.groups.map((id) => groupName.get(id) ?? id.slice(0, 8)).join(", ");
       if (key === "province") return row.province?.name ?? "";
-      if (key === "owner_id" || key === "holder_id") return personName(value);
-      if (key === "owner_unit_id") return row.owner_id ? person.get(row.owner_id)?.unit_name ?? "" : "";
-      if (key === "viewer_ids") return row.viewer_ids.map(personName).join(", ");
+      if (key === "owner_id" || key === "holder_id") return typeof value === "string" ? <PersonName id={value} /> : "";
+      if (key === "owner_unit_id") return row.owner_id ? <PersonName id={row.owner_id} unit /> : "";
+      if (key === "viewer_ids") {
+        return row.viewer_ids.map((id, index) => <span key={id}>{index > 0 && ", "}<PersonName id={id} /></span>);
+      }
       if (key === "referred_by") return row.referred_by ? <Link to={`/customers/${row.referred_by}`} style={LINK}>↗</Link> : "";
       if (key === "gender" && typeof value === "string") {
         return t(`customers.list.gender.${value}` as MessageKey);
@@ -70,5 +70,5 @@ export function useColumns(keys: string[], sort: string): ColumnsType<Customer> 
         render: (_: unknown, row: Customer) => cell(key, row as Row),
       };
     });
-  }, [keys, sort, t, labels, groups, statuses, people, localName]);
+  }, [keys, sort, t, labels, groups, statuses, localName]);
 }
