@@ -120,6 +120,7 @@ async def test_a_label_on_two_ticked_rows(open_as, org, client, admin, console_h
         await tick(page, names[0])
         await tick(page, names[1])
         await h.expect(page.get_by_test_id("selection-count")).to_have_text("Đã chọn 2 khách hàng")
+        await h.expect(page.get_by_role("button", name="Giao sale chăm sóc")).to_have_count(0)  # reps do not
         await page.get_by_role("button", name="Thao tác").click()
         await page.get_by_role("menuitem", name="Cập nhật nhãn").click()
         dialog = page.get_by_role("dialog")

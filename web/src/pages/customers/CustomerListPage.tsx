@@ -5,6 +5,7 @@ import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { useNavigate } from "react-router";
 import { api, ApiError } from "../../api/client";
 import type { Customer, CustomerFilter, CustomerPage } from "../../api/types";
+import { hasRole, useAuth } from "../../auth/AuthProvider";
 import { useT } from "../../i18n/I18nProvider";
 import type { MessageKey } from "../../i18n/messages";
 import { BulkBar } from "./list/BulkBar";
@@ -38,6 +39,7 @@ export default function CustomerListPage() {
   const t = useT();
   const { message, modal } = App.useApp();
   const navigate = useNavigate();
+  const distributes = hasRole(useAuth().me, "admin", "manager");
   const phone = !Grid.useBreakpoint().md;
   const view = useCustomerView();
   const saveView = useSaveView();
@@ -173,7 +175,8 @@ export default function CustomerListPage() {
                  offerAll={allLoadedTicked && total !== null && total > rows.length ? total : null}
                  onSelectAll={() => setSelection({ ids: rows.map((row) => row.id), allMatching: true })}
                  onClear={clearSelection} onBulk={setBulkKind} onDelete={confirmDelete}
-                 onAssign={() => void openWithIds("assign")} onRecall={() => void openWithIds("recall")} />
+                 onAssign={distributes ? () => void openWithIds("assign") : null}
+                 onRecall={distributes ? () => void openWithIds("recall") : null} />
       )}
       <Typography.Text type="secondary" data-testid="customer-total" role="status">
         {total !== null && (first?.count_exact === false ? t("customers.list.totalAbout", { count: total })

@@ -12,8 +12,9 @@ interface Props {
   onClear: () => void;
   onBulk: (kind: BulkKind) => void;
   onDelete: () => void;
-  onAssign: () => void;
-  onRecall: () => void;
+  /** managers and admins distribute and recall (reps do not: the API says not_a_distributor) */
+  onAssign: (() => void) | null;
+  onRecall: (() => void) | null;
 }
 
 /** What can be done with the ticked customers (seed 001, seed 004 §6). */
@@ -31,8 +32,8 @@ export function BulkBar({ count, allMatching, offerAll, onSelectAll, onClear, on
       )}
       <Button type="link" onClick={onClear}>{t("customers.list.clearSelection")}</Button>
       <Flex gap={8} wrap style={{ marginInlineStart: "auto" }}>
-        <Button type="primary" icon={<SendOutlined />} onClick={onAssign}>{t("customers.assign.open")}</Button>
-        <Button icon={<RollbackOutlined />} onClick={onRecall}>{t("customers.assign.recall")}</Button>
+        {onAssign && <Button type="primary" icon={<SendOutlined />} onClick={onAssign}>{t("customers.assign.open")}</Button>}
+        {onRecall && <Button icon={<RollbackOutlined />} onClick={onRecall}>{t("customers.assign.recall")}</Button>}
         <Dropdown trigger={["click"]} menu={{
           items: [
             { key: "labels", label: t("customers.bulk.labels") },
