@@ -266,6 +266,9 @@ async def test_column_settings_survive_a_reload(open_as, org, client, console_he
     while await up.is_enabled():  # from last to first
         await up.click()
     await h.expect(dialog.get_by_role("button", name="Đưa Email lên")).to_be_disabled()
+    shown = dialog.get_by_test_id("shown-fields")
+    await shown.get_by_role("listitem").filter(has_text="Số điện thoại").drag_to(
+        shown.get_by_role("listitem").filter(has_text="Tên khách hàng"))  # drag and drop: before the name
     await dialog.get_by_role("checkbox", name="Ngày tạo").uncheck()
     await accessible(h, page, "customer-columns")
     await dialog.get_by_role("button", name="Xác nhận").click()
@@ -276,7 +279,7 @@ async def test_column_settings_survive_a_reload(open_as, org, client, console_he
     await h.expect(page.get_by_role("table").get_by_role("columnheader", name="Email")).to_be_visible()
     await h.expect(page.get_by_role("table").get_by_role("columnheader", name="Ngày tạo")).to_have_count(0)
     texts = [text.strip() for text in await headers.all_inner_texts() if text.strip()]
-    assert texts[0] == "Email", texts
+    assert texts[:3] == ["Email", "Số điện thoại", "Tên khách hàng"], texts
     view = (await client.get("/api/v1/me/views/customers", headers=user["headers"])).json()
     assert view["columns"][0]["key"] == "email" and "created_at" not in [c["key"] for c in view["columns"]]
 
