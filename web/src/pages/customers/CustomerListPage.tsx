@@ -71,9 +71,9 @@ export default function CustomerListPage() {
 
   const columnKeys = useMemo(() => view.data?.columns.map((column) => column.key) ?? DEFAULT_COLUMNS,
                              [view.data]);
-  const columns = useColumns(columnKeys, state.sort);
+  const attributes = useAttributes(dialog === "columns" || columnKeys.some((key) => key.startsWith("attr")));
+  const columns = useColumns(columnKeys, state.sort, attributes.data);
   const bulk = useBulk();
-  const attributes = useAttributes(dialog === "columns");
 
   const clearSelection = useCallback(() => setSelection(NO_SELECTION), []);
   useEffect(clearSelection, [state.scope, q, filter, clearSelection]);
@@ -88,7 +88,14 @@ export default function CustomerListPage() {
       return;
     }
     setActionIds(null);
-    const ids = await matchingIds(state, MAX_ASSIGN);
+    const ids = await matchingIds(state, MAX_ASSIGN).catch((error: unknown) => {
+      void message.error(error instanceof ApiError ? error.detail : t("common.error"));
+      return null;
+    });
+    if (ids === null) {
+      setDialog(null);
+      return;
+    }
     if (ids.length > MAX_ASSIGN) {
       setDialog(null);
       void message.warning(t("customers.assign.tooMany", { max: MAX_ASSIGN }));

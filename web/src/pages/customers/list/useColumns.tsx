@@ -8,7 +8,7 @@ import type { MessageKey } from "../../../i18n/messages";
 import { formatDate } from "../../../lib/format";
 import { fieldSpec, fieldTitle } from "./fields";
 import { sortOrderOf } from "./filters";
-import { useGroups, useLabels, useLocalName, useStatuses } from "./lookups";
+import { useGroups, useLabels, useLocalName, useStatuses, type AttributeDefinition } from "./lookups";
 import { PersonName } from "./people";
 
 type Row = Customer & Record<string, unknown>;
@@ -20,7 +20,8 @@ const nowrap = () => ({ style: { whiteSpace: "nowrap" as const } });
 const DATES = new Set(["birthday", "founding_date", "created_at", "updated_at"]);
 
 /** The table's columns in the user's order, each cell rendered as text (never as HTML). */
-export function useColumns(keys: string[], sort: string): ColumnsType<Customer> {
+export function useColumns(keys: string[], sort: string,
+                           attributes?: AttributeDefinition[]): ColumnsType<Customer> {
   const t = useT();
   const localName = useLocalName();
   const labels = useLabels().data;
@@ -59,7 +60,9 @@ export function useColumns(keys: string[], sort: string): ColumnsType<Customer> 
 
     return keys.map((key) => {
       const spec = fieldSpec(key);
-      const title = spec ? t(fieldTitle(key)) : key.slice(key.indexOf(".") + 1);
+      const attributeKey = key.slice(key.indexOf(".") + 1);
+      const title = spec ? t(fieldTitle(key))
+        : attributes?.find((attribute) => attribute.key === attributeKey)?.name ?? attributeKey;
       return {
         key,
         dataIndex: key,
@@ -70,5 +73,5 @@ export function useColumns(keys: string[], sort: string): ColumnsType<Customer> 
         render: (_: unknown, row: Customer) => cell(key, row as Row),
       };
     });
-  }, [keys, sort, t, labels, groups, statuses, localName]);
+  }, [keys, sort, t, labels, groups, statuses, localName, attributes]);
 }
