@@ -76,6 +76,11 @@ async def test_a_manager_sees_his_unit_and_a_rep_does_not(open_as, org, client, 
     await h.expect(row(phone, theirs)).to_be_visible()
     await accessible(h, phone, "customer-list-phone")
     await h.screenshot(phone, "customer-list-phone")
+    await tick(phone, theirs)
+    await phone.get_by_role("button", name="Giao sale chăm sóc").click()
+    await h.expect(phone.get_by_role("dialog").get_by_label("Nội dung giao việc")).to_be_visible()
+    await accessible(h, phone, "customer-assign-phone")
+    await h.screenshot(phone, "customer-assign-phone")
 
 
 async def test_accent_free_typing_finds_an_accented_name(open_as, org, client, console_helpers):

@@ -96,8 +96,8 @@ export function AssignDialog({ open, ids, onClose, onDone }: Props) {
                                   title={distribute.error instanceof ApiError ? distribute.error.detail
                                     : t("common.error")} />}
       <Form form={form} layout="vertical" onFinish={submit}>
-        <Form.Item name="jobMode" label={t("customers.assign.jobMode")}>
-          <Radio.Group optionType="button" options={[
+        <Form.Item name="jobMode" style={{ marginBottom: 12 }}>
+          <Radio.Group optionType="button" aria-label={t("customers.assign.jobMode")} options={[
             { value: "existing", label: t("customers.assign.existingJob") },
             { value: "new", label: t("customers.assign.newJob") }]} />
         </Form.Item>
