@@ -253,6 +253,16 @@ async def test_delete_asks_for_confirmation(open_as, org, client, console_helper
     gone = await client.get(f"/api/v1/customers/{customer['id']}", headers=org["rep"]["headers"])
     assert gone.status_code == 404
 
+    kept = f"Khách giữ {uuid.uuid4().hex[:8]}"
+    other = await new_customer(client, org["rep"], kept)
+    await search(page, kept, found=1)
+    await row(page, kept).get_by_role("link", name=kept).click()  # a row opens the customer
+    await h.expect(page.get_by_role("heading", name=kept, level=1)).to_be_visible()
+    assert page.url.endswith(f"/customers/{other['id']}")
+    await page.go_back()
+    await page.get_by_role("link", name="Thêm khách hàng").click()
+    await h.expect(page).to_have_url(re.compile(r"/customers/new$"))
+
 
 async def test_column_settings_survive_a_reload(open_as, org, client, console_helpers):
     h = console_helpers
