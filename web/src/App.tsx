@@ -7,6 +7,7 @@ import { BrowserRouter } from "react-router";
 import { I18nProvider, useI18n } from "./i18n/I18nProvider";
 import { AuthProvider, useAuth } from "./auth/AuthProvider";
 import { ApiError } from "./api/client";
+import { session } from "./auth/session";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -21,7 +22,13 @@ const queryClient = new QueryClient({
 
 // the first screen downloads only itself: the sign-in form, or the signed-in shell (layout, routes)
 const LoginPage = lazy(() => import("./pages/LoginPage"));
-const SignedIn = lazy(() => import("./SignedIn"));
+const loadSignedIn = () => import("./SignedIn");
+const SignedIn = lazy(loadSignedIn);
+if (session.likely) {
+  // exchange the session cookie now, and meanwhile fetch the shell and the screen of the address bar
+  void session.renew();
+  void loadSignedIn().then(({ preloadRoute }) => preloadRoute(window.location.pathname));
+}
 
 export function App() {
   return (

@@ -37,7 +37,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       if (!now) queryClient.clear(); // nothing of one user's data stays for the next
       setSignedIn(now);
     });
-    if (!session.signedIn) void session.renew().then((renewed) => setSignedIn(renewed));
+    if (session.signedIn) setSignedIn(true);
+    else void session.renew().then((renewed) => setSignedIn(renewed)); // shares a renewal already under way
     return () => {
       unsubscribe();
     };

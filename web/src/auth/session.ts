@@ -5,6 +5,9 @@
 const SESSION = "/api/v1/auth/session";
 const SESSION_HEADER = { "X-CRM-Session": "1" };
 const EARLY_SECONDS = 30; // renew this long before the token expires
+// not a secret: whether this browser had a session, so that the console fetches the signed-in
+// screens while the cookie is being exchanged instead of after
+const HINT = "crm.session";
 
 interface Issued {
   access_token: string;
@@ -21,6 +24,24 @@ class Session {
 
   get signedIn(): boolean {
     return this.token !== null;
+  }
+
+  /** This browser was signed in when last seen (the cookie may still be valid). */
+  get likely(): boolean {
+    try {
+      return localStorage.getItem(HINT) === "1";
+    } catch {
+      return false;
+    }
+  }
+
+  private remember(signedIn: boolean): void {
+    try {
+      if (signedIn) localStorage.setItem(HINT, "1");
+      else localStorage.removeItem(HINT);
+    } catch {
+      /* private mode: no hint, the console just loads in turn */
+    }
   }
 
   subscribe(listener: Listener): () => void {
@@ -90,6 +111,7 @@ class Session {
     const wasSignedIn = this.signedIn;
     this.token = issued.access_token;
     this.expiresAt = Date.now() + issued.expires_in * 1000;
+    this.remember(true);
     if (!wasSignedIn) this.listeners.forEach((listener) => listener(true));
   }
 
@@ -97,6 +119,7 @@ class Session {
     const wasSignedIn = this.signedIn;
     this.token = null;
     this.expiresAt = 0;
+    this.remember(false);
     if (wasSignedIn) this.listeners.forEach((listener) => listener(false));
   }
 }
