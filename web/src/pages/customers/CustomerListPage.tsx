@@ -20,6 +20,7 @@ import { SearchBox } from "./list/SearchBox";
 import { Sidebar } from "./list/Sidebar";
 import { useBulk } from "./list/useBulk";
 import { useColumns } from "./list/useColumns";
+import { useListParams } from "./list/useListParams";
 import { useCustomerView, useSaveView } from "./list/view";
 
 const MAX_ASSIGN = 10_000;
@@ -44,10 +45,9 @@ export default function CustomerListPage() {
   const view = useCustomerView();
   const saveView = useSaveView();
 
-  const [scope, setScope] = useState<Scope | null>(null);
-  const [q, setQ] = useState("");
-  const [filter, setFilter] = useState<FilterValues>({});
-  const [sortChoice, setSortChoice] = useState<string | null>(null);
+  const { scope, q, filter, filterText, sort: sortChoice, set } = useListParams();
+  const setQ = useCallback((next: string) => set({ q: next }), [set]);
+  const setFilter = useCallback((next: FilterValues) => set({ filter: next }), [set]);
   const [selection, setSelection] = useState<Selection>(NO_SELECTION);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [bulkKind, setBulkKind] = useState<BulkKind | null>(null);
@@ -76,7 +76,7 @@ export default function CustomerListPage() {
   const bulk = useBulk();
 
   const clearSelection = useCallback(() => setSelection(NO_SELECTION), []);
-  useEffect(clearSelection, [state.scope, q, filter, clearSelection]);
+  useEffect(clearSelection, [state.scope, q, filterText, clearSelection]);
 
   const count = selection.allMatching ? total ?? selection.ids.length : selection.ids.length;
   const target = bulkTarget(selection, state);
@@ -126,9 +126,7 @@ export default function CustomerListPage() {
   const applySaved = (saved: CustomerFilter) => {
     const { scope: savedScope, q: savedQ, ...rest } = saved as CustomerFilter & { fuzzy?: boolean };
     delete rest.fuzzy;
-    setScope(savedScope ?? "all");
-    setQ(savedQ ?? "");
-    setFilter(rest);
+    set({ scope: savedScope ?? "all", q: savedQ ?? "", filter: rest });
   };
 
   const done = () => {
@@ -208,8 +206,8 @@ export default function CustomerListPage() {
         }}
         onChange={(_, __, sorter) => {
           const one = Array.isArray(sorter) ? sorter[0] : sorter;
-          setSortChoice(toSort(one?.columnKey as string | undefined, one?.order,
-                               view.data?.default_sort ?? "-created_at"));
+          const next = toSort(one?.columnKey as string | undefined, one?.order, view.data?.default_sort ?? "-created_at");
+          set({ sort: next === (view.data?.default_sort ?? "-created_at") ? null : next });
         }}
       />
       </div>
@@ -245,7 +243,7 @@ export default function CustomerListPage() {
           </Dropdown>
         </Flex>
       </Flex>
-      <Radio.Group optionType="button" value={state.scope} onChange={(event) => setScope(event.target.value)}
+      <Radio.Group optionType="button" value={state.scope} onChange={(event) => set({ scope: event.target.value as Scope })}
                    aria-label={t("customers.list.scope")} style={{ marginBottom: 12, display: "flex", flexWrap: "wrap" }}
                    options={SCOPES.map((value) => ({ value, label: t(`customers.list.scope.${value}` as MessageKey) }))} />
       {phone ? (

@@ -17,12 +17,14 @@ export function SearchBox({ value, onChange, loading }: Props) {
   const [text, setText] = useState(value);
   const settled = useDebounced(text);
   const sent = useRef(value);
+  const emit = useRef(onChange);
+  emit.current = onChange;
   useEffect(() => {
     if (settled !== sent.current) {
       sent.current = settled;
-      onChange(settled);
+      emit.current(settled);
     }
-  }, [settled, onChange]);
+  }, [settled]);
   useEffect(() => {
     if (value !== sent.current) {
       sent.current = value;

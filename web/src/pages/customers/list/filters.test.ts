@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { evenSplit, move, quantitiesCheck, sortOrderOf, toFilter, toQuery, toSort } from "./filters";
+import {
+  evenSplit, filterFromParam, filterToParam, move, quantitiesCheck, scopeFromParam, sortOrderOf, toFilter, toQuery, toSort,
+} from "./filters";
 import { bulkTarget } from "./selection";
 
 describe("the list's filter in the API's forms", () => {
@@ -52,5 +54,17 @@ describe("what a bulk action applies to", () => {
     expect(bulkTarget({ ids: ["a", "b"], allMatching: false }, state)).toEqual({ ids: ["a", "b"] });
     expect(bulkTarget({ ids: ["a", "b"], allMatching: true }, state))
       .toEqual({ filter: { scope: "mine", q: "hong", status: ["new"], fuzzy: false } });
+  });
+});
+
+describe("the list in its URL", () => {
+  it("keeps non-empty filter values and reads them back; anything else is no filter", () => {
+    expect(filterToParam({ labels: ["vip"], groups: [] })).toBe('{"labels":["vip"]}');
+    expect(filterToParam({ groups: [] })).toBeNull();
+    expect(filterFromParam('{"labels":["vip"]}')).toEqual({ labels: ["vip"] });
+    expect(filterFromParam("not json")).toEqual({});
+    expect(filterFromParam("[1]")).toEqual({});
+    expect(scopeFromParam("my_unit")).toBe("my_unit");
+    expect(scopeFromParam("everything")).toBeNull();
   });
 });

@@ -76,3 +76,23 @@ export function evenSplit(total: number, count: number): number[] {
   const base = Math.floor(total / count);
   return Array.from({ length: count }, (_, index) => base + (index < total % count ? 1 : 0));
 }
+
+/** The filter values in the URL (`f`, JSON): a link or the back button brings the same list again. */
+export function filterToParam(filter: FilterValues): string | null {
+  const kept = Object.fromEntries(Object.entries(filter).filter(([, value]) => !isEmpty(value)));
+  return Object.keys(kept).length ? JSON.stringify(kept) : null;
+}
+
+export function filterFromParam(text: string | null): FilterValues {
+  if (!text) return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed as FilterValues : {};
+  } catch {
+    return {};
+  }
+}
+
+export function scopeFromParam(text: string | null): Scope | null {
+  return SCOPES.includes(text as Scope) ? text as Scope : null;
+}
