@@ -72,7 +72,9 @@ export default function CustomerListPage() {
   const columnKeys = useMemo(() => view.data?.columns.map((column) => column.key) ?? DEFAULT_COLUMNS,
                              [view.data]);
   const attributes = useAttributes(dialog === "columns" || columnKeys.some((key) => key.startsWith("attr")));
-  const columns = useColumns(columnKeys, state.sort, attributes.data);
+  const widths = useMemo(() => new Map((view.data?.columns ?? []).filter((column) => column.width)
+    .map((column) => [column.key, column.width!])), [view.data]);
+  const columns = useColumns(columnKeys, state.sort, attributes.data, widths);
   const bulk = useBulk();
 
   const clearSelection = useCallback(() => setSelection(NO_SELECTION), []);

@@ -20,8 +20,8 @@ const nowrap = () => ({ style: { whiteSpace: "nowrap" as const } });
 const DATES = new Set(["birthday", "founding_date", "created_at", "updated_at"]);
 
 /** The table's columns in the user's order, each cell rendered as text (never as HTML). */
-export function useColumns(keys: string[], sort: string,
-                           attributes?: AttributeDefinition[]): ColumnsType<Customer> {
+export function useColumns(keys: string[], sort: string, attributes?: AttributeDefinition[],
+                           widths?: Map<string, number>): ColumnsType<Customer> {
   const t = useT();
   const localName = useLocalName();
   const labels = useLabels().data;
@@ -70,8 +70,9 @@ export function useColumns(keys: string[], sort: string,
         sorter: spec?.sortable ? true : undefined,
         sortOrder: spec?.sortable ? sortOrderOf(sort, key) : undefined,
         ...(WIDE_TEXT.has(key) ? { ellipsis: true, width: 220 } : { onCell: nowrap, onHeaderCell: nowrap }),
+        ...(widths?.get(key) ? { width: widths.get(key) } : {}),
         render: (_: unknown, row: Customer) => cell(key, row as Row),
       };
     });
-  }, [keys, sort, t, labels, groups, statuses, localName, attributes]);
+  }, [keys, sort, t, labels, groups, statuses, localName, attributes, widths]);
 }
