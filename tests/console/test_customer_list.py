@@ -337,12 +337,7 @@ async def test_fifty_rows_in_one_request_then_more_on_demand(open_as, org, clien
     page.on("request", lambda request: listed.append(request.url) if "/api/v1/customers?" in request.url else None)
     await page.reload()  # the search stays in the URL
     rows = page.get_by_role("table").get_by_role("row")
-    await h.expect(rows).to_have_count(51)  # the header and a page of 50
-    shown = await page.evaluate("performance.now()")
-    timing = await page.evaluate("""JSON.stringify(performance.getEntriesByType('resource').map(e =>
-        [e.name.replace(location.origin, '').slice(0, 60), Math.round(e.startTime), Math.round(e.responseEnd)]))""")
-    print(f"50 rows after {shown:.0f} ms: {timing}")
-    assert shown < 10_000, f"50 rows after {shown:.0f} ms: {timing}"  # a guard; docs/benchmarks.md measures
+    await h.expect(rows).to_have_count(51)  # the header and a page of 50 (how fast: bench/console_bench.py)
     assert len(listed) == 1, listed  # one request for the first page (with its count)
     await h.expect(page.get_by_test_id("customer-total")).to_have_text("55 khách hàng · Đang hiển thị 50")
     await page.get_by_role("button", name="Xem thêm").click()
