@@ -2,23 +2,13 @@ import { lazy, Suspense } from "react";
 import { ConfigProvider, App as AntApp, Spin } from "antd";
 import viVN from "antd/locale/vi_VN";
 import enUS from "antd/locale/en_US";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClientProvider } from "@tanstack/react-query";
 import { BrowserRouter } from "react-router";
 import { I18nProvider, useI18n } from "./i18n/I18nProvider";
 import { AuthProvider, useAuth } from "./auth/AuthProvider";
-import { ApiError } from "./api/client";
+import { queryClient } from "./api/queryClient";
 import { session } from "./auth/session";
 
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      staleTime: 15_000,
-      // a 4xx will not change by asking again; a dropped connection may
-      retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
-      refetchOnWindowFocus: false,
-    },
-  },
-});
 
 // the first screen downloads only itself: the sign-in form, or the signed-in shell (layout, routes)
 const LoginPage = lazy(() => import("./pages/LoginPage"));
@@ -27,7 +17,7 @@ const SignedIn = lazy(loadSignedIn);
 if (session.likely) {
   // exchange the session cookie now, and meanwhile fetch the shell and the screen of the address bar
   void session.renew();
-  void loadSignedIn().then(({ preloadRoute }) => preloadRoute(window.location.pathname));
+  void loadSignedIn().then(({ preloadRoute }) => preloadRoute(window.location.pathname, window.location.search));
 }
 
 export function App() {

@@ -9,12 +9,13 @@ import { adminRoutes } from "./pages/admin/routes";
 export interface AppRoute {
   path: string;
   element: ReactElement;
-  /** the page's module, fetched ahead when the console opens on this path (the most used screens) */
-  preload?: () => Promise<unknown>;
+  /** the page's module (and first data), fetched ahead when the console opens on this path: the most
+   * used screens */
+  preload?: (search: string) => Promise<unknown>;
 }
 
 export const routes: AppRoute[] = [...customerRoutes, ...workRoutes, ...adminRoutes];
 
-export function preloadRoute(pathname: string): void {
-  void routes.find((route) => route.preload && matchPath(route.path, pathname))?.preload?.();
+export function preloadRoute(pathname: string, search: string): void {
+  void routes.find((route) => route.preload && matchPath(route.path, pathname))?.preload?.(search);
 }

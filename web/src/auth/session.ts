@@ -51,6 +51,7 @@ class Session {
 
   /** The current access token, renewed first when about to expire. */
   async accessToken(): Promise<string | null> {
+    if (this.renewing) await this.renewing; // a call made while the session is restored waits for it
     if (this.token && Date.now() > this.expiresAt - EARLY_SECONDS * 1000) await this.renew();
     return this.token;
   }

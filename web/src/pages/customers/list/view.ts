@@ -4,7 +4,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../../api/client";
 import type { CustomerView } from "../../../api/types";
 
-const KEY = ["me", "views", "customers"];
+export const VIEW_KEY = ["me", "views", "customers"];
+const KEY = VIEW_KEY;
 
 export function useCustomerView() {
   return useQuery({ queryKey: KEY, queryFn: () => api.get<CustomerView>("/me/views/customers"), staleTime: Infinity });
