@@ -65,3 +65,40 @@ def random_mobile() -> str:
     uniformly random digits ("09" + any 8 digits is invalid about once in 100 calls: 0992…)."""
     n = uuid.uuid4().int
     return "09" + "013678"[n % 6] + f"{n // 6 % 10**7:07d}"
+
+
+async def make_org(client: httpx.AsyncClient, admin: dict, *, with_admin: bool = False) -> dict:
+    """A fresh branch with a manager and two reps in one team, and a rep in another branch (and an
+    admin of its own: tests that use one heavily keep the shared admin's rate limit untouched)."""
+    tag = uuid.uuid4().hex[:6]
+    me = (await client.get("/api/v1/me", headers=admin)).json()
+    root = me["unit_id"]
+
+    async def unit(name, kind, parent):
+        r = await client.post("/api/v1/units", json={"name": f"{name} {tag}", "kind": kind, "parent_id": parent},
+                              headers=admin)
+        assert r.status_code == 201, r.text
+        return r.json()["id"]
+
+    async def user(name, unit_id, roles):
+        username = f"{name}.{tag}"
+        r = await client.post("/api/v1/users", headers=admin, json={
+            "username": username, "full_name": f"Người dùng {name}", "password": PASSWORD,
+            "unit_id": unit_id, "roles": roles})
+        assert r.status_code == 201, r.text
+        return {"id": r.json()["id"], "username": username,
+                "headers": bearer(await login(client, username, PASSWORD))}
+
+    branch = await unit("Chi nhánh", "branch", root)
+    team = await unit("Nhóm", "team", branch)
+    other_branch = await unit("Chi nhánh khác", "branch", root)
+    made = {
+        "branch": branch, "team": team,
+        "manager": await user("manager", branch, ["manager"]),
+        "rep": await user("rep", team, ["sales"]),
+        "rep2": await user("rep2", team, ["sales"]),
+        "outsider": await user("outsider", other_branch, ["sales"]),
+    }
+    if with_admin:
+        made["admin"] = await user("admin", root, ["admin"])
+    return made

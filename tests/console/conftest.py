@@ -3,7 +3,9 @@ browser download), a page per user signed in through the login form, axe-core fo
 and a screenshot of each main screen kept under CRM_TEST_ARTIFACTS (default .local/test/artifacts)."""
 from __future__ import annotations
 
+import itertools
 import os
+import random
 import re
 import shutil
 from pathlib import Path
@@ -11,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
-from e2e_support import GATEWAY
+from e2e_support import ADMIN_PASSWORD, ADMIN_USERNAME, GATEWAY, PASSWORD, bearer, login, make_org
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -24,6 +26,31 @@ DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 
 expect.set_options(timeout=15_000)
+_contexts = itertools.count(1)
+
+
+# The console's tests have an organisation, an admin and client addresses of their own: a browser
+# makes many requests per user and signs in often, and must not drain the rate limits (per user,
+# and per address on login) of the users and the address the other end-to-end tests share.
+@pytest.fixture(scope="session")
+async def platform_admin(client) -> dict:
+    return bearer(await login(client, ADMIN_USERNAME, ADMIN_PASSWORD))
+
+
+@pytest.fixture(scope="session")
+async def org(client, platform_admin) -> dict:
+    return await make_org(client, platform_admin, with_admin=True)
+
+
+@pytest.fixture(scope="session")
+def admin(org) -> dict:
+    """The headers of the console tests' own admin."""
+    return org["admin"]["headers"]
+
+
+@pytest.fixture(scope="session")
+def admin_person(org) -> dict:
+    return {"username": org["admin"]["username"], "password": PASSWORD}
 
 
 def chromium_path() -> str:
@@ -47,6 +74,8 @@ async def new_context(browser: Browser, *, phone: bool = False, language: str = 
         timezone_id="Asia/Ho_Chi_Minh", is_mobile=phone, has_touch=phone,
         # axe-core is injected as a script: the console's own CSP would (rightly) refuse it
         bypass_csp=True,
+        # a client of its own behind the trusted proxy (run-tests trusts 127.0.0.1): its own login bucket
+        extra_http_headers={"X-Forwarded-For": f"10.99.{next(_contexts) % 250}.{random.randint(1, 250)}"},
     )
     if language == "en":
         await context.add_init_script("localStorage.setItem('crm.language', 'en')")
@@ -84,7 +113,8 @@ async def assert_accessible(page: Page, *, name: str) -> None:
     if not AXE.is_file():
         pytest.fail(f"axe-core is missing at {AXE}: npm ci in web/")
     # colours are measured as painted: let opening dialogs and menus finish fading in
-    await page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
+    await page.wait_for_function("""document.getAnimations().every(a =>
+        a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)""")  # spinners never end
     await page.add_script_tag(path=str(AXE))
     result = await page.evaluate("""async () => {
         const r = await axe.run(document, {resultTypes: ['violations']});

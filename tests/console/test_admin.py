@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from e2e_support import ADMIN_PASSWORD, ADMIN_USERNAME, PASSWORD
-
-ADMIN = {"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD}
+from e2e_support import PASSWORD
 
 
 def person(user: dict) -> dict:
@@ -19,7 +17,7 @@ def row(page, text: str):
     return page.get_by_role("row", name=re.compile(re.escape(text)))
 
 
-async def test_an_admin_adds_a_unit_and_a_sales_rep_in_it_then_deactivates_the_rep(open_as, org, client, admin,
+async def test_an_admin_adds_a_unit_and_a_sales_rep_in_it_then_deactivates_the_rep(open_as, admin_person, org, client, admin,
                                                                                   console_helpers):
     h = console_helpers
     tag = uuid.uuid4().hex[:6]
@@ -27,7 +25,7 @@ async def test_an_admin_adds_a_unit_and_a_sales_rep_in_it_then_deactivates_the_r
     unit_name = f"Tổ kinh doanh {tag}"
     username = f"sale.{tag}"
 
-    page = await open_as(ADMIN, "/admin/units")
+    page = await open_as(admin_person, "/admin/units")
     await h.expect(page.get_by_role("heading", name="Đơn vị", level=1)).to_be_visible()
     await page.get_by_label("Tìm đơn vị").fill(branch["name"])
     await page.get_by_role("tree").get_by_text(branch["name"], exact=True).click()
@@ -111,12 +109,12 @@ async def move_unit_under(page, h, parent_name: str) -> None:
     await page.get_by_role("button", name="Lưu").click()
 
 
-async def test_labels_and_groups_are_added_and_deleted(open_as, client, admin, console_helpers):
+async def test_labels_and_groups_are_added_and_deleted(open_as, admin_person, client, admin, console_helpers):
     h = console_helpers
     tag = uuid.uuid4().hex[:6]
     label, group = f"Nhãn thử {tag}", f"Nhóm thử {tag}"
     try:
-        page = await open_as(ADMIN, "/admin/labels")
+        page = await open_as(admin_person, "/admin/labels")
         await h.expect(page.get_by_role("heading", name="Nhãn", level=1)).to_be_visible()
         await page.get_by_role("button", name="Thêm nhãn").click()
         dialog = page.get_by_role("dialog", name="Thêm nhãn")
@@ -153,7 +151,7 @@ async def test_labels_and_groups_are_added_and_deleted(open_as, client, admin, c
                     await client.delete(f"{path}/{item['id']}", headers=admin)
 
 
-async def test_an_attribute_is_added_reordered_and_deleted_with_the_values_it_holds(open_as, org, client, admin,
+async def test_an_attribute_is_added_reordered_and_deleted_with_the_values_it_holds(open_as, admin_person, org, client, admin,
                                                                                    console_helpers):
     h = console_helpers
     tag = uuid.uuid4().hex[:6]
@@ -163,7 +161,7 @@ async def test_an_attribute_is_added_reordered_and_deleted_with_the_values_it_ho
     assert other.status_code == 201, other.text
     other = other.json()
     try:
-        page = await open_as(ADMIN, "/admin/attributes")
+        page = await open_as(admin_person, "/admin/attributes")
         await h.expect(page.get_by_role("heading", name="Dữ liệu khách hàng", level=1)).to_be_visible()
         await page.get_by_role("button", name="Thêm thuộc tính").click()
         dialog = page.get_by_role("dialog", name="Thêm thuộc tính")
@@ -212,10 +210,10 @@ def _index(rows: list[str], text: str) -> int:
     return next(i for i, row_text in enumerate(rows) if text in row_text)
 
 
-async def test_an_api_key_shows_its_secret_once_and_is_revoked(open_as, client, admin, console_helpers):
+async def test_an_api_key_shows_its_secret_once_and_is_revoked(open_as, admin_person, client, admin, console_helpers):
     h = console_helpers
     name = f"tong-dai-{uuid.uuid4().hex[:6]}"
-    page = await open_as(ADMIN, "/admin/api-keys")
+    page = await open_as(admin_person, "/admin/api-keys")
     await h.expect(page.get_by_role("heading", name="Khóa API", level=1)).to_be_visible()
     await page.get_by_role("button", name="Tạo khóa API").click()
     dialog = page.get_by_role("dialog", name="Tạo khóa API")
