@@ -65,3 +65,17 @@ async def test_integrator_keys_need_identity_read(gw, org, h):
 
     assert (await gw.client.get("/api/v1/people", headers=await key([]))).status_code == 403
     assert (await gw.client.get("/api/v1/people", headers=await key(["identity.read"]))).status_code == 200
+
+
+async def test_a_page_of_owners_is_named_in_one_call(gw, org, root_unit, h):
+    branch = await org.unit("branch", root_unit["id"])
+    people = [await _person(org, branch["id"], f"Chủ sở hữu {n}", h) for n in range(3)]
+    headers = await org.token(people[0])
+    wanted = [people[0]["id"], people[2]["id"], str(uuid.uuid4())]  # an unknown id is simply absent
+    found = await gw.client.get("/api/v1/people", params={"id": wanted, "limit": 100}, headers=headers)
+    assert found.status_code == 200, found.text
+    assert sorted(p["id"] for p in found.json()["items"]) == sorted(wanted[:2])
+    too_many = await gw.client.get("/api/v1/people", params={"id": [str(uuid.uuid4()) for _ in range(101)]},
+                                   headers=headers)
+    assert too_many.status_code == 422
+    assert (await gw.client.get("/api/v1/people", params={"id": "not-a-uuid"}, headers=headers)).status_code == 422

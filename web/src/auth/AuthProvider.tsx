@@ -1,6 +1,7 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
+import { usePerson } from "../api/people";
 import { session } from "./session";
 
 export interface Me {
@@ -12,10 +13,6 @@ export interface Me {
   roles: string[];
   kind: "user" | "service";
   permissions: string[];
-}
-
-interface Person {
-  unit_name: string;
 }
 
 interface Auth {
@@ -46,12 +43,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const me = useQuery({ queryKey: ["me"], queryFn: () => api.get<Me>("/me"), enabled: signedIn === true,
                         staleTime: 5 * 60_000 });
-  const person = useQuery({
-    queryKey: ["people", me.data?.id],
-    queryFn: () => api.get<Person>(`/people/${me.data!.id}`),
-    enabled: Boolean(me.data?.id),
-    staleTime: 5 * 60_000,
-  });
+  const person = usePerson(me.data?.id);
   const value: Auth = {
     signedIn,
     me: me.data,

@@ -43,9 +43,13 @@ async def find_people(identity: IdentityDep, principal: Caller, limit: Limit = 5
                       q: Annotated[str | None, Query(max_length=100, description="part of a username or name")] = None,
                       unit_id: Annotated[uuid.UUID | None, Query(description="people of this unit's subtree")] = None,
                       active: bool | None = None,
-                      kind: Literal["user", "service"] | None = None) -> PersonPage:
+                      kind: Literal["user", "service"] | None = None,
+                      ids: Annotated[list[uuid.UUID] | None, Query(
+                          alias="id", max_length=100,
+                          description="only these people (the names of a page's owners in one call)")] = None,
+                      ) -> PersonPage:
     rows, next_cursor = await handlers.find_people(identity=identity, actor=principal, q=q, unit_id=unit_id,
-                                                   active=active, kind=kind, cursor=cursor, limit=limit)
+                                                   active=active, kind=kind, cursor=cursor, limit=limit, ids=ids)
     return PersonPage(items=[to_public(r) for r in rows], next_cursor=next_cursor)
 
 

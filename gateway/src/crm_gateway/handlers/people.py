@@ -17,10 +17,11 @@ from crm_gateway.store import people as store
 
 async def find_people(*, identity: Identity, actor: Principal, q: str | None = None,
                       unit_id: uuid.UUID | None = None, active: bool | None = None, kind: str | None = None,
-                      cursor: str | None = None, limit: int = 50) -> tuple[list[asyncpg.Record], str | None]:
+                      cursor: str | None = None, limit: int = 50,
+                      ids: list[uuid.UUID] | None = None) -> tuple[list[asyncpg.Record], str | None]:
     _require_reader(actor)
     rows = await store.page(identity.pool, q=q, unit_id=unit_id, active=active, kind=kind,
-                            after=decode_cursor(cursor, store.PersonPosition), limit=limit)
+                            after=decode_cursor(cursor, store.PersonPosition), limit=limit, ids=ids)
     return page_of(rows, limit, store.cursor_of)
 
 

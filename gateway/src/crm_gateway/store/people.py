@@ -26,8 +26,10 @@ async def get(conn: Conn, user_id: uuid.UUID) -> asyncpg.Record | None:
 
 
 async def page(conn: Conn, *, q: str | None, unit_id: uuid.UUID | None, active: bool | None, kind: str | None,
-               after: PersonPosition | None, limit: int) -> list[asyncpg.Record]:
+               after: PersonPosition | None, limit: int, ids: list[uuid.UUID] | None = None) -> list[asyncpg.Record]:
     where = Where()
+    if ids:
+        where.add("u.id = ANY({}::uuid[])", ids)
     if q and fold(q).strip():
         pattern, accented, plain = where.arg(f"%{like_escape(fold(q).strip())}%"), where.arg(ACCENTED), where.arg(PLAIN)
         folded = [f"translate(lower(normalize({column}, NFC)), {accented}, {plain})"

@@ -2,16 +2,10 @@ import { useState } from "react";
 import { Select } from "antd";
 import { useQuery } from "@tanstack/react-query";
 import { api, type Page } from "../../../api/client";
+import { usePerson } from "../../../api/people";
 import type { Colleague } from "./types";
 
-export function usePerson(id: string | null | undefined) {
-  return useQuery({
-    queryKey: ["people", id],
-    queryFn: () => api.get<Colleague>(`/people/${id}`),
-    enabled: Boolean(id),
-    staleTime: 5 * 60_000,
-  });
-}
+export { usePerson };
 
 export function usePeopleSearch(q: string, enabled = true) {
   return useQuery({

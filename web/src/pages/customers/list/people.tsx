@@ -1,21 +1,14 @@
-// Colleagues by id (GET /people/{id}, cached under ["people", id] as elsewhere in the console) and a
+// Colleagues by id (api/people: batched, cached under ["people", id] as everywhere in the console) and a
 // multi-select of colleagues searched by name (GET /people?q=).
 import { useState } from "react";
 import { Select } from "antd";
 import { useQuery, type QueryClient } from "@tanstack/react-query";
 import { api, type Page } from "../../../api/client";
+import { personQuery, usePerson } from "../../../api/people";
 import type { PersonSummary } from "../../../api/types";
 import { useDebounced } from "./useDebounced";
 
-const LONG = 5 * 60_000;
-
-export function personQuery(id: string) {
-  return { queryKey: ["people", id], queryFn: () => api.get<PersonSummary>(`/people/${id}`), staleTime: LONG };
-}
-
-export function usePerson(id: string | null | undefined) {
-  return useQuery({ ...personQuery(id ?? ""), enabled: Boolean(id) });
-}
+export { personQuery, usePerson };
 
 /** Names of several colleagues at once (each read once, then cached). */
 export async function personNames(queryClient: QueryClient, ids: string[]): Promise<Map<string, string>> {

@@ -1,16 +1,7 @@
-import { useQuery } from "@tanstack/react-query";
-import { api } from "../../../api/client";
+import { usePerson } from "../../../api/people";
 
-interface Person {
-  id: string;
-  username: string;
-  full_name: string;
-}
-
-/** A colleague's name (GET /people/{id}, shared cache with the header's). */
+/** A colleague's name (api/people: batched, shared cache with every other name in the console). */
 export function PersonName({ id }: { id: string }) {
-  const person = useQuery({
-    queryKey: ["people", id], queryFn: () => api.get<Person>(`/people/${id}`), staleTime: 5 * 60_000,
-  });
+  const person = usePerson(id);
   return <>{person.data ? person.data.full_name || person.data.username : "…"}</>;
 }
