@@ -5,16 +5,21 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-import httpx
 import pytest
 
 from crmkit import directory
-from crmkit.auth import Principal, TokenVerifier
+from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, DomainError, Invalid
 from crmkit.errors import status_of_domain_error
 from crmkit.events import Envelope
 from crmkit.keys import new_pair
-from crmkit.testing import idempotent_routes_on_the_plain_pool, sign_test_token, temp_database
+from crmkit.testing import (
+    idempotent_routes_on_the_plain_pool,
+    running_service,
+    service_client,
+    sign_test_token,
+    temp_database,
+)
 from crmkit.unit_of_work import UnitOfWork
 
 from crm_assignment.app import MIGRATIONS, create_app
@@ -295,9 +300,8 @@ PRIVATE, PUBLIC = new_pair()
 @pytest.fixture
 async def app():
     async with temp_database(MIGRATIONS) as dsn:
-        app = create_app(AssignmentSettings(database_url=dsn, run_mode="api"))
-        app.state.token_verifier = TokenVerifier(PUBLIC)
-        async with app.router.lifespan_context(app):
+        settings = AssignmentSettings(database_url=dsn, run_mode="api")
+        async with running_service(create_app, settings, public_key=PUBLIC) as app:
             yield app
 
 
@@ -311,7 +315,7 @@ async def test_a_requests_correlation_id_and_caller_reach_what_it_publishes(app)
     pool = app.state.pool
     manager, rep = await person(pool, BRANCH, "manager"), await person(pool, TEAM, "sales")
     ids = await customers(pool, manager, 2)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as client:
+    async with service_client(app) as client:
         job = await client.post("/api/v1/jobs", json={"content": "Gọi lại", "type": "telesales"},
                                 headers=headers(manager, "corr-job"))
         assert job.status_code == 201, job.text

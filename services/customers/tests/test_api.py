@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import uuid
+from functools import partial
 
-import httpx
 import pytest
 
-from crmkit.auth import TokenVerifier
 from crmkit.keys import new_pair
-from crmkit.testing import idempotent_routes_on_the_plain_pool, sign_test_token, temp_database
+from crmkit.testing import bearer, idempotent_routes_on_the_plain_pool, running_service, service_client, temp_database
 
 from crm_customers.app import MIGRATIONS, create_app
 from crm_customers.settings import CustomersSettings
@@ -19,22 +18,18 @@ PRIVATE, PUBLIC = new_pair()
 @pytest.fixture
 async def app():
     async with temp_database(MIGRATIONS) as dsn:
-        app = create_app(CustomersSettings(database_url=dsn, run_mode="api"))
-        app.state.token_verifier = TokenVerifier(PUBLIC)
-        async with app.router.lifespan_context(app):
+        settings = CustomersSettings(database_url=dsn, run_mode="api")
+        async with running_service(create_app, settings, public_key=PUBLIC) as app:
             yield app
 
 
 @pytest.fixture
 async def api(app):
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://svc") as client:
+    async with service_client(app) as client:
         yield client
 
 
-def auth(*roles: str, path: str = "/r/b/t/", user_id: uuid.UUID | None = None) -> dict:
-    token = sign_test_token(PRIVATE, user_id=user_id or uuid.uuid4(), roles=roles or ("sales",),
-                            unit_id=uuid.uuid4(), unit_path=path)
-    return {"Authorization": f"Bearer {token}"}
+auth = partial(bearer, PRIVATE)  # auth(*roles, path=..., user_id=...): a caller's headers
 
 
 async def test_create_read_patch_with_versions(api):

@@ -1,31 +1,13 @@
-import { useState } from "react";
-import { Input, Segmented, Select, Space, Typography } from "antd";
-import { useT } from "../../i18n/I18nProvider";
-import type { MessageKey } from "../../i18n/messages";
 import { CareTicketTable } from "../customers/interactions/CareTicketTable";
 import { CARE_STATUSES } from "../customers/interactions/types";
+import { TicketsPage } from "./TicketsPage";
 
-const SCOPES = ["all", "mine", "my_unit", "today"] as const;
+const CARE = {
+  title: "ix.care.tickets", search: "ix.care.search", statusWords: "ix.care.status",
+  scopes: ["all", "mine", "my_unit", "today"], statuses: CARE_STATUSES, Table: CareTicketTable,
+} as const;
 
-/** "Chăm sóc": every care ticket I may see, by scope (Tất cả, Tôi phụ trách, Phòng tôi phụ trách, Trong ngày) and status. */
+/** "Chăm sóc": every care ticket I may see (also those planned today). */
 export default function CareTicketsPage() {
-  const t = useT();
-  const [scope, setScope] = useState<string>("mine");
-  const [status, setStatus] = useState<string | undefined>();
-  const [q, setQ] = useState("");
-  return (
-    <section>
-      <Typography.Title level={1} style={{ fontSize: 22 }}>{t("ix.care.tickets")}</Typography.Title>
-      <Space wrap style={{ marginBottom: 16 }}>
-        <Segmented aria-label={t("ix.scope")} value={scope} onChange={setScope}
-                   options={SCOPES.map((value) => ({ value, label: t(`ix.scope.${value}` as MessageKey) }))} />
-        <Select allowClear aria-label={t("ix.status")} prefix={`${t("ix.status")}:`} style={{ minWidth: 200 }} value={status}
-                onChange={setStatus}
-                options={CARE_STATUSES.map((value) => ({ value, label: t(`ix.care.status.${value}` as MessageKey) }))} />
-        <Input.Search aria-label={t("common.search")} placeholder={t("ix.care.search")} allowClear style={{ width: 240 }}
-                      onSearch={(value) => setQ(value.trim())} />
-      </Space>
-      <CareTicketTable showCustomer params={{ scope, status, q: q || undefined }} />
-    </section>
-  );
+  return <TicketsPage kind={CARE} />;
 }

@@ -1,4 +1,6 @@
 // The interactions service's shapes the console reads (the gateway's /api/openapi.json is the reference).
+import type { Person } from "../../../api/people";
+
 export interface TimelineEntry {
   id: string;
   type: string;
@@ -151,12 +153,5 @@ export interface NotificationPage {
   unread_count: number;
 }
 
-export interface Colleague {
-  id: string;
-  username: string;
-  full_name: string;
-  unit_id: string;
-  unit_name: string;
-  active: boolean;
-  kind: "user" | "service";
-}
+/** A colleague of the people directory (the same shape everywhere in the console). */
+export type Colleague = Person;
