@@ -1,11 +1,15 @@
 import { defineConfig } from "vitest/config";
 import react from "@vitejs/plugin-react";
+import { directImports } from "./build/directImports";
+import { firstScreenGroups } from "./build/firstScreenChunks";
+import { deferInternals } from "./build/deferInternals";
 
 // The console is served by the gateway at / (the API at /api/v1): in development, `npm run dev`
 // proxies the API to a gateway started by `make up` (CRM_GATEWAY_URL to point elsewhere).
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), deferInternals(), directImports()],
   build: {
+    rolldownOptions: { output: { codeSplitting: { groups: firstScreenGroups() } } },
     target: "es2022",
     sourcemap: false,
     chunkSizeWarningLimit: 900,
@@ -15,6 +19,6 @@ export default defineConfig({
   },
   test: {
     environment: "node",
-    include: ["src/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "build/**/*.test.ts"],
   },
 });

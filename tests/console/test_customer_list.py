@@ -112,6 +112,26 @@ async def test_accent_free_typing_finds_an_accented_name(open_as, org, client, c
     assert "Nguyễn Thị Hồng" in content and "Trần Văn Nam" not in content
 
 
+async def test_the_date_filter_opens_its_calendar_when_reached_for(open_as, org, client, console_helpers):
+    h = console_helpers
+    name = f"Khách ngày {uuid.uuid4().hex[:8]}"
+    await new_customer(client, org["rep"], name)  # created today
+    page = await open_as(person(org["rep"]), "/customers")
+    await search(page, name, found=1)
+    await page.get_by_label("Lọc theo Ngày tạo").click()  # a plain field until then: the picker loads now
+    start, end = page.get_by_placeholder("Ngày tạo", exact=True).nth(0), page.get_by_placeholder("Ngày tạo", exact=True).nth(1)
+    await h.expect(start).to_be_focused()
+    await start.fill("01/01/2020")
+    await start.press("Enter")
+    await end.fill("31/12/2020")
+    await end.press("Enter")
+    await h.expect(page.get_by_test_id("customer-total")).to_have_text(re.compile(r"^0 khách hàng"))
+    assert "created_to" in page.url and "2020-12-31" in page.url
+    await page.reload()  # the filter is in the address: the field shows it, as dd/mm/yyyy
+    await h.expect(page.get_by_label("Lọc theo Ngày tạo")).to_have_value("01/01/2020 → 31/12/2020")
+    await h.expect(page.get_by_test_id("customer-total")).to_have_text(re.compile(r"^0 khách hàng"))
+
+
 async def test_a_label_on_two_ticked_rows(open_as, org, client, admin, console_helpers):
     h = console_helpers
     tag = uuid.uuid4().hex[:8]

@@ -70,10 +70,17 @@ async def test_the_language_switch_and_a_phone_menu(open_as, org, console_helper
     await h.expect(page.get_by_role("menuitem", name="Lịch hẹn")).to_be_visible()
     await page.keyboard.press("Escape")
 
+    nobody = f"zz{uuid.uuid4().hex}"
+    await page.get_by_label("Tìm kiếm khách hàng").fill(nobody)
+    await page.get_by_label("Tìm kiếm khách hàng").press("Enter")
+    await h.expect(page.get_by_role("table").get_by_role("img", name="Trống")).to_be_visible()  # antd's own words
     await page.get_by_title("English").click()
     await h.expect(page.get_by_role("heading", name="Customers")).to_be_visible()
+    # antd's English words load when chosen
+    await h.expect(page.get_by_role("table").get_by_role("img", name="No data")).to_be_visible()
     await page.reload()
     await h.expect(page.get_by_role("heading", name="Customers")).to_be_visible()  # remembered
+    await h.expect(page.get_by_role("table").get_by_role("img", name="No data")).to_be_visible()
 
 
 async def test_an_unknown_path_is_a_not_found_page(open_as, org, console_helpers):

@@ -1,13 +1,14 @@
-import { lazy, Suspense } from "react";
-import { ConfigProvider, App as AntApp, Spin } from "antd";
+import { lazy, Suspense, useEffect, useState } from "react";
+import { ConfigProvider, Spin, theme } from "antd";
 import viVN from "antd/locale/vi_VN";
-import enUS from "antd/locale/en_US";
+import type { Locale } from "antd/es/locale";
 import { QueryClientProvider } from "@tanstack/react-query";
-import { BrowserRouter } from "react-router";
 import { I18nProvider, useI18n } from "./i18n/I18nProvider";
 import { AuthProvider, useAuth } from "./auth/AuthProvider";
 import { queryClient } from "./api/queryClient";
 import { session } from "./auth/session";
+import { currentLanguage } from "./i18n/language";
+import { FeedbackProvider } from "./lib/feedback";
 
 
 // the first screen downloads only itself: the sign-in form, or the signed-in shell (layout, routes)
@@ -26,9 +27,7 @@ export function App() {
       <QueryClientProvider client={queryClient}>
         <Localized>
           <AuthProvider>
-            <BrowserRouter>
-              <Shell />
-            </BrowserRouter>
+            <Shell />
           </AuthProvider>
         </Localized>
       </QueryClientProvider>
@@ -45,12 +44,37 @@ const THEME = {
   },
 };
 
+// antd's English words load when the reader chooses English (most never do)
+const loadEnglish = () => import("antd/locale/en_US").then((module) => module.default);
+let english: Promise<Locale> | null = currentLanguage() === "en" ? loadEnglish() : null;
+
+function useAntdLocale(language: string): Locale {
+  const [locale, setLocale] = useState<Locale | null>(null);
+  useEffect(() => {
+    if (language !== "en" || locale) return;
+    english ??= loadEnglish();
+    void english.then(setLocale);
+  }, [language, locale]);
+  return language === "en" && locale ? locale : viVN;
+}
+
 function Localized({ children }: { children: React.ReactNode }) {
   const { language } = useI18n();
   return (
-    <ConfigProvider locale={language === "en" ? enUS : viVN} theme={THEME}>
-      <AntApp>{children}</AntApp>
+    <ConfigProvider locale={useAntdLocale(language)} theme={THEME}>
+      <FeedbackProvider><Page>{children}</Page></FeedbackProvider>
     </ConfigProvider>
+  );
+}
+
+/** The text of plain elements in antd's font and colours (what antd's App component's wrapper does). */
+function Page({ children }: { children: React.ReactNode }) {
+  const { token } = theme.useToken();
+  return (
+    <div style={{ color: token.colorText, fontSize: token.fontSize, lineHeight: token.lineHeight,
+                  fontFamily: token.fontFamily }}>
+      {children}
+    </div>
   );
 }
 

@@ -1,6 +1,6 @@
 import { lazy, Suspense } from "react";
 import { Spin } from "antd";
-import { Navigate, Route, Routes } from "react-router";
+import { Navigate, pattern, Route, Switch } from "./lib/router";
 import { AppLayout } from "./layout/AppLayout";
 import { routes } from "./routes";
 
@@ -13,13 +13,13 @@ export default function SignedIn() {
   return (
     <AppLayout>
       <Suspense fallback={<Spin style={{ display: "block", margin: 48 }} />}>
-        <Routes>
-          <Route path="/" element={<Navigate to="/customers" replace />} />
+        <Switch>
+          <Route path="/"><Navigate to="/customers" replace /></Route>
           {routes.map(({ path, element }) => (
-            <Route key={path} path={path} element={element} />
+            <Route key={path} path={pattern(path)}>{element}</Route>
           ))}
-          <Route path="*" element={<NotFoundPage />} />
-        </Routes>
+          <Route><NotFoundPage /></Route>
+        </Switch>
       </Suspense>
     </AppLayout>
   );

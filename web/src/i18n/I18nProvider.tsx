@@ -15,7 +15,7 @@ interface I18n {
 const I18nContext = createContext<I18n | null>(null);
 
 export function translate(language: Language, key: MessageKey, values?: Record<string, string | number>): string {
-  const text: string = messages[language][key] ?? messages.vi[key] ?? key;
+  const text = messages[language][key] ?? messages.vi[key] ?? key;
   return values ? text.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`)) : text;
 }
 

@@ -1,17 +1,43 @@
-// Every message of the console, by language; a feature adds its own file under messages/.
-import admin from "./messages/admin";
+// Every message of the console, by language; a feature adds its own file under messages/. The shell's
+// and the customer list's words come with the first screen; the others (~9 KB gzipped) with the screens
+// that use them (`withMessages` in a feature's routes).
 import common from "./messages/common";
 import customers from "./messages/customers";
-import interactions from "./messages/interactions";
-import work from "./messages/work";
+import type admin from "./messages/admin";
+import type customer from "./messages/customer";
+import type customerDialogs from "./messages/customerDialogs";
+import type interactions from "./messages/interactions";
+import type work from "./messages/work";
 
-const modules = [common, customers, interactions, work, admin] as const;
-
+type Module = typeof common | typeof customers | typeof customer | typeof customerDialogs | typeof interactions | typeof work | typeof admin;
 type Keys<M> = M extends { vi: infer V } ? keyof V : never;
-export type MessageKey = Keys<(typeof modules)[number]>;
+export type MessageKey = Keys<Module>;
+type Catalog = Partial<Record<MessageKey, string>>;
 
-function merge(language: "vi" | "en"): Record<MessageKey, string> {
-  return Object.assign({}, ...modules.map((module) => module[language]));
+export const messages: Record<"vi" | "en", Catalog> = { vi: {}, en: {} };
+
+function add(module: Module): void {
+  Object.assign(messages.vi, module.vi);
+  Object.assign(messages.en, module.en);
+}
+add(common);
+add(customers);
+
+const LATER = {
+  admin: () => import("./messages/admin"),
+  customer: () => import("./messages/customer"),
+  customerDialogs: () => import("./messages/customerDialogs"),
+  interactions: () => import("./messages/interactions"),
+  work: () => import("./messages/work"),
+};
+export type Feature = keyof typeof LATER;
+
+export function loadMessages(features: Feature[]): Promise<void> {
+  return Promise.all(features.map((feature) => LATER[feature]().then((module) => add(module.default))))
+    .then(() => undefined);
 }
 
-export const messages: Record<"vi" | "en", Record<MessageKey, string>> = { vi: merge("vi"), en: merge("en") };
+/** A lazy page's module, loaded together with the words it shows. */
+export function withMessages<T>(features: Feature[], load: () => Promise<T>): () => Promise<T> {
+  return () => Promise.all([load(), loadMessages(features)]).then(([module]) => module);
+}

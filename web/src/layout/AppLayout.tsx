@@ -1,7 +1,8 @@
-import { useState, type ReactNode } from "react";
-import { Button, Drawer, Grid, Layout, Menu, Segmented, Space, Tag, Typography, type MenuProps } from "antd";
+import { lazy, Suspense, useState, type ReactNode } from "react";
+import { Button, Grid, Layout, Menu, Segmented, Space, Tag, type MenuProps } from "antd";
 import { LogoutOutlined, MenuOutlined } from "@ant-design/icons";
-import { useLocation, useNavigate } from "react-router";
+import { Text } from "../components/Text";
+import { useLocation, useNavigate } from "../lib/router";
 import { hasRole, useAuth } from "../auth/AuthProvider";
 import { useI18n } from "../i18n/I18nProvider";
 import type { MessageKey } from "../i18n/messages";
@@ -9,6 +10,7 @@ import { navigation, type NavItem } from "./navigation";
 import { NotificationBell } from "./NotificationBell";
 
 const { Header, Sider, Content } = Layout;
+const NavDrawer = lazy(() => import("./NavDrawer"));
 
 /** The frame of every screen: the navigation (a drawer on a phone), who is signed in, the bell. */
 export function AppLayout({ children }: { children: ReactNode }) {
@@ -17,6 +19,7 @@ export function AppLayout({ children }: { children: ReactNode }) {
   const screens = Grid.useBreakpoint();
   const phone = !screens.md;
   const [drawer, setDrawer] = useState(false);
+  const [drawerUsed, setDrawerUsed] = useState(false);
   const location = useLocation();
   const navigate = useNavigate();
 
@@ -38,14 +41,14 @@ export function AppLayout({ children }: { children: ReactNode }) {
     <Layout style={{ minHeight: "100vh" }}>
       {!phone && (
         <Sider width={220} theme="light" breakpoint="lg" collapsible aria-label={t("nav.menu")}>
-          <Typography.Text strong style={{ display: "block", padding: "16px 24px", fontSize: 18 }}>{t("app.name")}</Typography.Text>
+          <Text strong style={{ display: "block", padding: "16px 24px", fontSize: 18 }}>{t("app.name")}</Text>
           <nav>{menu}</nav>
         </Sider>
       )}
       <Layout>
         <Header style={{ background: "#fff", padding: "0 16px", display: "flex", alignItems: "center", gap: 12,
                          borderBottom: "1px solid #f0f0f0" }}>
-          {phone && <Button type="text" icon={<MenuOutlined />} aria-label={t("nav.menu")} onClick={() => setDrawer(true)} />}
+          {phone && <Button type="text" icon={<MenuOutlined />} aria-label={t("nav.menu")} onClick={() => { setDrawerUsed(true); setDrawer(true); }} />}
           <div style={{ flex: 1 }} />
           <NotificationBell />
           <UserBadge phone={phone} />
@@ -54,10 +57,10 @@ export function AppLayout({ children }: { children: ReactNode }) {
           <main>{children}</main>
         </Content>
       </Layout>
-      {phone && (
-        <Drawer placement="left" open={drawer} onClose={() => setDrawer(false)} title={t("app.name")} size={260}>
-          <nav>{menu}</nav>
-        </Drawer>
+      {phone && drawerUsed && (
+        <Suspense>
+          <NavDrawer open={drawer} onClose={() => setDrawer(false)} title={t("app.name")}><nav>{menu}</nav></NavDrawer>
+        </Suspense>
       )}
     </Layout>
   );
@@ -70,11 +73,11 @@ function UserBadge({ phone }: { phone: boolean }) {
     <Space size="small" wrap={false}>
       {!phone && me && (
         <span data-testid="current-user" style={{ lineHeight: 1.2, display: "inline-block" }}>
-          <Typography.Text strong>{me.full_name || me.username}</Typography.Text>
+          <Text strong>{me.full_name || me.username}</Text>
           <br />
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          <Text secondary style={{ fontSize: 12 }}>
             {unitName ?? ""} · {me.roles.map((role) => t(`role.${role}` as MessageKey)).join(", ")}
-          </Typography.Text>
+          </Text>
         </span>
       )}
       {phone && me && <Tag>{me.username}</Tag>}

@@ -2,7 +2,7 @@ import { useEffect } from "react";
 import { Badge, Button } from "antd";
 import { BellOutlined } from "@ant-design/icons";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useNavigate } from "react-router";
+import { useNavigate } from "../lib/router";
 import { api, url } from "../api/client";
 import { session } from "../auth/session";
 import { useT } from "../i18n/I18nProvider";
@@ -44,7 +44,7 @@ export function NotificationBell() {
   return (
     <Badge count={count} size="small" data-testid="notification-count" data-count={count}>
       <Button type="text" icon={<BellOutlined />} onClick={() => navigate("/notifications")}
-              aria-label={count ? t("ix.bell.unread", { count }) : t("nav.notifications")} />
+              aria-label={count ? t("nav.unread", { count }) : t("nav.notifications")} />
     </Badge>
   );
 }

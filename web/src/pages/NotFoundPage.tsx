@@ -1,5 +1,5 @@
 import { Button, Result } from "antd";
-import { Link } from "react-router";
+import { Link } from "../lib/router";
 import { useT } from "../i18n/I18nProvider";
 
 export default function NotFoundPage() {

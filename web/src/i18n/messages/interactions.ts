@@ -190,7 +190,6 @@ const vi = {
   "ix.calendar.revokeConfirm": "Thu hồi liên kết lịch? Google Calendar sẽ ngừng cập nhật.",
   "ix.calendar.revoked": "Đã thu hồi liên kết lịch",
 
-  "ix.bell.unread": "Thông báo: {count} chưa đọc",
   "ix.notification.important": "Quan trọng",
   "ix.notification.unreadOnly": "Chỉ chưa đọc",
   "ix.notification.readAll": "Đánh dấu tất cả đã đọc",
@@ -390,7 +389,6 @@ const en: Record<keyof typeof vi, string> = {
   "ix.calendar.revokeConfirm": "Revoke the calendar link? Google Calendar stops updating.",
   "ix.calendar.revoked": "Calendar link revoked",
 
-  "ix.bell.unread": "Notifications: {count} unread",
   "ix.notification.important": "Important",
   "ix.notification.unreadOnly": "Unread only",
   "ix.notification.readAll": "Mark all as read",

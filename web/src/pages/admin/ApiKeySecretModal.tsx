@@ -1,4 +1,5 @@
-import { Alert, App, Button, Input, Modal, Space } from "antd";
+import { Alert, Button, Input, Modal, Space } from "antd";
+import { useFeedback } from "../../lib/feedback";
 import { CopyOutlined } from "@ant-design/icons";
 import type { ApiKeyCreated } from "../../api/types";
 import { useT } from "../../i18n/I18nProvider";
@@ -6,7 +7,7 @@ import { useT } from "../../i18n/I18nProvider";
 /** The new key's secret, once: copy it now, it cannot be shown again. */
 export function ApiKeySecretModal({ apiKey, onClose }: { apiKey: ApiKeyCreated; onClose: () => void }) {
   const t = useT();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(apiKey.key);

@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { App, Badge, Button, Checkbox, Form, Input, InputNumber, Modal, Popconfirm, Space, Switch, Table, Tag } from "antd";
+import { Badge, Button, Checkbox, Form, Input, InputNumber, Modal, Popconfirm, Space, Switch, Table, Tag } from "antd";
+import { useFeedback } from "../../lib/feedback";
 import { PlusOutlined } from "@ant-design/icons";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, type Page } from "../../api/client";
@@ -69,7 +70,7 @@ function RevokeButton({ apiKey }: { apiKey: ApiKey }) {
   const t = useT();
   const queryClient = useQueryClient();
   const problem = useProblem();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const revoke = useMutation({
     mutationFn: () => api.delete(`/api-keys/${apiKey.id}`),
     onSuccess: () => {

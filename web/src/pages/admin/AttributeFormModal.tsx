@@ -1,4 +1,5 @@
-import { App, Button, Flex, Form, Input, InputNumber, Modal, Select, Switch } from "antd";
+import { Button, Flex, Form, Input, InputNumber, Modal, Select, Switch } from "antd";
+import { useFeedback } from "../../lib/feedback";
 import { MinusCircleOutlined, PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -34,7 +35,7 @@ export function AttributeFormModal({ attribute, nextOrder, onClose }: {
   const type = Form.useWatch("type", form);
   const queryClient = useQueryClient();
   const problem = useProblem();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
 
   const save = useMutation({
     mutationFn: (values: Values) => {

@@ -1,5 +1,6 @@
 import { useMemo, useState } from "react";
-import { App, Button, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { Button, Popconfirm, Space, Table, Tag, Typography } from "antd";
+import { useFeedback } from "../../lib/feedback";
 import { ArrowDownOutlined, ArrowUpOutlined, PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ApiError, api, request } from "../../api/client";
@@ -23,7 +24,7 @@ export default function AttributesPage() {
   const nextOrder = rows.length ? rows[rows.length - 1].display_order + 1 : 1;
   const queryClient = useQueryClient();
   const problem = useProblem();
-  const { message, modal } = App.useApp();
+  const { message, modal } = useFeedback();
   const reload = () => queryClient.invalidateQueries({ queryKey: ["customer-attributes"] });
 
   const move = useMutation({

@@ -1,5 +1,6 @@
 import { useMemo, useState } from "react";
-import { App, Button, Form, Input, InputNumber, Modal, Popconfirm, Space, Table, Typography } from "antd";
+import { Button, Form, Input, InputNumber, Modal, Popconfirm, Space, Table, Typography } from "antd";
+import { useFeedback } from "../../lib/feedback";
 import { PlusOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, newKey } from "../../api/client";
@@ -41,7 +42,7 @@ export function ConfigItemsPage({ kind }: { kind: ConfigKind }) {
                        [items.data]);
   const queryClient = useQueryClient();
   const problem = useProblem();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const remove = useMutation({
     mutationFn: (item: Item) => api.delete(`${kind.path}/${item.id}`),
     onSuccess: () => {
@@ -83,7 +84,7 @@ function ConfigItemModal({ kind, item, onClose }: { kind: ConfigKind; item?: Ite
   const [idempotencyKey] = useState(newKey);
   const queryClient = useQueryClient();
   const problem = useProblem();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const fields = kind.fields.filter((field) => field !== "key" || !item);
 
   const save = useMutation({

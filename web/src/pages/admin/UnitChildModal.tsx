@@ -1,4 +1,5 @@
-import { App, Form, Input, Modal, Select } from "antd";
+import { Form, Input, Modal, Select } from "antd";
+import { useFeedback } from "../../lib/feedback";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, newKey } from "../../api/client";
@@ -25,7 +26,7 @@ export function UnitChildModal({ parent, onClose, onCreated }: {
   const [key] = useState(newKey);
   const queryClient = useQueryClient();
   const problem = useProblem();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const kinds = useKindOptions().filter((option) => canHold(parent.kind, option.value));
 
   const create = useMutation({

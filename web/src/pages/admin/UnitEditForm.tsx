@@ -1,5 +1,6 @@
 import { useCallback } from "react";
-import { Button, Form, Input, Select, Space, App } from "antd";
+import { Button, Form, Input, Select, Space } from "antd";
+import { useFeedback } from "../../lib/feedback";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../api/client";
 import type { Unit, UnitKind } from "../../api/types";
@@ -20,7 +21,7 @@ export function UnitEditForm({ unit, units }: { unit: Unit; units: Unit[] }) {
   const [form] = Form.useForm<Values>();
   const queryClient = useQueryClient();
   const problem = useProblem();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const kinds = useKindOptions();
   const kind = Form.useWatch("kind", form) ?? unit.kind;
   const refuse = useCallback((parent: Unit) => !canHold(parent.kind, kind), [kind]);

@@ -1,4 +1,5 @@
-import { App, Checkbox, Form, Input, Modal } from "antd";
+import { Checkbox, Form, Input, Modal } from "antd";
+import { useFeedback } from "../../lib/feedback";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { api, newKey } from "../../api/client";
@@ -37,7 +38,7 @@ export function UserFormModal({ user, units, onClose }: { user?: User; units: Un
   const [key] = useState(newKey);
   const queryClient = useQueryClient();
   const problem = useProblem();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const reload = () => void queryClient.invalidateQueries({ queryKey: ["users"] });
 
   const save = useMutation({

@@ -1,5 +1,6 @@
 import { useMemo, useState } from "react";
-import { App, Badge, Button, Flex, Input, Popconfirm, Space, Switch, Table, Tag, Typography } from "antd";
+import { Badge, Button, Flex, Input, Popconfirm, Space, Switch, Table, Tag, Typography } from "antd";
+import { useFeedback } from "../../lib/feedback";
 import { PlusOutlined } from "@ant-design/icons";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, type Page } from "../../api/client";
@@ -78,7 +79,7 @@ function UserActions({ user, onEdit }: { user: User; onEdit: () => void }) {
   const t = useT();
   const queryClient = useQueryClient();
   const problem = useProblem();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const reload = () => void queryClient.invalidateQueries({ queryKey: ["users"] });
   const toggle = useMutation({
     mutationFn: () => api.patch<User>(`/users/${user.id}`, { active: !user.active }, user.version),

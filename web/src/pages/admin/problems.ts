@@ -1,6 +1,7 @@
 // How an API problem reaches the admin: field errors on the form's fields, a stale version as an
 // offer to reload, anything else as a message in the user's language (the API's `detail`).
-import { App, type FormInstance } from "antd";
+import { type FormInstance } from "antd";
+import { useFeedback } from "../../lib/feedback";
 import { useCallback } from "react";
 import { ApiError } from "../../api/client";
 import { useT } from "../../i18n/I18nProvider";
@@ -20,7 +21,7 @@ export interface ProblemOptions {
 }
 
 export function useProblem() {
-  const { message, modal } = App.useApp();
+  const { message, modal } = useFeedback();
   const t = useT();
   return useCallback((error: unknown, options: ProblemOptions = {}) => {
     const { form, codeFields, reload } = options;

@@ -1,13 +1,14 @@
 import { lazy } from "react";
-import { Navigate } from "react-router";
+import { Navigate } from "../../lib/router";
+import { withMessages } from "../../i18n/messages";
 import type { AppRoute } from "../../routes";
 import { AdminOnly } from "./AdminOnly";
 
-const UnitsPage = lazy(() => import("./UnitsPage"));
-const UsersPage = lazy(() => import("./UsersPage"));
-const AttributesPage = lazy(() => import("./AttributesPage"));
-const ConfigPage = lazy(() => import("./ConfigPage"));
-const ApiKeysPage = lazy(() => import("./ApiKeysPage"));
+const UnitsPage = lazy(withMessages(["admin"], () => import("./UnitsPage")));
+const UsersPage = lazy(withMessages(["admin"], () => import("./UsersPage")));
+const AttributesPage = lazy(withMessages(["admin"], () => import("./AttributesPage")));
+const ConfigPage = lazy(withMessages(["admin"], () => import("./ConfigPage")));
+const ApiKeysPage = lazy(withMessages(["admin"], () => import("./ApiKeysPage")));
 const NotFoundPage = lazy(() => import("../NotFoundPage"));
 
 const admin = (page: React.ReactElement) => <AdminOnly>{page}</AdminOnly>;

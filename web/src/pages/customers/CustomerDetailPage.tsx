@@ -1,7 +1,7 @@
 import { lazy, Suspense, type ReactNode } from "react";
 import { Grid, Result, Select, Spin, Tabs } from "antd";
 import { useQuery } from "@tanstack/react-query";
-import { useNavigate, useParams } from "react-router";
+import { useNavigate, useParams } from "../../lib/router";
 import { api, ApiError } from "../../api/client";
 import type { Customer } from "../../api/types";
 import { useT } from "../../i18n/I18nProvider";

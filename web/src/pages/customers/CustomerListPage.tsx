@@ -1,13 +1,15 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
-import { Alert, App, Button, Checkbox, ConfigProvider, Dropdown, Flex, Grid, Layout, Radio, Table, Typography } from "antd";
+import { Alert, Button, Checkbox, ConfigProvider, Dropdown, Flex, Grid, Layout, Segmented, Table } from "antd";
+import { PageTitle, Text } from "../../components/Text";
+import { useFeedback } from "../../lib/feedback";
 import { DownloadOutlined, PlusOutlined, SettingOutlined } from "@ant-design/icons";
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
-import { useNavigate } from "react-router";
+import { useNavigate } from "../../lib/router";
 import { api, ApiError } from "../../api/client";
 import type { Customer, CustomerFilter, CustomerPage } from "../../api/types";
 import { hasRole, useAuth } from "../../auth/AuthProvider";
 import { useT } from "../../i18n/I18nProvider";
-import type { MessageKey } from "../../i18n/messages";
+import { withMessages, type MessageKey } from "../../i18n/messages";
 import { BulkBar } from "./list/BulkBar";
 import type { BulkKind } from "./list/BulkDialog";
 import { DEFAULT_COLUMNS, DEFAULT_FILTERS, FIELD_KEYS, FILTERABLE, fieldTitle } from "./list/fields";
@@ -27,10 +29,13 @@ const MAX_ASSIGN = 10_000;
 type Dialog = "assign" | "recall" | "export" | "filters" | "columns" | null;
 
 // the dialogs load when first opened: the list's first paint needs none of them
-const AssignDialog = lazy(() => import("./list/AssignDialog").then((module) => ({ default: module.AssignDialog })));
+const AssignDialog = lazy(withMessages(["customerDialogs"],
+  () => import("./list/AssignDialog").then((module) => ({ default: module.AssignDialog }))));
 const BulkDialog = lazy(() => import("./list/BulkDialog").then((module) => ({ default: module.BulkDialog })));
-const ExportDialog = lazy(() => import("./list/ExportDialog").then((module) => ({ default: module.ExportDialog })));
-const RecallDialog = lazy(() => import("./list/RecallDialog").then((module) => ({ default: module.RecallDialog })));
+const ExportDialog = lazy(withMessages(["customerDialogs"],
+  () => import("./list/ExportDialog").then((module) => ({ default: module.ExportDialog }))));
+const RecallDialog = lazy(withMessages(["customerDialogs"],
+  () => import("./list/RecallDialog").then((module) => ({ default: module.RecallDialog }))));
 const ViewSettingsModal = lazy(() => import("./list/ViewSettingsModal")
   .then((module) => ({ default: module.ViewSettingsModal })));
 
@@ -38,7 +43,7 @@ const ViewSettingsModal = lazy(() => import("./list/ViewSettingsModal")
  * columns, sort, "Xem thêm" paging, selection and the bulk actions, assignment, recall and export. */
 export default function CustomerListPage() {
   const t = useT();
-  const { message, modal } = App.useApp();
+  const { message, modal } = useFeedback();
   const navigate = useNavigate();
   const distributes = hasRole(useAuth().me, "admin", "manager");
   const phone = !Grid.useBreakpoint().md;
@@ -100,7 +105,7 @@ export default function CustomerListPage() {
     }
     if (ids.length > MAX_ASSIGN) {
       setDialog(null);
-      void message.warning(t("customers.assign.tooMany", { max: MAX_ASSIGN }));
+      void message.warning(t("customers.bulk.assignTooMany", { max: MAX_ASSIGN }));
       return;
     }
     setActionIds(ids);
@@ -185,11 +190,11 @@ export default function CustomerListPage() {
                  onAssign={distributes ? () => void openWithIds("assign") : null}
                  onRecall={distributes ? () => void openWithIds("recall") : null} />
       )}
-      <Typography.Text type="secondary" data-testid="customer-total" role="status">
+      <Text secondary data-testid="customer-total" role="status">
         {total !== null && (first?.count_exact === false ? t("customers.list.totalAbout", { count: total })
           : t("customers.list.total", { count: total }))}
         {total !== null && rows.length < total && ` · ${t("customers.list.shown", { shown: rows.length })}`}
-      </Typography.Text>
+      </Text>
       <div style={{ overflowX: "auto" }}>
       <Table<Customer>
         rowKey="id" dataSource={rows} columns={columns} pagination={false} size="middle"
@@ -227,15 +232,13 @@ export default function CustomerListPage() {
     <ConfigProvider theme={{ token: { colorTextPlaceholder: "rgba(0, 0, 0, 0.6)", colorLink: "#0958d9" } }}>
     <section aria-labelledby="customers-title">
       <Flex justify="space-between" align="center" wrap gap={8} style={{ marginBottom: 12 }}>
-        <Typography.Title id="customers-title" level={1} style={{ fontSize: 22, margin: 0 }}>
-          {t("nav.customers")}
-        </Typography.Title>
+        <PageTitle id="customers-title">{t("nav.customers")}</PageTitle>
         <Flex gap={8} wrap>
           <Button type="primary" icon={<PlusOutlined />} href="/customers/new"
                   onClick={(event) => { event.preventDefault(); void navigate("/customers/new"); }}>
             {t("customers.list.add")}
           </Button>
-          <Button icon={<DownloadOutlined />} onClick={() => setDialog("export")}>{t("customers.export.open")}</Button>
+          <Button icon={<DownloadOutlined />} onClick={() => setDialog("export")}>{t("customers.bulk.export")}</Button>
           <Dropdown trigger={["click"]} menu={{
             items: [{ key: "filters", label: t("customers.list.filterSettings") },
                     { key: "columns", label: t("customers.list.columnSettings") }],
@@ -245,9 +248,10 @@ export default function CustomerListPage() {
           </Dropdown>
         </Flex>
       </Flex>
-      <Radio.Group optionType="button" value={state.scope} onChange={(event) => set({ scope: event.target.value as Scope })}
-                   aria-label={t("customers.list.scope")} style={{ marginBottom: 12, display: "flex", flexWrap: "wrap" }}
-                   options={SCOPES.map((value) => ({ value, label: t(`customers.list.scope.${value}` as MessageKey) }))} />
+      <div style={{ marginBottom: 12, overflowX: "auto" }}>
+        <Segmented<Scope> value={state.scope} onChange={(scope) => set({ scope })} aria-label={t("customers.list.scope")}
+                          options={SCOPES.map((value) => ({ value, label: t(`customers.list.scope.${value}` as MessageKey) }))} />
+      </div>
       {phone ? (
         <>
           <div style={{ marginBottom: 8 }}><Sidebar value={filter} onChange={setFilter} compact /></div>

@@ -1,4 +1,5 @@
 import { lazy } from "react";
+import { withMessages } from "../../i18n/messages";
 import type { AppRoute } from "../../routes";
 
 const loadList = () => import("./CustomerListPage");
@@ -6,8 +7,8 @@ const CustomerListPage = lazy(loadList);
 // the list is the most used screen: its code, the user's view and its first page all at once
 const preloadList = (search: string) =>
   Promise.all([loadList(), import("./list/prefetch").then(({ prefetchList }) => prefetchList(search))]);
-const CustomerDetailPage = lazy(() => import("./CustomerDetailPage"));
-const CustomerFormPage = lazy(() => import("./form/CustomerFormPage"));
+const CustomerDetailPage = lazy(withMessages(["customer", "interactions"], () => import("./CustomerDetailPage")));
+const CustomerFormPage = lazy(withMessages(["customer"], () => import("./form/CustomerFormPage")));
 
 export const customerRoutes: AppRoute[] = [
   { path: "/customers", element: <CustomerListPage />, preload: preloadList },

@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { Alert, App, Button, Card, Input, Popconfirm, Space, Typography } from "antd";
+import { Alert, Button, Card, Input, Popconfirm, Space, Typography } from "antd";
+import { useFeedback } from "../../lib/feedback";
 import { CopyOutlined, LinkOutlined } from "@ant-design/icons";
 import { useMutation } from "@tanstack/react-query";
 import { api } from "../../api/client";
@@ -10,7 +11,7 @@ import { useProblem } from "../customers/interactions/problems";
  *  The API keeps only a hash of the token: a link is shown once, when made; making one again replaces it. */
 export function CalendarFeedCard() {
   const t = useT();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const problem = useProblem();
   const [link, setLink] = useState<string | null>(null);
   const create = useMutation({

@@ -1,7 +1,8 @@
-import { Alert, App, Badge, Button, Empty, List, Space, Switch, Tabs, Typography } from "antd";
+import { Alert, Badge, Button, Empty, List, Space, Switch, Tabs, Typography } from "antd";
+import { useFeedback } from "../../lib/feedback";
 import { CheckOutlined } from "@ant-design/icons";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { useNavigate, useSearchParams } from "react-router";
+import { useNavigate, useSearchParams } from "../../lib/router";
 import { api } from "../../api/client";
 import { useT } from "../../i18n/I18nProvider";
 import { formatDateTime, fromNow } from "../../lib/format";
@@ -14,7 +15,7 @@ import { ToneTag } from "../customers/interactions/ToneTag";
 export default function NotificationsPage() {
   const t = useT();
   const navigate = useNavigate();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const problem = useProblem();
   const queryClient = useQueryClient();
   const [searchParams, setSearchParams] = useSearchParams();

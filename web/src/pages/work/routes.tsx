@@ -1,16 +1,18 @@
 import { lazy } from "react";
+import { withMessages } from "../../i18n/messages";
 import type { AppRoute } from "../../routes";
 
 const ComingSoonPage = lazy(() => import("../ComingSoonPage"));
-const CareTicketsPage = lazy(() => import("./CareTicketsPage"));
-const SupportTicketsPage = lazy(() => import("./SupportTicketsPage"));
-const AppointmentsPage = lazy(() => import("./AppointmentsPage"));
-const NotificationsPage = lazy(() => import("./NotificationsPage"));
+const CareTicketsPage = lazy(withMessages(["interactions", "work"], () => import("./CareTicketsPage")));
+const SupportTicketsPage = lazy(withMessages(["interactions", "work"], () => import("./SupportTicketsPage")));
+const AppointmentsPage = lazy(withMessages(["interactions", "work"], () => import("./AppointmentsPage")));
+const AssignmentPage = lazy(withMessages(["interactions", "work"], () => import("./assignment/AssignmentPage")));
+const NotificationsPage = lazy(withMessages(["interactions", "work"], () => import("./NotificationsPage")));
 
 // assignment, tickets and appointments screens; import and compensation keep their places until
 // their services exist
 export const workRoutes: AppRoute[] = [
-  { path: "/assignments/*", element: (() => { const AssignmentPage = lazy(() => import("./assignment/AssignmentPage")); return <AssignmentPage />; })() },
+  { path: "/assignments/*", element: <AssignmentPage /> },
   { path: "/care-tickets/*", element: <CareTicketsPage /> },
   { path: "/support-tickets/*", element: <SupportTicketsPage /> },
   { path: "/appointments/*", element: <AppointmentsPage /> },

@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { App, Button, Descriptions, Empty, Form, Space, Spin } from "antd";
+import { Button, Descriptions, Empty, Form, Space, Spin } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { useQueryClient } from "@tanstack/react-query";
 import { api, ApiError } from "../../../api/client";
 import type { Customer } from "../../../api/types";
@@ -15,7 +16,7 @@ import { canEdit } from "./canEdit";
 export default function AttributesTab({ customer }: { customer: Customer }) {
   const t = useT();
   const { me } = useAuth();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const attributes = useAttributes();
   const [form] = Form.useForm<FormValues>();

@@ -1,7 +1,7 @@
 import { useMemo, useState } from "react";
 import { Alert, Button, Card, Empty, Input, Segmented, Space, Spin, Switch, Typography } from "antd";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { useSearchParams } from "react-router";
+import { useSearchParams } from "../../../lib/router";
 import { api, type Page } from "../../../api/client";
 import type { Customer } from "../../../api/types";
 import { hasRole, useAuth } from "../../../auth/AuthProvider";

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Button, Flex, Space, Tag, Typography } from "antd";
 import { EditOutlined, PhoneOutlined, SyncOutlined } from "@ant-design/icons";
-import { useNavigate } from "react-router";
+import { useNavigate } from "../../../lib/router";
 import type { Customer } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
 import { useT } from "../../../i18n/I18nProvider";

@@ -1,7 +1,7 @@
 import { Alert, Empty, Space, Spin, Tag, Tree, Typography } from "antd";
 import type { TreeDataNode } from "antd";
 import { useQuery } from "@tanstack/react-query";
-import { Link } from "react-router";
+import { Link } from "../../../lib/router";
 import { api } from "../../../api/client";
 import type { Customer, ReferralTree } from "../../../api/types";
 import { useT } from "../../../i18n/I18nProvider";

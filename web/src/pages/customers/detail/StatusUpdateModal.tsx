@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { App, Form, Input, Modal, Select } from "antd";
+import { Form, Input, Modal, Select } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, ApiError, newKey } from "../../../api/client";
 import type { Customer } from "../../../api/types";
@@ -20,7 +21,7 @@ interface Values {
 /** Seed 000: choose the status, write a note, "Cập nhật ngay", then confirm with "OK". */
 export default function StatusUpdateModal({ customer, open, onClose }: Props) {
   const t = useT();
-  const { message, modal } = App.useApp();
+  const { message, modal } = useFeedback();
   const queryClient = useQueryClient();
   const statuses = useStatuses();
   const localName = useLocalName();

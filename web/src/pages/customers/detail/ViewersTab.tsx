@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { App, Button, Empty, Flex, List, Spin, Typography } from "antd";
+import { Button, Empty, Flex, List, Spin, Typography } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { DeleteOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../../api/client";
@@ -28,7 +29,7 @@ function Viewer({ id, onRemove, removing }: { id: string; onRemove?: () => void;
 export default function ViewersTab({ customer }: { customer: Customer }) {
   const t = useT();
   const { me } = useAuth();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [picked, setPicked] = useState<string | null>(null);
   const editable = canEdit(me, customer);

@@ -1,7 +1,8 @@
 import { useMemo, useRef, useState } from "react";
-import { Alert, App, Button, Form, Result, Space, Spin, Typography } from "antd";
+import { Alert, Button, Form, Result, Space, Spin, Typography } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, useNavigate, useParams } from "../../../lib/router";
 import { api, ApiError, newKey } from "../../../api/client";
 import type { Customer, CustomerAttribute } from "../../../api/types";
 import { useT } from "../../../i18n/I18nProvider";
@@ -38,7 +39,7 @@ interface Problem {
 
 function CustomerEditor({ definitions, customer }: { definitions: CustomerAttribute[]; customer?: Customer }) {
   const t = useT();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<FormValues>();

@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { App, Checkbox, DatePicker, Form, Input, Modal, Select } from "antd";
+import { Checkbox, DatePicker, Form, Input, Modal, Select } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import type { Dayjs } from "dayjs";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, newKey } from "../../../api/client";
@@ -24,7 +25,7 @@ interface Values {
 /** "Thêm mới công việc / lịch hẹn", for a customer or on its own. */
 export function AppointmentForm({ customerId, open, onClose }: { customerId: string | null; open: boolean; onClose: () => void }) {
   const t = useT();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const problem = useProblem();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<Values>();

@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { App, Form, Input, InputNumber, Modal, Radio, Rate, Select } from "antd";
+import { Form, Input, InputNumber, Modal, Radio, Rate, Select } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { StarFilled } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, newKey } from "../../../api/client";
@@ -20,7 +21,7 @@ interface Values {
 /** "Phiếu kết quả cuộc gọi": after every call, its outcome, length, rating and what was said. */
 export function CallSheetModal({ customerId, open, onClose }: { customerId: string; open: boolean; onClose: () => void }) {
   const t = useT();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const problem = useProblem();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<Values>();

@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { App, DatePicker, Form, Input, Modal, Select } from "antd";
+import { DatePicker, Form, Input, Modal, Select } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import type { Dayjs } from "dayjs";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, newKey } from "../../../api/client";
@@ -20,7 +21,7 @@ interface Values {
 /** "Thêm phiếu chăm sóc": how and when the customer will be cared for, and by whom. */
 export function CareTicketForm({ customerId, open, onClose }: { customerId: string; open: boolean; onClose: () => void }) {
   const t = useT();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const problem = useProblem();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<Values>();

@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { App, Button, Form, Mentions, Space, Upload, type UploadFile } from "antd";
+import { Button, Form, Mentions, Space, Upload, type UploadFile } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { PaperClipOutlined, SendOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, newKey } from "../../../api/client";
@@ -13,7 +14,7 @@ import type { Comment } from "./types";
 /** "Trao đổi": a comment with @mentions (colleagues found as one types) and #hashtags, files attached. */
 export function CommentComposer({ customerId, knownHashtags }: { customerId: string; knownHashtags: string[] }) {
   const t = useT();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const problem = useProblem();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<{ text: string }>();

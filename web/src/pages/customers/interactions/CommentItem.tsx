@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
-import { App, Button, Card, Input, Popconfirm, Space, Tag, Typography } from "antd";
+import { Button, Card, Input, Popconfirm, Space, Tag, Typography } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { CheckOutlined, DeleteOutlined, EditOutlined, EyeOutlined, PaperClipOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../../api/client";
@@ -17,7 +18,7 @@ import { ToneTag } from "./ToneTag";
 export function CommentItem({ comment, highlighted }: { comment: Comment; highlighted: boolean }) {
   const t = useT();
   const { me } = useAuth();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const problem = useProblem();
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState(false);

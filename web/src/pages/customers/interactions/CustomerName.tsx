@@ -1,4 +1,4 @@
-import { Link } from "react-router";
+import { Link } from "../../../lib/router";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../../../api/client";
 import type { Customer } from "../../../api/types";

@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { App, Button, Form, Input } from "antd";
+import { Button, Form, Input } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api, newKey } from "../../../api/client";
 import { useT } from "../../../i18n/I18nProvider";
@@ -8,7 +9,7 @@ import { useProblem } from "./problems";
 /** A note on the customer's history ("Ghi chú"). */
 export function NoteForm({ customerId }: { customerId: string }) {
   const t = useT();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const problem = useProblem();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<{ text: string }>();

@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { App, Button, Drawer, Form, Input, Select, Space } from "antd";
+import { Button, Drawer, Form, Input, Select, Space } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, newKey, type Page } from "../../../api/client";
 import { useT } from "../../../i18n/I18nProvider";
@@ -36,7 +37,7 @@ export function SupportTicketForm({ customerId, ticket, open, onClose }: {
   onClose: () => void;
 }) {
   const t = useT();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const problem = useProblem();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<Partial<SupportTicket>>();

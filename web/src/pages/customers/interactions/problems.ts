@@ -1,11 +1,12 @@
-import { App, type FormInstance } from "antd";
+import { type FormInstance } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import type { Dayjs } from "dayjs";
 import { ApiError } from "../../../api/client";
 import { useT } from "../../../i18n/I18nProvider";
 
 /** Show an API problem: per-field errors on the form's fields when it has them, the rest as a message. */
 export function useProblem() {
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const t = useT();
   return (error: unknown, form?: FormInstance) => {
     if (error instanceof ApiError) {

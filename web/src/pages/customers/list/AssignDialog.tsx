@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from "react";
-import { Alert, App, Button, Checkbox, Flex, Form, Input, InputNumber, Modal, Radio, Select, Table, Typography } from "antd";
+import { Alert, Button, Checkbox, Flex, Form, Input, InputNumber, Modal, Radio, Select, Table, Typography } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { DeleteOutlined } from "@ant-design/icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ApiError, newKey, type Page } from "../../../api/client";
@@ -30,7 +31,7 @@ interface Values {
  * each that must add up to the selection, and "Giao trực tiếp không cần sale xác nhận". */
 export function AssignDialog({ open, ids, onClose, onDone }: Props) {
   const t = useT();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<Values>();
   const jobMode = Form.useWatch("jobMode", form);

@@ -1,5 +1,6 @@
-import { Button, Dropdown, Flex, Typography } from "antd";
+import { Button, Dropdown, Flex } from "antd";
 import { DeleteOutlined, DownOutlined, RollbackOutlined, SendOutlined } from "@ant-design/icons";
+import { Text } from "../../../components/Text";
 import { useT } from "../../../i18n/I18nProvider";
 import type { BulkKind } from "./BulkDialog";
 
@@ -24,16 +25,16 @@ export function BulkBar({ count, allMatching, offerAll, onSelectAll, onClear, on
   return (
     <Flex gap={8} wrap align="center" role="region" aria-label={t("customers.bulk.actions")}
           style={{ padding: "8px 12px", background: "#e6f4ff", borderRadius: 6, marginBottom: 8 }}>
-      <Typography.Text strong data-testid="selection-count">
+      <Text strong data-testid="selection-count">
         {allMatching ? t("customers.list.allMatchingSelected", { count }) : t("customers.list.selected", { count })}
-      </Typography.Text>
+      </Text>
       {offerAll !== null && !allMatching && (
         <Button type="link" onClick={onSelectAll}>{t("customers.list.selectAllMatching", { count: offerAll })}</Button>
       )}
       <Button type="link" onClick={onClear}>{t("customers.list.clearSelection")}</Button>
       <Flex gap={8} wrap style={{ marginInlineStart: "auto" }}>
-        {onAssign && <Button type="primary" icon={<SendOutlined />} onClick={onAssign}>{t("customers.assign.open")}</Button>}
-        {onRecall && <Button icon={<RollbackOutlined />} onClick={onRecall}>{t("customers.assign.recall")}</Button>}
+        {onAssign && <Button type="primary" icon={<SendOutlined />} onClick={onAssign}>{t("customers.bulk.assign")}</Button>}
+        {onRecall && <Button icon={<RollbackOutlined />} onClick={onRecall}>{t("customers.bulk.recall")}</Button>}
         <Dropdown trigger={["click"]} menu={{
           items: [
             { key: "labels", label: t("customers.bulk.labels") },

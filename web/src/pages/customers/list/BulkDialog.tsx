@@ -1,5 +1,6 @@
 import { useEffect } from "react";
-import { Alert, App, Form, Input, Modal, Radio, Select } from "antd";
+import { Alert, Form, Input, Modal, Radio, Select } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { ApiError } from "../../../api/client";
 import { useT } from "../../../i18n/I18nProvider";
 import { useGroups, useLabels, useLocalName, useStatuses } from "./lookups";
@@ -26,7 +27,7 @@ interface Values {
 /** Seed 001's "Cập nhật nhãn", and the same for a group and a status, on the selected customers. */
 export function BulkDialog({ kind, count, target, onClose, onDone }: Props) {
   const t = useT();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const localName = useLocalName();
   const [form] = Form.useForm<Values>();
   const labels = useLabels();

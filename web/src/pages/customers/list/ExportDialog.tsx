@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
-import { Alert, App, Button, Flex, Form, Modal, Radio, Typography } from "antd";
+import { Alert, Button, Flex, Form, Modal, Radio, Typography } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { DownloadOutlined } from "@ant-design/icons";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { api, ApiError, newKey } from "../../../api/client";
@@ -28,7 +29,7 @@ export function exportColumns(columns: string[]): string[] {
 /** "Xuất file": the list as it is filtered now, to CSV or Excel; the file is made in the background. */
 export function ExportDialog({ open, filter, columns, onClose }: Props) {
   const t = useT();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [format, setFormat] = useState<"csv" | "xlsx">("xlsx");
   const [jobId, setJobId] = useState<string>();
   const start = useMutation({

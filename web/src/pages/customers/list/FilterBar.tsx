@@ -1,7 +1,7 @@
-import { Button, DatePicker, Flex, Select } from "antd";
-import dayjs from "dayjs";
+import { lazy, Suspense, useState } from "react";
+import { Button, Flex, Input, Select } from "antd";
 import { useT } from "../../../i18n/I18nProvider";
-import { DATE } from "../../../lib/format";
+import type { DateRangeProps } from "./DateRangeFilter";
 import { fieldSpec, fieldTitle, filterParams, type FieldSpec } from "./fields";
 import type { FilterValues } from "./filters";
 import { useGroups, useLabels, useLocalName, useStatuses } from "./lookups";
@@ -81,15 +81,26 @@ function FilterControl({ field, values, set }: { field: FieldSpec; values: Value
     }
     case "dates": {
       const [from, to] = filterParams(field);
-      const range = values[from] || values[to]
-        ? [values[from] ? dayjs(values[from] as string) : null, values[to] ? dayjs(values[to] as string) : null] as const
-        : null;
-      return <DatePicker.RangePicker aria-label={common["aria-label"]} format={DATE} allowEmpty={[true, true]}
-                                     value={range as never} placeholder={[name, name]}
-                                     onChange={(dates) => set({ [from]: dates?.[0]?.format("YYYY-MM-DD"),
-                                                                [to]: dates?.[1]?.format("YYYY-MM-DD") })} />;
+      return <DateRange label={common["aria-label"]} placeholder={name} from={values[from] as string | undefined}
+                        to={values[to] as string | undefined} onChange={(start, end) => set({ [from]: start, [to]: end })} />;
     }
     default:
       return null;
   }
+}
+
+const DateRangeFilter = lazy(() => import("./DateRangeFilter"));
+
+/** "2026-11-29" (a day, no zone) as the guides write it: 29/11/2026 */
+const asShown = (day?: string) => (day ? day.split("-").reverse().join("/") : "…");
+
+/** The date filter as a plain field until it is used, then antd's RangePicker, opened. */
+function DateRange(props: DateRangeProps) {
+  const [used, setUsed] = useState(false);
+  const { label, placeholder, from, to } = props;
+  const field = <Input readOnly aria-label={label} placeholder={`${placeholder} → ${placeholder}`} style={{ width: 240 }}
+                       value={from || to ? `${asShown(from)} → ${asShown(to)}` : ""}
+                       onFocus={() => setUsed(true)} onClick={() => setUsed(true)} />;
+  if (!used) return field;
+  return <Suspense fallback={field}><DateRangeFilter {...props} autoOpen /></Suspense>;
 }

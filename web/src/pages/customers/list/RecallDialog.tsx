@@ -1,5 +1,6 @@
 import { useMemo, useState } from "react";
-import { Alert, App, Checkbox, Empty, Flex, Modal, Spin, Typography } from "antd";
+import { Alert, Checkbox, Empty, Flex, Modal, Spin, Typography } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ApiError, newKey, type Page } from "../../../api/client";
 import type { Assignment, AssignmentDetail, RecallResult } from "../../../api/types";
@@ -28,7 +29,7 @@ interface Match {
  * so they are found here), each ticked; the selected customers go back to their previous owner. */
 export function RecallDialog({ open, ids, onClose, onDone }: Props) {
   const t = useT();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [unticked, setUnticked] = useState<string[]>([]);
   const details = useQuery({

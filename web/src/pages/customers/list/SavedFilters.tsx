@@ -1,10 +1,13 @@
-import { useState } from "react";
-import { App, Button, Flex, Form, Input, Modal, Select } from "antd";
+import { lazy, Suspense, useState } from "react";
+import { Button, Flex, Select } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { DeleteOutlined, SaveOutlined } from "@ant-design/icons";
 import { ApiError } from "../../../api/client";
 import type { CustomerFilter, CustomerView } from "../../../api/types";
 import { useT } from "../../../i18n/I18nProvider";
 import { useSaveView } from "./view";
+
+const SaveFilterModal = lazy(() => import("./SaveFilterModal"));
 
 interface Props {
   saved: CustomerView["saved_filters"];
@@ -15,11 +18,10 @@ interface Props {
 /** The user's named filters (saved in /me/views/customers): pick one to apply it, save the current one. */
 export function SavedFilters({ saved, current, onApply }: Props) {
   const t = useT();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const save = useSaveView();
   const [picked, setPicked] = useState<string>();
   const [naming, setNaming] = useState(false);
-  const [form] = Form.useForm<{ name: string }>();
 
   const store = (next: CustomerView["saved_filters"], done: string) =>
     save.mutate({ saved_filters: next }, {
@@ -27,8 +29,7 @@ export function SavedFilters({ saved, current, onApply }: Props) {
       onError: (error) => void message.error(error instanceof ApiError ? error.detail : t("common.error")),
     });
 
-  const add = ({ name }: { name: string }) => {
-    const trimmed = name.trim();
+  const add = (trimmed: string) => {
     store([...saved.filter((item) => item.name !== trimmed), { name: trimmed, filter: current as Record<string, unknown> }],
           t("customers.list.filterSaved"));
     setPicked(trimmed);
@@ -52,20 +53,14 @@ export function SavedFilters({ saved, current, onApply }: Props) {
                   setPicked(undefined);
                 }} />
       )}
-      <Button icon={<SaveOutlined />} onClick={() => { form.resetFields(); setNaming(true); }}>
+      <Button icon={<SaveOutlined />} onClick={() => setNaming(true)}>
         {t("customers.list.saveFilter")}
       </Button>
-      <Modal open={naming} title={t("customers.list.saveFilter")} onCancel={() => setNaming(false)}
-             onOk={() => form.submit()} okText={t("common.save")} cancelText={t("common.cancel")}
-             confirmLoading={save.isPending} destroyOnHidden>
-        <Form form={form} layout="vertical" onFinish={add}>
-          <Form.Item name="name" label={t("customers.list.filterName")}
-                     rules={[{ required: true, whitespace: true, message: t("customers.list.filterNameRequired") },
-                             { max: 100 }]}>
-            <Input maxLength={100} />
-          </Form.Item>
-        </Form>
-      </Modal>
+      {naming && (
+        <Suspense>
+          <SaveFilterModal saving={save.isPending} onSave={add} onCancel={() => setNaming(false)} />
+        </Suspense>
+      )}
     </Flex>
   );
 }

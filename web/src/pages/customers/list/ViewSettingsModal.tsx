@@ -1,5 +1,6 @@
 import { useState, type DragEvent } from "react";
-import { App, Button, Checkbox, Flex, Modal, Typography } from "antd";
+import { Button, Checkbox, Flex, Modal, Typography } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { ArrowDownOutlined, ArrowUpOutlined, HolderOutlined } from "@ant-design/icons";
 import { useT } from "../../../i18n/I18nProvider";
 import { move } from "./filters";
@@ -26,7 +27,7 @@ interface Props {
  * screens). */
 export function ViewSettingsModal({ open, title, items, shown, saving, onSave, onClose }: Props) {
   const t = useT();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [order, setOrder] = useState<string[]>(shown);
   const titleOf = new Map(items.map((item) => [item.key, item.title]));
   const others = items.filter((item) => !order.includes(item.key));

@@ -1,7 +1,7 @@
 import { useMemo } from "react";
 import { Tag } from "antd";
 import type { ColumnsType } from "antd/es/table";
-import { Link } from "react-router";
+import { Link } from "../../../lib/router";
 import type { Customer } from "../../../api/types";
 import { useT } from "../../../i18n/I18nProvider";
 import type { MessageKey } from "../../../i18n/messages";

@@ -1,5 +1,5 @@
 import { useCallback, useMemo } from "react";
-import { useSearchParams } from "react-router";
+import { useSearchParams } from "../../../lib/router";
 import { filterFromParam, filterToParam, scopeFromParam, type FilterValues, type Scope } from "./filters";
 
 export interface ListParams {

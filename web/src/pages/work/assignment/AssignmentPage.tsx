@@ -1,5 +1,5 @@
 import { Tabs, Typography } from "antd";
-import { useLocation, useNavigate } from "react-router";
+import { useLocation, useNavigate } from "../../../lib/router";
 import { hasRole, useAuth } from "../../../auth/AuthProvider";
 import { useT } from "../../../i18n/I18nProvider";
 import { JobsList } from "./JobsList";

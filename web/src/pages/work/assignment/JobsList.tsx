@@ -1,8 +1,9 @@
 import { useState } from "react";
-import { App, Button, Form, Input, Modal, Table } from "antd";
+import { Button, Form, Input, Modal, Table } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { PlusOutlined } from "@ant-design/icons";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { Link } from "react-router";
+import { Link } from "../../../lib/router";
 import { ApiError, api, type Page } from "../../../api/client";
 import type { AssignmentJob } from "../../../api/types";
 import { useT } from "../../../i18n/I18nProvider";
@@ -53,7 +54,7 @@ function JobCreateModal({ onClose }: { onClose: () => void }) {
   const t = useT();
   const [form] = Form.useForm<JobValues>();
   const queryClient = useQueryClient();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const create = useMutation({
     mutationFn: (values: JobValues) => api.post<AssignmentJob>("/jobs", { ...values, target: values.target || null }),
     onSuccess: () => {

@@ -1,7 +1,8 @@
 import { useState } from "react";
-import { App, Button, Flex, Popconfirm, Table, Tag, Typography } from "antd";
+import { Button, Flex, Popconfirm, Table, Tag, Typography } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useNavigate, useSearchParams } from "react-router";
+import { useNavigate, useSearchParams } from "../../../lib/router";
 import { api } from "../../../api/client";
 import type { AssignmentRecord, RecallResult } from "../../../api/types";
 import { useT } from "../../../i18n/I18nProvider";
@@ -60,7 +61,7 @@ function RecallButton({ assignment }: { assignment: AssignmentRecord }) {
   const t = useT();
   const queryClient = useQueryClient();
   const showError = useShowError();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const recall = useMutation({
     mutationFn: () => api.post<RecallResult>("/recalls", { assignment_id: assignment.id }),
     onSuccess: (result) => {

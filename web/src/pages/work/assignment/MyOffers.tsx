@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { App, Button, Card, Descriptions, Empty, Flex, Space, Spin } from "antd";
+import { Button, Card, Descriptions, Empty, Flex, Space, Spin } from "antd";
+import { useFeedback } from "../../../lib/feedback";
 import { CheckOutlined, CloseOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../../api/client";
@@ -40,7 +41,7 @@ function OfferCard({ offer }: { offer: AssignmentRecord }) {
   const t = useT();
   const queryClient = useQueryClient();
   const showError = useShowError();
-  const { message } = App.useApp();
+  const { message } = useFeedback();
   const [declining, setDeclining] = useState(false);
   const done = (text: string) => {
     void message.success(text);
