@@ -19,6 +19,20 @@ LEGACY_MOBILE_PREFIXES = {
 _SEPARATORS = re.compile(r"[\s.\-()/]")
 
 
+def _desc_matcher(kind: str) -> tuple[frozenset[int], re.Pattern[str]]:
+    """A number description (`general_desc`, `mobile`) of phonenumbers' own VN metadata: its
+    possible lengths and its pattern (none: matches nothing)."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(DEFAULT_REGION)
+    desc = getattr(metadata, kind, None)
+    if desc is None or not desc.national_number_pattern:
+        return frozenset(), re.compile("(?!)")
+    return frozenset(desc.possible_length), re.compile(desc.national_number_pattern)
+
+
+_GENERAL = _desc_matcher("general_desc")
+_MOBILE = _desc_matcher("mobile")
+
+
 class InvalidPhone(ValueError):
     pass
 
@@ -45,12 +59,45 @@ def _renumber_legacy(national: str) -> str:
     return national
 
 
+def _matches(desc: tuple[frozenset[int], re.Pattern[str]], significant: str) -> bool:
+    lengths, pattern = desc
+    return (not lengths or len(significant) in lengths) and pattern.fullmatch(significant) is not None
+
+
+def fast_mobile_e164(national: str) -> str | None:
+    """`+84…` for a Vietnamese mobile number in national form (`0` + 9 ASCII digits, legacy
+    prefixes already renumbered), else None: the caller then asks phonenumbers.
+
+    This is what `phonenumbers.parse(national, "VN")` + `is_valid_number` + E.164 formatting
+    decide for these numbers, without them: parse strips the national prefix `0` (VN's
+    national_prefix_for_parsing), and a significant number that matches the general and the mobile
+    description of VN (lengths and patterns read from phonenumbers' own metadata, so an update of
+    the package moves both paths together) is valid and formats as `+84` + itself. Anything else
+    (landlines, short codes, odd writings) takes the slow path. tests/test_phone_fast_path.py
+    checks that both paths agree over many generated writings.
+
+    Measured on the 2-core development machine (CPython 3.11, phonenumbers 9.0.43), through
+    `normalize_phone`, best of 3 × 5,000 per writing: "0912345678" 2.1 µs instead of 33 µs,
+    "+84 912 345 678" 2.3 µs instead of 32 µs, "01689123456" (legacy) 2.3 µs instead of 33 µs,
+    "84-912-345-678" 2.7 µs instead of 37 µs (with the slow path measured the same way); 1M mobile numbers
+    cost ~2.5 s of one core instead of ~33 s.
+    """
+    significant = national[1:]
+    if (national[:1] == "0" and significant.isascii() and significant.isdigit()
+            and _matches(_MOBILE, significant) and _matches(_GENERAL, significant)):
+        return "+84" + significant
+    return None
+
+
 def normalize_phone(raw: str) -> str:
-    """Return the E.164 form (`+84…`) or raise InvalidPhone."""
+    """Return the E.164 form (`+84…`) or raise InvalidPhone. Vietnamese mobile numbers take
+    `fast_mobile_e164`; everything else phonenumbers (~36 µs a number)."""
     if not raw or len(raw) > 32:
         raise InvalidPhone(raw)
     national = _national_digits(raw.strip())
     candidate = _renumber_legacy(national) if national else raw.strip()
+    if national and (fast := fast_mobile_e164(candidate)):
+        return fast
     try:
         number = phonenumbers.parse(candidate, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
