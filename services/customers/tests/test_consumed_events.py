@@ -66,11 +66,15 @@ MODELS = {"interaction.recorded": consumed.InteractionRecorded,
           "support_ticket.status_changed": consumed.SupportTicketStatusChanged,
           "assignment.offered": consumed.AssignmentEvent, "assignment.declined": consumed.AssignmentEvent,
           "assignment.expired": consumed.AssignmentEvent, "assignment.accepted": consumed.Handover,
-          "assignment.direct": consumed.Handover, "assignment.recalled": consumed.AssignmentRecalled}
+          "assignment.direct": consumed.Handover, "assignment.recalled": consumed.AssignmentRecalled,
+          "customers.import_chunk": consumed.ImportChunk}
+# the import service's command has no producer model in crm_import yet (built alongside, issue 11):
+# tests/test_import_chunks.py sends it as the brief's payload
+NOT_YET_PRODUCED = {"customers.import_chunk"}
 
 
 def test_every_consumed_type_has_a_produced_example():
-    assert {event_type(type(e)) for e in PRODUCED} == set(HANDLERS) == set(MODELS) | {
+    assert {event_type(type(e)) for e in PRODUCED} | NOT_YET_PRODUCED == set(HANDLERS) == set(MODELS) | {
         "care_ticket.created", "care_ticket.deleted", "support_ticket.deleted", "attachment.added",
         "attachment.deleted", "comment.posted", "comment.deleted"}
 

@@ -67,3 +67,25 @@ class AssignmentRecalled(AssignmentEvent):
     previous_owner_id: uuid.UUID | None = None
     previous_owner_unit_id: uuid.UUID | None = None
     previous_owner_unit_path: str | None = None
+
+
+# crm.customers.commands → imports (`handlers.imports`)
+
+
+class ImportRow(BaseModel):
+    row: int  # 1-based row number in the sheet
+    values: list[str | None]  # parallel to the command's `fields`; empty cells are None
+
+
+class ImportChunk(BaseModel):
+    """`customers.import_chunk`, a command of the import service: rows of one job, already mapped
+    to customer fields (built-in names or `attributes.<key>`), values as text."""
+    job_id: uuid.UUID
+    chunk_no: int
+    dry_run: bool = False
+    importer_id: uuid.UUID
+    owner_id: uuid.UUID | None = None
+    group_id: uuid.UUID | None = None
+    lead_package_id: uuid.UUID | None = None
+    fields: list[str]
+    rows: list[ImportRow]

@@ -17,15 +17,23 @@ previous owner (unplaceable or none: unassigned, unit kept). Each changed custom
 the changes of one event are published as `customers.bulk_owner_changed` batch events (≤ 2,000
 customers each), not per customer (E-3). An assignee unknown to the directory and not described
 by the event fails the event (retried, then dead-lettered for replay).
+
+`crm.customers.commands` → import chunks (`handlers.imports`): `customers.import_chunk`, a chunk
+of an import job's mapped rows, validated, deduplicated by phone, written in one transaction with
+the inbox row (a re-sent chunk has the same envelope id: skipped), answered with
+`customers.import_chunk_applied`; its own consumer group, so that a million-row import never
+holds up the counts or the assignments.
 """
 from crmkit.service import ConsumerSpec
 
-from crm_customers.handlers import assignments, read_models
+from crm_customers.handlers import assignments, imports, read_models
 
 INTERACTIONS_TOPIC = "crm.interactions"
 ASSIGNMENT_TOPIC = "crm.assignment"
+COMMANDS_TOPIC = "crm.customers.commands"
 
 CONSUMERS = [
     ConsumerSpec(name="interactions", topics=[INTERACTIONS_TOPIC], handlers=read_models.HANDLERS),
     ConsumerSpec(name="assignment", topics=[ASSIGNMENT_TOPIC], handlers=assignments.HANDLERS),
+    ConsumerSpec(name="import", topics=[COMMANDS_TOPIC], handlers=imports.HANDLERS),
 ]

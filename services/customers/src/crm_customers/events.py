@@ -273,3 +273,46 @@ class CustomerDeleted(BaseModel):
     deleted_at: datetime
     deleted_by: uuid.UUID | None = None
     version: int
+
+
+# Imports (M-1 … M-6): the customers service applies the import service's chunks
+# (`customers.import_chunk` on crm.customers.commands, `handlers.imports`) and answers each.
+
+
+@event("customers.bulk_imported", topic=TOPIC)
+class CustomersBulkImported(_Batch):
+    """Customers created or updated by one chunk of an import job (docs/architecture.md; the
+    interactions service writes one `imported` timeline line per customer and keeps its access
+    model from it, the assignment service its customer refs). Parallel lists, one position per
+    customer: `rows` (the file's row numbers), `actions` (`created` | `updated`), `owner_ids`,
+    `owner_unit_ids`, `owner_unit_paths` (after the write), `versions`. One import chunk (≤ 5,000
+    rows) is published as ≤ 2,000 customers an event (Kafka's record limit), all with the chunk's
+    `batch_id` (the command's id: the same on a redelivery) and `chunk`/`last` as every batch event.
+    `lead_package_id`: the job's lead package, for the compensation service (designed ahead)."""
+    job_id: uuid.UUID
+    rows: list[int]
+    actions: list[Literal["created", "updated"]]
+    owner_ids: list[uuid.UUID | None]
+    owner_unit_ids: list[uuid.UUID | None]
+    owner_unit_paths: list[str | None]
+    lead_package_id: uuid.UUID | None = None
+
+
+class ImportFailure(BaseModel):
+    row: int
+    field: str | None = None
+    code: str
+
+
+@event("customers.import_chunk_applied", topic=TOPIC)
+class CustomersImportChunkApplied(BaseModel):
+    """The answer to one `customers.import_chunk` (subject: the job id): how many rows created and
+    updated customers (with `dry_run`: would have), and each failing field of the failed rows
+    (`row`, `field`, `code`; codes in `crm_customers.domain.import_rows`). Published for every
+    chunk, also one whose every row failed."""
+    job_id: uuid.UUID
+    chunk_no: int
+    dry_run: bool
+    created: int
+    updated: int
+    failures: list[ImportFailure]

@@ -1,0 +1,115 @@
+"""SQL of an import chunk (`handlers.imports`): set-based, a few statements per chunk whatever its
+size, never one round trip per row.
+
+1. `holders_of_phones`: the customers holding the chunk's phones, with whether the importer may
+   edit each — `editable_sql` of `store.customers`, the one definition of who edits what, and
+   never a deleted customer (its phone stays taken until it is purged: the unique index covers
+   deleted rows, and reviving or overwriting someone's deleted customer is not an import's call).
+   Locked in id order, as every writer of many customers locks them.
+2. `write_chunk`: the rows to create and to update go to a temporary table by one COPY; one
+   INSERT … SELECT creates (ids UUIDv7 from the handler; owner, unit, group and creator the same
+   for the chunk), one UPDATE … FROM updates the mapped non-empty values (COALESCE keeps the
+   rest; attributes merged; the group added; never the owner; version + 1 as every update).
+   `search_doc` and `phone_rev` are generated columns.
+
+COPY goes through a staging table because asyncpg's binary COPY has no jsonb encoder (attributes
+travel as text and are cast). Measured on the 2-core development machine (PostgreSQL 16, local
+socket), one chunk of 5,000 rows applied by `handlers.imports.apply_import_chunk` into a table
+of ~10,000 customers: see the docstring there.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+import orjson
+
+from crm_customers.domain.import_rows import Existing
+from crm_customers.store.customers import Access, Params, editable_sql
+
+RECORD_COLUMNS = (
+    "name", "phone", "email", "birthday", "province_code", "province_name", "gender", "address", "source",
+    "customer_type", "company_name", "tax_code", "position", "note", "party_type", "organization_size",
+    "founding_date", "industry", "description", "contact_person", "lifecycle", "status", "labels",
+)
+_STAGING = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS import_rows ("
+    " id uuid, row_no integer, created boolean, name text, phone text, email text, birthday date,"
+    " province_code integer, province_name text, gender text, address text, source text, customer_type text,"
+    " company_name text, tax_code text, position text, note text, party_type text, organization_size text,"
+    " founding_date date, industry text, description text, contact_person text, lifecycle text, status text,"
+    " labels text[], attributes text) ON COMMIT DELETE ROWS"
+)
+STAGING_COLUMNS = ("id", "row_no", "created", *RECORD_COLUMNS, "attributes")
+# what the events need of each written customer
+WRITTEN = "c.id, c.version, c.owner_id, c.owner_unit_id, c.owner_unit_path"
+# an update keeps every value the row does not give (the staging column is NULL)
+_NEW_VALUES = ", ".join("COALESCE(s.labels, '{}')" if name == "labels" else f"s.{name}" for name in RECORD_COLUMNS)
+_KEEP = ", ".join(f"{name} = COALESCE(s.{name}, c.{name})" for name in RECORD_COLUMNS if name != "province_name")
+
+
+async def holders_of_phones(conn: asyncpg.Connection, *, phones: Sequence[str], access: Access,
+                            lock: bool) -> dict[str, Existing]:
+    """phone → the customer holding it (deleted ones too) and whether the importer may edit it;
+    locked for update in id order unless `lock` is False (a dry run writes nothing)."""
+    params = Params([list(phones)])
+    editable = editable_sql(access, params)
+    rows = await conn.fetch(
+        f"SELECT c.id, c.phone, (c.deleted_at IS NULL AND {editable}) AS editable FROM customers c"
+        f" WHERE c.phone = ANY($1::text[]) ORDER BY c.id{' FOR UPDATE' if lock else ''}", *params)
+    return {r["phone"]: Existing(id=r["id"], editable=r["editable"]) for r in rows}
+
+
+def _staged(customer_id: uuid.UUID | str, row: int, created: bool, values: dict[str, Any]) -> tuple[Any, ...]:
+    """A row of the staging table: record values in column form (province as code and name,
+    attributes as JSON text), None where the row gave nothing."""
+    province = values.get("province")
+    columns = {**values, "province_code": province["code"] if province else None,
+               "province_name": province["name"] if province else None}
+    attributes = values.get("attributes")
+    return (customer_id, row, created, *(columns.get(name) for name in RECORD_COLUMNS),
+            orjson.dumps(attributes).decode() if attributes else None)
+
+
+async def write_chunk(conn: asyncpg.Connection, *, creates: Sequence[tuple[uuid.UUID | str, int, dict[str, Any]]],
+                      updates: Sequence[tuple[uuid.UUID, int, dict[str, Any]]], owner: dict[str, Any],
+                      group_id: uuid.UUID | None, importer_id: uuid.UUID) -> dict[uuid.UUID, asyncpg.Record]:
+    """Create `creates` (id, row, values) and update `updates` (id, row, values); returns each
+    written customer's id, version, owner and unit, by id."""
+    await conn.execute(_STAGING)
+    await conn.copy_records_to_table("import_rows", columns=STAGING_COLUMNS, records=[
+        *(_staged(i, row, True, values) for i, row, values in creates),
+        *(_staged(i, row, False, values) for i, row, values in updates)])
+    written = await _insert_created(conn, owner=owner, group_id=group_id, importer_id=importer_id) if creates else []
+    if updates:
+        written += await _update_found(conn, group_id=group_id)
+    return {r["id"]: r for r in written}
+
+
+async def _insert_created(conn: asyncpg.Connection, *, owner: dict[str, Any], group_id: uuid.UUID | None,
+                          importer_id: uuid.UUID) -> list[asyncpg.Record]:
+    columns = ", ".join(RECORD_COLUMNS)
+    return await conn.fetch(
+        f"INSERT INTO customers AS c (id, {columns}, groups, attributes, owner_id, owner_unit_id, owner_unit_path,"
+        "   created_by, created_at, updated_at)"
+        f" SELECT s.id, {_NEW_VALUES},"
+        "   CASE WHEN $1::uuid IS NULL THEN '{}'::uuid[] ELSE ARRAY[$1::uuid] END,"
+        "   COALESCE(s.attributes::jsonb, '{}'), $2, $3, $4, $5, now(), now()"
+        " FROM import_rows s WHERE s.created ORDER BY s.id"
+        f" RETURNING {WRITTEN}",
+        group_id, owner["owner_id"], owner["owner_unit_id"], owner["owner_unit_path"], importer_id)
+
+
+async def _update_found(conn: asyncpg.Connection, *, group_id: uuid.UUID | None) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        f"UPDATE customers c SET {_KEEP},"
+        "   province_name = CASE WHEN s.province_code IS NULL THEN c.province_name ELSE s.province_name END,"
+        "   attributes = c.attributes || COALESCE(s.attributes::jsonb, '{}'),"
+        "   groups = CASE WHEN $1::uuid IS NULL OR c.groups @> ARRAY[$1::uuid] THEN c.groups"
+        "     ELSE c.groups || $1::uuid END,"
+        "   version = c.version + 1, updated_at = now()"
+        " FROM import_rows s WHERE c.id = s.id AND NOT s.created"
+        f" RETURNING {WRITTEN}",
+        group_id)
