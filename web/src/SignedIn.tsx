@@ -4,8 +4,6 @@ import { Navigate, pattern, Route, Switch } from "./lib/router";
 import { AppLayout } from "./layout/AppLayout";
 import { routes } from "./routes";
 
-export { preloadRoute } from "./routes";
-
 const NotFoundPage = lazy(() => import("./pages/NotFoundPage"));
 
 /** The console of a signed-in user: the frame and the screen of the address bar. */

@@ -1,8 +1,7 @@
 // The console's router: wouter (2 KB gzipped; react-router 7 was ~14 KB of the first screen's
 // budget for the few things the console uses), under the names the pages already spoke.
 import { useCallback, type AnchorHTMLAttributes, type ReactNode } from "react";
-import { parse } from "regexparam";
-import { Link as WouterLink, matchRoute, Redirect, useLocation as useWouterLocation, useSearch } from "wouter";
+import { Link as WouterLink, Redirect, useLocation as useWouterLocation, useSearch } from "wouter";
 
 export { Route, Switch, useParams, useSearchParams } from "wouter";
 
@@ -36,8 +35,4 @@ export function Link({ to, ...props }: LinkProps) {
  * under it) in wouter's pattern language, where a trailing wildcard is optional only as "*?". */
 export function pattern(path: string): string {
   return path.endsWith("/*") ? `${path}?` : path;
-}
-
-export function matchPath(path: string, pathname: string): boolean {
-  return matchRoute(parse, pattern(path), pathname)[0];
 }
