@@ -152,3 +152,20 @@ def test_codes_and_whole_chunk_refusals():
     assert import_code("invalid_url") == "invalid_value"
     assert every_row_fails([2, 3], "owner_id", "owner_not_in_reach").failures == [
         Failure(2, "owner_id", "owner_not_in_reach"), Failure(3, "owner_id", "owner_not_in_reach")]
+
+
+def test_one_line_cleaning_agrees_with_the_regular_expression_it_replaced():
+    """`fields._one_line` (split/join, for speed) = control characters to spaces, then `\\s+` to
+    one space, trimmed, as clean_text did before, over random text full of odd whitespace."""
+    import random
+    import re
+
+    from crm_customers.domain.fields import _one_line
+
+    control, spaces = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]"), re.compile(r"\s+")
+    alphabet = "aăâđêôơưAĐ ́\t\n\r\x0b\x0c\x1c\x1f\x00\x07\x7f\x85\xa0\u1680\u2000\u2028\u2029\u202f\u205f\u3000\u200b\ufeff"
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        expected = "\n".join(line.strip() for line in spaces.sub(" ", control.sub(" ", text)).strip().split("\n"))
+        assert _one_line(text) == expected, repr(text)

@@ -127,18 +127,28 @@ def normalize_organization_size(raw: object) -> str:
     return normalize_choice("organization_size", raw)
 
 
-_SPACES = re.compile(r"\s+")
 _LINE_SPACES = re.compile(r"[^\S\n]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _one_line(text: str) -> str:
+    """Control characters and runs of whitespace as one space, trimmed. `str.split()` and the
+    regular expression `\\s` use the same definition of whitespace (Py_UNICODE_ISSPACE); the split
+    costs ~0.4 µs where `re.sub(r"\\s+")` cost ~3 µs, paid for each text cell of an import."""
+    if _CONTROL.search(text):
+        text = _CONTROL.sub(" ", text)
+    return " ".join(text.split())
 
 
 def clean_text(field: str, raw: object) -> str | None:
     """NFC, trimmed text (one line unless the field is multi-line); None when blank."""
     if not isinstance(raw, str):
         raise InvalidType(raw)
-    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", raw).replace("\r\n", "\n"))
-    text = _LINE_SPACES.sub(" ", text) if field in MULTILINE_FIELDS else _SPACES.sub(" ", text)
-    text = "\n".join(line.strip() for line in text.strip().split("\n"))
+    if field in MULTILINE_FIELDS:
+        text = _CONTROL.sub(" ", unicodedata.normalize("NFC", raw).replace("\r\n", "\n"))
+        text = "\n".join(line.strip() for line in _LINE_SPACES.sub(" ", text).strip().split("\n"))
+    else:
+        text = _one_line(unicodedata.normalize("NFC", raw))
     if len(text) > TEXT_MAX_LENGTHS[field]:
         raise TooLong(raw, max_length=TEXT_MAX_LENGTHS[field])
     return text or None

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from crm_customers.domain.attributes import CHOICE_TYPES, AttributeDefinition, AttributeType
+from crm_customers.domain.attributes import CHOICE_TYPES, AttributeType
 from crm_customers.domain.fields import FIELDS, phone_value
 from crm_customers.domain.record import Configuration, check_record, one_per_category
 from crm_customers.domain.text import fold
@@ -110,38 +110,16 @@ def _spelled(spellings: Mapping[str, str], text: str) -> str:
     return spellings.get(fold(text), text.strip())
 
 
-def _attribute_value(definition: AttributeDefinition | None, text: str) -> object:
-    """A cell as the attribute rules take it: multi-select values split; an option's label read as
-    its value (the template's drop-downs show labels)."""
-    if definition is None or definition.type not in CHOICE_TYPES:
-        return text
-    by_label = {fold(o.label): o.value for o in definition.options} | {fold(o.value): o.value for o in definition.options}
-    if definition.type == AttributeType.MULTI_SELECT:
-        return [by_label.get(fold(item), item) for item in _items(text)]
-    return by_label.get(fold(text), text)
-
-
-def row_values(fields: Sequence[str], cells: Sequence[str | None], *, config: Configuration,
-               spellings: Spellings) -> dict[str, Any]:
-    """The non-empty cells of a row as the values of a write (`check_record`'s input)."""
-    definitions = {d.key: d for d in config.attributes}
-    values: dict[str, Any] = {}
-    attributes: dict[str, Any] = {}
-    for name, cell in zip(fields, cells, strict=False):
-        if cell is None or not cell.strip():
-            continue
-        if name.startswith(ATTRIBUTE_PREFIX):
-            key = name[len(ATTRIBUTE_PREFIX):]
-            attributes[key] = _attribute_value(definitions.get(key), cell)
-        elif name == "status":
-            values["status"] = _spelled(spellings.statuses, cell)
-        elif name == "labels":
-            values["labels"] = [_spelled(spellings.labels, item) for item in _items(cell)]
-        else:
-            values[name] = cell
-    if attributes:
-        values["attributes"] = attributes
-    return values
+@dataclass(frozen=True)
+class ChunkRules:
+    """What every row of a chunk is checked against, worked out once per chunk (not per row: the
+    per-row cost is what a million-row import pays a million times)."""
+    fields: tuple[str, ...]
+    config: Configuration
+    spellings: Spellings
+    unknown: frozenset[str]  # mapped fields neither built-in nor a defined attribute
+    choices: Mapping[str, Mapping[str, str]]  # choice attribute key → folded label or value → value
+    multi: frozenset[str]  # multi-select attribute keys
 
 
 def unknown_fields(fields: Sequence[str], config: Configuration) -> list[str]:
@@ -153,20 +131,68 @@ def unknown_fields(fields: Sequence[str], config: Configuration) -> list[str]:
             if (name[len(ATTRIBUTE_PREFIX):] not in keys if name.startswith(ATTRIBUTE_PREFIX) else name not in known)]
 
 
+def chunk_rules(fields: Sequence[str], *, config: Configuration, spellings: Spellings = Spellings()) -> ChunkRules:
+    choice_types = [d for d in config.attributes if d.type in CHOICE_TYPES]
+    return ChunkRules(
+        fields=tuple(fields), config=config, spellings=spellings,
+        unknown=frozenset(unknown_fields(fields, config)),
+        choices={d.key: {fold(o.label): o.value for o in d.options} | {fold(o.value): o.value for o in d.options}
+                 for d in choice_types},
+        multi=frozenset(d.key for d in choice_types if d.type == AttributeType.MULTI_SELECT))
+
+
+def _attribute_value(rules: ChunkRules, key: str, text: str) -> object:
+    """A cell as the attribute rules take it: multi-select values split; an option's label read as
+    its value (the template's drop-downs show labels)."""
+    options = rules.choices.get(key)
+    if options is None:
+        return text
+    if key in rules.multi:
+        return [options.get(fold(item), item) for item in _items(text)]
+    return options.get(fold(text), text)
+
+
+def row_values(rules: ChunkRules, cells: Sequence[str | None]) -> dict[str, Any]:
+    """The non-empty cells of a row as the values of a write (`check_record`'s input)."""
+    values: dict[str, Any] = {}
+    attributes: dict[str, Any] = {}
+    for name, cell in zip(rules.fields, cells, strict=False):
+        if cell is None or not cell.strip():
+            continue
+        if name.startswith(ATTRIBUTE_PREFIX):
+            key = name[len(ATTRIBUTE_PREFIX):]
+            attributes[key] = _attribute_value(rules, key, cell)
+        elif name == "status":
+            values["status"] = _spelled(rules.spellings.statuses, cell)
+        elif name == "labels":
+            values["labels"] = [_spelled(rules.spellings.labels, item) for item in _items(cell)]
+        else:
+            values[name] = cell
+    if attributes:
+        values["attributes"] = attributes
+    return values
+
+
 def check_row(row: int, fields: Sequence[str], cells: Sequence[str | None], *, config: Configuration,
               spellings: Spellings = Spellings()) -> CheckedRow:
     """One row through the rules of a partial write (only its non-empty cells); the phone is
     required of every row. Every failing field is listed once."""
-    values = row_values(fields, cells, config=config, spellings=spellings)
-    unknown = set(unknown_fields(fields, config))
-    known = {k: v for k, v in values.items() if k not in unknown}
-    cleaned, problems = check_record(known, partial=True, config=config)
+    return checked_row(row, cells, chunk_rules(fields, config=config, spellings=spellings))
+
+
+def checked_row(row: int, cells: Sequence[str | None], rules: ChunkRules) -> CheckedRow:
+    """`check_row` with the chunk's rules worked out already."""
+    values = row_values(rules, cells)
+    known = {k: v for k, v in values.items() if k not in rules.unknown} if rules.unknown else values
+    cleaned, problems = check_record(known, partial=True, config=rules.config)
     failures: list[tuple[str | None, str]] = []
     for path, code, _ in problems:
         failure = (_reported_field(path), import_code(code))
         if failure not in failures:
             failures.append(failure)
-    failures += [(name, "unknown_attribute") for name in fields if name in unknown and name in values]
+    given = frozenset(name for name, cell in zip(rules.fields, cells, strict=False) if cell is not None and cell.strip())
+    failures += [(name, "unknown_attribute") for name in rules.fields
+                 if name in rules.unknown and name in given and (name, "unknown_attribute") not in failures]
     if "phone" not in values:
         failures.append(("phone", "required"))
     elif "phone" not in cleaned and all(name != "phone" for name, _ in failures):
@@ -174,8 +200,7 @@ def check_row(row: int, fields: Sequence[str], cells: Sequence[str | None], *, c
         # whether the row would update someone's customer (`not_editable` is said too)
         cleaned["phone"] = phone_value(values["phone"])
     if "labels" in cleaned:
-        cleaned["labels"] = one_per_category(cleaned["labels"], config.label_categories)
-    given = frozenset(name for name, cell in zip(fields, cells, strict=False) if cell is not None and cell.strip())
+        cleaned["labels"] = one_per_category(cleaned["labels"], rules.config.label_categories)
     return CheckedRow(row=row, values=cleaned, failures=failures, given=given)
 
 
@@ -183,10 +208,11 @@ def check_rows(fields: Sequence[str], rows: Sequence[tuple[int, Sequence[str | N
                config: Configuration, spellings: Spellings = Spellings()) -> list[CheckedRow]:
     """Every row checked; a phone already taken by an earlier row of the chunk fails the later one
     (`duplicate_in_file`)."""
+    rules = chunk_rules(fields, config=config, spellings=spellings)
     checked: list[CheckedRow] = []
     seen: set[str] = set()
     for row, cells in rows:
-        result = check_row(row, fields, cells, config=config, spellings=spellings)
+        result = checked_row(row, cells, rules)
         phone = result.phone
         if phone is not None and phone in seen:
             result.failures.append(("phone", "duplicate_in_file"))

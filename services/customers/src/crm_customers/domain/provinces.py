@@ -14,6 +14,7 @@ Each new unit kept the GSO code of one of its old units, and every old code that
 names the unit that absorbed the old one, so old codes map without ambiguity."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -72,7 +73,9 @@ _PREFIXES = (("thanh", "pho"), ("tp",), ("tinh",))
 _SUFFIXES = (("city",), ("province",))
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(text: str) -> str:
+    """A spelling's lookup key (cached: an import repeats the same few dozen spellings)."""
     words = fold_words(text)
     for prefix in _PREFIXES:
         if tuple(words[: len(prefix)]) == prefix:

@@ -1,6 +1,7 @@
 """Text folding for matching Vietnamese words regardless of case, diacritics and punctuation."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -19,5 +20,8 @@ def fold_words(text: str) -> list[str]:
     return _NON_ALNUM.sub(" ", strip_diacritics(text).lower()).split()
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
+    """`fold_words` as one string. Cached: the same few spellings (genders, provinces, statuses,
+    options) come back on every row of an import."""
     return " ".join(fold_words(text))

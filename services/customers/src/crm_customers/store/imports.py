@@ -13,9 +13,7 @@ size, never one round trip per row.
    `search_doc` and `phone_rev` are generated columns.
 
 COPY goes through a staging table because asyncpg's binary COPY has no jsonb encoder (attributes
-travel as text and are cast). Measured on the 2-core development machine (PostgreSQL 16, local
-socket), one chunk of 5,000 rows applied by `handlers.imports.apply_import_chunk` into a table
-of ~10,000 customers: see the docstring there.
+travel as text and are cast). Measured cost of a chunk: `handlers.imports.apply_import_chunk`.
 """
 from __future__ import annotations
 
