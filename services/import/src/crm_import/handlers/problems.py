@@ -1,0 +1,2 @@
+"""The service's name in the events it publishes."""
+SOURCE = "import"

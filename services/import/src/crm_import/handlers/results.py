@@ -1,0 +1,68 @@
+"""The result file of a finished job (written once, on first download, from the uploaded file and
+the failures kept) and the template."""
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from crmkit.auth import Principal
+from crmkit.domain_errors import Conflict, NotFound
+
+from crm_import.domain.jobs import FINISHED, may_see
+from crm_import.files import read_rows
+from crm_import.handlers.worker import file_info, limits_of
+from crm_import.result_files import group_failures, write_result, write_template
+from crm_import.store import configuration as config_store
+from crm_import.store import jobs as store
+from crm_import.store import uploads as upload_store
+
+
+async def result_file(pool: asyncpg.Pool, settings: Any, *, principal: Principal, job_id: uuid.UUID,
+                      language: str) -> tuple[Path, str]:
+    job = await store.get(pool, job_id)
+    if not may_see(job, principal):
+        raise NotFound()
+    assert job is not None
+    if job["status"] not in FINISHED:
+        raise Conflict("import_not_finished", params={"status": job["status"]})
+    upload = await upload_store.get(pool, job["upload_id"])
+    assert upload is not None
+    directory = Path(settings.storage_dir) / "results"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{job_id}.{language}.xlsx"
+    if not path.is_file():
+        failures = group_failures(await store.failures(pool, job_id))
+        headers = await _headers(upload, job, settings)
+        part = path.with_suffix(".part")
+        rows = read_rows(Path(upload["path"]), file_info(upload), sheet=job["sheet"], start_row=job["start_row"],
+                         limits=limits_of(settings))
+        await asyncio.to_thread(write_result, part, rows=rows, failures=failures, headers=headers,
+                                field_columns=dict(zip(job["fields"], job["columns"])), language=language)
+        part.replace(path)
+    stem = Path(upload["filename"]).stem[:100] or "import"
+    return path, f"{stem}-{'result' if language == 'en' else 'ket-qua'}.xlsx"
+
+
+async def _headers(upload: asyncpg.Record, job: asyncpg.Record, settings: Any) -> list[str | None]:
+    """The header row above the data (the row before `start_row`), else none."""
+    if job["start_row"] <= 1:
+        return []
+    rows = read_rows(Path(upload["path"]), file_info(upload), sheet=job["sheet"], start_row=job["start_row"] - 1,
+                     limits=limits_of(settings))
+
+    def first() -> list[str | None]:
+        for number, cells in rows:
+            return cells if number == job["start_row"] - 1 else []
+        return []
+
+    return await asyncio.to_thread(first)
+
+
+async def template(pool: asyncpg.Pool, *, path: Path, language: str) -> None:
+    attributes = [dict(r) for r in await config_store.attributes(pool)]
+    statuses = [r["name"] for r in await config_store.items(pool, "status")]
+    await asyncio.to_thread(write_template, path, attributes=attributes, statuses=statuses, language=language)
