@@ -13,8 +13,10 @@ a formula with its cached value. Each reader runs in its own child process (a cl
   values column by column, zipped into rows (what a row-by-row reader would have to do);
 - `python-calamine-plus` (only with --readers, from an environment that has it): a fork that
   streams xlsx rows from the zip instead of loading the sheet;
+- `sniff`: the service's checks before reading (zip directory, every part inflated and scanned);
 - `read_rows`: the service's own `crm_import.files.readers.read_rows` (python-calamine + each cell
-  turned into the text a user sees), i.e. what the import worker pays per row.
+  turned into the text a user sees), i.e. what the import worker pays per row; `read_rows_mapped`
+  the same converting only 5 mapped columns (`columns=`).
 Each prints one JSON line {reader, rows, seconds, rows_per_s, peak_rss_mb, idle_rss_mb, machine}
 to stdout and appends it to .local/bench/results.jsonl.
 """
@@ -34,7 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / ".local" / "bench"
-READERS = ("python-calamine", "fastexcel", "read_rows")
+READERS = ("python-calamine", "fastexcel", "sniff", "read_rows", "read_rows_mapped")
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 MIDDLE = ["Văn", "Thị", "Hữu", "Đức", "Thành", "Minh", "Ngọc", "Thu", "Quốc", "Xuân", "Bảo", "Gia"]
@@ -147,16 +149,28 @@ def _run_python_calamine_plus(path: Path) -> int:
     return count
 
 
-def _run_read_rows(path: Path) -> int:
+def _run_read_rows(path: Path, columns: list[int] | None = None) -> int:
     sys.path.insert(0, str(ROOT / "services" / "import" / "src"))
-    from crm_import.files.formats import Limits, sniff
+    from crm_import.files.formats import FileInfo, SheetInfo
     from crm_import.files.readers import read_rows
 
-    info = sniff(path, filename=path.name, limits=Limits())
+    info = FileInfo(format="xlsx", encoding=None, sheets=[SheetInfo(0, "Khách hàng")])  # what sniff says
     count = 0
-    for _row in read_rows(path, info, sheet=0, start_row=1):
+    for _row in read_rows(path, info, sheet=0, start_row=1, columns=columns):
         count += 1
     return count
+
+
+def _run_read_rows_mapped(path: Path) -> int:
+    return _run_read_rows(path, columns=[1, 2, 3, 4, 6])  # name, phone, email, birthday, province
+
+
+def _run_sniff(path: Path) -> int:
+    """The checks before reading: zip directory, every part inflated and scanned, sheet names."""
+    sys.path.insert(0, str(ROOT / "services" / "import" / "src"))
+    from crm_import.files.formats import Limits, sniff
+
+    return sniff(path, filename=path.name, limits=Limits()).rows[0]
 
 
 def _machine() -> str:
@@ -171,7 +185,8 @@ def _machine() -> str:
 
 def measure(reader: str, path: Path) -> dict[str, object]:
     """Run one reader over the whole file in this (fresh) process."""
-    runners = {"python-calamine": _run_python_calamine, "fastexcel": _run_fastexcel, "read_rows": _run_read_rows,
+    runners = {"python-calamine": _run_python_calamine, "fastexcel": _run_fastexcel, "sniff": _run_sniff,
+               "read_rows": _run_read_rows, "read_rows_mapped": _run_read_rows_mapped,
                "python-calamine-plus": _run_python_calamine_plus}
     idle = _rss_mb()
     started = time.perf_counter()

@@ -29,7 +29,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,47 +52,77 @@ class ReadStats:
 
 
 def read_rows(path: Path | str, info: FileInfo, *, sheet: int = 0, start_row: int = 1,
-              limits: Limits | None = None, stats: ReadStats | None = None) -> Iterator[Row]:
-    """The non-empty rows of `sheet` from `start_row` on (1-based), lazily. Raises FileRejected
-    (`sheet_not_found`, `too_many_rows` past `limits.max_rows`, `malformed_csv`)."""
+              columns: Sequence[int] | None = None, limits: Limits | None = None,
+              stats: ReadStats | None = None) -> Iterator[Row]:
+    """The non-empty rows of `sheet` from `start_row` on (1-based), lazily. With `columns` (1-based
+    numbers, e.g. the mapped ones) each row holds only those cells, in that order, and only those
+    are converted (a third of the time for 5 of 15 columns). Raises FileRejected (`sheet_not_found`,
+    `too_many_rows` past `limits.max_rows`, `malformed_csv`, `unsupported_format`)."""
     limits = limits or Limits()
     stats = stats if stats is not None else ReadStats()
-    rows = _csv_rows(Path(path), info, stats) if info.format == "csv" else _workbook_rows(Path(path), sheet, stats)
+    wanted = [number - 1 for number in columns] if columns is not None else None
+    if info.format == "csv":
+        rows = _csv_rows(Path(path), info, stats, wanted)
+    else:
+        rows = _workbook_rows(Path(path), sheet, stats, wanted)
+    max_rows = limits.max_rows
     for number, cells in rows:
-        if number > limits.max_rows:
-            raise FileRejected("too_many_rows", f"Tối đa {limits.max_rows:,} dòng.", f"At most {limits.max_rows:,} rows.")
-        if number >= start_row and any(cell is not None for cell in cells):
+        if number > max_rows:
+            raise FileRejected("too_many_rows", f"Tối đa {max_rows:,} dòng.", f"At most {max_rows:,} rows.")
+        if number >= start_row and cells.count(None) != len(cells):
             stats.rows_read += 1
             yield number, cells
 
 
+def _row_converter(stats: ReadStats) -> Callable[[Sequence[object]], list[Cell]]:
+    """Values → cells, with the common kinds (empty, ASCII text, numbers) inline: this loop runs
+    15 million times for a 1M x 15 sheet."""
+    def convert(values: Sequence[object]) -> list[Cell]:
+        cells: list[Cell] = []
+        append = cells.append
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    append(None)
+                elif value.isascii():  # type: ignore[attr-defined]
+                    append(value.strip() or None)  # type: ignore[attr-defined]
+                else:
+                    append(_text(value, stats))  # type: ignore[arg-type]
+            elif kind is float and value.is_integer() and -1e15 < value < 1e15:  # type: ignore[attr-defined, operator]
+                append(str(int(value)))  # type: ignore[call-overload]
+            else:
+                append(cell_text(value, stats))
+        return cells
+    return convert
+
+
 def cell_text(value: object, stats: ReadStats | None = None) -> Cell:
     """One calamine value as the text a user sees (see the module)."""
-    if isinstance(value, str):
-        return _text(value, stats)
-    if isinstance(value, bool):
+    kind = type(value)
+    if kind is str:
+        return _text(value, stats)  # type: ignore[arg-type]
+    if kind is float:
+        return _number(value)  # type: ignore[arg-type]
+    if kind is bool:
         return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
+    if kind is int:
         return str(value)
-    if isinstance(value, float):
-        return _number(value)
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M:%S")
-    if isinstance(value, dt.timedelta):
-        return _duration(value)
+    if kind is dt.datetime:
+        return value.isoformat(sep=" ", timespec="seconds")  # type: ignore[attr-defined]
+    if kind is dt.date:
+        return value.isoformat()  # type: ignore[attr-defined]
+    if kind is dt.time:
+        return value.strftime("%H:%M:%S")  # type: ignore[attr-defined]
+    if kind is dt.timedelta:
+        return _duration(value)  # type: ignore[arg-type]
     return None if value is None else _text(str(value), stats)
 
 
 def _text(value: str, stats: ReadStats | None) -> Cell:
     value = value.strip()
-    if not value:
-        return None
     if value.isascii():
-        return value
+        return value or None
     if not unicodedata.is_normalized("NFC", value):
         value = unicodedata.normalize("NFC", value)
     if stats is not None:
@@ -117,31 +147,42 @@ def _duration(value: dt.timedelta) -> str:
     return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
 
 
-def _workbook_rows(path: Path, sheet: int, stats: ReadStats) -> Iterator[Row]:
+def _workbook_rows(path: Path, sheet: int, stats: ReadStats, wanted: list[int] | None) -> Iterator[Row]:
     """calamine's rows start at the sheet's first row (row 1) but at its first used column: put
     the columns before it back so index 0 is column A."""
+    convert = _row_converter(stats)
     try:
         with CalamineWorkbook.from_path(str(path)) as workbook:
             if not 0 <= sheet < len(workbook.sheet_names):
                 raise FileRejected("sheet_not_found")
             data = workbook.get_sheet_by_index(sheet)
-            start = data.start
-            lead: list[Cell] = [None] * (start[1] if start else 0)
-            for index, values in enumerate(data.iter_rows()):
-                yield index + 1, lead + [cell_text(value, stats) if value != "" else None for value in values]
+            offset = data.start[1] if data.start else 0
+            lead: list[Cell] = [None] * offset
+            for number, values in enumerate(data.iter_rows(), start=1):
+                if wanted is None:
+                    yield number, lead + convert(values)
+                else:
+                    width = len(values)
+                    yield number, convert([values[index - offset] if 0 <= index - offset < width else ""
+                                           for index in wanted])
     except CalamineError as error:
         raise FileRejected("unsupported_format", "Không đọc được bảng tính.",
                            f"The workbook cannot be read ({type(error).__name__}).") from None
 
 
-def _csv_rows(path: Path, info: FileInfo, stats: ReadStats) -> Iterator[Row]:
+def _csv_rows(path: Path, info: FileInfo, stats: ReadStats, wanted: list[int] | None) -> Iterator[Row]:
     """Records numbered as a spreadsheet opening the CSV shows them (a blank line is a row)."""
+    convert = _row_converter(stats)
     encoding = info.encoding or "utf-8"
     with open(path, encoding=encoding, errors="replace", newline="") as text:
         delimiter = info.delimiter or detect_delimiter(text.read(64 * 1024))
         text.seek(0)
         try:
-            for index, record in enumerate(csv.reader(text, delimiter=delimiter, strict=True)):
-                yield index + 1, [_text(value, stats) for value in record]
+            for number, record in enumerate(csv.reader(text, delimiter=delimiter, strict=True), start=1):
+                if wanted is None:
+                    yield number, convert(record)
+                else:
+                    width = len(record)
+                    yield number, convert([record[index] if index < width else "" for index in wanted])
         except csv.Error as error:
             raise FileRejected("malformed_csv", "", f"{error}.") from None

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # TCVN3 (VN3): byte → Unicode. 0xA1-0xA7 capitals, the rest lowercase letters with their marks.
 _TCVN3_BYTES = {
@@ -147,22 +148,25 @@ def _restore_capitals(original: str, converted: str) -> str:
     """TCVN3 capitals with tone marks come from a second font, the same codes as lowercase: a
     converted word whose other letters are all capitals is written in capitals, and in a name whose
     other words are capitalised the converted word is too."""
-    words_before = _WORD.findall(original)
-    words_after = _WORD.findall(converted)
-    if len(words_before) != len(words_after):
+    before = list(_WORD.finditer(original))
+    after = list(_WORD.finditer(converted))
+    if len(before) != len(after) or not after:
         return converted
-    # a name ("Huúnh Ngäc ¸nh"): every other word starts with a capital, so does the converted one
     letters = [char for char in original if char.isascii() and char.isalpha()]
     all_capitals = len(letters) >= 2 and all(char.isupper() for char in letters)
-    title_case = sum(word[:1].isupper() for word in words_after) >= max(2, len(words_after) - 1)
-    for before, after in zip(words_before, words_after):
-        ascii_letters = [char for char in before if char.isascii() and char.isalpha()]
-        capitals = len(ascii_letters) >= 2 or all_capitals
-        if capitals and all(char.isupper() for char in ascii_letters) and after != after.upper():
-            converted = converted.replace(after, after.upper(), 1)
-        elif title_case and after[:1].islower() and before[:1] != after[:1]:
-            converted = converted.replace(after, after[:1].upper() + after[1:], 1)
-    return converted
+    # a name ("Huúnh Ngäc ¸nh"): every other word starts with a capital, so does the converted one
+    title_case = sum(match.group()[:1].isupper() for match in after) >= max(2, len(after) - 1)
+    pieces, position = [], 0
+    for old, new in zip(before, after):
+        word = new.group()
+        ascii_letters = [char for char in old.group() if char.isascii() and char.isalpha()]
+        if (len(ascii_letters) >= 2 or all_capitals) and all(char.isupper() for char in ascii_letters):
+            word = word.upper()
+        elif title_case and word[:1].islower() and old.group()[:1] != word[:1]:
+            word = word[:1].upper() + word[1:]
+        pieces += [converted[position:new.start()], word]
+        position = new.end()
+    return "".join(pieces) + converted[position:]
 
 
 def from_tcvn3(text: str) -> str:
@@ -228,10 +232,9 @@ class LegacyFixer:
     def fix(self, text: str) -> str:
         if not _might_be_legacy(text):
             return text
-        certain = not _all_words_vietnamese(text) or _leftover_legacy(text)
-        readings = _readings(text)
-        if not readings:
-            return text
+        certain, readings = _classify(text)
+        if not readings or (not certain and self._dominant() is None):
+            return text  # no legacy reading, or one that is no more likely than the text as it is
         if certain:
             encoding = min(readings, key=lambda name: len(readings[name]))
             self._seen[encoding] += 1
@@ -241,3 +244,11 @@ class LegacyFixer:
                 return text
         self.converted += 1
         return readings[encoding]
+
+
+@lru_cache(maxsize=65_536)
+def _classify(text: str) -> tuple[bool, dict[str, str]]:
+    """(whether `text` certainly is legacy: it does not read as it is, its Vietnamese readings).
+    Cached: a sheet repeats its values (genders, provinces, statuses, family names)."""
+    certain = _leftover_legacy(text) or not _all_words_vietnamese(text)
+    return certain, _readings(text)
