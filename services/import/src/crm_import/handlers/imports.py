@@ -115,15 +115,21 @@ def _template_mapping(headers: list[str | None], attribute_names: dict[str, str]
     return fields, columns
 
 
-def _resolve_mapping(mapping: dict[str, int | str], headers: list[str | None],
+def _resolve_mapping(mapping: dict[str, int | str], headers: list[str | None], width: int,
                      attribute_keys: set[str]) -> tuple[list[str], list[int]]:
-    problems = [FieldError(f"mapping.{field}", "unknown_field", {"field": field[:100]})
-                for field in field_rules.unknown_fields(list(mapping), attribute_keys)]
+    """(fields, 1-based columns); every problem at once: an unknown field, a column the file does
+    not have (past its last used column), a column twice, no phone."""
+    unknown = field_rules.unknown_fields(list(mapping), attribute_keys)
+    problems = [FieldError(f"mapping.{field}", "unknown_field", {"field": field[:100]}) for field in unknown]
     fields, columns = [], []
     for field, ref in mapping.items():
+        if field in unknown:
+            continue
         try:
             column = resolve_column(ref, headers)
         except ColumnError:
+            column = 0
+        if not 1 <= column <= width:
             problems.append(FieldError(f"mapping.{field}", "unknown_column", {"column": str(ref)[:100]}))
             continue
         if column in columns:
@@ -170,7 +176,7 @@ async def create_import(pool: asyncpg.Pool, *, principal: Principal, language: s
             fields, columns = _template_mapping(headers, attributes)
             start_row = 2
         else:
-            fields, columns = _resolve_mapping(mapping or {}, headers, set(attributes))
+            fields, columns = _resolve_mapping(mapping or {}, headers, len(shown.columns), set(attributes))
         group = {"name": new_group["name"].strip()[:200], "description": new_group.get("description")} \
             if new_group else None
         if group is not None:
