@@ -169,3 +169,22 @@ def test_one_line_cleaning_agrees_with_the_regular_expression_it_replaced():
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
         expected = "\n".join(line.strip() for line in spaces.sub(" ", control.sub(" ", text)).strip().split("\n"))
         assert _one_line(text) == expected, repr(text)
+
+
+def test_an_answer_lists_every_failure_that_fits_and_at_least_each_rows_first():
+    from crm_customers.domain.import_rows import answer_failures
+
+    few = [Failure(2, "email", "invalid_email"), Failure(2, "phone", "invalid_phone")]
+    assert answer_failures(few) == (few, 0)
+    many = [Failure(row, f"attributes.{'k' * 60}{n}", "invalid_value") for row in range(2, 5_002) for n in range(8)]
+    listed, omitted = answer_failures(many)
+    assert {f.row for f in listed} == set(range(2, 5_002)) and omitted == len(many) - len(listed) > 0
+    assert [f.row for f in listed] == sorted(f.row for f in listed)  # row order kept
+    json_bytes = sum(len(f'{{"row": {f.row}, "field": "{f.field}", "code": "{f.code}"}}, ') for f in listed)
+    assert json_bytes < 900_000
+    from crm_customers.events import CustomersImportChunkApplied, ImportFailure
+
+    answer = CustomersImportChunkApplied(job_id=uuid.uuid4(), chunk_no=0, dry_run=False, created=0, updated=0,
+                                         failures_omitted=omitted, failures=[
+                                             ImportFailure(row=f.row, field=f.field, code=f.code) for f in listed])
+    assert len(answer.model_dump_json()) < 1_000_000

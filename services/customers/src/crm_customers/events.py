@@ -309,10 +309,13 @@ class CustomersImportChunkApplied(BaseModel):
     """The answer to one `customers.import_chunk` (subject: the job id): how many rows created and
     updated customers (with `dry_run`: would have), and each failing field of the failed rows
     (`row`, `field`, `code`; codes in `crm_customers.domain.import_rows`). Published for every
-    chunk, also one whose every row failed."""
+    chunk, also one whose every row failed. So that it fits one Kafka record, a chunk with more
+    failures than ~0.8 MB of JSON lists every failing row's first failure and as many others as
+    fit; `failures_omitted` counts the rest (0 normally)."""
     job_id: uuid.UUID
     chunk_no: int
     dry_run: bool
     created: int
     updated: int
     failures: list[ImportFailure]
+    failures_omitted: int = 0

@@ -40,6 +40,9 @@ DOMAIN_CODES = {
     "unknown_field": "unknown_attribute",
 }
 LIST_SEPARATORS = re.compile(r"\s*[,;\n]\s*")  # labels and multi-select values in one cell
+# The answer must fit one Kafka record (crmkit.outbox: 1,000,000 bytes of JSON) however badly a
+# file is mapped: failures are listed within this many bytes (estimated per failure).
+ANSWER_FAILURE_BYTES = 800_000
 # the column defaults of a new customer (migrations 0001): COPY writes every column explicitly
 NEW_CUSTOMER_DEFAULTS = {"party_type": "individual", "lifecycle": "lead"}
 
@@ -253,6 +256,29 @@ def decide(checked: Sequence[CheckedRow], existing: Mapping[str, Existing], *, c
         else:
             plan.creates.append((row.row, new_customer(row.values, config)))
     return plan
+
+
+def _size(failure: Failure) -> int:
+    """JSON bytes of `{"row": …, "field": "…", "code": "…"}, ` (a bound, not exact)."""
+    return 40 + len(str(failure.row)) + len(failure.field or "null") + len(failure.code)
+
+
+def answer_failures(failures: Sequence[Failure], budget: int = ANSWER_FAILURE_BYTES) -> tuple[list[Failure], int]:
+    """The failures an answer lists, and how many it leaves out: all of them when they fit
+    `budget`; else every failing row's first failure, then the others in row order while they fit
+    (a file mapped to the wrong columns fails every cell of 5,000 rows: the rows are all named,
+    not every cell of them). 5,000 first failures take ≤ 0.7 MB even with 64-character keys."""
+    if sum(_size(f) for f in failures) <= budget:
+        return list(failures), 0
+    first = {f.row: f for f in reversed(failures)}
+    kept = set(map(id, first.values()))
+    room = budget - sum(_size(f) for f in first.values())
+    for failure in failures:
+        if id(failure) not in kept and _size(failure) <= room:
+            kept.add(id(failure))
+            room -= _size(failure)
+    listed = [f for f in failures if id(f) in kept]
+    return listed, len(failures) - len(listed)
 
 
 def every_row_fails(rows: Sequence[int], field_name: str, code: str) -> Plan:

@@ -138,10 +138,11 @@ async def apply_import_chunk(conn: asyncpg.Connection, *, command: consumed.Impo
     async with UnitOfWork.joining(conn, source=SOURCE) as uow:
         if not command.dry_run and owner is not None and (plan.creates or plan.updates):
             await _write(uow, command, plan, owner, batch_id)
+        listed, omitted = rows_rules.answer_failures(plan.failures)
         answer = events.CustomersImportChunkApplied(
             job_id=command.job_id, chunk_no=command.chunk_no, dry_run=command.dry_run,
-            created=len(plan.creates), updated=len(plan.updates),
-            failures=[events.ImportFailure(row=f.row, field=f.field, code=f.code) for f in plan.failures])
+            created=len(plan.creates), updated=len(plan.updates), failures_omitted=omitted,
+            failures=[events.ImportFailure(row=f.row, field=f.field, code=f.code) for f in listed])
         await uow.publish(answer, subject=command.job_id)
     return answer
 
