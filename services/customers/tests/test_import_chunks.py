@@ -98,7 +98,7 @@ async def test_rows_create_new_customers_and_update_the_importers_own_by_phone(p
     assert await feed(pool, sent) is True
 
     assert await answer(pool) == {"job_id": str(job), "chunk_no": 0, "dry_run": False, "created": 2,
-                                  "updated": 1, "failures": []}
+                                  "updated": 1, "failures": [], "failures_omitted": 0}
     new = await by_phone(pool, "+84912000001")
     assert (new["name"], new["email"], new["province_name"], new["source"], new["status"], new["lifecycle"]) == (
         "Nguyễn Văn An", "an@x.vn", "Tuyên Quang", "Hội chợ", "new", "lead")
@@ -219,7 +219,7 @@ async def test_a_chunk_whose_every_row_fails_still_answers_and_a_refused_owner_f
                                     owner_id=str(stranger.user_id))) is True
     assert (await answer(pool)) | {"job_id": None} == {
         "job_id": None, "chunk_no": 0, "dry_run": False, "created": 0, "updated": 0,
-        "failures": [{"row": 2, "field": "owner_id", "code": "owner_not_in_reach"}]}
+        "failures": [{"row": 2, "field": "owner_id", "code": "owner_not_in_reach"}], "failures_omitted": 0}
     assert await pool.fetchval("SELECT count(*) FROM customers") == 0
 
 
