@@ -17,7 +17,7 @@ a formula with its cached value. Each reader runs in its own child process (a cl
 - `read_rows`: the service's own `crm_import.files.readers.read_rows` (python-calamine + each cell
   turned into the text a user sees), i.e. what the import worker pays per row; `read_rows_mapped`
   the same converting only 5 mapped columns (`columns=`).
-Each prints one JSON line {reader, rows, seconds, rows_per_s, peak_rss_mb, idle_rss_mb, machine}
+Each prints one JSON line {reader, rows, seconds, rows_per_s, peak_rss_mb, idle_rss_mb, load_avg_1m, machine}
 to stdout and appends it to .local/bench/results.jsonl.
 """
 from __future__ import annotations
@@ -189,12 +189,14 @@ def measure(reader: str, path: Path) -> dict[str, object]:
                "read_rows": _run_read_rows, "read_rows_mapped": _run_read_rows_mapped,
                "python-calamine-plus": _run_python_calamine_plus}
     idle = _rss_mb()
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     rows = runners[reader](path)
     seconds = time.perf_counter() - started
+    load = round((load_before + os.getloadavg()[0]) / 2, 1)  # the machine is shared: say how busy it was
     return {"bench": "import_readers", "reader": reader, "file": path.name, "size_mb": round(path.stat().st_size / 2**20, 1),
             "rows": rows, "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds),
-            "peak_rss_mb": round(_rss_mb()), "idle_rss_mb": round(idle), "machine": _machine(),
+            "peak_rss_mb": round(_rss_mb()), "idle_rss_mb": round(idle), "load_avg_1m": load, "machine": _machine(),
             "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
 
 

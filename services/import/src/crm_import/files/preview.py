@@ -1,6 +1,7 @@
 """The first rows of a sheet as the upload screen shows them: column letters, the detected header
 row and its texts, the rows with their numbers. Reads only the rows it shows (for xlsx/xls/ods
-calamine still parses the sheet once: see readers.py)."""
+calamine parses the whole sheet before its first row, so xlsx is read here as a stream instead:
+xlsx_head.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,8 +9,10 @@ from itertools import islice
 from pathlib import Path
 
 from crm_import.files.columns import column_letter, detect_header_row
+from crm_import.files.errors import FileRejected
 from crm_import.files.formats import FileInfo
-from crm_import.files.readers import Cell, read_rows
+from crm_import.files.readers import Cell, ReadStats, cell_text, read_rows
+from crm_import.files.xlsx_head import head_rows
 
 MAX_PREVIEW_ROWS = 200
 
@@ -39,13 +42,24 @@ def preview(path: Path | str, info: FileInfo, *, sheet: int = 0, rows: int = 20)
     """The first `rows` non-empty rows of `sheet` (at most MAX_PREVIEW_ROWS), every row padded to
     the widest one."""
     count = max(1, min(rows, MAX_PREVIEW_ROWS))
-    shown = list(islice(read_rows(path, info, sheet=sheet, start_row=1), count))
+    if info.format == "xlsx":
+        shown = _xlsx_head(path, info, sheet, count)
+    else:
+        shown = list(islice(read_rows(path, info, sheet=sheet, start_row=1), count))
     width = max((_used_width(cells) for _, cells in shown), default=0)
     padded = [(number, (cells + [None] * width)[:width]) for number, cells in shown]
     header_row = detect_header_row(padded)
     headers = next((cells for number, cells in padded if number == header_row), [None] * width)
     columns = [ColumnInfo(index + 1, column_letter(index + 1), headers[index]) for index in range(width)]
     return Preview(sheet, header_row, columns, [PreviewRow(number, cells) for number, cells in padded])
+
+
+def _xlsx_head(path: Path | str, info: FileInfo, sheet: int, count: int) -> list[tuple[int, list[Cell]]]:
+    """The first rows of an xlsx sheet read as a stream (xlsx_head): a 1M-row file previews at once."""
+    if not 0 <= sheet < len(info.sheets):
+        raise FileRejected("sheet_not_found")
+    stats = ReadStats()
+    return [(number, [cell_text(value, stats) for value in values]) for number, values in head_rows(path, sheet, count)]
 
 
 def _used_width(cells: list[Cell]) -> int:

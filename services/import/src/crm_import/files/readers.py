@@ -37,7 +37,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from crm_import.files.errors import FileRejected
 from crm_import.files.formats import FileInfo, Limits, detect_delimiter
-from crm_import.files.vietnamese import LegacyFixer
+from crm_import.files.vietnamese import LegacyFixer, might_be_legacy
 
 Cell = str | None
 Row = tuple[int, list[Cell]]
@@ -76,7 +76,20 @@ def read_rows(path: Path | str, info: FileInfo, *, sheet: int = 0, start_row: in
 
 def _row_converter(stats: ReadStats) -> Callable[[Sequence[object]], list[Cell]]:
     """Values → cells, with the common kinds (empty, ASCII text, numbers) inline: this loop runs
-    15 million times for a 1M x 15 sheet."""
+    15 million times for a 1M x 15 sheet. Non-ASCII texts that cannot be TCVN3/VNI are remembered
+    (a sheet repeats its provinces, statuses, family names): strip + NFC once per distinct value."""
+    seen: dict[str, Cell] = {}
+
+    def unicode_text(value: str) -> Cell:
+        cell = seen.get(value)
+        if cell is None:
+            cell = _text(value, stats)
+            if cell is not None and not might_be_legacy(cell):
+                if len(seen) >= 200_000:
+                    seen.clear()
+                seen[value] = cell
+        return cell
+
     def convert(values: Sequence[object]) -> list[Cell]:
         cells: list[Cell] = []
         append = cells.append
@@ -88,7 +101,7 @@ def _row_converter(stats: ReadStats) -> Callable[[Sequence[object]], list[Cell]]
                 elif value.isascii():  # type: ignore[attr-defined]
                     append(value.strip() or None)  # type: ignore[attr-defined]
                 else:
-                    append(_text(value, stats))  # type: ignore[arg-type]
+                    append(unicode_text(value))  # type: ignore[arg-type]
             elif kind is float and value.is_integer() and -1e15 < value < 1e15:  # type: ignore[attr-defined, operator]
                 append(str(int(value)))  # type: ignore[call-overload]
             else:

@@ -196,14 +196,15 @@ def _readings(text: str) -> dict[str, str]:
     return readings
 
 
-def _might_be_legacy(text: str) -> bool:
+def might_be_legacy(text: str) -> bool:
+    """Whether `text` could be TCVN3/VNI at all: not ASCII, nothing beyond Windows-1252."""
     return not text.isascii() and _BEYOND_LEGACY.search(text) is None
 
 
 def fix_legacy_vietnamese(text: str) -> tuple[str, bool]:
     """`text` converted from TCVN3 or VNI when it is one (NFC), and whether it was converted.
     A text that reads as Vietnamese (or anything but Vietnamese) as it is stays as it is."""
-    if not _might_be_legacy(text) or (_all_words_vietnamese(text) and not _leftover_legacy(text)):
+    if not might_be_legacy(text) or (_all_words_vietnamese(text) and not _leftover_legacy(text)):
         return text, False
     readings = _readings(text)
     if not readings:
@@ -230,7 +231,7 @@ class LegacyFixer:
         return encoding if self._seen[encoding] >= self.EVIDENCE else None
 
     def fix(self, text: str) -> str:
-        if not _might_be_legacy(text):
+        if not might_be_legacy(text):
             return text
         certain, readings = _classify(text)
         if not readings or (not certain and self._dominant() is None):
