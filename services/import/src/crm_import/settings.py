@@ -31,7 +31,7 @@ class ImportSettings(ServiceSettings):
     max_chunks_in_flight: int = 8        # sent and not yet answered: the customers service sets the pace
     poll_seconds: float = 0.5            # how often an idle worker looks for queued jobs
     heartbeat_seconds: float = 5.0
-    stale_seconds: float = 60.0          # a running job silent this long is taken over by another worker
+    stale_seconds: float = 15.0          # a running job silent this long (it beats every second) is taken over
     progress_seconds: float = 1.0        # import.progressed at most this often (and at least, while running)
     retention_days: int = 7              # uploads and result files are deleted after
 
