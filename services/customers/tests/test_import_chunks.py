@@ -10,6 +10,7 @@ import uuid
 import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
+from prometheus_client import REGISTRY
 
 from crmkit import directory
 from crmkit.auth import Principal
@@ -273,8 +274,12 @@ async def test_a_chunk_sent_twice_through_kafka_creates_its_customers_once(pool,
                              topics=[topic], handlers=SPEC.handlers)
     task = asyncio.create_task(consumer.run())
     try:
-        # both records handled: the consumer's next offset on the topic's one partition is 2
-        await eventually(lambda: 2 in consumer._processed.values(), timeout=60, message="both records handled")
+        def handled(outcome: str) -> float:
+            return REGISTRY.get_sample_value("crm_events_handled_total", {
+                "service": consumer.name, "type": "customers.import_chunk", "outcome": outcome}) or 0.0
+
+        await eventually(lambda: handled("ok") == 1 and handled("duplicate") == 1, timeout=60,
+                         message="applied once, then skipped as a duplicate")
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
