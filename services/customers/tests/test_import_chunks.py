@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 
+import asyncpg
 import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -287,3 +288,24 @@ async def test_a_chunk_sent_twice_through_kafka_creates_its_customers_once(pool,
     assert await pool.fetchval("SELECT count(*) FROM customers") == 20
     assert len(await published(pool, "customers.bulk_imported")) == 1
     assert (await answer(pool))["created"] == 20
+
+
+async def test_a_phone_taken_meanwhile_fails_the_chunk_whole_and_the_retry_updates_it(pool, tier):
+    """A concurrent writer creates one of the chunk's new phones while the chunk is being applied:
+    the INSERT fails on the unique phone, nothing of the chunk is kept (not even its inbox row),
+    and the consumer's retry finds the customer and updates it."""
+    rep = await user(pool, "/r/b1/")
+    sent = command(rep, [["An", "0912000990", "an@x.vn", None, None, None], ["Bình", "0912000991", None, None, None, None]])
+    async with pool.acquire() as other, other.transaction():
+        await other.execute(
+            "INSERT INTO customers (id, name, phone, status, owner_id, owner_unit_path)"
+            " VALUES (gen_random_uuid(), 'Đến trước', '+84912000990', 'new', $1, '/r/b1/')", rep.user_id)
+        applying = asyncio.create_task(feed(pool, sent))  # waits on the uncommitted phone
+        await asyncio.sleep(0.5)
+    with pytest.raises(asyncpg.UniqueViolationError):
+        await applying
+    assert await pool.fetchval("SELECT count(*) FROM inbox") == 0
+    assert await pool.fetchval("SELECT count(*) FROM customers") == 1
+    assert await feed(pool, sent) is True  # the consumer's retry
+    assert (await answer(pool))["created"] == 1 and (await answer(pool))["updated"] == 1
+    assert (await by_phone(pool, "+84912000990"))["email"] == "an@x.vn"
