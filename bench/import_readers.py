@@ -17,7 +17,9 @@ a formula with its cached value. Each reader runs in its own child process (a cl
 - `read_rows`: the service's own `crm_import.files.readers.read_rows` (python-calamine + each cell
   turned into the text a user sees), i.e. what the import worker pays per row; `read_rows_mapped`
   the same converting only 5 mapped columns (`columns=`).
-Each prints one JSON line {reader, rows, seconds, rows_per_s, peak_rss_mb, idle_rss_mb, load_avg_1m, machine}
+Each prints one JSON line {reader, rows, seconds, rows_per_s, cpu_s, peak_rss_mb, idle_rss_mb, load_avg_1m,
+machine}: on a shared machine `cpu_s` (user + system time of the child) compares readers better than
+the wall time, which the other processes stretch
 to stdout and appends it to .local/bench/results.jsonl.
 """
 from __future__ import annotations
@@ -32,6 +34,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,9 +55,10 @@ PREFIXES = ["90", "91", "93", "94", "96", "97", "98", "32", "33", "34", "35", "3
             "79", "81", "83", "84", "85", "86", "88", "89"]
 
 
-def _phone(rnd: random.Random) -> str | int:
-    body = rnd.choice(PREFIXES) + f"{rnd.randrange(10_000_000):07d}"
-    form = rnd.randrange(6)
+def _phone(rnd: random.Random, body: str | None = None, form: int | None = None) -> str | int:
+    """A mobile number (9 digits after the 0: random unless `body`) in one of six writings."""
+    body = body or rnd.choice(PREFIXES) + f"{rnd.randrange(10_000_000):07d}"
+    form = rnd.randrange(6) if form is None else form
     if form == 0:
         return int(body)  # a number cell: Excel dropped the leading 0
     if form == 1:
@@ -68,8 +72,13 @@ def _phone(rnd: random.Random) -> str | int:
     return "0" + body
 
 
-def generate(path: Path, rows: int, *, seed: int = 11) -> None:
-    """A realistic customer sheet of `rows` data rows under one header row (constant memory)."""
+def generate(path: Path, rows: int, *, seed: int = 11,
+             phone: Callable[[int, random.Random], str | int] | None = None,
+             spoil: Callable[[int], dict[int, str]] | None = None) -> None:
+    """A realistic customer sheet of `rows` data rows under one header row (constant memory).
+    bench/import_bench.py chooses each row's phone (`phone(row, rnd)`: phones that already exist,
+    duplicates inside the file) and spoils some rows (`spoil(row)`: {column: text} written over
+    the row's cells, e.g. an invalid e-mail)."""
     import xlsxwriter
 
     rnd = random.Random(seed)
@@ -81,9 +90,10 @@ def generate(path: Path, rows: int, *, seed: int = 11) -> None:
     datetime_format = workbook.add_format({"num_format": "dd/mm/yyyy hh:mm:ss"})
     sheet.write_row(0, 0, HEADERS)
     epoch = dt.datetime(2020, 1, 1)
+    phone_of = phone or (lambda _row, rnd: _phone(rnd))
     for r in range(1, rows + 1):
         name = f"{rnd.choice(FAMILY)} {rnd.choice(MIDDLE)} {rnd.choice(GIVEN)}"
-        phone = _phone(rnd)
+        phone = phone_of(r, rnd)
         if isinstance(phone, int):
             sheet.write_number(r, 1, phone)
         else:
@@ -107,6 +117,8 @@ def generate(path: Path, rows: int, *, seed: int = 11) -> None:
         sheet.write_datetime(r, 13, epoch + dt.timedelta(seconds=rnd.randrange(200_000_000)), datetime_format)
         if r % 4 == 0:
             sheet.write_string(r, 14, "Khách quen, gọi buổi sáng")
+        for column, text in (spoil(r) if spoil else {}).items():
+            sheet.write_string(r, column, text)  # constant_memory keeps the row until the next: replaced
     workbook.close()
     tmp.rename(path)
 
@@ -173,6 +185,11 @@ def _run_sniff(path: Path) -> int:
     return sniff(path, filename=path.name, limits=Limits()).rows[0]
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -190,12 +207,18 @@ def measure(reader: str, path: Path) -> dict[str, object]:
                "python-calamine-plus": _run_python_calamine_plus}
     idle = _rss_mb()
     load_before = os.getloadavg()[0]
+    cpu_before = _cpu_seconds()
     started = time.perf_counter()
     rows = runners[reader](path)
     seconds = time.perf_counter() - started
+    cpu = _cpu_seconds() - cpu_before  # what the reader costs, whatever else the shared machine runs
     load = round((load_before + os.getloadavg()[0]) / 2, 1)  # the machine is shared: say how busy it was
+    if reader.startswith("read_rows"):
+        from crm_import.files import readers
+
+        reader += " (python-calamine-plus)" if readers.XLSX_STREAMING else " (python-calamine)"
     return {"bench": "import_readers", "reader": reader, "file": path.name, "size_mb": round(path.stat().st_size / 2**20, 1),
-            "rows": rows, "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds),
+            "rows": rows, "seconds": round(seconds, 2), "rows_per_s": round(rows / seconds), "cpu_s": round(cpu, 2),
             "peak_rss_mb": round(_rss_mb()), "idle_rss_mb": round(idle), "load_avg_1m": load, "machine": _machine(),
             "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
 

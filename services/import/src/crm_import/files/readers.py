@@ -39,6 +39,15 @@ from crm_import.files.errors import FileRejected
 from crm_import.files.formats import FileInfo, Limits, detect_delimiter
 from crm_import.files.vietnamese import LegacyFixer, might_be_legacy
 
+# python-calamine-plus, a fork of python-calamine that streams xlsx rows in constant memory, is used
+# for xlsx when installed (see the module's measurements); python-calamine otherwise.
+try:
+    from python_calamine_plus import CalamineError as StreamingError  # type: ignore[import-not-found, unused-ignore]
+    from python_calamine_plus import CalamineWorkbook as StreamingWorkbook  # type: ignore[import-not-found, unused-ignore]
+    XLSX_STREAMING = True
+except ImportError:  # pragma: no cover - depends on the environment
+    XLSX_STREAMING = False
+
 Cell = str | None
 Row = tuple[int, list[Cell]]
 
@@ -63,6 +72,8 @@ def read_rows(path: Path | str, info: FileInfo, *, sheet: int = 0, start_row: in
     wanted = [number - 1 for number in columns] if columns is not None else None
     if info.format == "csv":
         rows = _csv_rows(Path(path), info, stats, wanted)
+    elif info.format == "xlsx" and XLSX_STREAMING:
+        rows = _streamed_xlsx_rows(Path(path), sheet, stats, wanted, first_row=start_row)
     else:
         rows = _workbook_rows(Path(path), sheet, stats, wanted)
     max_rows = limits.max_rows
@@ -179,6 +190,31 @@ def _workbook_rows(path: Path, sheet: int, stats: ReadStats, wanted: list[int] |
                     yield number, convert([values[index - offset] if 0 <= index - offset < width else ""
                                            for index in wanted])
     except CalamineError as error:
+        raise FileRejected("unsupported_format", "Không đọc được bảng tính.",
+                           f"The workbook cannot be read ({type(error).__name__}).") from None
+
+
+# Excel's error values: calamine gives "" for an error cell, the streaming fork the text; both empty
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+
+
+def _streamed_xlsx_rows(path: Path, sheet: int, stats: ReadStats, wanted: list[int] | None, *,
+                        first_row: int) -> Iterator[Row]:
+    """xlsx rows decoded from the zip as they are read (python-calamine-plus): rows from row 1,
+    cells from column A; rows above `first_row` are skipped inside the stream."""
+    convert = _row_converter(stats)
+    try:
+        workbook = StreamingWorkbook.from_path(str(path))
+        if not 0 <= sheet < len(workbook.sheet_names):
+            raise FileRejected("sheet_not_found")
+        start = max(first_row - 1, 0)
+        for number, values in enumerate(workbook.stream_sheet_by_index(sheet, min_row=start), start=start + 1):
+            if wanted is not None:
+                width = len(values)
+                values = [values[index] if index < width else "" for index in wanted]
+            yield number, convert(["" if value in EXCEL_ERRORS else value for value in values])
+    except StreamingError as error:
         raise FileRejected("unsupported_format", "Không đọc được bảng tính.",
                            f"The workbook cannot be read ({type(error).__name__}).") from None
 
