@@ -8,8 +8,9 @@ import type customer from "./messages/customer";
 import type customerDialogs from "./messages/customerDialogs";
 import type interactions from "./messages/interactions";
 import type work from "./messages/work";
+import type imports from "./messages/imports";
 
-type Module = typeof common | typeof customers | typeof customer | typeof customerDialogs | typeof interactions | typeof work | typeof admin;
+type Module = typeof common | typeof customers | typeof customer | typeof customerDialogs | typeof interactions | typeof work | typeof admin | typeof imports;
 type Keys<M> = M extends { vi: infer V } ? keyof V : never;
 export type MessageKey = Keys<Module>;
 type Catalog = Partial<Record<MessageKey, string>>;
@@ -29,6 +30,7 @@ const LATER = {
   customerDialogs: () => import("./messages/customerDialogs"),
   interactions: () => import("./messages/interactions"),
   work: () => import("./messages/work"),
+  imports: () => import("./messages/imports"),
 };
 export type Feature = keyof typeof LATER;
 

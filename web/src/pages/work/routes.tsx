@@ -1,6 +1,7 @@
 import { lazy } from "react";
 import { withMessages } from "../../i18n/messages";
 import type { AppRoute } from "../../routes";
+import { importRoutes } from "../imports/routes";
 
 const ComingSoonPage = lazy(() => import("../ComingSoonPage"));
 const CareTicketsPage = lazy(withMessages(["interactions", "work"], () => import("./CareTicketsPage")));
@@ -17,6 +18,6 @@ export const workRoutes: AppRoute[] = [
   { path: "/support-tickets/*", element: <SupportTicketsPage /> },
   { path: "/appointments/*", element: <AppointmentsPage /> },
   { path: "/notifications", element: <NotificationsPage /> },
-  { path: "/imports/*", element: <ComingSoonPage /> },
+  ...importRoutes,
   { path: "/compensation/*", element: <ComingSoonPage /> },
 ];
