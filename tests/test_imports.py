@@ -4,6 +4,7 @@ bad rows in the result file, the notification), the template round trip, dry run
 posted twice, cancel, who sees which job, and hostile files."""
 from __future__ import annotations
 
+import asyncio
 import io
 import uuid
 import zipfile
@@ -12,7 +13,7 @@ import httpx
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
-from e2e_support import eventually, random_mobile
+from e2e_support import GATEWAY, eventually, random_mobile
 
 FINISHED = ("completed", "failed", "cancelled")
 
@@ -242,3 +243,42 @@ async def test_hostile_files_are_refused_with_nothing_kept(client, org):
     malformed = await client.post("/api/v1/imports/uploads", headers=headers,
                                   files={"file": ("hong.csv", unbalanced)})
     assert malformed.status_code == 422 and malformed.json()["code"] == "malformed_csv", malformed.text
+
+
+async def test_progress_streams_until_the_job_ends(client, org):
+    rep = org["rep2"]
+    lines = ["Tên,SĐT"] + [f"Khách luồng {i},{random_mobile()}" for i in range(3_000)]
+    file = await upload(client, rep, "\n".join(lines).encode(), "luong.csv")
+    started = await client.post("/api/v1/imports", headers=rep["headers"], json={
+        "upload_id": file["id"], "start_row": 2, "mapping": {"name": 1, "phone": 2}, "dry_run": True})
+    seen: list[str] = []
+    async with client.stream("GET", f"/api/v1/imports/{started.json()['id']}/events", headers=rep["headers"]) as events:
+        assert events.status_code == 200 and events.headers["content-type"].startswith("text/event-stream")
+        async for line in events.aiter_lines():
+            if line.startswith("event: "):
+                seen.append(line.removeprefix("event: "))
+            if seen and seen[-1] == "end":
+                break
+    assert seen[0] == "progress" and seen[-1] == "end", seen
+    job = (await client.get(f"/api/v1/imports/{started.json()['id']}", headers=rep["headers"])).json()
+    assert job["status"] == "completed" and job["processed_rows"] == 3_000, job
+
+
+async def test_an_upload_over_the_limit_is_refused(client, org):
+    """100 MiB is the default limit (CRM_IMPORT_MAX_UPLOAD_BYTES): the gateway refuses a larger
+    Content-Length before proxying a byte; the service refuses a streamed body as it passes the
+    limit and keeps nothing (crm_import.files.storage, its unit tests)."""
+    host, port = GATEWAY.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    head = (f"POST /api/v1/imports/uploads?filename=lon.csv HTTP/1.1\r\nHost: {host}\r\n"
+            f"Authorization: {org['rep']['headers']['Authorization']}\r\nContent-Type: text/csv\r\n"
+            f"Content-Length: {110 * 2**20}\r\n\r\n")
+    writer.write(head.encode() + b"Ten,SDT\n")  # the answer comes before the rest of the body is sent
+    await writer.drain()
+    answer = await asyncio.wait_for(reader.read(4096), timeout=10)
+    writer.close()
+    assert answer.startswith(b"HTTP/1.1 413") and b"payload_too_large" in answer, answer[:300]
+    under = b"Ten,SDT\n" + b"Khach Lon,0912345678\n" * (3 * 2**20 // 20)  # 3 MiB: over the JSON limit
+    accepted = await client.post("/api/v1/imports/uploads?filename=vua.csv", headers=org["rep"]["headers"],
+                                 content=under)
+    assert accepted.status_code == 201, accepted.text[:300]

@@ -87,8 +87,9 @@ def service_of(scope: Scope) -> str | None:
     return service
 
 
-# File uploads (raw or multipart) take the attachment limit, not their service's JSON limit.
+# File uploads (raw or multipart) take their upload limit, not their service's JSON limit.
 UPLOAD_ROUTES = re.compile(r"^/api/v1/(?:customers|support-tickets|comments)/[^/]+/attachments/?$")
+IMPORT_UPLOAD_ROUTE = re.compile(r"^/api/v1/imports/uploads/?$")
 UPLOAD_ENVELOPE_BYTES = 1024 * 1024
 
 
@@ -98,6 +99,7 @@ def body_limits(settings: GatewaySettings) -> Callable[[Scope], int]:
     refused here rather than cut off by the service halfway through the proxying."""
     per_service = settings.service_body_limits()
     upload = settings.attachment_max_bytes + UPLOAD_ENVELOPE_BYTES
+    spreadsheet = settings.import_upload_max_bytes + UPLOAD_ENVELOPE_BYTES
 
     def limit(scope: Scope) -> int:
         service = service_of(scope)
@@ -105,6 +107,8 @@ def body_limits(settings: GatewaySettings) -> Callable[[Scope], int]:
             return settings.max_body_bytes
         if scope["method"] == "POST" and UPLOAD_ROUTES.match(scope["path"]):
             return min(upload, settings.max_body_bytes)
+        if scope["method"] == "POST" and IMPORT_UPLOAD_ROUTE.match(scope["path"]):
+            return min(spreadsheet, settings.max_body_bytes)
         return min(per_service[service], settings.max_body_bytes)
 
     return limit
