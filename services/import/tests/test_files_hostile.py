@@ -4,6 +4,7 @@ loads the file), and where Python allocations are what matters, tracemalloc in-p
 from __future__ import annotations
 
 import json
+import struct
 import subprocess
 import sys
 import textwrap
@@ -66,21 +67,51 @@ def rewrite(source: Path, target: Path, replace: dict[str, bytes], add: dict[str
     return target
 
 
+def write_zip(path: Path, entries: list[tuple[str, bytes, int, int]]) -> None:
+    """A zip of raw-deflated entries (name, compressed bytes, crc32, uncompressed size), written by
+    hand so a 1.5 GiB entry costs no 1.5 GiB of compression."""
+    with open(path, "wb") as file:
+        directory = b""
+        for name, data, crc, size in entries:
+            offset = file.tell()
+            encoded = name.encode()
+            fields = struct.pack("<HHHHHIIIHH", 20, 0, 8, 0, 0x21, crc, len(data), size, len(encoded), 0)
+            file.write(b"PK\x03\x04" + fields + encoded + data)
+            directory += (b"PK\x01\x02" + struct.pack("<H", 20) + fields + struct.pack("<HHHII", 0, 0, 0, 0, offset)
+                          + encoded)
+        start = file.tell()
+        file.write(directory + b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(entries), len(entries),
+                                                              len(directory), start, 0))
+
+
+def deflated(data: bytes) -> tuple[str, bytes, int, int]:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return "", compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data)
+
+
 @pytest.fixture(scope="module")
 def zip_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real .xlsx (~1.5 MB) whose sheet inflates to 1.5 GiB of zeros (declared honestly)."""
+    """A real .xlsx (~1.5 MB) whose sheet inflates to 1.5 GiB of zeros (declared honestly): 96
+    copies of one fully flushed deflate block of 16 MiB of zeros, then the final block."""
     directory = tmp_path_factory.mktemp("bomb")
     base = small_xlsx(directory / "base.xlsx")
-    path = directory / "bomb.xlsx"
-    zeros = bytes(16 * MiB)
-    with zipfile.ZipFile(base) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED,
-                                                             compresslevel=9) as bomb:
+    entries = []
+    with zipfile.ZipFile(base) as original:
         for info in original.infolist():
             if info.filename != "xl/worksheets/sheet1.xml":
-                bomb.writestr(info.filename, original.read(info.filename))
-        with bomb.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            for _ in range(96):  # 1.5 GiB
-                sheet.write(zeros)
+                entries.append((info.filename, *deflated(original.read(info.filename))[1:]))
+    zeros = bytes(16 * MiB)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = compressor.compress(zeros) + compressor.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(96):
+        crc = zlib.crc32(zeros, crc)
+    entries.append(("xl/worksheets/sheet1.xml", block * 96 + zlib.compressobj(9, zlib.DEFLATED, -15).flush(),
+                    crc, 96 * 16 * MiB))
+    path = directory / "bomb.xlsx"
+    write_zip(path, entries)
+    with zipfile.ZipFile(path) as archive, archive.open("xl/worksheets/sheet1.xml") as sheet:
+        assert sheet.read(MiB) == bytes(MiB)  # a well-formed zip whose sheet really is zeros
     return path
 
 
