@@ -123,20 +123,22 @@ async def apply_import_chunk(conn: asyncpg.Connection, *, command: consumed.Impo
     (the consumer's), then publish `customers.bulk_imported` (what was written) and the answer.
 
     Measured with tests/bench_import_chunk.py (2-core development machine shared with other
-    sessions: load average 4-5 during the runs, so ±50% between runs; PostgreSQL 16 of
+    sessions: load average 5-11 during the runs, so ±50% between runs; PostgreSQL 16 of
     deploy/local; 5,000 rows × 15 mapped columns, phones in mixed writings, into a table of
-    50,000-110,000 customers with its 17 indexes; medians of 5 runs):
-    - all new: ~1.5 s a chunk (0.9-2.0 s); half updates: ~1.9 s (1.2-2.8 s);
-    - the same 5,000 rows as a bare COPY straight into customers (no checks, no events): ~0.7 s
-      (0.36-1.0 s) — the table's indexes (trigram GIN of search_doc, jsonb GIN, ICU name order…)
-      cost most of a write, and this chunk's INSERT … SELECT costs about as much (0.4-0.8 s);
+    50,000-110,000 customers with its 17 indexes; medians of 5 runs, two sessions):
+    - all new: 1.1-1.5 s a chunk; half updates: 1.2-1.9 s;
+    - the same 5,000 rows as a bare COPY straight into customers (no checks, no events):
+      0.4-0.7 s. The table's indexes cost most of any write: a bare COPY into the table with only
+      its primary key and phone index took 0.35 s where all indexes took 1.5 s (one run, load 11);
     - the row checks (domain rules, pure Python, one core): 55-115 µs a row, 0.3-0.6 s a chunk,
       after the fast paths for phones (33 → 2.3 µs) and e-mails (64 → 3.4 µs) and the
-      split-based text cleaning (~3 µs less per text cell); the phone lookup ~10-20 ms.
-    So the brief's target (≲ 200 ms a chunk, a million rows in ~40 s) is missed by ~7x on this
-    machine: the bare COPY of a chunk alone is 2-3x that budget here. A million rows would take
-    ~5 min through one consumer; more partitions of crm.customers.commands and consumers would
-    share the Python part, not the index maintenance.
+      split-based text cleaning (~3 µs less per text cell); the phone lookup 10-20 ms; the
+      events 30-100 ms.
+    So the brief's target (≲ 200 ms a chunk, a million rows in ~40 s) is missed by 5-7x on this
+    machine: the bare COPY of a chunk alone is 2-3x that budget here. A million rows take
+    ~4-5 min through one consumer. With subject = job id every chunk of a job lands on one
+    partition, so one consumer applies them one after the other; keying the commands by chunk
+    would let several customers workers share the Python part (not the index maintenance).
     """
     plan, owner = await plan_chunk(conn, command=command)
     async with UnitOfWork.joining(conn, source=SOURCE) as uow:
