@@ -309,3 +309,38 @@ async def test_a_phone_taken_meanwhile_fails_the_chunk_whole_and_the_retry_updat
     assert await feed(pool, sent) is True  # the consumer's retry
     assert (await answer(pool))["created"] == 1 and (await answer(pool))["updated"] == 1
     assert (await by_phone(pool, "+84912000990"))["email"] == "an@x.vn"
+
+
+async def test_a_new_group_is_created_once_for_the_job_and_every_chunk_joins_it(pool, tier):
+    rep = await user(pool, "/r/b1/")
+    job = uuid.uuid4()
+    new_group = {"name": "Hội chợ tháng 9", "description": None}
+    dry = command(rep, [["An", "0912000801", None, None, None, None]], job_id=job, new_group=new_group, dry_run=True)
+    assert await feed(pool, dry) is True
+    assert await pool.fetchval("SELECT count(*) FROM customer_groups") == 0  # a dry run creates nothing
+
+    job = uuid.uuid4()
+    for chunk_no in range(2):
+        sent = command(rep, [["An", f"09120008{chunk_no}2", None, None, None, None]], job_id=job, chunk_no=chunk_no,
+                       new_group=new_group)
+        assert await feed(pool, sent) is True
+    group = await pool.fetchrow("SELECT * FROM customer_groups")
+    assert (group["id"], group["name"], group["description"], group["created_by"]) == (
+        uuid.uuid5(job, "group"), "Hội chợ tháng 9", "Hội chợ tháng 9", rep.user_id)
+    assert await pool.fetchval("SELECT count(*) FROM customers WHERE groups = ARRAY[$1::uuid]", group["id"]) == 2
+    [created] = await published(pool, "customer_config.changed")
+    assert (created["data"]["kind"], created["data"]["action"], created["data"]["item"]["id"]) == (
+        "group", "created", str(group["id"]))
+
+    # another job asking for a group of the same name joins that group
+    other = command(rep, [["Bình", "0912000899", None, None, None, None]], new_group={"name": "hội chợ THÁNG 9"})
+    assert await feed(pool, other) is True
+    assert (await by_phone(pool, "+84912000899"))["groups"] == [group["id"]]
+    assert await pool.fetchval("SELECT count(*) FROM customer_groups") == 1
+
+
+async def test_a_new_group_without_a_name_fails_every_row(pool, tier):
+    rep = await user(pool, "/r/b1/")
+    assert await feed(pool, command(rep, [["An", "0912000811", None, None, None, None]],
+                                    new_group={"name": "  "})) is True
+    assert (await answer(pool))["failures"] == [{"row": 2, "field": "new_group.name", "code": "required"}]

@@ -77,15 +77,23 @@ class ImportRow(BaseModel):
     values: list[str | None]  # parallel to the command's `fields`; empty cells are None
 
 
+class NewImportGroup(BaseModel):
+    """A group the importer asked to create for the job's customers."""
+    name: str
+    description: str | None = None
+
+
 class ImportChunk(BaseModel):
-    """`customers.import_chunk`, a command of the import service: rows of one job, already mapped
-    to customer fields (built-in names or `attributes.<key>`), values as text."""
+    """`customers.import_chunk`, a command of the import service (`crm_import.events.ImportChunk`):
+    rows of one job, already mapped to customer fields (built-in names or `attributes.<key>`),
+    values as text; the customers go to `group_id`, or to the group `new_group` asks for."""
     job_id: uuid.UUID
     chunk_no: int
     dry_run: bool = False
     importer_id: uuid.UUID
     owner_id: uuid.UUID | None = None
     group_id: uuid.UUID | None = None
+    new_group: NewImportGroup | None = None
     lead_package_id: uuid.UUID | None = None
     fields: list[str]
     rows: list[ImportRow]

@@ -37,6 +37,7 @@ from crmkit.unit_of_work import UnitOfWork
 from crm_customers import consumed_events as consumed
 from crm_customers import events
 from crm_customers.domain import import_rows as rows_rules
+from crm_customers.domain.configuration import check_item
 from crm_customers.domain.import_rows import Plan, Spellings
 from crm_customers.domain.ownership import Candidate, OwnerNotInReach, check_owner
 from crm_customers.domain.record import Configuration
@@ -114,7 +115,35 @@ async def plan_chunk(conn: asyncpg.Connection, *, command: consumed.ImportChunk)
         return rows_rules.every_row_fails(every_row, "owner_id", "owner_not_in_reach"), None
     if command.group_id is not None and command.group_id not in config.group_ids:
         return rows_rules.every_row_fails(every_row, "group_id", "unknown_group"), None
+    if command.group_id is None and command.new_group is not None:
+        _, problems = check_item("group", _new_group_values(command.new_group), partial=False)
+        if problems:
+            path, code, _ = problems[0]
+            return rows_rules.every_row_fails(every_row, f"new_group.{path}", rows_rules.import_code(code)), None
     return await _plan(conn, command, principal, config), owner
+
+
+def _new_group_values(group: consumed.NewImportGroup) -> dict[str, Any]:
+    """A group as `POST /customer-groups` takes it; the import asks for a name only, so the
+    description (required of groups) is the name unless one is given."""
+    return {"name": group.name, "description": group.description or group.name}
+
+
+async def _target_group(uow: UnitOfWork, command: consumed.ImportChunk) -> uuid.UUID | None:
+    """The group the chunk's customers join: `group_id`, or the job's new group — created by the
+    first chunk that writes a customer, under an id derived from the job (every chunk, and a
+    redelivered one, finds the same group); a group of that name made meanwhile is used as is."""
+    if command.group_id is not None or command.new_group is None:
+        return command.group_id
+    group_id = uuid.uuid5(command.job_id, "group")
+    values, _ = check_item("group", _new_group_values(command.new_group), partial=False)
+    created = await store.create_group_once(uow.conn, group_id=group_id,
+                                            values={**values, "created_by": command.importer_id})
+    if created is not None:
+        item = dict(created)
+        await uow.publish(events.CustomerConfigChanged(kind="group", action="created", item=item), subject=item["id"])
+        return group_id
+    return await store.group_for(uow.conn, group_id=group_id, name=values["name"])
 
 
 async def apply_import_chunk(conn: asyncpg.Connection, *, command: consumed.ImportChunk,
@@ -143,7 +172,7 @@ async def apply_import_chunk(conn: asyncpg.Connection, *, command: consumed.Impo
     plan, owner = await plan_chunk(conn, command=command)
     async with UnitOfWork.joining(conn, source=SOURCE) as uow:
         if not command.dry_run and owner is not None and (plan.creates or plan.updates):
-            await _write(uow, command, plan, owner, batch_id)
+            await _write(uow, command, plan, owner, await _target_group(uow, command), batch_id)
         listed, omitted = rows_rules.answer_failures(plan.failures)
         answer = events.CustomersImportChunkApplied(
             job_id=command.job_id, chunk_no=command.chunk_no, dry_run=command.dry_run,
@@ -154,11 +183,11 @@ async def apply_import_chunk(conn: asyncpg.Connection, *, command: consumed.Impo
 
 
 async def _write(uow: UnitOfWork, command: consumed.ImportChunk, plan: Plan, owner: dict[str, Any],
-                 batch_id: uuid.UUID) -> None:
+                 group_id: uuid.UUID | None, batch_id: uuid.UUID) -> None:
     created = list(zip(new_ids(len(plan.creates)), plan.creates, strict=True))
     written = await store.write_chunk(
         uow.conn, creates=[(new_id, row, values) for new_id, (row, values) in created],
-        updates=[(customer_id, row, values) for row, customer_id, values in plan.updates], owner=owner, group_id=command.group_id, importer_id=command.importer_id)
+        updates=[(customer_id, row, values) for row, customer_id, values in plan.updates], owner=owner, group_id=group_id, importer_id=command.importer_id)
     done = sorted([(row, uuid.UUID(new_id), "created") for new_id, (row, _) in created]
                   + [(row, customer_id, "updated") for row, customer_id, _ in plan.updates])
     await _publish_imported(uow, command, batch_id, [(row, action, written[i]) for row, i, action in done])

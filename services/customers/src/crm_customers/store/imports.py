@@ -25,6 +25,7 @@ import asyncpg
 import orjson
 
 from crm_customers.domain.import_rows import Existing
+from crm_customers.store.configuration import COLUMNS as CONFIG_COLUMNS
 from crm_customers.store.customers import Access, Params, editable_sql
 
 RECORD_COLUMNS = (
@@ -111,3 +112,19 @@ async def _update_found(conn: asyncpg.Connection, *, group_id: uuid.UUID | None)
         " FROM import_rows s WHERE c.id = s.id AND NOT s.created"
         f" RETURNING {WRITTEN}",
         group_id)
+
+
+async def create_group_once(conn: asyncpg.Connection, *, group_id: uuid.UUID, values: dict[str, Any]) -> asyncpg.Record | None:
+    """Create the job's new group under its id (the same for every chunk of the job); None when
+    that id, or a group of that name (unique, case-insensitive), exists already."""
+    return await conn.fetchrow(
+        "INSERT INTO customer_groups (id, name, description, created_by) VALUES ($1, $2, $3, $4)"
+        f" ON CONFLICT DO NOTHING RETURNING {CONFIG_COLUMNS['group']}",
+        group_id, values["name"], values["description"], values["created_by"])
+
+
+async def group_for(conn: asyncpg.Connection, *, group_id: uuid.UUID, name: str) -> uuid.UUID | None:
+    """The job's group: the one of its id, else the existing group of that name."""
+    return await conn.fetchval(
+        "SELECT id FROM customer_groups WHERE id = $1 OR lower(name) = lower($2) ORDER BY id = $1 DESC LIMIT 1",
+        group_id, name)
