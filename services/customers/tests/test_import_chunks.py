@@ -27,6 +27,7 @@ from crm_customers.handlers.attributes import create_attribute
 from crm_customers.handlers.configuration import create_item
 from crm_customers.handlers.customers import create_customer, delete_customer, get_customer
 from crm_customers.handlers.imports import EVENT_CHUNK, UnknownImporter, apply_import_chunk
+from crm_import.consumed_events import ChunkApplied
 from crm_interactions.consumed_events import BulkImported
 
 SPEC = next(c for c in CONSUMERS if c.name == "import")
@@ -101,6 +102,7 @@ async def test_rows_create_new_customers_and_update_the_importers_own_by_phone(p
 
     assert await answer(pool) == {"job_id": str(job), "chunk_no": 0, "dry_run": False, "created": 2,
                                   "updated": 1, "failures": [], "failures_omitted": 0}
+    assert ChunkApplied.model_validate(await answer(pool)).created == 2  # as the import service reads it
     new = await by_phone(pool, "+84912000001")
     assert (new["name"], new["email"], new["province_name"], new["source"], new["status"], new["lifecycle"]) == (
         "Nguyễn Văn An", "an@x.vn", "Tuyên Quang", "Hội chợ", "new", "lead")
