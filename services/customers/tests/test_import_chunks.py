@@ -253,7 +253,9 @@ async def test_a_full_chunk_is_published_in_pieces_under_the_record_limit(pool, 
         result = await apply_import_chunk(conn, command=consumed.ImportChunk.model_validate(sent.data),
                                           batch_id=sent.id)
     assert (result.created, result.updated, result.failures) == (5_000, 0, [])
-    pieces = [p["data"] for p in await published(pool, "customers.bulk_imported")]
+    envelopes = await published(pool, "customers.bulk_imported")
+    assert {e["actor"] for e in envelopes} == {str(rep.user_id)}  # called without a message context: the importer
+    pieces = [e["data"] for e in envelopes]
     assert [(p["chunk"], p["last"], len(p["ids"])) for p in pieces] == [
         (1, False, EVENT_CHUNK), (2, False, EVENT_CHUNK), (3, True, 5_000 - 2 * EVENT_CHUNK)]
     assert all(len(orjson.dumps(p)) < 1_000_000 for p in pieces)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import replace
 from typing import Any
 
 import asyncpg
@@ -32,7 +33,7 @@ from crmkit.auth import Principal
 from crmkit.consumer import typed
 from crmkit.events import Envelope
 from crmkit.ids import new_ids
-from crmkit.unit_of_work import UnitOfWork
+from crmkit.unit_of_work import UnitOfWork, bound, message_context
 
 from crm_customers import consumed_events as consumed
 from crm_customers import events
@@ -170,6 +171,13 @@ async def apply_import_chunk(conn: asyncpg.Connection, *, command: consumed.Impo
     would let several customers workers share the Python part (not the index maintenance).
     """
     plan, owner = await plan_chunk(conn, command=command)
+    context = message_context()  # the events' actor: the command's (the importer), else the importer
+    with bound(replace(context, actor=context.actor or str(command.importer_id))):
+        return await _apply(conn, command, plan, owner, batch_id)
+
+
+async def _apply(conn: asyncpg.Connection, command: consumed.ImportChunk, plan: Plan, owner: dict[str, Any] | None,
+                 batch_id: uuid.UUID) -> events.CustomersImportChunkApplied:
     async with UnitOfWork.joining(conn, source=SOURCE) as uow:
         if not command.dry_run and owner is not None and (plan.creates or plan.updates):
             await _write(uow, command, plan, owner, await _target_group(uow, command), batch_id)
