@@ -35,13 +35,13 @@ RECORD_COLUMNS = (
 )
 _STAGING = (
     "CREATE TEMPORARY TABLE IF NOT EXISTS import_rows ("
-    " id uuid, row_no integer, created boolean, name text, phone text, email text, birthday date,"
+    " id uuid, created boolean, name text, phone text, email text, birthday date,"
     " province_code integer, province_name text, gender text, address text, source text, customer_type text,"
     " company_name text, tax_code text, position text, note text, party_type text, organization_size text,"
     " founding_date date, industry text, description text, contact_person text, lifecycle text, status text,"
     " labels text[], attributes text) ON COMMIT DELETE ROWS"
 )
-STAGING_COLUMNS = ("id", "row_no", "created", *RECORD_COLUMNS, "attributes")
+STAGING_COLUMNS = ("id", "created", *RECORD_COLUMNS, "attributes")
 # what the events need of each written customer
 WRITTEN = "c.id, c.version, c.owner_id, c.owner_unit_id, c.owner_unit_path"
 # an update keeps every value the row does not give (the staging column is NULL)
@@ -61,26 +61,26 @@ async def holders_of_phones(conn: asyncpg.Connection, *, phones: Sequence[str], 
     return {r["phone"]: Existing(id=r["id"], editable=r["editable"]) for r in rows}
 
 
-def _staged(customer_id: uuid.UUID | str, row: int, created: bool, values: dict[str, Any]) -> tuple[Any, ...]:
+def _staged(customer_id: uuid.UUID | str, created: bool, values: dict[str, Any]) -> tuple[Any, ...]:
     """A row of the staging table: record values in column form (province as code and name,
     attributes as JSON text), None where the row gave nothing."""
     province = values.get("province")
     columns = {**values, "province_code": province["code"] if province else None,
                "province_name": province["name"] if province else None}
     attributes = values.get("attributes")
-    return (customer_id, row, created, *(columns.get(name) for name in RECORD_COLUMNS),
+    return (customer_id, created, *(columns.get(name) for name in RECORD_COLUMNS),
             orjson.dumps(attributes).decode() if attributes else None)
 
 
-async def write_chunk(conn: asyncpg.Connection, *, creates: Sequence[tuple[uuid.UUID | str, int, dict[str, Any]]],
-                      updates: Sequence[tuple[uuid.UUID, int, dict[str, Any]]], owner: dict[str, Any],
+async def write_chunk(conn: asyncpg.Connection, *, creates: Sequence[tuple[uuid.UUID | str, dict[str, Any]]],
+                      updates: Sequence[tuple[uuid.UUID, dict[str, Any]]], owner: dict[str, Any],
                       group_id: uuid.UUID | None, importer_id: uuid.UUID) -> dict[uuid.UUID, asyncpg.Record]:
-    """Create `creates` (id, row, values) and update `updates` (id, row, values); returns each
-    written customer's id, version, owner and unit, by id."""
+    """Create `creates` (new id, values) and update `updates` (id, values); returns each written
+    customer's id, version, owner and unit, by id."""
     await conn.execute(_STAGING)
     await conn.copy_records_to_table("import_rows", columns=STAGING_COLUMNS, records=[
-        *(_staged(i, row, True, values) for i, row, values in creates),
-        *(_staged(i, row, False, values) for i, row, values in updates)])
+        *(_staged(i, True, values) for i, values in creates),
+        *(_staged(i, False, values) for i, values in updates)])
     written = await _insert_created(conn, owner=owner, group_id=group_id, importer_id=importer_id) if creates else []
     if updates:
         written += await _update_found(conn, group_id=group_id)
