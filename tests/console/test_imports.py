@@ -192,6 +192,7 @@ async def test_seed_004_template_import_into_a_new_group(open_as, org, client, a
     await page.get_by_role("button", name="Tạo nhóm mới").click()
     await page.get_by_role("button", name="Tiếp tục").click()
     await h.expect(page.get_by_text("Vui lòng nhập tên nhóm")).to_be_visible()  # as the guide says
+    await page.mouse.move(0, 0)  # a hovered primary button is paler
     await h.assert_accessible(page, name="import-new-group")
     await h.screenshot(page, "import-new-group")
     await page.get_by_label("Tên nhóm").fill(f"Nhóm mẫu {tag}")
@@ -201,6 +202,11 @@ async def test_seed_004_template_import_into_a_new_group(open_as, org, client, a
     await page.get_by_role("button", name="Lưu").click()
 
     await h.expect(page.get_by_test_id("import-status")).to_have_attribute("data-status", "completed", timeout=60_000)
+    job = (await client.get(f"/api/v1/imports/{page.url.rsplit('/', 1)[-1]}", headers=rep["headers"])).json()
+    if job["failed"]:
+        result = await client.get(job["result_file_url"], headers=rep["headers"])
+        reasons = CalamineWorkbook.from_filelike(io.BytesIO(result.content)).get_sheet_by_index(0).to_python()[1:]
+        raise AssertionError(f"the new group's rows failed: {[row[-1] for row in reasons]}")
     await h.expect(page.get_by_test_id("count-created")).to_contain_text("1")
     await h.expect(page.get_by_test_id("count-failed")).to_contain_text("0")
     customer = await customer_by_phone(client, rep, phone)
@@ -208,9 +214,29 @@ async def test_seed_004_template_import_into_a_new_group(open_as, org, client, a
     groups = (await client.get("/api/v1/customer-groups", headers=rep["headers"])).json()
     new_group = next(g for g in groups if g["name"] == f"Nhóm mẫu {tag}")
     assert customer["groups"] == [new_group["id"]], customer
-
-    phone_page = await open_as(person(rep), "/imports", phone=True)
-    await h.expect(phone_page.get_by_role("link", name=f"mau-{tag}.xlsx")).to_be_visible()
-    await h.assert_accessible(phone_page, name="imports-phone")
-    await h.screenshot(phone_page, "imports-phone")
     await client.delete(f"/api/v1/customer-groups/{new_group['id']}", headers=admin)
+
+
+async def test_the_imports_on_a_phone(open_as, org, client, console_helpers):
+    h = console_helpers
+    rep = org["rep2"]
+    name = f"dien-thoai-{uuid.uuid4().hex[:6]}.xlsx"
+    uploaded = await client.post("/api/v1/imports/uploads", headers=rep["headers"], files={
+        "file": (name, xlsx([["Tên", "SĐT"], ["Khách Thử", random_mobile()]]))})
+    assert uploaded.status_code == 201, uploaded.text
+    started = await client.post("/api/v1/imports", headers=rep["headers"], json={
+        "upload_id": uploaded.json()["id"], "start_row": 2, "mapping": {"name": 1, "phone": 2}, "dry_run": True})
+    assert started.status_code == 202, started.text
+
+    page = await open_as(person(rep), "/imports", phone=True)
+    await page.get_by_role("link", name=name).click()
+    await h.expect(page.get_by_role("heading", name=f"Nhập dữ liệu: {name}")).to_be_visible()
+    await h.expect(page.get_by_test_id("import-status")).to_have_attribute("data-status", "completed", timeout=60_000)
+    await h.expect(page.get_by_text("Đây là lần kiểm tra trước")).to_be_visible()
+    await page.mouse.move(0, 0)  # the tap left a hover where the download button now is
+    await h.assert_accessible(page, name="import-job-phone")
+    await h.screenshot(page, "import-job-phone")
+    await page.get_by_role("link", name="Danh sách nhập dữ liệu").click()
+    await h.expect(page.get_by_role("link", name=name)).to_be_visible()
+    await h.assert_accessible(page, name="imports-phone")
+    await h.screenshot(page, "imports-phone")

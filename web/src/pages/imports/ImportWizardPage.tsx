@@ -19,7 +19,7 @@ export default function ImportWizardPage() {
   const queryClient = useQueryClient();
   const { message } = useFeedback();
   const [form] = Form.useForm<WizardValues>();
-  const mode = Form.useWatch("mode", form) ?? "quick";
+  const mode = Form.useWatch("mode", { form, preserve: true }) ?? "quick";
   const [step, setStep] = useState(0);
   const [file, setFile] = useState<UploadedFile | null>(null);
   const [fileMissing, setFileMissing] = useState(false);

@@ -22,7 +22,7 @@ export function usePreview(file: UploadedFile, sheet: number | undefined) {
 export function MappingStep({ file }: { file: UploadedFile }) {
   const t = useT();
   const form = Form.useFormInstance<WizardValues>();
-  const sheet = Form.useWatch("sheet", form);
+  const sheet = Form.useWatch("sheet", { form, preserve: true });
   const startRow = Form.useWatch("startRow", form);
   const preview = usePreview(file, sheet);
   const attributes = useAttributes();
