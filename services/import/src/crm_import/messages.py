@@ -50,7 +50,7 @@ ROW_REASONS: dict[str, tuple[str, str]] = {
                      "The phone belongs to a customer you may not edit."),
     "unknown_attribute": ("Thuộc tính không tồn tại.", "No such attribute."),
     "unknown_group": ("Nhóm khách hàng không tồn tại.", "No such customer group."),
-    "unknown_owner": ("Người phụ trách không tồn tại.", "No such owner."),
+    "owner_not_in_reach": ("Người phụ trách ngoài phạm vi của bạn.", "The owner is outside your reach."),
     "duplicate_in_file": ("Trùng số điện thoại với một dòng phía trên trong tệp.",
                           "Same phone as a row above in the file."),
 }

@@ -52,6 +52,11 @@ def public_job(job: Mapping[str, Any], upload: Mapping[str, Any] | None = None) 
     }
 
 
+def new_group_id(job_id: uuid.UUID) -> uuid.UUID:
+    """The id the customers service gives a job's new group (its `handlers.imports`)."""
+    return uuid.uuid5(job_id, "group")
+
+
 _NOT_DIGITS = re.compile(r"\D")
 
 

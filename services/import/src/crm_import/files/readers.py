@@ -85,6 +85,12 @@ def read_rows(path: Path | str, info: FileInfo, *, sheet: int = 0, start_row: in
             yield number, cells
 
 
+# Excel's error values: calamine gives "" for an error cell, the streaming fork its text; both empty
+# (a cell typed as the text "#N/A" is empty too)
+EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
+
+
 def _row_converter(stats: ReadStats) -> Callable[[Sequence[object]], list[Cell]]:
     """Values → cells, with the common kinds (empty, ASCII text, numbers) inline: this loop runs
     15 million times for a 1M x 15 sheet. Non-ASCII texts that cannot be TCVN3/VNI are remembered
@@ -110,11 +116,16 @@ def _row_converter(stats: ReadStats) -> Callable[[Sequence[object]], list[Cell]]
                 if not value:
                     append(None)
                 elif value.isascii():  # type: ignore[attr-defined]
-                    append(value.strip() or None)  # type: ignore[attr-defined]
+                    if value[0] == "#" and value in EXCEL_ERRORS:  # type: ignore[index]
+                        append(None)
+                    else:
+                        append(value.strip() or None)  # type: ignore[attr-defined]
                 else:
                     append(unicode_text(value))  # type: ignore[arg-type]
             elif kind is float and value.is_integer() and -1e15 < value < 1e15:  # type: ignore[attr-defined, operator]
                 append(str(int(value)))  # type: ignore[call-overload]
+            elif kind is int:
+                append(str(value))
             else:
                 append(cell_text(value, stats))
         return cells
@@ -194,11 +205,6 @@ def _workbook_rows(path: Path, sheet: int, stats: ReadStats, wanted: list[int] |
                            f"The workbook cannot be read ({type(error).__name__}).") from None
 
 
-# Excel's error values: calamine gives "" for an error cell, the streaming fork the text; both empty
-EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!",
-                          "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
-
-
 def _streamed_xlsx_rows(path: Path, sheet: int, stats: ReadStats, wanted: list[int] | None, *,
                         first_row: int) -> Iterator[Row]:
     """xlsx rows decoded from the zip as they are read (python-calamine-plus): rows from row 1,
@@ -213,7 +219,7 @@ def _streamed_xlsx_rows(path: Path, sheet: int, stats: ReadStats, wanted: list[i
             if wanted is not None:
                 width = len(values)
                 values = [values[index] if index < width else "" for index in wanted]
-            yield number, convert(["" if value in EXCEL_ERRORS else value for value in values])
+            yield number, convert(values)
     except StreamingError as error:
         raise FileRejected("unsupported_format", "Không đọc được bảng tính.",
                            f"The workbook cannot be read ({type(error).__name__}).") from None

@@ -22,7 +22,7 @@ from crmkit.errors import ProblemError
 from crmkit.unit_of_work import UnitOfWork
 
 from crm_import.domain import fields as field_rules
-from crm_import.domain.jobs import FINISHED, fingerprint, may_see, public_job
+from crm_import.domain.jobs import FINISHED, fingerprint, may_see, new_group_id, public_job
 from crm_import.files import ColumnError, FileRejected, preview, resolve_column, sniff, store_upload
 from crm_import.handlers.lifecycle import publish_outcome
 from crm_import.handlers.problems import SOURCE
@@ -179,14 +179,15 @@ async def create_import(pool: asyncpg.Pool, *, principal: Principal, language: s
             fields, columns = _resolve_mapping(mapping or {}, headers, len(shown.columns), set(attributes))
         group = {"name": new_group["name"].strip()[:200], "description": new_group.get("description")} \
             if new_group else None
-        if group is not None:
-            group_id = uuid.uuid5(upload_id, f"new-group:{principal.user_id}:{group['name']}")
+        job_id = uuid.uuid4()
+        if group is not None:  # the customers service creates it under this id with the first chunk
+            group_id = new_group_id(job_id)
         key = fingerprint(
             sha256=upload["sha256"], sheet=index, start_row=start_row, fields=fields, columns=columns,
             template=template, dry_run=dry_run, importer_id=principal.user_id, owner_id=owner_id,
-            group_id=group_id, new_group=group, lead_package_id=lead_package_id)
+            group_id=None if group else group_id, new_group=group, lead_package_id=lead_package_id)
         values: dict[str, Any] = {
-            "id": uuid.uuid4(), "upload_id": upload_id, "created_by": principal.user_id,
+            "id": job_id, "upload_id": upload_id, "created_by": principal.user_id,
             "unit_path": principal.unit_path or None, "language": language, "sheet": index, "start_row": start_row,
             "fields": fields, "columns": columns, "template": template, "dry_run": dry_run, "group_id": group_id,
             "new_group": group, "lead_package_id": lead_package_id, "owner_id": owner_id, "next_row": None,

@@ -91,7 +91,8 @@ class Chunk:
         job = self.job
         return events.ImportChunk(
             job_id=job["id"], chunk_no=self.number, dry_run=job["dry_run"], importer_id=job["created_by"],
-            owner_id=job["owner_id"], group_id=job["group_id"], lead_package_id=job["lead_package_id"],
+            owner_id=job["owner_id"], lead_package_id=job["lead_package_id"],
+            group_id=None if job["new_group"] else job["group_id"],  # a new group is made by the customers service
             new_group=events.NewGroup.model_validate(job["new_group"]) if job["new_group"] else None,
             fields=list(job["fields"]), rows=self.rows)
 
