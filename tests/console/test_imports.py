@@ -240,3 +240,29 @@ async def test_the_imports_on_a_phone(open_as, org, client, console_helpers):
     await h.expect(page.get_by_role("link", name=name)).to_be_visible()
     await h.assert_accessible(page, name="imports-phone")
     await h.screenshot(page, "imports-phone")
+
+
+async def test_a_running_import_shows_its_progress_and_can_be_cancelled(open_as, org, client, console_helpers):
+    h = console_helpers
+    rep = org["manager"]
+    name = f"lon-{uuid.uuid4().hex[:6]}.csv"
+    lines = ["Tên,Số điện thoại"] + [f"Khách {i},{random_mobile()}" for i in range(100_000)]
+    uploaded = await client.post("/api/v1/imports/uploads", headers=rep["headers"],
+                                 files={"file": (name, "\n".join(lines).encode())})
+    assert uploaded.status_code == 201, uploaded.text
+    started = await client.post("/api/v1/imports", headers=rep["headers"], json={
+        "upload_id": uploaded.json()["id"], "start_row": 2, "mapping": {"name": 1, "phone": 2}, "dry_run": True})
+    assert started.status_code == 202, started.text
+    job_id = started.json()["id"]
+
+    page = await open_as(person(rep), f"/imports/{job_id}")
+    await h.expect(page.get_by_role("heading", name=f"Nhập dữ liệu: {name}")).to_be_visible()
+    await h.expect(page.get_by_test_id("import-processed")).to_have_text(re.compile(r"^[1-9][\d.,]* (/ 100000 )?dòng$"))
+    await page.get_by_role("button", name="Hủy").click()
+    dialog = page.get_by_role("dialog")
+    await h.expect(dialog).to_contain_text("Các dòng đã nhập được giữ lại")
+    await dialog.get_by_role("button", name="Hủy").click()
+    await h.expect(page.get_by_test_id("import-status")).to_have_attribute("data-status", "cancelled", timeout=60_000)
+    await h.expect(page.get_by_role("button", name="Hủy")).to_have_count(0)
+    job = (await client.get(f"/api/v1/imports/{job_id}", headers=rep["headers"])).json()
+    assert job["status"] == "cancelled" and job["processed_rows"] < 100_000, job
