@@ -240,6 +240,11 @@ async def test_the_imports_on_a_phone(open_as, org, client, console_helpers):
     await h.expect(page.get_by_role("link", name=name)).to_be_visible()
     await h.assert_accessible(page, name="imports-phone")
     await h.screenshot(page, "imports-phone")
+    await page.get_by_role("button", name="Nhập khách hàng").click()
+    await h.expect(page.get_by_role("heading", name="Thêm mới nhiều khách hàng")).to_be_visible()
+    await page.mouse.move(0, 0)
+    await h.assert_accessible(page, name="import-wizard-phone")
+    await h.screenshot(page, "import-wizard-phone")
 
 
 async def test_a_running_import_shows_its_progress_and_can_be_cancelled(open_as, org, client, console_helpers):

@@ -1,4 +1,4 @@
-import { Button, Form, Input, Segmented, Select, Space, Typography } from "antd";
+import { Button, Flex, Form, Input, Segmented, Select, Typography } from "antd";
 import { DownloadOutlined, PlusOutlined, UnorderedListOutlined } from "@ant-design/icons";
 import { useT } from "../../i18n/I18nProvider";
 import { useGroups } from "../customers/form/options";
@@ -28,16 +28,16 @@ export function GroupStep({ onTemplate, downloadingTemplate }: { onTemplate: () 
       <Form.Item name="groupMode" hidden><Input /></Form.Item>
       {groupMode === "existing" ? (
         <Form.Item label={t("imp.group")} required={false}>
-          <Space.Compact style={{ width: "100%", maxWidth: 560 }}>
+          <Flex gap={8} wrap style={{ maxWidth: 640 }}>
             <Form.Item name="groupId" noStyle>
-              <Select allowClear showSearch={{ optionFilterProp: "label" }} aria-label={t("imp.group")}
+              <Select style={{ flex: "1 1 240px", minWidth: 0 }} allowClear showSearch={{ optionFilterProp: "label" }} aria-label={t("imp.group")}
                 placeholder={t("imp.groupPlaceholder")} loading={groups.isLoading} styles={READABLE_PLACEHOLDER}
                 options={(groups.data ?? []).map((group) => ({ value: group.id, label: group.name }))} />
             </Form.Item>
             <Button icon={<PlusOutlined />} onClick={() => form.setFieldsValue({ groupMode: "new", groupId: undefined })}>
               {t("imp.newGroup")}
             </Button>
-          </Space.Compact>
+          </Flex>
         </Form.Item>
       ) : (
         <>

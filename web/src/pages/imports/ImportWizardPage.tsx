@@ -88,7 +88,8 @@ export default function ImportWizardPage() {
       .filter((item): item is { path: WizardPath; message: string } => item.path !== null);
     if (onFields.some((item) => item.path[0] === "groupName" || item.path[0] === "groupId")) setStep(0);
     if (onFields.length) form.setFields(onFields.map((item) => ({ name: item.path, errors: [item.message] })));
-    if (onFields.length < Math.max(1, error.errors.length)) setProblem(error.detail);
+    const elsewhere = error.errors.filter((item) => formPath(item.field) === null).map((item) => item.message);
+    if (elsewhere.length || !onFields.length) setProblem(elsewhere.length ? elsewhere.join(" ") : error.detail);
   };
 
   const steps = [

@@ -13,6 +13,8 @@ export function useImportJob(id: string) {
   const job = useQuery({
     queryKey: ["import", id],
     queryFn: ({ signal }) => api.get<ImportJob>(`/imports/${id}`, undefined, signal),
+    // the stream below brings each change; this only covers a stream that cannot open
+    refetchInterval: (query) => (query.state.data && !isFinished(query.state.data) ? 5000 : false),
   });
   const following = job.data !== undefined && !isFinished(job.data);
 
