@@ -16,7 +16,8 @@ read: `sniff` returns a `FileInfo` or raises `FileRejected` with a stable code.
   csv module in strict mode: unbalanced quotes, a field over the csv module's 128 KiB, or more than 10% of the records
   with another field count than the usual one is `malformed_csv`; more records than `max_rows` is
   `too_many_rows`.
-Measured on the 1,000,000 x 15 benchmark file (bench/import_readers.py): see readers.py.
+Cost, measured on the 1,000,000 x 15 benchmark file (109 MB, 877 MB of sheet XML, bench/import_readers.py):
+7.7 s of CPU and 34 MB peak RSS for every check above (readers.py has the machine).
 """
 from __future__ import annotations
 

@@ -11,18 +11,32 @@ right), `None` for an empty cell; rows with no value at all are skipped. Cells:
 - booleans "TRUE"/"FALSE"; formulas as their cached value (never evaluated); error cells (#DIV/0!)
   as empty.
 
-xlsx, xls and ods go through python-calamine; CSV through the csv module (the encoding and the
-delimiter from `sniff`).
+xls and ods go through python-calamine, CSV through the csv module (the encoding and the delimiter
+from `sniff`), xlsx through python-calamine or, when it is installed, python-calamine-plus's row
+stream (same cells: the reader tests pass on both).
 
-Why python-calamine, measured with bench/import_readers.py on the same 1,000,000 x 15 .xlsx
-(xlsxwriter constant_memory, 150 MB; Intel Xeon @ 2.80GHz, 2 cores shared, Python 3.11.7):
-MEASUREMENTS
-Both readers parse the whole sheet in Rust before the first row comes out (calamine's
-`worksheet_range`); neither streams. python-calamine then hands the rows over one by one
-(`iter_rows`: one Python list at a time), while fastexcel builds Arrow columns that have to become
-Python objects column by column (pyarrow, ~100 MB of dependency) before a row can be assembled.
-Memory is the sheet in calamine's cells (about 32 bytes a cell plus the text), bounded by the row
-limit `sniff` enforces; the Python side holds one row.
+Measured with bench/import_readers.py on one 1,000,000-row x 15-column .xlsx (xlsxwriter
+constant_memory: 109 MB, 877 MB of sheet XML; Vietnamese names, phones in mixed writings, dates,
+numbers, a formula), Intel Xeon @ 2.80GHz, 2 cores shared with other sessions (load average 3.5-7
+during the runs, so wall times ran 1.2-3x the CPU time); two runs each, CPU seconds of the reading
+process / wall seconds / peak RSS:
+    python-calamine, iter_rows (raw values)       16.7-17.0 s   21-24 s    1,384 MB
+    fastexcel -> pyarrow -> Python values         13.4-13.6 s   17-32 s    1,959 MB
+    python-calamine-plus, row stream              10.8-11.1 s   12-17 s       18 MB
+    read_rows on python-calamine (15 columns)     23.4-24.5 s   40-44 s    1,395 MB
+    read_rows on python-calamine-plus             21.5-26.8 s   29-38 s       31 MB
+    read_rows, 5 mapped columns, on -plus         16.4-23.1 s   25-31 s       30 MB
+    (sniff, every check of formats.py: 7.7 s, 34 MB)
+python-calamine over fastexcel: fastexcel hands Python values over for less CPU (Arrow columns
+turned into lists at once) but needs pyarrow (~100 MB installed) and peaks 580 MB higher; both
+build the whole sheet in Rust before the first row comes out, so neither meets the issue's
+"peak RSS <= 1 GB for the million" (1.38 and 1.96 GB). python-calamine-plus (a fork of
+python-calamine 0.8.2 over a modified calamine 0.36.1, version 0.2.0, one maintainer) decodes rows
+from the zip as they are read: 18 MB whatever the size, the least CPU, and `start_row` skips inside
+the stream (a resumed job does not turn the rows it already sent into Python). It is not a dependency: a
+fork that young is the coordinator's call; with it installed, xlsx goes through it.
+Python's share (text conversion, legacy check, the generator) is ~7-10 s a million rows of 15
+columns; `columns=` converts only the mapped ones.
 """
 from __future__ import annotations
 
