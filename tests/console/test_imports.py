@@ -11,6 +11,7 @@ import re
 import uuid
 
 import xlsxwriter
+from crm_import.files.vietnamese import TCVN3
 from python_calamine import CalamineWorkbook
 
 from e2e_support import PASSWORD, random_mobile
@@ -20,14 +21,23 @@ def person(user: dict) -> dict:
     return {"username": user["username"], "password": PASSWORD}
 
 
-def xlsx(rows: list[list[object]], sheet: str = "Khách hàng") -> bytes:
+def xlsx(rows: list[list[object]], sheet: str = "Khách hàng", guide: bool = False) -> bytes:
+    """A workbook of `rows`; with `guide`, a sheet of instructions comes first."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    if guide:
+        workbook.add_worksheet("Hướng dẫn").write(0, 0, "Điền khách hàng vào trang sau")
     worksheet = workbook.add_worksheet(sheet)
     for number, row in enumerate(rows):
         worksheet.write_row(number, 0, row)
     workbook.close()
     return buffer.getvalue()
+
+
+def to_tcvn3(text: str) -> str:
+    """Unicode → TCVN3 as an old spreadsheet shows it without its font."""
+    reverse = {letter: legacy for legacy, letter in TCVN3.items()}
+    return "".join(reverse.get(char) or reverse.get(char.lower()) or char for char in text)
 
 
 def read_xlsx(path) -> list[list[object]]:
@@ -86,7 +96,7 @@ async def test_seed_004_quick_import_into_a_chosen_group(open_as, org, client, a
         [3, f"Sai Email {tag}", bad_email_phone, "khong-phai-email", None],
         [4, f"Lần Một {tag}", twice_phone, None, None],
         [5, f"Lần Hai {tag}", twice_phone, None, None],
-    ])
+    ], guide=True)
     try:
         page = await open_as(person(rep), "/imports")
         await h.expect(page.get_by_role("heading", name="Nhập dữ liệu", level=1)).to_be_visible()
@@ -114,7 +124,8 @@ async def test_seed_004_quick_import_into_a_chosen_group(open_as, org, client, a
         await upload_through_the_dragger(page, h, file_name, content)
         await h.expect(page.get_by_text(file_name)).to_be_visible()
         await h.expect(page.get_by_text("XLSX", exact=True)).to_be_visible()
-        await h.expect(page.get_by_text("Khách hàng", exact=True).last).to_be_visible()  # the sheet's name
+        await h.expect(page.get_by_text("Hướng dẫn, Khách hàng", exact=True)).to_be_visible()  # the sheets
+        await pick(page, "Trang tính lấy dữ liệu", "Khách hàng")
         await h.assert_accessible(page, name="import-step-file")
         await h.screenshot(page, "import-step-file")
         await page.get_by_role("button", name="Tiếp tục").click()
@@ -222,7 +233,7 @@ async def test_the_imports_on_a_phone(open_as, org, client, console_helpers):
     rep = org["rep2"]
     name = f"dien-thoai-{uuid.uuid4().hex[:6]}.xlsx"
     uploaded = await client.post("/api/v1/imports/uploads", headers=rep["headers"], files={
-        "file": (name, xlsx([["Tên", "SĐT"], ["Khách Thử", random_mobile()]]))})
+        "file": (name, xlsx([["Tên", "SĐT"], [to_tcvn3("Nguyễn Thị Hồng"), random_mobile()]]))})
     assert uploaded.status_code == 201, uploaded.text
     started = await client.post("/api/v1/imports", headers=rep["headers"], json={
         "upload_id": uploaded.json()["id"], "start_row": 2, "mapping": {"name": 1, "phone": 2}, "dry_run": True})
@@ -233,6 +244,7 @@ async def test_the_imports_on_a_phone(open_as, org, client, console_helpers):
     await h.expect(page.get_by_role("heading", name=f"Nhập dữ liệu: {name}")).to_be_visible()
     await h.expect(page.get_by_test_id("import-status")).to_have_attribute("data-status", "completed", timeout=60_000)
     await h.expect(page.get_by_text("Đây là lần kiểm tra trước")).to_be_visible()
+    await h.expect(page.get_by_text("1 ô được chuyển từ bảng mã cũ (TCVN3/VNI) sang Unicode")).to_be_visible()
     await page.mouse.move(0, 0)  # the tap left a hover where the download button now is
     await h.assert_accessible(page, name="import-job-phone")
     await h.screenshot(page, "import-job-phone")

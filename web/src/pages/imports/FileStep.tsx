@@ -59,7 +59,8 @@ export function FileStep({ file, onUploaded }: { file: UploadedFile | null; onUp
           ]} />
           {file.sheets.length > 1 && (
             <Form.Item name="sheet" label={t("imp.sheet")} style={{ maxWidth: 400, marginTop: 16 }}>
-              <Select options={file.sheets.map((sheet) => ({ value: sheet.index, label: sheet.name }))} />
+              <Select showSearch={{ optionFilterProp: "label" }}
+                      options={file.sheets.map((sheet) => ({ value: sheet.index, label: sheet.name }))} />
             </Form.Item>
           )}
           <Button onClick={() => onUploaded(null)} style={{ marginTop: 16 }}>{t("imp.otherFile")}</Button>
