@@ -11,9 +11,9 @@ import re
 import uuid
 
 import xlsxwriter
-from crm_import.files.vietnamese import TCVN3
 from python_calamine import CalamineWorkbook
 
+from crm_import.files.vietnamese import TCVN3
 from e2e_support import PASSWORD, random_mobile
 
 
