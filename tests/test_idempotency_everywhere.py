@@ -177,6 +177,31 @@ async def create_export(ctx: Ctx) -> Case:
                               lambda job: job["filter"].get("q") == f"idem {ctx.tag}"))
 
 
+async def import_upload(ctx: Ctx, rows: int = 1) -> dict:
+    content = ("Tên,SĐT\n" + "".join(f"Khách idem {ctx.tag},{random_mobile()}\n" for _ in range(rows))).encode()
+    uploaded = await ctx.client.post("/api/v1/imports/uploads", headers=rep(ctx),
+                                     files={"file": (f"idem-{ctx.tag}.csv", content)})
+    assert uploaded.status_code == 201, uploaded.text
+    return uploaded.json()
+
+
+@operation("post", "/api/v1/imports")
+async def create_import(ctx: Ctx) -> Case:
+    upload = await import_upload(ctx)
+    return Case("/api/v1/imports", {"upload_id": upload["id"], "start_row": 2, "mapping": {"name": 1, "phone": 2},
+                                    "dry_run": True}, rep(ctx),
+                once=count_of(ctx, "/api/v1/imports", rep(ctx), lambda job: job["upload_id"] == upload["id"]))
+
+
+@operation("post", "/api/v1/imports/{job_id}/cancel")
+async def cancel_import(ctx: Ctx) -> Case:
+    upload = await import_upload(ctx, rows=50_000)  # still running when the cancel comes
+    started = await ctx.client.post("/api/v1/imports", headers=rep(ctx), json={
+        "upload_id": upload["id"], "start_row": 2, "mapping": {"name": 1, "phone": 2}, "dry_run": True})
+    assert started.status_code == 202, started.text
+    return Case(f"/api/v1/imports/{started.json()['id']}/cancel", {}, rep(ctx))
+
+
 # {collection: (the field that names an item, a new item's body for a tag)}; admin deletes what
 # the test made (remove_created), other tests must never see it
 CONFIGURATION: dict[str, tuple[str, Callable[[str], dict]]] = {

@@ -20,6 +20,7 @@ from crmkit import i18n, uploads
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool, Settings
 from crmkit.domain_errors import FieldError, Invalid
+from crmkit.idempotency import Idempotent
 
 from crm_import.domain import fields as field_rules
 from crm_import.domain.jobs import FINISHED
@@ -156,17 +157,18 @@ async def template(request: Request, pool: DbPool, principal: CurrentPrincipal) 
 @router.post("", status_code=202, response_model=ImportPublic, responses={
     200: {"description": "the same import was asked before: that job"}, **NOT_FOUND,
     422: {"description": "group_name_required, validation_error (unknown field or column, a column twice, no phone)"}})
-async def create_import(body: ImportCreate, request: Request, pool: DbPool, principal: CurrentPrincipal) -> Response:
+async def create_import(body: ImportCreate, request: Request, principal: CurrentPrincipal,
+                        once: Idempotent) -> Response:
     """Queue an import of an uploaded file (poll `Location`, or follow `/events`). The same file,
     mapping and target again returns the first job (200), unless it failed or was cancelled."""
     if body.mapping is None and not body.template:
         raise Invalid(FieldError("mapping", "required"))
     job, created = await handlers.create_import(
-        pool, principal=principal, language=_language(request), upload_id=body.upload_id, sheet=body.sheet,
+        once.pool, principal=principal, language=_language(request), upload_id=body.upload_id, sheet=body.sheet,
         start_row=body.start_row, mapping=body.mapping, template=body.template, dry_run=body.dry_run,
         group_id=body.group_id, new_group=body.new_group.model_dump() if body.new_group else None,
         lead_package_id=body.lead_package_id, owner_id=body.owner_id)
-    return _job(job, 202 if created else 200)
+    return once.answer(_job(job, 202 if created else 200))
 
 
 @router.get("", response_model=list[ImportPublic])
@@ -183,9 +185,9 @@ async def get_import(job_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipa
 
 @router.post("/{job_id}/cancel", response_model=ImportPublic, responses={
     **NOT_FOUND, 409: {"description": "import_not_cancellable (already ended)"}})
-async def cancel_import(job_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> Response:
+async def cancel_import(job_id: uuid.UUID, principal: CurrentPrincipal, once: Idempotent) -> Response:
     """Stop at the next chunk boundary: rows already applied stay (`processed_rows` says how many)."""
-    return _job(await handlers.cancel_import(pool, principal=principal, job_id=job_id))
+    return once.answer(_job(await handlers.cancel_import(once.pool, principal=principal, job_id=job_id)))
 
 
 @router.get("/{job_id}/events", response_class=StreamingResponse, responses={
