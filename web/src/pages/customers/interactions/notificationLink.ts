@@ -6,7 +6,9 @@ export function notificationLink(notification: AppNotification): string | null {
   const customer = typeof data.customer_id === "string" ? data.customer_id : null;
   if (customer && typeof data.comment_id === "string") return `/customers/${customer}/comments?comment=${data.comment_id}`;
   if (notification.type.startsWith("assignment_")) return "/assignments";
-  if (notification.type.startsWith("import_")) return "/imports";
+  if (notification.type.startsWith("import_")) {
+    return typeof data.job_id === "string" ? `/imports/${data.job_id}` : "/imports";
+  }
   if (notification.type.startsWith("compensation_")) return "/compensation";
   if (customer) return `/customers/${customer}`;
   return null;
