@@ -346,3 +346,49 @@ def test_zlib_raw_stream_is_what_is_counted():
     """Sanity: deflate's ratio ceiling (~1032:1) is why a 1.5 MB file can hold 1.5 GiB."""
     compressed = zlib.compress(bytes(16 * MiB), 9)
     assert 16 * MiB / len(compressed) > 1000
+
+
+def ods_with_repeated_row(path: Path, rows: int, columns: int, *, filled: bool, padding: int = 0) -> Path:
+    """An ods whose second row is repeated `rows` times with `columns` repeated cells: calamine
+    expands such a row when it holds a value (a 1 KB file asking for billions of cells)."""
+    value = (f'<table:table-cell office:value-type="string" table:number-columns-repeated="{columns}">'
+             "<text:p>x</text:p></table:table-cell>")
+    empty = f'<table:table-cell table:number-columns-repeated="{columns}"/>'
+    cells = (f"<text:p>{'-' * padding}</text:p>" if padding else "") + (value if filled else empty)
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+               '<office:spreadsheet><table:table table:name="S"><table:table-row><table:table-cell '
+               'office:value-type="string"><text:p>Tên</text:p></table:table-cell></table:table-row>'
+               f'<table:table-row table:number-rows-repeated="{rows}">{cells}</table:table-row>'
+               "</table:table></office:spreadsheet></office:body></office:document-content>")
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest '
+                         'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+                         'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                         "</manifest:manifest>")
+        archive.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+    return path
+
+
+@pytest.mark.parametrize(("rows", "columns", "padding"), [(2_000_000, 1, 0), (1_000, 1_000_000, 0),
+                                                          (50_000, 1_000, 0), (2_000_000, 1, 20_000)],
+                         ids=["rows", "columns", "cells", "content-too-long-to-tell"])
+def test_ods_repeating_a_filled_row_past_the_limits_is_refused_in_bounded_memory(tmp_path: Path, rows: int,
+                                                                                 columns: int, padding: int):
+    path = ods_with_repeated_row(tmp_path / "bomb.ods", rows, columns, filled=True, padding=padding)
+    assert path.stat().st_size < 64 * 1024
+    code, rss = sniff_in_child(path)
+    assert code == "too_many_rows"
+    assert rss < MAX_CHILD_RSS_MB
+
+
+def test_ods_with_trailing_empty_repeated_rows_is_fine(tmp_path: Path):
+    """LibreOffice writes a formatted sheet's unused rows as one empty row repeated ~1M times."""
+    path = ods_with_repeated_row(tmp_path / "libre.ods", 1_048_575, 1024, filled=False)
+    info = sniff(path, filename="libre.ods", limits=Limits())
+    assert info.format == "ods"
+    small = ods_with_repeated_row(tmp_path / "small.ods", 3, 2, filled=True)
+    assert sniff(small, filename="small.ods", limits=Limits()).format == "ods"

@@ -62,6 +62,8 @@ class Limits:
     # inflating past `ratio_floor_bytes` (tiny XML parts compress well and are harmless).
     max_compression_ratio: float = 250.0
     ratio_floor_bytes: int = 16 * 2**20
+    # cells a sheet may expand to (ods repeats rows and columns: a 1 KB file can ask for a billion)
+    max_cells: int = 30_000_000
     # CSV: the share of records whose field count differs from the usual one that is tolerated
     csv_field_count_tolerance: float = 0.10
 
@@ -110,10 +112,14 @@ XML_SUFFIXES = (".xml", ".rels", ".vml")
 
 @dataclass
 class _PartScan:
-    """What streaming one worksheet part learnt: its row count and last row number."""
+    """What streaming one worksheet part learnt: its row count and last row number; for ods the
+    rows and cells its repeated rows expand to (calamine expands a repeated row that has a value,
+    and skips empty ones)."""
     rows: int = 0
     last_row: int = 0
     dimension_rows: int = 0
+    repeated_rows: int = 0
+    repeated_cells: int = 0
 
 
 def _sniff_zip(path: Path, limits: Limits) -> FileInfo:
@@ -125,9 +131,12 @@ def _sniff_zip(path: Path, limits: Limits) -> FileInfo:
         raise FileRejected("unsupported_format", "Tệp nén bị hỏng.", "The zip file is damaged.") from None
     _check_directory(infos, limits)
     worksheets = _inflate_all(path, infos, limits)
-    too_big = [scan for scan in worksheets.values() if max(scan.rows, scan.last_row, scan.dimension_rows) > limits.max_rows]
+    too_big = [scan for scan in worksheets.values()
+               if max(scan.rows + scan.repeated_rows, scan.last_row, scan.dimension_rows) > limits.max_rows]
     if too_big:
         raise FileRejected("too_many_rows", f"Tối đa {limits.max_rows:,} dòng.", f"At most {limits.max_rows:,} rows.")
+    if any(scan.repeated_cells > limits.max_cells for scan in worksheets.values()):
+        raise FileRejected("too_many_rows", f"Tối đa {limits.max_cells:,} ô.", f"At most {limits.max_cells:,} cells.")
     sheets = _workbook_sheets(path)
     rows = {index: scan.rows for index, scan in enumerate(worksheets.values())} if kind == "xlsx" else {}
     return FileInfo(format=kind, encoding=None, sheets=sheets, rows=rows)
@@ -177,8 +186,10 @@ def _inflate_all(path: Path, infos: list[zipfile.ZipInfo], limits: Limits) -> di
                     raise FileRejected("xml_entities")
                 if scan is not None:
                     _scan_rows(scan, tail, window, first=not tail)
-                tail = window[-512:]
+                tail = window[-2 * _LOOK_AHEAD:]
             if scan is not None:
+                if b"number-rows-repeated" in tail:
+                    _scan_repeated_rows(scan, tail, start_at=len(tail) - _LOOK_AHEAD, final=True)
                 worksheets[info.filename] = scan
     return dict(sorted(worksheets.items(), key=lambda item: _natural(item[0])))
 
@@ -234,9 +245,36 @@ def _scan_rows(scan: _PartScan, tail: bytes, window: bytes, *, first: bool) -> N
         scan.rows += window.count(needle) - tail.count(needle)
     if first and (dimension := _DIMENSION.search(window, 0, 65536)):
         scan.dimension_rows = int(dimension.group(1))
+    if b"number-rows-repeated" in window:
+        _scan_repeated_rows(scan, window, start_at=len(tail) - _LOOK_AHEAD if tail else 0, final=False)
     last = max(window.rfind(b"<row"), window.rfind(b":row "))
     if last >= 0 and (number := _ROW_NUMBER.search(window, max(0, last - 16), last + 400)):
         scan.last_row = max(scan.last_row, int(number.group(1)))
+
+
+_REPEATED_ROW = re.compile(rb'<table:table-row\b[^>]*?table:number-rows-repeated="(\d+)"[^>]*>')
+_REPEATED_COLUMNS = re.compile(rb'table:number-columns-repeated="(\d+)"')
+_ROW_END = b"</table:table-row>"
+_LOOK_AHEAD = 4096
+
+
+def _scan_repeated_rows(scan: _PartScan, window: bytes, *, start_at: int, final: bool) -> None:
+    """An ods row repeated N times counts N rows (and N x its cells) when it holds a value, or when
+    its content is too long to tell (4 KB): a legitimate repeated row is one or two empty cells.
+    A row is decided in the first window that holds its whole look-ahead (or the part's last)."""
+    limit = len(window) if final else len(window) - _LOOK_AHEAD
+    for match in _REPEATED_ROW.finditer(window, max(start_at, 0)):
+        if match.start() >= limit:
+            break
+        end = window.find(_ROW_END, match.end(), match.end() + _LOOK_AHEAD)
+        content = window[match.end():end] if end != -1 else None
+        if content is not None and b"office:value-type" not in content:
+            continue
+        repeats = int(match.group(1))
+        columns = sum(int(n) for n in _REPEATED_COLUMNS.findall(content)) if content is not None else 16_384
+        cells = max(columns, content.count(b"<table:table-cell") if content is not None else 0, 1)
+        scan.repeated_rows += repeats - 1
+        scan.repeated_cells += repeats * cells
 
 
 def _workbook_sheets(path: Path) -> list[SheetInfo]:
