@@ -18,14 +18,14 @@ stream (same cells: the reader tests pass on both).
 Measured with bench/import_readers.py on one 1,000,000-row x 15-column .xlsx (xlsxwriter
 constant_memory: 109 MB, 877 MB of sheet XML; Vietnamese names, phones in mixed writings, dates,
 numbers, a formula), Intel Xeon @ 2.80GHz, 2 cores shared with other sessions (load average 3.5-7
-during the runs, so wall times ran 1.2-3x the CPU time); two runs each, CPU seconds of the reading
-process / wall seconds / peak RSS:
+during the runs, so wall times ran 1.2-3x the CPU time); two to four runs each, CPU seconds of the
+reading process / wall seconds / peak RSS:
     python-calamine, iter_rows (raw values)       16.7-17.0 s   21-24 s    1,384 MB
     fastexcel -> pyarrow -> Python values         13.4-13.6 s   17-32 s    1,959 MB
     python-calamine-plus, row stream              10.8-11.1 s   12-17 s       18 MB
-    read_rows on python-calamine (15 columns)     23.4-24.5 s   40-44 s    1,395 MB
-    read_rows on python-calamine-plus             21.5-26.8 s   29-38 s       31 MB
-    read_rows, 5 mapped columns, on -plus         16.4-23.1 s   25-31 s       30 MB
+    read_rows on python-calamine (15 columns)     23.4-26.5 s   40-60 s    1,395 MB
+    read_rows on python-calamine-plus             20.3-26.8 s   29-53 s       31 MB
+    read_rows, 5 mapped columns, on -plus         16.4-23.1 s   25-63 s       31 MB
     (sniff, every check of formats.py: 7.7 s, 34 MB)
 python-calamine over fastexcel: fastexcel hands Python values over for less CPU (Arrow columns
 turned into lists at once) but needs pyarrow (~100 MB installed) and peaks 580 MB higher; both
