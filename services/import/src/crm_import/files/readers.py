@@ -232,8 +232,10 @@ def _streamed_xlsx_rows(path: Path, sheet: int, stats: ReadStats, wanted: list[i
         for number, values in enumerate(workbook.stream_sheet_by_index(sheet, min_row=start), start=start + 1):
             if wanted is not None:
                 width = len(values)
-                values = [values[index] if index < width else "" for index in wanted]
-            yield number, convert(values)
+                picked: Sequence[object] = [values[index] if index < width else "" for index in wanted]
+                yield number, convert(picked)
+            else:
+                yield number, convert(values)
     except StreamingError as error:
         raise FileRejected("unsupported_format", "Không đọc được bảng tính.",
                            f"The workbook cannot be read ({type(error).__name__}).") from None
