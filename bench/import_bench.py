@@ -83,7 +83,9 @@ MAPPING = {"name": 1, "phone": 2, "email": 3, "birthday": 4, "gender": 5, "provi
 SPOILS = [(1, "0{row} (thiếu số)"), (2, "kh.khong-hop-le@@example"), (3, "31/02/1990"), (4, "Không rõ"),
           (5, "Tỉnh Mây Trắng"), (0, " ")]
 DUPLICATE_OF = 37  # a duplicate row repeats the phone of the row this far above, in another writing
-PHONE_BASE = {1_000_000: 0}  # other sizes: 1,000,000 + rows (phones never shared between files)
+# the million's phones come from rows 1..1,000,000 of the bijection, another size's from
+# 1,000,000 + rows onwards: the 100,000-row file and the million share no phone
+PHONE_BASE = {1_000_000: 0}
 # import_readers.PREFIXES without 89: phonenumbers (the customers service's rules) takes only some 089x
 PREFIXES = [prefix for prefix in sheet_maker.PREFIXES if prefix != "89"]
 
