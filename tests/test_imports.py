@@ -265,14 +265,14 @@ async def test_progress_streams_until_the_job_ends(client, org):
 
 
 async def test_an_upload_over_the_limit_is_refused(client, org):
-    """100 MiB is the default limit (CRM_IMPORT_MAX_UPLOAD_BYTES): the gateway refuses a larger
+    """200 MiB is the default limit (CRM_IMPORT_MAX_UPLOAD_BYTES): the gateway refuses a larger
     Content-Length before proxying a byte; the service refuses a streamed body as it passes the
     limit and keeps nothing (crm_import.files.storage, its unit tests)."""
     host, port = GATEWAY.removeprefix("http://").split(":")
     reader, writer = await asyncio.open_connection(host, int(port))
     head = (f"POST /api/v1/imports/uploads?filename=lon.csv HTTP/1.1\r\nHost: {host}\r\n"
             f"Authorization: {org['rep']['headers']['Authorization']}\r\nContent-Type: text/csv\r\n"
-            f"Content-Length: {110 * 2**20}\r\n\r\n")
+            f"Content-Length: {210 * 2**20}\r\n\r\n")
     writer.write(head.encode() + b"Ten,SDT\n")  # the answer comes before the rest of the body is sent
     await writer.drain()
     answer = await asyncio.wait_for(reader.read(4096), timeout=10)

@@ -42,7 +42,7 @@ class GatewaySettings(ServiceSettings):
     compensation_max_body_bytes: int = 2 * MiB
     import_max_body_bytes: int = 2 * MiB
     attachment_max_bytes: int = 20 * MiB  # uploads may carry it plus 1 MiB (a multipart envelope)
-    import_upload_max_bytes: int = 100 * MiB  # CRM_IMPORT_MAX_UPLOAD_BYTES: spreadsheets to import
+    import_upload_max_bytes: int = 200 * MiB  # CRM_IMPORT_MAX_UPLOAD_BYTES: spreadsheets to import
 
     # the owning services
     customers_url: str = "http://127.0.0.1:8101"

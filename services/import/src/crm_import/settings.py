@@ -19,7 +19,8 @@ class ImportSettings(ServiceSettings):
 
     # Uploads and result files: CRM_IMPORT_STORAGE_DIR, default $CRM_LOCAL_DIR/imports.
     storage_dir: str = Field(default_factory=_storage_dir)
-    max_upload_bytes: int = 100 * 1024 * 1024           # M-1: a million rows of 15 columns is ~60 MB as xlsx
+    # M-1: a million rows of 15 columns is 60-110 MB as xlsx (110 MB when every string is inline)
+    max_upload_bytes: int = 200 * 1024 * 1024
     max_decompressed_bytes: int = 1024 * 1024 * 1024    # what an xlsx/ods may inflate to
     max_zip_entries: int = 10_000
     max_rows: int = 1_048_576                           # Excel's own limit, per sheet

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -199,13 +200,14 @@ async def job_events(job_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipa
     await handlers.get_import(pool, principal=principal, job_id=job_id)  # 404 before the stream opens
 
     async def frames() -> AsyncIterator[bytes]:
-        last = None
+        """The job every second, or within half a second of a change."""
+        last, sent = None, 0.0
         while True:
             job = await handlers.get_import(pool, principal=principal, job_id=job_id)
             data = ImportPublic.model_validate(job).model_dump_json()
-            if data != last:
+            if data != last or time.monotonic() - sent >= 1.0:
                 yield f"event: progress\ndata: {data}\n\n".encode()
-                last = data
+                last, sent = data, time.monotonic()
             if job["status"] in FINISHED:
                 yield f"event: end\ndata: {orjson.dumps({'status': job['status']}).decode()}\n\n".encode()
                 return

@@ -54,7 +54,7 @@ FOREIGN_MAGIC = (b"MZ", b"\x7fELF", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8
 @dataclass(frozen=True)
 class Limits:
     """What the import accepts (defaults a user would accept: Excel's own row limit)."""
-    max_upload_bytes: int = 100 * 2**20
+    max_upload_bytes: int = 200 * 2**20
     max_decompressed_bytes: int = 2**30
     max_zip_entries: int = 10_000
     max_rows: int = 1_048_576
