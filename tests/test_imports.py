@@ -275,7 +275,12 @@ async def test_an_upload_over_the_limit_is_refused(client, org):
             f"Content-Length: {210 * 2**20}\r\n\r\n")
     writer.write(head.encode() + b"Ten,SDT\n")  # the answer comes before the rest of the body is sent
     await writer.drain()
-    answer = await asyncio.wait_for(reader.read(4096), timeout=10)
+    answer = b""
+    while b"payload_too_large" not in answer and len(answer) < 16_384:  # the headers, then the problem
+        chunk = await asyncio.wait_for(reader.read(4096), timeout=10)
+        if not chunk:
+            break
+        answer += chunk
     writer.close()
     assert answer.startswith(b"HTTP/1.1 413") and b"payload_too_large" in answer, answer[:300]
     under = b"Ten,SDT\n" + b"Khach Lon,0912345678\n" * (3 * 2**20 // 20)  # 3 MiB: over the JSON limit

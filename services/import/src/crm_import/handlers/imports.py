@@ -26,7 +26,7 @@ from crm_import.domain.jobs import FINISHED, fingerprint, may_see, new_group_id,
 from crm_import.files import ColumnError, FileRejected, preview, resolve_column, sniff, store_upload
 from crm_import.handlers.lifecycle import publish_outcome
 from crm_import.handlers.problems import SOURCE
-from crm_import.handlers.worker import file_info, limits_of
+from crm_import.handlers.uploaded import file_info, limits_of
 from crm_import.store import configuration as config_store
 from crm_import.store import jobs as store
 from crm_import.store import uploads as upload_store

@@ -1,5 +1,6 @@
-"""The result file of a finished job (written once, on first download, from the uploaded file and
-the failures kept) and the template."""
+"""The result file of a finished job (written once from the uploaded file and the failures kept:
+by the worker at the job's end in the importer's language, on download in another) and the
+template."""
 from __future__ import annotations
 
 import asyncio
@@ -14,7 +15,7 @@ from crmkit.domain_errors import Conflict, NotFound
 
 from crm_import.domain.jobs import FINISHED, may_see
 from crm_import.files import read_rows
-from crm_import.handlers.worker import file_info, limits_of
+from crm_import.handlers.uploaded import file_info, limits_of
 from crm_import.result_files import group_failures, write_result, write_template
 from crm_import.store import configuration as config_store
 from crm_import.store import jobs as store
@@ -31,20 +32,28 @@ async def result_file(pool: asyncpg.Pool, settings: Any, *, principal: Principal
         raise Conflict("import_not_finished", params={"status": job["status"]})
     upload = await upload_store.get(pool, job["upload_id"])
     assert upload is not None
+    path = await write_result_file(pool, settings, job=job, upload=upload, language=language)
+    stem = Path(upload["filename"]).stem[:100] or "import"
+    return path, f"{stem}-{'result' if language == 'en' else 'ket-qua'}.xlsx"
+
+
+async def write_result_file(pool: asyncpg.Pool, settings: Any, *, job: asyncpg.Record, upload: asyncpg.Record,
+                            language: str) -> Path:
+    """The job's result file in `language`, written once (the worker writes the importer's at the
+    job's end: re-reading a million rows takes longer than a download may wait)."""
     directory = Path(settings.storage_dir) / "results"
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{job_id}.{language}.xlsx"
+    path = directory / f"{job['id']}.{language}.xlsx"
     if not path.is_file():
-        failures = group_failures(await store.failures(pool, job_id))
+        failures = group_failures(await store.failures(pool, job["id"]))
         headers = await _headers(upload, job, settings)
-        part = path.with_suffix(".part")
+        part = path.with_suffix(f".{uuid.uuid4().hex[:6]}.part")
         rows = read_rows(Path(upload["path"]), file_info(upload), sheet=job["sheet"], start_row=job["start_row"],
                          limits=limits_of(settings))
         await asyncio.to_thread(write_result, part, rows=rows, failures=failures, headers=headers,
                                 field_columns=dict(zip(job["fields"], job["columns"])), language=language)
         part.replace(path)
-    stem = Path(upload["filename"]).stem[:100] or "import"
-    return path, f"{stem}-{'result' if language == 'en' else 'ket-qua'}.xlsx"
+    return path
 
 
 async def _headers(upload: asyncpg.Record, job: asyncpg.Record, settings: Any) -> list[str | None]:

@@ -34,10 +34,11 @@ from crmkit.unit_of_work import UnitOfWork
 
 from crm_import import events
 from crm_import.domain.jobs import phone_key
-from crm_import.files.formats import FileInfo, Limits, SheetInfo
 from crm_import.files.readers import ReadStats, read_rows
+from crm_import.handlers import results
 from crm_import.handlers.lifecycle import end_if_done, fail, publish_progress
 from crm_import.handlers.problems import SOURCE
+from crm_import.handlers.uploaded import file_info, limits_of
 from crm_import.store import jobs as store
 from crm_import.store import uploads as upload_store
 
@@ -55,16 +56,6 @@ class JobCancelled(Exception):
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
-def file_info(upload: asyncpg.Record) -> FileInfo:
-    return FileInfo(format=upload["format"], encoding=upload["encoding"], delimiter=upload["delimiter"],
-                    sheets=[SheetInfo(index=s["index"], name=s["name"]) for s in upload["sheets"]])
-
-
-def limits_of(settings: Any) -> Limits:
-    return Limits(max_upload_bytes=settings.max_upload_bytes, max_decompressed_bytes=settings.max_decompressed_bytes,
-                  max_zip_entries=settings.max_zip_entries, max_rows=settings.max_rows)
 
 
 class Chunk:
@@ -235,6 +226,23 @@ async def run_job(pool: asyncpg.Pool, job: asyncpg.Record, settings: Any, *, wor
         await run.wait_for_answers()
     except (JobLost, JobCancelled):
         pass
+    await write_importers_result(pool, settings, job["id"])
+
+
+async def write_importers_result(pool: asyncpg.Pool, settings: Any, job_id: uuid.UUID) -> None:
+    """The result file in the importer's language, now that the job has ended (a download of a big
+    job's file would otherwise wait for the file to be read again)."""
+    job = await store.get(pool, job_id)
+    if job is None or job["status"] not in ("completed", "cancelled") or not (job["failed"] or
+                                                                              job["duplicates_in_file"]):
+        return
+    upload = await upload_store.get(pool, job["upload_id"])
+    if upload is None:
+        return
+    try:
+        await results.write_result_file(pool, settings, job=job, upload=upload, language=job["language"])
+    except Exception:  # the download writes it then
+        log.exception("import_result_file_failed", job_id=str(job_id))
 
 
 async def work_once(pool: asyncpg.Pool, settings: Any, *, worker: str) -> asyncpg.Record | None:
