@@ -21,8 +21,8 @@ i18n.register(
         },
     },
     field_errors={
-        "unknown_field": {"vi": "Trường không tồn tại: {field}.", "en": "No such field: {field}."},
-        "unknown_column": {"vi": "Không có cột {column} trong tệp.", "en": "The file has no column {column}."},
+        # the same words as the customers service's (one registry per process: tests load both)
+        "unknown_column": {"vi": "Cột {column} không tồn tại.", "en": "Unknown column {column}."},
         "duplicate_column": {"vi": "Cột {column} đã được gán cho trường khác.",
                              "en": "Column {column} is mapped to another field too."},
         "required_field": {"vi": "Cần gán cột cho trường bắt buộc {field}.",

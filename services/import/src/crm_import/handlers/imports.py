@@ -17,8 +17,7 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
-from crmkit.domain_errors import Conflict, FieldError, Invalid, NotFound
-from crmkit.errors import ProblemError
+from crmkit.domain_errors import Conflict, DomainError, FieldError, Invalid, NotFound, TooLarge, UnsupportedType
 from crmkit.unit_of_work import UnitOfWork
 
 from crm_import.domain import fields as field_rules
@@ -32,8 +31,10 @@ from crm_import.store import jobs as store
 from crm_import.store import uploads as upload_store
 
 
-def rejected(error: FileRejected) -> ProblemError:
-    return ProblemError(error.status, error.code)
+def rejected(error: FileRejected) -> DomainError:
+    """A refused file in the domain's words: 413 too large, 415 not a spreadsheet, else 422."""
+    kind = {413: TooLarge, 415: UnsupportedType}.get(error.status)
+    return kind(error.code) if kind else Invalid(code=error.code)
 
 
 def public_upload(upload: asyncpg.Record) -> dict[str, Any]:
@@ -78,7 +79,7 @@ def _sheet(upload: asyncpg.Record, sheet: int | None) -> int:
     if sheet is None:
         return indexes[0] if indexes else 0
     if sheet not in indexes:
-        raise ProblemError(422, "sheet_not_found")
+        raise Invalid(code="sheet_not_found")
     return sheet
 
 
