@@ -67,6 +67,21 @@ def random_mobile() -> str:
     return "09" + "013678"[n % 6] + f"{n // 6 % 10**7:07d}"
 
 
+async def new_unit(client: httpx.AsyncClient, admin: dict, name: str, kind: str, parent: str) -> str:
+    r = await client.post("/api/v1/units", json={"name": name, "kind": kind, "parent_id": parent}, headers=admin)
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+async def new_user(client: httpx.AsyncClient, admin: dict, *, username: str, full_name: str, unit_id: str,
+                   roles: list[str]) -> dict:
+    """A user (PASSWORD) signed in: {"id", "username", "headers"}."""
+    r = await client.post("/api/v1/users", headers=admin, json={
+        "username": username, "full_name": full_name, "password": PASSWORD, "unit_id": unit_id, "roles": roles})
+    assert r.status_code == 201, r.text
+    return {"id": r.json()["id"], "username": username, "headers": bearer(await login(client, username, PASSWORD))}
+
+
 async def make_org(client: httpx.AsyncClient, admin: dict, *, with_admin: bool = False) -> dict:
     """A fresh branch with a manager and two reps in one team, and a rep in another branch (and an
     admin of its own: tests that use one heavily keep the shared admin's rate limit untouched)."""
@@ -75,19 +90,11 @@ async def make_org(client: httpx.AsyncClient, admin: dict, *, with_admin: bool =
     root = me["unit_id"]
 
     async def unit(name, kind, parent):
-        r = await client.post("/api/v1/units", json={"name": f"{name} {tag}", "kind": kind, "parent_id": parent},
-                              headers=admin)
-        assert r.status_code == 201, r.text
-        return r.json()["id"]
+        return await new_unit(client, admin, f"{name} {tag}", kind, parent)
 
     async def user(name, unit_id, roles):
-        username = f"{name}.{tag}"
-        r = await client.post("/api/v1/users", headers=admin, json={
-            "username": username, "full_name": f"Người dùng {name}", "password": PASSWORD,
-            "unit_id": unit_id, "roles": roles})
-        assert r.status_code == 201, r.text
-        return {"id": r.json()["id"], "username": username,
-                "headers": bearer(await login(client, username, PASSWORD))}
+        return await new_user(client, admin, username=f"{name}.{tag}", full_name=f"Người dùng {name}",
+                              unit_id=unit_id, roles=roles)
 
     branch = await unit("Chi nhánh", "branch", root)
     team = await unit("Nhóm", "team", branch)

@@ -30,7 +30,7 @@ import uuid
 
 import pytest
 
-from e2e_support import PASSWORD, bearer, eventually, login, random_mobile
+from e2e_support import eventually, new_unit, new_user, random_mobile
 
 URL = "/api/v1/customers"
 SCOPES = ("all", "mine", "holding", "my_unit", "unassigned", "shared")
@@ -66,18 +66,11 @@ async def world(client, admin) -> dict:
     root = (await client.get("/api/v1/me", headers=admin)).json()["unit_id"]
 
     async def unit(name, kind, parent):
-        r = await client.post("/api/v1/units", headers=admin,
-                              json={"name": f"{name} {tag}", "kind": kind, "parent_id": parent})
-        assert r.status_code == 201, r.text
-        return r.json()["id"]
+        return await new_unit(client, admin, f"{name} {tag}", kind, parent)
 
     async def user(name, unit_id, roles):
-        username = f"vm.{name}.{tag}"
-        r = await client.post("/api/v1/users", headers=admin, json={
-            "username": username, "full_name": f"Ma trận {name}", "password": PASSWORD,
-            "unit_id": unit_id, "roles": roles})
-        assert r.status_code == 201, r.text
-        return {"id": r.json()["id"], "headers": bearer(await login(client, username, PASSWORD))}
+        return await new_user(client, admin, username=f"vm.{name}.{tag}", full_name=f"Ma trận {name}",
+                              unit_id=unit_id, roles=roles)
 
     branch_a = await unit("Chi nhánh A", "branch", root)
     team = await unit("Nhóm A1", "team", branch_a)

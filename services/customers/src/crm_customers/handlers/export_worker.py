@@ -13,12 +13,9 @@
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
-import socket
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,6 +23,7 @@ from typing import Any
 import asyncpg
 from fastapi import FastAPI
 
+from crmkit.background import poll_forever, worker_name
 from crmkit.logging import get_logger
 from crmkit.unit_of_work import UnitOfWork
 
@@ -177,10 +175,6 @@ async def delete_expired_files(pool: asyncpg.Pool, settings: Any, *, now: dateti
     return len(rows)
 
 
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
 async def work_once(pool: asyncpg.Pool, settings: Any, *, worker: str) -> asyncpg.Record | None:
     """Recover stale jobs, then run the oldest queued job if there is one; returns it."""
     await recover_stale(pool, settings)
@@ -195,16 +189,12 @@ async def export_worker(app: FastAPI) -> None:
     """Background task (ServiceSpec.background) of every replica that runs the worker."""
     pool, settings, worker = app.state.pool, app.state.settings, worker_name()
     last_cleanup = 0.0
-    while True:
-        ran = None
-        try:
-            if time.monotonic() - last_cleanup >= 3600:
-                last_cleanup = time.monotonic()
-                await delete_expired_files(pool, settings)
-            ran = await work_once(pool, settings, worker=worker)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.warning("export_worker_error", error=repr(exc))
-        if ran is None:
-            await asyncio.sleep(settings.export_poll_seconds)
+
+    async def step() -> asyncpg.Record | None:
+        nonlocal last_cleanup
+        if time.monotonic() - last_cleanup >= 3600:
+            last_cleanup = time.monotonic()
+            await delete_expired_files(pool, settings)
+        return await work_once(pool, settings, worker=worker)
+
+    await poll_forever(step, idle_seconds=settings.export_poll_seconds, error_event="export_worker_error")

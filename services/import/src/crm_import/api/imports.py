@@ -197,13 +197,14 @@ async def cancel_import(job_id: uuid.UUID, principal: CurrentPrincipal, once: Id
     **NOT_FOUND})
 async def job_events(job_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> StreamingResponse:
     """Server-Sent Events of the job's progress until it ends."""
-    await handlers.get_import(pool, principal=principal, job_id=job_id)  # 404 before the stream opens
+    job = await handlers.get_import(pool, principal=principal, job_id=job_id)  # 404 before the stream opens
 
     async def frames() -> AsyncIterator[bytes]:
         """The job every second, or within half a second of a change."""
+        nonlocal job
         last, sent = None, 0.0
         while True:
-            job = await handlers.get_import(pool, principal=principal, job_id=job_id)
+            job = await handlers.job_progress(pool, job)
             data = ImportPublic.model_validate(job).model_dump_json()
             if data != last or time.monotonic() - sent >= 1.0:
                 yield f"event: progress\ndata: {data}\n\n".encode()

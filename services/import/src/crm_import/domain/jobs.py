@@ -36,11 +36,11 @@ def fingerprint(*, sha256: str, sheet: int, start_row: int, fields: list[str], c
     return hashlib.sha256(json.dumps(key, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def public_job(job: Mapping[str, Any], upload: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def public_job(job: Mapping[str, Any], file_name: str | None) -> dict[str, Any]:
     result = f"/api/v1/imports/{job['id']}/result.xlsx" if job["status"] in FINISHED else None
     return {
         "id": job["id"], "status": job["status"], "upload_id": job["upload_id"],
-        "file_name": upload["filename"] if upload else None, "sheet": job["sheet"], "start_row": job["start_row"],
+        "file_name": file_name, "sheet": job["sheet"], "start_row": job["start_row"],
         "mapping": dict(zip(job["fields"], job["columns"])), "template": job["template"], "dry_run": job["dry_run"],
         "group_id": job["group_id"], "lead_package_id": job["lead_package_id"], "owner_id": job["owner_id"],
         "created_by": job["created_by"],

@@ -199,7 +199,7 @@ async def create_import(pool: asyncpg.Pool, *, principal: Principal, language: s
         if job is None:
             job = await store.live_by_fingerprint(conn, key)
             assert job is not None
-        return public_job(job, upload), created
+        return public_job(job, upload["filename"]), created
 
 
 async def get_import(pool: asyncpg.Pool, *, principal: Principal, job_id: uuid.UUID) -> dict[str, Any]:
@@ -207,12 +207,24 @@ async def get_import(pool: asyncpg.Pool, *, principal: Principal, job_id: uuid.U
     if not may_see(job, principal):
         raise NotFound()
     assert job is not None
-    return public_job(job, await upload_store.get(pool, job["upload_id"]))
+    return await _public(pool, job)
+
+
+async def job_progress(pool: asyncpg.Pool, job: dict[str, Any]) -> dict[str, Any]:
+    """The job as `get_import` gave it, with its counters read again (its progress stream)."""
+    current = await store.get(pool, job["id"])
+    assert current is not None  # jobs are not deleted
+    return public_job(current, job["file_name"])
+
+
+async def _public(pool: asyncpg.Pool, job: asyncpg.Record) -> dict[str, Any]:
+    return public_job(job, (await upload_store.file_names(pool, [job["upload_id"]])).get(job["upload_id"]))
 
 
 async def list_imports(pool: asyncpg.Pool, *, principal: Principal, limit: int) -> list[dict[str, Any]]:
     jobs = await store.list_visible(pool, principal, limit=limit)
-    return [public_job(job, await upload_store.get(pool, job["upload_id"])) for job in jobs]
+    names = await upload_store.file_names(pool, [job["upload_id"] for job in jobs])
+    return [public_job(job, names.get(job["upload_id"])) for job in jobs]
 
 
 async def cancel_import(pool: asyncpg.Pool, *, principal: Principal, job_id: uuid.UUID) -> dict[str, Any]:
@@ -233,4 +245,4 @@ async def cancel_import(pool: asyncpg.Pool, *, principal: Principal, job_id: uui
                 job = cancelled
             else:
                 job = await store.request_cancel(conn, job_id) or job
-    return public_job(job, await upload_store.get(pool, job["upload_id"]))
+    return await _public(pool, job)

@@ -25,9 +25,11 @@ def _counters(job: Mapping[str, Any], file_name: str | None) -> dict[str, Any]:
             "updated": job["updated"], "failed": job["failed"], "duplicates_in_file": job["duplicates_in_file"]}
 
 
-async def publish_progress(uow: UnitOfWork, job: Mapping[str, Any], *, started: bool = False) -> None:
+async def publish_progress(uow: UnitOfWork, job: Mapping[str, Any], *, file_name: str,
+                           started: bool = False) -> None:
+    """Every second of a running job: the worker knows the file's name."""
     model = events.ImportStarted if started else events.ImportProgressed
-    await uow.publish(model(**_counters(job, await _file_name(uow.conn, job))), subject=str(job["id"]),
+    await uow.publish(model(**_counters(job, file_name)), subject=str(job["id"]),
                       actor=job["created_by"])
 
 

@@ -18,17 +18,17 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 from fastapi import FastAPI
 
+from crmkit.background import poll_forever, worker_name
 from crmkit.logging import get_logger
 from crmkit.unit_of_work import UnitOfWork
 
@@ -52,10 +52,6 @@ class JobLost(Exception):
 
 class JobCancelled(Exception):
     """The importer cancelled the job: no more chunks are sent."""
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 class Chunk:
@@ -91,8 +87,9 @@ class Chunk:
 class Run:
     """One worker's run of one job."""
 
-    def __init__(self, pool: asyncpg.Pool, job: asyncpg.Record, settings: Any, worker: str) -> None:
-        self.pool, self.job, self.settings, self.worker = pool, job, settings, worker
+    def __init__(self, pool: asyncpg.Pool, job: asyncpg.Record, upload: asyncpg.Record, settings: Any,
+                 worker: str) -> None:
+        self.pool, self.job, self.upload, self.settings, self.worker = pool, job, upload, settings, worker
         self.last_beat = time.monotonic()
         self.phone_at = list(job["fields"]).index("phone") if "phone" in job["fields"] else None
         self.stats = ReadStats()
@@ -106,7 +103,7 @@ class Run:
             job = await store.heartbeat(uow.conn, job_id=self.job["id"], worker=self.worker)
             if job is None:
                 raise JobLost(str(self.job["id"]))
-            await publish_progress(uow, job)
+            await publish_progress(uow, job, file_name=self.upload["filename"])
         self.job, self.last_beat = job, time.monotonic()
         if job["cancel_requested"]:
             raise JobCancelled(str(job["id"]))
@@ -115,12 +112,12 @@ class Run:
     async def send(self, chunk: Chunk, *, read_rows: int, next_row: int) -> None:
         while await store.in_flight(self.pool, self.job["id"]) >= self.settings.max_chunks_in_flight:
             await self.beat()
-            await asyncio.sleep(0.02)
+            await asyncio.sleep(0.1)  # answers come about once a second
         async with UnitOfWork(self.pool, source=SOURCE) as uow:
             kept = await store.add_chunk(
                 uow.conn, job_id=self.job["id"], worker=self.worker, chunk_no=chunk.number,
                 first_row=chunk.first_row or next_row, last_row=chunk.last_row or next_row - 1, rows=len(chunk.rows),
-                read_rows=read_rows, next_row=next_row, duplicates=len(chunk.duplicates), failed_here=0,
+                read_rows=read_rows, next_row=next_row, duplicates=len(chunk.duplicates),
                 legacy_text=self.legacy_since_last())
             if not kept:
                 raise JobLost(str(self.job["id"]))
@@ -136,9 +133,7 @@ class Run:
         return converted
 
     async def read(self) -> None:
-        job = self.job
-        upload = await upload_store.get(self.pool, job["upload_id"])
-        assert upload is not None
+        job, upload = self.job, self.upload
         resume_from = job["next_row"] or job["start_row"]
         rows = read_rows(Path(upload["path"]), file_info(upload), sheet=job["sheet"], start_row=job["start_row"],
                          columns=list(job["columns"]), limits=limits_of(self.settings), stats=self.stats)
@@ -169,42 +164,31 @@ class Run:
             await self.send(chunk, read_rows=read, next_row=next_row)
         async with UnitOfWork(self.pool, source=SOURCE) as uow:
             if not await store.read_to_end(uow.conn, job_id=job["id"], worker=self.worker, total_rows=read,
-                                           duplicates=0, failed_here=0, legacy_text=self.legacy_since_last()):
+                                           legacy_text=self.legacy_since_last()):
                 raise JobLost(str(job["id"]))
             job = await store.get(uow.conn, job["id"])
             assert job is not None
             await end_if_done(uow, job)
 
     async def wait_for_answers(self) -> None:
-        """Keep the job ours (and its progress told) until the last answer ends it."""
+        """Keep the job ours (and its progress told) until the last answer ends it: the answers'
+        consumer ends it (handlers.answers); the heartbeat finds it no longer running."""
         while True:
-            job = await store.get(self.pool, self.job["id"])
-            if job is None or job["status"] != "running":
-                return
-            async with UnitOfWork(self.pool, source=SOURCE) as uow:
-                await end_if_done(uow, job)
             await self.beat()
-            await asyncio.sleep(0.05)
-
-
-def _take(rows: Iterator[tuple[int, list[str | None]]]) -> list[tuple[int, list[str | None]]]:
-    batch = []
-    for item in rows:
-        batch.append(item)
-        if len(batch) >= BATCH_ROWS:
-            break
-    return batch
+            await asyncio.sleep(0.25)
 
 
 async def _batches(rows: Iterator[tuple[int, list[str | None]]]) -> AsyncIterator[list[tuple[int, list[str | None]]]]:
-    while batch := await asyncio.to_thread(_take, rows):
+    while batch := await asyncio.to_thread(lambda: list(islice(rows, BATCH_ROWS))):
         yield batch
 
 
 async def run_job(pool: asyncpg.Pool, job: asyncpg.Record, settings: Any, *, worker: str) -> None:
-    run = Run(pool, job, settings, worker)
+    upload = await upload_store.get(pool, job["upload_id"])
+    assert upload is not None  # jobs reference their upload
+    run = Run(pool, job, upload, settings, worker)
     async with UnitOfWork(pool, source=SOURCE) as uow:
-        await publish_progress(uow, job, started=True)
+        await publish_progress(uow, job, file_name=upload["filename"], started=True)
     try:
         await run.read()
     except JobCancelled:
@@ -226,18 +210,16 @@ async def run_job(pool: asyncpg.Pool, job: asyncpg.Record, settings: Any, *, wor
         await run.wait_for_answers()
     except (JobLost, JobCancelled):
         pass
-    await write_importers_result(pool, settings, job["id"])
+    await write_importers_result(pool, settings, job["id"], upload)
 
 
-async def write_importers_result(pool: asyncpg.Pool, settings: Any, job_id: uuid.UUID) -> None:
+async def write_importers_result(pool: asyncpg.Pool, settings: Any, job_id: uuid.UUID,
+                                 upload: asyncpg.Record) -> None:
     """The result file in the importer's language, now that the job has ended (a download of a big
     job's file would otherwise wait for the file to be read again)."""
     job = await store.get(pool, job_id)
     if job is None or job["status"] not in ("completed", "cancelled") or not (job["failed"] or
                                                                               job["duplicates_in_file"]):
-        return
-    upload = await upload_store.get(pool, job["upload_id"])
-    if upload is None:
         return
     try:
         await results.write_result_file(pool, settings, job=job, upload=upload, language=job["language"])
@@ -258,13 +240,5 @@ async def work_once(pool: asyncpg.Pool, settings: Any, *, worker: str) -> asyncp
 async def import_worker(app: FastAPI) -> None:
     """Background task (ServiceSpec.background) of every replica that runs the worker."""
     pool, settings, worker = app.state.pool, app.state.settings, worker_name()
-    while True:
-        ran = None
-        try:
-            ran = await work_once(pool, settings, worker=worker)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.warning("import_worker_error", error=repr(exc))
-        if ran is None:
-            await asyncio.sleep(settings.poll_seconds)
+    await poll_forever(lambda: work_once(pool, settings, worker=worker), idle_seconds=settings.poll_seconds,
+                       error_event="import_worker_error")

@@ -33,8 +33,3 @@ async def upsert_item(conn: asyncpg.Connection, *, kind: str, item_id: str, name
 
 async def items(conn: asyncpg.Connection | asyncpg.Pool, kind: str) -> list[asyncpg.Record]:
     return await conn.fetch("SELECT id, name FROM config_items WHERE kind = $1 AND NOT deleted ORDER BY name", kind)
-
-
-async def group_exists(conn: asyncpg.Connection | asyncpg.Pool, group_id: str) -> bool:
-    return bool(await conn.fetchval(
-        "SELECT true FROM config_items WHERE kind = 'group' AND id = $1 AND NOT deleted", group_id))

@@ -86,15 +86,15 @@ async def heartbeat(conn: asyncpg.Connection | asyncpg.Pool, *, job_id: uuid.UUI
 
 async def add_chunk(conn: asyncpg.Connection, *, job_id: uuid.UUID, worker: str, chunk_no: int, first_row: int,
                     last_row: int, rows: int, read_rows: int, next_row: int, duplicates: int,
-                    failed_here: int, legacy_text: int) -> bool:
-    """Record a chunk sent (with the rows read up to `next_row`); False if the job is no longer ours."""
+                    legacy_text: int) -> bool:
+    """Record a chunk sent (with the rows read up to `next_row`, and the duplicates dropped since the
+    last chunk: they have their outcome); False if the job is no longer ours."""
     updated = await conn.fetchval(
         """UPDATE jobs SET chunks_sent = chunks_sent + 1, read_rows = $3, next_row = $4,
-                           duplicates_in_file = duplicates_in_file + $5, failed = failed + $6,
-                           processed_rows = processed_rows + $5 + $6, legacy_text = legacy_text + $7,
-                           heartbeat_at = now()
+                           duplicates_in_file = duplicates_in_file + $5, processed_rows = processed_rows + $5,
+                           legacy_text = legacy_text + $6, heartbeat_at = now()
            WHERE id = $1 AND worker = $2 AND status = 'running' RETURNING id""",
-        job_id, worker, read_rows, next_row, duplicates, failed_here, legacy_text)
+        job_id, worker, read_rows, next_row, duplicates, legacy_text)
     if updated is None:
         return False
     await conn.execute(
@@ -112,14 +112,12 @@ async def add_failures(conn: asyncpg.Connection, job_id: uuid.UUID,
 
 
 async def read_to_end(conn: asyncpg.Connection, *, job_id: uuid.UUID, worker: str, total_rows: int,
-                      duplicates: int, failed_here: int, legacy_text: int) -> bool:
-    """The file is read; the rows read after the last chunk (duplicates, failed here) are counted."""
+                      legacy_text: int) -> bool:
+    """The file is read (its last rows went with the last chunk)."""
     updated = await conn.fetchval(
-        """UPDATE jobs SET file_done = true, total_rows = $3, read_rows = $3,
-                           duplicates_in_file = duplicates_in_file + $4, failed = failed + $5,
-                           processed_rows = processed_rows + $4 + $5, legacy_text = legacy_text + $6
+        """UPDATE jobs SET file_done = true, total_rows = $3, read_rows = $3, legacy_text = legacy_text + $4
            WHERE id = $1 AND worker = $2 AND status = 'running' RETURNING id""",
-        job_id, worker, total_rows, duplicates, failed_here, legacy_text)
+        job_id, worker, total_rows, legacy_text)
     return updated is not None
 
 
@@ -155,7 +153,3 @@ async def finish(conn: asyncpg.Connection, *, job_id: uuid.UUID, status: str, er
 async def failures(conn: asyncpg.Connection | asyncpg.Pool, job_id: uuid.UUID) -> list[asyncpg.Record]:
     return await conn.fetch(
         "SELECT row, field, code FROM job_failures WHERE job_id = $1 ORDER BY row, field NULLS FIRST", job_id)
-
-
-async def failed_rows(conn: asyncpg.Connection | asyncpg.Pool, job_id: uuid.UUID) -> int:
-    return await conn.fetchval("SELECT count(DISTINCT row) FROM job_failures WHERE job_id = $1", job_id)

@@ -20,3 +20,8 @@ async def insert(conn: asyncpg.Connection | asyncpg.Pool, *, values: dict[str, A
 
 async def get(conn: asyncpg.Connection | asyncpg.Pool, upload_id: uuid.UUID) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM uploads WHERE id = $1", upload_id)
+
+
+async def file_names(conn: asyncpg.Connection | asyncpg.Pool, upload_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    rows = await conn.fetch("SELECT id, filename FROM uploads WHERE id = ANY($1::uuid[])", list(set(upload_ids)))
+    return {r["id"]: r["filename"] for r in rows}
