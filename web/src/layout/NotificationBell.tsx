@@ -42,7 +42,8 @@ export function NotificationBell() {
 
   const count = unread.data?.unread_count ?? 0;
   return (
-    <Badge count={count} size="small" data-testid="notification-count" data-count={count}>
+    <Badge count={count} size="small" data-testid="notification-count"
+           data-count={unread.data ? count : undefined /* unknown until read: not 0 */}>
       <Button type="text" icon={<BellOutlined />} onClick={() => navigate("/notifications")}
               aria-label={count ? t("nav.unread", { count }) : t("nav.notifications")} />
     </Badge>
