@@ -15,6 +15,14 @@ i18n.register(
             "vi": ("Không thể hủy", "Lần nhập đã kết thúc ({status}), không thể hủy."),
             "en": ("Not cancellable", "The import has already ended ({status})."),
         },
+        "upload_expired": {
+            "vi": ("Tệp đã bị xóa", "Tệp tải lên đã quá thời hạn lưu và đã bị xóa: vui lòng tải lên lại."),
+            "en": ("File deleted", "The uploaded file passed its retention period and was deleted: upload it again."),
+        },
+        "import_files_expired": {
+            "vi": ("Tệp kết quả đã bị xóa", "Tệp kết quả chỉ được lưu {days} ngày sau khi nhập xong."),
+            "en": ("Result file deleted", "Result files are kept for {days} days after the import ends."),
+        },
         "import_not_finished": {
             "vi": ("Chưa có tệp kết quả", "Lần nhập chưa kết thúc ({status}): tệp kết quả có khi nhập xong."),
             "en": ("No result file yet", "The import has not ended yet ({status}): the result file comes at the end."),

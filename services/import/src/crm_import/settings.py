@@ -35,6 +35,7 @@ class ImportSettings(ServiceSettings):
     stale_seconds: float = 15.0          # a running job silent this long (it beats every second) is taken over
     progress_seconds: float = 1.0        # import.progressed at most this often (and at least, while running)
     retention_days: int = 7              # uploads and result files are deleted after
+    retention_sweep_seconds: float = 600.0
 
     @model_validator(mode="after")
     def _room_for_uploads(self) -> "ImportSettings":

@@ -37,7 +37,8 @@ def fingerprint(*, sha256: str, sheet: int, start_row: int, fields: list[str], c
 
 
 def public_job(job: Mapping[str, Any], file_name: str | None) -> dict[str, Any]:
-    result = f"/api/v1/imports/{job['id']}/result.xlsx" if job["status"] in FINISHED else None
+    result = (f"/api/v1/imports/{job['id']}/result.xlsx"
+              if job["status"] in FINISHED and not job.get("files_expired_at") else None)
     return {
         "id": job["id"], "status": job["status"], "upload_id": job["upload_id"],
         "file_name": file_name, "sheet": job["sheet"], "start_row": job["start_row"],

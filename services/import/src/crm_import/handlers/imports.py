@@ -17,7 +17,7 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
-from crmkit.domain_errors import Conflict, DomainError, FieldError, Invalid, NotFound, TooLarge, UnsupportedType
+from crmkit.domain_errors import Conflict, DomainError, FieldError, Gone, Invalid, NotFound, TooLarge, UnsupportedType
 from crmkit.unit_of_work import UnitOfWork
 
 from crm_import.domain import fields as field_rules
@@ -67,10 +67,12 @@ async def receive_upload(pool: asyncpg.Pool, settings: Any, *, principal: Princi
 
 
 async def _upload(pool: asyncpg.Pool | asyncpg.Connection, principal: Principal, upload_id: uuid.UUID) -> asyncpg.Record:
-    """Its uploader's (or an admin's); 404 for anyone else."""
+    """Its uploader's (or an admin's); 404 for anyone else; 410 once its file is deleted (retention)."""
     upload = await upload_store.get(pool, upload_id)
     if upload is None or not (upload["created_by"] == principal.user_id or principal.is_admin):
         raise NotFound()
+    if upload["expired_at"] is not None:
+        raise Gone("upload_expired")
     return upload
 
 

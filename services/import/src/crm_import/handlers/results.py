@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
-from crmkit.domain_errors import Conflict, NotFound
+from crmkit.domain_errors import Conflict, Gone, NotFound
 
 from crm_import.domain.jobs import FINISHED, may_see
 from crm_import.files import read_rows
@@ -30,6 +30,8 @@ async def result_file(pool: asyncpg.Pool, settings: Any, *, principal: Principal
     assert job is not None
     if job["status"] not in FINISHED:
         raise Conflict("import_not_finished", params={"status": job["status"]})
+    if job["files_expired_at"] is not None:
+        raise Gone("import_files_expired", params={"days": settings.retention_days})
     upload = await upload_store.get(pool, job["upload_id"])
     assert upload is not None
     path = await write_result_file(pool, settings, job=job, upload=upload, language=language)
