@@ -9,8 +9,10 @@ import time
 import phonenumbers
 import pytest
 
+from crmkit.vn_phones import LEGACY_MOBILE_PREFIXES, renumber_legacy
+
 from crm_customers.domain import phones
-from crm_customers.domain.phones import LEGACY_MOBILE_PREFIXES, InvalidPhone, normalize_phone
+from crm_customers.domain.phones import InvalidPhone, normalize_phone
 
 SEPARATORS = ["", "", "", " ", ".", "-", "  ", "/"]
 
@@ -20,7 +22,7 @@ def slow_normalize(raw: str) -> str:
     if not raw or len(raw) > 32:
         raise InvalidPhone(raw)
     national = phones._national_digits(raw.strip())
-    candidate = phones._renumber_legacy(national) if national else raw.strip()
+    candidate = renumber_legacy(national) if national else raw.strip()
     try:
         number = phonenumbers.parse(candidate, phones.DEFAULT_REGION)
     except phonenumbers.NumberParseException:
@@ -80,7 +82,7 @@ def test_fast_and_slow_paths_agree_on_many_generated_writings():
         expected = outcome(slow_normalize, raw)
         assert outcome(normalize_phone, raw) == expected, raw
         national = phones._national_digits(raw.strip())
-        fast_answers += bool(national and phones.fast_mobile_e164(phones._renumber_legacy(national)))
+        fast_answers += bool(national and phones.fast_mobile_e164(renumber_legacy(national)))
     assert fast_answers > 8_000  # the generator exercises the fast path, not only the fallback
 
 

@@ -1,6 +1,8 @@
 import pytest
 
-from crm_customers.domain.phones import LEGACY_MOBILE_PREFIXES, InvalidPhone, normalize_phone
+from crmkit.vn_phones import LEGACY_MOBILE_PREFIXES
+
+from crm_customers.domain.phones import InvalidPhone, normalize_phone
 
 
 @pytest.mark.parametrize("raw", ["0912 345 678", "+84912345678", "84-912-345-678", "0912.345.678",

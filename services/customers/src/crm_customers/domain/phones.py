@@ -6,16 +6,10 @@ import re
 
 import phonenumbers
 
+from crmkit.vn_phones import renumber_legacy
+
 DEFAULT_REGION = "VN"
 
-# Legacy 11-digit mobile prefix (national form, with the leading 0) → new 10-digit prefix.
-LEGACY_MOBILE_PREFIXES = {
-    "0162": "032", "0163": "033", "0164": "034", "0165": "035", "0166": "036", "0167": "037",
-    "0168": "038", "0169": "039",
-    "0120": "070", "0121": "079", "0122": "077", "0126": "076", "0128": "078",
-    "0123": "083", "0124": "084", "0125": "085", "0127": "081", "0129": "082",
-    "0186": "056", "0188": "058", "0199": "059",
-}
 _SEPARATORS = re.compile(r"[\s.\-()/]")
 
 
@@ -49,14 +43,6 @@ def _national_digits(raw: str) -> str | None:
     if compact.startswith("0") and not compact.startswith("00"):
         return compact
     return None
-
-
-def _renumber_legacy(national: str) -> str:
-    if len(national) == 11:
-        new_prefix = LEGACY_MOBILE_PREFIXES.get(national[:4])
-        if new_prefix:
-            return new_prefix + national[4:]
-    return national
 
 
 def _matches(desc: tuple[frozenset[int], re.Pattern[str]], significant: str) -> bool:
@@ -95,7 +81,7 @@ def normalize_phone(raw: str) -> str:
     if not raw or len(raw) > 32:
         raise InvalidPhone(raw)
     national = _national_digits(raw.strip())
-    candidate = _renumber_legacy(national) if national else raw.strip()
+    candidate = renumber_legacy(national) if national else raw.strip()
     if national and (fast := fast_mobile_e164(candidate)):
         return fast
     try:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crmkit.auth import Principal
+from crmkit.vn_phones import renumber_legacy
 
 FINISHED = ("completed", "failed", "cancelled")
 
@@ -63,12 +64,12 @@ _NOT_DIGITS = re.compile(r"\D")
 
 def phone_key(raw: str | None) -> str | None:
     """Two writings of one Vietnamese number give one key (0912…, +84 912…, 84912…, 912… as a
-    number cell that lost its 0): enough to see a number twice in a file. The customers service
-    applies the full phone rules."""
+    number cell that lost its 0, and a mobile number under its pre-2018 prefix: 01629… = 0329…):
+    enough to see a number twice in a file. The customers service applies the full phone rules."""
     if not raw:
         return None
     digits = _NOT_DIGITS.sub("", raw)
     if digits.startswith("84") and len(digits) >= 11:
         digits = digits[2:]
-    digits = digits.lstrip("0")
+    digits = renumber_legacy("0" + digits.lstrip("0")).lstrip("0")
     return digits or None

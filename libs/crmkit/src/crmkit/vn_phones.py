@@ -1,0 +1,23 @@
+"""The 2018 renumbering of Vietnam's 11-digit mobile numbers, a fact every service that compares
+phone numbers needs: the customers service normalises them with it, the import service uses it to
+see one number written with its old and its new prefix twice in a file."""
+from __future__ import annotations
+
+# Legacy 11-digit mobile prefix (national form, with the leading 0) → new 10-digit prefix.
+LEGACY_MOBILE_PREFIXES = {
+    "0162": "032", "0163": "033", "0164": "034", "0165": "035", "0166": "036", "0167": "037",
+    "0168": "038", "0169": "039",
+    "0120": "070", "0121": "079", "0122": "077", "0126": "076", "0128": "078",
+    "0123": "083", "0124": "084", "0125": "085", "0127": "081", "0129": "082",
+    "0186": "056", "0188": "058", "0199": "059",
+}
+
+
+def renumber_legacy(national: str) -> str:
+    """A national number with its leading 0 ("01629…") in its current form ("0329…"); any other
+    number unchanged."""
+    if len(national) == 11:
+        new_prefix = LEGACY_MOBILE_PREFIXES.get(national[:4])
+        if new_prefix:
+            return new_prefix + national[4:]
+    return national
