@@ -3,9 +3,11 @@ import { DownloadOutlined, PlusOutlined, UnorderedListOutlined } from "@ant-desi
 import { useT } from "../../i18n/I18nProvider";
 import { useGroups } from "../customers/form/options";
 import { READABLE_PLACEHOLDER } from "./mapping";
+import { TargetFields } from "./TargetFields";
 import type { WizardValues } from "./wizard";
 
-/** Step 1: the group the customers join ("Tập khách hàng", or "Tạo nhóm mới") and the way to import. */
+/** Step 1: the group the customers join ("Tập khách hàng", or "Tạo nhóm mới"), the way to import, their owner and
+ *  lead package. */
 export function GroupStep({ onTemplate, downloadingTemplate }: { onTemplate: () => void; downloadingTemplate: boolean }) {
   const t = useT();
   const groups = useGroups();
@@ -54,6 +56,7 @@ export function GroupStep({ onTemplate, downloadingTemplate }: { onTemplate: () 
           </Button>
         </>
       )}
+      <TargetFields />
     </>
   );
 }

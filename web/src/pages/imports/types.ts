@@ -83,4 +83,6 @@ export interface ImportRequest {
   dry_run?: boolean;
   group_id?: string;
   new_group?: { name: string; description?: string };
+  owner_id?: string;
+  lead_package_id?: string;
 }

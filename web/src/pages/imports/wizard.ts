@@ -8,6 +8,8 @@ export interface WizardValues {
   groupId?: string;
   groupName?: string;
   groupDescription?: string;
+  ownerId?: string;
+  leadPackageId?: string;
   sheet?: number;
   startRow?: number;
   mapping?: Record<string, number | null | undefined>;
@@ -24,6 +26,8 @@ export function importRequest(uploadId: string, values: WizardValues): ImportReq
   } else if (values.groupId) {
     body.group_id = values.groupId;
   }
+  if (values.ownerId) body.owner_id = values.ownerId;
+  if (values.leadPackageId) body.lead_package_id = values.leadPackageId;
   if (values.mode === "template") {
     body.template = true;
   } else {
@@ -41,5 +45,7 @@ export function formPath(field: string): WizardPath | null {
   if (field === "new_group.name" || field === "new_group") return ["groupName"];
   if (field === "start_row") return ["startRow"];
   if (field === "group_id") return ["groupId"];
+  if (field === "owner_id") return ["ownerId"];
+  if (field === "lead_package_id") return ["leadPackageId"];
   return null;
 }
