@@ -1,8 +1,8 @@
 """The files the import writes with xlsxwriter (constant memory: row by row).
 
 * The result file (M-5): every row that failed, with its original values, each failing cell
-  highlighted with the reason in a comment, and the reasons of the row in a last column — in the
-  importer's language. Written on first download from the uploaded file and the failures kept.
+  highlighted with the reason in a comment, and the reasons of the row in a last column — one
+  file per language, both written in one pass when the job ends (re-reading the upload is the cost).
 * The template (M-4): the headers of the built-in fields and of the attributes defined now, a
   sample row, and drop-downs (data validation) for gender, province (the 34 units of 2025), status
   and select attributes.
@@ -31,37 +31,54 @@ def group_failures(rows: Iterable[Mapping[str, Any]]) -> dict[int, list[tuple[st
     return grouped
 
 
-def write_result(path: Path, *, rows: Iterator[tuple[int, list[str | None]]], failures: Failures,
-                 headers: list[str | None], field_columns: Mapping[str, int], language: str) -> int:
-    """Write the failing rows of `rows` (every row of the sheet, all columns); returns how many."""
-    english = language == "en"
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
-                                               "strings_to_formulas": False, "strings_to_urls": False})
-    sheet = workbook.add_worksheet("Result" if english else "Kết quả")
-    bold = workbook.add_format({"bold": True})
-    failed = workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
-    width = len(headers)
-    titles = ["Row" if english else "Dòng"] + [h or column_letter(i + 1) for i, h in enumerate(headers)]
-    sheet.write_row(0, 0, titles + ["Reasons" if english else "Lý do"], bold)
+def write_results(paths: Mapping[str, Path], *, rows: Iterator[tuple[int, list[str | None]]], failures: Failures,
+                  headers: list[str | None], field_columns: Mapping[str, int]) -> int:
+    """Write the failing rows of `rows` (every row of the sheet, all columns) to one file per
+    language (`paths`: language → file) in one pass over the sheet — reading a million rows again
+    costs far more than writing the few that failed; returns how many rows each file has."""
+    sheets = [_ResultSheet(path, language, headers, field_columns) for language, path in paths.items()]
     written = 0
-    for number, cells in rows:
-        problems = failures.get(number)
-        if not problems:
-            continue
-        written += 1
-        cells = (cells + [None] * width)[:max(width, len(cells))]
-        failing = {field_columns.get(field or "", 0): code for field, code in problems if field}
-        sheet.write_number(written, 0, number)
+    try:
+        for number, cells in rows:
+            problems = failures.get(number)
+            if problems:
+                written += 1
+                for sheet in sheets:
+                    sheet.add(written, number, cells, problems)
+    finally:
+        for sheet in sheets:
+            sheet.close()
+    return written
+
+
+class _ResultSheet:
+    """One language's result file, written row by row (xlsxwriter's constant memory)."""
+
+    def __init__(self, path: Path, language: str, headers: list[str | None], field_columns: Mapping[str, int]) -> None:
+        english = language == "en"
+        self.language, self.width, self.field_columns = language, len(headers), field_columns
+        self.workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                                        "strings_to_formulas": False, "strings_to_urls": False})
+        self.sheet = self.workbook.add_worksheet("Result" if english else "Kết quả")
+        self.failed = self.workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+        titles = ["Row" if english else "Dòng"] + [h or column_letter(i + 1) for i, h in enumerate(headers)]
+        self.sheet.write_row(0, 0, titles + ["Reasons" if english else "Lý do"], self.workbook.add_format({"bold": True}))
+
+    def add(self, line: int, number: int, cells: list[str | None], problems: list[tuple[str | None, str]]) -> None:
+        cells = (cells + [None] * self.width)[:max(self.width, len(cells))]
+        failing = {self.field_columns.get(field or "", 0): code for field, code in problems if field}
+        self.sheet.write_number(line, 0, number)
         for index, value in enumerate(cells, start=1):
             code = failing.get(index)
-            sheet.write_string(written, index, value or "", failed if code else None)
+            self.sheet.write_string(line, index, value or "", self.failed if code else None)
             if code:
-                sheet.write_comment(written, index, row_reason(code, language))
-        reasons = [f"{_title(field, language)}: {row_reason(code, language)}" if field else row_reason(code, language)
-                   for field, code in problems]
-        sheet.write_string(written, len(cells) + 1, "; ".join(reasons))
-    workbook.close()
-    return written
+                self.sheet.write_comment(line, index, row_reason(code, self.language))
+        reasons = [f"{_title(field, self.language)}: {row_reason(code, self.language)}" if field
+                   else row_reason(code, self.language) for field, code in problems]
+        self.sheet.write_string(line, len(cells) + 1, "; ".join(reasons))
+
+    def close(self) -> None:
+        self.workbook.close()
 
 
 def _title(field: str, language: str) -> str:

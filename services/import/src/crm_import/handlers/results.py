@@ -10,13 +10,14 @@ from typing import Any
 
 import asyncpg
 
+from crmkit import i18n
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, Gone, NotFound
 
 from crm_import.domain.jobs import FINISHED, may_see
 from crm_import.files import read_rows
 from crm_import.handlers.uploaded import file_info, limits_of
-from crm_import.result_files import group_failures, write_result, write_template
+from crm_import.result_files import group_failures, write_results, write_template
 from crm_import.store import configuration as config_store
 from crm_import.store import jobs as store
 from crm_import.store import uploads as upload_store
@@ -41,21 +42,25 @@ async def result_file(pool: asyncpg.Pool, settings: Any, *, principal: Principal
 
 async def write_result_file(pool: asyncpg.Pool, settings: Any, *, job: asyncpg.Record, upload: asyncpg.Record,
                             language: str) -> Path:
-    """The job's result file in `language`, written once (the worker writes the importer's at the
-    job's end: re-reading a million rows takes longer than a download may wait)."""
+    """The job's result file in `language`. The worker writes every language's at the job's end, in
+    one pass over the upload (re-reading a million rows takes longer than a download may wait); a
+    download finds it there, or writes the missing ones (jobs that ended before, a crash)."""
     directory = Path(settings.storage_dir) / "results"
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{job['id']}.{language}.xlsx"
-    if not path.is_file():
+    paths = {lang: directory / f"{job['id']}.{lang}.xlsx" for lang in i18n.SUPPORTED}
+    missing = {lang: path for lang, path in paths.items() if not path.is_file()}
+    if missing:
         failures = group_failures(await store.failures(pool, job["id"]))
         headers = await _headers(upload, job, settings)
-        part = path.with_suffix(f".{uuid.uuid4().hex[:6]}.part")
+        nonce = uuid.uuid4().hex[:6]
+        parts = {lang: path.with_suffix(f".{nonce}.part") for lang, path in missing.items()}
         rows = read_rows(Path(upload["path"]), file_info(upload), sheet=job["sheet"], start_row=job["start_row"],
                          limits=limits_of(settings))
-        await asyncio.to_thread(write_result, part, rows=rows, failures=failures, headers=headers,
-                                field_columns=dict(zip(job["fields"], job["columns"])), language=language)
-        part.replace(path)
-    return path
+        await asyncio.to_thread(write_results, parts, rows=rows, failures=failures, headers=headers,
+                                field_columns=dict(zip(job["fields"], job["columns"])))
+        for lang, part in parts.items():
+            part.replace(missing[lang])
+    return paths[language]
 
 
 async def _headers(upload: asyncpg.Record, job: asyncpg.Record, settings: Any) -> list[str | None]:
