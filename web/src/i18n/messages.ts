@@ -9,8 +9,10 @@ import type customerDialogs from "./messages/customerDialogs";
 import type interactions from "./messages/interactions";
 import type work from "./messages/work";
 import type imports from "./messages/imports";
+import type compensation from "./messages/compensation";
 
-type Module = typeof common | typeof customers | typeof customer | typeof customerDialogs | typeof interactions | typeof work | typeof admin | typeof imports;
+type Module = typeof common | typeof customers | typeof customer | typeof customerDialogs | typeof interactions | typeof work | typeof admin | typeof imports
+  | typeof compensation;
 type Keys<M> = M extends { vi: infer V } ? keyof V : never;
 export type MessageKey = Keys<Module>;
 type Catalog = Partial<Record<MessageKey, string>>;
@@ -31,6 +33,7 @@ const LATER = {
   interactions: () => import("./messages/interactions"),
   work: () => import("./messages/work"),
   imports: () => import("./messages/imports"),
+  compensation: () => import("./messages/compensation"),
 };
 export type Feature = keyof typeof LATER;
 

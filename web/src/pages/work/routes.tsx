@@ -2,16 +2,15 @@ import { lazy } from "react";
 import { withMessages } from "../../i18n/messages";
 import type { AppRoute } from "../../routes";
 import { importRoutes } from "../imports/routes";
+import { compensationRoutes } from "../compensation/routes";
 
-const ComingSoonPage = lazy(() => import("../ComingSoonPage"));
 const CareTicketsPage = lazy(withMessages(["interactions", "work"], () => import("./CareTicketsPage")));
 const SupportTicketsPage = lazy(withMessages(["interactions", "work"], () => import("./SupportTicketsPage")));
 const AppointmentsPage = lazy(withMessages(["interactions", "work"], () => import("./AppointmentsPage")));
 const AssignmentPage = lazy(withMessages(["interactions", "work"], () => import("./assignment/AssignmentPage")));
 const NotificationsPage = lazy(withMessages(["interactions", "work"], () => import("./NotificationsPage")));
 
-// assignment, tickets and appointments screens; import and compensation keep their places until
-// their services exist
+// assignment, tickets and appointments screens, then the import and compensation routes
 export const workRoutes: AppRoute[] = [
   { path: "/assignments/*", element: <AssignmentPage /> },
   { path: "/care-tickets/*", element: <CareTicketsPage /> },
@@ -19,5 +18,5 @@ export const workRoutes: AppRoute[] = [
   { path: "/appointments/*", element: <AppointmentsPage /> },
   { path: "/notifications", element: <NotificationsPage /> },
   ...importRoutes,
-  { path: "/compensation/*", element: <ComingSoonPage /> },
+  ...compensationRoutes,
 ];

@@ -1,15 +1,19 @@
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Button, Flex, Space, Tag, Typography } from "antd";
 import { EditOutlined, PhoneOutlined, SyncOutlined } from "@ant-design/icons";
 import { useNavigate } from "../../../lib/router";
 import type { Customer } from "../../../api/types";
 import { useAuth } from "../../../auth/AuthProvider";
 import { useT } from "../../../i18n/I18nProvider";
+import { withMessages } from "../../../i18n/messages";
 import { useStatusName } from "../form/options";
 import { canEdit } from "./canEdit";
 import PersonName from "./PersonName";
 import { localPhone } from "./phone";
 import StatusUpdateModal from "./StatusUpdateModal";
+
+// "Yêu cầu bù ngay" (compensation, seed 000): its code and words load beside the page, not in it
+const RequestButton = lazy(withMessages(["compensation"], () => import("../../compensation/RequestButton")));
 
 /** The customer's name, phone (a tel: link), status and owner, with "Sửa" and "Cập nhật trạng thái". */
 export default function CustomerHeader({ customer }: { customer: Customer }) {
@@ -35,16 +39,17 @@ export default function CustomerHeader({ customer }: { customer: Customer }) {
             </span>
           </Space>
         </div>
-        {editable && (
-          <Space wrap>
+        <Space wrap>
+          <Suspense fallback={null}><RequestButton customer={customer} /></Suspense>
+          {editable && (<>
             <Button icon={<EditOutlined aria-hidden />} onClick={() => navigate(`/customers/${customer.id}/edit`)}>
               {t("customers.detail.edit")}
             </Button>
             <Button type="primary" icon={<SyncOutlined aria-hidden />} onClick={() => setUpdating(true)}>
               {t("customers.detail.updateStatus")}
             </Button>
-          </Space>
-        )}
+          </>)}
+        </Space>
       </Flex>
       {editable && <StatusUpdateModal customer={customer} open={updating} onClose={() => setUpdating(false)} />}
     </header>

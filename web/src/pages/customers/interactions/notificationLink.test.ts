@@ -16,6 +16,8 @@ describe("notificationLink", () => {
     expect(notificationLink(notification("assignment_offered", { count: 3 }))).toBe("/assignments");
     expect(notificationLink(notification("import_finished", {}))).toBe("/imports");
     expect(notificationLink(notification("compensation_decided", {}))).toBe("/compensation");
+    expect(notificationLink(notification("compensation_decided", { package_id: "p1", customer_id: "c3" })))
+      .toBe("/compensation/packages/p1");
     expect(notificationLink(notification("something_new", { customer_id: "c2" }))).toBe("/customers/c2");
     expect(notificationLink(notification("something_new", {}))).toBeNull();
   });

@@ -9,7 +9,9 @@ export function notificationLink(notification: AppNotification): string | null {
   if (notification.type.startsWith("import_")) {
     return typeof data.job_id === "string" ? `/imports/${data.job_id}` : "/imports";
   }
-  if (notification.type.startsWith("compensation_")) return "/compensation";
+  if (notification.type.startsWith("compensation_")) {
+    return typeof data.package_id === "string" ? `/compensation/packages/${data.package_id}` : "/compensation";
+  }
   if (customer) return `/customers/${customer}`;
   return null;
 }

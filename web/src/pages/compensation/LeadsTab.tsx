@@ -1,0 +1,35 @@
+import { Button, Table } from "antd";
+import { useT } from "../../i18n/I18nProvider";
+import { formatDate } from "../../lib/format";
+import { Link } from "../../lib/router";
+import { EmptyText } from "../customers/interactions/ToneTag";
+import { localPhone } from "../customers/detail/phone";
+import { usePaged } from "./queries";
+import { RequestStatusTag } from "./StatusTag";
+import type { Lead, LeadPackage } from "./types";
+
+/** The package's leads with their delivery, the window's deadline and the request on each, if any. */
+export default function LeadsTab({ pack }: { pack: LeadPackage }) {
+  const t = useT();
+  const leads = usePaged<Lead>(["lead-package-leads", pack.id], `/lead-packages/${pack.id}/leads`);
+  return (
+    <>
+      <Table<Lead> rowKey="customer_id" dataSource={leads.items} loading={leads.isLoading} pagination={false}
+        scroll={{ x: "max-content" }} locale={{ emptyText: <EmptyText>{t("comp.noLeads")}</EmptyText> }}
+        columns={[
+          { key: "customer", title: t("comp.customer"), render: (_, row) => (
+            <Link to={`/customers/${row.customer_id}`}>{row.full_name ?? row.customer_id}</Link>
+          ) },
+          { key: "phone", title: t("comp.phone"), render: (_, row) => (row.phone ? localPhone(row.phone) : "") },
+          { key: "delivered", title: t("comp.deliveredAt"), render: (_, row) => formatDate(row.delivered_at) },
+          { key: "deadline", title: t("comp.deadline"), render: (_, row) => formatDate(row.deadline) },
+          { key: "request", title: t("comp.status"), render: (_, row) => row.request && <RequestStatusTag status={row.request.status} /> },
+        ]} />
+      {leads.hasNextPage && (
+        <Button style={{ marginTop: 12 }} loading={leads.isFetchingNextPage} onClick={() => void leads.fetchNextPage()}>
+          {t("common.loadMore")}
+        </Button>
+      )}
+    </>
+  );
+}

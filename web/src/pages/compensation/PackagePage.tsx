@@ -1,0 +1,83 @@
+import { lazy, Suspense, useState, type ComponentType } from "react";
+import { Button, Descriptions, Flex, Grid, Result, Select, Spin, Statistic, Tabs, Typography } from "antd";
+import { ArrowLeftOutlined, SendOutlined } from "@ant-design/icons";
+import { ApiError } from "../../api/client";
+import { useI18n } from "../../i18n/I18nProvider";
+import type { MessageKey } from "../../i18n/messages";
+import { formatDate } from "../../lib/format";
+import { Link, useParams } from "../../lib/router";
+import PersonName from "../customers/detail/PersonName";
+import { reasonName, sharePercent } from "./logic";
+import { usePackage, usePaged, useReasons } from "./queries";
+import BatchesTable from "./BatchesTable";
+import { useSubmitForReview } from "./useSubmitForReview";
+import type { Batch, LeadPackage } from "./types";
+
+const TABS: { key: string; label: MessageKey; Tab: ComponentType<{ pack: LeadPackage }> }[] = [
+  { key: "requests", label: "comp.tabRequests", Tab: lazy(() => import("./RequestsTab")) },
+  { key: "leads", label: "comp.tabLeads", Tab: lazy(() => import("./LeadsTab")) },
+  { key: "batches", label: "comp.tabBatches", Tab: PackageBatches },
+  { key: "credits", label: "comp.tabCredits", Tab: lazy(() => import("./CreditsTab")) },
+];
+
+function PackageBatches({ pack }: { pack: LeadPackage }) {
+  const batches = usePaged<Batch>(["compensation-batches", { package_id: pack.id }], "/compensation-batches",
+                                  { package_id: pack.id });
+  return <BatchesTable batches={batches.items} loading={batches.isLoading} reviewing={false} />;
+}
+
+/** A package ("gói tài khoản"): its counters and policy, "Gửi xét duyệt", its requests with their
+ * states (seed 000 steps 6–10), its leads, what was sent for review, and its credit. */
+export default function PackagePage() {
+  const { t, language } = useI18n();
+  const { packageId } = useParams();
+  const screens = Grid.useBreakpoint();
+  const [active, setActive] = useState("requests");
+  const pack = usePackage(packageId);
+  const reasons = useReasons();
+  const review = useSubmitForReview(pack.data);
+  if (pack.isLoading) return <Spin />;
+  if (pack.error || !pack.data) {
+    const missing = pack.error instanceof ApiError && pack.error.status === 404;
+    return <Result status={missing ? "404" : "error"} title={missing ? t("comp.notFound") : t("common.error")}
+                   subTitle={pack.error?.message} />;
+  }
+  const row = pack.data;
+  const { Tab } = TABS.find((tab) => tab.key === active)!;
+  const counters: [MessageKey, number][] = [["comp.leads", row.leads], ["comp.requested", row.requested],
+    ["comp.approved", row.approved], ["comp.rejected", row.rejected], ["comp.credit", row.credit]];
+  return (
+    <section>
+      <Link to="/compensation"><ArrowLeftOutlined aria-hidden /> {t("comp.back")}</Link>
+      <Flex justify="space-between" align="center" wrap gap={8} style={{ marginTop: 8 }}>
+        <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>{row.name}</Typography.Title>
+        <Button type="primary" icon={<SendOutlined aria-hidden />} loading={review.pending} onClick={review.submit}>
+          {t("comp.submit")}
+        </Button>
+      </Flex>
+      <Flex wrap gap={24} style={{ margin: "12px 0" }} data-testid="package-counters">
+        {counters.map(([label, value]) => <Statistic key={label} title={t(label)} value={value} />)}
+      </Flex>
+      <Descriptions size="small" column={{ xs: 1, md: 2 }} style={{ marginBottom: 12 }} items={[
+        { key: "provider", label: t("comp.provider"), children: row.provider },
+        { key: "owner", label: t("comp.owner"), children: row.owner_id ? <PersonName id={row.owner_id} /> : "" },
+        { key: "purchased", label: t("comp.purchasedAt"), children: formatDate(row.purchased_at) },
+        { key: "policy", label: t("comp.policy"), children: t("comp.policyLine", {
+          days: row.policy.window_days, share: sharePercent(row.policy.max_share), calls: row.policy.min_call_attempts }) },
+        { key: "reasons", label: t("comp.policyReasons"),
+          children: row.policy.reasons.map((code) => reasonName(reasons.data, code, language)).join(", ") },
+      ]} />
+      {screens.md === false ? (
+        <>
+          <Select aria-label={t("comp.section")} value={active} onChange={setActive} style={{ width: "100%", marginBottom: 12 }}
+                  options={TABS.map(({ key, label }) => ({ value: key, label: t(label) }))} />
+          <Suspense fallback={<Spin />}><Tab pack={row} /></Suspense>
+        </>
+      ) : (
+        <Tabs activeKey={active} onChange={setActive} destroyOnHidden items={TABS.map(({ key, label, Tab: Each }) => ({
+          key, label: t(label), children: <Suspense fallback={<Spin />}><Each pack={row} /></Suspense>,
+        }))} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,42 @@
+import { useState } from "react";
+import { Alert, Flex, Result, Segmented, Typography } from "antd";
+import { ArrowLeftOutlined } from "@ant-design/icons";
+import { useAuth } from "../../auth/AuthProvider";
+import { useT } from "../../i18n/I18nProvider";
+import { Link } from "../../lib/router";
+import BatchesTable from "./BatchesTable";
+import { canReview } from "./logic";
+import { usePaged } from "./queries";
+import type { Batch } from "./types";
+
+/** The reviewers' queue: batches sent for review, oldest first, each with how long it has waited. */
+export default function ReviewQueuePage() {
+  const t = useT();
+  const { me } = useAuth();
+  const [view, setView] = useState<"open" | "completed">("open");
+  const reviewer = canReview(me?.roles);
+  const submitted = usePaged<Batch>(["compensation-batches", { status: "submitted" }], "/compensation-batches",
+                                    { status: "submitted" }, reviewer && view === "open");
+  const inReview = usePaged<Batch>(["compensation-batches", { status: "in_review" }], "/compensation-batches",
+                                   { status: "in_review" }, reviewer && view === "open");
+  const completed = usePaged<Batch>(["compensation-batches", { status: "completed" }], "/compensation-batches",
+                                    { status: "completed" }, reviewer && view === "completed");
+  if (me && !reviewer) return <Result status="404" title={t("comp.notFound")} />;
+  const open = [...inReview.items, ...submitted.items]
+    .sort((a, b) => a.submitted_at.localeCompare(b.submitted_at));
+  const error = submitted.error ?? inReview.error ?? completed.error;
+  return (
+    <section>
+      <Link to="/compensation"><ArrowLeftOutlined aria-hidden /> {t("comp.back")}</Link>
+      <Flex justify="space-between" align="center" wrap gap={8} style={{ margin: "8px 0 16px" }}>
+        <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>{t("comp.reviewQueue")}</Typography.Title>
+        <Segmented aria-label={t("comp.queueFilter")} value={view} onChange={(next) => setView(next as typeof view)}
+                   options={[{ value: "open", label: t("comp.queueOpen") }, { value: "completed", label: t("comp.queueDone") }]} />
+      </Flex>
+      {error && <Alert type="error" title={error.message} style={{ marginBottom: 12 }} />}
+      {view === "open"
+        ? <BatchesTable batches={open} loading={submitted.isLoading || inReview.isLoading} reviewing />
+        : <BatchesTable batches={completed.items} loading={completed.isLoading} reviewing />}
+    </section>
+  );
+}

@@ -1,0 +1,89 @@
+// The compensation screens' pure rules: who sees which action, what a batch holds, ages and shares.
+import type { Batch, BatchStatus, CompensationRequest, LeadPackage, Reason, RequestStatus } from "./types";
+
+type Tone = "green" | "blue" | "orange" | "red" | "default";
+
+export const REQUEST_TONES: Record<RequestStatus, Tone> = {
+  draft: "orange", submitted: "blue", approved: "green", rejected: "red", withdrawn: "default",
+};
+
+export const BATCH_TONES: Record<BatchStatus, Tone> = { submitted: "orange", in_review: "blue", completed: "green" };
+
+/** Reviewers and admins decide; the queue is theirs. */
+export function canReview(roles: readonly string[] | undefined): boolean {
+  return Boolean(roles?.some((role) => role === "reviewer" || role === "admin"));
+}
+
+/** Admins and managers create and change packages. */
+export function canManagePackages(roles: readonly string[] | undefined): boolean {
+  return Boolean(roles?.some((role) => role === "manager" || role === "admin"));
+}
+
+/** Who works leads may ask for compensation ("Yêu cầu bù ngay"); the server checks the rest. */
+export function mayRequest(roles: readonly string[] | undefined): boolean {
+  return Boolean(roles?.some((role) => role === "sales" || role === "manager" || role === "admin"));
+}
+
+/** The requests of a batch, whichever field the API put them in. */
+export function batchRequests(batch: Batch | undefined): CompensationRequest[] {
+  if (!batch) return [];
+  if (Array.isArray(batch.requests)) return batch.requests;
+  return batch.items ?? [];
+}
+
+export function batchSize(batch: Batch): number {
+  return Array.isArray(batch.requests) ? batch.requests.length : (batch.requests ?? batch.items?.length ?? 0);
+}
+
+export type AgeUnit = "days" | "hours" | "minutes";
+
+/** A queue entry's age in its largest whole unit (at least one minute). */
+export function age(seconds: number): { value: number; unit: AgeUnit } {
+  const minutes = Math.max(1, Math.floor(seconds / 60));
+  if (minutes >= 24 * 60) return { value: Math.floor(minutes / (24 * 60)), unit: "days" };
+  if (minutes >= 60) return { value: Math.floor(minutes / 60), unit: "hours" };
+  return { value: minutes, unit: "minutes" };
+}
+
+/** max_share (0, 1] as a percentage for people (0.1 → 10). */
+export function sharePercent(share: number | string): number {
+  return Math.round(Number(share) * 10000) / 100;
+}
+
+/** a percentage typed by a manager as the API's max_share (10 → 0.1) */
+export function shareFromPercent(percent: number): number {
+  return Math.round(percent * 100) / 10000;
+}
+
+/** The reasons a request may give: active ones the package's policy allows (all active without a package). */
+export function allowedReasons(reasons: readonly Reason[], pack: LeadPackage | undefined): Reason[] {
+  const active = reasons.filter((reason) => reason.active);
+  return pack ? active.filter((reason) => pack.policy.reasons.includes(reason.code)) : active;
+}
+
+/** A reason's name in the reader's language, its code when unknown. */
+export function reasonName(reasons: readonly Reason[] | undefined, code: string, language: "vi" | "en"): string {
+  const reason = reasons?.find((item) => item.code === code);
+  if (!reason) return code;
+  return (language === "en" ? reason.name_en : reason.name_vi) || reason.name || code;
+}
+
+/** Calls by outcome, the most frequent first. */
+export function outcomes(byOutcome: Record<string, number> | null | undefined): [string, number][] {
+  return Object.entries(byOutcome ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/** The abuse guard's comparison as label/value pairs (numbers rounded), whatever keys it carries. */
+export function flagEntries(flag: Record<string, unknown> | null | undefined): [string, string][] {
+  if (!flag) return [];
+  return Object.entries(flag)
+    .filter(([, value]) => value !== null && value !== undefined && typeof value !== "object")
+    .map(([key, value]) => [key, typeof value === "number" ? String(Math.round(value * 100) / 100) : String(value)]);
+}
+
+/** the decided state of a request: its decision's note and whether a rule decided it */
+export function decisionOf(request: CompensationRequest): { note: string | null; auto: boolean } {
+  const note = request.decision?.note ?? request.decision_note ?? null;
+  const auto = Boolean(request.decision?.auto ?? request.auto_rule_id ?? request.auto_rule);
+  return { note, auto };
+}
