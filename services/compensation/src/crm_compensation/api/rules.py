@@ -17,7 +17,7 @@ from crmkit.versions import RequiredVersion, versioned
 from crm_compensation.handlers import rules as handlers
 
 router = APIRouter(prefix="/api/v1", tags=["compensation rules"])
-RESPONSES: dict[int | str, dict[str, Any]] = {403: {"description": "not_an_admin"}}
+RESPONSES: dict[int | str, dict[str, Any]] = {403: {"description": "not_admin"}}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "not_found"}}
 Kind = Literal["min_calls_with_outcome", "duplicate_of_provider_lead"]
 Decision = Literal["approved", "rejected"]
@@ -95,7 +95,7 @@ async def list_rules(pool: DbPool, principal: CurrentPrincipal) -> list[dict[str
 
 
 @router.post("/compensation-rules", status_code=201, response_model=RulePublic, responses={
-    **RESPONSES, 422: {"description": "validation_error (unknown_reason_code, params.* required)"}})
+    **RESPONSES, 422: {"description": "validation_error (unknown_reason, params.* required)"}})
 async def create_rule(body: RuleCreate, principal: CurrentPrincipal, once: Idempotent) -> Response:
     rule = await handlers.create_rule(once.pool, principal=principal, reason_code=body.reason_code, kind=body.kind,
                                       params=body.params.model_dump(exclude_none=True), decision=body.decision,

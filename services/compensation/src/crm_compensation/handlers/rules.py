@@ -20,7 +20,7 @@ SOURCE = "compensation"
 
 def _admin_only(principal: Principal) -> None:
     if not (principal.is_admin and principal.kind == "user"):
-        raise Forbidden("not_an_admin")
+        raise Forbidden("not_admin")
 
 
 def _params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def _params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
 
 async def _known_reason(conn: asyncpg.Connection, code: str) -> None:
     if not await store.reason_exists(conn, code):
-        raise Invalid(FieldError("reason_code", "unknown_reason_code", {"code": code}))
+        raise Invalid(FieldError("reason_code", "unknown_reason", {"codes": code}))
 
 
 async def list_rules(pool: asyncpg.Pool, *, principal: Principal) -> list[dict[str, Any]]:
