@@ -1,0 +1,1 @@
+SOURCE = "compensation"  # the `source` of what this service publishes
