@@ -288,7 +288,8 @@ class CustomersBulkImported(_Batch):
     `owner_unit_ids`, `owner_unit_paths` (after the write), `versions`. One import chunk (≤ 5,000
     rows) is published as ≤ 2,000 customers an event (Kafka's record limit), all with the chunk's
     `batch_id` (the command's id: the same on a redelivery) and `chunk`/`last` as every batch event.
-    `lead_package_id`: the job's lead package, for the compensation service (designed ahead)."""
+    `lead_package_id`: the job's lead package, and `full_names` / `phones` (the names and phones
+    after the write), for the compensation service's leads and evidence."""
     job_id: uuid.UUID
     rows: list[int]
     actions: list[Literal["created", "updated"]]
@@ -296,6 +297,8 @@ class CustomersBulkImported(_Batch):
     owner_unit_ids: list[uuid.UUID | None]
     owner_unit_paths: list[str | None]
     lead_package_id: uuid.UUID | None = None
+    full_names: list[str] = []
+    phones: list[str] = []
 
 
 class ImportFailure(BaseModel):
