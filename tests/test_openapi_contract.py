@@ -135,7 +135,8 @@ async def test_unknown_gateway_subpath_is_404_not_405(client, admin):
     assert response.status_code == 404
 
 
-API_PACKAGES = ("crm_gateway.api", "crm_customers.api", "crm_interactions.api", "crm_assignment.api", "crm_import.api")
+API_PACKAGES = ("crm_gateway.api", "crm_customers.api", "crm_interactions.api", "crm_assignment.api", "crm_import.api",
+                "crm_compensation.api")
 ANSWERS_ONCE = re.compile(r"\bonce\.answer\(")
 
 

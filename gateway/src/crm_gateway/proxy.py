@@ -47,7 +47,8 @@ ROUTE_TABLE: list[tuple[str, str]] = [
     (_under("comments", "attachments", "care-tickets", "support-tickets", "appointments", "notifications",
             "me/calendar.ics", "me/calendar-feed"), "interactions"),
     (_under("jobs", "assignments", "recalls", "roster"), "assignment"),
-    (_under("lead-packages", "compensation-requests", "compensation-batches"), "compensation"),
+    (_under("lead-packages", "compensation-requests", "compensation-batches", "compensation-reasons",
+            "compensation-rules", "compensation-settings", "compensation-reports"), "compensation"),
     (_under("imports"), "import"),
 ]
 _COMPILED = [(re.compile(pattern), service) for pattern, service in ROUTE_TABLE]
