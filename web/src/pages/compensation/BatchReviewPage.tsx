@@ -43,7 +43,7 @@ export default function BatchReviewPage() {
         <BatchStatusTag status={row.status} />
       </Flex>
       <Space wrap size={[16, 4]} style={{ marginBottom: 16 }}>
-        <span>{t("comp.provider")}: {pack.data?.provider ?? ""}</span>
+        <span>{t("comp.provider")}: {row.provider ?? pack.data?.provider ?? ""}</span>
         <span>{t("comp.submittedBy")}: <PersonName id={row.submitted_by} /></span>
         <span>{t("comp.submittedAt")}: {formatDateTime(row.submitted_at)}</span>
       </Space>

@@ -3,7 +3,7 @@ import { useT } from "../../i18n/I18nProvider";
 import type { MessageKey } from "../../i18n/messages";
 import { formatDate, formatDateTime } from "../../lib/format";
 import { ToneTag } from "../customers/interactions/ToneTag";
-import { flagEntries, outcomes } from "./logic";
+import { flagEntries, LABEL, outcomes } from "./logic";
 import type { CompensationRequest, LeadPackage } from "./types";
 
 const KNOWN_OUTCOMES = ["reached", "no_answer", "busy", "wrong_number", "call_back_later", "voicemail", "rejected", "unknown"];
@@ -24,7 +24,7 @@ export default function Evidence({ request, pack }: { request: CompensationReque
         <Alert type="warning" showIcon style={{ marginBottom: 8 }} title={t("comp.flagged")}
                description={flag.map(([key, value]) => `${key}: ${value}`).join(" · ")} />
       )}
-      <Descriptions size="small" column={{ xs: 1, md: 2 }} items={[
+      <Descriptions size="small" styles={{ label: LABEL }} column={{ xs: 1, md: 2 }} items={[
         { key: "calls", label: t("comp.callAttempts"),
           children: `${evidence.call_attempts ?? 0}${minimum !== undefined ? ` / ${minimum}` : ""}` },
         { key: "outcomes", label: t("comp.byOutcome"), children: calls.length ? (

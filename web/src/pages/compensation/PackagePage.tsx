@@ -7,7 +7,7 @@ import type { MessageKey } from "../../i18n/messages";
 import { formatDate } from "../../lib/format";
 import { Link, useParams } from "../../lib/router";
 import PersonName from "../customers/detail/PersonName";
-import { reasonName, sharePercent } from "./logic";
+import { LABEL, reasonName, sharePercent } from "./logic";
 import { usePackage, usePaged, useReasons } from "./queries";
 import BatchesTable from "./BatchesTable";
 import { useSubmitForReview } from "./useSubmitForReview";
@@ -58,7 +58,7 @@ export default function PackagePage() {
       <Flex wrap gap={24} style={{ margin: "12px 0" }} data-testid="package-counters">
         {counters.map(([label, value]) => <Statistic key={label} title={t(label)} value={value} />)}
       </Flex>
-      <Descriptions size="small" column={{ xs: 1, md: 2 }} style={{ marginBottom: 12 }} items={[
+      <Descriptions size="small" styles={{ label: LABEL }} column={{ xs: 1, md: 2 }} style={{ marginBottom: 12 }} items={[
         { key: "provider", label: t("comp.provider"), children: row.provider },
         { key: "owner", label: t("comp.owner"), children: row.owner_id ? <PersonName id={row.owner_id} /> : "" },
         { key: "purchased", label: t("comp.purchasedAt"), children: formatDate(row.purchased_at) },

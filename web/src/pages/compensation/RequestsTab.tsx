@@ -50,13 +50,13 @@ export default function RequestsTab({ pack }: { pack: LeadPackage }) {
         locale={{ emptyText: <EmptyText>{t("comp.noRequests")}</EmptyText> }}
         columns={[
           { key: "customer", title: t("comp.customer"), render: (_, row) => (
-            <Space direction="vertical" size={0}>
+            <Space orientation="vertical" size={0}>
               <Link to={`/customers/${row.customer_id}`}>{name(row)}</Link>
               {row.evidence?.customer?.phone && <span>{localPhone(row.evidence.customer.phone)}</span>}
             </Space>
           ) },
           { key: "reason", title: t("comp.reason"), render: (_, row) => (
-            <Space direction="vertical" size={0} style={{ maxWidth: 320 }}>
+            <Space orientation="vertical" size={0} style={{ maxWidth: 320 }}>
               <Typography.Text strong>{reasonName(reasons.data, row.reason_code, language)}</Typography.Text>
               {row.reason_text && <span style={{ whiteSpace: "pre-wrap" }}>{row.reason_text}</span>}
             </Space>

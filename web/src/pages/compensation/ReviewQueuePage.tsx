@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Alert, Flex, Result, Segmented, Typography } from "antd";
+import { Alert, Button, Flex, Result, Segmented, Typography } from "antd";
 import { ArrowLeftOutlined } from "@ant-design/icons";
 import { useAuth } from "../../auth/AuthProvider";
 import { useT } from "../../i18n/I18nProvider";
@@ -15,16 +15,13 @@ export default function ReviewQueuePage() {
   const { me } = useAuth();
   const [view, setView] = useState<"open" | "completed">("open");
   const reviewer = canReview(me?.roles);
-  const submitted = usePaged<Batch>(["compensation-batches", { status: "submitted" }], "/compensation-batches",
-                                    { status: "submitted" }, reviewer && view === "open");
-  const inReview = usePaged<Batch>(["compensation-batches", { status: "in_review" }], "/compensation-batches",
-                                   { status: "in_review" }, reviewer && view === "open");
+  // without a status the API answers the open batches (submitted, in review), oldest first
+  const open = usePaged<Batch>(["compensation-batches", { status: "open" }], "/compensation-batches", {},
+                               reviewer && view === "open");
   const completed = usePaged<Batch>(["compensation-batches", { status: "completed" }], "/compensation-batches",
                                     { status: "completed" }, reviewer && view === "completed");
   if (me && !reviewer) return <Result status="404" title={t("comp.notFound")} />;
-  const open = [...inReview.items, ...submitted.items]
-    .sort((a, b) => a.submitted_at.localeCompare(b.submitted_at));
-  const error = submitted.error ?? inReview.error ?? completed.error;
+  const shown = view === "open" ? open : completed;
   return (
     <section>
       <Link to="/compensation"><ArrowLeftOutlined aria-hidden /> {t("comp.back")}</Link>
@@ -33,10 +30,13 @@ export default function ReviewQueuePage() {
         <Segmented aria-label={t("comp.queueFilter")} value={view} onChange={(next) => setView(next as typeof view)}
                    options={[{ value: "open", label: t("comp.queueOpen") }, { value: "completed", label: t("comp.queueDone") }]} />
       </Flex>
-      {error && <Alert type="error" title={error.message} style={{ marginBottom: 12 }} />}
-      {view === "open"
-        ? <BatchesTable batches={open} loading={submitted.isLoading || inReview.isLoading} reviewing />
-        : <BatchesTable batches={completed.items} loading={completed.isLoading} reviewing />}
+      {shown.error && <Alert type="error" title={shown.error.message} style={{ marginBottom: 12 }} />}
+      <BatchesTable batches={shown.items} loading={shown.isLoading} reviewing />
+      {shown.hasNextPage && (
+        <Button style={{ marginTop: 12 }} loading={shown.isFetchingNextPage} onClick={() => void shown.fetchNextPage()}>
+          {t("common.loadMore")}
+        </Button>
+      )}
     </section>
   );
 }

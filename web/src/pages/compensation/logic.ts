@@ -1,6 +1,9 @@
 // The compensation screens' pure rules: who sees which action, what a batch holds, ages and shares.
 import type { Batch, BatchStatus, CompensationRequest, LeadPackage, Reason, RequestStatus } from "./types";
 
+/** antd's description labels are too pale for text (below 4.5:1) */
+export const LABEL = { color: "rgba(0, 0, 0, 0.7)" };
+
 type Tone = "green" | "blue" | "orange" | "red" | "default";
 
 export const REQUEST_TONES: Record<RequestStatus, Tone> = {

@@ -62,7 +62,7 @@ export interface CompensationRequest {
   decided_at?: string | null;
   decision_note?: string | null;
   decision?: { decision?: string; note?: string | null; decided_by?: string | null; decided_at?: string | null;
-               auto?: boolean } | null;
+               auto?: boolean; auto_rule_id?: string | null } | null;
   version: number;
   created_at: string;
 }
@@ -90,6 +90,8 @@ export interface Batch {
   approved?: number;
   rejected?: number;
   package_name?: string | null;
+  provider?: string | null;
+  pending?: number;
   completed_at?: string | null;
 }
 
