@@ -189,6 +189,8 @@ async def test_a_purge_erases_names_and_phones_in_the_refs_and_every_request(poo
     row = await pool.fetchrow("SELECT evidence, reason_text FROM requests WHERE id = $1", made["id"])
     assert row["evidence"]["customer"] == {"full_name": None, "phone": None} and row["reason_text"] is None
     assert row["evidence"]["call_attempts"] == 0  # the rest of the evidence stays
+    notes = await pool.fetch("SELECT note FROM request_history WHERE request_id = $1", made["id"])
+    assert [n["note"] for n in notes] == [None]
     erased = await pool.fetchval("SELECT count(*) FROM requests WHERE evidence::text LIKE '%0987654321%'"
                                  " OR evidence::text LIKE '%Cường%'")
     assert erased == 0

@@ -44,7 +44,8 @@ async def mark_deleted(conn: asyncpg.Connection, *, ids: list[uuid.UUID], delete
 
 async def purge(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> None:
     """C-10: the customers' name and phone are erased here, and from every request of theirs: the
-    evidence's copy and the requester's free text (which may quote them). Only the ids remain."""
+    evidence's copy and the requester's free text (which may quote them), also as the history
+    noted it. Only the ids remain."""
     await conn.execute(
         "INSERT INTO customer_refs (customer_id, deleted, purged, version)"
         " SELECT unnest($1::uuid[]), true, true, $2"
@@ -54,6 +55,9 @@ async def purge(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> None:
         "UPDATE requests SET reason_text = NULL,"
         " evidence = jsonb_set(evidence, '{customer}', '{\"full_name\": null, \"phone\": null}'::jsonb)"
         " WHERE customer_id = ANY($1::uuid[])", ids)
+    await conn.execute(  # the history's copies of the requester's text
+        "UPDATE request_history h SET note = NULL FROM requests r WHERE h.request_id = r.id"
+        " AND r.customer_id = ANY($1::uuid[]) AND h.action IN ('created', 'updated') AND h.note IS NOT NULL", ids)
 
 
 async def get(conn: asyncpg.Connection, customer_id: uuid.UUID) -> asyncpg.Record | None:
