@@ -17,6 +17,8 @@ from crmkit.unit_of_work import UnitOfWork
 
 from crm_compensation import events
 from crm_compensation.store import batches as store
+from crm_compensation.store import requests as requests_store
+from crm_compensation.store.access import access_of
 
 SOURCE = "compensation"
 DECISIONS = ("approved", "rejected")
@@ -34,7 +36,7 @@ async def apply(uow: UnitOfWork, decided: Sequence[asyncpg.Record], *, batch: as
     decision. Returns the batch as it is now (None when nothing was decided)."""
     if not decided:
         return None
-    await store.add_history(uow.conn, [
+    await requests_store.add_history_many(uow.conn, [
         {"request_id": r["id"], "action": f"auto_{r['status']}" if r["auto_rule_id"] else r["status"],
          "from_status": "submitted", "to_status": r["status"], "actor_id": actor_id, "note": r["decision_note"],
          "auto_rule_id": r["auto_rule_id"]} for r in decided])
@@ -76,7 +78,7 @@ async def decide(pool: asyncpg.Pool, *, principal: Principal, request_id: uuid.U
 
 async def _refusal(conn: asyncpg.Connection, principal: Principal, request_id: uuid.UUID) -> Exception:
     """Why a request was not decided: unknown (404), decided already, or not (yet / any more) submitted."""
-    current = await store.request_status(conn, principal, request_id)
+    current = await requests_store.get(conn, access_of(principal), request_id)
     if current is None:
         return NotFound()
     if current["status"] in DECISIONS:

@@ -31,7 +31,10 @@ from crm_compensation import events
 from crm_compensation.domain import abuse, auto_rules
 from crm_compensation.handlers import decisions
 from crm_compensation.store import batches as store
+from crm_compensation.store import packages as packages_store
+from crm_compensation.store import requests as requests_store
 from crm_compensation.store import rules as rules_store
+from crm_compensation.store.access import access_of
 
 SOURCE = "compensation"
 TOKEN_LIFETIME = timedelta(minutes=10)
@@ -55,7 +58,9 @@ def _refuse_reviewers_only(principal: Principal) -> None:
 
 
 async def _package(conn: asyncpg.Connection, principal: Principal, package_id: uuid.UUID) -> asyncpg.Record:
-    package = await store.lock_visible_package(conn, principal, package_id)
+    """The package, locked until the transaction ends: a submission, the creation and the changes
+    of requests in it take turns (the quota and the drafts a token names hold)."""
+    package = await packages_store.lock(conn, access_of(principal), package_id)
     if package is None:
         raise NotFound()
     _refuse_reviewers_only(principal)
@@ -103,7 +108,7 @@ async def submit(pool: asyncpg.Pool, *, principal: Principal, package_id: uuid.U
         batch = await store.create_batch(uow.conn, package_id=package_id, submitted_by=principal.user_id,
                                          requests=len(drafts))
         submitted = await store.submit_drafts(uow.conn, batch_id=batch["id"], request_ids=[d["id"] for d in drafts])
-        await store.add_history(uow.conn, [
+        await requests_store.add_history_many(uow.conn, [
             {"request_id": r["id"], "action": "submitted", "from_status": "draft", "to_status": "submitted",
              "actor_id": principal.user_id, "note": None, "auto_rule_id": None} for r in submitted])
         await uow.publish(events.BatchSubmitted(batch_id=batch["id"], package_id=package_id,

@@ -1,6 +1,7 @@
 """SQL of the review (P-4, P-5): submission tokens, batches, submitting drafts, decisions, credits,
 and what the abuse guard and the auto rules read. Visibility comes from `store.access`, the one
-definition shared with packages and requests."""
+definition shared with packages and requests; the package's lock, a request read by id and the
+history rows are the core's (store.packages.lock, store.requests.get / add_history_many)."""
 from __future__ import annotations
 
 import json
@@ -14,6 +15,7 @@ import asyncpg
 from crmkit.auth import Principal
 
 from crm_compensation.store.access import Access, Params, visible_packages_sql, visible_requests_sql
+from crm_compensation.store.requests import R_COLUMNS
 
 Who = Principal | Access
 
@@ -21,21 +23,9 @@ BATCH_COLUMNS = ("b.id, b.package_id, p.name AS package_name, p.provider, b.stat
                  " b.requests, b.approved, b.rejected, b.requests - b.approved - b.rejected AS pending,"
                  " b.completed_at, extract(epoch FROM coalesce(b.completed_at, now()) - b.submitted_at)::bigint"
                  " AS age_seconds")
-REQUEST_COLUMNS = ("r.id, r.package_id, r.customer_id, r.requester_id, r.reason_code, r.reason_text, r.status,"
-                   " r.evidence, r.batch_id, r.decided_by, r.decided_at, r.decision_note, r.auto_rule_id, r.flag,"
-                   " r.version, r.created_at, r.updated_at")
 
 
 # --- the package and its drafts ------------------------------------------------------------------
-
-async def lock_visible_package(conn: asyncpg.Connection, who: Who, package_id: uuid.UUID) -> asyncpg.Record | None:
-    """The package, if the caller sees it, locked until the transaction ends: a submission and the
-    creation of requests in it (which locks it too) take turns, so the quota holds."""
-    params = Params([package_id])
-    return await conn.fetchrow(
-        f"SELECT p.* FROM lead_packages p WHERE p.id = $1 AND {visible_packages_sql(who, params)} FOR UPDATE OF p",
-        *params)
-
 
 async def visible_drafts(conn: asyncpg.Connection, who: Who, package_id: uuid.UUID, *,
                          lock: bool = False) -> list[asyncpg.Record]:
@@ -163,7 +153,7 @@ async def decide(conn: asyncpg.Connection, decisions: Sequence[tuple[uuid.UUID, 
         " auto_rule_id = d.rule, version = r.version + 1, updated_at = now()"
         " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[]) AS d(id, decision, note, rule)"
         " WHERE r.id = d.id AND r.status = 'submitted'"
-        f" RETURNING {REQUEST_COLUMNS}",
+        f" RETURNING {R_COLUMNS}",
         [d[0] for d in decisions], [d[1] for d in decisions], [d[2] for d in decisions], [d[3] for d in decisions],
         decided_by)
 
@@ -188,14 +178,6 @@ async def count_decisions(conn: asyncpg.Connection, batch_id: uuid.UUID, *, appr
         " status = CASE WHEN approved + rejected + $2 + $3 >= requests THEN 'completed' ELSE 'in_review' END,"
         " completed_at = CASE WHEN approved + rejected + $2 + $3 >= requests THEN now() END"
         " WHERE id = $1 RETURNING *", batch_id, approved, rejected)
-
-
-async def request_status(conn: asyncpg.Connection, who: Who, request_id: uuid.UUID) -> asyncpg.Record | None:
-    """The request's status and decision, if the caller sees it."""
-    params = Params([request_id])
-    return await conn.fetchrow(
-        f"SELECT r.id, r.status, r.decided_by, r.decided_at FROM requests r JOIN lead_packages p ON p.id = r.package_id"
-        f" WHERE r.id = $1 AND {visible_requests_sql(who, params)}", *params)
 
 
 # --- reads ---------------------------------------------------------------------------------------
@@ -233,17 +215,5 @@ async def batch_requests(conn: asyncpg.Connection, who: Who, batch_id: uuid.UUID
     """The batch's requests the caller sees, in the order they were made."""
     params = Params([batch_id])
     return await conn.fetch(
-        f"SELECT {REQUEST_COLUMNS} FROM requests r JOIN lead_packages p ON p.id = r.package_id"
+        f"SELECT {R_COLUMNS} FROM requests r JOIN lead_packages p ON p.id = r.package_id"
         f" WHERE r.batch_id = $1 AND {visible_requests_sql(who, params)} ORDER BY r.created_at, r.id", *params)
-
-
-# --- history (until the core's history store exists) -----------------------------------------------
-
-async def add_history(conn: asyncpg.Connection, entries: Sequence[dict[str, Any]]) -> None:
-    """Transitions `{request_id, action, from_status, to_status, actor_id, note, auto_rule_id}`."""
-    if entries:
-        await conn.execute(
-            "INSERT INTO request_history (request_id, action, from_status, to_status, actor_id, note, auto_rule_id)"
-            " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[], $7::uuid[])",
-            *([e[k] for e in entries] for k in ("request_id", "action", "from_status", "to_status", "actor_id",
-                                                 "note", "auto_rule_id")))

@@ -76,13 +76,25 @@ async def change(conn: asyncpg.Connection, *, request_id: uuid.UUID, values: dic
         f" WHERE id = $1 RETURNING {COLUMNS}", *params)
 
 
+HISTORY_FIELDS = ("request_id", "action", "from_status", "to_status", "actor_id", "note", "auto_rule_id")
+
+
 async def add_history(conn: asyncpg.Connection, *, request_id: uuid.UUID, action: str, from_status: str | None,
                       to_status: str, actor_id: uuid.UUID | None, note: str | None = None,
                       auto_rule_id: uuid.UUID | None = None) -> None:
-    await conn.execute(
-        "INSERT INTO request_history (request_id, action, from_status, to_status, actor_id, note, auto_rule_id)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        request_id, action, from_status, to_status, actor_id, note, auto_rule_id)
+    await add_history_many(conn, [{"request_id": request_id, "action": action, "from_status": from_status,
+                                   "to_status": to_status, "actor_id": actor_id, "note": note,
+                                   "auto_rule_id": auto_rule_id}])
+
+
+async def add_history_many(conn: asyncpg.Connection, entries: list[dict[str, Any]]) -> None:
+    """Transitions (each with every one of HISTORY_FIELDS) in one statement: a batch's submission
+    and its automatic decisions write one row per request."""
+    if entries:
+        await conn.execute(
+            "INSERT INTO request_history (request_id, action, from_status, to_status, actor_id, note, auto_rule_id)"
+            " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::text[],"
+            " $7::uuid[])", *([entry[name] for entry in entries] for name in HISTORY_FIELDS))
 
 
 async def history(conn: asyncpg.Connection, request_id: uuid.UUID) -> list[asyncpg.Record]:
