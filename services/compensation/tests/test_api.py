@@ -121,6 +121,10 @@ async def test_packages_leads_and_requests_over_http(app):
         en = await client.post("/api/v1/compensation-requests", json=ask, headers=auth(rep, **{"Accept-Language": "en"}))
         assert en.json()["detail"] == "1 calls were recorded since the lead was delivered; at least 2 are needed."
 
+        other_reason = await client.post("/api/v1/compensation-requests", json={**ask, "reason_code": "unreachable"},
+                                         headers=auth(rep, **{"Accept-Language": "en"}))
+        assert other_reason.json()["allowed"] == ["wrong_number", "duplicate"]
+        assert other_reason.json()["detail"] == "This package accepts these reasons only: wrong_number, duplicate."
         ask = {**ask, "customer_id": str(enough)}
         created = await client.post("/api/v1/compensation-requests", json=ask,
                                     headers=auth(rep, **{"Idempotency-Key": "r1"}))

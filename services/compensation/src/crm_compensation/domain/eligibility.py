@@ -80,10 +80,11 @@ def maximum(policy: Policy, leads: int) -> int:
     return math.floor(policy.max_share * leads)
 
 
-def may_ask(case: Case) -> bool:
-    asker = case.asker
+def may_ask(asker: Asker, *, customer_owner_id: uuid.UUID | None, package_owner_id: uuid.UUID | None) -> bool:
+    """Whoever works the lead: the customer's owner, the package's owner, a manager over a
+    unit-owned package; and admins."""
     return (asker.is_admin or asker.manages_package
-            or asker.user_id in {case.customer_owner_id, case.package_owner_id} - {None})
+            or asker.user_id in {customer_owner_id, package_owner_id} - {None})
 
 
 def allowed_reasons(case: Case) -> list[str]:
@@ -98,7 +99,7 @@ def refusal(case: Case) -> Refusal | None:
     """The first rule the request breaks, or None when it may be made."""
     if case.delivered_at is None:
         return Refusal("not_in_package")
-    if not may_ask(case):
+    if not may_ask(case.asker, customer_owner_id=case.customer_owner_id, package_owner_id=case.package_owner_id):
         return Refusal("not_requester")
     if not _reason_allowed(case):
         return Refusal("reason_not_allowed", {"allowed": allowed_reasons(case)})

@@ -85,7 +85,8 @@ async def _case(conn: asyncpg.Connection, principal: Principal, package: asyncpg
 def _refuse(case: eligibility.Case) -> None:
     refusal = eligibility.refusal(case)
     if refusal is not None:
-        raise Invalid(code=refusal.code, params=dict(refusal.details), details=refusal.details)
+        texts = {name: ", ".join(value) if isinstance(value, list) else value for name, value in refusal.details.items()}
+        raise Invalid(code=refusal.code, params=texts, details=refusal.details)
 
 
 def _evidence(case: eligibility.Case, calls: dict[str, Any], ref: asyncpg.Record | None) -> dict[str, Any]:
@@ -111,8 +112,8 @@ async def _package_for(conn: asyncpg.Connection, principal: Principal, access: A
     if not holding:
         raise Invalid(code="not_in_package")
     for package in holding:
-        asker = _asker(principal, package)
-        if asker.is_admin or asker.manages_package or principal.user_id in (customer_owner_id, package["owner_id"]):
+        if eligibility.may_ask(_asker(principal, package), customer_owner_id=customer_owner_id,
+                               package_owner_id=package["owner_id"]):
             return package["id"]
     raise Invalid(code="not_requester")
 
