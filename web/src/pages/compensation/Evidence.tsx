@@ -3,7 +3,7 @@ import { useT } from "../../i18n/I18nProvider";
 import type { MessageKey } from "../../i18n/messages";
 import { formatDate, formatDateTime } from "../../lib/format";
 import { ToneTag } from "../customers/interactions/ToneTag";
-import { flagEntries, LABEL, outcomes } from "./logic";
+import { flagComparison, flagEntries, LABEL, outcomes } from "./logic";
 import type { CompensationRequest, LeadPackage } from "./types";
 
 const KNOWN_OUTCOMES = ["reached", "no_answer", "busy", "wrong_number", "call_back_later", "voicemail", "rejected", "unknown"];
@@ -16,13 +16,14 @@ export default function Evidence({ request, pack }: { request: CompensationReque
   const outcomeName = (code: string) =>
     (KNOWN_OUTCOMES.includes(code) ? t(`comp.outcome.${code}` as MessageKey) : code);
   const calls = outcomes(evidence.calls_by_outcome);
-  const flag = flagEntries(request.flag);
+  const comparison = flagComparison(request.flag);
   const minimum = pack?.policy.min_call_attempts;
   return (
     <>
       {request.flag && (
         <Alert type="warning" showIcon style={{ marginBottom: 8 }} title={t("comp.flagged")}
-               description={flag.map(([key, value]) => `${key}: ${value}`).join(" · ")} />
+               description={comparison ? t("comp.flagDetail", { ...comparison })
+                 : flagEntries(request.flag).map(([key, value]) => `${key}: ${value}`).join(" · ")} />
       )}
       <Descriptions size="small" styles={{ label: LABEL }} column={{ xs: 1, md: 2 }} items={[
         { key: "calls", label: t("comp.callAttempts"),

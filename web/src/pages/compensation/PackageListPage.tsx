@@ -1,5 +1,5 @@
 import { lazy, Suspense, useState } from "react";
-import { Alert, Button, Flex, Space, Table, Typography } from "antd";
+import { Alert, Button, Card, Flex, Grid, List, Space, Table, Typography } from "antd";
 import { AuditOutlined, PlusOutlined } from "@ant-design/icons";
 import { Link, useNavigate } from "../../lib/router";
 import { useAuth } from "../../auth/AuthProvider";
@@ -7,11 +7,12 @@ import { useT } from "../../i18n/I18nProvider";
 import { formatDate } from "../../lib/format";
 import { EmptyText } from "../customers/interactions/ToneTag";
 import PersonName from "../customers/detail/PersonName";
-import { canManagePackages, canReview } from "./logic";
+import { canManagePackages, canReview, COUNTERS } from "./logic";
 import { usePaged } from "./queries";
 import type { LeadPackage } from "./types";
 
 const PackageFormModal = lazy(() => import("./PackageFormModal"));
+
 
 /** "Danh sách yêu cầu bù" (seed 000, steps 5–6): the lead packages ("gói tài khoản") the user sees,
  * with their counters; a package opens its requests and "Gửi xét duyệt". */
@@ -19,10 +20,9 @@ export default function PackageListPage() {
   const t = useT();
   const navigate = useNavigate();
   const { me } = useAuth();
+  const screens = Grid.useBreakpoint();
   const [creating, setCreating] = useState(false);
   const packages = usePaged<LeadPackage>(["lead-packages", {}], "/lead-packages");
-  const number = (key: keyof LeadPackage, title: string) =>
-    ({ key, title, dataIndex: key, align: "right" as const });
 
   return (
     <section>
@@ -42,22 +42,32 @@ export default function PackageListPage() {
         </Space>
       </Flex>
       {packages.error && <Alert type="error" title={packages.error.message} style={{ marginTop: 12 }} />}
-      <Table<LeadPackage> rowKey="id" dataSource={packages.items} loading={packages.isLoading} pagination={false}
-        scroll={{ x: "max-content" }} style={{ marginTop: 16 }}
-        locale={{ emptyText: <EmptyText>{t("comp.noPackages")}</EmptyText> }}
-        columns={[
-          { key: "name", title: t("comp.name"), render: (_, row) => (
-            <Link to={`/compensation/packages/${row.id}`}>{row.name}</Link>
-          ) },
-          { key: "provider", title: t("comp.provider"), dataIndex: "provider" },
-          { key: "owner", title: t("comp.owner"), render: (_, row) => (row.owner_id ? <PersonName id={row.owner_id} /> : "") },
-          { key: "purchased", title: t("comp.purchasedAt"), render: (_, row) => formatDate(row.purchased_at) },
-          number("leads", t("comp.leads")),
-          number("requested", t("comp.requested")),
-          number("approved", t("comp.approved")),
-          number("rejected", t("comp.rejected")),
-          number("credit", t("comp.credit")),
-        ]} />
+      {screens.md === false ? (
+        <List<LeadPackage> dataSource={packages.items} loading={packages.isLoading} style={{ marginTop: 16 }}
+          locale={{ emptyText: <EmptyText>{t("comp.noPackages")}</EmptyText> }}
+          renderItem={(row) => (
+            <List.Item style={{ padding: "0 0 8px", border: 0 }} data-testid="package-item"><Card size="small" style={{ width: "100%" }}>
+              <Link to={`/compensation/packages/${row.id}`}><strong>{row.name}</strong></Link>
+              <div>{row.provider} · {formatDate(row.purchased_at)}</div>
+              <Space wrap size={[12, 0]}>
+                {COUNTERS.map(([key, label]) => <span key={key}>{t(label)}: <strong>{row[key]}</strong></span>)}
+              </Space>
+            </Card></List.Item>
+          )} />
+      ) : (
+        <Table<LeadPackage> rowKey="id" dataSource={packages.items} loading={packages.isLoading} pagination={false}
+          scroll={{ x: "max-content" }} style={{ marginTop: 16 }} onRow={() => ({ "data-testid": "package-item" }) as object}
+          locale={{ emptyText: <EmptyText>{t("comp.noPackages")}</EmptyText> }}
+          columns={[
+            { key: "name", title: t("comp.name"), render: (_, row) => (
+              <Link to={`/compensation/packages/${row.id}`}>{row.name}</Link>
+            ) },
+            { key: "provider", title: t("comp.provider"), dataIndex: "provider" },
+            { key: "owner", title: t("comp.owner"), render: (_, row) => (row.owner_id ? <PersonName id={row.owner_id} /> : "") },
+            { key: "purchased", title: t("comp.purchasedAt"), render: (_, row) => formatDate(row.purchased_at) },
+            ...COUNTERS.map(([key, label]) => ({ key, title: t(label), dataIndex: key, align: "right" as const })),
+          ]} />
+      )}
       {packages.hasNextPage && (
         <Button style={{ marginTop: 12 }} loading={packages.isFetchingNextPage} onClick={() => void packages.fetchNextPage()}>
           {t("common.loadMore")}

@@ -7,7 +7,7 @@ import type { MessageKey } from "../../i18n/messages";
 import { formatDate } from "../../lib/format";
 import { Link, useParams } from "../../lib/router";
 import PersonName from "../customers/detail/PersonName";
-import { LABEL, reasonName, sharePercent } from "./logic";
+import { COUNTERS, LABEL, reasonName, sharePercent } from "./logic";
 import { usePackage, usePaged, useReasons } from "./queries";
 import BatchesTable from "./BatchesTable";
 import { useSubmitForReview } from "./useSubmitForReview";
@@ -44,8 +44,6 @@ export default function PackagePage() {
   }
   const row = pack.data;
   const { Tab } = TABS.find((tab) => tab.key === active)!;
-  const counters: [MessageKey, number][] = [["comp.leads", row.leads], ["comp.requested", row.requested],
-    ["comp.approved", row.approved], ["comp.rejected", row.rejected], ["comp.credit", row.credit]];
   return (
     <section>
       <Link to="/compensation"><ArrowLeftOutlined aria-hidden /> {t("comp.back")}</Link>
@@ -56,7 +54,7 @@ export default function PackagePage() {
         </Button>
       </Flex>
       <Flex wrap gap={24} style={{ margin: "12px 0" }} data-testid="package-counters">
-        {counters.map(([label, value]) => <Statistic key={label} title={t(label)} value={value} />)}
+        {COUNTERS.map(([key, label]) => <Statistic key={key} title={t(label)} value={row[key]} />)}
       </Flex>
       <Descriptions size="small" styles={{ label: LABEL }} column={{ xs: 1, md: 2 }} style={{ marginBottom: 12 }} items={[
         { key: "provider", label: t("comp.provider"), children: row.provider },

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useState } from "react";
-import { Button, Space, Table, Typography } from "antd";
+import { Button, Card, Flex, Grid, List, Space, Table, Typography } from "antd";
 import { api, ApiError } from "../../api/client";
 import { useI18n } from "../../i18n/I18nProvider";
 import { useFeedback } from "../../lib/feedback";
@@ -22,6 +22,7 @@ export default function RequestsTab({ pack }: { pack: LeadPackage }) {
   const { message, modal } = useFeedback();
   const reasons = useReasons();
   const refresh = useRefreshCompensation();
+  const screens = Grid.useBreakpoint();
   const [editing, setEditing] = useState<CompensationRequest | null>(null);
   const requests = usePaged<CompensationRequest>(["compensation-requests", { package_id: pack.id }],
                                                  "/compensation-requests", { package_id: pack.id });
@@ -43,44 +44,63 @@ export default function RequestsTab({ pack }: { pack: LeadPackage }) {
     },
   });
 
+  const customer = (row: CompensationRequest) => (
+    <Space orientation="vertical" size={0}>
+      <Link to={`/customers/${row.customer_id}`}>{name(row)}</Link>
+      {row.evidence?.customer?.phone && <span>{localPhone(row.evidence.customer.phone)}</span>}
+    </Space>
+  );
+  const reason = (row: CompensationRequest) => (
+    <Space orientation="vertical" size={0} style={{ maxWidth: 320 }}>
+      <Typography.Text strong>{reasonName(reasons.data, row.reason_code, language)}</Typography.Text>
+      {row.reason_text && <span style={{ whiteSpace: "pre-wrap" }}>{row.reason_text}</span>}
+    </Space>
+  );
+  const status = (row: CompensationRequest) => (
+    <Space size={4} wrap>
+      <RequestStatusTag status={row.status} />
+      {decisionOf(row).auto && row.status !== "draft" && row.status !== "submitted" && <ToneTag>{t("comp.auto")}</ToneTag>}
+    </Space>
+  );
+  const actions = (row: CompensationRequest) => row.status === "draft" && (
+    <Space size={4} wrap>
+      <Button size="small" onClick={() => setEditing(row)}
+              aria-label={`${t("comp.editReason")}: ${name(row)}`}>{t("comp.editReason")}</Button>
+      <Button size="small" danger onClick={() => withdraw(row)}
+              aria-label={`${t("comp.withdraw")}: ${name(row)}`}>{t("comp.withdraw")}</Button>
+    </Space>
+  );
+  const empty = <EmptyText>{t("comp.noRequests")}</EmptyText>;
+
   return (
     <>
-      <Table<CompensationRequest> rowKey="id" dataSource={requests.items} loading={requests.isLoading}
-        pagination={false} scroll={{ x: "max-content" }} data-testid="compensation-requests"
-        locale={{ emptyText: <EmptyText>{t("comp.noRequests")}</EmptyText> }}
-        columns={[
-          { key: "customer", title: t("comp.customer"), render: (_, row) => (
-            <Space orientation="vertical" size={0}>
-              <Link to={`/customers/${row.customer_id}`}>{name(row)}</Link>
-              {row.evidence?.customer?.phone && <span>{localPhone(row.evidence.customer.phone)}</span>}
-            </Space>
-          ) },
-          { key: "reason", title: t("comp.reason"), render: (_, row) => (
-            <Space orientation="vertical" size={0} style={{ maxWidth: 320 }}>
-              <Typography.Text strong>{reasonName(reasons.data, row.reason_code, language)}</Typography.Text>
-              {row.reason_text && <span style={{ whiteSpace: "pre-wrap" }}>{row.reason_text}</span>}
-            </Space>
-          ) },
-          { key: "status", title: t("comp.status"), render: (_, row) => (
-            <Space size={4} wrap>
-              <RequestStatusTag status={row.status} />
-              {decisionOf(row).auto && row.status !== "draft" && row.status !== "submitted" && <ToneTag>{t("comp.auto")}</ToneTag>}
-            </Space>
-          ) },
-          { key: "note", title: t("comp.decisionNote"), render: (_, row) => decisionOf(row).note ?? "" },
-          { key: "calls", title: t("comp.callAttempts"), align: "right", render: (_, row) => row.evidence?.call_attempts ?? "" },
-          { key: "deadline", title: t("comp.deadline"), render: (_, row) => formatDate(row.evidence?.deadline) },
-          { key: "requester", title: t("comp.requester"), render: (_, row) => <PersonName id={row.requester_id} /> },
-          { key: "created", title: t("comp.createdAt"), render: (_, row) => formatDate(row.created_at) },
-          { key: "actions", title: t("comp.actions"), render: (_, row) => row.status === "draft" && (
-            <Space size={4} wrap>
-              <Button size="small" onClick={() => setEditing(row)}
-                      aria-label={`${t("comp.editReason")}: ${name(row)}`}>{t("comp.editReason")}</Button>
-              <Button size="small" danger onClick={() => withdraw(row)}
-                      aria-label={`${t("comp.withdraw")}: ${name(row)}`}>{t("comp.withdraw")}</Button>
-            </Space>
-          ) },
-        ]} />
+      {screens.md === false ? (
+        <List<CompensationRequest> dataSource={requests.items} loading={requests.isLoading} locale={{ emptyText: empty }}
+          renderItem={(row) => (
+            <List.Item style={{ padding: "0 0 8px", border: 0 }} data-testid="request-item"><Card size="small" style={{ width: "100%" }}>
+              <Flex justify="space-between" align="flex-start" gap={8}>{customer(row)}{status(row)}</Flex>
+              <div style={{ margin: "6px 0" }}>{reason(row)}</div>
+              {decisionOf(row).note && <div>{t("comp.decisionNote")}: {decisionOf(row).note}</div>}
+              <div>{t("comp.callAttempts")}: {row.evidence?.call_attempts ?? 0} · {t("comp.deadline")}: {formatDate(row.evidence?.deadline)}</div>
+              {actions(row)}
+            </Card></List.Item>
+          )} />
+      ) : (
+        <Table<CompensationRequest> rowKey="id" dataSource={requests.items} loading={requests.isLoading}
+          pagination={false} scroll={{ x: "max-content" }} locale={{ emptyText: empty }}
+          onRow={() => ({ "data-testid": "request-item" }) as object}
+          columns={[
+            { key: "customer", title: t("comp.customer"), render: (_, row) => customer(row) },
+            { key: "status", title: t("comp.status"), render: (_, row) => status(row) },
+            { key: "reason", title: t("comp.reason"), render: (_, row) => reason(row) },
+            { key: "note", title: t("comp.decisionNote"), render: (_, row) => decisionOf(row).note ?? "" },
+            { key: "calls", title: t("comp.callAttempts"), align: "right", render: (_, row) => row.evidence?.call_attempts ?? "" },
+            { key: "deadline", title: t("comp.deadline"), render: (_, row) => formatDate(row.evidence?.deadline) },
+            { key: "requester", title: t("comp.requester"), render: (_, row) => <PersonName id={row.requester_id} /> },
+            { key: "created", title: t("comp.createdAt"), render: (_, row) => formatDate(row.created_at) },
+            { key: "actions", title: t("comp.actions"), render: (_, row) => actions(row) },
+          ]} />
+      )}
       {requests.hasNextPage && (
         <Button style={{ marginTop: 12 }} loading={requests.isFetchingNextPage} onClick={() => void requests.fetchNextPage()}>
           {t("common.loadMore")}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  age, allowedReasons, batchRequests, batchSize, canManagePackages, canReview, flagEntries,
+  age, allowedReasons, batchRequests, batchSize, canManagePackages, canReview, flagComparison, flagEntries,
   mayRequest, outcomes, reasonName, shareFromPercent, sharePercent,
 } from "./logic";
 import type { Batch, CompensationRequest, LeadPackage, Reason } from "./types";
@@ -74,5 +74,8 @@ describe("evidence", () => {
     expect(flagEntries({ rate: 0.456789, peer_median: 0.1, nested: { a: 1 }, note: "x" }))
       .toEqual([["rate", "0.46"], ["peer_median", "0.1"], ["note", "x"]]);
     expect(flagEntries(null)).toEqual([]);
+    expect(flagComparison({ rate: 0.6, peer_median: 0.125, multiple: 3, peers: 4, requests: 6, leads: 10 }))
+      .toEqual({ rate: 60, median: 12.5, multiple: 3, peers: 4, requests: 6, leads: 10 });
+    expect(flagComparison({ other: 1 })).toBeNull();
   });
 });

@@ -1,8 +1,15 @@
 // The compensation screens' pure rules: who sees which action, what a batch holds, ages and shares.
+import type { MessageKey } from "../../i18n/messages";
 import type { Batch, BatchStatus, CompensationRequest, LeadPackage, Reason, RequestStatus } from "./types";
 
 /** antd's description labels are too pale for text (below 4.5:1) */
 export const LABEL = { color: "rgba(0, 0, 0, 0.7)" };
+
+/** a package's counters and their names */
+export const COUNTERS: ["leads" | "requested" | "approved" | "rejected" | "credit", MessageKey][] = [
+  ["leads", "comp.leads"], ["requested", "comp.requested"], ["approved", "comp.approved"], ["rejected", "comp.rejected"],
+  ["credit", "comp.credit"],
+];
 
 type Tone = "green" | "blue" | "orange" | "red" | "default";
 
@@ -82,6 +89,28 @@ export function flagEntries(flag: Record<string, unknown> | null | undefined): [
   return Object.entries(flag)
     .filter(([, value]) => value !== null && value !== undefined && typeof value !== "object")
     .map(([key, value]) => [key, typeof value === "number" ? String(Math.round(value * 100) / 100) : String(value)]);
+}
+
+export interface FlagComparison {
+  rate: number;
+  median: number;
+  multiple: number;
+  peers: number;
+  requests: number;
+  leads: number;
+}
+
+/** The abuse guard's comparison ({rate, peer_median, multiple, peers, requests, leads}; rates as
+ * fractions) with the rates as percentages; null when it carries other keys. */
+export function flagComparison(flag: Record<string, unknown> | null | undefined): FlagComparison | null {
+  if (!flag) return null;
+  const number = (key: string) => (typeof flag[key] === "number" ? (flag[key] as number) : null);
+  const [rate, median, multiple, peers, requests, leads] =
+    ["rate", "peer_median", "multiple", "peers", "requests", "leads"].map(number);
+  if (rate === null || median === null || multiple === null) return null;
+  const percent = (value: number) => Math.round(value * 1000) / 10;
+  return { rate: percent(rate), median: percent(median), multiple, peers: peers ?? 0, requests: requests ?? 0,
+           leads: leads ?? 0 };
 }
 
 /** the decided state of a request: its decision's note and whether a rule decided it */
