@@ -86,6 +86,10 @@ DUPLICATE_OF = 37  # a duplicate row repeats the phone of the row this far above
 # the million's phones come from rows 1..1,000,000 of the bijection, another size's from
 # 1,000,000 + rows onwards: the 100,000-row file and the million share no phone
 PHONE_BASE = {1_000_000: 0}
+# --variant N (N ≥ 1): the same sheet with other phones (2,000,000 × N further on in the bijection), so that runs
+# before and after a change on one stack both create their customers (a second run of one file
+# updates them instead)
+VARIANT = 0
 # import_readers.PREFIXES without 89: phonenumbers (the customers service's rules) takes only some 089x
 PREFIXES = [prefix for prefix in sheet_maker.PREFIXES if prefix != "89"]
 
@@ -113,7 +117,7 @@ def expected(rows: int) -> dict[str, int]:
 
 def phone_body(row: int, rows: int) -> str:
     """The 9 digits after the 0 of a row's phone: unique (an affine bijection of 0..10^7-1)."""
-    base = PHONE_BASE.get(rows, 1_000_000 + rows)
+    base = PHONE_BASE.get(rows, 1_000_000 + rows) + VARIANT * 2_000_000
     return PREFIXES[row % len(PREFIXES)] + f"{((row + base) * 7_654_321 + 1_234_567) % 10**7:07d}"
 
 
@@ -131,8 +135,9 @@ def spoiled(row: int) -> dict[int, str]:
 
 def files(rows: int) -> tuple[Path, Path]:
     """The sheet and the CSV of the phones that must exist before it is imported (made once)."""
-    sheet = STATE / f"import_bench_{rows}.xlsx"
-    seed = STATE / f"import_bench_{rows}_existing.csv"
+    suffix = f"_v{VARIANT}" if VARIANT else ""
+    sheet = STATE / f"import_bench_{rows}{suffix}.xlsx"
+    seed = STATE / f"import_bench_{rows}{suffix}_existing.csv"
     if not seed.exists():
         lines = ["Tên,Số điện thoại"] + [f"Khách cũ {row},0{phone_body(row, rows)}"
                                           for row in range(1, rows + 1) if kind(row) == "existing"]
@@ -516,11 +521,14 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--generate-only", action="store_true")
     parser.add_argument("--no-reference", action="store_true")
+    parser.add_argument("--variant", type=int, default=0, help="other phones (before/after runs on one stack)")
     parser.add_argument("--reference", help=argparse.SUPPRESS)  # child mode: the reference of one file
     args = parser.parse_args()
     if args.reference:
         print(json.dumps(reference(Path(args.reference))), flush=True)
         return
+    global VARIANT
+    VARIANT = args.variant
     sheet, seed = files(args.rows)
     if args.generate_only:
         return

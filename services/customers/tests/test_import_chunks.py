@@ -343,6 +343,89 @@ async def test_a_new_group_is_created_once_for_the_job_and_every_chunk_joins_it(
     assert await pool.fetchval("SELECT count(*) FROM customer_groups") == 1
 
 
+def meeting(parties: int, then, *, timeout: float = 10.0):
+    """`then` (an async store function), called once `parties` callers have reached it (or after
+    `timeout`): chunks applied side by side are made to meet at that step of their transactions."""
+    arrived, everyone = [0], asyncio.Event()
+
+    async def call(*args, **kwargs):
+        arrived[0] += 1
+        if arrived[0] >= parties:
+            everyone.set()
+        async with asyncio.timeout(timeout):
+            await everyone.wait()
+        return await then(*args, **kwargs)
+    return call
+
+
+async def test_chunks_of_one_job_applied_side_by_side_create_its_group_once_and_every_row_once(
+        pool, tier, monkeypatch):
+    """The customers service applies a job's chunks concurrently (`consumers.IMPORT_MEMBERS`): three
+    chunks meet at the creation of the job's new group; one creates it (one event), the others wait
+    for its commit and join it; every row is written once."""
+    from crm_customers.store import imports as store
+    rep = await user(pool, "/r/b1/")
+    mine = await create_customer(pool, principal=rep, name="Cũ", phone="0912001000", source="web")
+    monkeypatch.setattr(store, "create_group_once", meeting(3, store.create_group_once))
+    job, new_group = uuid.uuid4(), {"name": "Hội chợ song song", "description": None}
+    chunks = [command(rep, [[f"Khách {n}-{i}", f"091200{n}{i:03d}", None, None, None, None] for i in range(1, 40)]
+                      + ([[None, "0912001000", None, None, "Hội chợ", None]] if n == 2 else []),
+                      job_id=job, chunk_no=n, first_row=2 + 40 * n, new_group=new_group) for n in range(1, 4)]
+    assert await asyncio.gather(*(feed(pool, sent) for sent in chunks)) == [True, True, True]
+
+    [group] = await pool.fetch("SELECT * FROM customer_groups")
+    assert group["id"] == uuid.uuid5(job, "group")
+    assert len(await published(pool, "customer_config.changed")) == 1
+    assert await pool.fetchval("SELECT count(*) FROM customers") == 1 + 3 * 39
+    assert await pool.fetchval("SELECT count(*) FROM customers WHERE groups = ARRAY[$1::uuid]", group["id"]) == 118
+    answers = sorted((a["data"]["chunk_no"], a["data"]["created"], a["data"]["updated"])
+                     for a in await published(pool, "customers.import_chunk_applied"))
+    assert answers == [(1, 39, 0), (2, 39, 1), (3, 39, 0)]
+    updated = await by_phone(pool, "+84912001000")
+    assert (updated["source"], updated["version"]) == ("Hội chợ", mine["version"] + 1)
+
+
+async def test_two_chunks_updating_one_customer_side_by_side_lose_no_update(pool, tier, monkeypatch):
+    """Two chunks that hold one existing customer's number in two writings (its pre-2018 prefix and
+    its new one): the second waits for the first's row lock and updates after it."""
+    from crm_customers.store import imports as store
+    rep = await user(pool, "/r/b1/")
+    mine = await create_customer(pool, principal=rep, name="Cũ", phone="0329001001")
+    monkeypatch.setattr(store, "holders_of_phones", meeting(2, store.holders_of_phones))
+    job = uuid.uuid4()
+    first = command(rep, [[None, "01629001001", "cu@x.vn", None, None, None]], job_id=job, chunk_no=1)
+    second = command(rep, [[None, "0329 001 001", None, None, "Hội chợ", None]], job_id=job, chunk_no=2)
+    assert await asyncio.gather(feed(pool, first), feed(pool, second)) == [True, True]
+    updated = await by_phone(pool, "+84329001001")
+    assert (updated["email"], updated["source"], updated["version"]) == ("cu@x.vn", "Hội chợ", mine["version"] + 2)
+    assert [a["data"]["updated"] for a in await published(pool, "customers.import_chunk_applied")] == [1, 1]
+
+
+async def test_two_chunks_creating_each_others_phones_side_by_side_never_deadlock(pool, tier, monkeypatch):
+    """Two chunks that would both create the same two numbers (written in other digits: the legacy
+    prefix), in crossed row order: the inserts take the phones in one order, so the second waits
+    for the first and fails on the unique phone (not a deadlock); its retry updates both."""
+    from crm_customers.store import imports as store
+    rep = await user(pool, "/r/b1/")
+    monkeypatch.setattr(store, "write_chunk", meeting(2, store.write_chunk))
+    job = uuid.uuid4()
+    first = command(rep, [["An", "0329001101", None, None, None, None], ["Bình", "01639001102", None, None, None, None]],
+                    job_id=job, chunk_no=1)
+    second = command(rep, [["Bình", "0339001102", "b@x.vn", None, None, None],
+                           ["An", "01629001101", "a@x.vn", None, None, None]], job_id=job, chunk_no=2)
+    outcomes = await asyncio.gather(feed(pool, first), feed(pool, second), return_exceptions=True)
+    assert outcomes.count(True) == 1, outcomes
+    [(failed, error)] = [(sent, outcome) for sent, outcome in zip([first, second], outcomes, strict=True)
+                         if outcome is not True]
+    assert isinstance(error, asyncpg.UniqueViolationError), repr(error)
+    monkeypatch.undo()
+    assert await feed(pool, failed) is True  # the consumer's retry
+    rows = await pool.fetch("SELECT phone, version FROM customers ORDER BY phone")
+    assert [(r["phone"], r["version"]) for r in rows] == [("+84329001101", 2), ("+84339001102", 2)]
+    assert sorted((a["data"]["created"], a["data"]["updated"])
+                  for a in await published(pool, "customers.import_chunk_applied")) == [(0, 2), (2, 0)]
+
+
 async def test_a_new_group_without_a_name_fails_every_row(pool, tier):
     rep = await user(pool, "/r/b1/")
     assert await feed(pool, command(rep, [["An", "0912000811", None, None, None, None]],

@@ -20,7 +20,7 @@ from crm_customers.api import (  # before customers: /customers/exports is no {i
     statuses,
     views,
 )
-from crm_customers.consumers import CONSUMERS
+from crm_customers.consumers import consumers
 from crm_customers.handlers import deletion as deletion_jobs
 from crm_customers.handlers import export_worker
 from crm_customers.settings import CustomersSettings
@@ -35,6 +35,6 @@ def create_app(settings: CustomersSettings | None = None) -> FastAPI:
         routers=[exports.router, bulk.router, deletion.router,
                  customer_list.router, customers.router, statuses.router, labels.router, groups.router,
                  attributes.router, views.router, referrals.router],
-        consumers=CONSUMERS,
+        consumers=consumers(settings.import_consumers),
         background=[export_worker.export_worker, deletion_jobs.purge_job],
     ))

@@ -22,7 +22,13 @@ by the event fails the event (retried, then dead-lettered for replay).
 of an import job's mapped rows, validated, deduplicated by phone, written in one transaction with
 the inbox row (a re-sent chunk has the same envelope id: skipped), answered with
 `customers.import_chunk_applied`; its own consumer group, so that a million-row import never
-holds up the counts or the assignments.
+holds up the counts or the assignments. Several members of that group per process (setting
+`import_consumers`, CRM_CUSTOMERS_IMPORT_CONSUMERS, default IMPORT_MEMBERS): the
+import service keys each chunk by itself (`<job>:<chunk>`), so a job's chunks spread over the
+topic's partitions and the members apply them side by side — one chunk's row checks (Python, in a
+thread) run while another's writes run in PostgreSQL, instead of one after the other. Their order
+does not matter (`handlers.imports`: no two chunks of a job carry one phone; inserts lock phones
+in order; the job's new group is created once).
 """
 from crmkit.service import ConsumerSpec
 
@@ -31,9 +37,19 @@ from crm_customers.handlers import assignments, imports, read_models
 INTERACTIONS_TOPIC = "crm.interactions"
 ASSIGNMENT_TOPIC = "crm.assignment"
 COMMANDS_TOPIC = "crm.customers.commands"
+# Members of the import consumer group in each process (one inbox, one group: Kafka gives each its
+# share of the partitions). Two, for the two steps of a chunk that can overlap (row checks, writes);
+# measured in docs/benchmarks.md "Imports".
+IMPORT_MEMBERS = 2
 
-CONSUMERS = [
-    ConsumerSpec(name="interactions", topics=[INTERACTIONS_TOPIC], handlers=read_models.HANDLERS),
-    ConsumerSpec(name="assignment", topics=[ASSIGNMENT_TOPIC], handlers=assignments.HANDLERS),
-    ConsumerSpec(name="import", topics=[COMMANDS_TOPIC], handlers=imports.HANDLERS),
-]
+
+def consumers(import_members: int = IMPORT_MEMBERS) -> list[ConsumerSpec]:
+    return [
+        ConsumerSpec(name="interactions", topics=[INTERACTIONS_TOPIC], handlers=read_models.HANDLERS),
+        ConsumerSpec(name="assignment", topics=[ASSIGNMENT_TOPIC], handlers=assignments.HANDLERS),
+        *(ConsumerSpec(name="import", topics=[COMMANDS_TOPIC], handlers=imports.HANDLERS)
+          for _ in range(import_members)),
+    ]
+
+
+CONSUMERS = consumers()

@@ -29,3 +29,7 @@ class CustomersSettings(ServiceSettings):
     export_max_attempts: int = 3
     export_retention_days: int = 7          # files (and their jobs' downloads) are deleted after
     export_prefetch: int = 5_000            # rows per round trip of the server-side cursor
+
+    # Import chunks (issue 11): members of the import consumer group in this process, applying
+    # chunks side by side (crm_customers.consumers; 1: one after the other).
+    import_consumers: int = Field(default=2, ge=1)

@@ -12,7 +12,9 @@
 * Resuming re-reads the rows before the resume point only to rebuild the set of phones seen, so
   duplicates are found across the restart exactly as in a clean run.
 * At most `max_chunks_in_flight` chunks wait for an answer: the customers service sets the pace and
-  the outbox stays short.
+  the outbox stays short. Each command is keyed by its chunk (`<job>:<chunk>`), not by the job, so
+  the chunks in flight spread over the partitions and the customers service applies them side by
+  side (`crm_customers.consumers`).
 * Every `progress_seconds` while it runs: a heartbeat, the cancel flag, `import.progressed`.
 """
 from __future__ import annotations
@@ -74,6 +76,12 @@ class Chunk:
     def full(self, settings: Any) -> bool:
         return len(self.rows) >= settings.chunk_rows or self.size >= settings.chunk_bytes
 
+    def subject(self) -> str:
+        """The command's subject, hence its Kafka key: the job and the chunk, so that a job's
+        chunks spread over the partitions of `crm.customers.commands` and the customers service's
+        consumers apply several at once (their order does not matter: no two carry one phone)."""
+        return f"{self.job['id']}:{self.number}"
+
     def command(self) -> events.ImportChunk:
         job = self.job
         return events.ImportChunk(
@@ -123,8 +131,8 @@ class Run:
                 raise JobLost(str(self.job["id"]))
             await store.add_failures(uow.conn, self.job["id"], [(row, None, "duplicate_in_file")
                                                                  for row in chunk.duplicates])
-            if chunk.rows:
-                await uow.publish(chunk.command(), subject=str(self.job["id"]), actor=self.job["created_by"])
+            if chunk.rows:  # keyed by chunk: spread over the topic's partitions, applied side by side
+                await uow.publish(chunk.command(), subject=chunk.subject(), actor=self.job["created_by"])
         await self.beat()
 
     def legacy_since_last(self) -> int:
