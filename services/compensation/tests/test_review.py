@@ -233,6 +233,19 @@ async def test_one_credit_per_approved_request_and_the_batch_moves(pool):
     assert await pool.fetchval("SELECT count(*) FROM credits") == 2
 
 
+async def test_the_last_of_concurrent_decisions_completes_the_batch_once(pool):
+    rep, package_id, ids = await with_drafts(pool, 6)
+    batch = await send(pool, rep, package_id)
+    await asyncio.gather(*(decisions.decide(pool, principal=person("reviewer"), request_id=request_id,
+                                            decision="approved" if i % 2 else "rejected", note=None)
+                           for i, request_id in enumerate(ids)))
+    now = await review.get_batch(pool, principal=rep, batch_id=batch["id"])
+    assert (now["status"], now["approved"], now["rejected"], now["pending"]) == ("completed", 3, 3, 0)
+    [completed] = await published(pool, "compensation.batch_completed")
+    assert (completed["approved"], completed["rejected"]) == (3, 3)
+    assert await pool.fetchval("SELECT count(*) FROM credits") == 3
+
+
 async def test_a_draft_is_not_decided_and_a_rep_does_not_decide(pool):
     rep, _, [request_id] = await with_drafts(pool, 1)
     reviewer = person("reviewer")
