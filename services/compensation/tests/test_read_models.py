@@ -143,7 +143,7 @@ async def test_call_attempts_are_counted_once_each_from_sheets_and_manual_entrie
     async with pool.acquire() as conn:
         summary = await calls_store.summary(conn, customer_id=customer_id, since=since)
     assert summary["call_attempts"] == 3
-    assert summary["calls_by_outcome"] == {"wrong_number": 1, "unknown": 1, "no_answer": 1}
+    assert summary["calls_by_outcome"] == {"wrong_number": 1, "unknown": 2}
 
 
 async def test_call_events_arriving_make_a_request_possible_and_fill_its_evidence(pool):

@@ -1,6 +1,7 @@
 """Call attempts counted from the interactions service's timeline (P-2), never typed in by the
 requester: a call result sheet (`call.logged`) and a call entry typed in by hand (an
-`interaction.recorded` call entry without `data.call_id`, outcome unknown) are one attempt each;
+`interaction.recorded` call entry without `data.call_id`: outcome unknown, NULL, even for a
+`call_missed`, whose sheet would have said) are one attempt each;
 an entry with `data.call_id` is the timeline line of a sheet already counted."""
 from __future__ import annotations
 
@@ -24,5 +25,5 @@ async def on_interaction_recorded(conn: asyncpg.Connection, envelope: Envelope, 
     if direction is None or event.data.get("call_id"):
         return
     await store.add(conn, id_=event.id, customer_id=event.customer_id, direction=direction,
-                    outcome="no_answer" if event.type == "call_missed" else None,
+                    outcome=None,
                     occurred_at=event.occurred_at, actor_id=event.actor_id)
