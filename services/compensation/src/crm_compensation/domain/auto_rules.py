@@ -73,7 +73,8 @@ class Verdict:
     decision: str
 
 
-def _digits(phone: str | None) -> str:
+def phone_key(phone: str | None) -> str:
+    """A phone as the rule compares it: its digits ("0901 234 567" = "0901234567")."""
     return re.sub(r"\D", "", phone or "")
 
 
@@ -86,10 +87,10 @@ def min_calls_with_outcome(calls: Iterable[Call], *, delivered_at: datetime, min
 def duplicate_of_provider_lead(case: Case) -> bool:
     """The customer, or a customer with the same phone, was delivered earlier in another package of
     the provider (`provider_leads` holds only that provider's leads)."""
-    phone = _digits(case.phone)
+    phone = phone_key(case.phone)
     return any(
         lead.package_id != case.package_id and lead.delivered_at < case.delivered_at
-        and (lead.customer_id == case.customer_id or (bool(phone) and _digits(lead.phone) == phone))
+        and (lead.customer_id == case.customer_id or (bool(phone) and phone_key(lead.phone) == phone))
         for lead in case.provider_leads)
 
 

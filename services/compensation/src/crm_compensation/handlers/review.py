@@ -114,50 +114,71 @@ async def submit(pool: asyncpg.Pool, *, principal: Principal, package_id: uuid.U
         await uow.publish(events.BatchSubmitted(batch_id=batch["id"], package_id=package_id,
                                                 owner_id=principal.user_id, request_ids=[r["id"] for r in submitted],
                                                 submitted_at=batch["submitted_at"]), subject=batch["id"])
-        flags = await _flag_abuse(uow.conn, package["provider"], submitted)
-        await _auto_decide(uow, package["provider"], submitted, flags, batch)
+        flagged = await _flag_abuse(uow.conn, package["provider"], submitted)
+        await _auto_decide(uow, package["provider"], submitted, flagged, batch)
         return await _batch_with_requests(uow.conn, principal, batch["id"])
 
 
 async def _flag_abuse(conn: asyncpg.Connection, provider: str,
-                      submitted: Sequence[asyncpg.Record]) -> dict[uuid.UUID, dict[str, Any]]:
-    """The abuse guard's flag of each submitted request whose requester is far above their peers."""
+                      submitted: Sequence[asyncpg.Record]) -> set[uuid.UUID]:
+    """Flag (and return) the submitted requests whose requester is far above their peers."""
     settings = await rules_store.get_settings(conn)
     usage = {r["user_id"]: abuse.Usage(requests=r["requests"], leads=r["leads"])
              for r in await store.provider_usage(conn, provider)}
     by_requester = {who: abuse.flag(usage, who, multiple=settings["abuse_multiple"],
                                     min_requests=settings["abuse_min_requests"])
                     for who in {r["requester_id"] for r in submitted}}
-    flags = {r["id"]: by_requester[r["requester_id"]] for r in submitted if by_requester[r["requester_id"]]}
-    await store.set_flags(conn, {k: v for k, v in flags.items() if v is not None})
-    return {k: v for k, v in flags.items() if v is not None}
+    flags = {r["id"]: flag for r in submitted if (flag := by_requester[r["requester_id"]]) is not None}
+    await store.set_flags(conn, flags)
+    return set(flags)
+
+
+async def _calls(conn: asyncpg.Connection, requests: Sequence[asyncpg.Record]) -> dict[uuid.UUID, list[auto_rules.Call]]:
+    """The calls on each request's customer since the lead's delivery."""
+    calls: dict[uuid.UUID, list[auto_rules.Call]] = defaultdict(list)
+    for c in await store.calls_since_delivery(conn, [(r["customer_id"], r["delivered_at"]) for r in requests]):
+        calls[c["customer_id"]].append(auto_rules.Call(outcome=c["outcome"], occurred_at=c["occurred_at"]))
+    return calls
+
+
+async def _provider_leads(conn: asyncpg.Connection, provider: str, requests: Sequence[asyncpg.Record]
+                          ) -> dict[uuid.UUID, list[auto_rules.ProviderLead]]:
+    """For each request, the provider's leads that are its customer or share its phone."""
+    if not requests:
+        return {}
+    by_customer: dict[uuid.UUID, list[auto_rules.ProviderLead]] = defaultdict(list)
+    by_phone: dict[str, list[auto_rules.ProviderLead]] = defaultdict(list)
+    for x in await store.provider_leads(conn, provider=provider, customer_ids=[r["customer_id"] for r in requests],
+                                        phones=[r["phone"] for r in requests if r["phone"]]):
+        lead = auto_rules.ProviderLead(package_id=x["package_id"], customer_id=x["customer_id"], phone=x["phone"],
+                                       delivered_at=x["delivered_at"])
+        by_customer[lead.customer_id].append(lead)
+        if auto_rules.phone_key(lead.phone):
+            by_phone[auto_rules.phone_key(lead.phone)].append(lead)
+    return {r["id"]: by_customer.get(r["customer_id"], []) + by_phone.get(auto_rules.phone_key(r["phone"]), [])
+            for r in requests}
 
 
 async def _cases(conn: asyncpg.Connection, provider: str, submitted: Sequence[asyncpg.Record],
                  flagged: set[uuid.UUID], rules: Sequence[auto_rules.Rule]) -> list[auto_rules.Case]:
-    """What the rules look at, read only for the kinds some rule of the request's reason needs."""
-    kinds = defaultdict(set)
+    """What the rules look at, read only for the requests some rule's kind needs it for (a flagged
+    request needs nothing: no rule decides it)."""
+    kinds: dict[str, set[str]] = defaultdict(set)
     for rule in rules:
         kinds[rule.reason_code].add(rule.kind)
-    wanted = [r for r in submitted if r["reason_code"] in kinds and r["id"] not in flagged]
-    needs_calls = [r for r in wanted if "min_calls_with_outcome" in kinds[r["reason_code"]]]
-    needs_leads = [r for r in wanted if "duplicate_of_provider_lead" in kinds[r["reason_code"]]]
-    calls = defaultdict(list)
-    for c in await store.calls_since_delivery(conn, [(r["customer_id"], r["delivered_at"]) for r in needs_calls]):
-        calls[c["customer_id"]].append(auto_rules.Call(outcome=c["outcome"], occurred_at=c["occurred_at"]))
-    leads = [auto_rules.ProviderLead(package_id=x["package_id"], customer_id=x["customer_id"], phone=x["phone"],
-                                     delivered_at=x["delivered_at"])
-             for x in (await store.provider_leads(conn, provider=provider,
-                                                  customer_ids=[r["customer_id"] for r in needs_leads],
-                                                  phones=[r["phone"] for r in needs_leads if r["phone"]])
-                       if needs_leads else [])]
+    wanted = [r for r in submitted if r["reason_code"] in kinds]
+    open_ = [r for r in wanted if r["id"] not in flagged]
+    calls = await _calls(conn, [r for r in open_ if "min_calls_with_outcome" in kinds[r["reason_code"]]])
+    leads = await _provider_leads(conn, provider,
+                                  [r for r in open_ if "duplicate_of_provider_lead" in kinds[r["reason_code"]]])
     return [auto_rules.Case(request_id=r["id"], reason_code=r["reason_code"], package_id=r["package_id"],
                             customer_id=r["customer_id"], phone=r["phone"], delivered_at=r["delivered_at"],
-                            calls=calls.get(r["customer_id"], []), provider_leads=leads) for r in wanted]
+                            calls=calls.get(r["customer_id"], []), provider_leads=leads.get(r["id"], []),
+                            flagged=r["id"] in flagged) for r in wanted]
 
 
 async def _auto_decide(uow: UnitOfWork, provider: str, submitted: Sequence[asyncpg.Record],
-                       flags: dict[uuid.UUID, dict[str, Any]], batch: asyncpg.Record) -> asyncpg.Record | None:
+                       flagged: set[uuid.UUID], batch: asyncpg.Record) -> asyncpg.Record | None:
     """The active rules decide what they can, in their position order (never a flagged request)."""
     rules = [auto_rules.Rule(id=r["id"], reason_code=r["reason_code"], kind=r["kind"], params=dict(r["params"]),
                              decision=r["decision"], position=r["position"])
@@ -165,7 +186,7 @@ async def _auto_decide(uow: UnitOfWork, provider: str, submitted: Sequence[async
     if not rules:
         return None
     verdicts = [(case.request_id, verdict)
-                for case in await _cases(uow.conn, provider, submitted, set(flags), rules)
+                for case in await _cases(uow.conn, provider, submitted, flagged, rules)
                 if (verdict := auto_rules.decide(case, rules)) is not None]
     decided = await store.decide(uow.conn, [(request_id, v.decision, None, v.rule_id) for request_id, v in verdicts],
                                  decided_by=None)
