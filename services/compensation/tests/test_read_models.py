@@ -219,7 +219,8 @@ async def test_an_import_naming_a_package_delivers_its_leads_once_with_names_and
             "phones": ["0900000001", "0900000002"], "lead_package_id": str(package["id"])}
     assert await feed(customers, envelope("customers.bulk_imported", data, occurred_at=imported_at,
                                           actor=str(manager.user_id))) is True
-    await feed(customers, envelope("customers.bulk_imported", data, occurred_at=NOW))  # the same chunk again
+    await feed(customers, envelope("customers.bulk_imported", data, occurred_at=NOW,
+                                   actor=str(manager.user_id)))  # the same chunk again
     page, _ = await leads.list_leads(pool, principal=rep, package_id=package["id"], limit=10, cursor=None)
     assert {(lead["full_name"], lead["phone"], lead["delivered_at"]) for lead in page} == {
         ("Đỗ Thị G", "0900000002", imported_at), ("Võ Văn E", "0900000001", imported_at)}
@@ -228,6 +229,12 @@ async def test_an_import_naming_a_package_delivers_its_leads_once_with_names_and
     added = [r["payload"]["data"] for r in await pool.fetch(
         "SELECT payload FROM outbox WHERE event_type = 'lead_package.leads_added'")]
     assert len(added) == 1 and added[0]["job_id"] == str(job_id) and len(added[0]["customer_ids"]) == 2
+    stranger = await person(pool, OTHER, "manager")  # may not add leads to the rep's package
+    foreign = {**data, "ids": [str(uuid.uuid4())], "versions": [1], "rows": [4], "actions": ["created"],
+               "owner_ids": [None], "owner_unit_ids": [None], "owner_unit_paths": [PATHS[OTHER]], "full_names": ["Y"],
+               "phones": ["0900000004"]}
+    assert await feed(customers, envelope("customers.bulk_imported", foreign, actor=str(stranger.user_id))) is True
+    assert await pool.fetchval("SELECT count(*) FROM package_leads WHERE package_id = $1", package["id"]) == 2
     unknown = {**data, "ids": [str(uuid.uuid4())], "versions": [1], "rows": [2], "actions": ["created"],
                "owner_ids": [None], "owner_unit_ids": [None], "owner_unit_paths": [None], "full_names": ["X"],
                "phones": ["0900000003"], "lead_package_id": str(uuid.uuid4())}

@@ -1,6 +1,7 @@
 """The leads of a package: customers delivered by the provider, each with its delivery date (the
 compensation window counts from it). Added by whoever manages the package or owns it (only
-customers they see), and by an import naming the package (`lead_package_id`)."""
+customers they see), and by an import naming the package (`lead_package_id`) when the importer
+may add leads there."""
 from __future__ import annotations
 
 import uuid
@@ -9,8 +10,10 @@ from typing import Any
 
 import asyncpg
 
+from crmkit import directory
 from crmkit.auth import Principal
 from crmkit.domain_errors import Forbidden, NotFound
+from crmkit.logging import get_logger
 from crmkit.pagination import page_of, time_id_after
 from crmkit.unit_of_work import UnitOfWork
 
@@ -22,6 +25,7 @@ from crm_compensation.store import refs as refs_store
 from crm_compensation.store.access import access_of, manages
 
 MAX_LEADS = 5_000  # a call, and an event
+log = get_logger(__name__)
 
 
 async def _publish_added(uow: UnitOfWork, *, package_id: uuid.UUID, added: list[uuid.UUID], delivered_at: datetime,
@@ -53,10 +57,25 @@ async def add(pool: asyncpg.Pool, *, principal: Principal, package_id: uuid.UUID
     return {"added": len(added), "already": len(known) - len(added), "unknown": len(ids) - len(known)}
 
 
+async def _importer_may_deliver(conn: asyncpg.Connection, package_id: uuid.UUID, importer_id: uuid.UUID | None) -> bool:
+    """The importer may add leads to the package as through the API: its owner, an admin, a
+    manager over it (with the rights they have now, from the user directory)."""
+    user = await directory.get_user(conn, importer_id) if importer_id else None
+    if user is None or not user["active"]:
+        return False
+    importer = Principal(user_id=user["id"], username=user["username"], unit_id=user["unit_id"],
+                         unit_path=user["unit_path"] or "", roles=frozenset(user["roles"]))
+    package = await store.lock(conn, access_of(importer), package_id)
+    return package is not None and (package["owner_id"] == importer.user_id
+                                    or manages(importer, owner_unit_path=package["owner_unit_path"]))
+
+
 async def deliver_imported(uow: UnitOfWork, *, package_id: uuid.UUID, customer_ids: list[uuid.UUID],
                            delivered_at: datetime, job_id: uuid.UUID | None, actor: uuid.UUID | None) -> None:
-    """An import's customers become leads of the package it names (a redelivery adds nothing)."""
-    if not await store.exists(uow.conn, package_id):
+    """An import's customers become leads of the package it names (a redelivery adds nothing), if
+    the importer may add leads there; otherwise they stay plain customers (logged)."""
+    if not await _importer_may_deliver(uow.conn, package_id, actor):
+        log.warning("import_leads_refused", package_id=str(package_id), importer_id=str(actor), job_id=str(job_id))
         return
     added = await store.add_leads(uow.conn, package_id=package_id, customer_ids=list(dict.fromkeys(customer_ids)),
                                   delivered_at=delivered_at, added_by=actor, job_id=job_id)
