@@ -215,7 +215,7 @@ async def test_one_credit_per_approved_request_and_the_batch_moves(pool):
     await decisions.decide(pool, principal=reviewer, request_id=ids[1], decision="rejected", note="Đã gọi được")
     assert await published(pool, "compensation.batch_completed") == []
     decided = await decisions.decide(pool, principal=person("admin"), request_id=ids[2], decision="approved", note=None)
-    assert decided["status"] == "approved" and decided["auto_rule_id"] is None
+    assert decided["status"] == "approved" and decided["decision"]["auto"] is False
     now = await review.get_batch(pool, principal=rep, batch_id=batch["id"])
     assert (now["status"], now["approved"], now["rejected"], now["pending"]) == ("completed", 2, 1, 0)
     assert now["completed_at"] is not None
@@ -285,8 +285,9 @@ async def test_auto_approval_is_marked_with_its_rule(pool):
     auto, manual = await draft(pool, package_id, proven, rep), await draft(pool, package_id, unproven, rep)
     batch = await send(pool, rep, package_id)
     by_id = {r["id"]: r for r in batch["items"]}
-    assert (by_id[auto]["status"], by_id[auto]["auto_rule_id"], by_id[auto]["decided_by"]) == (
-        "approved", rule_id, None)
+    assert by_id[auto]["status"] == "approved" and by_id[auto]["decision"] == {
+        "decision": "approved", "decided_by": None, "decided_at": by_id[auto]["decision"]["decided_at"], "note": None,
+        "auto": True, "auto_rule_id": rule_id}
     assert by_id[manual]["status"] == "submitted"
     assert (batch["status"], batch["approved"], batch["pending"]) == ("in_review", 1, 1)
     history = await pool.fetchrow("SELECT action, auto_rule_id, actor_id FROM request_history WHERE request_id = $1"

@@ -15,6 +15,7 @@ from crmkit.idempotency import Idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.versions import etag
 
+from crm_compensation.api.requests import RequestPublic
 from crm_compensation.handlers import decisions
 from crm_compensation.handlers import review as handlers
 
@@ -70,26 +71,9 @@ class BatchPublic(BaseModel):
     age_seconds: int = Field(description="since submission (until completion, for a completed batch)")
 
 
-class BatchRequest(BaseModel):
-    """A request as the reviewer sees it: the evidence, the abuse guard's `flag`, the decision."""
-    id: uuid.UUID
-    package_id: uuid.UUID
-    customer_id: uuid.UUID
-    requester_id: uuid.UUID
-    reason_code: str
-    reason_text: str | None
-    status: Literal["submitted", "approved", "rejected"]
-    evidence: dict[str, Any]
-    flag: dict[str, Any] | None = Field(None, description="{rate, peer_median, multiple, peers, requests, leads}")
-    auto_rule_id: uuid.UUID | None = Field(None, description="the rule that decided automatically")
-    decided_by: uuid.UUID | None
-    decided_at: datetime | None
-    decision_note: str | None
-    version: int
-
-
 class BatchDetail(BatchPublic):
-    items: list[BatchRequest]
+    items: list[RequestPublic] = Field(description="its requests the caller sees, with the evidence, the abuse"
+                                                 " guard's `flag` and the decision (`auto` with its rule)")
 
 
 class DecisionCreate(BaseModel):
@@ -141,7 +125,7 @@ async def get_batch(batch_id: uuid.UUID, pool: DbPool, principal: CurrentPrincip
     return await handlers.get_batch(pool, principal=principal, batch_id=batch_id)
 
 
-@router.post("/compensation-requests/{request_id}/decision", response_model=BatchRequest, responses={
+@router.post("/compensation-requests/{request_id}/decision", response_model=RequestPublic, responses={
     **NOT_FOUND, 403: {"description": "not_a_reviewer"},
     409: {"description": "already_decided, not_submitted"}})
 async def decide(request_id: uuid.UUID, body: DecisionCreate, principal: CurrentPrincipal,
@@ -150,4 +134,4 @@ async def decide(request_id: uuid.UUID, body: DecisionCreate, principal: Current
     first decision moves the batch to `in_review`, the last to `completed`."""
     decided = await decisions.decide(once.pool, principal=principal, request_id=request_id, decision=body.decision,
                                      note=body.note)
-    return once.answer(_json(BatchRequest, decided, ETag=etag(decided["version"])))
+    return once.answer(_json(RequestPublic, decided, ETag=etag(decided["version"])))

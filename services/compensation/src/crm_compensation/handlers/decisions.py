@@ -16,11 +16,12 @@ from crmkit.domain_errors import Conflict, Forbidden, NotFound
 from crmkit.unit_of_work import UnitOfWork
 
 from crm_compensation import events
+from crm_compensation.handlers import SOURCE
+from crm_compensation.handlers.requests import as_request, event_fields
 from crm_compensation.store import batches as store
 from crm_compensation.store import requests as requests_store
 from crm_compensation.store.access import access_of
 
-SOURCE = "compensation"
 DECISIONS = ("approved", "rejected")
 
 
@@ -45,11 +46,9 @@ async def apply(uow: UnitOfWork, decided: Sequence[asyncpg.Record], *, batch: as
     now = await store.count_decisions(uow.conn, batch["id"], approved=len(approved),
                                       rejected=len(decided) - len(approved))
     published: list[tuple[Any, uuid.UUID | str]] = [
-        (events.RequestDecided(request_id=r["id"], customer_id=r["customer_id"], package_id=r["package_id"],
-                               batch_id=r["batch_id"], reason_code=r["reason_code"], status=r["status"],
-                               owner_id=r["requester_id"], note=r["decision_note"], version=r["version"],
-                               decision=r["status"], auto=r["auto_rule_id"] is not None,
-                               auto_rule_id=r["auto_rule_id"]), r["id"]) for r in decided]
+        (events.RequestDecided(**event_fields(r, r["decision_note"]), decision=r["status"],
+                               auto=r["auto_rule_id"] is not None, auto_rule_id=r["auto_rule_id"]), r["id"])
+        for r in decided]
     published += [(events.CreditAdded(credit_id=c["id"], package_id=c["package_id"], request_id=c["request_id"],
                                       customer_id=c["customer_id"], amount=c["amount"]), c["package_id"])
                   for c in credits]
@@ -71,9 +70,8 @@ async def decide(pool: asyncpg.Pool, *, principal: Principal, request_id: uuid.U
         decided = await store.decide(uow.conn, [(request_id, decision, note, None)], decided_by=principal.user_id)
         if not decided:
             raise await _refusal(uow.conn, principal, request_id)
-        request = decided[0]
-        await apply(uow, decided, batch={"id": request["batch_id"]}, actor_id=principal.user_id)
-        return dict(request)
+        await apply(uow, decided, batch={"id": decided[0]["batch_id"]}, actor_id=principal.user_id)
+        return as_request(decided[0])
 
 
 async def _refusal(conn: asyncpg.Connection, principal: Principal, request_id: uuid.UUID) -> Exception:

@@ -29,14 +29,14 @@ from crmkit.unit_of_work import UnitOfWork
 
 from crm_compensation import events
 from crm_compensation.domain import abuse, auto_rules
-from crm_compensation.handlers import decisions
+from crm_compensation.handlers import SOURCE, decisions
+from crm_compensation.handlers.requests import as_request
 from crm_compensation.store import batches as store
 from crm_compensation.store import packages as packages_store
 from crm_compensation.store import requests as requests_store
 from crm_compensation.store import rules as rules_store
 from crm_compensation.store.access import access_of
 
-SOURCE = "compensation"
 TOKEN_LIFETIME = timedelta(minutes=10)
 
 
@@ -222,4 +222,4 @@ async def _batch_with_requests(conn: asyncpg.Connection, principal: Principal, b
     if batch is None:
         raise NotFound()
     requests = await store.batch_requests(conn, principal, batch_id)
-    return {**dict(batch), "items": [dict(r) for r in requests]}
+    return {**dict(batch), "items": [as_request(r) for r in requests]}

@@ -13,9 +13,8 @@ from crmkit.unit_of_work import UnitOfWork
 from crmkit.versions import check_version
 
 from crm_compensation.domain import auto_rules
+from crm_compensation.handlers import SOURCE
 from crm_compensation.store import rules as store
-
-SOURCE = "compensation"
 
 
 def _admin_only(principal: Principal) -> None:
