@@ -18,6 +18,8 @@ async def test_the_demo_loads_once_and_a_demo_rep_sees_their_customers(client, a
     if not first.customers.skipped:  # a stack where the demo was loaded before skips at once
         assert first.customers.created == sum(demo_customers.CUSTOMERS_OF.values())
         assert first.customers.history > 100 and first.customers.assignments == 4
+        assert (first.customers.package_leads, first.customers.compensation_requests) == (
+            demo_customers.PACKAGE_LEADS, 2)
 
     planned = demo_customers.plan()
     rep = bearer(await login(client, "sale.hn1", demo.DEMO_PASSWORD))
@@ -54,3 +56,13 @@ async def test_the_demo_loads_once_and_a_demo_rep_sees_their_customers(client, a
     assert (await client.get(f"/api/v1/customers/{other['id']}", headers=rep)).status_code == 404
     assert (await client.get("/api/v1/customers", headers=rep, params={"q": elsewhere.fields["phone"]})
             ).json()["items"] == []
+
+    # the lead package manager.hn bought for sale.hn1, with two drafts ready for "Gửi xét duyệt"
+    packages = (await client.get("/api/v1/lead-packages", headers=rep)).json()["items"]
+    [package] = [p for p in packages if p["provider"] == "Công ty Dữ liệu Việt"]
+    assert (package["leads"], package["requested"]) == (demo_customers.PACKAGE_LEADS, 2)
+    drafts = (await client.get("/api/v1/compensation-requests", headers=rep,
+                               params={"package_id": package["id"], "status": "draft"})).json()["items"]
+    assert {d["reason_code"] for d in drafts} == {"wrong_number", "duplicate"}
+    wrong = next(d for d in drafts if d["reason_code"] == "wrong_number")
+    assert wrong["evidence"]["call_attempts"] == 3

@@ -151,7 +151,9 @@ def render(result: DemoResult, settings: GatewaySettings) -> str:
     if result.customers is not None:
         lines += ["", "Demo customers: already there" if result.customers.skipped else
                   f"Demo customers: {result.customers.created} created, with {result.customers.history} notes, calls,"
-                  f" comments and care tickets and {result.customers.assignments} assignments"]
+                  f" comments and care tickets, {result.customers.assignments} assignments and a lead package of"
+                  f" {result.customers.package_leads} leads with {result.customers.compensation_requests} requests"
+                  " for compensation"]
     lines += ["", f"Created in this run: {len(result.created)}" + (" (nothing to do)" if not result.created else "")]
     return "\n".join(lines)
 

@@ -1,6 +1,7 @@
 """The demo organisation's customers, so that a new user sees a living CRM: a few hundred
 Vietnamese customers owned by the demo reps of both branches (and some unassigned in each branch),
-with statuses, labels, provinces, notes, calls, comments, care tickets and a pair of assignments.
+with statuses, labels, provinces, notes, calls, comments, care tickets, a pair of assignments and a
+purchased lead package with requests for compensation ("yêu cầu bù") waiting to be sent for review.
 
 Written through the gateway's public API like a client (the services apply their own rules and
 events), as the demo users themselves. Deterministic (one seeded random), and done once: when the
@@ -75,6 +76,8 @@ class CustomersResult:
     skipped: bool = False
     history: int = 0
     assignments: int = 0
+    package_leads: int = 0
+    compensation_requests: int = 0
     by_creator: dict[str, int] = field(default_factory=dict)
 
 
@@ -184,6 +187,7 @@ async def load(gateway_url: str, tokens: dict[str, str], user_ids: dict[str, str
             result.by_creator[c.creator] = result.by_creator.get(c.creator, 0) + 1
         result.history = sum(await asyncio.gather(*(_history(client, c) for c in customers)))
         result.assignments = await _assignments(client, customers, user_ids)
+        result.package_leads, result.compensation_requests = await _lead_package(client, customers, user_ids)
     return result
 
 
@@ -240,3 +244,44 @@ async def _assignments(client: _Client, customers: list[DemoCustomer], user_ids:
             _expect(await client.until(manager, "POST", "/assignments", json=body, waiting=(422,)), 201)
             made += 1
     return made
+
+
+PACKAGE_LEADS = 12
+PACKAGE_POLICY = {"reasons": ["wrong_number", "unreachable", "duplicate", "fake_information"], "window_days": 30,
+                  "max_share": 0.2, "min_call_attempts": 3}
+
+
+async def _lead_package(client: _Client, customers: list[DemoCustomer], user_ids: dict[str, str]) -> tuple[int, int]:
+    """manager.hn bought a package of leads for sale.hn1 ("gói tài khoản"); sale.hn1 called one of them
+    three times — a wrong number each time — and asked for compensation for it and for a duplicate:
+    two drafts, ready for "Gửi xét duyệt". Returns (leads, requests)."""
+    leads = [c for c in customers if c.creator == "sale.hn1"][:PACKAGE_LEADS]
+    now = datetime.now(UTC)
+    response = await client.call("manager.hn", "POST", "/lead-packages", json={
+        "name": "Gói data khách hàng vay tiêu dùng tháng 11", "provider": "Công ty Dữ liệu Việt",
+        "owner_id": user_ids["sale.hn1"], "purchased_at": (now - timedelta(days=5)).isoformat(),
+        "policy": PACKAGE_POLICY})
+    _expect(response, 201)
+    package_id = response.json()["id"]
+    body = {"customer_ids": [c.id for c in leads], "delivered_at": (now - timedelta(days=4)).isoformat()}
+    deadline = asyncio.get_running_loop().time() + EVENTUAL_SECONDS
+    while True:  # customers the service does not know yet (events) come back `unknown`: add them again
+        added = await client.call("manager.hn", "POST", f"/lead-packages/{package_id}/leads", json=body)
+        _expect(added, 200)
+        if not added.json()["unknown"] or asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.3)
+    wrong = leads[0]
+    for attempt in range(3):
+        started = now - timedelta(days=3 - attempt, hours=1)
+        _expect(await client.until("sale.hn1", "POST", f"/customers/{wrong.id}/calls", waiting=(404,), json={
+            "direction": "out", "outcome": "wrong_number", "duration_seconds": 20 + attempt,
+            "note": "Người nghe máy nói không phải khách hàng", "started_at": started.isoformat()}), 201)
+    requests = 0
+    for lead, reason, text in ((wrong, "wrong_number", "Gọi 3 lần đều sai người"),
+                               (leads[1], "duplicate", "Khách đã có trong gói tháng trước")):
+        # 422 until the compensation service has counted the calls (events)
+        _expect(await client.until("sale.hn1", "POST", "/compensation-requests", waiting=(404, 422), json={
+            "customer_id": lead.id, "package_id": package_id, "reason_code": reason, "reason_text": text}), 201)
+        requests += 1
+    return len(leads), requests
