@@ -138,6 +138,10 @@ async def test_packages_leads_and_requests_over_http(app):
         twice = await client.post("/api/v1/compensation-requests", json=ask, headers=auth(rep))
         assert twice.status_code == 422 and twice.json()["code"] == "already_requested"
         assert twice.json()["request_id"] == request["id"]
+        full = await client.post("/api/v1/compensation-requests", headers=auth(rep), json={
+            "customer_id": str(few), "reason_code": "duplicate"})  # 2 leads, max_share 0.5: one request at most
+        assert full.status_code == 422 and (full.json()["used"], full.json()["maximum"]) == (1, 1)
+        assert full.json()["detail"] == "Gói tài khoản đã có 1/1 yêu cầu bù (tối đa 50% số lead)."
 
         listed = await client.get("/api/v1/compensation-requests", params={"package_id": package["id"],
                                                                             "status": "draft"}, headers=auth(manager))

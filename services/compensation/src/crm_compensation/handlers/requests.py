@@ -86,6 +86,8 @@ def _refuse(case: eligibility.Case) -> None:
     refusal = eligibility.refusal(case)
     if refusal is not None:
         texts = {name: ", ".join(value) if isinstance(value, list) else value for name, value in refusal.details.items()}
+        if "max_share" in texts:  # as the texts say it: a percentage of the leads
+            texts["max_share"] = f"{texts['max_share'] * 100:g}%"
         raise Invalid(code=refusal.code, params=texts, details=refusal.details)
 
 
