@@ -76,14 +76,16 @@ def generated_number(rng: random.Random) -> str:
 
 def test_fast_and_slow_paths_agree_on_many_generated_writings():
     rng = random.Random(20261129)
-    fast_answers = 0
+    fast_answers = lost_zero = 0
     for _ in range(40_000):
         raw = generated_number(rng)
         expected = outcome(slow_normalize, raw)
         assert outcome(normalize_phone, raw) == expected, raw
         national = phones._national_digits(raw.strip())
         fast_answers += bool(national and phones.fast_mobile_e164(renumber_legacy(national)))
+        lost_zero += bool(national is None and phones._lost_zero_mobile(raw.strip()))
     assert fast_answers > 8_000  # the generator exercises the fast path, not only the fallback
+    assert lost_zero > 500  # and its writing without the leading 0
 
 
 @pytest.mark.parametrize("first", "0123456789")
@@ -94,7 +96,8 @@ def test_every_three_digit_prefix_agrees(first):
         for length in (8, 9, 10):
             for _ in range(3):
                 significant = (prefix + _digits(rng, 12))[:length]
-                for raw in ("0" + significant, "+84" + significant, "84" + significant):
+                for raw in ("0" + significant, "+84" + significant, "84" + significant, significant,
+                            f"{significant[:3]} {significant[3:]}"):
                     assert outcome(normalize_phone, raw) == outcome(slow_normalize, raw), raw
 
 
@@ -103,6 +106,9 @@ def test_the_fast_path_takes_only_national_mobile_forms():
     assert phones.fast_mobile_e164("0389123456") == "+84389123456"
     for other in ("02431234567", "091234567", "09123456789", "0912 345678", "1912345678", "0٩12345678", ""):
         assert phones.fast_mobile_e164(other) is None, other
+    assert phones._lost_zero_mobile("912 345 678") == "+84912345678"
+    for other in ("091234567", "91234567", "9123456789", "243123456", "٩12345678", "+912345678"):
+        assert phones._lost_zero_mobile(other) is None, other
 
 
 def microseconds(normalize, writings: list[str], rounds: int = 3) -> float:
@@ -118,5 +124,5 @@ def microseconds(normalize, writings: list[str], rounds: int = 3) -> float:
 def test_the_fast_path_is_faster():
     """Not a timing assertion of precision: the ratio is ~7x on the development machine (the
     docstring of `fast_mobile_e164` has the numbers); 2x leaves room for a loaded machine."""
-    writings = ["0912345678", "+84 912 345 678", "01689123456", "84-912-345-678", "0912.345.678"] * 400
+    writings = ["0912345678", "+84 912 345 678", "01689123456", "84-912-345-678", "0912.345.678", "912345678"] * 400
     assert microseconds(normalize_phone, writings) * 2 < microseconds(slow_normalize, writings)

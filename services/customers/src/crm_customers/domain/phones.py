@@ -75,6 +75,18 @@ def fast_mobile_e164(national: str) -> str | None:
     return None
 
 
+def _lost_zero_mobile(text: str) -> str | None:
+    """A mobile number without its leading 0 (`912345678`, `912 345 678`: a number cell of a
+    spreadsheet drops the 0), by the fast path. phonenumbers reads those 9 digits as the
+    significant number itself (nothing to strip: no national prefix, and a leading 84 stays when
+    the whole is a valid number, which the fast path requires), so both answer alike (property
+    test). Measured: ~2.5 µs instead of ~36 µs; one phone in six of the import benchmark's file."""
+    compact = _SEPARATORS.sub("", text)
+    if len(compact) == 9 and compact[0] != "0" and compact.isascii() and compact.isdigit():
+        return fast_mobile_e164("0" + compact)
+    return None
+
+
 def normalize_phone(raw: str) -> str:
     """Return the E.164 form (`+84…`) or raise InvalidPhone. Vietnamese mobile numbers take
     `fast_mobile_e164`; everything else phonenumbers (~36 µs a number)."""
@@ -83,6 +95,8 @@ def normalize_phone(raw: str) -> str:
     national = _national_digits(raw.strip())
     candidate = renumber_legacy(national) if national else raw.strip()
     if national and (fast := fast_mobile_e164(candidate)):
+        return fast
+    if national is None and (fast := _lost_zero_mobile(candidate)):
         return fast
     try:
         number = phonenumbers.parse(candidate, DEFAULT_REGION)
