@@ -15,11 +15,15 @@ from crmkit.domain_errors import DomainError
 from crmkit.errors import status_of_domain_error
 from crmkit.testing import temp_pool
 
+from crm_compensation.api.review import BatchDetail
 from crm_compensation.app import MIGRATIONS
 from crm_compensation.handlers import decisions, review
 
 TEAM, OTHER_TEAM = "/r/b1/t1/", "/r/b2/t2/"
 DELIVERED = datetime.now(UTC) - timedelta(days=3)
+EVIDENCE = {"delivered_at": DELIVERED.isoformat(), "deadline": (DELIVERED + timedelta(days=30)).isoformat(),
+            "call_attempts": 3, "calls_by_outcome": {"wrong_number": 3}, "last_call_at": None,
+            "customer": {"full_name": "Nguyễn Văn A", "phone": "0901234567"}}
 
 
 @pytest.fixture
@@ -62,7 +66,7 @@ async def draft(pool, package_id: uuid.UUID, customer_id: uuid.UUID, requester: 
     await pool.execute(
         "INSERT INTO requests (id, package_id, customer_id, requester_id, reason_code, reason_text, status, evidence)"
         " VALUES ($1, $2, $3, $4, $5, 'Gọi 3 lần đều sai số', 'draft', $6)",
-        request_id, package_id, customer_id, requester.user_id, reason, {"call_attempts": 3})
+        request_id, package_id, customer_id, requester.user_id, reason, EVIDENCE)
     return request_id
 
 
@@ -110,6 +114,7 @@ async def test_the_second_confirmation_submits_the_batch_and_freezes_the_drafts(
     batch = await send(pool, rep, package_id)
     assert batch["status"] == "submitted" and batch["requests"] == 3 and batch["pending"] == 3
     assert {r["id"] for r in batch["items"]} == set(ids) and {r["status"] for r in batch["items"]} == {"submitted"}
+    BatchDetail.model_validate(batch)  # what the API answers
     history = await pool.fetch("SELECT action, from_status, to_status, actor_id FROM request_history")
     assert {tuple(h) for h in history} == {("submitted", "draft", "submitted", rep.user_id)} and len(history) == 3
     [event] = await published(pool, "compensation.batch_submitted")
