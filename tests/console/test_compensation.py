@@ -162,3 +162,73 @@ async def test_seed_000_request_send_for_review_approve_and_notify(open_as, org,
     await h.expect(notification).to_be_visible(timeout=30_000)
     await notification.get_by_role("button", name=re.compile("Yêu cầu bồi hoàn đã được duyệt")).click()
     await h.expect(page).to_have_url(re.compile(rf"/compensation/packages/{package_id}$"))
+
+
+async def test_a_manager_creates_a_package_adds_leads_and_reads_its_credit(open_as, org, client, admin, console_helpers):
+    h = console_helpers
+    tag = uuid.uuid4().hex[:6]
+    manager, rep = org["manager"], org["rep2"]
+    customer = await new_customer(client, rep, f"Khách Của Gói {tag}")
+    package_name = f"Gói hội chợ {tag}"
+
+    page = await open_as(person(manager), "/compensation")
+    await page.get_by_role("button", name="Tạo gói tài khoản").click()
+    dialog = page.get_by_role("dialog", name="Tạo gói tài khoản")
+    await dialog.get_by_label("Tên gói").fill(package_name)
+    await dialog.get_by_label("Nhà cung cấp").fill(f"Nhà cung cấp {tag}")
+    purchased = dialog.get_by_label("Ngày mua")
+    await purchased.fill(dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=7))).strftime("%d/%m/%Y"))
+    await purchased.press("Enter")
+    await dialog.get_by_label("Lý do được bù").click()
+    await page.get_by_title("Sai số điện thoại", exact=True).last.click()
+    await dialog.get_by_label("Tỷ lệ bù tối đa (%)").fill("100")  # one lead: at most 10% would allow none
+    await dialog.get_by_label("Số cuộc gọi tối thiểu").fill("0")
+    await h.assert_accessible(page, name="compensation-new-package")
+    await h.screenshot(page, "compensation-new-package")
+    await dialog.get_by_role("button", name="Lưu").click()
+    await h.expect(page.get_by_role("heading", name=package_name, level=1)).to_be_visible()
+    package_id = page.url.rsplit("/", 1)[-1]
+
+    # a policy changed (If-Match), then the leads: one customer added with its delivery day
+    await page.get_by_role("button", name="Sửa gói").click()
+    edit = page.get_by_role("dialog", name="Sửa gói")
+    await edit.get_by_label("Thời hạn yêu cầu (ngày)").fill("45")
+    await edit.get_by_role("button", name="Lưu").click()
+    await h.expect(page.get_by_text(re.compile("^Trong 45 ngày kể từ khi nhận"))).to_be_visible()
+    await page.get_by_role("tab", name="Khách hàng của gói").click()
+    await page.get_by_role("button", name="Thêm khách hàng vào gói").click()
+    adding = page.get_by_role("dialog", name="Thêm khách hàng vào gói")
+    await adding.get_by_label("Khách hàng").fill(f"Khách Của Gói {tag}")
+    await page.get_by_title(re.compile(f"^Khách Của Gói {tag}")).last.click()
+    await adding.get_by_role("button", name="Lưu").click()
+    await h.expect(page.get_by_text(re.compile("^Đã thêm 1 khách hàng"))).to_be_visible(timeout=30_000)
+    await h.expect(page.get_by_role("link", name=f"Khách Của Gói {tag}")).to_be_visible()
+    await h.assert_accessible(page, name="compensation-leads")
+    await h.screenshot(page, "compensation-leads")
+
+    # a request of the package's owner approved through the API: the ledger shows its credit
+    requested = await client.post("/api/v1/compensation-requests", headers={**manager["headers"], "Idempotency-Key": tag},
+                                  json={"customer_id": customer["id"], "package_id": package_id,
+                                        "reason_code": "wrong_number", "reason_text": "Số không tồn tại"})
+    assert requested.status_code == 201, requested.text
+    shown = await client.post(f"/api/v1/lead-packages/{package_id}/review-submission",
+                              headers={**manager["headers"], "Idempotency-Key": f"{tag}-1"})
+    assert shown.status_code == 200, shown.text
+    batch = await client.post("/api/v1/compensation-batches", headers={**manager["headers"], "Idempotency-Key": f"{tag}-2"},
+                              json={"package_id": package_id, "confirmation_token": shown.json()["confirmation_token"]})
+    assert batch.status_code == 201, batch.text
+    decided = await client.post(f"/api/v1/compensation-requests/{requested.json()['id']}/decision",
+                                headers={**admin, "Idempotency-Key": f"{tag}-3"},
+                                json={"decision": "approved", "note": "Đúng là sai số"})
+    assert decided.status_code == 200, decided.text
+    await page.reload()
+    await page.get_by_role("tab", name="Sổ tín dụng bù").click()
+    await h.expect(page.get_by_text("Tổng tín dụng bù: 1")).to_be_visible()
+    await h.expect(page.get_by_role("link", name=f"Khách Của Gói {tag}")).to_be_visible()
+    await h.assert_accessible(page, name="compensation-credits")
+    await h.screenshot(page, "compensation-credits")
+
+    # the request's history: created, submitted, approved with the reviewer's note
+    await page.get_by_role("tab", name="Khách hàng đã yêu cầu bù").click()
+    await page.get_by_role("button", name=re.compile("Mở rộng|Expand")).first.click()
+    await h.expect(page.get_by_text("Đúng là sai số").last).to_be_visible()

@@ -1,19 +1,32 @@
+import { lazy, Suspense, useState } from "react";
 import { Button, Table } from "antd";
+import { PlusOutlined } from "@ant-design/icons";
+import { useAuth } from "../../auth/AuthProvider";
 import { useT } from "../../i18n/I18nProvider";
 import { formatDate } from "../../lib/format";
 import { Link } from "../../lib/router";
 import { EmptyText } from "../customers/interactions/ToneTag";
 import { localPhone } from "../customers/detail/phone";
+import { canManagePackages } from "./logic";
 import { usePaged } from "./queries";
 import { RequestStatusTag } from "./StatusTag";
 import type { Lead, LeadPackage } from "./types";
 
+const AddLeadsModal = lazy(() => import("./AddLeadsModal"));
+
 /** The package's leads with their delivery, the window's deadline and the request on each, if any. */
 export default function LeadsTab({ pack }: { pack: LeadPackage }) {
   const t = useT();
+  const { me } = useAuth();
+  const [adding, setAdding] = useState(false);
   const leads = usePaged<Lead>(["lead-package-leads", pack.id], `/lead-packages/${pack.id}/leads`);
   return (
     <>
+      {canManagePackages(me?.roles) && (
+        <Button icon={<PlusOutlined aria-hidden />} style={{ marginBottom: 12 }} onClick={() => setAdding(true)}>
+          {t("comp.addLeads")}
+        </Button>
+      )}
       <Table<Lead> rowKey="customer_id" dataSource={leads.items} loading={leads.isLoading} pagination={false}
         scroll={{ x: "max-content" }} locale={{ emptyText: <EmptyText>{t("comp.noLeads")}</EmptyText> }}
         columns={[
@@ -30,6 +43,7 @@ export default function LeadsTab({ pack }: { pack: LeadPackage }) {
           {t("common.loadMore")}
         </Button>
       )}
+      {adding && <Suspense fallback={null}><AddLeadsModal pack={pack} onClose={() => setAdding(false)} /></Suspense>}
     </>
   );
 }

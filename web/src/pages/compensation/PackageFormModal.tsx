@@ -1,13 +1,13 @@
 import { useState } from "react";
 import { DatePicker, Form, Input, InputNumber, Modal, Select } from "antd";
-import type { Dayjs } from "dayjs";
+import dayjs, { type Dayjs } from "dayjs";
 import { useMutation } from "@tanstack/react-query";
 import { api, ApiError, newKey } from "../../api/client";
 import { useI18n } from "../../i18n/I18nProvider";
 import { useFeedback } from "../../lib/feedback";
 import { DATE, inZone } from "../../lib/format";
 import PersonSelect from "../customers/form/PersonSelect";
-import { reasonName, shareFromPercent } from "./logic";
+import { reasonName, shareFromPercent, sharePercent } from "./logic";
 import { useReasons, useRefreshCompensation } from "./queries";
 import type { LeadPackage } from "./types";
 
@@ -28,9 +28,10 @@ const FIELD_NAMES: Record<string, keyof Values> = {
   max_share: "max_share_percent", min_call_attempts: "min_call_attempts",
 };
 
-/** A manager's new lead package: name, provider, owner (the manager when empty), purchase date and
- * its compensation policy (reasons, window, maximum share, minimum call attempts). */
-export default function PackageFormModal({ open, onClose }: { open: boolean; onClose: (createdId?: string) => void }) {
+/** A manager's new lead package, or one changed (If-Match): name, provider, owner (the manager when
+ * empty), purchase date and its compensation policy (reasons, window, maximum share, minimum calls). */
+export default function PackageFormModal({ open, pack, onClose }:
+  { open: boolean; pack?: LeadPackage; onClose: (createdId?: string) => void }) {
   const { t, language } = useI18n();
   const { message } = useFeedback();
   const refresh = useRefreshCompensation();
@@ -40,19 +41,26 @@ export default function PackageFormModal({ open, onClose }: { open: boolean; onC
   const required = (field: string) => [{ required: true, message: t("comp.required", { field: field.toLowerCase() }) }];
 
   const create = useMutation({
-    mutationFn: (values: Values) => api.post<LeadPackage>("/lead-packages", {
-      name: values.name.trim(), provider: values.provider.trim(), owner_id: values.owner_id || undefined,
-      purchased_at: inZone(values.purchased_at.toDate()).startOf("day").toISOString(),
-      policy: { reasons: values.reasons, window_days: values.window_days,
-                max_share: shareFromPercent(values.max_share_percent), min_call_attempts: values.min_call_attempts },
-    }, { idempotencyKey: key }),
+    mutationFn: (values: Values) => {
+      const body = {
+        name: values.name.trim(), provider: values.provider.trim(), owner_id: values.owner_id || undefined,
+        purchased_at: inZone(values.purchased_at.toDate()).startOf("day").toISOString(),
+        policy: { reasons: values.reasons, window_days: values.window_days,
+                  max_share: shareFromPercent(values.max_share_percent), min_call_attempts: values.min_call_attempts },
+      };
+      return pack ? api.patch<LeadPackage>(`/lead-packages/${pack.id}`, body, pack.version)
+        : api.post<LeadPackage>("/lead-packages", body, { idempotencyKey: key });
+    },
     onSuccess: (created) => {
       refresh();
-      message.success(t("comp.packageCreated"));
-      onClose(created.id);
+      message.success(t(pack ? "comp.packageSaved" : "comp.packageCreated"));
+      onClose(pack ? undefined : created.id);
     },
     onError: (error) => {
-      if (error instanceof ApiError && error.errors.length) {
+      if (error instanceof ApiError && (error.status === 412 || error.code === "version_conflict")) {
+        refresh();
+        message.error(t("common.versionConflict"));
+      } else if (error instanceof ApiError && error.errors.length) {
         form.setFields(error.errors.map((item) => ({
           name: FIELD_NAMES[item.field] ?? (item.field as keyof Values), errors: [item.message] })));
       } else {
@@ -62,18 +70,22 @@ export default function PackageFormModal({ open, onClose }: { open: boolean; onC
   });
 
   return (
-    <Modal open={open} title={t("comp.newPackage")} onCancel={() => onClose()} okText={t("common.save")}
+    <Modal open={open} title={t(pack ? "comp.editPackage" : "comp.newPackage")} onCancel={() => onClose()} okText={t("common.save")}
            cancelText={t("common.cancel")} onOk={() => form.submit()} confirmLoading={create.isPending}>
       <Form<Values> form={form} layout="vertical" onFinish={(values) => create.mutate(values)}
-                    initialValues={{ window_days: 30, max_share_percent: 10, min_call_attempts: 3, reasons: [] }}>
+                    initialValues={pack ? {
+                      name: pack.name, provider: pack.provider, owner_id: pack.owner_id, purchased_at: dayjs(pack.purchased_at),
+                      reasons: pack.policy.reasons, window_days: pack.policy.window_days,
+                      max_share_percent: sharePercent(pack.policy.max_share), min_call_attempts: pack.policy.min_call_attempts,
+                    } : { window_days: 30, max_share_percent: 10, min_call_attempts: 3, reasons: [] }}>
         <Form.Item name="name" label={t("comp.name")} rules={required(t("comp.name"))}>
           <Input maxLength={200} />
         </Form.Item>
         <Form.Item name="provider" label={t("comp.provider")} rules={required(t("comp.provider"))}>
           <Input maxLength={200} />
         </Form.Item>
-        <Form.Item name="owner_id" label={t("comp.owner")}>
-          <PersonSelect placeholder={t("comp.ownerMe")} />
+        <Form.Item name="owner_id" label={t("comp.ownerOptional")}>
+          <PersonSelect />
         </Form.Item>
         <Form.Item name="purchased_at" label={t("comp.purchasedAt")} rules={required(t("comp.purchasedAt"))}>
           <DatePicker format={DATE} style={{ width: "100%" }} />

@@ -1,17 +1,20 @@
 import { lazy, Suspense, useState, type ComponentType } from "react";
-import { Button, Descriptions, Flex, Grid, Result, Select, Spin, Statistic, Tabs, Typography } from "antd";
-import { ArrowLeftOutlined, SendOutlined } from "@ant-design/icons";
+import { Button, Descriptions, Flex, Grid, Result, Select, Space, Spin, Statistic, Tabs, Typography } from "antd";
+import { ArrowLeftOutlined, EditOutlined, SendOutlined } from "@ant-design/icons";
+import { useAuth } from "../../auth/AuthProvider";
 import { ApiError } from "../../api/client";
 import { useI18n } from "../../i18n/I18nProvider";
 import type { MessageKey } from "../../i18n/messages";
 import { formatDate } from "../../lib/format";
 import { Link, useParams } from "../../lib/router";
 import PersonName from "../customers/detail/PersonName";
-import { COUNTERS, LABEL, reasonName, sharePercent } from "./logic";
+import { canManagePackages, COUNTERS, LABEL, reasonName, sharePercent } from "./logic";
 import { usePackage, usePaged, useReasons } from "./queries";
 import BatchesTable from "./BatchesTable";
 import { useSubmitForReview } from "./useSubmitForReview";
 import type { Batch, LeadPackage } from "./types";
+
+const PackageFormModal = lazy(() => import("./PackageFormModal"));
 
 const TABS: { key: string; label: MessageKey; Tab: ComponentType<{ pack: LeadPackage }> }[] = [
   { key: "requests", label: "comp.tabRequests", Tab: lazy(() => import("./RequestsTab")) },
@@ -32,7 +35,9 @@ export default function PackagePage() {
   const { t, language } = useI18n();
   const { packageId } = useParams();
   const screens = Grid.useBreakpoint();
+  const { me } = useAuth();
   const [active, setActive] = useState("requests");
+  const [editing, setEditing] = useState(false);
   const pack = usePackage(packageId);
   const reasons = useReasons();
   const review = useSubmitForReview(pack.data);
@@ -49,9 +54,14 @@ export default function PackagePage() {
       <Link to="/compensation"><ArrowLeftOutlined aria-hidden /> {t("comp.back")}</Link>
       <Flex justify="space-between" align="center" wrap gap={8} style={{ marginTop: 8 }}>
         <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>{row.name}</Typography.Title>
-        <Button type="primary" icon={<SendOutlined aria-hidden />} loading={review.pending} onClick={review.submit}>
-          {t("comp.submit")}
-        </Button>
+        <Space wrap>
+          {canManagePackages(me?.roles) && (
+            <Button icon={<EditOutlined aria-hidden />} onClick={() => setEditing(true)}>{t("comp.editPackage")}</Button>
+          )}
+          <Button type="primary" icon={<SendOutlined aria-hidden />} loading={review.pending} onClick={review.submit}>
+            {t("comp.submit")}
+          </Button>
+        </Space>
       </Flex>
       <Flex wrap gap={24} style={{ margin: "12px 0" }} data-testid="package-counters">
         {COUNTERS.map(([key, label]) => <Statistic key={key} title={t(label)} value={row[key]} />)}
@@ -75,6 +85,11 @@ export default function PackagePage() {
         <Tabs activeKey={active} onChange={setActive} destroyOnHidden items={TABS.map(({ key, label, Tab: Each }) => ({
           key, label: t(label), children: <Suspense fallback={<Spin />}><Each pack={row} /></Suspense>,
         }))} />
+      )}
+      {editing && (
+        <Suspense fallback={null}>
+          <PackageFormModal open={editing} pack={row} onClose={() => setEditing(false)} />
+        </Suspense>
       )}
     </section>
   );

@@ -81,9 +81,10 @@ export default function RequestDialog({ customer, open, onClose }: Props) {
       )}
       <Form<Values> form={form} layout="vertical" onFinish={confirm} onValuesChange={() => setRefusal(null)}>
         {packages.items.length > 1 && (
-          <Form.Item name="package_id" label={t("comp.package")}>
-            <Select allowClear placeholder={t("comp.packageAuto")} loading={packages.isLoading}
-                    options={packages.items.map((item) => ({ value: item.id, label: `${item.name} · ${item.provider}` }))} />
+          <Form.Item name="package_id" label={t("comp.package")} initialValue="">
+            <Select loading={packages.isLoading}
+                    options={[{ value: "", label: t("comp.packageAuto") },
+                              ...packages.items.map((item) => ({ value: item.id, label: `${item.name} · ${item.provider}` }))]} />
           </Form.Item>
         )}
         <Form.Item name="reason_code" label={t("comp.reason")} rules={[{ required: true, message: t("comp.reasonRequired") }]}>

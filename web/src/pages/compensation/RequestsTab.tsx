@@ -14,6 +14,7 @@ import { RequestStatusTag } from "./StatusTag";
 import type { CompensationRequest, LeadPackage } from "./types";
 
 const EditRequestModal = lazy(() => import("./EditRequestModal"));
+const RequestHistory = lazy(() => import("./RequestHistory"));
 
 /** The package's requests ("danh sách khách hàng đã yêu cầu bù", seed 000 step 6.1), newest first,
  * each with its state; a draft's reason may still change, or the draft be withdrawn. */
@@ -24,6 +25,7 @@ export default function RequestsTab({ pack }: { pack: LeadPackage }) {
   const refresh = useRefreshCompensation();
   const screens = Grid.useBreakpoint();
   const [editing, setEditing] = useState<CompensationRequest | null>(null);
+  const [historyOf, setHistoryOf] = useState<string | null>(null);
   const requests = usePaged<CompensationRequest>(["compensation-requests", { package_id: pack.id }],
                                                  "/compensation-requests", { package_id: pack.id });
   const name = (row: CompensationRequest) => row.evidence?.customer?.full_name ?? row.customer_id;
@@ -70,6 +72,7 @@ export default function RequestsTab({ pack }: { pack: LeadPackage }) {
               aria-label={`${t("comp.withdraw")}: ${name(row)}`}>{t("comp.withdraw")}</Button>
     </Space>
   );
+  const history = (id: string) => <Suspense fallback={null}><RequestHistory id={id} /></Suspense>;
   const empty = <EmptyText>{t("comp.noRequests")}</EmptyText>;
 
   return (
@@ -82,13 +85,19 @@ export default function RequestsTab({ pack }: { pack: LeadPackage }) {
               <div style={{ margin: "6px 0" }}>{reason(row)}</div>
               {decisionOf(row).note && <div>{t("comp.decisionNote")}: {decisionOf(row).note}</div>}
               <div>{t("comp.callAttempts")}: {row.evidence?.call_attempts ?? 0} · {t("comp.deadline")}: {formatDate(row.evidence?.deadline)}</div>
-              {actions(row)}
+              <Space size={4} wrap>
+                {actions(row)}
+                <Button size="small" type="link" aria-expanded={historyOf === row.id}
+                        onClick={() => setHistoryOf(historyOf === row.id ? null : row.id)}>{t("comp.history")}</Button>
+              </Space>
+              {historyOf === row.id && history(row.id)}
             </Card></List.Item>
           )} />
       ) : (
         <Table<CompensationRequest> rowKey="id" dataSource={requests.items} loading={requests.isLoading}
           pagination={false} scroll={{ x: "max-content" }} locale={{ emptyText: empty }}
           onRow={() => ({ "data-testid": "request-item" }) as object}
+          expandable={{ expandedRowRender: (row) => history(row.id) }}
           columns={[
             { key: "customer", title: t("comp.customer"), render: (_, row) => customer(row) },
             { key: "status", title: t("comp.status"), render: (_, row) => status(row) },
