@@ -18,8 +18,10 @@ i18n.register(
             "en": ("Unknown reason", "These reasons are not in the catalogue: {codes}."),
         },
         "not_admin": {
-            "vi": ("Không có quyền", "Chỉ quản trị viên được sửa danh mục lý do."),
-            "en": ("Not allowed", "Only administrators edit the reasons' catalogue."),
+            "vi": ("Không có quyền",
+                   "Chỉ quản trị viên được sửa danh mục lý do, quy tắc xét duyệt tự động và cài đặt bù lead."),
+            "en": ("Not allowed",
+                   "Only administrators edit the reasons' catalogue, the automatic review rules and the settings."),
         },
         "not_in_package": {
             "vi": ("Khách hàng không thuộc gói", "Khách hàng này không phải là lead của gói tài khoản nào bạn có."),
