@@ -73,6 +73,8 @@ async def test_seed_000_request_send_for_review_approve_and_notify(open_as, org,
     dialog = page.get_by_role("dialog", name=f"Yêu cầu bù cho khách hàng Khách Sai Số {tag}")
     await h.expect(dialog).to_be_visible()
     await dialog.get_by_label("Lý do", exact=True).click()
+    await h.expect(page.get_by_title("Thông tin giả", exact=True)).to_be_visible()
+    await h.expect(page.get_by_title("Trùng khách hàng", exact=True)).to_have_count(0)  # not in the package's policy
     await page.get_by_title("Sai số điện thoại", exact=True).last.click()
     await dialog.get_by_label("Lý do bù").fill("Khách báo nhầm số, gọi 2 lần đều sai số")
     await h.assert_accessible(page, name="compensation-request")

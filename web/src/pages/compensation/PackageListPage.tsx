@@ -9,7 +9,7 @@ import { EmptyText } from "../customers/interactions/ToneTag";
 import PersonName from "../customers/detail/PersonName";
 import { canManagePackages, canReview, COUNTERS } from "./logic";
 import { usePaged } from "./queries";
-import type { LeadPackage } from "./types";
+import type { Batch, LeadPackage } from "./types";
 
 const PackageFormModal = lazy(() => import("./PackageFormModal"));
 
@@ -23,15 +23,18 @@ export default function PackageListPage() {
   const screens = Grid.useBreakpoint();
   const [creating, setCreating] = useState(false);
   const packages = usePaged<LeadPackage>(["lead-packages", {}], "/lead-packages");
+  const reviewer = canReview(me?.roles);
+  const queue = usePaged<Batch>(["compensation-batches", { status: "open" }], "/compensation-batches", {}, reviewer);
+  const waiting = queue.items.length ? ` (${queue.items.length}${queue.hasNextPage ? "+" : ""})` : "";
 
   return (
     <section>
       <Flex justify="space-between" align="center" wrap gap={8}>
         <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>{t("comp.listTitle")}</Typography.Title>
         <Space wrap>
-          {canReview(me?.roles) && (
+          {reviewer && (
             <Button icon={<AuditOutlined aria-hidden />} onClick={() => navigate("/compensation/review")}>
-              {t("comp.reviewQueue")}
+              {t("comp.reviewQueue")}{waiting}
             </Button>
           )}
           {canManagePackages(me?.roles) && (

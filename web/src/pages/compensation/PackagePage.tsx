@@ -63,8 +63,11 @@ export default function PackagePage() {
           </Button>
         </Space>
       </Flex>
-      <Flex wrap gap={24} style={{ margin: "12px 0" }} data-testid="package-counters">
-        {COUNTERS.map(([key, label]) => <Statistic key={key} title={t(label)} value={row[key]} />)}
+      <Flex wrap gap={screens.md === false ? 16 : 24} style={{ margin: "12px 0" }} data-testid="package-counters">
+        {COUNTERS.map(([key, label]) => (
+          <Statistic key={key} title={t(label)} value={row[key]}
+                     styles={{ content: { fontSize: screens.md === false ? 18 : 24 } }} />
+        ))}
       </Flex>
       <Descriptions size="small" styles={{ label: LABEL }} column={{ xs: 1, md: 2 }} style={{ marginBottom: 12 }} items={[
         { key: "provider", label: t("comp.provider"), children: row.provider },

@@ -34,7 +34,9 @@ export default function RequestDialog({ customer, open, onClose }: Props) {
   const reasons = useReasons();
   const packages = usePaged<LeadPackage>(["lead-packages", {}], "/lead-packages", {}, open);
   const packageId = Form.useWatch("package_id", form);
-  const chosen = packages.items.find((item) => item.id === packageId);
+  // the reasons of the package chosen, or of the only one the user has
+  const chosen = packages.items.find((item) => item.id === packageId)
+    ?? (packages.items.length === 1 ? packages.items[0] : undefined);
 
   const create = useMutation({
     mutationFn: (values: Values) => api.post<CompensationRequest>("/compensation-requests", {

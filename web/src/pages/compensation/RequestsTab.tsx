@@ -1,5 +1,5 @@
 import { lazy, Suspense, useState } from "react";
-import { Button, Card, Flex, Grid, List, Space, Table, Typography } from "antd";
+import { Button, Card, Flex, Grid, List, Segmented, Space, Table, Typography } from "antd";
 import { api, ApiError } from "../../api/client";
 import { useI18n } from "../../i18n/I18nProvider";
 import { useFeedback } from "../../lib/feedback";
@@ -11,7 +11,9 @@ import PersonName from "../customers/detail/PersonName";
 import { decisionOf, reasonName } from "./logic";
 import { usePaged, useReasons, useRefreshCompensation } from "./queries";
 import { RequestStatusTag } from "./StatusTag";
-import type { CompensationRequest, LeadPackage } from "./types";
+import type { CompensationRequest, LeadPackage, RequestStatus } from "./types";
+
+const FILTERS: RequestStatus[] = ["draft", "submitted", "approved", "rejected"];
 
 const EditRequestModal = lazy(() => import("./EditRequestModal"));
 const RequestHistory = lazy(() => import("./RequestHistory"));
@@ -26,8 +28,9 @@ export default function RequestsTab({ pack }: { pack: LeadPackage }) {
   const screens = Grid.useBreakpoint();
   const [editing, setEditing] = useState<CompensationRequest | null>(null);
   const [historyOf, setHistoryOf] = useState<string | null>(null);
-  const requests = usePaged<CompensationRequest>(["compensation-requests", { package_id: pack.id }],
-                                                 "/compensation-requests", { package_id: pack.id });
+  const [shown, setShown] = useState<RequestStatus | "">("");
+  const params = { package_id: pack.id, status: shown };
+  const requests = usePaged<CompensationRequest>(["compensation-requests", params], "/compensation-requests", params);
   const name = (row: CompensationRequest) => row.evidence?.customer?.full_name ?? row.customer_id;
 
   const withdraw = (row: CompensationRequest) => modal.confirm({
@@ -77,6 +80,10 @@ export default function RequestsTab({ pack }: { pack: LeadPackage }) {
 
   return (
     <>
+      <div style={{ overflowX: "auto", marginBottom: 12 }}>
+        <Segmented<RequestStatus | ""> aria-label={t("comp.status")} value={shown} onChange={setShown}
+          options={[{ value: "", label: t("comp.all") }, ...FILTERS.map((value) => ({ value, label: t(`comp.status.${value}`) }))]} />
+      </div>
       {screens.md === false ? (
         <List<CompensationRequest> dataSource={requests.items} loading={requests.isLoading} locale={{ emptyText: empty }}
           renderItem={(row) => (
