@@ -10,11 +10,19 @@ e-mails, provinces with old names, dd/mm/yyyy birthdays, a select and a number a
 by `handlers.imports.apply_import_chunk` in one committed transaction: all new rows, then rows of
 which half hold the phone of an existing customer of the importer (updates). Prints the median of
 the rounds, and apart the pure row checks (`import_rows.check_rows`) of the same rows.
+
+    … bench_import_chunk.py --overlap 12 [--rows 2900] [--rounds 3]
+
+instead applies 12 new chunks one after the other, then 12 others by two workers side by side
+(as the service's two import consumers do: `consumers.IMPORT_MEMBERS`), alternately for each
+round (the machine is shared: alternating spreads its load over both); prints the wall and CPU
+seconds (this process and PostgreSQL's backends) of each.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import time
@@ -143,10 +151,86 @@ async def main(rows: int, rounds: int, base: int) -> None:
     print(f"row checks only (pure, one core): {checks * 1000:.0f} ms = {checks / rows * 1e6:.0f} µs a row")
 
 
+async def _backends_cpu_s(pool) -> float:
+    """CPU seconds of this database's backends (/proc: PostgreSQL on this machine)."""
+    pids = [r["pid"] for r in await pool.fetch(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()")]
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+async def overlap(rows: int, rounds: int, chunks: int) -> None:
+    rng = random.Random(12)
+    async with temp_database(MIGRATIONS) as dsn:
+        pool = await create_pool(dsn, min_size=2, max_size=2)
+        importer = await _importer(pool)
+        next_number = 0
+
+        async def run(workers: int) -> tuple[float, float, float]:
+            nonlocal next_number
+            commands = []
+            for _ in range(chunks):
+                commands.append(chunk(importer, list(range(next_number, next_number + rows)), rng))
+                next_number += rows
+            queue = list(reversed(commands))
+
+            async def worker() -> None:
+                while queue:
+                    await apply(pool, *queue.pop())
+            cpu, pg = time.process_time(), await _backends_cpu_s(pool)
+            start = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(workers)))
+            wall = time.perf_counter() - start
+            return wall, time.process_time() - cpu, await _backends_cpu_s(pool) - pg
+
+        await run(1)  # warm-up: caches, statements, the table's first pages
+        results: dict[int, list[tuple[float, float, float]]] = {1: [], 2: []}
+        for round_no in range(rounds):
+            for workers in ((1, 2) if round_no % 2 == 0 else (2, 1)):
+                results[workers].append(await run(workers))
+                print(f"round {round_no + 1}, {workers} worker(s): wall {results[workers][-1][0]:.2f} s, "
+                      f"CPU here {results[workers][-1][1]:.2f} s, PostgreSQL {results[workers][-1][2]:.2f} s, "
+                      f"load {os.getloadavg()[0]:.1f}", flush=True)
+        total = await pool.fetchval("SELECT count(*) FROM customers")
+        await pool.close()
+    print(f"{chunks} chunks of {rows} new rows × {len(FIELDS)} columns per run; table {total} customers at the end")
+    for workers, runs in results.items():
+        walls = [w for w, _, _ in runs]
+        print(f"{workers} worker(s): median wall {statistics.median(walls):.2f} s "
+              f"({statistics.median(walls) / chunks * 1000:.0f} ms a chunk), CPU here "
+              f"{statistics.median(c for _, c, _ in runs):.2f} s, PostgreSQL {statistics.median(p for _, _, p in runs):.2f} s")
+
+
+async def _importer(pool) -> uuid.UUID:
+    importer = uuid.uuid4()
+    user = {"id": str(importer), "username": "rep", "unit_id": str(uuid.uuid4()), "unit_path": "/r/b1/t1/",
+            "roles": ["sales"], "active": True}
+    async with pool.acquire() as conn:
+        await directory.HANDLERS["user.created"](conn, Envelope(type="user.created", source="gateway",
+                                                                subject=user["id"], data=user))
+    admin = type("Admin", (), {"user_id": uuid.uuid4()})()
+    await create_attribute(pool, principal=admin, values={  # type: ignore[arg-type]
+        "key": "tier", "name": "Hạng", "type": "select",
+        "options": [{"value": "gold", "label": "Vàng"}, {"value": "silver", "label": "Bạc"}]})
+    await create_attribute(pool, principal=admin, values={  # type: ignore[arg-type]
+        "key": "budget", "name": "Ngân sách", "type": "number"})
+    return importer
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=5_000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--base", type=int, default=50_000)
+    parser.add_argument("--overlap", type=int, default=0, help="chunks per run: one worker against two")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.rows, arguments.rounds, arguments.base))
+    if arguments.overlap:
+        asyncio.run(overlap(arguments.rows, arguments.rounds, arguments.overlap))
+    else:
+        asyncio.run(main(arguments.rows, arguments.rounds, arguments.base))

@@ -73,7 +73,9 @@ class CheckedRow:
 
     @property
     def phone(self) -> str | None:
-        return self.values.get("phone") if not any(f == "phone" for f, _ in self.failures) else None
+        if self.failures and any(f == "phone" for f, _ in self.failures):
+            return None
+        return self.values.get("phone")
 
 
 @dataclass(frozen=True)
@@ -225,9 +227,12 @@ def check_rows(fields: Sequence[str], rows: Sequence[tuple[int, Sequence[str | N
     return checked
 
 
-def _creation_failures(row: CheckedRow, config: Configuration) -> list[tuple[str | None, str]]:
+def _needed(config: Configuration) -> list[str]:
     """What a new customer needs beyond the row's values: a name, the required attributes."""
-    needed = ["name", *(ATTRIBUTE_PREFIX + d.key for d in config.attributes if d.required)]
+    return ["name", *(ATTRIBUTE_PREFIX + d.key for d in config.attributes if d.required)]
+
+
+def _creation_failures(row: CheckedRow, needed: Sequence[str]) -> list[tuple[str | None, str]]:
     return [(name, "required") for name in needed if name not in row.given]
 
 
@@ -242,13 +247,14 @@ def decide(checked: Sequence[CheckedRow], existing: Mapping[str, Existing], *, c
     required attributes), a phone held by a customer the importer may edit updates it, any other
     holder (not editable, or deleted) fails the row with `not_editable` and nothing else about it."""
     plan = Plan()
+    needed = _needed(config)
     for row in checked:
         failures = list(row.failures)
         found = existing.get(row.phone) if row.phone else None
         if found is not None and not found.editable:
             failures.append(("phone", "not_editable"))
         elif found is None and row.phone:
-            failures += [f for f in _creation_failures(row, config) if f not in failures]
+            failures += [f for f in _creation_failures(row, needed) if f not in failures]
         if failures:
             plan.failures += [Failure(row.row, name, code) for name, code in failures]
         elif found is not None:

@@ -211,8 +211,8 @@ async def _write(uow: UnitOfWork, command: consumed.ImportChunk, plan: Plan, own
     written = await store.write_chunk(
         uow.conn, creates=[(new_id, values) for new_id, (_, values) in created],
         updates=[(customer_id, values) for _, customer_id, values in plan.updates], owner=owner, group_id=group_id, importer_id=command.importer_id)
-    done = sorted([(row, uuid.UUID(new_id), "created") for new_id, (row, _) in created]
-                  + [(row, customer_id, "updated") for row, customer_id, _ in plan.updates])
+    done = sorted([(row, new_id, "created") for new_id, (row, _) in created]
+                  + [(row, customer_id.hex, "updated") for row, customer_id, _ in plan.updates])
     await _publish_imported(uow, command, batch_id, [(row, action, written[i]) for row, i, action in done])
 
 
