@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { CheckCircleFilled } from "@ant-design/icons";
 import { api, ApiError, newKey } from "../../api/client";
 import { useI18n } from "../../i18n/I18nProvider";
 import { useFeedback } from "../../lib/feedback";
@@ -28,7 +29,8 @@ export function useSubmitForReview(pack: LeadPackage | undefined): { submit: () 
       }, { idempotencyKey: newKey() });
       refresh();
       modal.confirm({
-        type: "success", okCancel: false, title: t("comp.submitted"), content: t("comp.submittedDetail"),
+        type: "success", okCancel: false, icon: <CheckCircleFilled style={{ color: "#389e0d" }} />,
+        title: t("comp.submitted"), content: t("comp.submittedDetail"),
         okText: t("comp.ok"),
       });
     } catch (error) {
