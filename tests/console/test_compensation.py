@@ -167,6 +167,14 @@ async def test_seed_000_request_send_for_review_approve_and_notify(open_as, org,
     await decision.get_by_label("Ghi chú").fill("Đã kiểm tra: thông tin giả")
     await decision.get_by_role("button", name="Duyệt").click()
     await h.expect(card.get_by_test_id("compensation-status")).to_have_attribute("data-status", "approved")
+    await h.expect(review.get_by_test_id("batch-status")).to_have_attribute("data-status", "completed")
+
+    # the review times: the reviewer's own decision counted
+    await review.get_by_role("link", name="Hàng chờ xét duyệt").click()
+    await review.get_by_text("Thời gian xét duyệt", exact=True).click()
+    await h.expect(review.get_by_role("row").filter(has_text=f"Người duyệt {tag}")).to_be_visible()
+    await h.assert_accessible(review, name="compensation-review-times")
+    await h.screenshot(review, "compensation-review-times")
 
     # the rep refreshes: approved, one credit, and the bell's notification leads to the package
     await page.reload()

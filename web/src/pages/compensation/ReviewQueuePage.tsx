@@ -1,5 +1,5 @@
-import { useState } from "react";
-import { Alert, Button, Flex, Result, Segmented, Typography } from "antd";
+import { lazy, Suspense, useState } from "react";
+import { Alert, Button, Flex, Result, Segmented, Spin, Typography } from "antd";
 import { ArrowLeftOutlined } from "@ant-design/icons";
 import { useAuth } from "../../auth/AuthProvider";
 import { useT } from "../../i18n/I18nProvider";
@@ -9,11 +9,13 @@ import { canReview } from "./logic";
 import { usePaged } from "./queries";
 import type { Batch } from "./types";
 
+const ReviewReport = lazy(() => import("./ReviewReport"));
+
 /** The reviewers' queue: batches sent for review, oldest first, each with how long it has waited. */
 export default function ReviewQueuePage() {
   const t = useT();
   const { me } = useAuth();
-  const [view, setView] = useState<"open" | "completed">("open");
+  const [view, setView] = useState<"open" | "completed" | "report">("open");
   const reviewer = canReview(me?.roles);
   // without a status the API answers the open batches (submitted, in review), oldest first
   const open = usePaged<Batch>(["compensation-batches", { status: "open" }], "/compensation-batches", {},
@@ -28,8 +30,10 @@ export default function ReviewQueuePage() {
       <Flex justify="space-between" align="center" wrap gap={8} style={{ margin: "8px 0 16px" }}>
         <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>{t("comp.reviewQueue")}</Typography.Title>
         <Segmented aria-label={t("comp.queueFilter")} value={view} onChange={(next) => setView(next as typeof view)}
-                   options={[{ value: "open", label: t("comp.queueOpen") }, { value: "completed", label: t("comp.queueDone") }]} />
+                   options={[{ value: "open", label: t("comp.queueOpen") }, { value: "completed", label: t("comp.queueDone") },
+                            { value: "report", label: t("comp.report") }]} />
       </Flex>
+      {view === "report" ? <Suspense fallback={<Spin />}><ReviewReport /></Suspense> : <>
       {shown.error && <Alert type="error" title={shown.error.message} style={{ marginBottom: 12 }} />}
       <BatchesTable batches={shown.items} loading={shown.isLoading} reviewing />
       {shown.hasNextPage && (
@@ -37,6 +41,7 @@ export default function ReviewQueuePage() {
           {t("common.loadMore")}
         </Button>
       )}
+      </>}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  age, allowedReasons, batchRequests, batchSize, canManagePackages, canReview, flagComparison, flagEntries,
+  age, allowedReasons, span, batchRequests, batchSize, canManagePackages, canReview, flagComparison, flagEntries,
   mayRequest, outcomes, reasonName, shareFromPercent, sharePercent,
 } from "./logic";
 import type { Batch, CompensationRequest, LeadPackage, Reason } from "./types";
@@ -42,6 +42,8 @@ describe("batches", () => {
     expect(age(59 * 60)).toEqual({ value: 59, unit: "minutes" });
     expect(age(3 * 3600 + 120)).toEqual({ value: 3, unit: "hours" });
     expect(age(2 * 86400 + 3600)).toEqual({ value: 2, unit: "days" });
+    expect(span(12.4)).toEqual({ value: 12, unit: "seconds" });
+    expect(span(3 * 3600)).toEqual({ value: 3, unit: "hours" });
   });
 });
 

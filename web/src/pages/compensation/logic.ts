@@ -55,6 +55,11 @@ export function age(seconds: number): { value: number; unit: AgeUnit } {
   return { value: minutes, unit: "minutes" };
 }
 
+/** A time span for a report: seconds under a minute, else as `age`. */
+export function span(seconds: number): { value: number; unit: AgeUnit | "seconds" } {
+  return seconds < 60 ? { value: Math.round(seconds), unit: "seconds" } : age(seconds);
+}
+
 /** max_share (0, 1] as a percentage for people (0.1 → 10). */
 export function sharePercent(share: number | string): number {
   return Math.round(Number(share) * 10000) / 100;
