@@ -86,9 +86,9 @@ DUPLICATE_OF = 37  # a duplicate row repeats the phone of the row this far above
 # the million's phones come from rows 1..1,000,000 of the bijection, another size's from
 # 1,000,000 + rows onwards: the 100,000-row file and the million share no phone
 PHONE_BASE = {1_000_000: 0}
-# --variant N (N ≥ 1): the same sheet with other phones (2,000,000 × N further on in the bijection), so that runs
-# before and after a change on one stack both create their customers (a second run of one file
-# updates them instead)
+# --variant N (N ≥ 1): the same sheet with other phones, so that runs before and after a change on
+# one stack both create their customers (a second run of one file updates them instead): rows
+# 2,000,000 + (N - 1) × rows onwards of the bijection (the million's variants: 8,000,000 onwards)
 VARIANT = 0
 # import_readers.PREFIXES without 89: phonenumbers (the customers service's rules) takes only some 089x
 PREFIXES = [prefix for prefix in sheet_maker.PREFIXES if prefix != "89"]
@@ -117,7 +117,10 @@ def expected(rows: int) -> dict[str, int]:
 
 def phone_body(row: int, rows: int) -> str:
     """The 9 digits after the 0 of a row's phone: unique (an affine bijection of 0..10^7-1)."""
-    base = PHONE_BASE.get(rows, 1_000_000 + rows) + VARIANT * 2_000_000
+    base = PHONE_BASE.get(rows, 1_000_000 + rows)
+    if VARIANT:
+        base = (2_000_000 + (VARIANT - 1) * rows) if rows < 1_000_000 else 8_000_000 + (VARIANT - 1) * rows
+        assert base + rows < 10**7, "no variant that far: the bijection has 10^7 numbers"
     return PREFIXES[row % len(PREFIXES)] + f"{((row + base) * 7_654_321 + 1_234_567) % 10**7:07d}"
 
 
@@ -135,7 +138,7 @@ def spoiled(row: int) -> dict[int, str]:
 
 def files(rows: int) -> tuple[Path, Path]:
     """The sheet and the CSV of the phones that must exist before it is imported (made once)."""
-    suffix = f"_v{VARIANT}" if VARIANT else ""
+    suffix = f"_variant{VARIANT}" if VARIANT else ""
     sheet = STATE / f"import_bench_{rows}{suffix}.xlsx"
     seed = STATE / f"import_bench_{rows}{suffix}_existing.csv"
     if not seed.exists():
