@@ -258,3 +258,52 @@ async def test_a_manager_creates_a_package_adds_leads_and_reads_its_credit(open_
     await page.get_by_role("tab", name="Khách hàng đã yêu cầu bù").click()
     await page.get_by_role("button", name=re.compile("Mở rộng|Expand")).first.click()
     await h.expect(page.get_by_text("Đúng là sai số").last).to_be_visible()
+
+
+async def test_a_rep_edits_and_withdraws_drafts_before_sending(open_as, org, client, admin, console_helpers):
+    h = console_helpers
+    tag = uuid.uuid4().hex[:6]
+    rep = await new_user(client, admin, username=f"comp.drafts.{tag}", full_name=f"Nhân viên nháp {tag}",
+                         unit_id=org["team"], roles=["sales"])
+    package = await client.post("/api/v1/lead-packages", headers={**org["manager"]["headers"], "Idempotency-Key": tag},
+                                json={"name": f"Gói nháp {tag}", "provider": f"Nguồn {tag}", "owner_id": rep["id"],
+                                      "purchased_at": dt.datetime.now(dt.UTC).isoformat(),
+                                      "policy": {"reasons": ["fake_information", "duplicate"], "window_days": 30,
+                                                 "max_share": 1, "min_call_attempts": 0}})
+    assert package.status_code == 201, package.text
+    package_id = package.json()["id"]
+    kept = await new_customer(client, rep, f"Khách Giữ {tag}")
+    dropped = await new_customer(client, rep, f"Khách Rút {tag}")
+
+    async def requested(customer):
+        answer = await client.post("/api/v1/lead-packages/" + package_id + "/leads", headers=org["manager"]["headers"],
+                                   json={"customer_ids": [customer["id"]], "delivered_at": dt.datetime.now(dt.UTC).isoformat()})
+        assert answer.status_code == 200, answer.text
+        made = await client.post("/api/v1/compensation-requests", headers=rep["headers"],
+                                 json={"customer_id": customer["id"], "reason_code": "fake_information",
+                                       "reason_text": "Tên giả"})
+        assert made.status_code in (201, 422), made.text
+        return made.status_code == 201 or None
+    for customer in (kept, dropped):
+        await eventually(lambda customer=customer: requested(customer), timeout=30)
+
+    page = await open_as(person(rep), f"/compensation/packages/{package_id}")
+    kept_row = page.get_by_test_id("request-item").filter(has=page.get_by_role("link", name=f"Khách Giữ {tag}"))
+    dropped_row = page.get_by_test_id("request-item").filter(has=page.get_by_role("link", name=f"Khách Rút {tag}"))
+    await kept_row.get_by_role("button", name=f"Sửa lý do: Khách Giữ {tag}").click()
+    edit = page.get_by_role("dialog", name="Sửa yêu cầu bù")
+    await choose(page, h, edit, "Lý do", "Trùng khách hàng")
+    await edit.get_by_label("Lý do bù").fill("Trùng với khách đã mua tháng trước")
+    await h.assert_accessible(page, name="compensation-edit")
+    await edit.get_by_role("button", name="Lưu").click()
+    await h.expect(kept_row).to_contain_text("Trùng với khách đã mua tháng trước")
+    await h.expect(kept_row).to_contain_text("Trùng khách hàng")
+
+    await dropped_row.get_by_role("button", name=f"Rút yêu cầu: Khách Rút {tag}").click()
+    await page.get_by_role("dialog", name="Rút yêu cầu").get_by_role("button", name="OK").click()
+    await h.expect(page.get_by_text("Đã rút yêu cầu bù")).to_be_visible()
+    await page.get_by_title("Chưa gửi xét duyệt", exact=True).click()  # the state filter: drafts only
+    await h.expect(dropped_row).to_have_count(0)
+    await h.expect(kept_row.get_by_test_id("compensation-status")).to_have_attribute("data-status", "draft")
+    await page.get_by_title("Tất cả", exact=True).click()
+    await h.expect(dropped_row.get_by_test_id("compensation-status")).to_have_attribute("data-status", "withdrawn")

@@ -74,7 +74,8 @@ export default function RequestDialog({ customer, open, onClose }: Props) {
   };
 
   return (
-    <Modal open={open} title={t("comp.dialogTitle", { name: customer.name })} onCancel={onClose} forceRender
+    <Modal open={open} title={t("comp.dialogTitle", { name: customer.name })} forceRender
+           onCancel={() => { setRefusal(null); onClose(); }}
            okText={t("comp.send")} cancelText={t("common.cancel")} onOk={() => form.submit()}
            confirmLoading={create.isPending}>
       {refusal && (
