@@ -1,23 +1,21 @@
 import { Alert, Descriptions, Space } from "antd";
 import { useT } from "../../i18n/I18nProvider";
-import type { MessageKey } from "../../i18n/messages";
 import { formatDate, formatDateTime } from "../../lib/format";
 import { ToneTag } from "../customers/interactions/ToneTag";
-import { flagComparison, flagEntries, LABEL, outcomes } from "./logic";
+import AutoRule from "./AutoRule";
+import { flagComparison, flagEntries, LABEL, outcomeName, outcomes } from "./logic";
 import type { CompensationRequest, LeadPackage } from "./types";
 
-const KNOWN_OUTCOMES = ["reached", "no_answer", "busy", "wrong_number", "call_back_later", "voicemail", "rejected", "unknown"];
 
 /** What the reviewer decides on: the calls counted from the customer's history (by outcome), the
  * delivery and the window's deadline, the abuse guard's comparison, the rule that decided. */
 export default function Evidence({ request, pack }: { request: CompensationRequest; pack: LeadPackage | undefined }) {
   const t = useT();
   const evidence = request.evidence ?? {};
-  const outcomeName = (code: string) =>
-    (KNOWN_OUTCOMES.includes(code) ? t(`comp.outcome.${code}` as MessageKey) : code);
   const calls = outcomes(evidence.calls_by_outcome);
   const comparison = flagComparison(request.flag);
   const minimum = pack?.policy.min_call_attempts;
+  const ruleId = request.auto_rule_id ?? request.decision?.auto_rule_id ?? null;
   return (
     <>
       {request.flag && (
@@ -30,24 +28,14 @@ export default function Evidence({ request, pack }: { request: CompensationReque
           children: `${evidence.call_attempts ?? 0}${minimum !== undefined ? ` / ${minimum}` : ""}` },
         { key: "outcomes", label: t("comp.byOutcome"), children: calls.length ? (
           <Space size={4} wrap>
-            {calls.map(([code, count]) => <ToneTag key={code}>{`${outcomeName(code)}: ${count}`}</ToneTag>)}
+            {calls.map(([code, count]) => <ToneTag key={code}>{`${outcomeName(code, t)}: ${count}`}</ToneTag>)}
           </Space>
         ) : t("comp.noCalls") },
         { key: "last", label: t("comp.lastCall"), children: formatDateTime(evidence.last_call_at) },
         { key: "delivered", label: t("comp.deliveredAt"), children: formatDate(evidence.delivered_at) },
         { key: "deadline", label: t("comp.deadline"), children: formatDate(evidence.deadline) },
-        ...(request.auto_rule || request.auto_rule_id ? [{ key: "auto", label: t("comp.autoRule"),
-          children: describeRule(request.auto_rule ?? request.auto_rule_id) }] : []),
+        ...(ruleId ? [{ key: "auto", label: t("comp.autoRule"), children: <AutoRule id={ruleId} /> }] : []),
       ]} />
     </>
   );
-}
-
-function describeRule(rule: unknown): string {
-  if (rule && typeof rule === "object") {
-    const { reason_code, kind, params } = rule as { reason_code?: string; kind?: string; params?: Record<string, unknown> };
-    const details = params ? Object.entries(params).map(([key, value]) => `${key}=${String(value)}`).join(", ") : "";
-    return [reason_code, kind, details].filter(Boolean).join(" · ");
-  }
-  return String(rule);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   age, allowedReasons, span, batchRequests, batchSize, canManagePackages, canReview, flagComparison, flagEntries,
-  mayRequest, outcomes, reasonName, shareFromPercent, sharePercent,
+  mayRequest, outcomeName, outcomes, reasonName, shareFromPercent, sharePercent,
 } from "./logic";
 import type { Batch, CompensationRequest, LeadPackage, Reason } from "./types";
 
@@ -70,6 +70,8 @@ describe("evidence", () => {
   it("orders outcomes by count", () => {
     expect(outcomes({ reached: 1, wrong_number: 3, busy: 1 })).toEqual([["wrong_number", 3], ["busy", 1], ["reached", 1]]);
     expect(outcomes(null)).toEqual([]);
+    expect(outcomeName("busy", (key) => `[${key}]`)).toBe("[comp.outcome.busy]");
+    expect(outcomeName("fax_tone", (key) => `[${key}]`)).toBe("fax_tone");
   });
 
   it("shows the abuse flag's plain values", () => {

@@ -83,6 +83,13 @@ export function reasonName(reasons: readonly Reason[] | undefined, code: string,
   return (language === "en" ? reason.name_en : reason.name_vi) || reason.name || code;
 }
 
+const OUTCOMES = ["reached", "no_answer", "busy", "wrong_number", "call_back_later", "voicemail", "rejected", "unknown"];
+
+/** A call outcome's words, the code itself when the console does not know it. */
+export function outcomeName(code: string, t: (key: MessageKey) => string): string {
+  return OUTCOMES.includes(code) ? t(`comp.outcome.${code}` as MessageKey) : code;
+}
+
 /** Calls by outcome, the most frequent first. */
 export function outcomes(byOutcome: Record<string, number> | null | undefined): [string, number][] {
   return Object.entries(byOutcome ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
@@ -121,6 +128,6 @@ export function flagComparison(flag: Record<string, unknown> | null | undefined)
 /** the decided state of a request: its decision's note and whether a rule decided it */
 export function decisionOf(request: CompensationRequest): { note: string | null; auto: boolean } {
   const note = request.decision?.note ?? request.decision_note ?? null;
-  const auto = Boolean(request.decision?.auto ?? request.auto_rule_id ?? request.auto_rule);
+  const auto = Boolean(request.decision?.auto ?? request.auto_rule_id);
   return { note, auto };
 }

@@ -56,7 +56,6 @@ export interface CompensationRequest {
   evidence: Evidence;
   batch_id: string | null;
   flag?: Record<string, unknown> | null;
-  auto_rule?: unknown;
   auto_rule_id?: string | null;
   decided_by?: string | null;
   decided_at?: string | null;
