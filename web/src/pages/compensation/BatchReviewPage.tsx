@@ -38,12 +38,12 @@ export default function BatchReviewPage() {
       <Link to="/compensation/review"><ArrowLeftOutlined aria-hidden /> {t("comp.reviewQueue")}</Link>
       <Flex justify="space-between" align="center" wrap gap={8} style={{ margin: "8px 0 4px" }}>
         <Typography.Title level={1} style={{ fontSize: 22, margin: 0 }}>
-          {t("comp.batchTitle", { name: pack.data?.name ?? row.package_name ?? "…" })}
+          {t("comp.batchTitle", { name: row.package_name })}
         </Typography.Title>
         <BatchStatusTag status={row.status} />
       </Flex>
       <Space wrap size={[16, 4]} style={{ marginBottom: 16 }}>
-        <span>{t("comp.provider")}: {row.provider ?? pack.data?.provider ?? ""}</span>
+        <span>{t("comp.provider")}: {row.provider}</span>
         <span>{t("comp.submittedBy")}: <PersonName id={row.submitted_by} /></span>
         <span>{t("comp.submittedAt")}: {formatDateTime(row.submitted_at)}</span>
       </Space>

@@ -5,7 +5,6 @@ import { Link } from "../../lib/router";
 import { EmptyText } from "../customers/interactions/ToneTag";
 import PersonName from "../customers/detail/PersonName";
 import { age, batchSize } from "./logic";
-import PackageName from "./PackageName";
 import { BatchStatusTag } from "./StatusTag";
 import type { Batch } from "./types";
 
@@ -17,7 +16,7 @@ export default function BatchesTable({ batches, loading, reviewing }: { batches:
       locale={{ emptyText: <EmptyText>{t("comp.queueEmpty")}</EmptyText> }}
       columns={[
         ...(reviewing ? [{ key: "package", title: t("comp.name"), render: (_: unknown, row: Batch) => (
-          <Link to={`/compensation/review/${row.id}`}>{row.package_name ?? <PackageName id={row.package_id} />}</Link>
+          <Link to={`/compensation/review/${row.id}`}>{row.package_name}</Link>
         ) }] : []),
         { key: "submitted", title: t("comp.submittedAt"), render: (_, row) => formatDateTime(row.submitted_at) },
         ...(reviewing ? [{ key: "age", title: t("comp.age"), render: (_: unknown, row: Batch) => {

@@ -88,8 +88,8 @@ export interface Batch {
   items?: CompensationRequest[];
   approved?: number;
   rejected?: number;
-  package_name?: string | null;
-  provider?: string | null;
+  package_name: string;
+  provider: string;
   pending?: number;
   completed_at?: string | null;
 }
