@@ -118,7 +118,7 @@ async def test_seed_000_request_send_for_review_approve_and_notify(open_as, org,
     await h.expect(row).to_contain_text("Khách hàng: 2")  # its two leads
     await h.assert_accessible(page, name="compensation-packages")
     await h.screenshot(page, "compensation-packages")
-    await row.get_by_role("link", name=package_name).click()
+    await row.get_by_role("link", name=package_name).click()  # 6.1: the package's requests
     await h.expect(page.get_by_role("heading", name=package_name, level=1)).to_be_visible()
     request_row = page.get_by_test_id("request-item").filter(has=page.get_by_role("link", name=f"Khách Sai Số {tag}"))
     await h.expect(request_row.get_by_test_id("compensation-status")).to_have_attribute("data-status", "draft")
@@ -126,8 +126,9 @@ async def test_seed_000_request_send_for_review_approve_and_notify(open_as, org,
     await h.assert_accessible(page, name="compensation-package")
     await h.screenshot(page, "compensation-package")
 
-    # steps 7-9: "Gửi xét duyệt", its summary by reason, the second confirmation, the success dialog
-    await page.get_by_role("button", name="Gửi xét duyệt").click()
+    # steps 6.2-9 from the list: "Gửi xét duyệt", its summary by reason, the second confirmation, success
+    await page.get_by_role("link", name="Danh sách yêu cầu bù").click()
+    await row.get_by_role("button", name=f"Gửi xét duyệt: {package_name}").click()
     first = page.get_by_role("dialog", name="Gửi xét duyệt")
     await h.expect(first.get_by_test_id("submission-summary")).to_contain_text("Thông tin giả: 1")
     await h.assert_accessible(page, name="compensation-submit-confirm")
@@ -141,7 +142,9 @@ async def test_seed_000_request_send_for_review_approve_and_notify(open_as, org,
     await h.assert_accessible(page, name="compensation-submitted")
     await h.screenshot(page, "compensation-submitted")
     await done.get_by_role("button", name="OK").click()
-    await page.reload()  # step 10
+    await h.expect(row).to_contain_text("Đã yêu cầu: 1")
+    await page.reload()  # step 10: the requests' state, then the package's list of them
+    await row.get_by_role("link", name=package_name).click()
     await h.expect(request_row.get_by_test_id("compensation-status")).to_have_attribute("data-status", "submitted")
     await h.expect(page.get_by_role("button", name=re.compile("^Sửa lý do"))).to_have_count(0)
     await h.expect(page.get_by_role("button", name=re.compile("^Rút yêu cầu"))).to_have_count(0)

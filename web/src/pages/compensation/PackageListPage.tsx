@@ -7,6 +7,7 @@ import { useT } from "../../i18n/I18nProvider";
 import { formatDate } from "../../lib/format";
 import { EmptyText } from "../customers/interactions/ToneTag";
 import PersonName from "../customers/detail/PersonName";
+import SubmitButton from "./SubmitButton";
 import { canManagePackages, canReview, COUNTERS } from "./logic";
 import { usePaged } from "./queries";
 import type { Batch, LeadPackage } from "./types";
@@ -55,6 +56,7 @@ export default function PackageListPage() {
               <Space wrap size={[12, 0]}>
                 {COUNTERS.map(([key, label]) => <span key={key}>{t(label)}: <strong>{row[key]}</strong></span>)}
               </Space>
+              {row.requested > 0 && <div style={{ marginTop: 8 }}><SubmitButton pack={row} named /></div>}
             </Card></List.Item>
           )} />
       ) : (
@@ -69,6 +71,7 @@ export default function PackageListPage() {
             { key: "owner", title: t("comp.owner"), render: (_, row) => (row.owner_id ? <PersonName id={row.owner_id} /> : "") },
             { key: "purchased", title: t("comp.purchasedAt"), render: (_, row) => formatDate(row.purchased_at) },
             ...COUNTERS.map(([key, label]) => ({ key, title: t(label), dataIndex: key, align: "right" as const })),
+            { key: "actions", title: t("comp.actions"), render: (_, row) => row.requested > 0 && <SubmitButton pack={row} named /> },
           ]} />
       )}
       {packages.hasNextPage && (

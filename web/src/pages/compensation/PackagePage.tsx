@@ -1,6 +1,6 @@
 import { lazy, Suspense, useState, type ComponentType } from "react";
 import { Button, Descriptions, Flex, Grid, Result, Select, Space, Spin, Statistic, Tabs, Typography } from "antd";
-import { ArrowLeftOutlined, EditOutlined, SendOutlined } from "@ant-design/icons";
+import { ArrowLeftOutlined, EditOutlined } from "@ant-design/icons";
 import { useAuth } from "../../auth/AuthProvider";
 import { ApiError } from "../../api/client";
 import { useI18n } from "../../i18n/I18nProvider";
@@ -11,7 +11,7 @@ import PersonName from "../customers/detail/PersonName";
 import { canManagePackages, COUNTERS, LABEL, reasonName, sharePercent } from "./logic";
 import { usePackage, usePaged, useReasons } from "./queries";
 import BatchesTable from "./BatchesTable";
-import { useSubmitForReview } from "./useSubmitForReview";
+import SubmitButton from "./SubmitButton";
 import type { Batch, LeadPackage } from "./types";
 
 const PackageFormModal = lazy(() => import("./PackageFormModal"));
@@ -40,7 +40,6 @@ export default function PackagePage() {
   const [editing, setEditing] = useState(false);
   const pack = usePackage(packageId);
   const reasons = useReasons();
-  const review = useSubmitForReview(pack.data);
   if (pack.isLoading) return <Spin />;
   if (pack.error || !pack.data) {
     const missing = pack.error instanceof ApiError && pack.error.status === 404;
@@ -58,9 +57,7 @@ export default function PackagePage() {
           {canManagePackages(me?.roles) && (
             <Button icon={<EditOutlined aria-hidden />} onClick={() => setEditing(true)}>{t("comp.editPackage")}</Button>
           )}
-          <Button type="primary" icon={<SendOutlined aria-hidden />} loading={review.pending} onClick={review.submit}>
-            {t("comp.submit")}
-          </Button>
+          <SubmitButton pack={row} primary />
         </Space>
       </Flex>
       <Flex wrap gap={screens.md === false ? 16 : 24} style={{ margin: "12px 0" }} data-testid="package-counters">
