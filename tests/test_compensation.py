@@ -145,7 +145,7 @@ async def test_seed_000_request_review_decide(client, org, scene):
     assert frozen.status_code == 409 and frozen.json()["code"] == "request_frozen", frozen.text
 
     # the reviewer's queue and the decisions
-    queue = await client.get(f"{API}/compensation-batches", params={"status": "submitted"},
+    queue = await client.get(f"{API}/compensation-batches", params={"status": "submitted", "package_id": package_id},
                              headers=reviewer["headers"])
     assert queue.status_code == 200, queue.text
     assert batch.json()["id"] in {b["id"] for b in queue.json()["items"]}
