@@ -4,7 +4,7 @@ import { formatDateTime } from "../../lib/format";
 import { Link } from "../../lib/router";
 import { EmptyText } from "../customers/interactions/ToneTag";
 import PersonName from "../customers/detail/PersonName";
-import { age, batchSize } from "./logic";
+import { age } from "./logic";
 import { BatchStatusTag } from "./StatusTag";
 import type { Batch } from "./types";
 
@@ -25,7 +25,7 @@ export default function BatchesTable({ batches, loading, reviewing }: { batches:
           return t(`comp.age.${unit}`, { value });
         } }] : []),
         { key: "by", title: t("comp.submittedBy"), render: (_, row) => <PersonName id={row.submitted_by} /> },
-        { key: "requests", title: t("comp.requests"), align: "right", render: (_, row) => batchSize(row) },
+        { key: "requests", title: t("comp.requests"), align: "right", dataIndex: "requests" },
         { key: "approved", title: t("comp.approved"), align: "right", render: (_, row) => row.approved ?? "" },
         { key: "rejected", title: t("comp.rejected"), align: "right", render: (_, row) => row.rejected ?? "" },
         { key: "status", title: t("comp.status"), render: (_, row) => <BatchStatusTag status={row.status} /> },

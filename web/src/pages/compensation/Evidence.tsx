@@ -15,7 +15,7 @@ export default function Evidence({ request, pack }: { request: CompensationReque
   const calls = outcomes(evidence.calls_by_outcome);
   const comparison = flagComparison(request.flag);
   const minimum = pack?.policy.min_call_attempts;
-  const ruleId = request.auto_rule_id ?? request.decision?.auto_rule_id ?? null;
+  const ruleId = request.decision?.auto_rule_id ?? request.auto_rule_id;
   return (
     <>
       {request.flag && (

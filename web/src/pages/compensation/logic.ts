@@ -34,15 +34,9 @@ export function mayRequest(roles: readonly string[] | undefined): boolean {
   return Boolean(roles?.some((role) => role === "sales" || role === "manager" || role === "admin"));
 }
 
-/** The requests of a batch, whichever field the API put them in. */
+/** The requests of a batch (its page lists them). */
 export function batchRequests(batch: Batch | undefined): CompensationRequest[] {
-  if (!batch) return [];
-  if (Array.isArray(batch.requests)) return batch.requests;
-  return batch.items ?? [];
-}
-
-export function batchSize(batch: Batch): number {
-  return Array.isArray(batch.requests) ? batch.requests.length : (batch.requests ?? batch.items?.length ?? 0);
+  return batch?.items ?? [];
 }
 
 export type AgeUnit = "days" | "hours" | "minutes";
@@ -127,7 +121,7 @@ export function flagComparison(flag: Record<string, unknown> | null | undefined)
 
 /** the decided state of a request: its decision's note and whether a rule decided it */
 export function decisionOf(request: CompensationRequest): { note: string | null; auto: boolean } {
-  const note = request.decision?.note ?? request.decision_note ?? null;
+  const note = request.decision?.note ?? null;
   const auto = Boolean(request.decision?.auto ?? request.auto_rule_id);
   return { note, auto };
 }

@@ -45,6 +45,16 @@ export interface Evidence {
   customer?: { full_name?: string | null; phone?: string | null } | null;
 }
 
+export interface Decision {
+  decision: "approved" | "rejected";
+  /** null: an automatic rule decided */
+  decided_by: string | null;
+  decided_at: string | null;
+  note: string | null;
+  auto: boolean;
+  auto_rule_id: string | null;
+}
+
 export interface CompensationRequest {
   id: string;
   package_id: string;
@@ -56,18 +66,15 @@ export interface CompensationRequest {
   evidence: Evidence;
   batch_id: string | null;
   flag?: Record<string, unknown> | null;
-  auto_rule_id?: string | null;
-  decided_by?: string | null;
-  decided_at?: string | null;
-  decision_note?: string | null;
-  decision?: { decision?: string; note?: string | null; decided_by?: string | null; decided_at?: string | null;
-               auto?: boolean; auto_rule_id?: string | null } | null;
+  auto_rule_id: string | null;
+  decision: Decision | null;
   version: number;
   created_at: string;
 }
 
 export interface ReviewSubmission {
-  drafts: CompensationRequest[] | string[] | number;
+  package_id: string;
+  drafts: { id: string; reason_code: string; version: number }[];
   count: number;
   summary: { reason_code: string; count: number }[];
   confirmation_token: string;
@@ -83,8 +90,8 @@ export interface Batch {
   submitted_by: string;
   submitted_at: string;
   age_seconds?: number;
-  /** the count in lists; the batch's page may carry the requests themselves */
-  requests: number | CompensationRequest[];
+  /** how many; GET /compensation-batches/{id} lists them in `items` */
+  requests: number;
   items?: CompensationRequest[];
   approved?: number;
   rejected?: number;
