@@ -178,6 +178,9 @@ async def test_seed_000_request_send_for_review_approve_and_notify(open_as, org,
     await h.expect(review.get_by_role("row").filter(has_text=f"Người duyệt {tag}")).to_be_visible()
     await h.assert_accessible(review, name="compensation-review-times")
     await h.screenshot(review, "compensation-review-times")
+    await review.goto(f"/compensation/packages/{package_id}")  # reviewers decide, they do not send
+    await h.expect(review.get_by_role("heading", name=package_name, level=1)).to_be_visible()
+    await h.expect(review.get_by_role("button", name="Gửi xét duyệt")).to_have_count(0)
 
     # the rep refreshes: approved, one credit, and the bell's notification leads to the package
     await page.reload()

@@ -1,6 +1,7 @@
 import { lazy, Suspense, useState } from "react";
 import { Button, Card, Flex, Grid, List, Segmented, Space, Table, Typography } from "antd";
 import { api, ApiError } from "../../api/client";
+import { useAuth } from "../../auth/AuthProvider";
 import { useI18n } from "../../i18n/I18nProvider";
 import { useFeedback } from "../../lib/feedback";
 import { formatDate } from "../../lib/format";
@@ -8,7 +9,7 @@ import { Link } from "../../lib/router";
 import { EmptyText, ToneTag } from "../customers/interactions/ToneTag";
 import { localPhone } from "../customers/detail/phone";
 import PersonName from "../customers/detail/PersonName";
-import { decisionOf, reasonName } from "./logic";
+import { decisionOf, mayChangeDraft, reasonName } from "./logic";
 import { usePaged, useReasons, useRefreshCompensation } from "./queries";
 import { RequestStatusTag } from "./StatusTag";
 import type { CompensationRequest, LeadPackage, RequestStatus } from "./types";
@@ -23,6 +24,7 @@ const RequestHistory = lazy(() => import("./RequestHistory"));
 export default function RequestsTab({ pack }: { pack: LeadPackage }) {
   const { t, language } = useI18n();
   const { message, modal } = useFeedback();
+  const { me } = useAuth();
   const reasons = useReasons();
   const refresh = useRefreshCompensation();
   const screens = Grid.useBreakpoint();
@@ -67,7 +69,7 @@ export default function RequestsTab({ pack }: { pack: LeadPackage }) {
       {decisionOf(row).auto && row.status !== "draft" && row.status !== "submitted" && <ToneTag>{t("comp.auto")}</ToneTag>}
     </Space>
   );
-  const actions = (row: CompensationRequest) => row.status === "draft" && (
+  const actions = (row: CompensationRequest) => mayChangeDraft(me, row) && (
     <Space size={4} wrap>
       <Button size="small" onClick={() => setEditing(row)}
               aria-label={`${t("comp.editReason")}: ${name(row)}`}>{t("comp.editReason")}</Button>

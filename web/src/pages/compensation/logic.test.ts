@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  age, allowedReasons, batchRequests, canManagePackages, canReview, flagComparison, flagEntries,
+  age, allowedReasons, batchRequests, canManagePackages, canReview, flagComparison, flagEntries, mayChangeDraft, maySubmit,
   mayRequest, outcomeName, outcomes, reasonName, shareFromPercent, sharePercent, span,
 } from "./logic";
 import type { Batch, CompensationRequest, LeadPackage, Reason } from "./types";
@@ -24,6 +24,22 @@ describe("roles", () => {
     expect(mayRequest(["sales"])).toBe(true);
     expect(mayRequest(["reviewer"])).toBe(false);
     expect(mayRequest(undefined)).toBe(false);
+  });
+
+  it("keeps reviewers from sending for review unless they also manage", () => {
+    expect(maySubmit(["sales"])).toBe(true);
+    expect(maySubmit(["reviewer"])).toBe(false);
+    expect(maySubmit(["reviewer", "sales"])).toBe(false);
+    expect(maySubmit(["reviewer", "manager"])).toBe(true);
+    expect(maySubmit(undefined)).toBe(false);
+  });
+
+  it("lets the requester, managers and admins change a draft, nothing else", () => {
+    const draft = { requester_id: "u1", status: "draft" };
+    expect(mayChangeDraft({ id: "u1", roles: ["sales"] }, draft)).toBe(true);
+    expect(mayChangeDraft({ id: "u2", roles: ["sales"] }, draft)).toBe(false);
+    expect(mayChangeDraft({ id: "u2", roles: ["manager"] }, draft)).toBe(true);
+    expect(mayChangeDraft({ id: "u1", roles: ["sales"] }, { ...draft, status: "submitted" })).toBe(false);
   });
 });
 

@@ -34,6 +34,20 @@ export function mayRequest(roles: readonly string[] | undefined): boolean {
   return Boolean(roles?.some((role) => role === "sales" || role === "manager" || role === "admin"));
 }
 
+/** Everyone who sees a package sends its drafts for review, except reviewers (they decide them),
+ * unless they also manage or administer. */
+export function maySubmit(roles: readonly string[] | undefined): boolean {
+  if (!roles) return false;
+  return roles.includes("admin") || roles.includes("manager") || !roles.includes("reviewer");
+}
+
+/** A draft changes or is withdrawn by its requester, an admin or a manager (over its package: the API checks). */
+export function mayChangeDraft(me: { id: string; roles: readonly string[] } | undefined,
+                               request: { requester_id: string; status: string }): boolean {
+  if (!me || request.status !== "draft") return false;
+  return request.requester_id === me.id || canManagePackages(me.roles);
+}
+
 /** The requests of a batch (its page lists them). */
 export function batchRequests(batch: Batch | undefined): CompensationRequest[] {
   return batch?.items ?? [];
