@@ -238,18 +238,26 @@ async def test_a_manager_creates_a_package_adds_leads_and_reads_its_credit(open_
     await h.assert_accessible(page, name="compensation-leads")
     await h.screenshot(page, "compensation-leads")
 
-    # a request of the package's owner approved through the API: the ledger shows its credit
-    requested = await client.post("/api/v1/compensation-requests", headers={**manager["headers"], "Idempotency-Key": tag},
-                                  json={"customer_id": customer["id"], "package_id": package_id,
-                                        "reason_code": "wrong_number", "reason_text": "Số không tồn tại"})
-    assert requested.status_code == 201, requested.text
+    # the package's owner asks from the lead's row; sent and approved through the API: the ledger shows it
+    await page.get_by_role("button", name=f"Yêu cầu bù ngay: Khách Của Gói {tag}").click()
+    asking = page.get_by_role("dialog", name=f"Yêu cầu bù cho khách hàng Khách Của Gói {tag}")
+    await choose(page, h, asking, "Lý do", "Sai số điện thoại")
+    await asking.get_by_label("Lý do bù").fill("Số không tồn tại")
+    await asking.get_by_role("button", name="Gửi yêu cầu bù").click()
+    await page.get_by_role("dialog", name="Xác nhận yêu cầu bù").get_by_role("button", name="OK").click()
+    lead_row = page.get_by_role("row").filter(has=page.get_by_role("link", name=f"Khách Của Gói {tag}"))
+    await h.expect(lead_row.get_by_test_id("compensation-status")).to_have_attribute("data-status", "draft")
+    requests = await client.get("/api/v1/compensation-requests", params={"package_id": package_id},
+                                headers=manager["headers"])
+    assert requests.status_code == 200, requests.text
+    request_id = requests.json()["items"][0]["id"]
     shown = await client.post(f"/api/v1/lead-packages/{package_id}/review-submission",
                               headers={**manager["headers"], "Idempotency-Key": f"{tag}-1"})
     assert shown.status_code == 200, shown.text
     batch = await client.post("/api/v1/compensation-batches", headers={**manager["headers"], "Idempotency-Key": f"{tag}-2"},
                               json={"package_id": package_id, "confirmation_token": shown.json()["confirmation_token"]})
     assert batch.status_code == 201, batch.text
-    decided = await client.post(f"/api/v1/compensation-requests/{requested.json()['id']}/decision",
+    decided = await client.post(f"/api/v1/compensation-requests/{request_id}/decision",
                                 headers={**admin, "Idempotency-Key": f"{tag}-3"},
                                 json={"decision": "approved", "note": "Đúng là sai số"})
     assert decided.status_code == 200, decided.text

@@ -17,14 +17,16 @@ interface Values {
 }
 
 interface Props {
-  customer: Customer;
+  customer: Pick<Customer, "id" | "name">;
+  /** asked from a package's page: that package, no choice */
+  pack?: LeadPackage;
   open: boolean;
   onClose: () => void;
 }
 
 /** Seed 000 steps 2–4: the reason, "Lý do bù", "Gửi yêu cầu bù", the confirmation, then the answer:
  * saved, or refused in the words of the rule that refused it. */
-export default function RequestDialog({ customer, open, onClose }: Props) {
+export default function RequestDialog({ customer, pack, open, onClose }: Props) {
   const { t, language } = useI18n();
   const { message, modal } = useFeedback();
   const refresh = useRefreshCompensation();
@@ -32,15 +34,15 @@ export default function RequestDialog({ customer, open, onClose }: Props) {
   const [key, setKey] = useState(newKey);
   const [refusal, setRefusal] = useState<ApiError | null>(null);
   const reasons = useReasons();
-  const packages = usePaged<LeadPackage>(["lead-packages", {}], "/lead-packages", {}, open);
+  const packages = usePaged<LeadPackage>(["lead-packages", {}], "/lead-packages", {}, open && !pack);
   const packageId = Form.useWatch("package_id", form);
   // the reasons of the package chosen, or of the only one the user has
-  const chosen = packages.items.find((item) => item.id === packageId)
+  const chosen = pack ?? packages.items.find((item) => item.id === packageId)
     ?? (packages.items.length === 1 ? packages.items[0] : undefined);
 
   const create = useMutation({
     mutationFn: (values: Values) => api.post<CompensationRequest>("/compensation-requests", {
-      customer_id: customer.id, package_id: values.package_id || undefined, reason_code: values.reason_code,
+      customer_id: customer.id, package_id: pack?.id ?? (values.package_id || undefined), reason_code: values.reason_code,
       reason_text: values.reason_text.trim(),
     }, { idempotencyKey: key }),
     onSuccess: () => {
@@ -83,7 +85,7 @@ export default function RequestDialog({ customer, open, onClose }: Props) {
                description={<span data-testid="compensation-refusal" data-code={refusal.code}>{refusal.detail}</span>} />
       )}
       <Form<Values> form={form} layout="vertical" onFinish={confirm} onValuesChange={() => setRefusal(null)}>
-        {packages.items.length > 1 && (
+        {!pack && packages.items.length > 1 && (
           <Form.Item name="package_id" label={t("comp.package")} initialValue="">
             <Select loading={packages.isLoading}
                     options={[{ value: "", label: t("comp.packageAuto") },
