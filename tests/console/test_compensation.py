@@ -321,3 +321,7 @@ async def test_a_rep_edits_and_withdraws_drafts_before_sending(open_as, org, cli
     await h.expect(kept_row.get_by_test_id("compensation-status")).to_have_attribute("data-status", "draft")
     await page.get_by_title("Tất cả", exact=True).click()
     await h.expect(dropped_row.get_by_test_id("compensation-status")).to_have_attribute("data-status", "withdrawn")
+    english = await open_as(person(rep), f"/compensation/packages/{package_id}", language="en")
+    await h.expect(english.get_by_role("heading", name=f"Gói nháp {tag}", level=1)).to_be_visible()
+    await h.expect(english.get_by_role("button", name="Send for review")).to_be_visible()
+    await h.expect(english.get_by_test_id("request-item").filter(has_text="Duplicate lead")).to_be_visible()
