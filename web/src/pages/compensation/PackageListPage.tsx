@@ -1,5 +1,5 @@
 import { lazy, Suspense, useState } from "react";
-import { Alert, Button, Card, Flex, Grid, List, Space, Table, Typography } from "antd";
+import { Alert, Button, Flex, Grid, Space, Table, Typography } from "antd";
 import { AuditOutlined, PlusOutlined } from "@ant-design/icons";
 import { Link, useNavigate } from "../../lib/router";
 import { useAuth } from "../../auth/AuthProvider";
@@ -7,6 +7,7 @@ import { useT } from "../../i18n/I18nProvider";
 import { formatDate } from "../../lib/format";
 import { EmptyText } from "../customers/interactions/ToneTag";
 import PersonName from "../customers/detail/PersonName";
+import CardList from "./CardList";
 import SubmitButton from "./SubmitButton";
 import { canManagePackages, canReview, COUNTERS } from "./logic";
 import { usePaged } from "./queries";
@@ -47,18 +48,17 @@ export default function PackageListPage() {
       </Flex>
       {packages.error && <Alert type="error" title={packages.error.message} style={{ marginTop: 12 }} />}
       {screens.md === false ? (
-        <List<LeadPackage> dataSource={packages.items} loading={packages.isLoading} style={{ marginTop: 16 }}
-          locale={{ emptyText: <EmptyText>{t("comp.noPackages")}</EmptyText> }}
-          renderItem={(row) => (
-            <List.Item style={{ padding: "0 0 8px", border: 0 }} data-testid="package-item"><Card size="small" style={{ width: "100%" }}>
+        <div style={{ marginTop: 16 }}>
+          <CardList<LeadPackage> items={packages.items} loading={packages.isLoading} testId="package-item"
+            empty={<EmptyText>{t("comp.noPackages")}</EmptyText>} rowKey={(row) => row.id} render={(row) => (<>
               <Link to={`/compensation/packages/${row.id}`}><strong>{row.name}</strong></Link>
               <div>{row.provider} · {formatDate(row.purchased_at)}</div>
               <Space wrap size={[12, 0]}>
                 {COUNTERS.map(([key, label]) => <span key={key}>{t(label)}: <strong>{row[key]}</strong></span>)}
               </Space>
               {row.requested > 0 && <div style={{ marginTop: 8 }}><SubmitButton pack={row} named /></div>}
-            </Card></List.Item>
-          )} />
+            </>)} />
+        </div>
       ) : (
         <Table<LeadPackage> rowKey="id" dataSource={packages.items} loading={packages.isLoading} pagination={false}
           scroll={{ x: "max-content" }} style={{ marginTop: 16 }} onRow={() => ({ "data-testid": "package-item" }) as object}

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useState } from "react";
-import { Button, Card, Flex, Grid, List, Segmented, Space, Table, Typography } from "antd";
+import { Button, Flex, Grid, Segmented, Space, Table, Typography } from "antd";
 import { api, ApiError } from "../../api/client";
 import { useAuth } from "../../auth/AuthProvider";
 import { useI18n } from "../../i18n/I18nProvider";
@@ -11,6 +11,7 @@ import { localPhone } from "../customers/detail/phone";
 import PersonName from "../customers/detail/PersonName";
 import { decisionOf, mayChangeDraft, reasonName } from "./logic";
 import { usePaged, useReasons, useRefreshCompensation } from "./queries";
+import CardList from "./CardList";
 import { RequestStatusTag } from "./StatusTag";
 import type { CompensationRequest, LeadPackage, RequestStatus } from "./types";
 
@@ -87,21 +88,19 @@ export default function RequestsTab({ pack }: { pack: LeadPackage }) {
           options={[{ value: "", label: t("comp.all") }, ...FILTERS.map((value) => ({ value, label: t(`comp.status.${value}`) }))]} />
       </div>
       {screens.md === false ? (
-        <List<CompensationRequest> dataSource={requests.items} loading={requests.isLoading} locale={{ emptyText: empty }}
-          renderItem={(row) => (
-            <List.Item style={{ padding: "0 0 8px", border: 0 }} data-testid="request-item"><Card size="small" style={{ width: "100%" }}>
-              <Flex justify="space-between" align="flex-start" gap={8}>{customer(row)}{status(row)}</Flex>
-              <div style={{ margin: "6px 0" }}>{reason(row)}</div>
-              {decisionOf(row).note && <div>{t("comp.decisionNote")}: {decisionOf(row).note}</div>}
-              <div>{t("comp.callAttempts")}: {row.evidence?.call_attempts ?? 0} · {t("comp.deadline")}: {formatDate(row.evidence?.deadline)}</div>
-              <Space size={4} wrap>
-                {actions(row)}
-                <Button size="small" type="link" aria-expanded={historyOf === row.id}
-                        onClick={() => setHistoryOf(historyOf === row.id ? null : row.id)}>{t("comp.history")}</Button>
-              </Space>
-              {historyOf === row.id && history(row.id)}
-            </Card></List.Item>
-          )} />
+        <CardList<CompensationRequest> items={requests.items} loading={requests.isLoading} empty={empty}
+          testId="request-item" rowKey={(row) => row.id} render={(row) => (<>
+            <Flex justify="space-between" align="flex-start" gap={8}>{customer(row)}{status(row)}</Flex>
+            <div style={{ margin: "6px 0" }}>{reason(row)}</div>
+            {decisionOf(row).note && <div>{t("comp.decisionNote")}: {decisionOf(row).note}</div>}
+            <div>{t("comp.callAttempts")}: {row.evidence?.call_attempts ?? 0} · {t("comp.deadline")}: {formatDate(row.evidence?.deadline)}</div>
+            <Space size={4} wrap>
+              {actions(row)}
+              <Button size="small" type="link" aria-expanded={historyOf === row.id}
+                      onClick={() => setHistoryOf(historyOf === row.id ? null : row.id)}>{t("comp.history")}</Button>
+            </Space>
+            {historyOf === row.id && history(row.id)}
+          </>)} />
       ) : (
         <Table<CompensationRequest> rowKey="id" dataSource={requests.items} loading={requests.isLoading}
           pagination={false} scroll={{ x: "max-content" }} locale={{ emptyText: empty }}
