@@ -13,7 +13,7 @@ export default function BatchesTable({ batches, loading, reviewing }: { batches:
   const t = useT();
   return (
     <Table<Batch> rowKey="id" dataSource={batches} loading={loading} pagination={false} scroll={{ x: "max-content" }}
-      locale={{ emptyText: <EmptyText>{t("comp.queueEmpty")}</EmptyText> }}
+      locale={{ emptyText: <EmptyText>{t(reviewing ? "comp.queueEmpty" : "comp.noBatches")}</EmptyText> }}
       columns={[
         ...(reviewing ? [{ key: "package", title: t("comp.name"), render: (_: unknown, row: Batch) => (
           <Link to={`/compensation/review/${row.id}`}>{row.package_name}</Link>
