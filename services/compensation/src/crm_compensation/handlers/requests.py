@@ -64,21 +64,23 @@ def _asker(principal: Principal, package: asyncpg.Record) -> eligibility.Asker:
 async def _case(conn: asyncpg.Connection, principal: Principal, package: asyncpg.Record, *, customer_id: uuid.UUID,
                 customer_owner_id: uuid.UUID | None, reason_code: str, now: datetime,
                 besides: uuid.UUID | None = None) -> tuple[eligibility.Case, dict[str, Any]]:
-    """What the rules read, and the call summary (the evidence's) since the lead's delivery."""
-    lead = await packages_store.lead(conn, package_id=package["id"], customer_id=customer_id)
-    reason = await reasons_store.get(conn, reason_code)
-    delivered_at = lead["delivered_at"] if lead else None
+    """What the rules read, and the call summary (the evidence's) since the lead's delivery: three
+    queries (the package's facts, the reasons' catalogue, the calls) — the package row is locked
+    meanwhile, so every round trip here holds the package's other requests back."""
+    facts = await store.lead_case(conn, package_id=package["id"], customer_id=customer_id, besides=besides)
+    catalogue = {r["code"]: r for r in await reasons_store.all_reasons(conn)}
+    reason = catalogue.get(reason_code)
+    delivered_at = facts["delivered_at"]
     calls = (await calls_store.summary(conn, customer_id=customer_id, since=delivered_at) if delivered_at
              else {"call_attempts": 0, "calls_by_outcome": {}, "last_call_at": None})
     case = eligibility.Case(
         asker=_asker(principal, package), now=now, delivered_at=delivered_at, package_owner_id=package["owner_id"],
         customer_owner_id=customer_owner_id, policy=_policy(package), reason_code=reason_code,
         reason=eligibility.Reason(reason["code"], reason["counts_calls"], reason["active"]) if reason else None,
-        active_reasons=tuple(await reasons_store.active_codes(conn)),
-        existing=tuple(eligibility.ExistingRequest(r["id"], r["status"]) for r in await store.live_of_lead(
-            conn, package_id=package["id"], customer_id=customer_id, besides=besides)),
-        used=await store.used(conn, package_id=package["id"], besides=besides),
-        leads=await packages_store.count_leads(conn, package["id"]), attempts=calls["call_attempts"])
+        active_reasons=tuple(code for code, r in catalogue.items() if r["active"]),
+        existing=tuple(eligibility.ExistingRequest(request_id, status) for request_id, status
+                       in zip(facts["existing_ids"], facts["existing_statuses"], strict=True)),
+        used=facts["used"], leads=facts["leads"], attempts=calls["call_attempts"])
     return case, calls
 
 

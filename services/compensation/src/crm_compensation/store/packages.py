@@ -84,15 +84,6 @@ async def add_leads(conn: asyncpg.Connection, *, package_id: uuid.UUID, customer
     return [r["customer_id"] for r in rows]
 
 
-async def lead(conn: asyncpg.Connection, *, package_id: uuid.UUID, customer_id: uuid.UUID) -> asyncpg.Record | None:
-    return await conn.fetchrow("SELECT * FROM package_leads WHERE package_id = $1 AND customer_id = $2",
-                               package_id, customer_id)
-
-
-async def count_leads(conn: asyncpg.Connection, package_id: uuid.UUID) -> int:
-    return int(await conn.fetchval("SELECT count(*) FROM package_leads WHERE package_id = $1", package_id))
-
-
 async def leads_page(conn: asyncpg.Connection, *, package_id: uuid.UUID,
                      after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[asyncpg.Record]:
     """Newest deliveries first, each with the customer's name and phone and its live request."""

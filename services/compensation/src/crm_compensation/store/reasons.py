@@ -10,14 +10,6 @@ async def all_reasons(conn: asyncpg.Connection) -> list[asyncpg.Record]:
     return await conn.fetch(f"SELECT {COLUMNS} FROM reasons ORDER BY position, code")
 
 
-async def get(conn: asyncpg.Connection, code: str) -> asyncpg.Record | None:
-    return await conn.fetchrow(f"SELECT {COLUMNS} FROM reasons WHERE code = $1", code)
-
-
-async def active_codes(conn: asyncpg.Connection) -> list[str]:
-    return [r["code"] for r in await conn.fetch("SELECT code FROM reasons WHERE active ORDER BY position, code")]
-
-
 async def known(conn: asyncpg.Connection, codes: list[str]) -> set[str]:
     return {r["code"] for r in await conn.fetch("SELECT code FROM reasons WHERE code = ANY($1::text[])", codes)}
 

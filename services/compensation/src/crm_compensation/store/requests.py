@@ -52,19 +52,30 @@ async def list_visible(conn: asyncpg.Connection, access: Access, *, package_id: 
         f" ORDER BY r.created_at DESC, r.id DESC LIMIT {params.add(limit + 1)}", *params)
 
 
+async def lead_case(conn: asyncpg.Connection, *, package_id: uuid.UUID, customer_id: uuid.UUID,
+                    besides: uuid.UUID | None = None) -> asyncpg.Record:
+    """What the eligibility rules read of a package and one of its leads, in one round trip (a
+    request's creation reads it inside the package's lock): the lead's `delivered_at` (NULL: not a
+    lead), the package's `leads` and quota `used` (other than `besides`), and the lead's live
+    requests (`existing_ids`, `existing_statuses`)."""
+    return await conn.fetchrow(
+        "SELECT (SELECT delivered_at FROM package_leads WHERE package_id = $1 AND customer_id = $2) AS delivered_at,"
+        " (SELECT count(*) FROM package_leads WHERE package_id = $1) AS leads,"
+        " (SELECT count(*) FROM requests WHERE package_id = $1 AND status = ANY($4::text[])"
+        "   AND id IS DISTINCT FROM $3) AS used,"
+        " ARRAY(SELECT id FROM requests WHERE package_id = $1 AND customer_id = $2 AND status <> 'withdrawn'"
+        "   AND id IS DISTINCT FROM $3 ORDER BY created_at) AS existing_ids,"
+        " ARRAY(SELECT status FROM requests WHERE package_id = $1 AND customer_id = $2 AND status <> 'withdrawn'"
+        "   AND id IS DISTINCT FROM $3 ORDER BY created_at) AS existing_statuses",
+        package_id, customer_id, besides, list(USING_QUOTA))
+
+
 async def live_of_lead(conn: asyncpg.Connection, *, package_id: uuid.UUID, customer_id: uuid.UUID,
                        besides: uuid.UUID | None = None) -> list[asyncpg.Record]:
     """The lead's requests that are not withdrawn (at most one), other than `besides`."""
     return await conn.fetch(
         "SELECT id, status FROM requests WHERE package_id = $1 AND customer_id = $2 AND status <> 'withdrawn'"
         " AND id IS DISTINCT FROM $3", package_id, customer_id, besides)
-
-
-async def used(conn: asyncpg.Connection, *, package_id: uuid.UUID, besides: uuid.UUID | None = None) -> int:
-    """The package's requests that use its quota (live, not rejected), other than `besides`."""
-    return int(await conn.fetchval(
-        "SELECT count(*) FROM requests WHERE package_id = $1 AND status = ANY($2::text[]) AND id IS DISTINCT FROM $3",
-        package_id, list(USING_QUOTA), besides))
 
 
 async def change(conn: asyncpg.Connection, *, request_id: uuid.UUID, values: dict[str, Any]) -> asyncpg.Record:
