@@ -87,9 +87,11 @@ DUPLICATE_OF = 37  # a duplicate row repeats the phone of the row this far above
 # 1,000,000 + rows onwards: the 100,000-row file and the million share no phone
 PHONE_BASE = {1_000_000: 0}
 # --variant N (N ≥ 1): the same sheet with other phones, so that runs before and after a change on
-# one stack both create their customers (a second run of one file updates them instead): rows
-# 2,000,000 + (N - 1) × rows onwards of the bijection (the million's variants: 8,000,000 onwards)
+# one stack both create their customers (a second run of one file updates them instead): rows of
+# the bijection no other file uses — the 100,000-row variants 1-10 from 2,000,000 + (N - 1) × rows,
+# the million's 1-7 from 8, 9, 3, 4, 5, 6, 7 million
 VARIANT = 0
+MILLION_VARIANTS = [8, 9, 3, 4, 5, 6, 7]  # × 1,000,000
 # import_readers.PREFIXES without 89: phonenumbers (the customers service's rules) takes only some 089x
 PREFIXES = [prefix for prefix in sheet_maker.PREFIXES if prefix != "89"]
 
@@ -118,9 +120,12 @@ def expected(rows: int) -> dict[str, int]:
 def phone_body(row: int, rows: int) -> str:
     """The 9 digits after the 0 of a row's phone: unique (an affine bijection of 0..10^7-1)."""
     base = PHONE_BASE.get(rows, 1_000_000 + rows)
-    if VARIANT:
-        base = (2_000_000 + (VARIANT - 1) * rows) if rows < 1_000_000 else 8_000_000 + (VARIANT - 1) * rows
-        assert base + rows < 10**7, "no variant that far: the bijection has 10^7 numbers"
+    if VARIANT and rows <= 100_000:
+        base = 2_000_000 + (VARIANT - 1) * rows
+        assert base + rows <= 3_000_000, "no variant that far (the million's variants come next)"
+    elif VARIANT:
+        assert rows == 1_000_000 and VARIANT <= len(MILLION_VARIANTS), "no such variant of this size"
+        base = MILLION_VARIANTS[VARIANT - 1] * 1_000_000
     return PREFIXES[row % len(PREFIXES)] + f"{((row + base) * 7_654_321 + 1_234_567) % 10**7:07d}"
 
 
