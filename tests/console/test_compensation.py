@@ -151,7 +151,7 @@ async def test_seed_000_request_send_for_review_approve_and_notify(open_as, org,
 
     # the reviewer: the queue, oldest first with its age; the batch's evidence; approve with a note
     review = await open_as(person(reviewer), "/compensation")
-    await review.get_by_role("button", name="Hàng chờ xét duyệt").click()
+    await review.get_by_role("menuitem", name="Xét duyệt yêu cầu bù").click()  # the reviewer's own menu entry
     await h.expect(review.get_by_role("heading", name="Hàng chờ xét duyệt", level=1)).to_be_visible()
     batch_row = review.get_by_role("row").filter(has=review.get_by_role("link", name=package_name))
     await h.expect(batch_row.get_by_test_id("batch-status")).to_have_attribute("data-status", "submitted")

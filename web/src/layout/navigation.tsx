@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import {
-  ApartmentOutlined, BellOutlined, CalendarOutlined, CloudUploadOutlined, CustomerServiceOutlined,
+  ApartmentOutlined, AuditOutlined, BellOutlined, CalendarOutlined, CloudUploadOutlined, CustomerServiceOutlined,
   FileProtectOutlined, HeartOutlined, SettingOutlined, SwapOutlined, TeamOutlined,
 } from "@ant-design/icons";
 import type { MessageKey } from "../i18n/messages";
@@ -23,6 +23,7 @@ export const navigation: NavItem[] = [
   { path: "/notifications", label: "nav.notifications", icon: <BellOutlined /> },
   { path: "/imports", label: "nav.imports", icon: <CloudUploadOutlined /> },
   { path: "/compensation", label: "nav.compensation", icon: <FileProtectOutlined /> },
+  { path: "/compensation/review", label: "nav.compensationReview", icon: <AuditOutlined />, roles: ["reviewer", "admin"] },
   {
     path: "/admin", label: "nav.admin", icon: <SettingOutlined />, roles: ["admin"],
     children: [

@@ -12,6 +12,7 @@ const vi = {
   "nav.appointments": "Lịch hẹn",
   "nav.imports": "Nhập dữ liệu",
   "nav.compensation": "Yêu cầu bù",
+  "nav.compensationReview": "Xét duyệt yêu cầu bù",
   "nav.admin": "Quản trị",
   "nav.units": "Đơn vị",
   "nav.users": "Người dùng",
@@ -57,7 +58,6 @@ const vi = {
   "common.error": "Đã có lỗi xảy ra",
   "common.notFound": "Không tìm thấy",
   "common.notFoundDetail": "Trang hoặc bản ghi này không tồn tại, hoặc bạn không có quyền xem.",
-  "common.comingSoon": "Chức năng này sẽ có trong phiên bản tới.",
   "common.saved": "Đã lưu",
   "common.versionConflict": "Bản ghi đã được người khác thay đổi. Tải lại để xem bản mới nhất.",
 } as const;
@@ -74,6 +74,7 @@ const en: Record<keyof typeof vi, string> = {
   "nav.appointments": "Appointments",
   "nav.imports": "Imports",
   "nav.compensation": "Compensation",
+  "nav.compensationReview": "Review compensation",
   "nav.admin": "Administration",
   "nav.units": "Units",
   "nav.users": "Users",
@@ -119,7 +120,6 @@ const en: Record<keyof typeof vi, string> = {
   "common.error": "Something went wrong",
   "common.notFound": "Not found",
   "common.notFoundDetail": "This page or record does not exist, or you may not see it.",
-  "common.comingSoon": "This comes in a later version.",
   "common.saved": "Saved",
   "common.versionConflict": "Someone else changed this record. Reload to see the latest version.",
 };
