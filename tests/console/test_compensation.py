@@ -201,7 +201,7 @@ async def test_a_manager_creates_a_package_adds_leads_and_reads_its_credit(open_
     h = console_helpers
     tag = uuid.uuid4().hex[:6]
     manager, rep = org["manager"], org["rep2"]
-    customer = await new_customer(client, rep, f"Khách Của Gói {tag}")
+    await new_customer(client, rep, f"Khách Của Gói {tag}")
     package_name = f"Gói hội chợ {tag}"
 
     page = await open_as(person(manager), "/compensation")
