@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import timedelta
 
 import pytest
 
@@ -162,7 +163,7 @@ async def test_offers_are_accepted_declined_or_expire(pool):
     more = await customers(pool, manager, 1)
     nxt = await assignments.distribute(pool, principal=manager, customer_ids=more, text="x",
                                        job_id=made["job"]["id"], assignees=[rep1.user_id, rep2.user_id],
-                                       accept_within_hours=1)
+                                       accept_within=timedelta(hours=1))
     assert nxt["assignments"][0]["assignee_id"] == rep1.user_id
     # an offer past its deadline expires and its customers return
     await pool.execute("UPDATE assignments SET expires_at = now() - interval '1 minute' WHERE id = $1",
@@ -337,3 +338,25 @@ async def test_a_requests_correlation_id_and_caller_reach_what_it_publishes(app)
 async def test_no_idempotent_route_also_takes_the_plain_pool(app):
     """The key, the effect and the answer commit together only on `once.pool` (crmkit.idempotency)."""
     assert idempotent_routes_on_the_plain_pool(app) == []
+
+
+async def test_an_offer_may_be_accepted_within_minutes(app):
+    """A-4: `accept_within_minutes` (at least 5) beside the hours; not both."""
+    pool = app.state.pool
+    manager, rep = await person(pool, BRANCH, "manager"), await person(pool, TEAM, "sales")
+    ids = await customers(pool, manager, 1)
+    body = {"customer_ids": [str(ids[0])], "text": "Gọi ngay", "job": {"content": "Lead nóng", "type": "telesales"},
+            "assignees": [str(rep.user_id)]}
+    async with service_client(app) as client:
+        for extra, field in (({"accept_within_minutes": 4}, "accept_within_minutes"),
+                             ({"accept_within_minutes": 10, "accept_within_hours": 2}, None)):
+            refused = await client.post("/api/v1/assignments", json={**body, **extra}, headers=headers(manager, "c"))
+            assert refused.status_code == 422, refused.text
+            if field:
+                assert field in {e["field"].split(".")[-1] for e in refused.json()["errors"]}
+        made = await client.post("/api/v1/assignments", json={**body, "accept_within_minutes": 10},
+                                 headers=headers(manager, "c"))
+        assert made.status_code == 201, made.text
+    offer = made.json()["assignments"][0]
+    row = await pool.fetchrow("SELECT created_at, expires_at FROM assignments WHERE id = $1", uuid.UUID(offer["id"]))
+    assert timedelta(minutes=9) < row["expires_at"] - row["created_at"] <= timedelta(minutes=10, seconds=5)

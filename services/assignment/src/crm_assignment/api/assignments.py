@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool
@@ -58,7 +58,7 @@ class DistributionCreate(BaseModel):
     """A selection divided among reps under a job (exactly one of an existing `job_id` or a `job`
     created now): exactly one of explicit `quantities` per rep that add up to the selection, or
     `assignees` (with an optional `strategy`). `direct`: the reps own the customers at once; otherwise each accepts or declines
-    within `accept_within_hours`."""
+    within `accept_within_hours`, or `accept_within_minutes` (at least 5: a speed-to-lead offer)."""
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "allOf": [_exactly_one_of("job_id", "job"), _exactly_one_of("quantities", "assignees")]})
 
@@ -71,8 +71,22 @@ class DistributionCreate(BaseModel):
     assignees: list[uuid.UUID] | None = Field(None, min_length=1, max_length=1000)
     direct: bool = False
     accept_within_hours: int = Field(handlers.DEFAULT_ACCEPT_HOURS, ge=1, le=24 * 30)
+    accept_within_minutes: int | None = Field(None, ge=5, le=24 * 60 * 30,
+                                              description="instead of accept_within_hours (not both)")
     recall_first: bool = Field(False, description="recall the customers from the open assignments they are in first"
                                                  " (A-5: assign and recall in one operation)")
+
+    @model_validator(mode="after")
+    def _one_deadline(self) -> DistributionCreate:
+        if self.accept_within_minutes is not None and "accept_within_hours" in self.model_fields_set:
+            raise ValueError("accept_within_hours or accept_within_minutes, not both")
+        return self
+
+    @property
+    def accept_within(self) -> timedelta:
+        if self.accept_within_minutes is not None:
+            return timedelta(minutes=self.accept_within_minutes)
+        return timedelta(hours=self.accept_within_hours)
 
 
 class AssignmentPublic(BaseModel):
@@ -174,7 +188,7 @@ async def distribute(body: DistributionCreate, principal: CurrentPrincipal,
                  if body.job else None),
         quantities=[(q.user_id, q.count) for q in body.quantities] if body.quantities else None,
         strategy=body.strategy, assignees=body.assignees, direct=body.direct,
-        accept_within_hours=body.accept_within_hours, recall_first=body.recall_first)
+        accept_within=body.accept_within, recall_first=body.recall_first)
     return once.answer(Response(DistributionPublic.model_validate(made).model_dump_json(), status_code=201,
                                 media_type="application/json"))
 

@@ -108,10 +108,11 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
                      job_id: uuid.UUID | None = None, new_job: dict[str, Any] | None = None,
                      quantities: list[tuple[uuid.UUID, int]] | None = None, strategy: str | None = None,
                      assignees: list[uuid.UUID] | None = None, direct: bool = False,
-                     accept_within_hours: int = DEFAULT_ACCEPT_HOURS, recall_first: bool = False) -> dict[str, Any]:
+                     accept_within: timedelta = timedelta(hours=DEFAULT_ACCEPT_HOURS),
+                     recall_first: bool = False) -> dict[str, Any]:
     """Divide the selection among reps (explicit quantities, or a strategy over `assignees`) under
     a job, and hand each rep their share: directly (they own them at once) or as an offer they
-    accept or decline within `accept_within_hours`. With `recall_first`, customers still open in
+    accept or decline within `accept_within`. With `recall_first`, customers still open in
     other assignments the caller may recall are recalled in the same transaction (A-5: assign
     and recall in one operation); without it they make the call fail (a conflict naming them)."""
     prefix = access.reach(principal)
@@ -142,7 +143,7 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
         after = await store.last_round_robin(conn, job["id"]) if round_robin else None
         shares = _shares(selection, reps, quantities=quantities, strategy=strategy, after=after)
         now = datetime.now(UTC)
-        expires_at = None if direct else now + timedelta(hours=accept_within_hours)
+        expires_at = None if direct else now + accept_within
         made = []
         for assignee_id, share in shares.items():
             assignment = dict(await store.insert(conn, "assignments", {
