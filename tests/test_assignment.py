@@ -5,7 +5,9 @@ customer cannot be given twice while open; a recall gives it back to its previou
 unassigned in the branch); a rep of another branch can do none of it."""
 from __future__ import annotations
 
-from e2e_support import eventually, random_mobile
+import uuid
+
+from e2e_support import eventually, new_user, random_mobile
 
 
 async def new_customers(client, who: dict, count: int) -> list[str]:
@@ -158,3 +160,30 @@ async def test_a_declined_offer_keeps_the_reason(client, org):
     assert declined.json()["decline_reason"] == "Khách ở xa, em không đi được"
     seen = await client.get(f"/api/v1/assignments/{offer_id}", headers=org["manager"]["headers"])
     assert (seen.json()["status"], seen.json()["decline_reason"]) == ("declined", "Khách ở xa, em không đi được")
+
+
+async def test_a_deactivated_reps_offers_return_and_the_assigner_is_told(client, admin, org):
+    """Issue 13: an admin deactivates a rep holding an offer; the offer returns to the pool at once
+    (expired, `assignee_deactivated`), the customer is no longer theirs to hold, and the manager's
+    notification names the rep."""
+    tag = uuid.uuid4().hex[:6]
+    rep = await new_user(client, admin, username=f"leaving.{tag}", full_name=f"Người nghỉ {tag}",
+                         unit_id=org["team"], roles=["sales"])
+    manager = org["manager"]
+    made = await offer_to(client, manager, rep)
+    offer_id = made["assignments"][0]["id"]
+    user = (await client.get(f"/api/v1/users/{rep['id']}", headers=admin)).json()
+    off = await client.patch(f"/api/v1/users/{rep['id']}", headers={**admin, "If-Match": f'"{user["version"]}"'},
+                             json={"active": False})
+    assert off.status_code == 200, off.text
+
+    async def returned():
+        seen = (await client.get(f"/api/v1/assignments/{offer_id}", headers=manager["headers"])).json()
+        return seen if seen["status"] == "expired" else None
+    assert (await eventually(returned, timeout=30))["open_count"] == 0
+
+    async def told():
+        items = (await client.get("/api/v1/notifications", headers=manager["headers"])).json()["items"]
+        return [n for n in items if n["type"] == "assignment_expired" and n["data"].get("assignment_id") == offer_id]
+    [notice] = await eventually(told, timeout=30)
+    assert notice["data"]["reason"] == "assignee_deactivated" and f"Người nghỉ {tag}" in notice["title"]

@@ -24,7 +24,7 @@ from crmkit.testing import (
 from crmkit.unit_of_work import UnitOfWork
 
 from crm_assignment.app import MIGRATIONS, create_app
-from crm_assignment.consumers import CUSTOMER_HANDLERS
+from crm_assignment.consumers import CUSTOMER_HANDLERS, IDENTITY_HANDLERS
 from crm_assignment.handlers import assignments, jobs, roster
 from crm_assignment.settings import AssignmentSettings
 
@@ -171,7 +171,7 @@ async def test_offers_are_accepted_declined_or_expire(pool):
     assert await assignments.expire_due(pool) == 1
     assert await assignments.expire_due(pool) == 0
     assert [e["customer_ids"] for e in await published(pool, "assignment.expired")] == [[str(more[0])]]
-    assert "reason" not in (await published(pool, "assignment.expired"))[0]
+    assert (await published(pool, "assignment.expired"))[0].get("reason") is None  # an expiry has no reason
     assert await pool.fetchval("SELECT payload->>'actor' FROM outbox WHERE event_type = 'assignment.expired'") == "system"
     mine, _ = await assignments.list_assignments(pool, principal=rep1, scope="mine")
     assert {a["status"] for a in mine} == {"accepted", "expired"}
@@ -360,3 +360,23 @@ async def test_an_offer_may_be_accepted_within_minutes(app):
     offer = made.json()["assignments"][0]
     row = await pool.fetchrow("SELECT created_at, expires_at FROM assignments WHERE id = $1", uuid.UUID(offer["id"]))
     assert timedelta(minutes=9) < row["expires_at"] - row["created_at"] <= timedelta(minutes=10, seconds=5)
+
+
+async def test_a_deactivated_reps_open_offers_return_to_the_pool(pool):
+    """Their offers expire at once with the reason `assignee_deactivated` (customers go back); what
+    they accepted stays theirs; a redelivered event changes nothing."""
+    manager, rep = await person(pool, BRANCH, "manager"), await person(pool, TEAM, "sales")
+    job = await new_job(pool, manager)
+    offered = await assignments.distribute(pool, principal=manager, customer_ids=await customers(pool, manager, 2),
+                                           text="x", job_id=job["id"], assignees=[rep.user_id])
+    kept = await assignments.distribute(pool, principal=manager, customer_ids=await customers(pool, manager, 1),
+                                        text="x", job_id=job["id"], assignees=[rep.user_id], direct=True)
+    deactivated = Envelope(type="user.deactivated", source="gateway", subject=str(rep.user_id),
+                           data={"id": str(rep.user_id), "username": rep.username, "active": False})
+    for _ in range(2):  # the second: a redelivery
+        async with pool.acquire() as conn, conn.transaction():
+            await IDENTITY_HANDLERS["user.deactivated"](conn, deactivated)
+    statuses = dict(await pool.fetch("SELECT id, status FROM assignments WHERE assignee_id = $1", rep.user_id))
+    assert statuses == {offered["assignments"][0]["id"]: "expired", kept["assignments"][0]["id"]: "accepted"}
+    [event] = await published(pool, "assignment.expired")
+    assert event["reason"] == "assignee_deactivated" and len(event["customer_ids"]) == 2

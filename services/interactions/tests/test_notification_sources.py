@@ -130,6 +130,21 @@ async def test_a_decline_names_who_declined_and_why_in_both_languages(pool):
     assert without_reason["title"] == "minh.tran declined 3 customers, back in the pool"
 
 
+async def test_an_offer_withdrawn_from_a_deactivated_rep_says_so(pool):
+    """Issue 13: a deactivated rep's open offers return to the pool; the assigner learns why."""
+    rep = uuid.uuid4()
+    await pool.execute("INSERT INTO directory_users (id, username, full_name, changed_at) VALUES"
+                       " ($1, 'hoa.le', 'Lê Thị Hoa', now())", rep)
+    await _deliver(pool, "crm.assignment", "assignment.expired",
+                   _assignment(assignee_id=str(rep), reason="assignee_deactivated"))
+    await _deliver(pool, "crm.assignment", "assignment.expired", _assignment(assignee_id=str(rep)))
+    expired, withdrawn = await _read(pool, ASSIGNER, "vi")  # newest first
+    assert withdrawn["title"] == "Lê Thị Hoa đã ngừng hoạt động: 3 khách hàng chưa nhận đã trả về kho"
+    assert expired["title"] == "3 khách hàng quá hạn nhận, đã trả về kho"
+    _, withdrawn = await _read(pool, ASSIGNER, "en")
+    assert withdrawn["title"] == "Lê Thị Hoa was deactivated: 3 customers not yet accepted are back in the pool"
+
+
 async def test_titles_follow_the_readers_language(pool):
     await _deliver(pool, "crm.assignment", "assignment.offered", _assignment(customer_ids=CUSTOMERS[:1]))
     await _deliver(pool, "crm.imports", "import.finished",

@@ -46,3 +46,8 @@ class CustomersImported(BaseModel):
     owner_unit_ids: list[uuid.UUID | None] | None = None
     owner_unit_paths: list[str | None]
     versions: list[int]
+
+
+class DeactivatedUser(BaseModel):
+    """user.deactivated (the gateway's full user state): who."""
+    id: uuid.UUID

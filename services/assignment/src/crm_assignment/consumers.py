@@ -6,6 +6,7 @@ import asyncpg
 from pydantic import BaseModel
 
 from crmkit.consumer import typed
+from crmkit.directory import IDENTITY_TOPIC
 from crmkit.events import Envelope
 from crmkit.service import ConsumerSpec
 
@@ -15,8 +16,9 @@ from crm_assignment.consumed_events import (
                                             CustomersGone,
                                             CustomersImported,
                                             CustomersOwnersMoved,
+                                            DeactivatedUser,
 )
-from crm_assignment.handlers import customer_refs
+from crm_assignment.handlers import customer_refs, roster
 
 TypedHandler = Callable[[asyncpg.Connection, Envelope, Any], Awaitable[None]]
 
@@ -34,4 +36,8 @@ CUSTOMER_EVENTS: dict[str, tuple[type[BaseModel], TypedHandler]] = {
 }
 CUSTOMER_HANDLERS = {type_: typed(model, handle) for type_, (model, handle) in CUSTOMER_EVENTS.items()}
 
-CONSUMERS = [ConsumerSpec(name="customers", topics=["crm.customers"], handlers=CUSTOMER_HANDLERS)]
+# besides crmkit's user directory (its own consumer): a deactivated rep's open offers return to the pool
+IDENTITY_HANDLERS = {"user.deactivated": typed(DeactivatedUser, roster.on_user_deactivated)}
+
+CONSUMERS = [ConsumerSpec(name="customers", topics=["crm.customers"], handlers=CUSTOMER_HANDLERS),
+             ConsumerSpec(name="deactivations", topics=[IDENTITY_TOPIC], handlers=IDENTITY_HANDLERS)]

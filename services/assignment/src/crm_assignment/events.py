@@ -62,7 +62,9 @@ class AssignmentDeclined(_AssignmentEvent):
 
 @event("assignment.expired", topic=TOPIC)
 class AssignmentExpired(_AssignmentEvent):
-    """An offer passed its deadline unanswered: its customers return to the pool."""
+    """An offer passed its deadline unanswered, or its rep was deactivated (`reason`
+    `assignee_deactivated`): its customers return to the pool."""
+    reason: str | None = None
 
 
 class PreviousUnit(BaseModel):

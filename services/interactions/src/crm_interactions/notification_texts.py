@@ -25,6 +25,9 @@ TITLES: dict[str, dict[str, str]] = {
                                   "en": "{assignee_name} declined {customers}, back in the pool"},
     "assignment_expired": {"vi": "{customers} quá hạn nhận, đã trả về kho",
                            "en": "{customers} not accepted in time, back in the pool"},
+    "assignment_expired.assignee_deactivated": {
+        "vi": "{assignee_name} đã ngừng hoạt động: {customers} chưa nhận đã trả về kho",
+        "en": "{assignee_name} was deactivated: {customers} not yet accepted are back in the pool"},
     "assignment_recalled": {"vi": "{customers} đã bị thu hồi", "en": "{customers} recalled from you"},
     "assignment_sla_warning": {"vi": "{customers} sắp bị thu hồi do chưa liên hệ",
                                "en": "{customers} will soon be recalled: not contacted yet"},
@@ -56,6 +59,8 @@ def _key(type_: str, data: dict[str, Any]) -> str:
         return f"{type_}.{data.get('decision')}"
     if type_ == "assignment_declined" and data.get("assignee_name"):
         return f"{type_}.named"
+    if type_ == "assignment_expired" and data.get("reason") == "assignee_deactivated" and data.get("assignee_name"):
+        return f"{type_}.assignee_deactivated"
     return type_
 
 

@@ -244,7 +244,7 @@ async def decline(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uu
 
 async def _give_back(uow: UnitOfWork, assignment: dict[str, Any], status: str, model: type, *,
                      actor: str | None = None, reason: str | None = None) -> None:
-    """`reason`: a decline's, stored and published (an expiry has none)."""
+    """`reason`: a decline's, or why an offer was withdrawn; stored and published (an expiry has none)."""
     await store.decide(uow.conn, assignment["id"], status, decline_reason=reason)
     returned = [r["customer_id"] for r in await store.close_customers(uow.conn, assignment["id"], state="returned")]
     await _publish(uow, model, assignment, returned, actor=actor, **({"reason": reason} if reason else {}))
@@ -258,6 +258,18 @@ async def expire_due(pool: asyncpg.Pool) -> int:
         for assignment in due:
             await _give_back(uow, assignment, "expired", events.AssignmentExpired, actor="system")
     return len(due)
+
+
+DEACTIVATED = "assignee_deactivated"
+
+
+async def withdraw_offers_of(uow: UnitOfWork, assignee_id: uuid.UUID) -> int:
+    """A deactivated rep's open offers return to the pool at once (they can no longer answer), as
+    expired offers with the reason `assignee_deactivated`; how many."""
+    offers = [dict(r) for r in await store.open_offers_of(uow.conn, assignee_id)]
+    for assignment in offers:
+        await _give_back(uow, assignment, "expired", events.AssignmentExpired, actor="system", reason=DEACTIVATED)
+    return len(offers)
 
 
 async def recall(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID,

@@ -112,6 +112,13 @@ async def due_offers(conn: asyncpg.Connection, *, limit: int = 100) -> list[asyn
         " ORDER BY a.expires_at LIMIT $1 FOR UPDATE SKIP LOCKED", limit)
 
 
+async def open_offers_of(conn: asyncpg.Connection, assignee_id: uuid.UUID) -> list[asyncpg.Record]:
+    """A rep's offers still waiting for an answer, locked."""
+    return await conn.fetch(
+        f"SELECT {ASSIGNMENT_COLUMNS} FROM assignments a WHERE a.status = 'offered' AND a.assignee_id = $1"
+        " ORDER BY a.created_at FOR UPDATE", assignee_id)
+
+
 async def last_round_robin(conn: asyncpg.Connection, job_id: uuid.UUID) -> uuid.UUID | None:
     return await conn.fetchval("SELECT last_user FROM round_robin_positions WHERE job_id = $1 FOR UPDATE", job_id)
 

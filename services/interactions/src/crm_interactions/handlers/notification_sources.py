@@ -17,7 +17,7 @@ The titles below are the Vietnamese ones.
 | `assignment.offered` | `assignee_id` | `assignment_offered` | yes (accept/decline) | "Bạn được giao N khách hàng — cần nhận hoặc từ chối" | assignment_id, job_id, customer_ids, count, expires_at |
 | `assignment.direct` | `assignee_id` | `assignment_direct` | no | "Bạn được giao N khách hàng" | assignment_id, job_id, customer_ids, count |
 | `assignment.declined` | `assigned_by` | `assignment_declined` | yes | "<full name> từ chối nhận N khách hàng, đã trả về kho", body "Lý do: <reason>" | assignment_id, job_id, assignee_id, assignee_name (directory: full name, else username), reason, customer_ids, count |
-| `assignment.expired` | `assigned_by` | `assignment_expired` | yes | "N khách hàng quá hạn nhận, đã trả về kho" | assignment_id, job_id, assignee_id, customer_ids, count |
+| `assignment.expired` | `assigned_by` | `assignment_expired` | yes | "N khách hàng quá hạn nhận, đã trả về kho"; with `reason` `assignee_deactivated`: "<full name> đã ngừng hoạt động: N khách hàng chưa nhận đã trả về kho" | assignment_id, job_id, assignee_id, assignee_name, reason, customer_ids, count |
 | `assignment.recalled` | `assignee_id` | `assignment_recalled` | no | "N khách hàng đã bị thu hồi" | assignment_id, job_id, customer_ids, count |
 | `assignment.sla_warning` (A-6) | `assignee_id` | `assignment_sla_warning` | yes | "N khách hàng sắp bị thu hồi do chưa liên hệ" | assignment_id, job_id, customer_ids, count, recall_at |
 | `compensation.request_decided` (P-5) | `owner_id` | `compensation_decided` | yes | "Yêu cầu bồi hoàn đã được duyệt" / "… bị từ chối" | request_id, batch_id, package_id, decision, note |
@@ -128,7 +128,8 @@ ASSIGNMENT_NOTIFICATIONS = {
     "assignment.direct": AssignmentNotification("assignment_direct", "assignee_id", False),
     "assignment.declined": AssignmentNotification("assignment_declined", "assigned_by", True,
                                                   ("assignee_id", "reason"), names_assignee=True),
-    "assignment.expired": AssignmentNotification("assignment_expired", "assigned_by", True, ("assignee_id",)),
+    "assignment.expired": AssignmentNotification("assignment_expired", "assigned_by", True, ("assignee_id", "reason"),
+                                                 names_assignee=True),
     "assignment.recalled": AssignmentNotification("assignment_recalled", "assignee_id", False),
     "assignment.sla_warning": AssignmentNotification("assignment_sla_warning", "assignee_id", True, ("recall_at",)),
 }
