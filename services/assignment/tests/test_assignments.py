@@ -380,3 +380,25 @@ async def test_a_deactivated_reps_open_offers_return_to_the_pool(pool):
     assert statuses == {offered["assignments"][0]["id"]: "expired", kept["assignments"][0]["id"]: "accepted"}
     [event] = await published(pool, "assignment.expired")
     assert event["reason"] == "assignee_deactivated" and len(event["customer_ids"]) == 2
+
+
+async def test_a_manager_recalls_every_open_lead_of_a_rep_in_one_call(pool):
+    """Issue 13: a rep who leaves or moves: everything they still hold through open assignments goes
+    back to its previous owners; out of the caller's reach, not found; the target named once."""
+    manager, rep = await person(pool, BRANCH, "manager"), await person(pool, TEAM, "sales")
+    outsider = await person(pool, OTHER, "manager")
+    job = await new_job(pool, manager)
+    direct = await assignments.distribute(pool, principal=manager, customer_ids=await customers(pool, manager, 2),
+                                          text="x", job_id=job["id"], assignees=[rep.user_id], direct=True)
+    offered = await assignments.distribute(pool, principal=manager, customer_ids=await customers(pool, manager, 1),
+                                           text="x", job_id=job["id"], assignees=[rep.user_id])
+    assert await code_of(assignments.recall(pool, principal=outsider, assignee_id=rep.user_id)) == (404, "not_found")
+    for wrong in ({}, {"assignment_id": direct["assignments"][0]["id"], "assignee_id": rep.user_id},
+                  {"assignee_id": rep.user_id, "customer_ids": [uuid.uuid4()]}):
+        assert (await code_of(assignments.recall(pool, principal=manager, **wrong)))[0] == 422
+    done = await assignments.recall(pool, principal=manager, assignee_id=rep.user_id)
+    assert set(done["assignments"]) == {direct["assignments"][0]["id"], offered["assignments"][0]["id"]}
+    assert len(done["recalled"]) == 3
+    assert await pool.fetchval("SELECT count(*) FROM assignment_customers WHERE state = 'open'") == 0
+    again = await assignments.recall(pool, principal=manager, assignee_id=rep.user_id)
+    assert again["recalled"] == [] and again["assignments"] == []

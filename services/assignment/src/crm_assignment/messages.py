@@ -34,6 +34,8 @@ i18n.register(
         "blank": {"vi": "Trường này không được để trống.", "en": "This field must not be blank."},
         "too_many": {"vi": "Tối đa {max} khách hàng mỗi lần.", "en": "At most {max} customers at a time."},
         "exactly_one_of": {"vi": "Cần đúng một trong hai: {fields}.", "en": "Exactly one of {fields} is required."},
+        "only_with_assignment": {"vi": "Chỉ chọn khách hàng khi thu hồi từ một lần giao (assignment_id).",
+                                 "en": "Customers are chosen only when recalling from one assignment (assignment_id)."},
         "strategy_with_quantities": {
             "vi": "Chiến lược chia chỉ dùng cùng assignees, không dùng cùng quantities.",
             "en": "A strategy goes with assignees, not with quantities."},

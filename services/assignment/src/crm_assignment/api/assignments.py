@@ -127,15 +127,23 @@ class DeclineCreate(BaseModel):
 
 
 class RecallCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """One assignment's customers (all, or `customer_ids`), or every open customer of a rep
+    (`assignee_id`: their open assignments the caller may recall)."""
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": [_exactly_one_of("assignment_id",
+                                                                                           "assignee_id")]})
 
-    assignment_id: uuid.UUID
+    assignment_id: uuid.UUID | None = None
+    assignee_id: uuid.UUID | None = None
     customer_ids: list[uuid.UUID] | None = Field(None, min_length=1, max_length=handlers.MAX_CUSTOMERS,
-                                                 description="omitted: every customer still open in it")
+                                                 description="with assignment_id; omitted: every customer still"
+                                                             " open in it")
 
 
 class RecallPublic(BaseModel):
-    assignment_id: uuid.UUID
+    assignment_id: uuid.UUID | None = None
+    assignee_id: uuid.UUID | None = None
+    assignments: list[uuid.UUID] = Field(default_factory=list, description="with assignee_id: the assignments"
+                                                                           " recalled from")
     recalled: list[uuid.UUID]
     skipped: list[uuid.UUID] = Field(description="named but not open in the assignment (any more)")
 
@@ -230,7 +238,7 @@ async def decline(assignment_id: uuid.UUID, pool: DbPool, principal: CurrentPrin
 async def recall(body: RecallCreate, pool: DbPool, principal: CurrentPrincipal) -> dict[str, Any]:
     """Thu hồi (A-5): ownership of the recalled customers reverts to their previous owner."""
     return await handlers.recall(pool, principal=principal, assignment_id=body.assignment_id,
-                                 customer_ids=body.customer_ids)
+                                 assignee_id=body.assignee_id, customer_ids=body.customer_ids)
 
 
 @router.get("/roster", response_model=list[RosterEntry], responses=RESPONSES)

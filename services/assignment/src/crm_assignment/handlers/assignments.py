@@ -272,12 +272,20 @@ async def withdraw_offers_of(uow: UnitOfWork, assignee_id: uuid.UUID) -> int:
     return len(offers)
 
 
-async def recall(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID,
-                 customer_ids: list[uuid.UUID] | None) -> dict[str, Any]:
-    """Take selected customers (all when none are named) back from an assignment (A-5): ownership
-    reverts to whoever owned them before it. By the assigner, a manager above the assignee, or an
-    admin. Customers no longer open in it are reported as skipped. Its assignee may see it but not
-    recall it (forbidden); to anyone else it is not found."""
+async def recall(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID | None = None,
+                 assignee_id: uuid.UUID | None = None, customer_ids: list[uuid.UUID] | None = None
+                 ) -> dict[str, Any]:
+    """Take selected customers (all when none are named) back from an assignment (A-5), or every
+    customer a rep holds through open assignments (`assignee_id`): ownership reverts to whoever
+    owned them before. By the assigner, a manager above the assignee, or an admin. Customers no
+    longer open in it are reported as skipped. Its assignee may see it but not recall it
+    (forbidden); to anyone else it is not found."""
+    _exactly_one(assignment_id=assignment_id, assignee_id=assignee_id)
+    if assignee_id is not None:
+        if customer_ids is not None:
+            raise _unprocessable("customer_ids", "only_with_assignment")
+        return await _recall_assignee(pool, principal=principal, assignee_id=assignee_id)
+    assert assignment_id is not None
     async with UnitOfWork(pool, source=SOURCE) as uow:
         assignment = await store.get(uow.conn, assignment_id, lock=True)
         if assignment is None or not (assignment["assigned_by"] == principal.user_id
@@ -288,6 +296,21 @@ async def recall(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uui
         ids = await _recall_customers(uow, dict(assignment), wanted)
         skipped = [c for c in wanted or [] if c not in set(ids)]
         return {"assignment_id": assignment_id, "recalled": ids, "skipped": skipped}
+
+
+async def _recall_assignee(pool: asyncpg.Pool, *, principal: Principal, assignee_id: uuid.UUID) -> dict[str, Any]:
+    """Take back every customer a rep still holds or owns through open assignments, in one call (a
+    rep who leaves or moves): those of the assignments the caller may recall — the ones they made,
+    or all when the rep works within their reach. A rep out of reach is not found."""
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        held = [dict(r) for r in await store.open_of_assignee(uow.conn, assignee_id)]
+        mine = [a for a in held if a["assigned_by"] == principal.user_id
+                or access.covers(principal, a["assignee_unit_path"])]
+        if held and not mine:
+            raise NotFound()
+        recalled = {a["id"]: await _recall_customers(uow, a, None) for a in mine}
+    return {"assignee_id": assignee_id, "assignments": list(recalled),
+            "recalled": [c for ids in recalled.values() for c in ids], "skipped": []}
 
 
 async def _recall_customers(uow: UnitOfWork, assignment: dict[str, Any], wanted: list[uuid.UUID] | None

@@ -71,6 +71,16 @@ async def get(conn: asyncpg.Connection, assignment_id: uuid.UUID, *, lock: bool 
         f" WHERE a.id = $1{' FOR UPDATE OF a' if lock else ''}", assignment_id)
 
 
+async def open_of_assignee(conn: asyncpg.Connection, assignee_id: uuid.UUID) -> list[asyncpg.Record]:
+    """The rep's assignments that still hold open customers, locked, oldest first."""
+    return await conn.fetch(
+        f"SELECT {ASSIGNMENT_COLUMNS}, u.unit_path AS assignee_unit_path FROM assignments a"
+        " LEFT JOIN directory_users u ON u.id = a.assignee_id"
+        " WHERE a.assignee_id = $1 AND EXISTS (SELECT 1 FROM assignment_customers c"
+        "   WHERE c.assignment_id = a.id AND c.state = 'open')"
+        " ORDER BY a.created_at FOR UPDATE OF a", assignee_id)
+
+
 async def page(conn: asyncpg.Connection, *, clauses: list[str], args: list[Any], limit: int,
                after: tuple[datetime, uuid.UUID] | None) -> list[asyncpg.Record]:
     """Assignments matching `clauses` (their arguments from $4 on), newest first."""
