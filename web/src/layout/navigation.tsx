@@ -34,6 +34,7 @@ export const navigation: NavItem[] = [
       { path: "/admin/labels", label: "nav.labels" },
       { path: "/admin/groups", label: "nav.groups" },
       { path: "/admin/api-keys", label: "nav.apiKeys" },
+      { path: "/admin/compensation", label: "nav.compensationSettings" },
     ],
   },
 ];

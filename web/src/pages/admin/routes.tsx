@@ -9,6 +9,7 @@ const UsersPage = lazy(withMessages(["admin"], () => import("./UsersPage")));
 const AttributesPage = lazy(withMessages(["admin"], () => import("./AttributesPage")));
 const ConfigPage = lazy(withMessages(["admin"], () => import("./ConfigPage")));
 const ApiKeysPage = lazy(withMessages(["admin"], () => import("./ApiKeysPage")));
+const CompensationSettingsPage = lazy(withMessages(["admin", "compensation"], () => import("./compensation/CompensationSettingsPage")));
 const NotFoundPage = lazy(() => import("../NotFoundPage"));
 
 const admin = (page: React.ReactElement) => <AdminOnly>{page}</AdminOnly>;
@@ -22,5 +23,6 @@ export const adminRoutes: AppRoute[] = [
   { path: "/admin/labels", element: admin(<ConfigPage kind="labels" />) },
   { path: "/admin/groups", element: admin(<ConfigPage kind="groups" />) },
   { path: "/admin/api-keys", element: admin(<ApiKeysPage />) },
+  { path: "/admin/compensation", element: admin(<CompensationSettingsPage />) },
   { path: "/admin/*", element: <NotFoundPage /> },
 ];
