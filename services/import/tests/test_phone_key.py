@@ -2,9 +2,7 @@
 gives one key; different numbers give different keys."""
 import pytest
 
-from crmkit.vn_phones import LEGACY_MOBILE_PREFIXES
-
-from crm_import.domain.jobs import phone_key
+from crmkit.vn_phones import LEGACY_MOBILE_PREFIXES, phone_key
 
 
 @pytest.mark.parametrize("writing", ["0912345678", "+84 912 345 678", "84912345678", "912345678", "0912.345.678",

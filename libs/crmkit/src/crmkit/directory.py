@@ -10,6 +10,7 @@ import uuid
 import asyncpg
 from pydantic import BaseModel
 
+from crmkit.auth import Principal
 from crmkit.consumer import Handler, typed
 from crmkit.events import Envelope
 
@@ -66,6 +67,13 @@ HANDLERS: dict[str, Handler] = {
 
 async def get_user(conn: asyncpg.Connection, user_id: uuid.UUID) -> asyncpg.Record | None:
     return await conn.fetchrow("SELECT * FROM directory_users WHERE id = $1", user_id)
+
+
+def principal_of(user: asyncpg.Record) -> Principal:
+    """A directory user as a principal — roles and unit as the directory knows them now: a use case
+    run from an event on someone's behalf (an import's importer) checks what they may do now."""
+    return Principal(user_id=user["id"], username=user["username"], unit_id=user["unit_id"],
+                     unit_path=user["unit_path"] or "", roles=frozenset(user["roles"]))
 
 
 async def get_users(conn: asyncpg.Connection, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, asyncpg.Record]:

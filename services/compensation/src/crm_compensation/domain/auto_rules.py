@@ -15,12 +15,13 @@ each rule is tested without a database.
 """
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
+
+from crmkit.vn_phones import phone_key
 
 KINDS = ("min_calls_with_outcome", "duplicate_of_provider_lead")
 Kind = Literal["min_calls_with_outcome", "duplicate_of_provider_lead"]
@@ -73,11 +74,6 @@ class Verdict:
     decision: str
 
 
-def phone_key(phone: str | None) -> str:
-    """A phone as the rule compares it: its digits ("0901 234 567" = "0901234567")."""
-    return re.sub(r"\D", "", phone or "")
-
-
 def min_calls_with_outcome(calls: Iterable[Call], *, delivered_at: datetime, min_calls: int, outcome: str) -> bool:
     """At least `min_calls` calls at or after the delivery with the outcome `outcome`."""
     matching = sum(1 for c in calls if c.outcome == outcome and c.occurred_at >= delivered_at)
@@ -87,10 +83,10 @@ def min_calls_with_outcome(calls: Iterable[Call], *, delivered_at: datetime, min
 def duplicate_of_provider_lead(case: Case) -> bool:
     """The customer, or a customer with the same phone, was delivered earlier in another package of
     the provider (`provider_leads` holds only that provider's leads)."""
-    phone = phone_key(case.phone)
+    phone = phone_key(case.phone)  # every writing of one number, the pre-2018 prefixes too
     return any(
         lead.package_id != case.package_id and lead.delivered_at < case.delivered_at
-        and (lead.customer_id == case.customer_id or (bool(phone) and phone_key(lead.phone) == phone))
+        and (lead.customer_id == case.customer_id or (phone is not None and phone_key(lead.phone) == phone))
         for lead in case.provider_leads)
 
 

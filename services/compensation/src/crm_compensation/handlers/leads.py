@@ -36,6 +36,11 @@ async def _publish_added(uow: UnitOfWork, *, package_id: uuid.UUID, added: list[
             job_id=job_id), subject=package_id)
 
 
+def _may_add_leads(principal: Principal, package: asyncpg.Record) -> bool:
+    """The package's owner, or whoever manages it (a manager over its unit, an admin)."""
+    return package["owner_id"] == principal.user_id or manages(principal, owner_unit_path=package["owner_unit_path"])
+
+
 async def add(pool: asyncpg.Pool, *, principal: Principal, package_id: uuid.UUID, customer_ids: list[uuid.UUID],
               delivered_at: datetime) -> dict[str, Any]:
     """`{added, already, unknown}`: customers the caller does not see (or this service does not
@@ -46,7 +51,7 @@ async def add(pool: asyncpg.Pool, *, principal: Principal, package_id: uuid.UUID
         package = await store.lock(uow.conn, access, package_id)
         if package is None:
             raise NotFound()
-        if package["owner_id"] != principal.user_id and not manages(principal, owner_unit_path=package["owner_unit_path"]):
+        if not _may_add_leads(principal, package):
             raise Forbidden("not_package_manager")
         seen = set(await refs_store.seen(uow.conn, ids=ids, user_id=principal.user_id, subtree=access.subtree,
                                          everything=access.is_admin))
@@ -63,11 +68,9 @@ async def _importer_may_deliver(conn: asyncpg.Connection, package_id: uuid.UUID,
     user = await directory.get_user(conn, importer_id) if importer_id else None
     if user is None or not user["active"]:
         return False
-    importer = Principal(user_id=user["id"], username=user["username"], unit_id=user["unit_id"],
-                         unit_path=user["unit_path"] or "", roles=frozenset(user["roles"]))
+    importer = directory.principal_of(user)
     package = await store.lock(conn, access_of(importer), package_id)
-    return package is not None and (package["owner_id"] == importer.user_id
-                                    or manages(importer, owner_unit_path=package["owner_unit_path"]))
+    return package is not None and _may_add_leads(importer, package)
 
 
 async def deliver_imported(uow: UnitOfWork, *, package_id: uuid.UUID, customer_ids: list[uuid.UUID],

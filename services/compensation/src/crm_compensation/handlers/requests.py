@@ -202,8 +202,7 @@ async def _draft_to_change(conn: asyncpg.Connection, principal: Principal, reque
 async def _lock_package_of(conn: asyncpg.Connection, request_id: uuid.UUID) -> asyncpg.Record | None:
     """Every change of a request locks its package first, as creation and submission do: the quota,
     the drafts a submission counts and their versions hold while a change runs."""
-    package_id = await conn.fetchval("SELECT package_id FROM requests WHERE id = $1", request_id)
-    return await packages_store.lock(conn, None, package_id) if package_id else None
+    return await packages_store.lock_of_request(conn, request_id)
 
 
 async def update(pool: asyncpg.Pool, *, principal: Principal, request_id: uuid.UUID, expected_version: int | None,

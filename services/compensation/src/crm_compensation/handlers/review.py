@@ -26,6 +26,7 @@ from crmkit.auth import MANAGER, REVIEWER, Principal
 from crmkit.domain_errors import Conflict, Forbidden, Invalid, NotFound
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crmkit.unit_of_work import UnitOfWork
+from crmkit.vn_phones import phone_key
 
 from crm_compensation import events
 from crm_compensation.domain import abuse, auto_rules
@@ -153,9 +154,9 @@ async def _provider_leads(conn: asyncpg.Connection, provider: str, requests: Seq
         lead = auto_rules.ProviderLead(package_id=x["package_id"], customer_id=x["customer_id"], phone=x["phone"],
                                        delivered_at=x["delivered_at"])
         by_customer[lead.customer_id].append(lead)
-        if auto_rules.phone_key(lead.phone):
-            by_phone[auto_rules.phone_key(lead.phone)].append(lead)
-    return {r["id"]: by_customer.get(r["customer_id"], []) + by_phone.get(auto_rules.phone_key(r["phone"]), [])
+        if key := phone_key(lead.phone):
+            by_phone[key].append(lead)
+    return {r["id"]: by_customer.get(r["customer_id"], []) + by_phone.get(phone_key(r["phone"]) or "", [])
             for r in requests}
 
 
@@ -195,10 +196,6 @@ async def _auto_decide(uow: UnitOfWork, provider: str, submitted: Sequence[async
 
 # --- reads ---------------------------------------------------------------------------------------
 
-def _reviews(principal: Principal) -> bool:
-    return decisions.may_decide(principal)
-
-
 async def list_batches(pool: asyncpg.Pool, *, principal: Principal, status: str | None,
                        package_id: uuid.UUID | None, cursor: str | None,
                        limit: int) -> tuple[list[dict[str, Any]], str | None]:
@@ -206,9 +203,8 @@ async def list_batches(pool: asyncpg.Pool, *, principal: Principal, status: str 
     the batches of the packages they see, newest first."""
     async with pool.acquire() as conn:
         rows = await store.list_batches(conn, principal, status=status, package_id=package_id,
-                                        oldest_first=_reviews(principal), after=time_id_after(cursor), limit=limit)
-    page, next_cursor = page_of([dict(r) for r in rows], limit, lambda r: time_id_cursor(r, "submitted_at"))
-    return page, next_cursor
+                                        oldest_first=decisions.may_decide(principal), after=time_id_after(cursor), limit=limit)
+    return page_of([dict(r) for r in rows], limit, lambda r: time_id_cursor(r, "submitted_at"))
 
 
 async def get_batch(pool: asyncpg.Pool, *, principal: Principal, batch_id: uuid.UUID) -> dict[str, Any]:

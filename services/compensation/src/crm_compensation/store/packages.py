@@ -47,6 +47,12 @@ async def lock(conn: asyncpg.Connection, access: Access | None, package_id: uuid
                                " FOR UPDATE", *params)
 
 
+async def lock_of_request(conn: asyncpg.Connection, request_id: uuid.UUID) -> asyncpg.Record | None:
+    """The package of a request, locked (whoever asks: the request's own checks follow)."""
+    return await conn.fetchrow(f"SELECT {_P_COLUMNS} FROM lead_packages p"
+                               " WHERE p.id = (SELECT package_id FROM requests WHERE id = $1) FOR UPDATE", request_id)
+
+
 async def list_visible(conn: asyncpg.Connection, access: Access, *, provider: str | None,
                        owner_id: uuid.UUID | None, after: tuple[datetime, uuid.UUID] | None,
                        limit: int) -> list[asyncpg.Record]:

@@ -77,8 +77,7 @@ async def importer_principal(conn: asyncpg.Connection, importer_id: uuid.UUID) -
     user = await directory.get_user(conn, importer_id)
     if user is None:
         raise UnknownImporter(str(importer_id))
-    return Principal(user_id=user["id"], username=user["username"], unit_id=user["unit_id"],
-                     unit_path=user["unit_path"] or "", roles=frozenset(user["roles"]))
+    return directory.principal_of(user)
 
 
 async def _owner_columns(conn: asyncpg.Connection, principal: Principal,

@@ -1,16 +1,14 @@
-"""Import jobs: who may see one, what the API shows of it, when two requests are the same job, and
-the dedupe key of a phone inside one file."""
+"""Import jobs: who may see one, what the API shows of it, when two requests are the same job (the
+dedupe key of a phone inside one file is `crmkit.vn_phones.phone_key`)."""
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from crmkit.auth import Principal
-from crmkit.vn_phones import renumber_legacy
 
 FINISHED = ("completed", "failed", "cancelled")
 
@@ -57,19 +55,3 @@ def public_job(job: Mapping[str, Any], file_name: str | None) -> dict[str, Any]:
 def new_group_id(job_id: uuid.UUID) -> uuid.UUID:
     """The id the customers service gives a job's new group (its `handlers.imports`)."""
     return uuid.uuid5(job_id, "group")
-
-
-_NOT_DIGITS = re.compile(r"\D")
-
-
-def phone_key(raw: str | None) -> str | None:
-    """Two writings of one Vietnamese number give one key (0912…, +84 912…, 84912…, 912… as a
-    number cell that lost its 0, and a mobile number under its pre-2018 prefix: 01629… = 0329…):
-    enough to see a number twice in a file. The customers service applies the full phone rules."""
-    if not raw:
-        return None
-    digits = _NOT_DIGITS.sub("", raw)
-    if digits.startswith("84") and len(digits) >= 11:
-        digits = digits[2:]
-    digits = renumber_legacy("0" + digits.lstrip("0")).lstrip("0")
-    return digits or None

@@ -33,9 +33,9 @@ from fastapi import FastAPI
 from crmkit.background import poll_forever, worker_name
 from crmkit.logging import get_logger
 from crmkit.unit_of_work import UnitOfWork
+from crmkit.vn_phones import phone_key
 
 from crm_import import events
-from crm_import.domain.jobs import phone_key
 from crm_import.files.readers import ReadStats, read_rows
 from crm_import.handlers import results
 from crm_import.handlers.lifecycle import end_if_done, fail, publish_progress
