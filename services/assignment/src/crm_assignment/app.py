@@ -9,7 +9,7 @@ from crmkit.logging import get_logger
 from crmkit.service import ServiceSpec, create_service_app
 
 from crm_assignment import events, messages  # noqa: F401  (registers events and problem texts)
-from crm_assignment.api import assignments
+from crm_assignment.api import assignments, reports
 from crm_assignment.consumers import CONSUMERS
 from crm_assignment.handlers import assignments as handlers
 from crm_assignment.settings import AssignmentSettings
@@ -35,5 +35,5 @@ def create_app(settings: AssignmentSettings | None = None) -> FastAPI:
     settings = settings or AssignmentSettings()
     return create_service_app(ServiceSpec(
         name="assignment", title="CRM assignment", settings=settings, migrations_dir=MIGRATIONS,
-        routers=[assignments.router], consumers=CONSUMERS, background=[expire_offers],
+        routers=[assignments.router, reports.router], consumers=CONSUMERS, background=[expire_offers],
     ))
