@@ -21,6 +21,7 @@ PUBLISHED: list[BaseModel] = [
     events.UserCreated(**USER),
     events.UserUpdated(**USER, changed=["full_name"]),
     events.UserDeactivated(**{**USER, "active": False}, changed=["active"], deactivated_at=NOW),
+    events.UnitCreated(**UNIT),
     events.UnitUpdated(**UNIT, changed=["parent_id"]),
 ]
 

@@ -27,12 +27,14 @@ from crm_gateway.proxy import service_for
     ("/api/v1/notifications/stream", "interactions"),
     ("/api/v1/assignments/1/accept", "assignment"),
     ("/api/v1/roster", "assignment"),
+    ("/api/v1/territories/79", "assignment"),
     ("/api/v1/compensation-batches/1", "compensation"),
     ("/api/v1/imports/template.xlsx", "import"),
     ("/api/v1/me", None),
     ("/api/v1/users", None),
     ("/api/v1/customersx", None),
     ("/api/v1/nothing", None),
+    ("/internal/v1/customers/distributable", None),  # service to service only
 ])
 def test_route_table(path, service):
     assert service_for(path) == service

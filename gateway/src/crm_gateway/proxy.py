@@ -46,7 +46,7 @@ ROUTE_TABLE: list[tuple[str, str]] = [
             "me/views"), "customers"),
     (_under("comments", "attachments", "care-tickets", "support-tickets", "appointments", "notifications",
             "me/calendar.ics", "me/calendar-feed"), "interactions"),
-    (_under("jobs", "assignments", "recalls", "roster"), "assignment"),
+    (_under("jobs", "assignments", "recalls", "roster", "territories"), "assignment"),
     (_under("lead-packages", "compensation-requests", "compensation-batches", "compensation-reasons",
             "compensation-rules", "compensation-settings", "compensation-reports"), "compensation"),
     (_under("imports"), "import"),

@@ -52,3 +52,19 @@ async def test_unit_moves_update_member_paths(pool):
     async with pool.acquire() as conn:
         assert (await directory.get_user(conn, member))["unit_path"] == f"/b/{unit_id}/"
         assert (await directory.get_user(conn, outsider))["unit_path"] == f"/a/{other_unit}/"
+
+
+async def test_units_name_and_path_newest_wins(pool):
+    unit_id = uuid.uuid4()
+
+    def unit_event(type_: str, at: datetime, **fields) -> Envelope:
+        return Envelope(type=type_, source="gateway", subject=str(unit_id), occurred_at=at,
+                        data={"id": str(unit_id), "name": "Chi nhánh Hà Nội", "path": f"/a/{unit_id}/", **fields})
+
+    await apply(pool, unit_event("unit.created", T0))
+    await apply(pool, unit_event("unit.updated", T0 + timedelta(minutes=2), name="CN Hà Nội", path=f"/b/{unit_id}/"))
+    await apply(pool, unit_event("unit.updated", T0 + timedelta(minutes=1), name="Old name"))  # late: no change
+    async with pool.acquire() as conn:
+        unit = await directory.get_unit(conn, unit_id)
+        assert (unit["name"], unit["path"]) == ("CN Hà Nội", f"/b/{unit_id}/")
+        assert await directory.get_unit(conn, uuid.uuid4()) is None

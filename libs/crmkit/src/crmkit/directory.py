@@ -31,9 +31,11 @@ class DirectoryUser(BaseModel):
 
 
 class DirectoryUnit(BaseModel):
-    """What the directory reads of `unit.updated`: a moved unit's new path."""
+    """What the directory reads of `unit.created` / `unit.updated` (the gateway's full unit state):
+    its name and path (a moved unit's new path)."""
 
     id: uuid.UUID
+    name: str | None = None
     path: str | None = None
 
 
@@ -51,8 +53,19 @@ async def on_user_event(conn: asyncpg.Connection, envelope: Envelope, user: Dire
     )
 
 
+async def on_unit_created(conn: asyncpg.Connection, envelope: Envelope, unit: DirectoryUnit) -> None:
+    """The unit's name and path (`directory_units`); newer events win."""
+    if unit.path and unit.name is not None:
+        await conn.execute(
+            "INSERT INTO directory_units (id, name, path, changed_at) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, path = EXCLUDED.path, changed_at = EXCLUDED.changed_at"
+            " WHERE directory_units.changed_at <= EXCLUDED.changed_at", unit.id, unit.name, unit.path,
+            envelope.occurred_at)
+
+
 async def on_unit_updated(conn: asyncpg.Connection, envelope: Envelope, unit: DirectoryUnit) -> None:
-    """A moved unit changes the path of its members."""
+    """A moved unit changes the path of its members (and its own, renamed: its name)."""
+    await on_unit_created(conn, envelope, unit)
     if unit.path:
         await conn.execute("UPDATE directory_users SET unit_path = $2 WHERE unit_id = $1", unit.id, unit.path)
 
@@ -61,6 +74,7 @@ HANDLERS: dict[str, Handler] = {
     "user.created": typed(DirectoryUser, on_user_event),
     "user.updated": typed(DirectoryUser, on_user_event),
     "user.deactivated": typed(DirectoryUser, on_user_event),
+    "unit.created": typed(DirectoryUnit, on_unit_created),
     "unit.updated": typed(DirectoryUnit, on_unit_updated),
 }
 
@@ -74,6 +88,11 @@ def principal_of(user: asyncpg.Record) -> Principal:
     run from an event on someone's behalf (an import's importer) checks what they may do now."""
     return Principal(user_id=user["id"], username=user["username"], unit_id=user["unit_id"],
                      unit_path=user["unit_path"] or "", roles=frozenset(user["roles"]))
+
+
+async def get_unit(conn: asyncpg.Connection, unit_id: uuid.UUID) -> asyncpg.Record | None:
+    """`{id, name, path}` of a unit the directory knows (from `unit.created` / `unit.updated`)."""
+    return await conn.fetchrow("SELECT id, name, path FROM directory_units WHERE id = $1", unit_id)
 
 
 async def get_users(conn: asyncpg.Connection, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, asyncpg.Record]:

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from vietnam_provinces import Province as PackageProvince
+
+from crmkit.provinces import Province, current_provinces
 
 from crm_customers.domain.errors import RuleViolation
 from crm_customers.domain.text import fold_words
@@ -28,20 +29,6 @@ from crm_customers.domain.text import fold_words
 class InvalidProvince(RuleViolation):
     code = "invalid_province"
 
-
-@dataclass(frozen=True)
-class Province:
-    code: int
-    name: str
-
-
-# Promoted to centrally-run cities after the data of the newest package usable on Python 3.11
-# (2025.10.1); names as in vietnam-provinces 2026.9.0.
-RENAMED_SINCE_PACKAGE_DATA = {
-    22: "Thành phố Quảng Ninh",
-    24: "Thành phố Bắc Ninh",
-    75: "Thành phố Đồng Nai",
-}
 
 # Pre-1 July 2025 GSO code → (name, GSO code of the current unit it belongs to).
 LEGACY_PROVINCES: dict[int, tuple[str, int]] = {
@@ -87,14 +74,6 @@ def _key(text: str) -> str:
     return "".join(words)
 
 
-def _current_units() -> dict[int, Province]:
-    units = (
-        Province(int(unit.code), RENAMED_SINCE_PACKAGE_DATA.get(int(unit.code), unit.name))
-        for unit in PackageProvince.iter_all()
-    )
-    return {unit.code: unit for unit in sorted(units, key=lambda unit: unit.code)}
-
-
 def _build_name_index(units: dict[int, Province]) -> dict[str, int]:
     spellings: list[tuple[str, int]] = [(unit.name, code) for code, unit in units.items()]
     spellings += [(package.codename, int(package.code)) for package in PackageProvince.iter_all()]
@@ -114,7 +93,7 @@ def _build_code_index(units: dict[int, Province]) -> dict[int, int]:
     return index
 
 
-_UNITS = _current_units()
+_UNITS = current_provinces()
 _BY_NAME = _build_name_index(_UNITS)
 _BY_CODE = _build_code_index(_UNITS)
 
