@@ -12,6 +12,7 @@ from crm_assignment import events, messages  # noqa: F401  (registers events and
 from crm_assignment.api import assignments, reports
 from crm_assignment.consumers import CONSUMERS
 from crm_assignment.handlers import assignments as handlers
+from crm_assignment.handlers import sla, sla_sweep
 from crm_assignment.settings import AssignmentSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -31,9 +32,24 @@ async def expire_offers(app: FastAPI) -> None:
         await asyncio.sleep(app.state.settings.offer_sweep_seconds)
 
 
+async def sweep_sla(app: FastAPI) -> None:
+    """Speed-to-lead (A-6): warn, then recall and redistribute leads not contacted in time; every
+    replica sweeps, SKIP LOCKED shares the work and each lead is recalled once (handlers/sla_sweep)."""
+    while True:
+        try:
+            while await sla_sweep.sweep(app.state.pool):
+                pass
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("sla_sweep_failed", error=repr(exc))
+        await asyncio.sleep(app.state.settings.sla_sweep_seconds)
+
+
 def create_app(settings: AssignmentSettings | None = None) -> FastAPI:
     settings = settings or AssignmentSettings()
+    sla.configure(minute_seconds=settings.sla_minute_seconds)
     return create_service_app(ServiceSpec(
         name="assignment", title="CRM assignment", settings=settings, migrations_dir=MIGRATIONS,
-        routers=[assignments.router, reports.router], consumers=CONSUMERS, background=[expire_offers],
+        routers=[assignments.router, reports.router], consumers=CONSUMERS, background=[expire_offers, sweep_sla],
     ))

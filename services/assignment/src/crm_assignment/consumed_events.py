@@ -4,6 +4,7 @@ consumers.py, because the handlers take these types and consumers.py imports the
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from pydantic import BaseModel
 
@@ -51,3 +52,13 @@ class CustomersImported(BaseModel):
 class DeactivatedUser(BaseModel):
     """user.deactivated (the gateway's full user state): who."""
     id: uuid.UUID
+
+
+class ContactRecorded(BaseModel):
+    """interaction.recorded (the interactions service's timeline entry): what kind of entry, on
+    which customer, by whom, when — a call, note, comment or care ticket of a lead's holder is its
+    first contact (A-6)."""
+    customer_id: uuid.UUID
+    type: str
+    occurred_at: datetime
+    actor_id: uuid.UUID | None = None

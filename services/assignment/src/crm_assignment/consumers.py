@@ -11,6 +11,7 @@ from crmkit.events import Envelope
 from crmkit.service import ConsumerSpec
 
 from crm_assignment.consumed_events import (
+                                            ContactRecorded,
                                             CustomerGone,
                                             CustomerRefState,
                                             CustomersGone,
@@ -18,7 +19,7 @@ from crm_assignment.consumed_events import (
                                             CustomersOwnersMoved,
                                             DeactivatedUser,
 )
-from crm_assignment.handlers import customer_refs, roster
+from crm_assignment.handlers import customer_refs, roster, sla
 
 TypedHandler = Callable[[asyncpg.Connection, Envelope, Any], Awaitable[None]]
 
@@ -39,5 +40,9 @@ CUSTOMER_HANDLERS = {type_: typed(model, handle) for type_, (model, handle) in C
 # besides crmkit's user directory (its own consumer): a deactivated rep's open offers return to the pool
 IDENTITY_HANDLERS = {"user.deactivated": typed(DeactivatedUser, roster.on_user_deactivated)}
 
+# a lead's first contact by its holder stops its SLA clock
+CONTACT_HANDLERS = {"interaction.recorded": typed(ContactRecorded, sla.on_interaction_recorded)}
+
 CONSUMERS = [ConsumerSpec(name="customers", topics=["crm.customers"], handlers=CUSTOMER_HANDLERS),
-             ConsumerSpec(name="deactivations", topics=[IDENTITY_TOPIC], handlers=IDENTITY_HANDLERS)]
+             ConsumerSpec(name="deactivations", topics=[IDENTITY_TOPIC], handlers=IDENTITY_HANDLERS),
+             ConsumerSpec(name="contacts", topics=["crm.interactions"], handlers=CONTACT_HANDLERS)]

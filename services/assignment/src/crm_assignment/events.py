@@ -80,6 +80,15 @@ class AssignmentRecalled(_AssignmentEvent):
     longer knows that owner."""
     previous_owner_ids: dict[str, uuid.UUID | None]
     previous_owner_units: dict[str, PreviousUnit] = {}
+    reason: str | None = Field(None, description="`sla_missed`: recalled by the SLA sweeper because the rep did not"
+                                                 " contact the customers in time (A-6); absent for a manager's recall")
+
+
+@event("assignment.sla_warning", topic=TOPIC)
+class AssignmentSlaWarning(_AssignmentEvent):
+    """The rep has not contacted these customers yet and will lose them at `recall_at` (the
+    earliest deadline among them) unless they do (A-6): one event per assignment and sweep."""
+    recall_at: datetime
 
 
 @event("job.created", topic=TOPIC)

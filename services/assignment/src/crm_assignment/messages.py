@@ -32,6 +32,8 @@ i18n.register(
     },
     field_errors={
         "blank": {"vi": "Trường này không được để trống.", "en": "This field must not be blank."},
+        "warn_before_sla": {"vi": "Thời gian cảnh báo phải nhỏ hơn thời hạn liên hệ (sla_minutes).",
+                            "en": "The warning must come before the contact deadline (less than sla_minutes)."},
         "too_many": {"vi": "Tối đa {max} khách hàng mỗi lần.", "en": "At most {max} customers at a time."},
         "exactly_one_of": {"vi": "Cần đúng một trong hai: {fields}.", "en": "Exactly one of {fields} is required."},
         "only_with_assignment": {"vi": "Chỉ chọn khách hàng khi thu hồi từ một lần giao (assignment_id).",

@@ -12,5 +12,9 @@ class AssignmentSettings(ServiceSettings):
 
     # how often offers past their deadline are expired
     offer_sweep_seconds: float = 30.0
+    # speed-to-lead SLA: how long one of a job's `sla_minutes` lasts (the test stack: 2 s, so
+    # that a deadline passes within a test), and how often leads are warned and recalled
+    sla_minute_seconds: float = 60.0
+    sla_sweep_seconds: float = 15.0
     # a distribution names up to 100,000 customers: ~4 MB of JSON ids
     max_body_bytes: int = 8 * 1024 * 1024

@@ -14,6 +14,7 @@ from crmkit.idempotency import Idempotent
 from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.unit_of_work import UnitOfWork
 
+from crm_assignment.domain import sla
 from crm_assignment.domain.distribution import STRATEGIES
 from crm_assignment.handlers import assignments as handlers
 from crm_assignment.handlers import jobs, roster
@@ -30,6 +31,18 @@ class JobCreate(BaseModel):
     content: Text
     type: Annotated[str, Field(min_length=1, max_length=100, examples=["Gọi điện tư vấn"])]
     target: Annotated[str | None, Field(max_length=2000)] = None
+    sla_minutes: int | None = Field(None, ge=1, le=sla.MAX_SLA_MINUTES, description="speed-to-lead SLA (A-6): each"
+                                    " lead must be contacted by its rep within this many minutes of owning it, else"
+                                    " it is recalled and redistributed; none: no SLA")
+    warn_before_minutes: int | None = Field(None, ge=0, le=sla.MAX_SLA_MINUTES, description="the rep is warned this"
+                                            " long before the deadline (less than sla_minutes; default a quarter"
+                                            " of it; 0: no warning)")
+
+    @model_validator(mode="after")
+    def _warning_within_sla(self) -> JobCreate:
+        if not sla.warn_before_valid(self.sla_minutes, self.warn_before_minutes):
+            raise ValueError("warn_before_minutes must be less than sla_minutes (and needs an SLA)")
+        return self
 
 
 class JobPublic(BaseModel):
@@ -39,6 +52,8 @@ class JobPublic(BaseModel):
     target: str | None
     created_by: uuid.UUID
     created_at: datetime
+    sla_minutes: int | None = None
+    warn_before_minutes: int = 0
 
 
 class Quantity(BaseModel):
@@ -109,9 +124,21 @@ class AssignmentCustomer(BaseModel):
     customer_id: uuid.UUID
     previous_owner_id: uuid.UUID | None
     state: Literal["open", "returned", "recalled"]
+    contact_due_at: datetime | None = Field(None, description="SLA (A-6): contact the customer by then, or lose it")
+    warned_at: datetime | None = None
+    contacted_at: datetime | None = Field(None, description="the holder's first contact (a call, note, comment,"
+                                                            " care ticket) since owning the customer")
+    closed_at: datetime | None = Field(None, description="when the customer left the assignment")
+    recall_reason: str | None = Field(None, description="why it was recalled: recalled (by a manager),"
+                                                        " assignee_recalled (all of a rep's), sla_missed")
 
 
 class AssignmentDetail(AssignmentPublic):
+    strategy: str | None = Field(None, description="how the share was chosen: quantities, round_robin, …")
+    redistributed_from: uuid.UUID | None = Field(None, description="the assignment whose missed SLA this one"
+                                                                   " deals again")
+    contact_due_at: datetime | None = Field(None, description="the earliest deadline among its open, not yet"
+                                                              " contacted customers")
     customers: list[AssignmentCustomer]
 
 
@@ -169,7 +196,8 @@ class RosterUpdate(BaseModel):
 @router.post("/jobs", status_code=201, response_model=JobPublic, responses=RESPONSES)
 async def create_job(body: JobCreate, pool: DbPool, principal: CurrentPrincipal) -> dict[str, Any]:
     async with UnitOfWork(pool, source=jobs.SOURCE) as uow:
-        return await jobs.create(uow, principal, content=body.content, type_=body.type, target=body.target)
+        return await jobs.create(uow, principal, content=body.content, type_=body.type, target=body.target,
+                                 sla_minutes=body.sla_minutes, warn_before_minutes=body.warn_before_minutes)
 
 
 @router.get("/jobs", response_model=Page[JobPublic], responses=RESPONSES)
@@ -192,7 +220,8 @@ async def distribute(body: DistributionCreate, principal: CurrentPrincipal,
     """Giao việc / chia lead (A-3, A-4). `Idempotency-Key` supported."""
     made = await handlers.distribute(
         once.pool, principal=principal, customer_ids=body.customer_ids, text=body.text, job_id=body.job_id,
-        new_job=({"content": body.job.content, "type_": body.job.type, "target": body.job.target}
+        new_job=({"content": body.job.content, "type_": body.job.type, "target": body.job.target,
+                  "sla_minutes": body.job.sla_minutes, "warn_before_minutes": body.job.warn_before_minutes}
                  if body.job else None),
         quantities=[(q.user_id, q.count) for q in body.quantities] if body.quantities else None,
         strategy=body.strategy, assignees=body.assignees, direct=body.direct,

@@ -18,7 +18,7 @@ from crmkit.unit_of_work import UnitOfWork
 
 from crm_assignment import events
 from crm_assignment.domain import distribution
-from crm_assignment.handlers import access, jobs
+from crm_assignment.handlers import access, jobs, sla
 from crm_assignment.store import assignments as store
 from crm_assignment.store import refs as refs_store
 
@@ -144,13 +144,15 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
         shares = _shares(selection, reps, quantities=quantities, strategy=strategy, after=after)
         now = datetime.now(UTC)
         expires_at = None if direct else now + accept_within
+        clock = sla.clock_for(job, now) if direct else None  # A-6: a direct lead is owned at once
         made = []
         for assignee_id, share in shares.items():
             assignment = dict(await store.insert(conn, "assignments", {
                 "id": uuid.uuid4(), "job_id": job["id"], "assignee_id": assignee_id, "assigned_by": principal.user_id,
                 "text": text.strip(), "direct": direct, "status": "accepted" if direct else "offered",
-                "expires_at": expires_at, "decided_at": now if direct else None}))
-            await _add_customers(conn, assignment["id"], share, refs)
+                "expires_at": expires_at, "decided_at": now if direct else None,
+                "strategy": "quantities" if quantities is not None else strategy or "round_robin"}))
+            await _add_customers(conn, assignment["id"], share, refs, clock=clock)
             handover = _handover(roster.get(assignee_id))
             if direct:
                 await _publish(uow, events.AssignmentDirect, assignment, share, **handover)
@@ -174,13 +176,14 @@ async def _recall_open(uow: UnitOfWork, principal: Principal, prefix: str | None
 
 
 async def _add_customers(conn: asyncpg.Connection, assignment_id: uuid.UUID, share: list[uuid.UUID],
-                         refs: dict[uuid.UUID, Any]) -> None:
+                         refs: dict[uuid.UUID, Any], *, clock: tuple[datetime, datetime, datetime | None] | None = None
+                         ) -> None:
     """A concurrent distribution that committed the same customers first makes the unique index
     refuse them (a savepoint keeps the transaction usable to say which)."""
     try:
         async with conn.transaction():
             await store.add_customers(conn, rows=[(assignment_id, c, refs[c]["owner_id"], refs[c]["owner_unit_id"],
-                                                   refs[c]["owner_unit_path"]) for c in share])
+                                                   refs[c]["owner_unit_path"]) for c in share], clock=clock)
     except asyncpg.UniqueViolationError:
         await _refuse_open(conn, share)
         raise _already_assigned(share) from None
@@ -224,6 +227,7 @@ async def accept(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uui
         assignment = await _mine(uow.conn, principal, assignment_id)
         _open_offer(assignment)
         await store.decide(uow.conn, assignment_id, "accepted")
+        await sla.start_on_accept(uow.conn, assignment)
         customers = [r["customer_id"] for r in await store.customers_of(uow.conn, assignment_id)]
         await _publish(uow, events.AssignmentAccepted, assignment, customers, assignee_unit_id=principal.unit_id,
                        assignee_unit_path=principal.unit_path or None)
@@ -308,15 +312,17 @@ async def _recall_assignee(pool: asyncpg.Pool, *, principal: Principal, assignee
                 or access.covers(principal, a["assignee_unit_path"])]
         if held and not mine:
             raise NotFound()
-        recalled = {a["id"]: await _recall_customers(uow, a, None) for a in mine}
+        recalled = {a["id"]: await _recall_customers(uow, a, None, reason="assignee_recalled") for a in mine}
     return {"assignee_id": assignee_id, "assignments": list(recalled),
             "recalled": [c for ids in recalled.values() for c in ids], "skipped": []}
 
 
-async def _recall_customers(uow: UnitOfWork, assignment: dict[str, Any], wanted: list[uuid.UUID] | None
-                           ) -> list[uuid.UUID]:
-    """Close the assignment's open customers (all, or `wanted`) as recalled and publish it."""
-    recalled = await store.close_customers(uow.conn, assignment["id"], state="recalled", ids=wanted)
+async def _recall_customers(uow: UnitOfWork, assignment: dict[str, Any], wanted: list[uuid.UUID] | None,
+                            *, reason: str = "recalled") -> list[uuid.UUID]:
+    """Close the assignment's open customers (all, or `wanted`) as recalled (`reason`: their
+    recall_reason — by a manager, or all of a rep's) and publish it."""
+    recalled = await store.close_customers(uow.conn, assignment["id"], state="recalled", ids=wanted,
+                                           recall_reason=reason)
     ids = [r["customer_id"] for r in recalled]
     if ids:
         await _publish(uow, events.AssignmentRecalled, assignment, ids,
@@ -346,7 +352,7 @@ async def get(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.U
         raise NotFound()
     async with pool.acquire() as conn:
         customers = await store.customers_of(conn, assignment_id, state=None)
-    return {**rows[0], "customers": [dict(c) for c in customers]}
+    return sla.with_deadline(rows[0], [dict(c) for c in customers])
 
 
 async def list_assignments(pool: asyncpg.Pool, *, principal: Principal, scope: str = "all", status: str | None = None,

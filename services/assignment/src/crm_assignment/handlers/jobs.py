@@ -8,24 +8,29 @@ from typing import Any
 import asyncpg
 
 from crmkit.auth import Principal
-from crmkit.domain_errors import NotFound
+from crmkit.domain_errors import FieldError, Invalid, NotFound
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
 from crmkit.unit_of_work import UnitOfWork
 
 from crm_assignment import events
+from crm_assignment.domain import sla
 from crm_assignment.handlers import access
 from crm_assignment.store import assignments as store
 
 SOURCE = "assignment"
 
 
-async def create(uow: UnitOfWork, principal: Principal, *, content: str, type_: str, target: str | None
-                 ) -> dict[str, Any]:
-    """In the caller's unit of work: a job of its own (POST /jobs) or one made with a distribution."""
+async def create(uow: UnitOfWork, principal: Principal, *, content: str, type_: str, target: str | None,
+                 sla_minutes: int | None = None, warn_before_minutes: int | None = None) -> dict[str, Any]:
+    """In the caller's unit of work: a job of its own (POST /jobs) or one made with a distribution;
+    with `sla_minutes`, a speed-to-lead SLA on every lead handed over under it (A-6)."""
     access.reach(principal)
+    if not sla.warn_before_valid(sla_minutes, warn_before_minutes):
+        raise Invalid(FieldError("warn_before_minutes", "warn_before_sla"))
     row = dict(await store.insert(uow.conn, "jobs", {
         "id": uuid.uuid4(), "content": content.strip(), "type": type_.strip(), "target": (target or "").strip() or None,
-        "created_by": principal.user_id, "unit_path": principal.unit_path or None}))
+        "created_by": principal.user_id, "unit_path": principal.unit_path or None, "sla_minutes": sla_minutes,
+        "warn_before_minutes": sla.warn_before_or_default(sla_minutes, warn_before_minutes)}))
     await uow.publish(events.JobCreated(**{k: row[k] for k in ("id", "content", "type", "target", "created_by")}),
                       subject=row["id"])
     return row

@@ -17,7 +17,7 @@ def _within(column: str, reach: str | None) -> str:
 
 
 ASSIGNMENT_COLUMNS = ("a.id, a.job_id, a.assignee_id, a.assigned_by, a.text, a.direct, a.status, a.expires_at,"
-                      " a.created_at, a.decided_at, a.decline_reason")
+                      " a.created_at, a.decided_at, a.decline_reason, a.strategy, a.redistributed_from")
 # customers of an assignment per state, for its public view
 COUNTS = ("(SELECT count(*) FILTER (WHERE state = 'open') FROM assignment_customers WHERE assignment_id = a.id)"
           " AS open_count,"
@@ -46,14 +46,17 @@ async def page_jobs(conn: asyncpg.Connection, *, reach: str | None, limit: int,
         reach, after[0] if after else None, after[1] if after else None, limit)
 
 
-async def add_customers(conn: asyncpg.Connection, *, rows: list[tuple[uuid.UUID, Any, Any, Any, Any]]) -> None:
+async def add_customers(conn: asyncpg.Connection, *, rows: list[tuple[uuid.UUID, Any, Any, Any, Any]],
+                        clock: tuple[datetime, datetime, datetime | None] | None = None) -> None:
     """(assignment id, customer id, previous owner id, its unit id, its unit path), all `open`. A
     customer already open in another assignment makes the COPY fail on
-    `one_open_assignment_per_customer` (A-7)."""
+    `one_open_assignment_per_customer` (A-7). `clock`: the SLA's (start, deadline, warning time)
+    of leads owned at once, written by the same COPY."""
+    sla_columns = ["sla_started_at", "contact_due_at", "warn_at"] if clock else []
     await conn.copy_records_to_table(
         "assignment_customers", columns=["assignment_id", "customer_id", "previous_owner_id",
-                                         "previous_owner_unit_id", "previous_owner_unit_path", "state"],
-        records=[(*row, "open") for row in rows])
+                                         "previous_owner_unit_id", "previous_owner_unit_path", "state", *sla_columns],
+        records=[(*row, "open", *(clock or ())) for row in rows])
 
 
 async def open_assignments_of(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
@@ -94,19 +97,23 @@ async def page(conn: asyncpg.Connection, *, clauses: list[str], args: list[Any],
 async def customers_of(conn: asyncpg.Connection, assignment_id: uuid.UUID, *, state: str | None = "open",
                        ids: list[uuid.UUID] | None = None) -> list[asyncpg.Record]:
     return await conn.fetch(
-        "SELECT customer_id, previous_owner_id, state FROM assignment_customers WHERE assignment_id = $1"
+        "SELECT customer_id, previous_owner_id, state, contact_due_at, warned_at, contacted_at, closed_at,"
+        " recall_reason FROM assignment_customers WHERE assignment_id = $1"
         " AND ($2::text IS NULL OR state = $2) AND ($3::uuid[] IS NULL OR customer_id = ANY($3::uuid[]))"
         " ORDER BY customer_id", assignment_id, state, ids)
 
 
 async def close_customers(conn: asyncpg.Connection, assignment_id: uuid.UUID, *, state: str,
-                          ids: list[uuid.UUID] | None = None) -> list[asyncpg.Record]:
-    """Open customers of the assignment (all, or `ids`) become `state`; returns them."""
+                          ids: list[uuid.UUID] | None = None, recall_reason: str | None = None
+                          ) -> list[asyncpg.Record]:
+    """Open customers of the assignment (all, or `ids`) become `state` (closed now; a recall says
+    why: `recall_reason`); returns them."""
     return await conn.fetch(
-        "UPDATE assignment_customers SET state = $2 WHERE assignment_id = $1 AND state = 'open'"
+        "UPDATE assignment_customers SET state = $2, closed_at = now(), recall_reason = $4"
+        " WHERE assignment_id = $1 AND state = 'open'"
         " AND ($3::uuid[] IS NULL OR customer_id = ANY($3::uuid[]))"
         " RETURNING customer_id, previous_owner_id, previous_owner_unit_id, previous_owner_unit_path",
-        assignment_id, state, ids)
+        assignment_id, state, ids, recall_reason)
 
 
 async def decide(conn: asyncpg.Connection, assignment_id: uuid.UUID, status: str, *,
