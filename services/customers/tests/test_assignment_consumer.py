@@ -196,3 +196,22 @@ async def test_a_consumed_events_actor_correlation_and_id_reach_the_batch_it_pub
     [batch] = await published(pool, "customers.bulk_owner_changed")
     assert (batch["source"], batch["actor"], batch["correlation_id"], batch["causation_id"]) == (
         "customers", str(ADMIN.user_id), "corr-distribution-3", str(direct.id))
+
+
+async def test_a_recall_for_a_missed_sla_says_why_in_the_batch_event(pool):
+    """`assignment.recalled` with `reason: "sla_missed"` (the SLA sweeper, A-6): the batch event
+    carries it as `cause`, for the timeline's `recalled` line; a manager's recall has none."""
+    owner, rep = await user(pool, "/r/b1/"), await user(pool, "/r/b2/")
+    first = await create_customer(pool, principal=owner, name="An", phone="0912345311")
+    second = await create_customer(pool, principal=owner, name="Bình", phone="0912345312")
+    for customer in (first, second):
+        await feed(pool, assignment("assignment.direct", rep.user_id, [customer["id"]], uuid.uuid4()))
+    await feed(pool, assignment("assignment.recalled", rep.user_id, [first["id"]], uuid.uuid4(), reason="sla_missed",
+                                previous_owner_ids={str(first["id"]): str(owner.user_id)}))
+    await feed(pool, assignment("assignment.recalled", rep.user_id, [second["id"]], uuid.uuid4(),
+                                previous_owner_ids={str(second["id"]): str(owner.user_id)}))
+    recalls = [b["data"] for b in await published(pool, "customers.bulk_owner_changed")
+               if b["data"]["reason"] == "assignment.recalled"]
+    assert [(r["ids"], r["cause"]) for r in recalls] == [([str(first["id"])], "sla_missed"),
+                                                        ([str(second["id"])], None)]
+    assert (await get_customer(pool, principal=owner, customer_id=first["id"]))["owner_id"] == owner.user_id

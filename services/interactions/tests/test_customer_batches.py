@@ -219,3 +219,21 @@ async def test_an_assignment_batch_moves_owners_and_holders_and_writes_one_line_
     assert [e["event_type"] for e in await pool.fetch(
         "SELECT event_type FROM outbox WHERE event_type = 'interactions.bulk_recorded'")] == [
         "interactions.bulk_recorded"] * 3
+
+
+async def test_a_recall_for_a_missed_sla_says_why_on_its_line(pool):
+    """The batch's `cause` (the recall's reason, A-6) is kept in the `recalled` line's data; the
+    lines of batches without one have no `cause`."""
+    owner, rep = uuid.uuid4(), uuid.uuid4()
+    (first,) = await customers(pool, owner, 1)
+    batch = {"batch_id": str(uuid.uuid4()), "chunk": 1, "last": True, "reason": "assignment.recalled",
+             "assignment_id": str(uuid.uuid4()), "ids": [str(first)], "versions": [5],
+             "from_owner_ids": [str(rep)], "to_owner_ids": [str(owner)], "owner_unit_ids": [None],
+             "owner_unit_paths": [PATH], "from_holder_ids": [str(rep)], "to_holder_ids": [None],
+             "cause": "sla_missed"}
+    await feed(pool, "customers.bulk_owner_changed", batch["batch_id"], batch, owner)
+    plain = {**batch, "batch_id": str(uuid.uuid4()), "versions": [6], "cause": None}
+    await feed(pool, "customers.bulk_owner_changed", plain["batch_id"], plain, owner)
+    lines = (await read_timeline(pool, principal=owner_principal(owner), customer_id=first, limit=10, cursor=None,
+                                 types=["recalled"]))[0]
+    assert sorted(e["data"].get("cause") or "-" for e in lines) == ["-", "sla_missed"]

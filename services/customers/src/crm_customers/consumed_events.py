@@ -67,6 +67,7 @@ class AssignmentRecalled(AssignmentEvent):
     previous_owner_id: uuid.UUID | None = None
     previous_owner_unit_id: uuid.UUID | None = None
     previous_owner_unit_path: str | None = None
+    reason: str | None = None  # why: `sla_missed` (the SLA sweeper, A-6); none for a manager's recall
 
 
 # crm.customers.commands → imports (`handlers.imports`)

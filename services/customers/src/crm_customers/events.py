@@ -205,6 +205,8 @@ class CustomersBulkOwnerChanged(_Batch):
     owner_unit_paths: list[str | None]
     from_holder_ids: list[uuid.UUID | None]
     to_holder_ids: list[uuid.UUID | None]
+    cause: str | None = Field(None, description="why the assignment event happened, when it says so: the recall's"
+                                                " `reason` (`sla_missed`: the rep missed the speed-to-lead SLA)")
 
 
 @event("customers.bulk_deleted", topic=TOPIC)

@@ -95,6 +95,7 @@ class BulkOwnerChanged(Batch):
     owner_unit_paths: list[str | None]
     from_holder_ids: list[uuid.UUID | None]
     to_holder_ids: list[uuid.UUID | None]
+    cause: str | None = None  # why, when said: a recall's reason (`sla_missed`, A-6)
 
 
 # --- crm.assignment --------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ Decide = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
 
 
 async def _apply(conn: asyncpg.Connection, envelope: Envelope, event: consumed.AssignmentEvent,
-                 decide: Decide) -> None:
+                 decide: Decide, *, cause: str | None = None) -> None:
     """Lock the event's live customers (in id order, a chunk at a time), ask `decide` for each
     one's new owner/holder values (None: leave it), write the changed ones with one statement per
     chunk, then publish the batch events."""
@@ -67,12 +67,13 @@ async def _apply(conn: asyncpg.Connection, envelope: Envelope, event: consumed.A
         versions = await store.update_owners(conn, rows=[after for _, after in planned])
         rows += [(before, {**after, "version": versions[before["id"]]}) for before, after in planned]
     async with UnitOfWork.joining(conn, source=SOURCE) as uow:  # the consumer's transaction
-        await _publish(uow, envelope.type, rows, event.assignment_id)
+        await _publish(uow, envelope.type, rows, event.assignment_id, cause=cause)
 
 
 async def _publish(uow: UnitOfWork, reason: str, rows: list[tuple[dict[str, Any], dict[str, Any]]],
-                   assignment_id: uuid.UUID | None) -> None:
-    """The batch events, with the consumed event's context (its actor, correlation, and it as the cause)."""
+                   assignment_id: uuid.UUID | None, *, cause: str | None = None) -> None:
+    """The batch events, with the consumed event's context (its actor, correlation, and it as the
+    causation); `cause`: why the assignment event happened (a recall's reason), for the timeline."""
     batch_id = uuid.uuid4()
     chunks = [rows[i:i + EVENT_CHUNK] for i in range(0, len(rows), EVENT_CHUNK)]
     for number, chunk in enumerate(chunks, start=1):
@@ -85,7 +86,7 @@ async def _publish(uow: UnitOfWork, reason: str, rows: list[tuple[dict[str, Any]
             owner_unit_ids=[after["owner_unit_id"] for _, after in chunk],
             owner_unit_paths=[after["owner_unit_path"] for _, after in chunk],
             from_holder_ids=[before["holder_id"] for before, _ in chunk],
-            to_holder_ids=[after["holder_id"] for _, after in chunk],
+            to_holder_ids=[after["holder_id"] for _, after in chunk], cause=cause,
         ), subject=batch_id)
 
 
@@ -158,7 +159,7 @@ async def on_recalled(conn: asyncpg.Connection, envelope: Envelope, event: consu
             values.update(owner or {"owner_id": None})  # unassigned: the customer stays in its unit
         return values
 
-    await _apply(conn, envelope, event, decide)
+    await _apply(conn, envelope, event, decide, cause=event.reason)
 
 
 HANDLERS = {

@@ -73,7 +73,8 @@ async def on_bulk_owner_changed(conn: asyncpg.Connection, envelope: Envelope, ba
     when the assignment gave it back — like a single `customer.owner_changed`."""
     await access.upsert_owners(conn, ids=batch.ids, versions=batch.versions, owner_ids=batch.to_owner_ids,
                               owner_unit_paths=batch.owner_unit_paths, holder_ids=batch.to_holder_ids)
-    common = {"reason": batch.reason, "assignment_id": batch.assignment_id}  # uuids: orjson writes them as text
+    common = {"reason": batch.reason, "assignment_id": batch.assignment_id,  # uuids: orjson writes them as text
+              **({"cause": batch.cause} if batch.cause else {})}  # the `recalled` line says why (A-6)
     per_customer = [
         (customer_id, {"from_owner_id": from_owner, "to_owner_id": to_owner, "from_holder_id": from_holder,
                        "to_holder_id": to_holder, **common})
