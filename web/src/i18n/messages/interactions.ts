@@ -39,6 +39,7 @@ const vi = {
   "ix.timeline.system": "Hệ thống",
   "ix.timeline.changed": "Đã sửa",
   "ix.timeline.owner": "Người phụ trách",
+  "ix.timeline.cause.sla_missed": "Thu hồi do quá hạn liên hệ (SLA)",
 
   "ix.note.label": "Ghi chú",
   "ix.note.placeholder": "Nội dung đã trao đổi với khách hàng…",
@@ -238,6 +239,7 @@ const en: Record<keyof typeof vi, string> = {
   "ix.timeline.system": "System",
   "ix.timeline.changed": "Changed",
   "ix.timeline.owner": "Owner",
+  "ix.timeline.cause.sla_missed": "Recalled: contact deadline (SLA) missed",
 
   "ix.note.label": "Note",
   "ix.note.placeholder": "What was discussed with the customer…",

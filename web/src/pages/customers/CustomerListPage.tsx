@@ -88,7 +88,8 @@ export default function CustomerListPage() {
   const count = selection.allMatching ? total ?? selection.ids.length : selection.ids.length;
   const target = bulkTarget(selection, state);
 
-  const openWithIds = async (next: "assign" | "recall") => {
+  // recall takes assignments, not a filter: "all matching" is collected as ids first
+  const openWithIds = async (next: "recall") => {
     setDialog(next);
     if (!selection.allMatching) {
       setActionIds(selection.ids);
@@ -187,7 +188,7 @@ export default function CustomerListPage() {
                  offerAll={allLoadedTicked && total !== null && total > rows.length ? total : null}
                  onSelectAll={() => setSelection({ ids: rows.map((row) => row.id), allMatching: true })}
                  onClear={clearSelection} onBulk={setBulkKind} onDelete={confirmDelete}
-                 onAssign={distributes ? () => void openWithIds("assign") : null}
+                 onAssign={distributes ? () => setDialog("assign") : null}
                  onRecall={distributes ? () => void openWithIds("recall") : null} />
       )}
       <Text secondary data-testid="customer-total" role="status">
@@ -269,7 +270,8 @@ export default function CustomerListPage() {
       <Suspense fallback={null}>
         {bulkKind && <BulkDialog kind={bulkKind} count={count} target={target} onClose={() => setBulkKind(null)}
                                  onDone={done} />}
-        {dialog === "assign" && <AssignDialog open ids={actionIds} onClose={() => setDialog(null)} onDone={done} />}
+        {dialog === "assign" && <AssignDialog open target={selection.allMatching ? { filter: toFilter(state) }
+          : { ids: selection.ids }} count={count} onClose={() => setDialog(null)} onDone={done} />}
         {dialog === "recall" && <RecallDialog open ids={actionIds} onClose={() => setDialog(null)} onDone={done} />}
         {dialog === "export" && <ExportDialog open filter={toFilter(state)} columns={columnKeys}
                                               onClose={() => setDialog(null)} />}

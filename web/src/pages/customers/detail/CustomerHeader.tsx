@@ -14,6 +14,8 @@ import StatusUpdateModal from "./StatusUpdateModal";
 
 // "Yêu cầu bù ngay" (compensation, seed 000): its code and words load beside the page, not in it
 const RequestButton = lazy(withMessages(["compensation"], () => import("../../compensation/RequestButton")));
+// the lead's contact deadline (issue 13, A-6): its code and words load beside the page
+const LeadSla = lazy(withMessages(["work"], () => import("../../work/assignment/LeadSla")));
 
 /** The customer's name, phone (a tel: link), status and owner, with "Sửa" and "Cập nhật trạng thái". */
 export default function CustomerHeader({ customer }: { customer: Customer }) {
@@ -37,6 +39,7 @@ export default function CustomerHeader({ customer }: { customer: Customer }) {
               {t("customers.detail.owner")}:{" "}
               {customer.owner_id ? <PersonName id={customer.owner_id} /> : t("customers.detail.noOwner")}
             </span>
+            <Suspense fallback={null}><LeadSla customerId={customer.id} /></Suspense>
           </Space>
         </div>
         <Space wrap>

@@ -99,10 +99,16 @@ function Details({ entry }: { entry: TimelineEntry }) {
   if ((entry.type === "assigned" || entry.type === "recalled") && (data.to_owner_id || data.from_owner_id)) {
     return (
       <span>
+        {entry.type === "recalled" && data.cause === "sla_missed" && (
+          <span data-testid="recall-cause"><ToneTag tone="orange">{t("ix.timeline.cause.sla_missed")}</ToneTag></span>
+        )}
         {t("ix.timeline.owner")}: <PersonName id={text(data.from_owner_id) || null} fallback="—" /> →{" "}
         <strong><PersonName id={text(data.to_owner_id) || null} fallback="—" /></strong>
       </span>
     );
+  }
+  if (entry.type === "recalled" && data.cause === "sla_missed") {
+    return <span data-testid="recall-cause"><ToneTag tone="orange">{t("ix.timeline.cause.sla_missed")}</ToneTag></span>;
   }
   if (entry.type === "edited" && Array.isArray(data.changed)) {
     return <span>{t("ix.timeline.changed")}: {(data.changed as string[]).join(", ")}</span>;

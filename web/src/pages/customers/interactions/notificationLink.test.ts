@@ -14,6 +14,8 @@ describe("notificationLink", () => {
 
   it("opens the screen of the other kinds", () => {
     expect(notificationLink(notification("assignment_offered", { count: 3 }))).toBe("/assignments");
+    expect(notificationLink(notification("assignment_sla_warning", { assignment_id: "a1", count: 2 })))
+      .toBe("/assignments/a1");
     expect(notificationLink(notification("import_finished", {}))).toBe("/imports");
     expect(notificationLink(notification("compensation_decided", {}))).toBe("/compensation");
     expect(notificationLink(notification("compensation_decided", { package_id: "p1", customer_id: "c3" })))

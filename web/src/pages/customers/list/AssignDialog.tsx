@@ -1,17 +1,22 @@
-import { useEffect, useMemo, useState } from "react";
-import { Alert, Button, Checkbox, Flex, Form, Input, InputNumber, Modal, Radio, Select, Table, Typography } from "antd";
-import { useFeedback } from "../../../lib/feedback";
-import { DeleteOutlined } from "@ant-design/icons";
+import { useEffect, useState } from "react";
+import { Alert, Button, Checkbox, Flex, Form, Input, InputNumber, Modal, Select, Typography } from "antd";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, ApiError, newKey, type Page } from "../../../api/client";
-import type { AssignmentJob, Distribution, RosterEntry } from "../../../api/types";
+import { api, ApiError, newKey } from "../../../api/client";
 import { useT } from "../../../i18n/I18nProvider";
-import { evenSplit, quantitiesCheck } from "./filters";
+import type { MessageKey } from "../../../i18n/messages";
+import { STRATEGIES, type DistributionResult, type RosterRow } from "../../work/assignment/types";
+import { AssignJobFields } from "./AssignJobFields";
+import { AssignReps } from "./AssignReps";
+import { AssignResult } from "./AssignResult";
+import { distributionBody, readyToSend, type AssignTarget, type Method } from "./distribution";
+import { evenSplit } from "./filters";
 
 interface Props {
   open: boolean;
-  /** the selected customers (null while they are being collected) */
-  ids: string[] | null;
+  /** the ticked customers or the list's filter (null while they are being collected) */
+  target: AssignTarget | null;
+  /** how many customers that is (the list's count for a filter) */
+  count: number;
   onClose: () => void;
   onDone: () => void;
 }
@@ -22,49 +27,56 @@ interface Values {
   content?: string;
   type?: string;
   target?: string;
+  sla_minutes?: number | null;
+  warn_before_minutes?: number | null;
   text: string;
+  method: Method;
   direct: boolean;
   recall_first: boolean;
+  accept_within: number | null;
+  accept_unit: "hours" | "minutes";
 }
 
-/** Seed 004's "Giao sale chăm sóc": a job picked or created, the text, the active reps with a quantity
- * each that must add up to the selection, and "Giao trực tiếp không cần sale xác nhận". */
-export function AssignDialog({ open, ids, onClose, onDone }: Props) {
+const METHODS: Method[] = ["quantities", ...STRATEGIES];
+
+/** Seed 004's "Giao sale chăm sóc" (seed 001's "Chia lead": phương thức, người chăm sóc, thời gian, ghi
+ * chú): a job picked or created, the text, the active reps with a quantity each that must add up to the
+ * customers or a strategy, "Giao trực tiếp không cần sale xác nhận" or an answer time; then what the
+ * service did. */
+export function AssignDialog({ open, target, count, onClose, onDone }: Props) {
   const t = useT();
-  const { message } = useFeedback();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<Values>();
-  const jobMode = Form.useWatch("jobMode", form);
+  const method = (Form.useWatch("method", form) ?? "quantities") as Method;
+  const direct = Form.useWatch("direct", form) as boolean | undefined;
+  const unit = Form.useWatch("accept_unit", form) as Values["accept_unit"] | undefined;
   const [chosen, setChosen] = useState<string[]>([]);
   const [quantities, setQuantities] = useState<Record<string, number | null>>({});
   const [tried, setTried] = useState(false);
-  const count = ids?.length ?? 0;
+  const byFilter = target !== null && "filter" in target;
 
-  const roster = useQuery({ queryKey: ["roster"], queryFn: () => api.get<RosterEntry[]>("/roster"), enabled: open });
-  const jobs = useQuery({ queryKey: ["jobs", { limit: 100 }], enabled: open,
-                          queryFn: () => api.get<Page<AssignmentJob>>("/jobs", { limit: 100 }) });
+  const roster = useQuery({ queryKey: ["roster"], queryFn: () => api.get<RosterRow[]>("/roster"), enabled: open });
   const distribute = useMutation({
-    mutationFn: (body: object) => api.post<Distribution>("/assignments", body, { idempotencyKey: newKey() }),
+    mutationFn: (body: object) => api.post<DistributionResult>("/assignments", body, { idempotencyKey: newKey() }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: ["customers"] });
       void queryClient.invalidateQueries({ queryKey: ["assignments"] });
       void queryClient.invalidateQueries({ queryKey: ["jobs"] });
+      void queryClient.invalidateQueries({ queryKey: ["roster"] });
     },
   });
 
   useEffect(() => {
     if (!open) return;
     form.setFieldsValue({ jobMode: "existing", text: t("customers.assign.textDefault", { count }), direct: false,
-                          recall_first: false });
+                          recall_first: false, method: "quantities", accept_within: 24, accept_unit: "hours" });
     setChosen([]);
     setQuantities({});
     setTried(false);
     distribute.reset();
   }, [open, count, form, t]);
 
-  const reps = useMemo(() => new Map(roster.data?.map((rep) => [rep.user_id, rep])), [roster.data]);
-  const check = quantitiesCheck(Object.fromEntries(chosen.map((id) => [id, quantities[id]])), count);
-
+  const check = readyToSend({ method, reps: chosen, quantities }, count);
   const choose = (next: string[]) => {
     const split = evenSplit(count, next.length);
     setChosen(next);
@@ -73,93 +85,84 @@ export function AssignDialog({ open, ids, onClose, onDone }: Props) {
 
   const submit = async (values: Values) => {
     setTried(true);
-    if (!ids || !check.ok) return;
+    if (!target || !check.ok) return;
     const job = values.jobMode === "new"
-      ? { job: { content: values.content, type: values.type, target: values.target || null } }
-      : { job_id: values.job_id };
-    const made = await distribute.mutateAsync({
-      customer_ids: ids, text: values.text, ...job, direct: values.direct, recall_first: values.recall_first,
-      quantities: chosen.map((id) => ({ user_id: id, count: quantities[id] })),
-    }).catch(() => null);
-    if (!made) return;
-    void message.success(t("customers.assign.done", { count }));
-    onDone();
+      ? { job: { content: values.content ?? "", type: values.type ?? "", target: values.target,
+                 sla_minutes: values.sla_minutes, warn_before_minutes: values.warn_before_minutes } }
+      : { job_id: values.job_id ?? "" };
+    await distribute.mutateAsync(distributionBody(target, {
+      job, text: values.text, method: values.method, reps: chosen, quantities, direct: values.direct,
+      recallFirst: values.recall_first, acceptWithin: { value: values.accept_within, unit: values.accept_unit },
+    })).catch(() => null);
   };
 
-  const required = (text: string) => [{ required: true, whitespace: true, message: text }];
-  const repName = (id: string) => reps.get(id)?.full_name ?? id;
+  const result = distribute.data;
+  if (result) {
+    return (
+      <Modal open={open} title={t("customers.assign.title", { count })} onCancel={onDone} width={560}
+             footer={<Button type="primary" onClick={onDone}>{t("customers.assign.close")}</Button>}>
+        <AssignResult result={result} count={count} />
+      </Modal>
+    );
+  }
 
   return (
-    <Modal open={open} title={t("customers.assign.title", { count })} onCancel={onClose} width={720}
+    <Modal open={open} title={t("customers.assign.title", { count })} onCancel={onClose} width={760}
            onOk={() => { setTried(true); form.submit(); }} okText={t("customers.assign.submit")}
-           cancelText={t("common.cancel")} confirmLoading={distribute.isPending || ids === null} destroyOnHidden>
+           cancelText={t("common.cancel")} confirmLoading={distribute.isPending || target === null} destroyOnHidden>
+      {byFilter && (
+        <Alert type="info" showIcon style={{ marginBottom: 12 }} data-testid="assign-matching"
+               title={t("customers.assign.allMatching", { count })} description={t("customers.assign.allMatchingHint")} />
+      )}
       {distribute.error && <Alert type="error" showIcon style={{ marginBottom: 12 }}
                                   title={distribute.error instanceof ApiError ? distribute.error.detail
                                     : t("common.error")} />}
       <Form form={form} layout="vertical" onFinish={submit}>
-        <Form.Item name="jobMode" style={{ marginBottom: 12 }}>
-          <Radio.Group optionType="button" aria-label={t("customers.assign.jobMode")} options={[
-            { value: "existing", label: t("customers.assign.existingJob") },
-            { value: "new", label: t("customers.assign.newJob") }]} />
-        </Form.Item>
-        {jobMode !== "new" ? (
-          <Form.Item name="job_id" label={t("customers.assign.job")}
-                     rules={[{ required: true, message: t("customers.assign.jobRequired") }]}>
-            <Select showSearch={{ optionFilterProp: "label" }} loading={jobs.isLoading}
-                    options={jobs.data?.items.map((job) => ({ value: job.id, label: `${job.content} · ${job.type}` }))} />
-          </Form.Item>
-        ) : (
-          <Flex gap={12} wrap>
-            <Form.Item name="content" label={t("customers.assign.jobContent")} style={{ flex: "2 1 240px" }}
-                       rules={required(t("customers.assign.fieldRequired"))}>
-              <Input maxLength={2000} />
-            </Form.Item>
-            <Form.Item name="type" label={t("customers.assign.jobType")} style={{ flex: "1 1 160px" }}
-                       rules={required(t("customers.assign.fieldRequired"))}>
-              <Input maxLength={100} />
-            </Form.Item>
-            <Form.Item name="target" label={t("customers.assign.jobTarget")} style={{ flex: "1 1 100%" }}>
-              <Input maxLength={2000} />
-            </Form.Item>
-          </Flex>
-        )}
-        <Form.Item name="text" label={t("customers.assign.text")} rules={required(t("customers.assign.textRequired"))}>
+        <AssignJobFields open={open} />
+        <Form.Item name="text" label={t("customers.assign.text")} rules={[{ required: true, whitespace: true,
+                                                                           message: t("customers.assign.textRequired") }]}>
           <Input.TextArea rows={2} maxLength={2000} />
         </Form.Item>
-        <Form.Item label={t("customers.assign.reps")} htmlFor="assign-reps">
-          <Select id="assign-reps" mode="multiple" value={chosen} onChange={choose} loading={roster.isLoading}
-                  optionFilterProp="label"
-                  options={roster.data?.map((rep) => ({
-                    value: rep.user_id,
-                    label: `${rep.full_name} (${rep.username}) · ${t("customers.assign.openLeads", { count: rep.open_leads })}`,
-                  }))} />
+        <Form.Item name="method" label={t("customers.assign.method")}
+                   extra={method === "by_unit" || method === "by_province"
+                     ? t(`customers.assign.methodHint.${method}` as MessageKey)
+                     : method !== "quantities" ? t("customers.assign.methodHint.strategy", { count }) : undefined}>
+          <Select options={METHODS.map((value) => ({ value, label: t(`customers.assign.method.${value}` as MessageKey) }))} />
         </Form.Item>
-        {chosen.length > 0 && (
-          <Table<string> size="small" rowKey={(id) => id} dataSource={chosen} pagination={false}
-                         aria-label={t("customers.assign.repsTable")}
-                         columns={[
-                           { title: t("customers.assign.repsTable"), render: (_, id) => repName(id) },
-                           { title: t("customers.assign.quantity"), width: 160, render: (_, id) => (
-                             <InputNumber min={1} max={count} precision={0} value={quantities[id]}
-                                          aria-label={t("customers.assign.quantityOf", { name: repName(id) })}
-                                          onChange={(value) => setQuantities({ ...quantities, [id]: value })} />) },
-                           { title: t("common.actions"), width: 80, render: (_, id) => (
-                             <Button type="text" icon={<DeleteOutlined />}
-                                     aria-label={t("customers.assign.removeRep", { name: repName(id) })}
-                                     onClick={() => choose(chosen.filter((item) => item !== id))} />) },
-                         ]} />
+        <AssignReps roster={roster.data} loading={roster.isLoading} chosen={chosen} onChoose={choose} count={count}
+                    quantities={method === "quantities" ? quantities : null}
+                    onQuantity={(id, value) => setQuantities({ ...quantities, [id]: value })} />
+        {method === "quantities" && (
+          <Typography.Paragraph strong style={{ marginTop: 8 }} data-testid="assign-sum"
+                                type={check.ok ? "success" : undefined}>
+            {t("customers.assign.sum", { sum: check.sum, count })}
+          </Typography.Paragraph>
         )}
-        <Typography.Paragraph strong style={{ marginTop: 8 }} data-testid="assign-sum"
-                              type={check.ok ? "success" : undefined}>
-          {t("customers.assign.sum", { sum: check.sum, count })}
-        </Typography.Paragraph>
         {tried && !check.ok && (
-          <Alert type="error" showIcon style={{ marginBottom: 12 }}
-                 title={t("customers.assign.sumMismatch", { count, sum: check.sum })} />
+          <Alert type="error" showIcon style={{ margin: "8px 0 12px" }}
+                 title={chosen.length === 0 ? t("customers.assign.repsRequired")
+                   : t("customers.assign.sumMismatch", { count, sum: check.sum })} />
         )}
-        <Form.Item name="direct" valuePropName="checked" style={{ marginBottom: 4 }}>
+        <Form.Item name="direct" valuePropName="checked" style={{ margin: "12px 0 4px" }}>
           <Checkbox>{t("customers.assign.direct")}</Checkbox>
         </Form.Item>
+        {!direct && (
+          <Form.Item label={t("customers.assign.acceptWithin")} style={{ marginBottom: 4 }}>
+            <Flex gap={8}>
+              <Form.Item name="accept_within" noStyle
+                         rules={[{ validator: (_, value: number | null) => unit === "minutes" && value !== null && value < 5
+                           ? Promise.reject(new Error(t("customers.assign.minutesMin"))) : Promise.resolve() }]}>
+                <InputNumber min={1} max={unit === "minutes" ? 10_080 : 720} precision={0}
+                             aria-label={t("customers.assign.acceptWithinValue")} />
+              </Form.Item>
+              <Form.Item name="accept_unit" noStyle>
+                <Select aria-label={t("customers.assign.acceptUnit")} style={{ width: 100 }} options={[
+                  { value: "hours", label: t("customers.assign.hours") },
+                  { value: "minutes", label: t("customers.assign.minutes") }]} />
+              </Form.Item>
+            </Flex>
+          </Form.Item>
+        )}
         <Form.Item name="recall_first" valuePropName="checked">
           <Checkbox>{t("customers.assign.recallFirst")}</Checkbox>
         </Form.Item>

@@ -1,11 +1,11 @@
 import { useState } from "react";
-import { Button, Form, Input, Modal, Table } from "antd";
+import { Button, Form, Input, InputNumber, Modal, Space, Table } from "antd";
 import { useFeedback } from "../../../lib/feedback";
 import { PlusOutlined } from "@ant-design/icons";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link } from "../../../lib/router";
-import { ApiError, api, type Page } from "../../../api/client";
-import type { AssignmentJob } from "../../../api/types";
+import { ApiError, api, newKey, type Page } from "../../../api/client";
+import type { SlaJob as AssignmentJob } from "./types";
 import { useT } from "../../../i18n/I18nProvider";
 import { formatDateTime } from "../../../lib/format";
 import { PersonName } from "./PersonName";
@@ -29,10 +29,16 @@ export function JobsList() {
                               { title: t("work.jobContent"), dataIndex: "content" },
                               { title: t("work.jobType"), dataIndex: "type" },
                               { title: t("work.jobTarget"), dataIndex: "target", render: (target: string | null) => target ?? "" },
+                              { title: t("work.jobSla"), dataIndex: "sla_minutes", render: (minutes?: number | null) => minutes ?? "—" },
                               { title: t("work.jobCreatedBy"), dataIndex: "created_by", render: (id: string) => <PersonName id={id} /> },
                               { title: t("work.createdAt"), dataIndex: "created_at", render: formatDateTime },
                               { title: t("common.actions"), key: "actions", render: (_, job) =>
-                                <Link to={`/assignments/made?job=${job.id}`}>{t("work.jobAssignments")}</Link> },
+                                <Space>
+                                  <Link to={`/assignments/jobs/${job.id}`} aria-label={t("work.report.linkOf", { content: job.content })}>
+                                    {t("work.report.link")}
+                                  </Link>
+                                  <Link to={`/assignments/made?job=${job.id}`}>{t("work.jobAssignments")}</Link>
+                                </Space> },
                             ]} />
       {jobs.hasNextPage && (
         <Button onClick={() => void jobs.fetchNextPage()} loading={jobs.isFetchingNextPage} style={{ marginTop: 12 }}>
@@ -48,6 +54,14 @@ interface JobValues {
   content: string;
   type: string;
   target?: string;
+  sla_minutes?: number | null;
+  warn_before_minutes?: number | null;
+}
+
+/** POST /jobs's body: the SLA only when given, the warning left to the service's default when empty. */
+function jobBody({ sla_minutes, warn_before_minutes, ...values }: JobValues) {
+  return { ...values, target: values.target || null, ...(sla_minutes ? { sla_minutes } : {}),
+           ...(sla_minutes && warn_before_minutes !== null && warn_before_minutes !== undefined ? { warn_before_minutes } : {}) };
 }
 
 function JobCreateModal({ onClose }: { onClose: () => void }) {
@@ -56,7 +70,7 @@ function JobCreateModal({ onClose }: { onClose: () => void }) {
   const queryClient = useQueryClient();
   const { message } = useFeedback();
   const create = useMutation({
-    mutationFn: (values: JobValues) => api.post<AssignmentJob>("/jobs", { ...values, target: values.target || null }),
+    mutationFn: (values: JobValues) => api.post<AssignmentJob>("/jobs", jobBody(values), { idempotencyKey: newKey() }),
     onSuccess: () => {
       void message.success(t("work.jobCreated"));
       void queryClient.invalidateQueries({ queryKey: ["jobs"] });
@@ -81,6 +95,12 @@ function JobCreateModal({ onClose }: { onClose: () => void }) {
         </Form.Item>
         <Form.Item name="target" label={t("work.jobTarget")}>
           <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+        <Form.Item name="sla_minutes" label={t("work.jobSla")}>
+          <InputNumber min={1} max={43_200} precision={0} style={{ width: "100%" }} />
+        </Form.Item>
+        <Form.Item name="warn_before_minutes" label={t("work.jobWarn")} extra={t("work.jobWarnHint")}>
+          <InputNumber min={0} max={43_199} precision={0} style={{ width: "100%" }} />
         </Form.Item>
       </Form>
     </Modal>

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Button, Flex, Popconfirm, Table, Tag, Typography } from "antd";
 import { useFeedback } from "../../../lib/feedback";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useNavigate, useSearchParams } from "../../../lib/router";
+import { Link, useNavigate, useSearchParams } from "../../../lib/router";
 import { api } from "../../../api/client";
 import type { AssignmentRecord, RecallResult } from "../../../api/types";
 import { useT } from "../../../i18n/I18nProvider";
@@ -36,7 +36,10 @@ export function MadeAssignments() {
       </Flex>
       <Table<AssignmentRecord> rowKey="id" dataSource={rows} loading={made.isLoading} pagination={false} scroll={{ x: "max-content" }}
                                columns={[
-                                 { title: t("work.text"), dataIndex: "text", render: (text: string) => <Typography.Text>{text}</Typography.Text> },
+                                 { title: t("work.text"), dataIndex: "text", render: (text: string, row) => (
+                                   <Link to={`/assignments/${row.id}`} aria-label={t("work.detail.openOf", { text })}>
+                                     <Typography.Text>{text}</Typography.Text>
+                                   </Link>) },
                                  { title: t("work.job"), dataIndex: "job_id", render: (id: string) => <JobName id={id} /> },
                                  { title: t("work.assignee"), dataIndex: "assignee_id", render: (id: string) => <PersonName id={id} /> },
                                  { title: t("work.customers"), key: "count", render: (_, row) =>

@@ -4,6 +4,7 @@ import { useFeedback } from "../../../lib/feedback";
 import { CheckOutlined, CloseOutlined } from "@ant-design/icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../../api/client";
+import { Link } from "../../../lib/router";
 import type { AssignmentRecord } from "../../../api/types";
 import { useT } from "../../../i18n/I18nProvider";
 import { formatDateTime, fromNow } from "../../../lib/format";
@@ -65,7 +66,10 @@ function OfferCard({ offer }: { offer: AssignmentRecord }) {
   return (
     <article aria-labelledby={titleId}>
       <Card size="small" title={<span id={titleId} style={{ whiteSpace: "normal" }}>{offer.text}</span>}
-            extra={<AssignmentStatusTag status={offer.status} />}>
+            extra={<Space size={12}><AssignmentStatusTag status={offer.status} />
+              <Link to={`/assignments/${offer.id}`} aria-label={t("work.detail.openOf", { text: offer.text })}>
+                {t("work.detail.open")}
+              </Link></Space>}>
         <Descriptions size="small" styles={{ label: { color: "rgba(0, 0, 0, 0.7)" } }} column={{ xs: 1, sm: 2, lg: 3 }} items={[
           { key: "by", label: t("work.assignedBy"), children: <PersonName id={offer.assigned_by} /> },
           { key: "count", label: t("work.customers"), children: offer.customer_count },
