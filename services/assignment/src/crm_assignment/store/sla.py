@@ -30,11 +30,13 @@ async def mark_contacted(conn: asyncpg.Connection, *, customer_id: uuid.UUID, as
 
 
 async def warn_due(conn: asyncpg.Connection, *, limit: int) -> list[asyncpg.Record]:
-    """Up to `limit` leads whose warning time has passed, not contacted nor warned yet: marked
-    warned now; (assignment_id, customer_id, contact_due_at)."""
+    """Up to `limit` leads whose warning time has passed, not contacted nor warned yet, and still
+    before their deadline (past it, the recall is the news): marked warned now; (assignment_id,
+    customer_id, contact_due_at)."""
     return await conn.fetch(
         "WITH due AS (SELECT assignment_id, customer_id FROM assignment_customers"
         "   WHERE state = 'open' AND contacted_at IS NULL AND warned_at IS NULL AND warn_at <= now()"
+        "   AND contact_due_at > now()"
         "   ORDER BY warn_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
         " UPDATE assignment_customers c SET warned_at = now() FROM due"
         " WHERE c.assignment_id = due.assignment_id AND c.customer_id = due.customer_id"
