@@ -28,6 +28,10 @@ class _AssignmentEvent(BaseModel):
     count: int = Field(description="customers in this event (this chunk)")
     chunk: int = Field(1, ge=1)
     last: bool = True
+    sequence: int | None = Field(None, description=(
+        "order of the service's events, increasing across the whole service (a database sequence drawn"
+        " after the customers' rows were locked): the customers service applies an event older than the"
+        " last one it applied to a customer as a no-op for that customer (A-7)"))
 
 
 class _Handover(_AssignmentEvent):

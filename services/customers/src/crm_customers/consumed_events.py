@@ -45,6 +45,7 @@ class AssignmentEvent(BaseModel):
     assignment_id: uuid.UUID
     assignee_id: uuid.UUID
     customer_ids: list[uuid.UUID]
+    sequence: int | None = None  # the service-wide order; none from older versions (applied as before)
 
 
 class Handover(AssignmentEvent):

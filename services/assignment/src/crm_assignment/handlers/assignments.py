@@ -96,6 +96,7 @@ async def _publish(uow: UnitOfWork, model: type, assignment: dict[str, Any], cus
         for per_customer in ("previous_owner_ids", "previous_owner_units"):  # maps: this chunk's part
             if per_customer in extra:
                 fields[per_customer] = {str(c): extra[per_customer][str(c)] for c in chunk}
+        fields["sequence"] = await store.next_event_sequence(uow.conn)  # after this transaction's locks
         await uow.publish(model(**fields), subject=assignment["id"], actor=actor)
 
 

@@ -168,3 +168,10 @@ async def set_roster(conn: asyncpg.Connection, *, user_id: uuid.UUID, weight: in
         " ON CONFLICT (user_id) DO UPDATE SET weight = COALESCE($2, roster_settings.weight),"
         " capacity = CASE WHEN $4 THEN NULL ELSE COALESCE($3, roster_settings.capacity) END, updated_at = now()",
         user_id, weight, capacity, clear_capacity)
+
+
+async def next_event_sequence(conn: asyncpg.Connection) -> int:
+    """The next number of `assignment_event_sequence` (migration 0006): drawn by a transaction after
+    it has locked the rows it changes, so of two transactions moving one customer the later
+    committer holds the larger number (the customers service's order, A-7)."""
+    return await conn.fetchval("SELECT nextval('assignment_event_sequence')")

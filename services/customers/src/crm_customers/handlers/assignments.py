@@ -47,6 +47,13 @@ async def _owner_columns(conn: asyncpg.Connection, event: consumed.Handover) -> 
 
 
 OWNER_COLUMNS = ("owner_id", "owner_unit_id", "owner_unit_path", "holder_id")
+
+
+def _outdated(sequence: int | None, applied: int | None) -> bool:
+    """Whether an assignment event (`sequence`) is not newer than the last one applied to a
+    customer (`applied`): skipped for it (A-7). Events of older versions carry no sequence and
+    apply as they always did."""
+    return sequence is not None and applied is not None and sequence <= applied
 Decide = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
 
 
@@ -54,17 +61,25 @@ async def _apply(conn: asyncpg.Connection, envelope: Envelope, event: consumed.A
                  decide: Decide, *, cause: str | None = None) -> None:
     """Lock the event's live customers (in id order, a chunk at a time), ask `decide` for each
     one's new owner/holder values (None: leave it), write the changed ones with one statement per
-    chunk, then publish the batch events."""
+    chunk, then publish the batch events. A customer a newer assignment event (larger `sequence`)
+    has already moved is skipped (A-7); the others remember this event's sequence, moved or not (a
+    recall that left one alone still outdates an older distribution arriving after it)."""
     ids = sorted(set(event.customer_ids))
     rows: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for start in range(0, len(ids), CHUNK):
-        planned = []
+        planned, unmoved = [], []
         for current in await store.lock_owners(conn, ids=ids[start:start + CHUNK]):
+            if _outdated(event.sequence, current["assignment_sequence"]):
+                continue
             values = await decide(current)
             after = {**current, **(values or {})}
             if any(after[name] != current[name] for name in OWNER_COLUMNS):
                 planned.append((current, after))
-        versions = await store.update_owners(conn, rows=[after for _, after in planned])
+            else:
+                unmoved.append(current["id"])
+        versions = await store.update_owners(conn, rows=[after for _, after in planned], sequence=event.sequence)
+        if event.sequence is not None:
+            await store.set_assignment_sequence(conn, ids=unmoved, sequence=event.sequence)
         rows += [(before, {**after, "version": versions[before["id"]]}) for before, after in planned]
     async with UnitOfWork.joining(conn, source=SOURCE) as uow:  # the consumer's transaction
         await _publish(uow, envelope.type, rows, event.assignment_id, cause=cause)

@@ -143,24 +143,34 @@ async def lock_owners(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> list
     """Owner and holder of the live customers among `ids`, locked in id order (as every writer of
     many customers locks them: no deadlocks)."""
     rows = await conn.fetch(
-        "SELECT id, owner_id, owner_unit_id, owner_unit_path, holder_id, version FROM customers"
+        "SELECT id, owner_id, owner_unit_id, owner_unit_path, holder_id, version, assignment_sequence FROM customers"
         " WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL ORDER BY id FOR UPDATE", ids)
     return [dict(r) for r in rows]
 
 
-async def update_owners(conn: asyncpg.Connection, *, rows: list[dict[str, Any]]) -> dict[uuid.UUID, int]:
-    """Set owner and holder columns of many (locked) customers in one statement, version + 1;
-    returns each one's new version."""
+async def update_owners(conn: asyncpg.Connection, *, rows: list[dict[str, Any]], sequence: int | None = None
+                        ) -> dict[uuid.UUID, int]:
+    """Set owner and holder columns of many (locked) customers in one statement, version + 1, and
+    the assignment event's `sequence` when it has one; returns each one's new version."""
     if not rows:
         return {}
     updated = await conn.fetch(
         "UPDATE customers c SET owner_id = v.owner_id, owner_unit_id = v.owner_unit_id,"
-        "   owner_unit_path = v.owner_unit_path, holder_id = v.holder_id, version = c.version + 1, updated_at = now()"
+        "   owner_unit_path = v.owner_unit_path, holder_id = v.holder_id, version = c.version + 1, updated_at = now(),"
+        "   assignment_sequence = coalesce($6::bigint, c.assignment_sequence)"
         " FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[])"
         "   AS v(id, owner_id, owner_unit_id, owner_unit_path, holder_id)"
         " WHERE c.id = v.id RETURNING c.id, c.version",
-        *([r[name] for r in rows] for name in ("id", "owner_id", "owner_unit_id", "owner_unit_path", "holder_id")))
+        *([r[name] for r in rows] for name in ("id", "owner_id", "owner_unit_id", "owner_unit_path", "holder_id")),
+        sequence)
     return {r["id"]: r["version"] for r in updated}
+
+
+async def set_assignment_sequence(conn: asyncpg.Connection, *, ids: list[uuid.UUID], sequence: int) -> None:
+    """Remember an applied assignment event on (locked) customers it did not move (A-7): no other
+    column changes, and the column is in no index, so the update can stay HOT."""
+    if ids:
+        await conn.execute("UPDATE customers SET assignment_sequence = $2 WHERE id = ANY($1::uuid[])", ids, sequence)
 
 
 async def soft_delete(conn: asyncpg.Connection, *, customer_id: uuid.UUID, deleted_by: uuid.UUID) -> asyncpg.Record:

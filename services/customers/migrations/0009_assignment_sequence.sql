@@ -1,0 +1,11 @@
+-- A-7: the `sequence` of the last assignment event applied to each customer (the assignment
+-- service's `assignment_event_sequence`). Events are keyed by assignment, so a recall of one
+-- assignment and a new distribution of the same customer can arrive in either order; an event
+-- older than this number is skipped for that customer.
+--
+-- A column of `customers`, not a side table, and in no index: an event that moves a customer
+-- rewrites its row anyway (owner, holder, version), so the number rides along at no cost, where a
+-- side table would add one more upserted row per customer and event (measured in
+-- docs/benchmarks.md, "A distribution of 100,000 leads"). Without a default the column is added
+-- without rewriting the table (a catalog change: instant on 10M rows).
+ALTER TABLE customers ADD COLUMN assignment_sequence bigint;
