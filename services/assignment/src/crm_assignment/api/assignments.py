@@ -118,6 +118,9 @@ class AssignmentPublic(BaseModel):
     decline_reason: str | None = Field(None, description="why the rep declined, when they said so")
     customer_count: int
     open_count: int = Field(description="customers still held or owned through this assignment")
+    strategy: str | None = Field(None, description="how the share was chosen: quantities, round_robin, …")
+    redistributed_from: uuid.UUID | None = Field(None, description="the assignment whose missed SLA this one"
+                                                                   " deals again (A-6)")
 
 
 class AssignmentCustomer(BaseModel):
@@ -134,9 +137,6 @@ class AssignmentCustomer(BaseModel):
 
 
 class AssignmentDetail(AssignmentPublic):
-    strategy: str | None = Field(None, description="how the share was chosen: quantities, round_robin, …")
-    redistributed_from: uuid.UUID | None = Field(None, description="the assignment whose missed SLA this one"
-                                                                   " deals again")
     contact_due_at: datetime | None = Field(None, description="the earliest deadline among its open, not yet"
                                                               " contacted customers")
     customers: list[AssignmentCustomer]
