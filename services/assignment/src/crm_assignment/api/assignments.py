@@ -118,6 +118,8 @@ class AssignmentPublic(BaseModel):
     decline_reason: str | None = Field(None, description="why the rep declined, when they said so")
     customer_count: int
     open_count: int = Field(description="customers still held or owned through this assignment")
+    customer: AssignmentCustomer | None = Field(None, description="listed by customer_id: that customer in it"
+                                                                  " (state, SLA deadline, first contact)")
     strategy: str | None = Field(None, description="how the share was chosen: quantities, round_robin, …")
     redistributed_from: uuid.UUID | None = Field(None, description="the assignment whose missed SLA this one"
                                                                    " deals again (A-6)")
@@ -184,6 +186,7 @@ class RosterEntry(BaseModel):
     weight: int
     capacity: int | None
     open_leads: int
+    room: int | None = Field(description="capacity - open leads, never below 0; null without capacity")
 
 
 class RosterUpdate(BaseModel):
@@ -234,10 +237,13 @@ async def distribute(body: DistributionCreate, principal: CurrentPrincipal,
 async def list_assignments(pool: DbPool, principal: CurrentPrincipal,
                            scope: Literal["all", "mine", "made"] = "all",
                            status: Literal["offered", "accepted", "declined", "expired"] | None = None,
-                           job_id: uuid.UUID | None = None, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[AssignmentPublic]:
-    """Newest first: all the caller may see, `mine` (given to me), `made` (distributed by me)."""
+                           job_id: uuid.UUID | None = None, customer_id: uuid.UUID | None = None,
+                           limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None) -> Page[AssignmentPublic]:
+    """Newest first: all the caller may see, `mine` (given to me), `made` (distributed by me);
+    `customer_id`: those holding the customer (any state), each with its row (`customer`)."""
     rows, next_cursor = await handlers.list_assignments(
-        pool, principal=principal, scope=scope, status=status, job_id=job_id, limit=limit, cursor=cursor)
+        pool, principal=principal, scope=scope, status=status, job_id=job_id, customer_id=customer_id, limit=limit,
+        cursor=cursor)
     return Page[AssignmentPublic](items=[AssignmentPublic.model_validate(r) for r in rows], next_cursor=next_cursor)
 
 

@@ -357,10 +357,12 @@ async def get(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.U
 
 
 async def list_assignments(pool: asyncpg.Pool, *, principal: Principal, scope: str = "all", status: str | None = None,
-                           job_id: uuid.UUID | None = None, assignment_id: uuid.UUID | None = None, limit: int = 50,
+                           job_id: uuid.UUID | None = None, assignment_id: uuid.UUID | None = None,
+                           customer_id: uuid.UUID | None = None, limit: int = 50,
                            cursor: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
     """Newest first. scope: all (what the caller may see), mine (offered or given to me), made
-    (distributed by me)."""
+    (distributed by me). `customer_id`: the assignments holding that customer (any state), each
+    with the customer's own row in it (`customer`: state, deadline, first contact)."""
     clauses, args = _visible_clause(principal)
 
     def add(clause: str, value: Any) -> None:
@@ -377,7 +379,12 @@ async def list_assignments(pool: asyncpg.Pool, *, principal: Principal, scope: s
         add("a.job_id = {}", job_id)
     if assignment_id:
         add("a.id = {}", assignment_id)
+    if customer_id:
+        add("a.id IN (SELECT assignment_id FROM assignment_customers WHERE customer_id = {})", customer_id)
     async with pool.acquire() as conn:
         rows = [dict(r) for r in await store.page(conn, clauses=clauses, args=args, limit=limit + 1,
                                                   after=time_id_after(cursor))]
+        if customer_id:
+            held = await store.customer_in(conn, customer_id, [r["id"] for r in rows])
+            rows = [{**r, "customer": dict(held[r["id"]])} for r in rows]
     return page_of(rows, limit, time_id_cursor)
