@@ -15,6 +15,7 @@ from crm_customers.api import (  # before customers: /customers/exports is no {i
     deletion,
     exports,
     groups,
+    internal,
     labels,
     referrals,
     statuses,
@@ -34,7 +35,7 @@ def create_app(settings: CustomersSettings | None = None) -> FastAPI:
         name="customers", title="CRM customers", settings=settings, migrations_dir=MIGRATIONS,
         routers=[exports.router, bulk.router, deletion.router,
                  customer_list.router, customers.router, statuses.router, labels.router, groups.router,
-                 attributes.router, views.router, referrals.router],
+                 attributes.router, views.router, referrals.router, internal.router],
         consumers=consumers(settings.import_consumers),
         background=[export_worker.export_worker, deletion_jobs.purge_job],
     ))

@@ -291,7 +291,8 @@ class CustomersBulkImported(_Batch):
     rows) is published as ≤ 2,000 customers an event (Kafka's record limit), all with the chunk's
     `batch_id` (the command's id: the same on a redelivery) and `chunk`/`last` as every batch event.
     `lead_package_id`: the job's lead package, and `full_names` / `phones` (the names and phones
-    after the write), for the compensation service's leads and evidence."""
+    after the write), for the compensation service's leads and evidence; `province_codes` (after
+    the write), for the assignment service's territories."""
     job_id: uuid.UUID
     rows: list[int]
     actions: list[Literal["created", "updated"]]
@@ -301,6 +302,7 @@ class CustomersBulkImported(_Batch):
     lead_package_id: uuid.UUID | None = None
     full_names: list[str] = []
     phones: list[str] = []
+    province_codes: list[int | None] = []
 
 
 class ImportFailure(BaseModel):

@@ -227,6 +227,7 @@ async def _publish_imported(uow: UnitOfWork, command: consumed.ImportChunk, batc
         owner_ids=[r["owner_id"] for _, _, r in piece], owner_unit_ids=[r["owner_unit_id"] for _, _, r in piece],
         owner_unit_paths=[r["owner_unit_path"] for _, _, r in piece],
         full_names=[r["name"] for _, _, r in piece], phones=[r["phone"] for _, _, r in piece],
+        province_codes=[r["province_code"] for _, _, r in piece],
     ), batch_id) for number, piece in enumerate(pieces, start=1)])
 
 

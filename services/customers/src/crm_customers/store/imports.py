@@ -43,7 +43,7 @@ _STAGING = (
 )
 STAGING_COLUMNS = ("id", "created", *RECORD_COLUMNS, "attributes")
 # what the events need of each written customer
-WRITTEN = "c.id, c.version, c.owner_id, c.owner_unit_id, c.owner_unit_path, c.name, c.phone"
+WRITTEN = "c.id, c.version, c.owner_id, c.owner_unit_id, c.owner_unit_path, c.name, c.phone, c.province_code"
 # an update keeps every value the row does not give (the staging column is NULL)
 _NEW_VALUES = ", ".join("COALESCE(s.labels, '{}')" if name == "labels" else f"s.{name}" for name in RECORD_COLUMNS)
 _KEEP = ", ".join(f"{name} = COALESCE(s.{name}, c.{name})" for name in RECORD_COLUMNS if name != "province_name")
