@@ -393,6 +393,9 @@ async def test_a_manager_recalls_every_open_lead_of_a_rep_in_one_call(pool):
     offered = await assignments.distribute(pool, principal=manager, customer_ids=await customers(pool, manager, 1),
                                            text="x", job_id=job["id"], assignees=[rep.user_id])
     assert await code_of(assignments.recall(pool, principal=outsider, assignee_id=rep.user_id)) == (404, "not_found")
+    for rep_itself in (rep.user_id, uuid.uuid4()):  # a rep does not recall, even where nothing is held
+        assert await code_of(assignments.recall(pool, principal=rep, assignee_id=rep_itself)) == (
+            403, "not_a_distributor")
     for wrong in ({}, {"assignment_id": direct["assignments"][0]["id"], "assignee_id": rep.user_id},
                   {"assignee_id": rep.user_id, "customer_ids": [uuid.uuid4()]}):
         assert (await code_of(assignments.recall(pool, principal=manager, **wrong)))[0] == 422

@@ -306,7 +306,9 @@ async def recall(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uui
 async def _recall_assignee(pool: asyncpg.Pool, *, principal: Principal, assignee_id: uuid.UUID) -> dict[str, Any]:
     """Take back every customer a rep still holds or owns through open assignments, in one call (a
     rep who leaves or moves): those of the assignments the caller may recall — the ones they made,
-    or all when the rep works within their reach. A rep out of reach is not found."""
+    or all when the rep works within their reach. A rep out of reach is not found; one who does not
+    distribute is refused before anything is looked up (even for a rep holding nothing)."""
+    access.reach(principal)
     async with UnitOfWork(pool, source=SOURCE) as uow:
         held = [dict(r) for r in await store.open_of_assignee(uow.conn, assignee_id)]
         mine = [a for a in held if a["assigned_by"] == principal.user_id
