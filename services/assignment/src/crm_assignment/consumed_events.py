@@ -9,13 +9,19 @@ from datetime import datetime
 from pydantic import BaseModel
 
 
+class ProvinceRef(BaseModel):
+    code: int
+
+
 class CustomerRefState(BaseModel):
-    """customer.created / updated / restored: who owns and holds the customer, at which version."""
+    """customer.created / updated / restored: who owns and holds the customer, its province (for
+    territories), at which version."""
     id: uuid.UUID
     owner_id: uuid.UUID | None = None
     owner_unit_id: uuid.UUID | None = None
     owner_unit_path: str | None = None
     holder_id: uuid.UUID | None = None
+    province: ProvinceRef | None = None
     version: int
 
 
@@ -41,12 +47,14 @@ class CustomersOwnersMoved(BaseModel):
 
 class CustomersImported(BaseModel):
     """customers.bulk_imported (designed ahead of the import service): parallel lists; no holder,
-    and `owner_unit_ids` may be absent."""
+    and `owner_unit_ids` may be absent; `province_codes` absent from events published before
+    territories (issue 13): the provinces then stay as they were."""
     ids: list[uuid.UUID]
     owner_ids: list[uuid.UUID | None]
     owner_unit_ids: list[uuid.UUID | None] | None = None
     owner_unit_paths: list[str | None]
     versions: list[int]
+    province_codes: list[int | None] | None = None
 
 
 class DeactivatedUser(BaseModel):

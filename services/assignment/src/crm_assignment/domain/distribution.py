@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import heapq
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from crmkit.domain_errors import Invalid
 
 STRATEGIES = ("round_robin", "weighted", "least_loaded")
+# territories (A-3): who gets a customer depends on where it belongs (its owner's unit, its province)
+TERRITORY_STRATEGIES = ("by_unit", "by_province")
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,7 @@ class Rep:
     weight: int = 1
     capacity: int | None = None  # maximum open leads; None: no limit
     open_leads: int = 0
+    unit_path: str | None = None  # where the rep works (territories)
 
 
 class CannotDistribute(Invalid):
@@ -95,3 +99,68 @@ def distribute(customers: list[uuid.UUID], *, reps: list[Rep], strategy: str,
     if strategy == "least_loaded":
         return least_loaded(customers, reps)
     raise ValueError(strategy)
+
+
+# Territories (A-3)
+
+
+class _Rotation:
+    """Round-robin within each group of reps, each group keeping its own turn: the same
+    selection, reps and groups always give the same shares."""
+
+    def __init__(self) -> None:
+        self.turns: dict[tuple[uuid.UUID, ...], int] = {}
+        self.shares: dict[uuid.UUID, list[uuid.UUID]] = {}
+
+    def deal(self, customer_id: uuid.UUID, group: tuple[uuid.UUID, ...]) -> None:
+        turn = self.turns.get(group, 0)
+        self.turns[group] = turn + 1
+        self.shares.setdefault(group[turn % len(group)], []).append(customer_id)
+
+
+def works_in(rep: Rep, unit_id: uuid.UUID) -> bool:
+    """The rep works in the unit or below it (unit paths are made of unit ids: crmkit.auth.unit_path)."""
+    return bool(rep.unit_path) and f"/{unit_id}/" in (rep.unit_path or "")
+
+
+def _reps_in(reps: list[Rep], unit_id: uuid.UUID | None, cache: dict[uuid.UUID | None, tuple[uuid.UUID, ...]]
+             ) -> tuple[uuid.UUID, ...]:
+    if unit_id not in cache:
+        cache[unit_id] = tuple(r.user_id for r in reps if unit_id is not None and works_in(r, unit_id))
+    return cache[unit_id]
+
+
+def by_unit(customers: list[uuid.UUID], reps: list[Rep], *, owner_units: Mapping[uuid.UUID, uuid.UUID | None]
+            ) -> tuple[dict[uuid.UUID, list[uuid.UUID]], int]:
+    """(shares, fallback): each customer to a rep who works in its owner's unit or below, in turn
+    among those reps (in rep order); a customer no rep's unit covers (or without a unit) goes in
+    turn among all reps and counts as a fallback."""
+    rotation, groups = _Rotation(), {}
+    everyone = tuple(r.user_id for r in reps)
+    fallback = 0
+    for customer_id in customers:
+        group = _reps_in(reps, owner_units.get(customer_id), groups)
+        if not group:
+            fallback += 1
+        rotation.deal(customer_id, group or everyone)
+    return rotation.shares, fallback
+
+
+def by_province(customers: list[uuid.UUID], reps: list[Rep], *, provinces: Mapping[uuid.UUID, int | None],
+                territories: Mapping[int, uuid.UUID]) -> tuple[dict[uuid.UUID, list[uuid.UUID]], list[uuid.UUID]]:
+    """(shares, uncovered): each customer to a rep who works in (or below) the unit its province is
+    mapped to, in turn among those reps; customers without a province, of an unmapped province or
+    with no such rep among `reps` are not dealt: they are returned, in selection order. Nothing
+    covered at all is refused (`nothing_covered`)."""
+    rotation, groups = _Rotation(), {}
+    uncovered = []
+    for customer_id in customers:
+        province = provinces.get(customer_id)
+        group = _reps_in(reps, territories.get(province) if province is not None else None, groups)
+        if group:
+            rotation.deal(customer_id, group)
+        else:
+            uncovered.append(customer_id)
+    if not rotation.shares:
+        raise CannotDistribute("nothing_covered", selected=len(customers))
+    return rotation.shares, uncovered
