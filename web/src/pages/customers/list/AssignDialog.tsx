@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { Alert, Button, Checkbox, Flex, Form, Input, InputNumber, Modal, Select, Typography } from "antd";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ApiError, newKey } from "../../../api/client";
+import { useFeedback } from "../../../lib/feedback";
 import { useT } from "../../../i18n/I18nProvider";
 import type { MessageKey } from "../../../i18n/messages";
 import { STRATEGIES, type DistributionResult, type RosterRow } from "../../work/assignment/types";
@@ -39,6 +40,11 @@ interface Values {
 
 const METHODS: Method[] = ["quantities", ...STRATEGIES];
 
+/** The answer says more than "done" when a filter chose the customers or some were not covered. */
+function worthReporting(result: DistributionResult, byFilter: boolean): boolean {
+  return byFilter || Boolean(result.uncovered?.count) || Boolean(result.fallback);
+}
+
 /** Seed 004's "Giao sale chăm sóc" (seed 001's "Chia lead": phương thức, người chăm sóc, thời gian, ghi
  * chú): a job picked or created, the text, the active reps with a quantity each that must add up to the
  * customers or a strategy, "Giao trực tiếp không cần sale xác nhận" or an answer time; then what the
@@ -46,6 +52,7 @@ const METHODS: Method[] = ["quantities", ...STRATEGIES];
 export function AssignDialog({ open, target, count, onClose, onDone }: Props) {
   const t = useT();
   const queryClient = useQueryClient();
+  const { message } = useFeedback();
   const [form] = Form.useForm<Values>();
   const method = (Form.useWatch("method", form) ?? "quantities") as Method;
   const direct = Form.useWatch("direct", form) as boolean | undefined;
@@ -90,14 +97,18 @@ export function AssignDialog({ open, target, count, onClose, onDone }: Props) {
       ? { job: { content: values.content ?? "", type: values.type ?? "", target: values.target,
                  sla_minutes: values.sla_minutes, warn_before_minutes: values.warn_before_minutes } }
       : { job_id: values.job_id ?? "" };
-    await distribute.mutateAsync(distributionBody(target, {
+    const made = await distribute.mutateAsync(distributionBody(target, {
       job, text: values.text, method: values.method, reps: chosen, quantities, direct: values.direct,
       recallFirst: values.recall_first, acceptWithin: { value: values.accept_within, unit: values.accept_unit },
     })).catch(() => null);
+    if (made && !worthReporting(made, byFilter)) {
+      void message.success(t("customers.assign.done", { count: made.assigned ?? count }));
+      onDone();
+    }
   };
 
   const result = distribute.data;
-  if (result) {
+  if (result && worthReporting(result, byFilter)) {
     return (
       <Modal open={open} title={t("customers.assign.title", { count })} onCancel={onDone} width={560}
              footer={<Button type="primary" onClick={onDone}>{t("customers.assign.close")}</Button>}>
@@ -133,8 +144,8 @@ export function AssignDialog({ open, target, count, onClose, onDone }: Props) {
                     quantities={method === "quantities" ? quantities : null}
                     onQuantity={(id, value) => setQuantities({ ...quantities, [id]: value })} />
         {method === "quantities" && (
-          <Typography.Paragraph strong style={{ marginTop: 8 }} data-testid="assign-sum"
-                                type={check.ok ? "success" : undefined}>
+          <Typography.Paragraph strong data-testid="assign-sum"
+                                style={{ marginTop: 8, color: check.ok ? "#135200" : undefined /* antd's green: 3.6:1 */ }}>
             {t("customers.assign.sum", { sum: check.sum, count })}
           </Typography.Paragraph>
         )}

@@ -27,7 +27,7 @@ export default function JobReportPage({ id }: { id: string }) {
   if (job.isLoading) return <Spin style={{ display: "block", margin: 48 }} />;
   if (!job.data) return <Alert type="error" showIcon title={job.error instanceof ApiError ? job.error.detail : t("common.error")} />;
   const columns: ColumnsType<ReportLine> = [
-    { title: t("work.report.rep"), key: "rep", fixed: "left", render: (_, line) => line.total
+    { title: t("work.report.rep"), key: "rep", render: (_, line) => line.total
       ? <strong>{t("work.report.totals")}</strong> : <PersonName id={line.user_id} /> },
     ...COUNTS.map(([key, label]) => ({ title: t(label), dataIndex: key, align: "right" as const,
                                        render: (value: number | undefined) => value ?? 0 })),
@@ -53,10 +53,13 @@ export default function JobReportPage({ id }: { id: string }) {
         { key: "made", label: t("work.tab.made"), children: <Link to={`/assignments/made?job=${id}`}>{t("work.jobAssignments")}</Link> },
       ]} />
       {report.error && <Alert type="error" showIcon title={report.error instanceof ApiError ? report.error.detail : t("common.error")} />}
-      <Table<ReportLine> rowKey="key" size="small" loading={report.isLoading} pagination={false} scroll={{ x: "max-content" }}
-                         aria-label={t("work.report.title")} columns={columns}
-                         dataSource={report.data ? reportRows(report.data) : []}
-                         locale={{ emptyText: t("work.report.empty") }} />
+      {/* a wide table: its own scrolling region, reachable by keyboard */}
+      <div role="region" aria-label={t("work.report.title")} tabIndex={0} style={{ overflowX: "auto" }}>
+        <Table<ReportLine> rowKey="key" size="small" loading={report.isLoading} pagination={false}
+                           aria-label={t("work.report.title")} columns={columns}
+                           dataSource={report.data ? reportRows(report.data) : []}
+                           locale={{ emptyText: t("work.report.empty") }} />
+      </div>
     </section>
   );
 }

@@ -1,0 +1,144 @@
+"""Giao sale chăm sóc end to end in a real browser (seed 004 §6.2, seed 001 "Chia lead", issue 13): a
+manager ticks customers, creates a job, keeps the prefilled text's place, gives two reps quantities
+that must add up (not direct); one rep declines with a reason; the manager sees the notification
+with the reason, opens the assignment and the job's report, and recalls the other rep's leads from
+the sales team ("Đội sale": open leads against capacity)."""
+from __future__ import annotations
+
+import re
+import uuid
+
+from e2e_support import PASSWORD, eventually, new_user, random_mobile
+
+
+def person(user: dict) -> dict:
+    return {"username": user["username"], "password": PASSWORD}
+
+
+async def fresh_rep(client, org: dict, name: str) -> dict:
+    """A rep of the org's team of this test's own (nobody else's leads in the roster's counts)."""
+    tag = uuid.uuid4().hex[:6]
+    made = await new_user(client, org["admin"]["headers"], username=f"sale.{tag}", full_name=f"{name} {tag}",
+                          unit_id=org["team"], roles=["sales"])
+    return {**made, "full_name": f"{name} {tag}"}
+
+
+async def known_customers(client, manager: dict, rep: dict, names: list[str]) -> list[str]:
+    """New customers of the manager, once the assignment service knows them (it learns from events)."""
+    ids = []
+    for name in names:
+        r = await client.post("/api/v1/customers", headers=manager["headers"], json={"name": name, "phone": random_mobile()})
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+
+    async def known():
+        probe = await client.post("/api/v1/assignments", headers=manager["headers"], json={
+            "customer_ids": ids, "text": "probe", "job": {"content": "probe", "type": "probe"},
+            "quantities": [{"user_id": rep["id"], "count": len(ids) + 1}]})
+        assert probe.status_code == 422, probe.text
+        return probe.json()["code"] == "quantities_mismatch"
+
+    await eventually(known, timeout=30)
+    return ids
+
+
+async def test_select_assign_decline_notify_report_recall(open_as, org, client, console_helpers):
+    h = console_helpers
+    tag = uuid.uuid4().hex[:8]
+    manager = org["manager"]
+    an = await fresh_rep(client, org, "Sale An")
+    binh = await fresh_rep(client, org, "Sale Bình")
+    capacity = await client.patch(f"/api/v1/roster/{binh['id']}", headers=manager["headers"], json={"capacity": 5})
+    assert capacity.status_code == 200, capacity.text
+    names = [f"Khách chia lead {i} {tag}" for i in range(3)]
+    await known_customers(client, manager, an, names)
+
+    page = await open_as(person(manager), "/customers")
+    await page.get_by_label("Tìm kiếm khách hàng").fill(tag)
+    await page.get_by_label("Tìm kiếm khách hàng").press("Enter")
+    await h.expect(page.get_by_test_id("customer-total")).to_contain_text("3 khách hàng")
+    await page.get_by_label("Chọn tất cả khách hàng đang hiển thị").check()
+    await page.get_by_role("button", name="Giao sale chăm sóc").click()
+    dialog = page.get_by_role("dialog")
+    await h.expect(dialog.get_by_text("Giao cho sale chăm sóc (3 khách hàng)")).to_be_visible()
+    await h.expect(dialog.get_by_label("Nội dung giao việc")).to_have_value("Chăm sóc 3 khách hàng được giao")
+    text = f"Gọi chào gói mới {tag}"
+    await dialog.get_by_label("Nội dung giao việc").fill(text)
+    await dialog.get_by_text("Tạo công việc mới").click()
+    await dialog.get_by_label("Nội dung công việc").fill(f"Chiến dịch chia lead {tag}")
+    await dialog.get_by_label("Loại công việc").fill("Gọi điện tư vấn")
+    await h.expect(dialog.get_by_label("Phương thức chia")).to_be_visible()
+    reps = dialog.get_by_label("Chọn sale chăm sóc")
+    for rep in (an, binh):
+        await reps.fill(rep["username"])
+        await reps.press("Enter")
+    await dialog.get_by_text("Nội dung giao việc", exact=True).click()  # closes the reps' dropdown
+    # the roster's load beside each chosen rep: Bình has a capacity of 5 and nothing open yet
+    await h.expect(dialog.get_by_role("table", name="Sale chăm sóc")).to_contain_text("đang chăm sóc 0/5 · còn nhận được 5")
+    await h.expect(dialog.get_by_test_id("assign-sum")).to_have_text("Tổng: 3 / 3 khách hàng đã chọn")  # split evenly
+    await dialog.get_by_label(f"Số lượng khách hàng cho {an['full_name']}", exact=True).fill("1")
+    await h.expect(dialog.get_by_test_id("assign-sum")).to_have_text("Tổng: 2 / 3 khách hàng đã chọn")
+    await dialog.get_by_role("button", name="Giao việc").click()
+    await h.expect(dialog.get_by_role("alert")).to_contain_text("phải bằng số khách hàng đã chọn (3)")
+    await dialog.get_by_label(f"Số lượng khách hàng cho {an['full_name']}", exact=True).fill("2")
+    await dialog.get_by_label(f"Số lượng khách hàng cho {binh['full_name']}", exact=True).fill("1")
+    await h.expect(dialog.get_by_test_id("assign-sum")).to_have_text("Tổng: 3 / 3 khách hàng đã chọn")
+    await dialog.get_by_label("Thời gian sale phải xác nhận").fill("30")
+    await dialog.get_by_label("Đơn vị thời gian").click()
+    await page.get_by_title("phút", exact=True).last.click()
+    await h.assert_accessible(page, name="assign-dialog")
+    await h.screenshot(page, "assign-dialog")
+    await dialog.get_by_role("button", name="Giao việc").click()
+    await h.expect(page.get_by_text("Thành công: đã giao 3 khách hàng")).to_be_visible()
+    await h.expect(dialog).to_be_hidden()
+
+    offers = (await client.get("/api/v1/assignments?scope=mine&status=offered", headers=an["headers"])).json()["items"]
+    [offer] = [o for o in offers if o["text"] == text]
+    assert (offer["customer_count"], offer["direct"]) == (2, False)  # not direct: the rep may decline
+
+    reason = f"Khách ngoài khu vực em phụ trách {tag}"
+    rep_page = await open_as(person(an), "/assignments")
+    card = rep_page.get_by_role("article", name=text)
+    await h.expect(card).to_contain_text("Chờ xác nhận")
+    await card.get_by_role("button", name="Từ chối").click()
+    decline = rep_page.get_by_role("dialog", name="Từ chối giao việc")
+    await decline.get_by_label("Lý do từ chối").fill(reason)
+    await decline.get_by_role("button", name="Từ chối").click()
+    await h.expect(rep_page.get_by_text("Đã từ chối giao việc").first).to_be_visible()
+
+    await page.goto("/notifications")
+    notification = page.get_by_test_id("notification").filter(has_text=reason)
+    await h.expect(notification).to_contain_text(f"{an['full_name']} từ chối nhận 2 khách hàng")
+    await h.expect(notification).to_contain_text(f"Lý do: {reason}")
+    await notification.get_by_role("button", name=re.compile("từ chối nhận")).click()
+    await h.expect(page.get_by_role("heading", name=text, level=1)).to_be_visible()  # the assignment it is about
+    await h.expect(page.get_by_text(reason)).to_be_visible()
+    await h.expect(page.get_by_role("table", name="Khách hàng của giao việc")).to_contain_text("Đã trả về kho")
+    await h.assert_accessible(page, name="assignment-detail")
+    await h.screenshot(page, "assignment-detail")
+
+    await page.goto("/assignments/jobs")
+    job_row = page.get_by_role("row", name=re.compile(re.escape(f"Chiến dịch chia lead {tag}")))
+    await job_row.get_by_role("link", name=f"Báo cáo: Chiến dịch chia lead {tag}").click()
+    await h.expect(page.get_by_role("heading", name=f"Báo cáo công việc: Chiến dịch chia lead {tag}")).to_be_visible()
+    report = page.get_by_role("table", name="Báo cáo công việc")
+    await h.expect(report.get_by_role("row", name=re.compile(re.escape(an["full_name"])))).to_be_visible()
+    await h.expect(report.get_by_role("row", name=re.compile(re.escape(binh["full_name"])))).to_be_visible()
+    await h.expect(report.get_by_role("row", name=re.compile("Tổng cộng"))).to_be_visible()
+    await h.assert_accessible(page, name="job-report")
+    await h.screenshot(page, "job-report")
+
+    await page.get_by_role("link", name="Công việc").first.click()
+    await page.get_by_role("tab", name="Đội sale").click()
+    team = page.get_by_role("table", name="Đội sale")
+    binh_row = team.get_by_role("row", name=re.compile(re.escape(binh["full_name"])))
+    await h.expect(binh_row).to_contain_text("1 / 5")
+    await h.expect(binh_row).to_contain_text("4")  # room
+    await h.assert_accessible(page, name="sales-team")
+    await h.screenshot(page, "sales-team")
+    await binh_row.get_by_role("button", name=f"Thu hồi tất cả khách hàng của {binh['full_name']}").click()
+    await page.get_by_role("tooltip").get_by_role("button", name="Thu hồi").click()
+    await h.expect(page.get_by_text("Thành công: đã thu hồi 1 khách hàng từ 1 giao việc")).to_be_visible()
+    await h.expect(binh_row).to_contain_text("0 / 5")
+    left = (await client.get("/api/v1/assignments?scope=mine", headers=binh["headers"])).json()["items"]
+    assert [o["open_count"] for o in left if o["text"] == text] == [0]
