@@ -82,11 +82,12 @@ async def _publish_recall(uow: UnitOfWork, assignment: dict[str, Any], missed: l
                                                       "unit_path": r["previous_owner_unit_path"]} for r in missed})
 
 
-async def _other_reps(conn: asyncpg.Connection, original: dict[str, Any]
+async def _other_reps(conn: asyncpg.Connection, original: dict[str, Any], strategy: str
                       ) -> tuple[list[distribution.Rep], dict[uuid.UUID, asyncpg.Record]]:
     """The job's reps still active in sales, but the one who missed the deadline (roster order)."""
     rep_ids = [u for u in await sla_store.job_rep_ids(conn, original["job_id"]) if u != original["assignee_id"]]
-    roster = {r["user_id"]: r for r in await store.roster(conn, reach=None, user_ids=rep_ids)} if rep_ids else {}
+    roster = {r["user_id"]: r for r in await sla_store.active_reps(
+        conn, rep_ids, with_load=strategy == "least_loaded")} if rep_ids else {}
     return [distribution.Rep(user_id=r["user_id"], weight=r["weight"], capacity=r["capacity"],
                              open_leads=r["open_leads"]) for r in roster.values()], roster
 
@@ -95,10 +96,10 @@ async def _redistribute(uow: UnitOfWork, original: dict[str, Any], missed: list[
     """Deal the missed leads again under the same job; nothing when no other rep can take them
     (they stay with their previous owner)."""
     conn, job_id = uow.conn, original["job_id"]
-    reps, roster = await _other_reps(conn, original)
+    strategy = sla.redistribution_strategy(await sla_store.last_strategy(conn, job_id))
+    reps, roster = await _other_reps(conn, original, strategy)
     if not reps:
         return
-    strategy = sla.redistribution_strategy(await sla_store.last_strategy(conn, job_id))
     ids = [r["customer_id"] for r in missed]
     after = await store.last_round_robin(conn, job_id) if strategy == "round_robin" else None
     try:

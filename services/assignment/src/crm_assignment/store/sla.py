@@ -79,9 +79,16 @@ async def job_rep_ids(conn: asyncpg.Connection, job_id: uuid.UUID) -> list[uuid.
         "SELECT DISTINCT assignee_id FROM assignments WHERE job_id = $1", job_id)]
 
 
-async def earliest_due(conn: asyncpg.Connection, assignment_ids: list[uuid.UUID]) -> dict[uuid.UUID, datetime]:
-    """Per assignment, the earliest deadline among its open, not yet contacted leads."""
-    return {r["assignment_id"]: r["due"] for r in await conn.fetch(
-        "SELECT assignment_id, min(contact_due_at) AS due FROM assignment_customers"
-        " WHERE assignment_id = ANY($1::uuid[]) AND state = 'open' AND contacted_at IS NULL"
-        " AND contact_due_at IS NOT NULL GROUP BY assignment_id", assignment_ids)}
+async def active_reps(conn: asyncpg.Connection, user_ids: list[uuid.UUID], *, with_load: bool
+                      ) -> list[asyncpg.Record]:
+    """Those of `user_ids` who are active sales users (roster order), with weight and capacity;
+    their open leads only `with_load` (least-loaded dealing): counting them reads every open lead
+    of each rep, which the sweeper would pay for each assignment it deals again (5 s of a
+    100,000-lead recall, bench/assignment_sla_bench.py)."""
+    load = ("(SELECT count(*) FROM assignment_customers ac JOIN assignments x ON x.id = ac.assignment_id"
+            " WHERE x.assignee_id = u.id AND ac.state = 'open')") if with_load else "0"
+    return await conn.fetch(
+        "SELECT u.id AS user_id, u.unit_id, u.unit_path, COALESCE(s.weight, 1) AS weight, s.capacity,"
+        f" {load} AS open_leads FROM directory_users u LEFT JOIN roster_settings s ON s.user_id = u.id"
+        " WHERE u.active AND 'sales' = ANY(u.roles) AND u.id = ANY($1::uuid[]) ORDER BY lower(u.username), u.id",
+        user_ids)
