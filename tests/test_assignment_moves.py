@@ -35,7 +35,7 @@ async def rep_with_leads(client, admin: dict, org: dict, name: str, count: int) 
         body = {"customer_ids": share, "text": "Chăm sóc khách", "job": {"content": "Chuyển nhóm", "type": "telesales"},
                 "direct": True, "quantities": [{"user_id": rep["id"], "count": len(share)}]}
 
-        async def distributed():
+        async def distributed(body=body):
             r = await client.post("/api/v1/assignments", headers=org["manager"]["headers"], json=body)
             assert r.status_code in (201, 422), r.text
             return r.json() if r.status_code == 201 else None
