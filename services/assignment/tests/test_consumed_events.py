@@ -11,8 +11,10 @@ from pydantic import BaseModel, ValidationError
 
 from crmkit.events import Envelope
 
-from crm_assignment.consumers import CUSTOMER_EVENTS, CUSTOMER_HANDLERS
+from crm_assignment.consumed_events import ContactRecorded
+from crm_assignment.consumers import CONTACT_HANDLERS, CUSTOMER_EVENTS, CUSTOMER_HANDLERS
 from crm_customers import events as produced
+from crm_interactions import events as interactions
 
 NOW = datetime.now(UTC)
 IDS = [uuid.uuid4(), uuid.uuid4()]
@@ -59,3 +61,12 @@ async def test_data_the_model_refuses_fails_before_the_database_is_touched():
     envelope = Envelope(type="customers.bulk_owner_changed", source="customers", subject="s", data=data)
     with pytest.raises(ValidationError):  # a handler error: retried, then dead-lettered, nothing applied
         await CUSTOMER_HANDLERS["customers.bulk_owner_changed"](None, envelope)  # no connection touched
+
+
+def test_the_contact_model_reads_the_interactions_services_timeline_entry():
+    """interaction.recorded as published (crm_interactions.events) → what the SLA clock reads (A-6)."""
+    sent = interactions.InteractionRecorded(id=uuid.uuid4(), customer_id=IDS[0], type="call_out", occurred_at=NOW,
+                                            actor_id=OWNER, note="gọi", data={"call_id": str(uuid.uuid4())})
+    assert set(CONTACT_HANDLERS) == {sent.__event_type__}  # type: ignore[attr-defined]
+    read = ContactRecorded.model_validate(sent.model_dump(mode="json"))
+    assert (read.customer_id, read.type, read.occurred_at, read.actor_id) == (IDS[0], "call_out", NOW, OWNER)

@@ -50,6 +50,14 @@ PUBLISHED: list[tuple[BaseModel, type[BaseModel]]] = [
     (assignment.AssignmentDeclined(**ASSIGNMENT), consumed.AssignmentNotice),
     (assignment.AssignmentExpired(**ASSIGNMENT), consumed.AssignmentNotice),
     (assignment.AssignmentRecalled(**ASSIGNMENT, previous_owner_ids={str(IDS[0]): None}), consumed.AssignmentNotice),
+    (assignment.AssignmentRecalled(**ASSIGNMENT, previous_owner_ids={str(IDS[0]): None}, reason="sla_missed"),
+     consumed.AssignmentNotice),
+    (assignment.AssignmentSlaWarning(**ASSIGNMENT, recall_at=NOW), consumed.AssignmentNotice),
+    (customers.CustomersBulkOwnerChanged(**BATCH, reason="assignment.recalled", assignment_id=uuid.uuid4(),
+                                         from_owner_ids=IDS, to_owner_ids=[None, None],
+                                         owner_unit_ids=[None, None], owner_unit_paths=["/a/", None],
+                                         from_holder_ids=IDS, to_holder_ids=[None, None], cause="sla_missed"),
+     consumed.BulkOwnerChanged),
 ]
 
 
