@@ -20,7 +20,7 @@ def test_rows_round_trip_with_each_unit_path_said_once():
     a, b, c = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     body = customer_rows.encode(orjson.dumps({str(unit): f"/r/{unit}/"}).decode(),
                                 packed(a, owner, unit, 79, 3) + packed(b, None, None, None, 1) + packed(c, owner, unit, 1, 2))
-    assert customer_rows.count(body) == 3
+    assert customer_rows.count(body) == 3 and customer_rows.matched(body) == 3
     rows = customer_rows.decode(body)
     assert rows == [(a, owner, unit, f"/r/{unit}/", 79, 3), (b, None, None, None, None, 1),
                     (c, owner, unit, f"/r/{unit}/", 1, 2)]
@@ -31,3 +31,8 @@ def test_rows_round_trip_with_each_unit_path_said_once():
 def test_an_empty_selection():
     body = customer_rows.encode("{}", b"")
     assert customer_rows.count(body) == 0 and customer_rows.decode(body) == []
+
+
+def test_more_matched_than_held():
+    body = customer_rows.encode("{}", packed(uuid.uuid4(), None, None, None, 1), matched=250_000)
+    assert customer_rows.count(body) == 1 and customer_rows.matched(body) == 250_000

@@ -57,6 +57,9 @@ async def test_matching_customers_the_caller_may_hand_over(client):
     assert by_id[hanoi].owner_unit_id is not None and by_id[hanoi].version == 1
     assert [str(r.id) for r in await selection(client, manager, {"province": ["79"]})] == [saigon]
     assert len(await selection(client, manager, {}, limit=1)) == 1
+    capped = await client.post(PATH, headers=manager, json={"filter": {}, "limit": 1})
+    assert customer_rows.count(capped.content) == 1 and customer_rows.matched(capped.content) == 2
+    assert customer_rows.matched((await client.post(PATH, headers=manager, json={"filter": {}, "limit": 2})).content) == 2
     assert await selection(client, auth("manager", path="/r/x/"), {"scope": "all", "province": ["79"]}) == []
     assert len(await selection(client, auth("admin", path="/r/"), {})) == 3
 

@@ -11,7 +11,8 @@ Reading with `uuid.UUID(bytes=)` instead of asyncpg's C UUID (a `uuid.UUID`: equ
 took 3x longer. The body:
 
     4 bytes   big-endian length n of the header
-    n bytes   header, JSON: {"units": {unit id: unit path}}   (the owner units of the rows)
+    n bytes   header, JSON: {"units": {unit id: unit path}, "matched": n?}   (the owner units of
+              the rows; how many match in all when the rows are only the first of them)
     54 bytes  per customer: id, owner id, owner unit id (16 bytes each, zeros: none),
               province code (int16, 0: none), version (int32), all big-endian — what PostgreSQL's
               uuid_send / int2send / int4send write
@@ -40,15 +41,24 @@ class CustomerRow(NamedTuple):
     version: int
 
 
-def encode(units_json: str | bytes, rows: bytes) -> bytes:
-    """The body from the header's units (`{unit id: path}` as JSON text) and the packed rows."""
-    header = b'{"units":' + (units_json.encode() if isinstance(units_json, str) else units_json) + b"}"
+def encode(units_json: str | bytes, rows: bytes, *, matched: int | None = None) -> bytes:
+    """The body from the header's units (`{unit id: path}` as JSON text) and the packed rows;
+    `matched`: how many match in all, when the rows are only the first of them."""
+    header = b'{"units":' + (units_json.encode() if isinstance(units_json, str) else units_json)
+    header += (b',"matched":%d}' % matched) if matched is not None else b"}"
     return _HEADER_LENGTH.pack(len(header)) + header + rows
 
 
 def count(body: bytes) -> int:
+    """How many rows the body holds."""
     (length,) = _HEADER_LENGTH.unpack_from(body)
     return (len(body) - _HEADER_LENGTH.size - length) // ROW.size
+
+
+def matched(body: bytes) -> int:
+    """How many customers match in all (the rows held, unless the header says more)."""
+    (length,) = _HEADER_LENGTH.unpack_from(body)
+    return int(orjson.loads(body[_HEADER_LENGTH.size:_HEADER_LENGTH.size + length]).get("matched", count(body)))
 
 
 def decode(body: bytes) -> list[CustomerRow]:

@@ -24,6 +24,8 @@ class FieldError:
     field: str
     code: str
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
+    # already in the caller's language: a refusal passed on from the service that made it
+    message: str | None = None
 
 
 class DomainError(Exception):
@@ -111,6 +113,13 @@ class Locked(DomainError):
     """Refused for now; `details["retry_after"]` says for how many seconds."""
 
     default_code = "locked"
+
+
+class Unavailable(DomainError):
+    """A service this one needs cannot answer now (unreachable, too slow); `details["retry_after"]`
+    says when to retry."""
+
+    default_code = "service_unavailable"
 
 
 class TooManyRequests(DomainError):

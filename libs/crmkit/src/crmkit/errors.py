@@ -81,7 +81,7 @@ def problem_body(request: Request, exc: ProblemError) -> dict[str, Any]:
     }
     if exc.errors:
         body["errors"] = [
-            {"field": e.field, "code": e.code, "message": i18n.field_message(e.code, lang, e.params)}
+            {"field": e.field, "code": e.code, "message": e.message or i18n.field_message(e.code, lang, e.params)}
             for e in exc.errors
         ]
     body.update(exc.extra)
@@ -98,7 +98,7 @@ _STATUS_OF_DOMAIN_ERROR: tuple[tuple[type[domain.DomainError], int], ...] = (
     (domain.BadRequest, 400), (domain.Unauthenticated, 401), (domain.Forbidden, 403),
     (domain.NotFound, 404), (domain.Conflict, 409), (domain.Gone, 410), (domain.VersionConflict, 412),
     (domain.TooLarge, 413), (domain.UnsupportedType, 415), (domain.Invalid, 422), (domain.Locked, 423),
-    (domain.VersionRequired, 428), (domain.TooManyRequests, 429),
+    (domain.VersionRequired, 428), (domain.TooManyRequests, 429), (domain.Unavailable, 503),
 )
 
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -9,8 +11,9 @@ from crmkit.logging import get_logger
 from crmkit.service import ServiceSpec, create_service_app
 
 from crm_assignment import events, messages  # noqa: F401  (registers events and problem texts)
-from crm_assignment.api import assignments, reports
+from crm_assignment.api import assignments, reports, territories
 from crm_assignment.consumers import CONSUMERS
+from crm_assignment.customers import CustomersClient
 from crm_assignment.handlers import assignments as handlers
 from crm_assignment.handlers import sla, sla_sweep
 from crm_assignment.settings import AssignmentSettings
@@ -46,10 +49,22 @@ async def sweep_sla(app: FastAPI) -> None:
         await asyncio.sleep(app.state.settings.sla_sweep_seconds)
 
 
+@contextlib.asynccontextmanager
+async def customers_client(app: FastAPI) -> AsyncIterator[None]:
+    """The pooled client of the customers service (a distribution by filter: customers.py)."""
+    settings = app.state.settings
+    app.state.customers = CustomersClient(settings.customers_url, timeout_seconds=settings.customers_timeout_seconds)
+    try:
+        yield
+    finally:
+        await app.state.customers.aclose()
+
+
 def create_app(settings: AssignmentSettings | None = None) -> FastAPI:
     settings = settings or AssignmentSettings()
     sla.configure(minute_seconds=settings.sla_minute_seconds)
     return create_service_app(ServiceSpec(
         name="assignment", title="CRM assignment", settings=settings, migrations_dir=MIGRATIONS,
-        routers=[assignments.router, reports.router], consumers=CONSUMERS, background=[expire_offers, sweep_sla],
+        routers=[assignments.router, reports.router, territories.router], consumers=CONSUMERS,
+        background=[expire_offers, sweep_sla], lifespan=customers_client,
     ))

@@ -29,6 +29,34 @@ i18n.register(
             "vi": ("Không còn chờ xác nhận", "Lượt giao việc này đang ở trạng thái {status}."),
             "en": ("Not an open offer", "This assignment is {status}."),
         },
+        "too_many_matched": {
+            "vi": ("Quá nhiều khách hàng",
+                   "Bộ lọc khớp {matched} khách hàng; mỗi lần chỉ giao được tối đa {max}. Hãy thu hẹp bộ lọc."),
+            "en": ("Too many customers", "The filter matches {matched} customers; at most {max} are distributed at"
+                                         " a time. Narrow the filter."),
+        },
+        "nothing_covered": {
+            "vi": ("Không khách hàng nào thuộc địa bàn",
+                   "Không khách hàng nào trong {selected} khách hàng đã chọn có tỉnh/thành thuộc địa bàn của các sale"
+                   " đã chọn."),
+            "en": ("No customer covered", "None of the {selected} selected customers is in a province covered by"
+                                          " the chosen reps' units."),
+        },
+        "customers_unavailable": {
+            "vi": ("Dịch vụ khách hàng tạm thời không phản hồi",
+                   "Chưa lấy được danh sách khách hàng theo bộ lọc. Vui lòng thử lại sau {retry_after} giây."),
+            "en": ("Customers service unavailable",
+                   "The customers matching the filter could not be fetched. Try again in {retry_after} seconds."),
+        },
+        "unknown_unit": {"vi": ("Đơn vị không tồn tại", "Không tìm thấy đơn vị đã chọn."),
+                         "en": ("Unknown unit", "The chosen unit does not exist.")},
+        "territory_out_of_reach": {
+            "vi": ("Ngoài phạm vi quản lý",
+                   "Bạn chỉ gán tỉnh/thành cho đơn vị thuộc phạm vi của mình, và chỉ với tỉnh/thành chưa gán hoặc"
+                   " đang gán trong phạm vi đó."),
+            "en": ("Out of reach", "You map provinces only to units within your reach, and only provinces unmapped"
+                                   " or mapped within it."),
+        },
     },
     field_errors={
         "blank": {"vi": "Trường này không được để trống.", "en": "This field must not be blank."},
@@ -44,6 +72,9 @@ i18n.register(
         "not_assignable_customers": {
             "vi": "{count} khách hàng không tồn tại, đã xóa hoặc ngoài phạm vi của bạn: {ids}.",
             "en": "{count} customers are unknown, deleted or outside your reach: {ids}."},
+        "unknown_unit": {"vi": "Đơn vị không tồn tại.", "en": "Unknown unit."},
+        "nothing_matched": {"vi": "Không khách hàng nào khớp bộ lọc trong phạm vi của bạn.",
+                            "en": "No customer within your reach matches the filter."},
         "not_assignable_reps": {
             "vi": "{count} người không phải sale đang hoạt động trong phạm vi của bạn: {ids}.",
             "en": "{count} users are not active sales reps within your reach: {ids}."},

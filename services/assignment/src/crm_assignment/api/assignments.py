@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from crmkit.auth import CurrentPrincipal
@@ -15,7 +15,7 @@ from crmkit.pagination import DEFAULT_LIMIT, Cursor, Limit, Page
 from crmkit.unit_of_work import UnitOfWork
 
 from crm_assignment.domain import sla
-from crm_assignment.domain.distribution import STRATEGIES
+from crm_assignment.domain.distribution import STRATEGIES, TERRITORY_STRATEGIES
 from crm_assignment.handlers import assignments as handlers
 from crm_assignment.handlers import jobs, roster
 
@@ -73,16 +73,25 @@ class DistributionCreate(BaseModel):
     """A selection divided among reps under a job (exactly one of an existing `job_id` or a `job`
     created now): exactly one of explicit `quantities` per rep that add up to the selection, or
     `assignees` (with an optional `strategy`). `direct`: the reps own the customers at once; otherwise each accepts or declines
-    within `accept_within_hours`, or `accept_within_minutes` (at least 5: a speed-to-lead offer)."""
+    within `accept_within_hours`, or `accept_within_minutes` (at least 5: a speed-to-lead offer).
+    The selection: exactly one of `customer_ids` or a `filter` (every match the caller may hand over)."""
     model_config = ConfigDict(extra="forbid", json_schema_extra={
-        "allOf": [_exactly_one_of("job_id", "job"), _exactly_one_of("quantities", "assignees")]})
+        "allOf": [_exactly_one_of("customer_ids", "filter"), _exactly_one_of("job_id", "job"),
+                  _exactly_one_of("quantities", "assignees")]})
 
-    customer_ids: list[uuid.UUID] = Field(min_length=1, max_length=handlers.MAX_CUSTOMERS)
+    customer_ids: list[uuid.UUID] | None = Field(None, min_length=1, max_length=handlers.MAX_CUSTOMERS)
+    filter: dict[str, Any] | None = Field(
+        None, max_length=50, description="the filter object of GET /customers and POST /customers/bulk (`q`, `scope`,"
+        " `status`, `labels`, `groups`, `owner_id`, `owner_unit_id`, dates, `attributes`…), checked by the customers"
+        " service: every matching customer the caller may hand over, at most 100,000 (422 too_many_matched)")
     text: Text = Field(description="the assignment text (Nội dung giao việc)")
     job_id: uuid.UUID | None = None
     job: JobCreate | None = None
     quantities: list[Quantity] | None = Field(None, min_length=1, max_length=1000)
-    strategy: Literal[STRATEGIES] | None = None  # type: ignore[valid-type]
+    strategy: Literal[STRATEGIES + TERRITORY_STRATEGIES] | None = Field(  # type: ignore[valid-type]
+        None, description="round_robin (default), weighted, least_loaded; by_unit: to reps of the customer's owning"
+        " unit (or below), the rest round-robin (`fallback`); by_province: to reps of the unit its province is mapped"
+        " to (/territories), the rest not assigned (`uncovered`)")
     assignees: list[uuid.UUID] | None = Field(None, min_length=1, max_length=1000)
     direct: bool = False
     accept_within_hours: int = Field(handlers.DEFAULT_ACCEPT_HOURS, ge=1, le=24 * 30)
@@ -144,9 +153,18 @@ class AssignmentDetail(AssignmentPublic):
     customers: list[AssignmentCustomer]
 
 
+class Uncovered(BaseModel):
+    count: int
+    customer_ids: list[uuid.UUID] = Field(description="the first 100")
+
+
 class DistributionPublic(BaseModel):
     job: JobPublic
     assignments: list[AssignmentPublic]
+    matched: int = Field(description="customers named, or matched by the filter")
+    assigned: int = Field(description="customers handed over")
+    fallback: int = Field(0, description="by_unit: customers no chosen rep's unit covers, dealt round-robin")
+    uncovered: Uncovered = Field(description="by_province: customers no chosen rep covers, not assigned")
 
 
 class DeclineCreate(BaseModel):
@@ -217,12 +235,18 @@ async def get_job(job_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) 
 
 @router.post("/assignments", status_code=201, response_model=DistributionPublic, responses={
     **RESPONSES, 409: {"description": "customers_already_assigned"},
-    422: {"description": "validation_error, quantities_mismatch, capacity_exceeded"}})
-async def distribute(body: DistributionCreate, principal: CurrentPrincipal,
+    422: {"description": "validation_error, quantities_mismatch, capacity_exceeded, too_many_matched,"
+                         " nothing_covered"},
+    503: {"description": "customers_unavailable (a filter could not be resolved)"}})
+async def distribute(body: DistributionCreate, principal: CurrentPrincipal, request: Request,
                      once: Idempotent) -> Response:
     """Giao việc / chia lead (A-3, A-4). `Idempotency-Key` supported."""
     made = await handlers.distribute(
         once.pool, principal=principal, customer_ids=body.customer_ids, text=body.text, job_id=body.job_id,
+        customer_filter=body.filter,
+        customers=(request.app.state.customers.on_behalf_of(request.headers.get("authorization", ""),
+                                                            request.headers.get("accept-language"))
+                   if body.filter is not None else None),
         new_job=({"content": body.job.content, "type_": body.job.type, "target": body.job.target,
                   "sla_minutes": body.job.sla_minutes, "warn_before_minutes": body.job.warn_before_minutes}
                  if body.job else None),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
@@ -21,10 +21,15 @@ from crm_assignment.domain import distribution
 from crm_assignment.handlers import access, jobs, sla
 from crm_assignment.store import assignments as store
 from crm_assignment.store import refs as refs_store
+from crm_assignment.store import territories as territories_store
+
+if TYPE_CHECKING:
+    from crm_assignment.customers import CustomerSelection
 
 SOURCE = "assignment"
 MAX_CUSTOMERS = 100_000
 LISTED_CUSTOMERS = 20  # of the customers a conflict names, the first ones (with their count)
+LISTED_UNCOVERED = 100  # of the customers a distribution by province leaves out, the first ones
 DEFAULT_ACCEPT_HOURS = 24
 
 
@@ -48,7 +53,8 @@ async def _reps(conn: asyncpg.Connection, prefix: str | None, user_ids: list[uui
     if missing:
         raise _unprocessable("assignees", "not_assignable_reps", ids=", ".join(missing[:20]), count=len(missing))
     return [distribution.Rep(user_id=u, weight=found[u]["weight"], capacity=found[u]["capacity"],
-                             open_leads=found[u]["open_leads"]) for u in user_ids], found
+                             open_leads=found[u]["open_leads"], unit_path=found[u]["unit_path"])
+            for u in user_ids], found
 
 
 async def _customers(conn: asyncpg.Connection, prefix: str | None, ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
@@ -105,7 +111,41 @@ def _handover(unit: asyncpg.Record | None) -> dict[str, Any]:
             "assignee_unit_path": unit["unit_path"] if unit else None}
 
 
-async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: list[uuid.UUID], text: str,
+async def _matching(customers: CustomerSelection | None, customer_filter: dict[str, Any], prefix: str | None
+                    ) -> tuple[list[uuid.UUID], dict[uuid.UUID, dict[str, Any]]]:
+    """A selection by filter (A-3): the customers service's answer for the caller (one call, their
+    token: customers.py) — every match they may hand over, at most MAX_CUSTOMERS — and what it says
+    of each (fresher than customer_refs: a customer created seconds ago is there)."""
+    assert customers is not None, "a distribution by filter needs the customers service"
+    rows, matched = await customers.distributable(customer_filter, limit=MAX_CUSTOMERS + 1)
+    if matched > MAX_CUSTOMERS:
+        raise Invalid(FieldError("filter", "too_many", {"max": MAX_CUSTOMERS}), code="too_many_matched",
+                      params={"matched": matched, "max": MAX_CUSTOMERS}, details={"matched": matched})
+    refs = {r.id: {"owner_id": r.owner_id, "owner_unit_id": r.owner_unit_id, "owner_unit_path": r.owner_unit_path,
+                   "province_code": r.province_code, "version": r.version}
+            for r in rows if access.within(r.owner_unit_path, prefix)}
+    if not refs:
+        raise _unprocessable("filter", "nothing_matched")
+    return list(refs), refs
+
+
+async def _territory(conn: asyncpg.Connection, strategy: str, selection: list[uuid.UUID],
+                     reps: list[distribution.Rep], refs: dict[uuid.UUID, Any]) -> dict[str, Any]:
+    """Shares by territory (A-3): `by_unit` (with how many fell back to all the reps) or
+    `by_province` (with the customers no chosen rep covers, left out)."""
+    if strategy == "by_unit":
+        shares, fallback = distribution.by_unit(selection, reps, owner_units={
+            c: refs[c]["owner_unit_id"] for c in selection})
+        return {"shares": shares, "fallback": fallback, "uncovered": []}
+    shares, uncovered = distribution.by_province(
+        selection, reps, provinces={c: refs[c]["province_code"] for c in selection},
+        territories=await territories_store.units_by_province(conn))
+    return {"shares": shares, "fallback": 0, "uncovered": uncovered}
+
+
+async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: list[uuid.UUID] | None = None,
+                     text: str, customer_filter: dict[str, Any] | None = None,
+                     customers: CustomerSelection | None = None,
                      job_id: uuid.UUID | None = None, new_job: dict[str, Any] | None = None,
                      quantities: list[tuple[uuid.UUID, int]] | None = None, strategy: str | None = None,
                      assignees: list[uuid.UUID] | None = None, direct: bool = False,
@@ -115,13 +155,20 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
     a job, and hand each rep their share: directly (they own them at once) or as an offer they
     accept or decline within `accept_within`. With `recall_first`, customers still open in
     other assignments the caller may recall are recalled in the same transaction (A-5: assign
-    and recall in one operation); without it they make the call fail (a conflict naming them)."""
+    and recall in one operation); without it they make the call fail (a conflict naming them).
+    The selection: `customer_ids`, or every customer matching `customer_filter` the caller may
+    hand over (asked of the customers service through `customers`, before any transaction)."""
     prefix = access.reach(principal)
+    _exactly_one(customer_ids=customer_ids, filter=customer_filter)
     _exactly_one(job_id=job_id, job=new_job)
     _exactly_one(quantities=quantities, assignees=assignees)
     if quantities is not None and strategy is not None:
         raise _unprocessable("strategy", "strategy_with_quantities")
-    selection = list(dict.fromkeys(customer_ids))
+    matched_refs = None
+    if customer_filter is not None:
+        selection, matched_refs = await _matching(customers, customer_filter, prefix)
+    else:
+        selection = list(dict.fromkeys(customer_ids or []))
     if not selection:
         raise _unprocessable("customer_ids", "required")
     if len(selection) > MAX_CUSTOMERS:
@@ -136,13 +183,20 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
         job = (await jobs.visible_job(conn, principal, job_id) if job_id is not None
                else await jobs.create(uow, principal, **(new_job or {})))
         reps, roster = await _reps(conn, prefix, list(dict.fromkeys(rep_ids)))
-        refs = await _customers(conn, prefix, selection)
+        refs: dict[uuid.UUID, Any] = matched_refs or await _customers(conn, prefix, selection)
+        matched = len(selection)
+        territory = (await _territory(conn, strategy, selection, reps, refs)
+                     if strategy in distribution.TERRITORY_STRATEGIES else None)
+        if territory and territory["uncovered"]:  # not dealt: neither recalled nor refused as open elsewhere
+            left_out = set(territory["uncovered"])
+            selection = [c for c in selection if c not in left_out]
         if recall_first:
             await _recall_open(uow, principal, prefix, selection)
         await _refuse_open(conn, selection)
         round_robin = quantities is None and (strategy or "round_robin") == "round_robin"
         after = await store.last_round_robin(conn, job["id"]) if round_robin else None
-        shares = _shares(selection, reps, quantities=quantities, strategy=strategy, after=after)
+        shares = (territory["shares"] if territory
+                  else _shares(selection, reps, quantities=quantities, strategy=strategy, after=after))
         now = datetime.now(UTC)
         expires_at = None if direct else now + accept_within
         clock = sla.clock_for(job, now) if direct else None  # A-6: a direct lead is owned at once
@@ -162,7 +216,10 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
             made.append({**assignment, "customer_count": len(share), "open_count": len(share)})
         if round_robin:
             await store.set_round_robin(conn, job["id"], _last_dealt(selection, shares))
-    return {"job": job, "assignments": made}
+    uncovered = territory["uncovered"] if territory else []
+    return {"job": job, "assignments": made, "matched": matched, "assigned": len(selection),
+            "fallback": territory["fallback"] if territory else 0,
+            "uncovered": {"count": len(uncovered), "customer_ids": uncovered[:LISTED_UNCOVERED]}}
 
 
 async def _recall_open(uow: UnitOfWork, principal: Principal, prefix: str | None, selection: list[uuid.UUID]) -> None:

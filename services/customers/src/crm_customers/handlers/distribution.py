@@ -13,16 +13,21 @@ from crmkit.auth import Principal
 from crm_customers.domain.selection import CustomerFilter
 from crm_customers.handlers.listing import check_can_list
 from crm_customers.store import distribution as store
-from crm_customers.store.customers import access_of, editable_sql
+from crm_customers.store.customers import Params, access_of, editable_sql
 from crm_customers.store.selection import customer_where
+
+ROW_SIZE = customer_rows.ROW.size
 
 
 async def distributable(pool: asyncpg.Pool, *, principal: Principal, flt: CustomerFilter, limit: int) -> bytes:
     """At most `limit` matching customers the caller may hand over, in `crmkit.customer_rows`'s
-    format; a filter naming unknown statuses, labels… is a 422 (`Invalid`)."""
+    format (with how many match in all when that is more); a filter naming unknown statuses,
+    labels… is a 422 (`Invalid`)."""
     check_can_list(principal)
     async with pool.acquire() as conn, conn.transaction(readonly=True):
         where, params = await customer_where(conn, flt, principal)
         where = f"{where} AND {editable_sql(access_of(principal), params)}"
-        units, rows = await store.selection_rows(conn, where=where, params=params, limit=limit)
-    return customer_rows.encode(units, rows)
+        units, rows = await store.selection_rows(conn, where=where, params=Params(params), limit=limit)
+        # more than the caller takes: it refuses, saying how many matched (counted only then)
+        matched = await store.count(conn, where=where, params=params) if len(rows) >= limit * ROW_SIZE else None
+    return customer_rows.encode(units, rows, matched=matched)

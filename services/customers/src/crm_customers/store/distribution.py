@@ -31,3 +31,7 @@ async def selection_rows(conn: asyncpg.Connection, *, where: str, params: Params
     """At most `limit` rows matching `where` (in no particular order): (units JSON, packed rows)."""
     row = await conn.fetchrow(_SELECTION.format(where=where, limit=params.add(limit)), *params)
     return row["units"], row["rows"]
+
+
+async def count(conn: asyncpg.Connection, *, where: str, params: Params) -> int:
+    return await conn.fetchval(f"SELECT count(*) FROM customers c WHERE {where}", *params)
