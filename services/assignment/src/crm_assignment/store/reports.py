@@ -34,6 +34,6 @@ async def tally(conn: asyncpg.Connection, job_id: uuid.UUID) -> list[asyncpg.Rec
     """The job's counters per rep and the totals row (`user_id` NULL; no rows for a job without
     leads). percentile_cont ignores the NULL durations of leads never contacted. Reads the job's
     assignments, then each one's rows by the assignment_customers primary key: measured on a job of
-    100,000 leads among 20 reps (beside two more such jobs), 330-350 ms at load 12-13 - half of it
-    the per-rep sort of the median - for a report read now and then, not on every page."""
+    100,000 leads among 20 reps (beside two more such jobs), 330-350 ms at load 12-13 (200 ms reading
+    the rows, 150 ms grouping them with the median's sorts) - a report read now and then."""
     return await conn.fetch(TALLY, job_id)
