@@ -38,8 +38,10 @@ def _refusal(problem: dict[str, Any]) -> Invalid:
 class CustomersClient:
     """One pooled HTTP client to the customers service for the app's life."""
 
-    def __init__(self, base_url: str, *, timeout_seconds: float) -> None:
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_seconds)
+    def __init__(self, base_url: str, *, timeout_seconds: float,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        """`transport`: another way to the service than the network (tests: the app in process)."""
+        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_seconds, transport=transport)
 
     async def aclose(self) -> None:
         await self._http.aclose()
