@@ -116,9 +116,15 @@ async def test_a_jobs_report_with_two_reps(client, admin, org):
     assert [(a["id"], a["customer"]["state"]) for a in back.json()["items"]] == [(direct["id"], "recalled")]
     assert (await client.get(f"/api/v1/assignments?customer_id={ids[0]}",
                              headers=other_manager["headers"])).json()["items"] == []
-    try:  # the org is shared by the session's tests: its rep's capacity is put back
-        tuned = await client.patch(f"/api/v1/roster/{rep2['id']}", headers=manager["headers"], json={"capacity": 3})
-        assert tuned.status_code == 200 and (tuned.json()["open_leads"], tuned.json()["room"]) == (2, 1), tuned.text
+    # the org is shared by the session's tests (rep2 may hold other leads too): its capacity is put back
+    held_now = next(r for r in (await client.get("/api/v1/roster", headers=manager["headers"])).json()
+                    if r["user_id"] == rep2["id"])["open_leads"]
+    assert held_now >= 2
+    try:
+        for capacity, room in ((held_now + 1, 1), (1, 0)):  # never below 0
+            tuned = await client.patch(f"/api/v1/roster/{rep2['id']}", headers=manager["headers"],
+                                       json={"capacity": capacity})
+            assert tuned.status_code == 200 and tuned.json()["room"] == room, tuned.text
     finally:
         back_to = await client.patch(f"/api/v1/roster/{rep2['id']}", headers=manager["headers"],
                                      json={"capacity": None})
