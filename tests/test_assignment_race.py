@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 
-from e2e_support import eventually
-
 from test_assignment import new_customers
+
+from e2e_support import eventually
 
 ROUNDS = 4
 OWNER_LINES = {"assigned", "recalled"}
@@ -60,13 +60,14 @@ async def test_a_distribution_racing_a_recall_ends_with_one_owner_everywhere(cli
         second_rep = org["rep"] if round_ % 2 == 0 else org["rep2"]  # the same rep is the case ids alone miss
         ids = await new_customers(client, manager, 3)
         first = await _distribute(client, manager, ids, first_rep)
-        await eventually(lambda: _consistent(client, manager, ids, first_rep["id"]), timeout=30)
+        await eventually(lambda ids=ids: _consistent(client, manager, ids, org["rep"]["id"]), timeout=30)
 
         recall, second = await asyncio.gather(
             client.post("/api/v1/recalls", headers=manager["headers"], json={"assignment_id": first["id"]}),
             _distribute(client, manager, ids, second_rep, recall_first=True))
         assert recall.status_code == 200, recall.text
-        await eventually(lambda: _consistent(client, manager, ids, second_rep["id"]), timeout=30)
+        owner = second_rep["id"]
+        await eventually(lambda ids=ids, owner=owner: _consistent(client, manager, ids, owner), timeout=30)
         assert await _open_in(client, manager, second["id"]) == set(ids)
         assert await _open_in(client, manager, first["id"]) == set()
         finals.append((ids, second_rep["id"]))

@@ -49,7 +49,7 @@ async def published(pool, type_: str) -> list[dict]:
 
 
 async def _customers(pool, owner, count: int) -> list[uuid.UUID]:
-    return [(await create_customer(pool, principal=owner, name=f"Thứ tự {i}", phone=f"09{uuid.uuid4().int % 10**8:08d}"))["id"]
+    return [(await create_customer(pool, principal=owner, name=f"Thứ tự {i}", phone=f"0912{uuid.uuid4().int % 10**6:06d}"))["id"]
             for i in range(count)]
 
 

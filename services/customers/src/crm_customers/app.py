@@ -36,6 +36,6 @@ def create_app(settings: CustomersSettings | None = None) -> FastAPI:
         routers=[exports.router, bulk.router, deletion.router,
                  customer_list.router, customers.router, statuses.router, labels.router, groups.router,
                  attributes.router, views.router, referrals.router, internal.router],
-        consumers=consumers(settings.import_consumers),
+        consumers=consumers(settings.import_consumers, settings.assignment_consumers),
         background=[export_worker.export_worker, deletion_jobs.purge_job],
     ))

@@ -41,12 +41,21 @@ COMMANDS_TOPIC = "crm.customers.commands"
 # share of the partitions). Two, for the two steps of a chunk that can overlap (row checks, writes);
 # measured in docs/benchmarks.md "Imports".
 IMPORT_MEMBERS = 2
+# Members of the assignment consumer group in each process. A distribution's events are keyed by
+# assignment (one per rep), so they spread over the topic's partitions and two members apply two
+# reps' shares side by side: each share's UPDATE is one backend's work (index maintenance), and a
+# second backend uses the second core. Safe in any order: customers are locked in id order, and an
+# event older than the last applied to a customer is skipped (`sequence`, A-7). Measured in
+# docs/benchmarks.md "A distribution of 100,000 leads through the gateway".
+ASSIGNMENT_MEMBERS = 2
 
 
-def consumers(import_members: int = IMPORT_MEMBERS) -> list[ConsumerSpec]:
+def consumers(import_members: int = IMPORT_MEMBERS, assignment_members: int = ASSIGNMENT_MEMBERS
+              ) -> list[ConsumerSpec]:
     return [
         ConsumerSpec(name="interactions", topics=[INTERACTIONS_TOPIC], handlers=read_models.HANDLERS),
-        ConsumerSpec(name="assignment", topics=[ASSIGNMENT_TOPIC], handlers=assignments.HANDLERS),
+        *(ConsumerSpec(name="assignment", topics=[ASSIGNMENT_TOPIC], handlers=assignments.HANDLERS)
+          for _ in range(assignment_members)),
         *(ConsumerSpec(name="import", topics=[COMMANDS_TOPIC], handlers=imports.HANDLERS)
           for _ in range(import_members)),
     ]

@@ -33,3 +33,6 @@ class CustomersSettings(ServiceSettings):
     # Import chunks (issue 11): members of the import consumer group in this process, applying
     # chunks side by side (crm_customers.consumers; 1: one after the other).
     import_consumers: int = Field(default=2, ge=1)
+    # Assignment events (issue 13): members of the assignment consumer group in this process, each
+    # applying the events of its share of the partitions (crm_customers.consumers; 1: one after the other).
+    assignment_consumers: int = Field(default=2, ge=1)
