@@ -206,9 +206,13 @@ async def test_a_missed_deadline_recalls_and_deals_the_leads_to_the_jobs_other_r
     assert lead["contact_due_at"] > datetime.now(UTC)  # a fresh clock
     handed = [e for e in await published(pool, "assignment.direct") if e["assignment_id"] == str(again["id"])]
     assert [e["customer_ids"] for e in handed] == [[str(customer_id)]]
-    actors = {r["event_type"]: r["actor"] for r in await pool.fetch(
-        "SELECT event_type, payload->>'actor' AS actor FROM outbox WHERE payload->>'subject' IN ($1, $2)", str(missed["id"]), str(again["id"]))}
-    assert actors == {"assignment.recalled": "system", "assignment.direct": "system"}
+    # both by `system`, keyed by the missed assignment: one partition, the recall applied first
+    keyed = {r["event_type"]: (r["actor"], r["key"]) for r in await pool.fetch(
+        "SELECT event_type, key, payload->>'actor' AS actor FROM outbox WHERE event_type IN"
+        " ('assignment.recalled', 'assignment.direct') AND payload->'data'->>'assignment_id' = ANY($1::text[])",
+        [str(missed["id"]), str(again["id"])])}
+    assert keyed == {"assignment.recalled": ("system", str(missed["id"])),
+                     "assignment.direct": ("system", str(missed["id"]))}
     detail = await assignments.get(pool, principal=manager, assignment_id=again["id"])
     assert detail["redistributed_from"] == missed["id"]
 

@@ -92,8 +92,10 @@ def _chunks(ids: list[uuid.UUID], size: int) -> list[list[uuid.UUID]]:
 
 
 async def _publish(uow: UnitOfWork, model: type, assignment: dict[str, Any], customer_ids: list[uuid.UUID],
-                   *, actor: str | None = None, **extra: Any) -> None:
-    """One event per chunk of the assignment's customers (by the caller unless another `actor` is named)."""
+                   *, actor: str | None = None, subject: uuid.UUID | None = None, **extra: Any) -> None:
+    """One event per chunk of the assignment's customers (by the caller unless another `actor` is
+    named), keyed by the assignment (or `subject`: events that must reach consumers in order with
+    another assignment's, on its Kafka partition)."""
     chunks = _chunks(customer_ids, events.RECALL_CHUNK if model is events.AssignmentRecalled else events.CHUNK)
     for number, chunk in enumerate(chunks, start=1):
         fields = {"assignment_id": assignment["id"], "job_id": assignment["job_id"],
@@ -103,7 +105,7 @@ async def _publish(uow: UnitOfWork, model: type, assignment: dict[str, Any], cus
             if per_customer in extra:
                 fields[per_customer] = {str(c): extra[per_customer][str(c)] for c in chunk}
         fields["sequence"] = await store.next_event_sequence(uow.conn)  # A-7: after this transaction's locks
-        await uow.publish(model(**fields), subject=assignment["id"], actor=actor)
+        await uow.publish(model(**fields), subject=subject or assignment["id"], actor=actor)
 
 
 def _handover(unit: asyncpg.Record | None) -> dict[str, Any]:

@@ -120,16 +120,19 @@ async def _redistribute(uow: UnitOfWork, original: dict[str, Any], missed: list[
             (made["id"], c, previous[c]["previous_owner_id"], previous[c]["previous_owner_unit_id"],
              previous[c]["previous_owner_unit_path"]) for c in share],
             clock=clock_for(original, now) if original["direct"] else None)
-        await _publish_handover(uow, made, share, roster.get(assignee_id))
+        await _publish_handover(uow, made, share, roster.get(assignee_id), after=original["id"])
     if strategy == "round_robin":
         await store.set_round_robin(conn, job_id, handover._last_dealt(ids, shares))
 
 
 async def _publish_handover(uow: UnitOfWork, made: dict[str, Any], share: list[uuid.UUID],
-                            rep: asyncpg.Record | None) -> None:
+                            rep: asyncpg.Record | None, *, after: uuid.UUID) -> None:
+    """Keyed like the recall (`after`, the missed assignment), so that the customers service
+    applies the recall first: the other order would make the recall a no-op there (an older
+    event), and the timeline would lose its `recalled` line and the reason."""
     unit = handover._handover(rep)
     if made["direct"]:
-        await handover._publish(uow, events.AssignmentDirect, made, share, actor=SYSTEM, **unit)
+        await handover._publish(uow, events.AssignmentDirect, made, share, actor=SYSTEM, subject=after, **unit)
     else:
-        await handover._publish(uow, events.AssignmentOffered, made, share, actor=SYSTEM,
+        await handover._publish(uow, events.AssignmentOffered, made, share, actor=SYSTEM, subject=after,
                                 expires_at=made["expires_at"], **unit)
