@@ -1,5 +1,5 @@
 import { useMemo, useState } from "react";
-import { Button, Input, Select, Space, Table, Typography } from "antd";
+import { Button, ConfigProvider, Input, Select, Space, Table, Typography } from "antd";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../../api/client";
 import type { Unit } from "../../../api/types";
@@ -21,13 +21,15 @@ function unitOptions(units: Unit[] | undefined) {
 export function TerritoriesTab() {
   const t = useT();
   const [search, setSearch] = useState("");
-  const territories = useQuery({ queryKey: ["territories"], queryFn: () => api.get<Territory[]>("/territories") });
+  const territories = useQuery({ queryKey: ["territories"],
+                                 queryFn: async () => (await api.get<{ items: Territory[] }>("/territories")).items });
   const units = useUnits();
   const options = useMemo(() => unitOptions(units.data), [units.data]);
   const rows = (territories.data ?? []).filter((row) => foldAccents(row.province_name).includes(foldAccents(search.trim())));
   const mapped = (territories.data ?? []).filter((row) => row.unit_id).length;
   return (
-    <div>
+    // "Chưa gán" in each empty select: antd's placeholder grey is below 4.5:1
+    <ConfigProvider theme={{ token: { colorTextPlaceholder: "rgba(0, 0, 0, 0.6)" } }}>
       <Typography.Paragraph type="secondary">{t("work.territory.hint")}</Typography.Paragraph>
       <Space wrap style={{ marginBottom: 12 }}>
         <Input.Search allowClear placeholder={t("work.territory.search")} aria-label={t("work.territory.search")}
@@ -43,7 +45,7 @@ export function TerritoriesTab() {
                           { title: t("work.territory.unit"), key: "unit", render: (_, row) =>
                             <TerritoryRow row={row} options={options} loading={units.isLoading} /> },
                         ]} />
-    </div>
+    </ConfigProvider>
   );
 }
 

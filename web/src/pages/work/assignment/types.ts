@@ -27,6 +27,8 @@ export type AssignmentWithSla = Assignment & {
   strategy?: string | null;
   redistributed_from?: string | null;
   contact_due_at?: string | null;
+  /** listed by customer_id: that customer's row in it */
+  customer?: SlaCustomer | null;
 };
 
 export type AssignmentSlaDetail = Omit<AssignmentDetail, "customers"> & AssignmentWithSla & { customers: SlaCustomer[] };
@@ -54,16 +56,17 @@ export interface ReportCounts {
   median_minutes_to_contact: number | null;
 }
 
-export type ReportRow = ReportCounts & { user_id: string; username: string; full_name: string };
+export type ReportRow = ReportCounts & { user_id: string; username: string | null; full_name: string | null };
 
 export interface JobReport {
   job_id?: string;
+  sla_minutes?: number | null;
   reps: ReportRow[];
   totals: ReportCounts;
 }
 
 export interface Territory {
-  province_code: string;
+  province_code: number;
   province_name: string;
   unit_id: string | null;
   unit_path: string | null;
