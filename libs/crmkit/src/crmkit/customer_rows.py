@@ -24,7 +24,7 @@ import uuid
 from typing import NamedTuple
 
 import orjson
-from asyncpg.pgproto.pgproto import UUID as FastUUID  # a uuid.UUID (equal, same hash), built in C
+from asyncpg.pgproto.pgproto import UUID as FastUUID  # type: ignore[import-untyped]  # a uuid.UUID, built in C
 
 MEDIA_TYPE = "application/vnd.crm.customer-rows"
 ROW = struct.Struct(">16s16s16shi")
@@ -51,7 +51,7 @@ def encode(units_json: str | bytes, rows: bytes, *, matched: int | None = None) 
 
 def count(body: bytes) -> int:
     """How many rows the body holds."""
-    (length,) = _HEADER_LENGTH.unpack_from(body)
+    length: int = _HEADER_LENGTH.unpack_from(body)[0]
     return (len(body) - _HEADER_LENGTH.size - length) // ROW.size
 
 

@@ -135,7 +135,7 @@ def by_unit(customers: list[uuid.UUID], reps: list[Rep], *, owner_units: Mapping
     """(shares, fallback): each customer to a rep who works in its owner's unit or below, in turn
     among those reps (in rep order); a customer no rep's unit covers (or without a unit) goes in
     turn among all reps and counts as a fallback."""
-    rotation, groups = _Rotation(), {}
+    rotation, groups = _Rotation(), dict[uuid.UUID | None, tuple[uuid.UUID, ...]]()
     everyone = tuple(r.user_id for r in reps)
     fallback = 0
     for customer_id in customers:
@@ -152,7 +152,7 @@ def by_province(customers: list[uuid.UUID], reps: list[Rep], *, provinces: Mappi
     mapped to, in turn among those reps; customers without a province, of an unmapped province or
     with no such rep among `reps` are not dealt: they are returned, in selection order. Nothing
     covered at all is refused (`nothing_covered`)."""
-    rotation, groups = _Rotation(), {}
+    rotation, groups = _Rotation(), dict[uuid.UUID | None, tuple[uuid.UUID, ...]]()
     uncovered = []
     for customer_id in customers:
         province = provinces.get(customer_id)

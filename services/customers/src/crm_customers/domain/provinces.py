@@ -20,7 +20,8 @@ from typing import Any
 
 from vietnam_provinces import Province as PackageProvince
 
-from crmkit.provinces import Province, current_provinces
+from crmkit.provinces import Province as Province  # re-exported: the domain speaks of it
+from crmkit.provinces import current_provinces
 
 from crm_customers.domain.errors import RuleViolation
 from crm_customers.domain.text import fold_words
