@@ -34,10 +34,13 @@ async def test_a_managers_filter_selects_their_subtree_at_once(client, admin):
     mine = sorted([await new_customer(client, rep, source=source) for _ in range(3)])
     await new_customer(client, outsider, source=source)  # another branch's
     # at once: the customers service resolves the filter, no event needs to have arrived
-    made = await client.post("/api/v1/assignments", headers={**manager["headers"], "Idempotency-Key": str(uuid.uuid4())},
-                             json=distribution({"source": [source]}, assignees=[rep2["id"]]))
+    once = {**manager["headers"], "Idempotency-Key": str(uuid.uuid4())}
+    body = distribution({"source": [source]}, assignees=[rep2["id"]])
+    made = await client.post("/api/v1/assignments", headers=once, json=body)
     assert made.status_code == 201, made.text
     answer = made.json()
+    replayed = await client.post("/api/v1/assignments", headers=once, json=body)  # a retry: the first answer
+    assert replayed.json() == answer and replayed.headers["idempotent-replayed"] == "true"
     assert (answer["matched"], answer["assigned"], answer["fallback"], answer["uncovered"]["count"]) == (3, 3, 0, 0)
     assert [a["customer_count"] for a in answer["assignments"]] == [3]
 
