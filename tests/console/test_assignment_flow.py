@@ -142,3 +142,42 @@ async def test_select_assign_decline_notify_report_recall(open_as, org, client, 
     await h.expect(binh_row).to_contain_text("0 / 5")
     left = (await client.get("/api/v1/assignments?scope=mine", headers=binh["headers"])).json()["items"]
     assert [o["open_count"] for o in left if o["text"] == text] == [0]
+
+
+async def test_an_assignment_the_team_and_a_report_on_a_phone_and_in_english(open_as, org, client, console_helpers):
+    h = console_helpers
+    tag = uuid.uuid4().hex[:8]
+    manager = org["manager"]
+    rep = await fresh_rep(client, org, "Sale Giang")
+    ids = await known_customers(client, manager, rep, [f"Khách điện thoại {i} {tag}" for i in range(2)])
+    text = f"Gọi lại trong giờ {tag}"
+    made = await client.post("/api/v1/assignments", headers=manager["headers"], json={
+        "customer_ids": ids, "text": text, "direct": True, "job": {"content": f"Tái tục {tag}", "type": "telesales",
+                                                                      "sla_minutes": 600},
+        "strategy": "round_robin", "assignees": [rep["id"]]})
+    assert made.status_code == 201, made.text
+    [assignment] = made.json()["assignments"]
+    job_id = made.json()["job"]["id"]
+
+    phone = await open_as(person(manager), f"/assignments/{assignment['id']}", phone=True)
+    await h.expect(phone.get_by_role("heading", name=text, level=1)).to_be_visible()
+    await h.expect(phone.get_by_text("Chia đều lần lượt")).to_be_visible()
+    await h.expect(phone.get_by_test_id("sla-tag")).to_have_count(2)
+    await h.expect(phone.get_by_test_id("sla-tag").first).to_have_attribute("data-state", "ok")
+    assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    await h.assert_accessible(phone, name="assignment-detail-phone")
+    await h.screenshot(phone, "assignment-detail-phone")
+    await phone.goto(f"/assignments/jobs/{job_id}")
+    await h.expect(phone.get_by_role("row", name=re.compile(re.escape(rep["full_name"])))).to_be_visible()
+    assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    await h.assert_accessible(phone, name="job-report-phone")
+    await h.screenshot(phone, "job-report-phone")
+    await phone.goto("/assignments/roster")
+    await h.expect(phone.get_by_role("row", name=re.compile(re.escape(rep["full_name"])))).to_contain_text("2")
+    assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    await h.assert_accessible(phone, name="sales-team-phone")
+
+    english = await open_as(person(manager), f"/assignments/{assignment['id']}", language="en")
+    await h.expect(english.get_by_role("heading", name="Customers of the assignment")).to_be_visible()
+    await h.expect(english.get_by_test_id("sla-tag").first).to_contain_text("left · contact by")
+    await h.expect(english.get_by_text("Direct, no confirmation by the rep")).to_be_visible()

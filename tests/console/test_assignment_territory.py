@@ -48,8 +48,9 @@ async def test_territories_then_all_matching_by_province(open_as, org, client, c
                   if t["province_code"] == PROVINCE)
     await new_customers(client, manager, tag)
     try:
-        page = await open_as(admin_person, "/assignments")
-        await page.get_by_role("tab", name="Địa bàn").click()
+        page = await open_as(admin_person, "/admin/units")
+        await page.get_by_role("menuitem", name="Địa bàn phân bổ").click()  # the menu's entry under Quản trị
+        await h.expect(page.get_by_role("tab", name="Địa bàn", selected=True)).to_be_visible()
         await page.get_by_label("Tìm tỉnh/thành").fill("lai chau")  # accents optional
         row = page.get_by_role("row", name=re.compile(PROVINCE_NAME))
         await h.expect(page.get_by_role("row")).to_have_count(2)  # the header and Lai Châu

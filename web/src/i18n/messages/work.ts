@@ -126,6 +126,7 @@ const vi = {
   "work.jobWarnHint": "Để trống: một phần tư thời hạn; 0: không cảnh báo.",
   "work.lead.title": "Giao việc đang mở",
   "work.lead.assignment": "Xem giao việc",
+  "work.section": "Mục",
 } as const;
 
 const en: Record<keyof typeof vi, string> = {
@@ -255,6 +256,7 @@ const en: Record<keyof typeof vi, string> = {
   "work.jobWarnHint": "Empty: a quarter of the deadline; 0: no warning.",
   "work.lead.title": "Open assignment",
   "work.lead.assignment": "See the assignment",
+  "work.section": "Section",
 };
 
 export default { vi, en };

@@ -1,5 +1,5 @@
 import { lazy, Suspense } from "react";
-import { Spin, Tabs, Typography } from "antd";
+import { Grid, Select, Spin, Tabs, Typography } from "antd";
 import { useLocation, useNavigate } from "../../../lib/router";
 import { hasRole, useAuth } from "../../../auth/AuthProvider";
 import { useT } from "../../../i18n/I18nProvider";
@@ -37,6 +37,7 @@ export default function AssignmentPage() {
   const location = useLocation();
   const navigate = useNavigate();
   const distributor = hasRole(me, "admin", "manager");
+  const phone = Grid.useBreakpoint().md === false;
   const detail = DETAIL.exec(location.pathname);
   if (detail) return later(<AssignmentDetailPage id={detail[1]} />);
   const report = REPORT.exec(location.pathname);
@@ -50,10 +51,23 @@ export default function AssignmentPage() {
       { key: "territories", label: t("work.tab.territories"), children: later(<TerritoriesTab />) },
     ] : []),
   ];
+  const active = distributor ? activeTab(location.pathname) : "offers";
+  if (phone && distributor) {
+    // five tabs do not fit a phone, and antd's overflow menu inside the tablist is not valid ARIA
+    return (
+      <section aria-labelledby="assignment-title">
+        <Typography.Title id="assignment-title" level={1} style={{ fontSize: 22 }}>{t("work.title")}</Typography.Title>
+        <Select aria-label={t("work.section")} value={active} style={{ width: "100%", marginBottom: 12 }}
+                onChange={(key) => navigate(TABS[key])}
+                options={items.map(({ key, label }) => ({ value: key as Tab, label }))} />
+        {items.find((item) => item.key === active)?.children}
+      </section>
+    );
+  }
   return (
     <section aria-labelledby="assignment-title">
       <Typography.Title id="assignment-title" level={1} style={{ fontSize: 22 }}>{t("work.title")}</Typography.Title>
-      <Tabs activeKey={distributor ? activeTab(location.pathname) : "offers"} items={items} destroyOnHidden
+      <Tabs activeKey={active} items={items} destroyOnHidden
             onChange={(key) => navigate(TABS[key as Tab])} />
     </section>
   );
