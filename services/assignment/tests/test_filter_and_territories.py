@@ -225,3 +225,32 @@ async def test_who_maps_provinces(pool):
     await territories.clear_territory(pool, principal=admin, province_code=1)
     await territories.clear_territory(pool, principal=manager, province_code=1)  # unmapped: nothing to do
     assert (await territories.list_territories(pool, principal=admin))[0]["unit_id"] is None
+
+
+async def test_provinces_follow_the_customers_events(pool):
+    owner = uuid.uuid4()
+    created, imported, old_import = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+
+    async def apply(type_: str, data: dict) -> None:
+        async with pool.acquire() as conn, conn.transaction():
+            await CUSTOMER_HANDLERS[type_](conn, Envelope(type=type_, source="customers", subject=str(uuid.uuid4()),
+                                                          data=data))
+
+    async def province(customer_id: uuid.UUID) -> int | None:
+        return await pool.fetchval("SELECT province_code FROM customer_refs WHERE customer_id = $1", customer_id)
+
+    await apply("customer.created", {"id": str(created), "owner_id": str(owner), "owner_unit_path": TEAM,
+                                     "province": {"code": 79, "name": "Thành phố Hồ Chí Minh"}, "version": 1})
+    await apply("customers.bulk_imported", {
+        "ids": [str(imported)], "owner_ids": [str(owner)], "owner_unit_ids": [None], "owner_unit_paths": [TEAM],
+        "versions": [1], "province_codes": [1]})
+    await apply("customers.bulk_imported", {  # published before territories: no provinces
+        "ids": [str(old_import)], "owner_ids": [str(owner)], "owner_unit_paths": [TEAM], "versions": [1]})
+    assert (await province(created), await province(imported), await province(old_import)) == (79, 1, None)
+    # an owner change says nothing of the province: it stays
+    await apply("customers.bulk_owner_changed", {
+        "ids": [str(created), str(imported)], "to_owner_ids": [None, None], "owner_unit_ids": [None, None],
+        "owner_unit_paths": [BRANCH, BRANCH], "to_holder_ids": [None, None], "versions": [2, 2]})
+    assert (await province(created), await province(imported)) == (79, 1)
+    await apply("customer.updated", {"id": str(created), "owner_unit_path": BRANCH, "province": None, "version": 3})
+    assert await province(created) is None
