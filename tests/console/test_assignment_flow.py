@@ -23,6 +23,21 @@ async def fresh_rep(client, org: dict, name: str) -> dict:
     return {**made, "full_name": f"{name} {tag}"}
 
 
+async def choose(page, h, dialog, label: str, option: str) -> None:
+    """Pick `option` in the antd Select labelled `label` in `dialog`, and see it chosen (a click while
+    the list still slides in can miss)."""
+    chosen = dialog.get_by_title(option, exact=True)  # the list itself is outside the dialog
+    for _ in range(3):
+        await dialog.get_by_label(label, exact=True).click()
+        await page.get_by_title(option, exact=True).last.click()
+        try:
+            await h.expect(chosen).to_be_visible(timeout=2_000)
+            return
+        except AssertionError:
+            await page.keyboard.press("Escape")
+    await h.expect(chosen).to_be_visible()
+
+
 async def known_customers(client, manager: dict, rep: dict, names: list[str]) -> list[str]:
     """New customers of the manager, once the assignment service knows them (it learns from events)."""
     ids = []
@@ -84,8 +99,7 @@ async def test_select_assign_decline_notify_report_recall(open_as, org, client, 
     await dialog.get_by_label(f"Số lượng khách hàng cho {binh['full_name']}", exact=True).fill("1")
     await h.expect(dialog.get_by_test_id("assign-sum")).to_have_text("Tổng: 3 / 3 khách hàng đã chọn")
     await dialog.get_by_label("Thời gian sale phải xác nhận").fill("30")
-    await dialog.get_by_label("Đơn vị thời gian").click()
-    await page.get_by_title("phút", exact=True).last.click()
+    await choose(page, h, dialog, "Đơn vị thời gian", "phút")
     await h.assert_accessible(page, name="assign-dialog")
     await h.screenshot(page, "assign-dialog")
     await dialog.get_by_role("button", name="Giao việc").click()

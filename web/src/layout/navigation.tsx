@@ -35,7 +35,6 @@ export const navigation: NavItem[] = [
       { path: "/admin/groups", label: "nav.groups" },
       { path: "/admin/api-keys", label: "nav.apiKeys" },
       { path: "/admin/compensation", label: "nav.compensationSettings" },
-      { path: "/assignments/territories", label: "nav.territories" },  // also a tab of Giao việc, for managers
     ],
   },
 ];

@@ -270,8 +270,8 @@ export default function CustomerListPage() {
       <Suspense fallback={null}>
         {bulkKind && <BulkDialog kind={bulkKind} count={count} target={target} onClose={() => setBulkKind(null)}
                                  onDone={done} />}
-        {dialog === "assign" && <AssignDialog open target={selection.allMatching ? { filter: toFilter(state) }
-          : { ids: selection.ids }} count={count} onClose={() => setDialog(null)} onDone={done} />}
+        {dialog === "assign" && <AssignDialog open target={target} count={count} onClose={() => setDialog(null)}
+                                              onDone={done} />}
         {dialog === "recall" && <RecallDialog open ids={actionIds} onClose={() => setDialog(null)} onDone={done} />}
         {dialog === "export" && <ExportDialog open filter={toFilter(state)} columns={columnKeys}
                                               onClose={() => setDialog(null)} />}
