@@ -30,6 +30,6 @@ export function useAssignmentDetail(id: string | null) {
 }
 
 /** When the lead's clock started: at the hand-over when direct, at acceptance otherwise. */
-export function clockStart(detail: AssignmentSlaDetail): string | null {
+export function clockStart(detail: Pick<AssignmentSlaDetail, "direct" | "created_at" | "decided_at">): string | null {
   return detail.direct ? detail.created_at : detail.decided_at;
 }
