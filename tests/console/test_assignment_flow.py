@@ -173,11 +173,27 @@ async def test_an_assignment_the_team_and_a_report_on_a_phone_and_in_english(ope
     [assignment] = made.json()["assignments"]
     job_id = made.json()["job"]["id"]
 
+    async def noted():  # once the interactions service knows the rep owns the customer (events)
+        note = await client.post(f"/api/v1/customers/{ids[0]}/notes", headers=rep["headers"],
+                                 json={"text": "Đã gọi, khách hẹn gặp tuần sau"})
+        assert note.status_code in (201, 404), note.text
+        return note.status_code == 201
+
+    await eventually(noted, timeout=30)  # the rep's first contact
+
+    async def contacted():  # the assignment service learns of the note from the interactions service's events
+        detail = (await client.get(f"/api/v1/assignments/{assignment['id']}", headers=manager["headers"])).json()
+        return any(lead["contacted_at"] for lead in detail["customers"])
+
+    await eventually(contacted, timeout=30)
+
     phone = await open_as(person(manager), f"/assignments/{assignment['id']}", phone=True)
     await h.expect(phone.get_by_role("heading", name=text, level=1)).to_be_visible()
     await h.expect(phone.get_by_text("Chia đều lần lượt")).to_be_visible()
     await h.expect(phone.get_by_test_id("sla-tag")).to_have_count(2)
-    await h.expect(phone.get_by_test_id("sla-tag").first).to_have_attribute("data-state", "ok")
+    await h.expect(phone.locator("[data-testid=sla-tag][data-state=ok]")).to_have_count(1)
+    await h.expect(phone.locator("[data-testid=sla-tag][data-state=contacted]")).to_have_text(
+        re.compile(r"^Đã liên hệ sau \d+ phút$"))
     assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     await h.assert_accessible(phone, name="assignment-detail-phone")
     await h.screenshot(phone, "assignment-detail-phone")
@@ -193,5 +209,5 @@ async def test_an_assignment_the_team_and_a_report_on_a_phone_and_in_english(ope
 
     english = await open_as(person(manager), f"/assignments/{assignment['id']}", language="en")
     await h.expect(english.get_by_role("heading", name="Customers of the assignment")).to_be_visible()
-    await h.expect(english.get_by_test_id("sla-tag").first).to_contain_text("left · contact by")
+    await h.expect(english.locator("[data-testid=sla-tag][data-state=ok]")).to_contain_text("left · contact by")
     await h.expect(english.get_by_text("Direct, no confirmation by the rep")).to_be_visible()
