@@ -206,6 +206,11 @@ async def test_an_assignment_the_team_and_a_report_on_a_phone_and_in_english(ope
     await h.expect(phone.get_by_role("row", name=re.compile(re.escape(rep["full_name"])))).to_contain_text("2")
     assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     await h.assert_accessible(phone, name="sales-team-phone")
+    await phone.goto("/assignments/territories")
+    await h.expect(phone.get_by_label("Đơn vị phụ trách Cà Mau")).to_be_visible()
+    assert await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    await h.assert_accessible(phone, name="territories-phone")
+    await h.screenshot(phone, "territories-phone")
 
     english = await open_as(person(manager), f"/assignments/{assignment['id']}", language="en")
     await h.expect(english.get_by_role("heading", name="Customers of the assignment")).to_be_visible()
