@@ -45,8 +45,9 @@ IMPORT_MEMBERS = 2
 # assignment (one per rep), so they spread over the topic's partitions and two members apply two
 # reps' shares side by side: each share's UPDATE is one backend's work (index maintenance), and a
 # second backend uses the second core. Safe in any order: customers are locked in id order, and an
-# event older than the last applied to a customer is skipped (`sequence`, A-7). Measured in
-# docs/benchmarks.md "A distribution of 100,000 leads through the gateway".
+# event older than the last applied to a customer is skipped (`sequence`, A-7). At loads 5-8 on
+# the shared 2-core machine the gain was inside the noise (docs/benchmarks.md "A distribution of
+# 100,000 leads, issue 13"); 1 restores applying one event after the other.
 ASSIGNMENT_MEMBERS = 2
 
 
