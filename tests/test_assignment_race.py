@@ -12,7 +12,7 @@ from test_assignment import new_customers
 
 from e2e_support import eventually
 
-ROUNDS = 4
+ROUNDS = 6  # the late event wins only if it lands on the other consumer member and loses the race: repeat
 OWNER_LINES = {"assigned", "recalled"}
 
 
@@ -57,7 +57,8 @@ async def test_a_distribution_racing_a_recall_ends_with_one_owner_everywhere(cli
     finals = []
     for round_ in range(ROUNDS):
         first_rep = org["rep"]
-        second_rep = org["rep"] if round_ % 2 == 0 else org["rep2"]  # the same rep is the case ids alone miss
+        # mostly the same rep: the case a recall's "does the assignee still own it?" check cannot tell apart
+        second_rep = org["rep2"] if round_ == ROUNDS - 1 else org["rep"]
         ids = await new_customers(client, manager, 3)
         first = await _distribute(client, manager, ids, first_rep)
         await eventually(lambda ids=ids: _consistent(client, manager, ids, org["rep"]["id"]), timeout=30)
