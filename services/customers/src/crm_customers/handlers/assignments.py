@@ -54,6 +54,8 @@ def _outdated(sequence: int | None, applied: int | None) -> bool:
     customer (`applied`): skipped for it (A-7). Events of older versions carry no sequence and
     apply as they always did."""
     return sequence is not None and applied is not None and sequence <= applied
+
+
 Decide = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
 
 
