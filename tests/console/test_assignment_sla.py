@@ -12,6 +12,7 @@ import uuid
 
 from e2e_support import PASSWORD, eventually, new_user, random_mobile
 
+
 def person(user: dict) -> dict:
     return {"username": user["username"], "password": PASSWORD}
 

@@ -311,7 +311,8 @@ async def _give_back(uow: UnitOfWork, assignment: dict[str, Any], status: str, m
     """`reason`: a decline's, or why an offer was withdrawn; stored and published (an expiry has none)."""
     await store.decide(uow.conn, assignment["id"], status, decline_reason=reason)
     returned = [r["customer_id"] for r in await store.close_customers(uow.conn, assignment["id"], state="returned")]
-    await _publish(uow, model, assignment, returned, actor=actor, **({"reason": reason} if reason else {}))
+    extra: dict[str, Any] = {"reason": reason} if reason else {}
+    await _publish(uow, model, assignment, returned, actor=actor, **extra)
 
 
 async def expire_due(pool: asyncpg.Pool) -> int:
