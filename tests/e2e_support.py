@@ -109,3 +109,53 @@ async def make_org(client: httpx.AsyncClient, admin: dict, *, with_admin: bool =
     if with_admin:
         made["admin"] = await user("admin", root, ["admin"])
     return made
+
+
+# ---------------------------------------------------------------- shared by the console's assignment tests
+
+def person(user: dict) -> dict:
+    """What a browser test signs in with."""
+    return {"username": user["username"], "password": PASSWORD}
+
+
+async def fresh_rep(client: httpx.AsyncClient, org: dict, name: str) -> dict:
+    """A rep of the org's team of the test's own (nobody else's leads in the roster's counts)."""
+    tag = uuid.uuid4().hex[:6]
+    made = await new_user(client, org["admin"]["headers"], username=f"sale.{tag}", full_name=f"{name} {tag}",
+                          unit_id=org["team"], roles=["sales"])
+    return {**made, "full_name": f"{name} {tag}"}
+
+
+async def known_customers(client: httpx.AsyncClient, manager: dict, rep: dict, names: list[str]) -> list[str]:
+    """New customers of the manager, once the assignment service knows them (it learns from events)."""
+    ids = []
+    for name in names:
+        r = await client.post("/api/v1/customers", headers=manager["headers"],
+                              json={"name": name, "phone": random_mobile()})
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+
+    async def known():
+        probe = await client.post("/api/v1/assignments", headers=manager["headers"], json={
+            "customer_ids": ids, "text": "probe", "job": {"content": "probe", "type": "probe"},
+            "quantities": [{"user_id": rep["id"], "count": len(ids) + 1}]})
+        assert probe.status_code == 422, probe.text
+        return probe.json()["code"] == "quantities_mismatch"
+
+    await eventually(known, timeout=30)
+    return ids
+
+
+async def choose(page, h, dialog, label: str, option: str) -> None:
+    """Pick `option` in the antd Select labelled `label` in `dialog`, and see it chosen (a click while
+    the list still slides in can miss). `h`: the console helpers (their `expect`)."""
+    chosen = dialog.get_by_title(option, exact=True)  # the list itself is outside the dialog
+    for _ in range(3):
+        await dialog.get_by_label(label, exact=True).click()
+        await page.get_by_title(option, exact=True).last.click()
+        try:
+            await h.expect(chosen).to_be_visible(timeout=2_000)
+            return
+        except AssertionError:
+            await page.keyboard.press("Escape")
+    await h.expect(chosen).to_be_visible()

@@ -10,39 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from e2e_support import PASSWORD, eventually, new_user, random_mobile
-
-
-def person(user: dict) -> dict:
-    return {"username": user["username"], "password": PASSWORD}
-
-
-async def fresh_rep(client, org: dict, name: str) -> dict:
-    """A rep of the org's team of this test's own (nobody else's leads in the roster's counts)."""
-    tag = uuid.uuid4().hex[:6]
-    made = await new_user(client, org["admin"]["headers"], username=f"sale.{tag}", full_name=f"{name} {tag}",
-                          unit_id=org["team"], roles=["sales"])
-    return {**made, "full_name": f"{name} {tag}"}
-
-
-async def known_customers(client, manager: dict, rep: dict, names: list[str]) -> list[str]:
-    """New customers of the manager, once the assignment service knows them (it learns from events)."""
-    ids = []
-    for name in names:
-        r = await client.post("/api/v1/customers", headers=manager["headers"], json={"name": name, "phone": random_mobile()})
-        assert r.status_code == 201, r.text
-        ids.append(r.json()["id"])
-
-    async def known():
-        probe = await client.post("/api/v1/assignments", headers=manager["headers"], json={
-            "customer_ids": ids, "text": "probe", "job": {"content": "probe", "type": "probe"},
-            "quantities": [{"user_id": rep["id"], "count": len(ids) + 1}]})
-        assert probe.status_code == 422, probe.text
-        return probe.json()["code"] == "quantities_mismatch"
-
-    await eventually(known, timeout=30)
-    return ids
-
+from e2e_support import fresh_rep, known_customers, person
 
 SLA_MINUTES = 30
 WARN_BEFORE = 12

@@ -10,38 +10,11 @@ import asyncio
 import re
 import uuid
 
-from e2e_support import PASSWORD, new_user, random_mobile
+from e2e_support import choose, fresh_rep, person, random_mobile
 
 PROVINCE = 12  # Lai Châu
 PROVINCE_NAME = "Lai Châu"
 MATCHING = 51  # one more than the list's page: "Chọn tất cả 51 khách hàng phù hợp"
-
-
-def person(user: dict) -> dict:
-    return {"username": user["username"], "password": PASSWORD}
-
-
-async def fresh_rep(client, org: dict, name: str) -> dict:
-    """A rep of the org's team of this test's own (nobody else's leads in the roster's counts)."""
-    tag = uuid.uuid4().hex[:6]
-    made = await new_user(client, org["admin"]["headers"], username=f"sale.{tag}", full_name=f"{name} {tag}",
-                          unit_id=org["team"], roles=["sales"])
-    return {**made, "full_name": f"{name} {tag}"}
-
-
-async def choose(page, h, dialog, label: str, option: str) -> None:
-    """Pick `option` in the antd Select labelled `label` in `dialog`, and see it chosen (a click while
-    the list still slides in can miss)."""
-    chosen = dialog.get_by_title(option, exact=True)  # the list itself is outside the dialog
-    for _ in range(3):
-        await dialog.get_by_label(label, exact=True).click()
-        await page.get_by_title(option, exact=True).last.click()
-        try:
-            await h.expect(chosen).to_be_visible(timeout=2_000)
-            return
-        except AssertionError:
-            await page.keyboard.press("Escape")
-    await h.expect(chosen).to_be_visible()
 
 
 async def new_customers(client, manager: dict, tag: str) -> None:

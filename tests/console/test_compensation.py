@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import uuid
 
-from e2e_support import PASSWORD, eventually, new_user, random_mobile
+from e2e_support import PASSWORD, choose, eventually, new_user, random_mobile
 
 
 def person(user: dict) -> dict:
@@ -35,21 +35,6 @@ async def log_calls(client, rep: dict, customer_id: str, outcome: str, count: in
             assert answer.status_code in (201, 404), answer.text
             return answer.status_code == 201 or None
         await eventually(logged, timeout=30)
-
-
-async def choose(page, h, dialog, label: str, option: str) -> None:
-    """Pick `option` in the antd Select labelled `label` in `dialog`, and see it chosen (a click while
-    the list still slides in can miss)."""
-    chosen = dialog.get_by_title(option, exact=True)  # the list itself is outside the dialog
-    for _ in range(3):
-        await dialog.get_by_label(label, exact=True).click()
-        await page.get_by_title(option, exact=True).last.click()
-        try:
-            await h.expect(chosen).to_be_visible(timeout=2_000)
-            return
-        except AssertionError:
-            await page.keyboard.press("Escape")
-    await h.expect(chosen).to_be_visible()
 
 
 async def test_seed_000_request_send_for_review_approve_and_notify(open_as, org, client, admin, console_helpers):

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import FastAPI
 
-from crmkit.logging import get_logger
+from crmkit.background import poll_forever
 from crmkit.service import ServiceSpec, create_service_app
 
 from crm_assignment import events, messages  # noqa: F401  (registers events and problem texts)
@@ -19,34 +18,19 @@ from crm_assignment.handlers import sla, sla_sweep
 from crm_assignment.settings import AssignmentSettings
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
-log = get_logger(__name__)
 
 
 async def expire_offers(app: FastAPI) -> None:
     """Offers past their deadline expire (A-4); every replica sweeps, SKIP LOCKED shares the work."""
-    while True:
-        try:
-            while await handlers.expire_due(app.state.pool):
-                pass
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.warning("offer_expiry_failed", error=repr(exc))
-        await asyncio.sleep(app.state.settings.offer_sweep_seconds)
+    await poll_forever(lambda: handlers.expire_due(app.state.pool), idle_seconds=app.state.settings.offer_sweep_seconds,
+                       error_event="offer_expiry_failed")
 
 
 async def sweep_sla(app: FastAPI) -> None:
     """Speed-to-lead (A-6): warn, then recall and redistribute leads not contacted in time; every
     replica sweeps, SKIP LOCKED shares the work and each lead is recalled once (handlers/sla_sweep)."""
-    while True:
-        try:
-            while await sla_sweep.sweep(app.state.pool):
-                pass
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.warning("sla_sweep_failed", error=repr(exc))
-        await asyncio.sleep(app.state.settings.sla_sweep_seconds)
+    await poll_forever(lambda: sla_sweep.sweep(app.state.pool), idle_seconds=app.state.settings.sla_sweep_seconds,
+                       error_event="sla_sweep_failed")
 
 
 @contextlib.asynccontextmanager
