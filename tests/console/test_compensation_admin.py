@@ -6,16 +6,13 @@ from __future__ import annotations
 import re
 import uuid
 
+from e2e_support import choose
+
 PATH = "/api/v1/compensation-settings"
 
 
 def row(page, text: str):
     return page.get_by_role("row", name=re.compile(re.escape(text)))
-
-
-async def pick(page, dialog, label: str, option: str) -> None:
-    await dialog.get_by_label(label, exact=True).click()
-    await page.get_by_title(option, exact=True).last.click()  # the open list renders last
 
 
 async def restore_settings(client, admin, previous: dict) -> None:
@@ -68,10 +65,10 @@ async def test_an_admin_keeps_the_reasons_the_rules_and_the_review_sla(open_as, 
         await page.get_by_role("tab", name="Quy tắc tự động duyệt").click()
         await page.get_by_role("button", name="Thêm quy tắc").click()
         dialog = page.get_by_role("dialog", name="Thêm quy tắc")
-        await pick(page, dialog, "Lý do", name)
+        await choose(page, h, dialog, "Lý do", name)
         await dialog.get_by_label("Số cuộc gọi tối thiểu").fill("4")
-        await pick(page, dialog, "Kết quả cuộc gọi", "Sai số")
-        await pick(page, dialog, "Quyết định", "Bị từ chối")
+        await choose(page, h, dialog, "Kết quả cuộc gọi", "Sai số")
+        await choose(page, h, dialog, "Quyết định", "Bị từ chối")
         await dialog.get_by_label("Thứ tự", exact=True).fill("9999")
         await dialog.get_by_label("Đang dùng").click()  # inactive: no other test's submission meets it
         await dialog.get_by_role("button", name="Lưu").click()
@@ -88,7 +85,7 @@ async def test_an_admin_keeps_the_reasons_the_rules_and_the_review_sla(open_as, 
         await rule_row.get_by_role("button", name=re.compile("^Sửa quy tắc")).click()
         dialog = page.get_by_role("dialog", name="Sửa quy tắc")
         await h.expect(dialog.get_by_label("Số cuộc gọi tối thiểu")).to_have_value("4")
-        await pick(page, dialog, "Điều kiện", "Trùng lead của cùng nhà cung cấp")
+        await choose(page, h, dialog, "Điều kiện", "Trùng lead của cùng nhà cung cấp")
         await h.expect(dialog.get_by_label("Số cuộc gọi tối thiểu")).to_have_count(0)  # that kind has no params
         await h.expect(dialog.get_by_label("Kết quả cuộc gọi")).to_have_count(0)
         await dialog.get_by_role("button", name="Lưu").click()
