@@ -6,8 +6,16 @@ labels, birthdays, creation dates over two years, owners spread over the 300 ben
 
     .venv/bin/python bench/generate_customers.py --org .local/bench/org.json --count 1000000
 
-Rows go in with COPY from two worker processes (one per core); the search columns and indexes
-are maintained by PostgreSQL as for any insert, so the time includes them.
+Rows go in with binary COPY (100,000 rows per statement) from one worker process per core; the
+search columns, constraints and indexes are maintained by PostgreSQL as for any insert, so the time
+includes them. `--reference` then COPYs the same rows into a table without indexes, the same-run
+floor. The output reports the client's and the COPY backends' CPU seconds beside the wall time:
+on a shared machine the CPU is what the load costs (docs/benchmarks.md, issue 14).
+
+Into a database that already holds customers: the rows continue after the rows the table has
+(`--offset` defaults to its row count, so consecutive runs draw disjoint phones), and a phone some
+other customer already has (a test's, an import's) is replaced by one from the unused half of the
+generator's number space, so the run never stops on `customers_phone_key`.
 """
 from __future__ import annotations
 
@@ -40,74 +48,193 @@ SOURCES = ["facebook", "zalo", "website", "referral", "event", "cold_call"]
 COLUMNS = ["id", "name", "phone", "email", "lifecycle", "party_type", "status", "owner_id", "owner_unit_id",
            "owner_unit_path", "created_by", "version", "created_at", "updated_at", "birthday", "province_code",
            "province_name", "gender", "source", "labels"]
-CHUNK = 20_000
+CHUNK = 100_000
 REPS_PER_TEAM = 10
+SPARE = 150_000_000  # a phone taken by someone else is replaced by phone(i + SPARE): the other half of the space
+DEFAULT_DSN = f"postgresql://crm:crm@127.0.0.1:{os.environ.get('CRM_PG_PORT', '25432')}/crm_customers"
 
 
 def phone(i: int) -> str:
-    """A bijection from i to mobile numbers: prefix by i mod 31, 7 digits from a permutation of i // 31."""
+    """A bijection from i < 300,000,000 to mobile numbers: prefix by i mod 30, 7 digits from a
+    permutation of i // 30 (7,919 is prime to 10^7)."""
     prefix = MOBILE_PREFIXES[i % len(MOBILE_PREFIXES)]
     return f"+84{prefix}{(i // len(MOBILE_PREFIXES) * 7_919 + 1_234_567) % 10_000_000:07d}"
 
 
-def rows(start: int, stop: int, org: dict, seed: int):
-    rnd = random.Random(seed)
-    provinces = list_provinces()
-    teams = org["teams"]
-    reps = [(uuid.UUID(int=(t + 1) * 1000 + r), teams[t]) for t in range(len(teams)) for r in range(REPS_PER_TEAM)]
-    bench_rep = (uuid.UUID(org["rep"]["id"]), {"id": org["rep"]["unit_id"], "path": org["rep"]["path"]})
-    epoch = datetime(2024, 11, 1, tzinfo=UTC)
+class Pools:
+    """Everything a row draws from, built once per worker: drawing an index into a list is ~5x
+    cheaper than random.choice/sample/timedelta per row, and ids go to asyncpg as hex text (its
+    C codec parses them) instead of uuid.UUID objects. The distributions are the ones the
+    generator always had: 20 x 20 x 40 names, uniform owners (1 in 500 the benchmark rep), two
+    years of creation dates, 0-2 labels, 60% birthdays, 40% emails, 20% customers."""
+
+    def __init__(self, org: dict) -> None:
+        provinces = list_provinces()
+        teams = org["teams"]
+        self.reps = [(uuid.UUID(int=(t + 1) * 1000 + r), uuid.UUID(teams[t]["id"]), teams[t]["path"])
+                     for t in range(len(teams)) for r in range(REPS_PER_TEAM)]
+        self.bench_rep = (uuid.UUID(org["rep"]["id"]), uuid.UUID(org["rep"]["unit_id"]), org["rep"]["path"])
+        self.names = [f"{s} {m} {g}" for s in SURNAMES for m in MIDDLES for g in GIVENS]
+        epoch = datetime(2024, 11, 1, tzinfo=UTC)
+        self.days = [epoch + timedelta(days=d) for d in range(2 * 365)]
+        self.seconds = [timedelta(seconds=s) for s in range(86_400)]
+        self.birthdays = [date(1960, 1, 1) + timedelta(days=d) for d in range(16_000)]
+        self.places = [(p.code, p.name) for p in provinces]
+        # (0, 0, 1, 1, 2) labels, as rnd.sample(LABELS, k) drew them: 2/5 none, 2/5 one, 1/5 an ordered pair
+        singles = [[label] for label in LABELS]
+        pairs = [[a, b] for a in LABELS for b in LABELS if a != b]
+        self.labels = [[]] * 60 + singles * 10 + pairs
+        self.tail = [(status, gender, source) for status in STATUSES for gender in ("male", "female")
+                     for source in SOURCES]
+
+
+def rows(start: int, stop: int, pools: Pools, seed: str, taken: dict[int, str] | None = None):
+    """Rows start..stop-1; `taken` replaces the phones of rows whose own number someone else has."""
+    rnd = random.Random(f"{seed}:{start}")
+    rand, bits = rnd.random, rnd.getrandbits
+    reps, n_reps, bench_rep = pools.reps, len(pools.reps), pools.bench_rep
+    names, n_names = pools.names, len(pools.names)
+    days, seconds, birthdays = pools.days, pools.seconds, pools.birthdays
+    places, n_places, labels, n_labels = pools.places, len(pools.places), pools.labels, len(pools.labels)
+    tail, n_tail = pools.tail, len(pools.tail)
+    taken = taken or {}
     for i in range(start, stop):
-        owner, team = bench_rep if i % 500 == 0 else reps[rnd.randrange(len(reps))]
-        given = rnd.choice(GIVENS)
-        name = f"{rnd.choice(SURNAMES)} {rnd.choice(MIDDLES)} {given}"
-        created = epoch + timedelta(seconds=rnd.randrange(2 * 365 * 86400))
-        province = rnd.choice(provinces)
+        owner, unit, path = bench_rep if i % 500 == 0 else reps[int(rand() * n_reps)]
+        created = days[int(rand() * 730)] + seconds[int(rand() * 86_400)]
+        code, province = places[int(rand() * n_places)]
+        status, gender, source = tail[int(rand() * n_tail)]
         yield (
-            uuid.UUID(int=rnd.getrandbits(128) | (1 << 127)), name, phone(i),
-            f"kh{i}@example.vn" if rnd.random() < 0.4 else None,
-            "customer" if rnd.random() < 0.2 else "lead", "individual", rnd.choice(STATUSES),
-            owner, uuid.UUID(team["id"]), team["path"], owner, 1, created, created,
-            date(1960, 1, 1) + timedelta(days=rnd.randrange(16_000)) if rnd.random() < 0.6 else None,
-            province.code, province.name, rnd.choice(("male", "female")), rnd.choice(SOURCES),
-            rnd.sample(LABELS, rnd.choice((0, 0, 1, 1, 2))),
+            f"{bits(128) | (1 << 127):032x}", names[int(rand() * n_names)], taken.get(i) or phone(i),
+            f"kh{i}@example.vn" if rand() < 0.4 else None,
+            "customer" if rand() < 0.2 else "lead", "individual", status,
+            owner, unit, path, owner, 1, created, created,
+            birthdays[int(rand() * 16_000)] if rand() < 0.6 else None,
+            code, province, gender, source, labels[int(rand() * n_labels)],
         )
 
 
-async def load_range(dsn: str, start: int, stop: int, org: dict) -> None:
+async def phones_taken(conn: asyncpg.Connection, start: int, stop: int) -> dict[int, str]:
+    """The replacement phone of each row in start..stop-1 whose number another customer already
+    has (a test's, an import's, another benchmark's, an interrupted run's): phone(SPARE + i), or
+    the next free number of the spare half after it (phone() repeats with period 2 x SPARE, so the
+    spare half never reaches back into the rows' half). One index probe per row, in one query."""
+    async def taken(candidates: dict[str, int]) -> set[str]:
+        found = await conn.fetch("SELECT phone FROM customers WHERE phone = ANY($1::text[])", list(candidates))
+        return {record["phone"] for record in found}
+
+    wanted = {phone(i): i for i in range(start, stop)}
+    pending = sorted(wanted[p] for p in await taken(wanted))
+    replaced: dict[int, str] = {}
+    k = 0
+    while pending:
+        candidates = {phone(SPARE + (i + k * 1_000_003) % SPARE): i for i in pending}
+        busy = await taken(candidates)
+        for candidate, i in candidates.items():
+            if candidate not in busy:
+                replaced[i] = candidate
+        pending, k = [i for i in pending if i not in replaced], k + 1
+    return replaced
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def load_range(dsn: str, start: int, stop: int, org: dict, seed: str, table: str, chunk: int) -> dict:
     conn = await asyncpg.connect(dsn)
     try:
         await conn.execute("SET synchronous_commit = off")
+        # the trigram GIN takes new entries in its pending list and merges them in work_mem-sized
+        # batches when the list is full: a larger list and batch merge the same entries in fewer passes
         await conn.execute("SET gin_pending_list_limit = '256MB'")
-        for chunk_start in range(start, stop, CHUNK):
-            chunk = list(rows(chunk_start, min(chunk_start + CHUNK, stop), org, seed=chunk_start))
-            await conn.copy_records_to_table("customers", records=chunk, columns=COLUMNS)
+        await conn.execute("SET work_mem = '512MB'")
+        backend = await conn.fetchval("SELECT pg_backend_pid()")
+        try:
+            server_before = cpu_seconds(backend)
+        except OSError:  # PostgreSQL on another host
+            server_before = None
+        pools, clashes = Pools(org), 0
+        for chunk_start in range(start, stop, chunk):
+            chunk_stop = min(chunk_start + chunk, stop)
+            taken = await phones_taken(conn, chunk_start, chunk_stop) if table == "customers" else {}
+            clashes += len(taken)
+            await conn.copy_records_to_table(table, records=rows(chunk_start, chunk_stop, pools, seed, taken),
+                                             columns=COLUMNS)
+        server = round(cpu_seconds(backend) - server_before, 1) if server_before is not None else None
+        return {"clashes": clashes, "server_cpu": server, "client_cpu": round(time.process_time(), 1)}
     finally:
         await conn.close()
 
 
-def worker(args: tuple) -> None:
-    asyncio.run(load_range(*args))
+def worker(args: tuple) -> dict:
+    return asyncio.run(load_range(*args))
+
+
+async def first_free_row(dsn: str) -> int:
+    """The offset of a run into a database that holds customers: the number of rows the table has
+    (tombstones included), so that consecutive runs draw disjoint row numbers and so phones; any
+    other clash (customers not made by this generator) is moved aside by phones_taken."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        return await conn.fetchval("SELECT count(*) FROM customers")
+    finally:
+        await conn.close()
+
+
+def load(dsn: str, org: dict, count: int, offset: int, workers: int, seed: str, table: str = "customers",
+         chunk: int = CHUNK) -> dict:
+    step = -(-count // workers)
+    ranges = [(dsn, offset + s, offset + min(s + step, count), org, seed, table, chunk)
+              for s in range(0, count, step)]
+    started = time.perf_counter()
+    with multiprocessing.Pool(len(ranges)) as pool:
+        results = pool.map(worker, ranges)
+    elapsed = time.perf_counter() - started
+    servers = [r["server_cpu"] for r in results]
+    return {"table": table, "rows": count, "offset": offset, "workers": len(ranges),
+            "seconds": round(elapsed, 1), "rows_per_second": round(count / elapsed),
+            "phones_moved_aside": sum(r["clashes"] for r in results),
+            "client_cpu_seconds": round(sum(r["client_cpu"] for r in results), 1),
+            "server_cpu_seconds": round(sum(servers), 1) if None not in servers else None,
+            "load_average": os.getloadavg()[0]}
+
+
+async def bare_table(dsn: str, drop: bool) -> None:
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("DROP TABLE IF EXISTS bench_customers_bare")
+        if not drop:
+            await conn.execute("CREATE TABLE bench_customers_bare (LIKE customers INCLUDING DEFAULTS INCLUDING GENERATED)")
+    finally:
+        await conn.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--org", required=True)
     parser.add_argument("--count", type=int, default=1_000_000)
-    parser.add_argument("--offset", type=int, default=0, help="first row number (phones are unique per number)")
+    parser.add_argument("--offset", type=int, default=None,
+                        help="first row number (phones follow it); default: the number of rows the table holds")
+    parser.add_argument("--seed", default=None, help="the rows' random draws; default: the offset")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--dsn", default=os.environ.get(
-        "CRM_CUSTOMERS_DATABASE_URL", f"postgresql://crm:crm@127.0.0.1:{os.environ.get('CRM_PG_PORT', '25432')}/crm_customers"))
+    parser.add_argument("--chunk", type=int, default=CHUNK, help="rows per COPY")
+    parser.add_argument("--reference", action="store_true",
+                        help="then COPY the same rows into a table without indexes, constraints or triggers "
+                             "(generated columns kept) and drop it: the same-run floor")
+    parser.add_argument("--dsn", default=os.environ.get("CRM_CUSTOMERS_DATABASE_URL", DEFAULT_DSN))
     args = parser.parse_args()
     org = json.load(open(args.org))
-    step = -(-args.count // args.workers)
-    ranges = [(args.dsn, args.offset + s, args.offset + min(s + step, args.count), org)
-              for s in range(0, args.count, step)]
-    started = time.perf_counter()
-    with multiprocessing.Pool(len(ranges)) as pool:
-        pool.map(worker, ranges)
-    elapsed = time.perf_counter() - started
-    print(json.dumps({"rows": args.count, "seconds": round(elapsed, 1), "rows_per_second": round(args.count / elapsed)}))
+    offset = args.offset if args.offset is not None else asyncio.run(first_free_row(args.dsn))
+    seed = args.seed if args.seed is not None else str(offset)
+    print(json.dumps(load(args.dsn, org, args.count, offset, args.workers, seed, chunk=args.chunk)), flush=True)
+    if args.reference:
+        asyncio.run(bare_table(args.dsn, drop=False))
+        try:
+            print(json.dumps(load(args.dsn, org, args.count, offset, args.workers, seed, "bench_customers_bare",
+                                  args.chunk)), flush=True)
+        finally:
+            asyncio.run(bare_table(args.dsn, drop=True))
 
 
 if __name__ == "__main__":
