@@ -21,6 +21,10 @@ connection, the admin's bearer token) measures, one after the other and repeated
   the services verify the JWT and its revocation themselves, so this is "identity in the services,
   limits in nginx".
 
+Besides req/s and latency, each run reports the CPU milliseconds per request of the proxy (nginx
+and its workers, the gateway and its workers) and of the customers service, from /proc: on this
+shared machine req/s moves 2-4x between rounds with the load of others, CPU per request does not.
+
 Results: JSON lines on stdout and in .local/bench/results.jsonl, with the load average.
 """
 from __future__ import annotations
@@ -102,6 +106,30 @@ http {{
   }}
 }}
 """
+
+
+def _stat(pid: int) -> tuple[int, float] | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # ppid, utime+stime
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """CPU seconds used so far by a process and its descendants (nginx's workers, uvicorn's)."""
+    stats = {int(d): _stat(int(d)) for d in os.listdir("/proc") if d.isdigit()}
+    children: dict[int, list[int]] = {}
+    for pid, st in stats.items():
+        if st:
+            children.setdefault(st[0], []).append(pid)
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        st = stats.get(pid)
+        total += st[1] if st else 0.0
+        todo += children.get(pid, [])
+    return total
 
 
 def load_average() -> list[float]:
@@ -192,6 +220,10 @@ def main() -> None:
         nginx = subprocess.Popen([ensure_nginx(), "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
                                  start_new_session=True)
         time.sleep(1)
+        service_pid = int((Path(os.environ.get("CRM_LOCAL_DIR", ROOT / ".local" / "dev")) / "run" / "customers.pid")
+                          .read_text())
+        proxy_pid = {"direct": None, "nginx": nginx.pid, "nginx_auth": nginx.pid, "nginx_limits": nginx.pid,
+                     **{f"gateway_w{n}": p.pid for n, p in gateways.items()}}
         plan: list[tuple[str, str]] = []
         if "direct" in targets:
             plan.append(("direct", f"http://127.0.0.1:{SERVICE_PORT}"))
@@ -209,13 +241,27 @@ def main() -> None:
         for rnd in range(args.rounds):
             for name, base in plan:
                 before = load_average()
+                pid = proxy_pid[name]
+                cpu0 = (tree_cpu_seconds(service_pid), tree_cpu_seconds(pid) if pid else 0.0)
                 r = wrk(base, paths, token, connections=args.connections, seconds=args.seconds)
+                cpu1 = (tree_cpu_seconds(service_pid), tree_cpu_seconds(pid) if pid else 0.0)
+                # CPU per request: unlike req/s, barely moved by what else the machine runs
+                r["service_cpu_ms"] = round((cpu1[0] - cpu0[0]) * 1000 / max(r["requests"], 1), 3)
+                r["proxy_cpu_ms"] = round((cpu1[1] - cpu0[1]) * 1000 / max(r["requests"], 1), 3)
+                if name == "nginx_auth":  # its identity subrequests are the gateway's CPU too
+                    r["proxy_cpu_ms"] = None
                 results[name].append(r)
                 report("gateway_get_by_id", via=name, round=rnd, connections=args.connections,
                        load_before=before, load_after=load_average(), **r)
         best = {name: max(runs, key=lambda r: r["rps"]) for name, runs in results.items()}
         mean = {name: sum(r["rps"] for r in runs) / len(runs) for name, runs in results.items()}
+        def median(values: list[float]) -> float:
+            return sorted(values)[len(values) // 2]
+
         summary = {name: {"rps_mean": round(mean[name], 1), "p50_ms": best[name]["p50_ms"],
+                          "service_cpu_ms": median([r["service_cpu_ms"] for r in results[name]]),
+                          "proxy_cpu_ms": (median([r["proxy_cpu_ms"] for r in results[name]])
+                                           if results[name][0]["proxy_cpu_ms"] is not None else None),
                           "p95_ms": best[name]["p95_ms"], "errors": sum(r["errors"] for r in results[name])}
                    for name in results}
         if "nginx" in mean:
