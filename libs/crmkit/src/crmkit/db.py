@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 import zlib
 from pathlib import Path
 
@@ -44,18 +43,6 @@ def _migration_files(directory: Path, namespace: str) -> list[tuple[str, Path]]:
     return [(f"{namespace}:{p.stem}", p) for p in sorted(directory.glob("*.sql"))]
 
 
-# A migration whose first line is this runs statement by statement outside a transaction, so that
-# it can build an index CONCURRENTLY on a large live table (minutes at 10M rows, without blocking
-# writes). Its statements end with ";" at the end of a line (none inside a function body) and must
-# be idempotent (IF NOT EXISTS, OR REPLACE): a failure half-way leaves the earlier ones applied and
-# the file is run again on the next start (drop an INVALID index left by a failed CONCURRENTLY first).
-NO_TRANSACTION = "-- crmkit:no-transaction"
-
-
-def _statements(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r";[ \t]*\n", text + "\n") if re.sub(r"(?m)^\s*--.*$", "", s).strip()]
-
-
 async def migrate(conn: asyncpg.Connection, migrations_dir: Path | None) -> list[str]:
     """Apply crmkit's own tables (outbox, inbox, idempotency) then the service's, in order.
 
@@ -76,15 +63,9 @@ async def migrate(conn: asyncpg.Connection, migrations_dir: Path | None) -> list
         for version, path in files:
             if version in done:
                 continue
-            text = path.read_text()
-            if text.startswith(NO_TRANSACTION):
-                for statement in _statements(text):
-                    await conn.execute(statement)
+            async with conn.transaction():
+                await conn.execute(path.read_text())
                 await conn.execute("INSERT INTO schema_migrations(version) VALUES ($1)", version)
-            else:
-                async with conn.transaction():
-                    await conn.execute(text)
-                    await conn.execute("INSERT INTO schema_migrations(version) VALUES ($1)", version)
             applied.append(version)
             log.info("migration_applied", version=version)
         return applied

@@ -22,13 +22,6 @@ must all occur in `search_doc` (name, company, e-mail, tax code) — substring, 
 or the whole folded query is similar to a part of it (`<%`, pg_trgm word similarity: typos). A
 query that looks like a phone number matches the normalised phone exactly and phone suffixes of
 4+ digits (`phone_rev`).
-
-Before those LIKEs the search asks the word-prefix GIN (`crm_word_prefixes`, migration 0010)
-for rows holding every query word of 2+ characters as a word prefix: an exact key lookup that
-the planner can cost from statistics, where the trigram GIN intersects huge posting lists for
-common Vietnamese name words (issue 14, at 1.33M rows: `nguyen van an` 88 index buffers instead
-of 892, ~20 ms instead of ~110 ms on the loaded benchmark machine; docs/benchmarks.md). The LIKEs
-stay as the exact rule; the prefix condition only ever removes rows they would remove too.
 """
 from __future__ import annotations
 
@@ -71,15 +64,6 @@ def _word_prefix(words: list[str]) -> str:
     return "% " + " ".join(words) + "%"
 
 
-PREFIX_KEY_MIN, PREFIX_KEY_MAX = 2, 8  # the prefix lengths crm_word_prefixes indexes (migration 0010)
-
-
-def _prefix_keys(words: list[str]) -> list[str]:
-    """The keys of `crm_word_prefixes` that every row matching `words` holds: each word of 2+
-    characters, cut to 8 (one-letter words are left to the LIKE)."""
-    return sorted({w[:PREFIX_KEY_MAX] for w in words if len(w) >= PREFIX_KEY_MIN})
-
-
 def search_sql(q: str, params: Params, alias: str = "c", *, fuzzy: bool = False) -> str | None:
     """The search condition of `q`, or None when `q` has nothing to search for."""
     q = q.strip()
@@ -92,20 +76,13 @@ def search_sql(q: str, params: Params, alias: str = "c", *, fuzzy: bool = False)
             pass
         suffix = digits[1:] if digits.startswith("0") and len(digits) >= 9 else digits
         branches.append(f"{alias}.phone_rev LIKE {params.add(suffix[::-1] + '%')}")
-        words = fold_words(q)
-        keys = _prefix_keys(words)
-        tax = f"{alias}.search_doc LIKE {params.add(_word_prefix(words))}"
-        branches.append(f"(public.crm_word_prefixes({alias}.search_doc) @> {params.add(keys)}::text[] AND {tax})"
-                        if keys else tax)  # tax codes
+        branches.append(f"{alias}.search_doc LIKE {params.add(_word_prefix(fold_words(q)))}")  # tax codes
         return f"({' OR '.join(branches)})"
     words = fold_words(q)[:10]
     if not words:
         return None
-    exact = " AND ".join(f"{alias}.search_doc LIKE {params.add(_word_prefix([w]))}" for w in words)
-    keys = _prefix_keys(words)
-    if keys:
-        exact = f"public.crm_word_prefixes({alias}.search_doc) @> {params.add(keys)}::text[] AND {exact}"
-    branches.append(f"({exact})")
+    branches.append("(" + " AND ".join(f"{alias}.search_doc LIKE {params.add(_word_prefix([w]))}" for w in words)
+                    + ")")
     folded = " ".join(words)
     if fuzzy and len(folded) >= 4 and any(ch.isalpha() for ch in folded):
         branches.append(f"{params.add(folded)} <% {alias}.search_doc")
