@@ -5,4 +5,5 @@ from crm_gateway.settings import GatewaySettings
 
 if __name__ == "__main__":
     # the client's address is resolved by the app, from CRM_GATEWAY_TRUSTED_PROXIES only
-    run("crm_gateway.app:create_app", GatewaySettings(), proxy_headers=False)
+    settings = GatewaySettings()
+    run("crm_gateway.app:create_app", settings, proxy_headers=False, workers=settings.workers)

@@ -25,6 +25,10 @@ class GatewaySettings(ServiceSettings):
 
     service_name: str = "gateway"
     port: int = 8000
+    # uvicorn worker processes on the one port. Each keeps its own rate-limit buckets and verified-token
+    # cache (like replicas: a caller may get up to N times a limit); revocations and login back-off are
+    # in PostgreSQL. Measured (docs/benchmarks.md, issue 14): not a throughput gain on 2 shared cores.
+    workers: int = 1
     # /metrics is not served on the public port: on a listener of its own (default: port + 1)
     metrics_port: int | None = Field(default_factory=lambda data: data["port"] + 1)
     database_url: str = Field(default_factory=lambda: default_database_url("crm_gateway"))

@@ -1,9 +1,20 @@
 """Prometheus metrics shared by every service (exposed at /metrics)."""
 from __future__ import annotations
 
+import os
+import tempfile
 from wsgiref.simple_server import WSGIServer
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest, start_http_server
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+    start_http_server,
+)
 
 HTTP_LATENCY = Histogram(
     "crm_http_request_seconds", "HTTP request latency", ["service", "method", "route", "status"],
@@ -22,7 +33,17 @@ def render() -> tuple[bytes, str]:
     return generate_latest(), CONTENT_TYPE_LATEST
 
 
-def serve(host: str, port: int) -> WSGIServer:
-    """/metrics on a listener of its own (a daemon thread), apart from the API's port."""
-    server, _ = start_http_server(port, addr=host)
+def serve(host: str, port: int, *, worker_processes: bool = False) -> WSGIServer:
+    """/metrics on a listener of its own (a daemon thread), apart from the API's port.
+
+    `worker_processes`: the API runs in worker processes started after this (uvicorn `--workers`);
+    they write their samples to files of a directory of their own (prometheus_client's multiprocess
+    mode, `PROMETHEUS_MULTIPROC_DIR`, inherited by the workers), and this listener adds them up."""
+    if not worker_processes:
+        server, _ = start_http_server(port, addr=host)
+        return server
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="crm-metrics-"))
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry, path=os.environ["PROMETHEUS_MULTIPROC_DIR"])  # type: ignore[no-untyped-call]
+    server, _ = start_http_server(port, addr=host, registry=registry)
     return server

@@ -203,12 +203,13 @@ def install_platform_routes(app: FastAPI, kafka_bootstrap: str, *, metrics_route
             return Response(body, media_type=content_type)
 
 
-def run(app_path: str, settings: ServiceSettings, *, proxy_headers: bool = True) -> None:
+def run(app_path: str, settings: ServiceSettings, *, proxy_headers: bool = True, workers: int = 1) -> None:
     """`proxy_headers=False`: the app resolves the client's address itself (the gateway, from its
-    own list of trusted proxies) instead of uvicorn trusting X-Forwarded-For from 127.0.0.1."""
+    own list of trusted proxies) instead of uvicorn trusting X-Forwarded-For from 127.0.0.1.
+    `workers` > 1: uvicorn's worker processes share the port (each runs the whole lifespan)."""
     import uvicorn
 
     if settings.metrics_port is not None:
-        metrics.serve(settings.host, settings.metrics_port)
+        metrics.serve(settings.host, settings.metrics_port, worker_processes=workers > 1)
     uvicorn.run(app_path, factory=True, host=settings.host, port=settings.port, log_config=None,
-                access_log=False, proxy_headers=proxy_headers, lifespan="on")
+                access_log=False, proxy_headers=proxy_headers, lifespan="on", workers=workers)
