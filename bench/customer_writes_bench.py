@@ -64,6 +64,8 @@ VARIANTS: dict[str, dict] = {
     "current": {"drop": []},
     "no_updated_idx": {"drop": UPDATED},
     "no_search_gin": {"drop": ["customers_search_doc"]},
+    # status unindexed (the "status in use" check and filters read the table)
+    "no_updated_status": {"drop": UPDATED + ["customers_status"]},
     "no_updated_search_holder": {"drop": UPDATED + ["customers_search_doc"] + REDUNDANT},
     # the lower bound: only the primary key (what a row costs when no index has to change)
     "pkey_only": {"drop": "ALL"},
