@@ -31,9 +31,9 @@ from crm_assignment.settings import AssignmentSettings
 BRANCH, TEAM, OTHER = "/r/b1/", "/r/b1/t1/", "/r/b2/"
 
 
-async def person(pool, path: str, *roles: str, active: bool = True) -> Principal:
-    data = {"id": str(uuid.uuid4()), "username": f"u{uuid.uuid4().hex[:6]}", "unit_id": str(uuid.uuid4()),
-            "unit_path": path, "roles": list(roles), "active": active}
+async def person(pool, path: str, *roles: str, active: bool = True, username: str | None = None) -> Principal:
+    data = {"id": str(uuid.uuid4()), "username": username or f"u{uuid.uuid4().hex[:6]}", "full_name": "Người dùng",
+            "unit_id": str(uuid.uuid4()), "unit_path": path, "roles": list(roles), "active": active}
     async with pool.acquire() as conn:
         await directory.HANDLERS["user.created"](conn, Envelope(type="user.created", source="gateway", subject=data["id"],
                                                      data=data))

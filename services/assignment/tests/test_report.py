@@ -7,43 +7,20 @@ import uuid
 
 import pytest
 
-from crmkit import directory
 from crmkit.auth import Principal
 from crmkit.domain_errors import NotFound
-from crmkit.events import Envelope
 from crmkit.keys import new_pair
 from crmkit.testing import running_service, service_client, sign_test_token, temp_database
 from crmkit.unit_of_work import UnitOfWork
 
 from crm_assignment.app import MIGRATIONS, create_app
-from crm_assignment.consumers import CUSTOMER_HANDLERS
 from crm_assignment.handlers import assignments, jobs, reports
 from crm_assignment.settings import AssignmentSettings
 
-BRANCH, TEAM, OTHER = "/r/b1/", "/r/b1/t1/", "/r/b2/"
+from .test_assignments import BRANCH, OTHER, TEAM, customers, person
+
 NEW_JOB = {"content": "Chiến dịch tháng 12", "type_": "telesales", "target": None}
 PRIVATE, PUBLIC = new_pair()
-
-
-async def person(pool, path: str, *roles: str, username: str | None = None) -> Principal:
-    data = {"id": str(uuid.uuid4()), "username": username or f"u{uuid.uuid4().hex[:6]}", "full_name": "Người dùng",
-            "unit_id": str(uuid.uuid4()), "unit_path": path, "roles": list(roles), "active": True}
-    async with pool.acquire() as conn:
-        await directory.HANDLERS["user.created"](conn, Envelope(type="user.created", source="gateway",
-                                                                subject=data["id"], data=data))
-    return Principal(user_id=uuid.UUID(data["id"]), username=data["username"], unit_id=uuid.UUID(data["unit_id"]),
-                     unit_path=path, roles=frozenset(roles))
-
-
-async def customers(pool, owner: Principal, count: int) -> list[uuid.UUID]:
-    ids = [uuid.uuid4() for _ in range(count)]
-    async with pool.acquire() as conn:
-        for i in ids:
-            await CUSTOMER_HANDLERS["customer.created"](conn, Envelope(
-                type="customer.created", source="customers", subject=str(i),
-                data={"id": str(i), "owner_id": str(owner.user_id), "owner_unit_path": TEAM, "holder_id": None,
-                      "version": 1}))
-    return sorted(ids)
 
 
 async def contact(pool, customer_id: uuid.UUID, *, after_minutes: int, sla_minutes: int | None = 30) -> None:
