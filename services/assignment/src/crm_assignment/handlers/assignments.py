@@ -91,8 +91,8 @@ def _chunks(ids: list[uuid.UUID], size: int) -> list[list[uuid.UUID]]:
     return [ids[i:i + size] for i in range(0, len(ids), size)] or [[]]
 
 
-async def _publish(uow: UnitOfWork, model: type, assignment: dict[str, Any], customer_ids: list[uuid.UUID],
-                   *, actor: str | None = None, subject: uuid.UUID | None = None, **extra: Any) -> None:
+async def publish_moves(uow: UnitOfWork, model: type, assignment: dict[str, Any], customer_ids: list[uuid.UUID],
+                        *, actor: str | None = None, subject: uuid.UUID | None = None, **extra: Any) -> None:
     """One event per chunk of the assignment's customers (by the caller unless another `actor` is
     named), keyed by the assignment (or `subject`: events that must reach consumers in order with
     another assignment's, on its Kafka partition)."""
@@ -108,7 +108,7 @@ async def _publish(uow: UnitOfWork, model: type, assignment: dict[str, Any], cus
         await uow.publish(model(**fields), subject=subject or assignment["id"], actor=actor)
 
 
-def _handover(unit: asyncpg.Record | None) -> dict[str, Any]:
+def handover_unit(unit: asyncpg.Record | None) -> dict[str, Any]:
     return {"assignee_unit_id": unit["unit_id"] if unit else None,
             "assignee_unit_path": unit["unit_path"] if unit else None}
 
@@ -210,14 +210,14 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
                 "expires_at": expires_at, "decided_at": now if direct else None,
                 "strategy": "quantities" if quantities is not None else strategy or "round_robin"}))
             await _add_customers(conn, assignment["id"], share, refs, clock=clock)
-            handover = _handover(roster.get(assignee_id))
+            handover = handover_unit(roster.get(assignee_id))
             if direct:
-                await _publish(uow, events.AssignmentDirect, assignment, share, **handover)
+                await publish_moves(uow, events.AssignmentDirect, assignment, share, **handover)
             else:
-                await _publish(uow, events.AssignmentOffered, assignment, share, expires_at=expires_at, **handover)
+                await publish_moves(uow, events.AssignmentOffered, assignment, share, expires_at=expires_at, **handover)
             made.append({**assignment, "customer_count": len(share), "open_count": len(share)})
         if round_robin:
-            await store.set_round_robin(conn, job["id"], _last_dealt(selection, shares))
+            await store.set_round_robin(conn, job["id"], last_dealt(selection, shares))
     uncovered = territory["uncovered"] if territory else []
     return {"job": job, "assignments": made, "matched": matched, "assigned": len(selection),
             "fallback": territory["fallback"] if territory else 0,
@@ -249,7 +249,7 @@ async def _add_customers(conn: asyncpg.Connection, assignment_id: uuid.UUID, sha
         raise _already_assigned(share) from None
 
 
-def _last_dealt(selection: list[uuid.UUID], shares: dict[uuid.UUID, list[uuid.UUID]]) -> uuid.UUID:
+def last_dealt(selection: list[uuid.UUID], shares: dict[uuid.UUID, list[uuid.UUID]]) -> uuid.UUID:
     last = selection[-1]
     return next(user for user, share in shares.items() if share and share[-1] == last)
 
@@ -289,8 +289,8 @@ async def accept(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uui
         await store.decide(uow.conn, assignment_id, "accepted")
         await sla.start_on_accept(uow.conn, assignment)
         customers = [r["customer_id"] for r in await store.customers_of(uow.conn, assignment_id)]
-        await _publish(uow, events.AssignmentAccepted, assignment, customers, assignee_unit_id=principal.unit_id,
-                       assignee_unit_path=principal.unit_path or None)
+        await publish_moves(uow, events.AssignmentAccepted, assignment, customers, assignee_unit_id=principal.unit_id,
+                            assignee_unit_path=principal.unit_path or None)
         return await _held(uow.conn, assignment_id)
 
 
@@ -312,7 +312,7 @@ async def _give_back(uow: UnitOfWork, assignment: dict[str, Any], status: str, m
     await store.decide(uow.conn, assignment["id"], status, decline_reason=reason)
     returned = [r["customer_id"] for r in await store.close_customers(uow.conn, assignment["id"], state="returned")]
     extra: dict[str, Any] = {"reason": reason} if reason else {}
-    await _publish(uow, model, assignment, returned, actor=actor, **extra)
+    await publish_moves(uow, model, assignment, returned, actor=actor, **extra)
 
 
 async def expire_due(pool: asyncpg.Pool) -> int:
@@ -388,11 +388,11 @@ async def _recall_customers(uow: UnitOfWork, assignment: dict[str, Any], wanted:
                                            recall_reason=reason)
     ids = [r["customer_id"] for r in recalled]
     if ids:
-        await _publish(uow, events.AssignmentRecalled, assignment, ids,
-                       previous_owner_ids={str(r["customer_id"]): r["previous_owner_id"] for r in recalled},
-                       previous_owner_units={str(r["customer_id"]): {
-                           "unit_id": r["previous_owner_unit_id"], "unit_path": r["previous_owner_unit_path"]}
-                           for r in recalled})
+        await publish_moves(uow, events.AssignmentRecalled, assignment, ids,
+                            previous_owner_ids={str(r["customer_id"]): r["previous_owner_id"] for r in recalled},
+                            previous_owner_units={str(r["customer_id"]): {
+                                "unit_id": r["previous_owner_unit_id"], "unit_path": r["previous_owner_unit_path"]}
+                                for r in recalled})
     return ids
 
 

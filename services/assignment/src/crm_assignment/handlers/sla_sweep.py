@@ -55,9 +55,9 @@ async def warn_batch(pool: asyncpg.Pool, *, limit: int = BATCH) -> int:
         due = _by_assignment(await sla_store.warn_due(uow.conn, limit=limit))
         for assignment in await sla_store.assignments_with_jobs(uow.conn, list(due)):
             leads = due[assignment["id"]]
-            await handover._publish(uow, events.AssignmentSlaWarning, dict(assignment),
-                                    sorted(r["customer_id"] for r in leads), actor=SYSTEM,
-                                    recall_at=min(r["contact_due_at"] for r in leads))
+            await handover.publish_moves(uow, events.AssignmentSlaWarning, dict(assignment),
+                                         sorted(r["customer_id"] for r in leads), actor=SYSTEM,
+                                         recall_at=min(r["contact_due_at"] for r in leads))
     return sum(len(leads) for leads in due.values())
 
 
@@ -74,7 +74,7 @@ async def recall_batch(pool: asyncpg.Pool, *, limit: int = BATCH) -> int:
 
 async def _publish_recall(uow: UnitOfWork, assignment: dict[str, Any], missed: list[asyncpg.Record]) -> None:
     """The customers service gives them back to their previous owners (and the timeline says why)."""
-    await handover._publish(
+    await handover.publish_moves(
         uow, events.AssignmentRecalled, assignment, [r["customer_id"] for r in missed], actor=SYSTEM,
         reason=sla.SLA_MISSED,
         previous_owner_ids={str(r["customer_id"]): r["previous_owner_id"] for r in missed},
@@ -122,7 +122,7 @@ async def _redistribute(uow: UnitOfWork, original: dict[str, Any], missed: list[
             clock=clock_for(original, now) if original["direct"] else None)
         await _publish_handover(uow, made, share, roster.get(assignee_id), after=original["id"])
     if strategy == "round_robin":
-        await store.set_round_robin(conn, job_id, handover._last_dealt(ids, shares))
+        await store.set_round_robin(conn, job_id, handover.last_dealt(ids, shares))
 
 
 async def _publish_handover(uow: UnitOfWork, made: dict[str, Any], share: list[uuid.UUID],
@@ -130,9 +130,9 @@ async def _publish_handover(uow: UnitOfWork, made: dict[str, Any], share: list[u
     """Keyed like the recall (`after`, the missed assignment), so that the customers service
     applies the recall first: the other order would make the recall a no-op there (an older
     event), and the timeline would lose its `recalled` line and the reason."""
-    unit = handover._handover(rep)
+    unit = handover.handover_unit(rep)
     if made["direct"]:
-        await handover._publish(uow, events.AssignmentDirect, made, share, actor=SYSTEM, subject=after, **unit)
+        await handover.publish_moves(uow, events.AssignmentDirect, made, share, actor=SYSTEM, subject=after, **unit)
     else:
-        await handover._publish(uow, events.AssignmentOffered, made, share, actor=SYSTEM, subject=after,
-                                expires_at=made["expires_at"], **unit)
+        await handover.publish_moves(uow, events.AssignmentOffered, made, share, actor=SYSTEM, subject=after,
+                                     expires_at=made["expires_at"], **unit)
