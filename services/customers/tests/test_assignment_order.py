@@ -6,46 +6,9 @@ from __future__ import annotations
 
 import uuid
 
-from crmkit import directory
-from crmkit.auth import Principal
-from crmkit.consumer import EventConsumer
-from crmkit.events import Envelope
-from crmkit.unit_of_work import MessageContext, bound
-
-from crm_customers.consumers import CONSUMERS
 from crm_customers.handlers.customers import create_customer, get_customer
 
-SPEC = next(c for c in CONSUMERS if c.name == "assignment")
-ADMIN = Principal(user_id=uuid.uuid4(), username="admin", unit_id=None, unit_path="", roles=frozenset({"admin"}))
-
-
-async def user(pool, unit_path: str) -> Principal:
-    unit_id = uuid.uuid4()
-    data = {"id": str(uuid.uuid4()), "username": f"u{uuid.uuid4().hex[:6]}", "unit_id": str(unit_id),
-            "unit_path": unit_path, "roles": ["sales"], "active": True}
-    async with pool.acquire() as conn:
-        await directory.HANDLERS["user.created"](conn, Envelope(type="user.created", source="gateway", subject=data["id"],
-                                                                data=data))
-    return Principal(user_id=uuid.UUID(data["id"]), username=data["username"], unit_id=unit_id, unit_path=unit_path,
-                     roles=frozenset({"sales"}))
-
-
-def assignment(type_: str, assignee: uuid.UUID, customers: list[uuid.UUID], assignment_id: uuid.UUID, **data) -> Envelope:
-    return Envelope(type=type_, source="assignment", subject=str(assignment_id), actor=str(ADMIN.user_id),
-                    data={"assignment_id": str(assignment_id), "assignee_id": str(assignee),
-                          "customer_ids": [str(c) for c in customers], **data})
-
-
-async def feed(pool, e: Envelope) -> bool:
-    """Handle `e` as the consumer does (its inbox, in the message context it binds)."""
-    c = EventConsumer(name="test", pool=pool, bootstrap="unused:0", topics=SPEC.topics, handlers=SPEC.handlers)
-    with bound(MessageContext(actor=e.actor, correlation_id=e.correlation_id, causation_id=str(e.id))):
-        return await c.handle(e, c.handlers[e.type])
-
-
-async def published(pool, type_: str) -> list[dict]:
-    rows = await pool.fetch("SELECT payload FROM outbox WHERE event_type = $1 ORDER BY id", type_)
-    return [r["payload"] for r in rows]
+from .test_assignment_consumer import ADMIN, assignment, feed, published, user
 
 
 async def _customers(pool, owner, count: int) -> list[uuid.UUID]:
