@@ -43,6 +43,8 @@ def test_valid_token_gives_the_principal(jwt_keys, verifier):
     assert abs(principal.issued_at - time.time()) < 5
     assert principal.is_manager and not principal.is_admin
     assert principal.has_role("sales") and not principal.has_role("reviewer")
+    # forwarded when a service asks another on the caller's behalf; never logged with the principal
+    assert principal.bearer == token and token not in repr(principal)
 
 
 def test_token_without_unit(jwt_keys, verifier):

@@ -10,6 +10,7 @@ import pytest
 
 from crmkit import directory
 from crmkit.auth import Principal
+from crmkit.customers_client import CustomersClient
 from crmkit.domain_errors import DomainError
 from crmkit.errors import status_of_domain_error
 from crmkit.events import Envelope
@@ -17,7 +18,6 @@ from crmkit.keys import new_pair
 from crmkit.testing import running_service, service_client, sign_test_token, temp_database
 
 from crm_assignment.consumers import CUSTOMER_HANDLERS
-from crm_assignment.customers import CustomersClient
 from crm_assignment.handlers import assignments, territories
 from crm_customers.app import MIGRATIONS as CUSTOMERS_MIGRATIONS
 from crm_customers.app import create_app as create_customers_app

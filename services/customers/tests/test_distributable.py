@@ -1,6 +1,8 @@
-"""The selection a distribution by filter resolves (issue 13, A-3): `POST /internal/v1/customers/
-distributable` answers the matching customers the caller may hand over, as packed rows
-(crmkit.customer_rows), with the filter's 422s; it is not in the public document."""
+"""The service-to-service paths (crmkit.customers_client), not in the public document. The selection
+a distribution by filter resolves (issue 13, A-3): `POST /internal/v1/customers/distributable`
+answers the matching customers the caller may hand over, as packed rows (crmkit.customer_rows),
+with the filter's 422s. Read your own writes (issue 15): `POST /internal/v1/customers/snapshots`
+answers who may see each of the given customers that the caller sees now."""
 from __future__ import annotations
 
 import uuid
@@ -8,7 +10,7 @@ from functools import partial
 
 import pytest
 
-from crmkit import customer_rows
+from crmkit import customer_rows, customers_client
 from crmkit.keys import new_pair
 from crmkit.testing import bearer, running_service, service_client, temp_database
 
@@ -18,6 +20,7 @@ from crm_customers.settings import CustomersSettings
 PRIVATE, PUBLIC = new_pair()
 auth = partial(bearer, PRIVATE)
 PATH = "/internal/v1/customers/distributable"
+SNAPSHOTS = "/internal/v1/customers/snapshots"
 
 
 @pytest.fixture
@@ -75,3 +78,44 @@ async def test_a_filter_refused_as_in_lists(client):
 async def test_not_in_the_public_document(client):
     paths = (await client.get("/openapi.json")).json()["paths"]
     assert paths and not [p for p in paths if p.startswith("/internal")]
+
+
+async def snapshots(client, who: dict, ids: list[str]) -> dict[str, dict]:
+    r = await client.post(SNAPSHOTS, headers=who, json={"ids": ids})
+    assert r.status_code == 200, r.text
+    return {c["id"]: c for c in r.json()["customers"]}
+
+
+async def test_snapshots_of_the_customers_the_caller_sees_now(client):
+    rep_id = uuid.uuid4()
+    rep = auth(user_id=rep_id, path="/r/b/t/")
+    mine = await create(client, rep, "0912000311", province="Hà Nội")
+    renamed = await create(client, rep, "0912000312")
+    assert (await client.patch(f"/api/v1/customers/{renamed}", headers={**rep, "If-Match": '"1"'},
+                               json={"name": "Lê Văn Chín"})).status_code == 200
+    elsewhere = await create(client, auth(path="/r/x/t/"), "0912000313")
+    asked = [mine, renamed, elsewhere, str(uuid.uuid4())]
+
+    seen = await snapshots(client, rep, asked)
+    assert sorted(seen) == sorted([mine, renamed])
+    assert seen[mine] == {"id": mine, "owner_id": str(rep_id), "owner_unit_id": seen[mine]["owner_unit_id"],
+                          "owner_unit_path": "/r/b/t/", "holder_id": None, "viewer_ids": [], "province_code": 1,
+                          "version": 1}
+    assert seen[renamed]["version"] == 2
+    assert await snapshots(client, auth(path="/r/b/t/"), asked) == {}  # a teammate sees none of them
+    assert sorted(await snapshots(client, auth("manager", path="/r/b/"), asked)) == sorted([mine, renamed])
+    integrator = partial(auth, kind="service")
+    assert len(await snapshots(client, integrator(perms=["customers.read"]), asked)) == 3
+    assert await snapshots(client, integrator(perms=["calls.write"]), asked) == {}
+
+    assert (await client.delete(f"/api/v1/customers/{mine}", headers=rep)).status_code == 204
+    assert list(await snapshots(client, rep, asked)) == [renamed]  # deleted: gone from the answer
+
+
+async def test_snapshots_are_asked_for_a_bounded_list_of_ids(client):
+    rep = auth()
+    too_many = [str(uuid.uuid4()) for _ in range(customers_client.MAX_SNAPSHOTS + 1)]
+    for body in ({"ids": []}, {"ids": too_many}, {"ids": ["not-an-id"]}, {}):
+        r = await client.post(SNAPSHOTS, headers=rep, json=body)
+        assert r.status_code == 422, (body, r.text)
+    assert (await client.post(SNAPSHOTS, json={"ids": [str(uuid.uuid4())]})).status_code == 401

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -36,6 +36,9 @@ class Principal:
     kind: str = "user"  # or "service" for integrator keys
     issued_at: float = 0.0  # the token's `iat_ms` / 1000, else `iat` (see crmkit.revocation)
     expires_at: float = float("inf")  # the token's `exp` (long-lived streams end with their token)
+    # the access token itself: a service asking another one on the caller's behalf forwards it
+    # (crmkit.customers_client), so the other service answers exactly what this caller may see
+    bearer: str = field(default="", repr=False, compare=False)
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
@@ -103,7 +106,7 @@ class TokenVerifier:
         if claims.get("typ") != "access":
             raise ProblemError(401, "invalid_token", headers={"WWW-Authenticate": "Bearer"})
         try:
-            return principal_from_claims(claims), float(claims["exp"])
+            return replace(principal_from_claims(claims), bearer=token), float(claims["exp"])
         except (KeyError, TypeError, ValueError):  # a well-signed token with malformed claims
             raise ProblemError(401, "invalid_token", headers={"WWW-Authenticate": "Bearer"}) from None
 

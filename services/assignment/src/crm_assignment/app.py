@@ -7,12 +7,12 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from crmkit.background import poll_forever
+from crmkit.customers_client import CustomersClient
 from crmkit.service import ServiceSpec, create_service_app
 
 from crm_assignment import events, messages  # noqa: F401  (registers events and problem texts)
 from crm_assignment.api import assignments, reports, territories
 from crm_assignment.consumers import CONSUMERS
-from crm_assignment.customers import CustomersClient
 from crm_assignment.handlers import assignments as handlers
 from crm_assignment.handlers import sla, sla_sweep
 from crm_assignment.settings import AssignmentSettings
@@ -35,7 +35,7 @@ async def sweep_sla(app: FastAPI) -> None:
 
 @contextlib.asynccontextmanager
 async def customers_client(app: FastAPI) -> AsyncIterator[None]:
-    """The pooled client of the customers service (a distribution by filter: customers.py)."""
+    """The pooled client of the customers service (crmkit.customers_client: a distribution by filter, read your own writes)."""
     settings = app.state.settings
     app.state.customers = CustomersClient(settings.customers_url, timeout_seconds=settings.customers_timeout_seconds)
     try:

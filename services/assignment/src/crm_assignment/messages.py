@@ -42,12 +42,6 @@ i18n.register(
             "en": ("No customer covered", "None of the {selected} selected customers is in a province covered by"
                                           " the chosen reps' units."),
         },
-        "customers_unavailable": {
-            "vi": ("Dịch vụ khách hàng tạm thời không phản hồi",
-                   "Chưa lấy được danh sách khách hàng theo bộ lọc. Vui lòng thử lại sau {retry_after} giây."),
-            "en": ("Customers service unavailable",
-                   "The customers matching the filter could not be fetched. Try again in {retry_after} seconds."),
-        },
         "unknown_unit": {"vi": ("Đơn vị không tồn tại", "Không tìm thấy đơn vị đã chọn."),
                          "en": ("Unknown unit", "The chosen unit does not exist.")},
         "territory_out_of_reach": {

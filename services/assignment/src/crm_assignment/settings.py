@@ -17,7 +17,7 @@ class AssignmentSettings(ServiceSettings):
     sla_minute_seconds: float = 60.0
     sla_sweep_seconds: float = 15.0
     # the customers service, asked once per distribution by filter which customers match
-    # (customers.py); 100,000 matching rows take ~0.5 s to build there on this machine
+    # (crmkit.customers_client); 100,000 matching rows take ~0.5 s to build there on this machine
     customers_url: str = "http://127.0.0.1:8101"
     customers_timeout_seconds: float = 30.0
     # a distribution names up to 100,000 customers: ~4 MB of JSON ids

@@ -21,6 +21,11 @@ class InteractionsSettings(ServiceSettings):
     attachment_dir: str = Field(
         default_factory=lambda: f"{os.environ.get('CRM_LOCAL_DIR', '.local/dev')}/attachments")
 
+    # Read your own writes (handlers/fresh_access.py): the customers service, asked when a customer
+    # is not (yet) in this service's read model; unset: no fallback (service tests)
+    customers_url: str | None = None
+    customers_timeout_seconds: float = Field(3.0, gt=0)
+
     # Notifications (I-9): open SSE streams per user and process (browser tabs, devices).
     max_streams_per_user: int = Field(5, gt=0)
 

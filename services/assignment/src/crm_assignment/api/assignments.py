@@ -237,16 +237,16 @@ async def get_job(job_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) 
     **RESPONSES, 409: {"description": "customers_already_assigned"},
     422: {"description": "validation_error, quantities_mismatch, capacity_exceeded, too_many_matched,"
                          " nothing_covered"},
-    503: {"description": "customers_unavailable (a filter could not be resolved)"}})
+    503: {"description": "customers_unavailable (the customers service could not be asked: a filter, or"
+                         " customers created moments ago)"}})
 async def distribute(body: DistributionCreate, principal: CurrentPrincipal, request: Request,
                      once: Idempotent) -> Response:
     """Giao việc / chia lead (A-3, A-4). `Idempotency-Key` supported."""
     made = await handlers.distribute(
         once.pool, principal=principal, customer_ids=body.customer_ids, text=body.text, job_id=body.job_id,
         customer_filter=body.filter,
-        customers=(request.app.state.customers.on_behalf_of(request.headers.get("authorization", ""),
-                                                            request.headers.get("accept-language"))
-                   if body.filter is not None else None),
+        customers=request.app.state.customers.on_behalf_of(request.headers.get("authorization", ""),
+                                                           request.headers.get("accept-language")),
         new_job=({"content": body.job.content, "type_": body.job.type, "target": body.job.target,
                   "sla_minutes": body.job.sla_minutes, "warn_before_minutes": body.job.warn_before_minutes}
                  if body.job else None),

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
+from crmkit import customers_client
 from crmkit.auth import Principal
 from crmkit.domain_errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from crmkit.pagination import page_of, time_id_after, time_id_cursor
@@ -24,7 +25,7 @@ from crm_assignment.store import refs as refs_store
 from crm_assignment.store import territories as territories_store
 
 if TYPE_CHECKING:
-    from crm_assignment.customers import CustomerSelection
+    from crmkit.customers_client import CustomerSelection
 
 SOURCE = "assignment"
 MAX_CUSTOMERS = 100_000
@@ -57,10 +58,23 @@ async def _reps(conn: asyncpg.Connection, prefix: str | None, user_ids: list[uui
             for u in user_ids], found
 
 
-async def _customers(conn: asyncpg.Connection, prefix: str | None, ids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
-    """The selection's refs, once each is known, live and owned within the caller's reach."""
+async def _customers(conn: asyncpg.Connection, prefix: str | None, ids: list[uuid.UUID],
+                     customers: CustomerSelection | None) -> dict[uuid.UUID, Any]:
+    """The selection's refs, once each is known, live and owned within the caller's reach. Those
+    `customer_refs` does not show so are asked of the customers service (read your own writes: a
+    customer created or moved moments ago, before its event), when there are few."""
+    def refused_of(refs: dict[uuid.UUID, Any]) -> list[uuid.UUID]:
+        return [i for i in ids if i not in refs or not access.within(refs[i]["owner_unit_path"], prefix)]
+
     refs = {r["customer_id"]: r for r in await refs_store.live(conn, ids=ids)}
-    refused = [i for i in ids if i not in refs or not access.within(refs[i]["owner_unit_path"], prefix)]
+    refused = refused_of(refs)
+    if refused and customers is not None and len(refused) <= customers_client.MAX_SNAPSHOTS:
+        fresh = await customers.snapshots(refused)
+        await refs_store.keep_snapshots(conn, [(c.id, c.owner_id, c.owner_unit_id, c.owner_unit_path, c.holder_id,
+                                               c.province_code, c.version) for c in fresh])
+        if fresh:
+            refs = {r["customer_id"]: r for r in await refs_store.live(conn, ids=ids)}
+            refused = refused_of(refs)
     if refused:
         raise _unprocessable("customer_ids", "not_assignable_customers", count=len(refused),
                              ids=", ".join(str(i) for i in refused[:20]))
@@ -116,7 +130,7 @@ def handover_unit(unit: asyncpg.Record | None) -> dict[str, Any]:
 async def _matching(customers: CustomerSelection | None, customer_filter: dict[str, Any], prefix: str | None
                     ) -> tuple[list[uuid.UUID], dict[uuid.UUID, dict[str, Any]]]:
     """A selection by filter (A-3): the customers service's answer for the caller (one call, their
-    token: customers.py) — every match they may hand over, at most MAX_CUSTOMERS — and what it says
+    token: crmkit.customers_client) — every match they may hand over, at most MAX_CUSTOMERS — and what it says
     of each (fresher than customer_refs: a customer created seconds ago is there)."""
     assert customers is not None, "a distribution by filter needs the customers service"
     rows, matched = await customers.distributable(customer_filter, limit=MAX_CUSTOMERS + 1)
@@ -185,7 +199,7 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
         job = (await jobs.visible_job(conn, principal, job_id) if job_id is not None
                else await jobs.create(uow, principal, **(new_job or {})))
         reps, roster = await _reps(conn, prefix, list(dict.fromkeys(rep_ids)))
-        refs: dict[uuid.UUID, Any] = matched_refs or await _customers(conn, prefix, selection)
+        refs: dict[uuid.UUID, Any] = matched_refs or await _customers(conn, prefix, selection, customers)
         matched = len(selection)
         territory = (await _territory(conn, strategy, selection, reps, refs)
                      if strategy in distribution.TERRITORY_STRATEGIES else None)

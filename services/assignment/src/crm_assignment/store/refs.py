@@ -54,3 +54,15 @@ async def live(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> list[asyncp
     return await conn.fetch(
         "SELECT customer_id, owner_id, owner_unit_id, owner_unit_path, holder_id, province_code FROM customer_refs"
         " WHERE customer_id = ANY($1::uuid[]) AND NOT deleted", ids)
+
+
+async def keep_snapshots(conn: asyncpg.Connection, rows: list[tuple[Any, Any, Any, Any, Any, Any, int]]) -> None:
+    """(customer id, owner id, owner unit id, owner unit path, holder id, province code, version) of
+    live customers as the customers service showed them now (read your own writes): kept as their
+    events will be (newer versions win), and live again at that version (a restore not yet seen)."""
+    if not rows:
+        return
+    await conn.executemany(f"INSERT INTO customer_refs ({', '.join(COLUMNS)}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                           + _upsert(), rows)
+    await conn.executemany("UPDATE customer_refs SET deleted = false WHERE customer_id = $1 AND version = $2",
+                           [(row[0], row[-1]) for row in rows])

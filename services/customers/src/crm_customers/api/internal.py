@@ -3,10 +3,13 @@ the public OpenAPI document. The caller's own bearer token (forwarded by the cal
 verified as on any request, so they answer exactly what that user may see."""
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from crmkit import customer_rows
+from crmkit import customer_rows, customers_client
 from crmkit.auth import CurrentPrincipal
 from crmkit.dependencies import DbPool
 
@@ -22,6 +25,19 @@ class DistributionSelection(BaseModel):
     filter: CustomerFilter
     limit: int = Field(ge=1, le=1_000_001, description="at most this many rows (the caller asks one more than it"
                                                        " accepts, to tell 'too many')")
+
+
+class SnapshotRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[uuid.UUID] = Field(min_length=1, max_length=customers_client.MAX_SNAPSHOTS)
+
+
+@router.post("/customers/snapshots")
+async def snapshots(body: SnapshotRequest, pool: DbPool, principal: CurrentPrincipal) -> dict[str, Any]:
+    """Who may see each of the customers the caller sees now (crmkit.customers_client: read your
+    own writes)."""
+    return {"customers": await distribution.snapshots(pool, principal=principal, ids=body.ids)}
 
 
 @router.post("/customers/distributable")

@@ -5,6 +5,9 @@ edit — for managers and admins, who alone distribute, exactly the customers wh
 change. Not routed by the gateway (`/internal/…`)."""
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 import asyncpg
 
 from crmkit import customer_rows
@@ -13,7 +16,7 @@ from crmkit.auth import Principal
 from crm_customers.domain.selection import CustomerFilter
 from crm_customers.handlers.listing import check_can_list
 from crm_customers.store import distribution as store
-from crm_customers.store.customers import Params, access_of, editable_sql
+from crm_customers.store.customers import Params, access_of, editable_sql, visible_sql
 from crm_customers.store.selection import customer_where
 
 ROW_SIZE = customer_rows.ROW.size
@@ -31,3 +34,13 @@ async def distributable(pool: asyncpg.Pool, *, principal: Principal, flt: Custom
         # more than the caller takes: it refuses, saying how many matched (counted only then)
         matched = await store.count(conn, where=where, params=params) if len(rows) >= limit * ROW_SIZE else None
     return customer_rows.encode(units, rows, matched=matched)
+
+
+async def snapshots(pool: asyncpg.Pool, *, principal: Principal, ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+    """Read your own writes (issue 15): who may see each live customer of `ids` that the caller
+    sees now, for another service whose read model has not yet caught up with the events
+    (crmkit.customers_client)."""
+    params = Params([ids])
+    visible = visible_sql(access_of(principal), params)
+    async with pool.acquire() as conn:
+        return [dict(row) for row in await store.snapshots(conn, ids=ids, visible=visible, params=params)]

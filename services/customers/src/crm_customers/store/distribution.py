@@ -4,6 +4,8 @@ province, version), written by PostgreSQL itself in the wire format of `crmkit.c
 (the measurements that chose it are there): neither asyncpg nor this service decodes a row."""
 from __future__ import annotations
 
+import uuid
+
 import asyncpg
 
 from crm_customers.store.customers import Params
@@ -35,3 +37,11 @@ async def selection_rows(conn: asyncpg.Connection, *, where: str, params: Params
 
 async def count(conn: asyncpg.Connection, *, where: str, params: Params) -> int:
     return await conn.fetchval(f"SELECT count(*) FROM customers c WHERE {where}", *params)
+
+
+async def snapshots(conn: asyncpg.Connection, *, ids: list[uuid.UUID], visible: str, params: Params
+                    ) -> list[asyncpg.Record]:
+    """Who may see each of the live customers of `ids` (`$1`) that pass `visible`."""
+    return await conn.fetch(
+        "SELECT c.id, c.owner_id, c.owner_unit_id, c.owner_unit_path, c.holder_id, c.viewer_ids, c.province_code,"
+        f" c.version FROM customers c WHERE c.id = ANY($1::uuid[]) AND {visible}", *params)

@@ -19,6 +19,7 @@ from crmkit.unit_of_work import UnitOfWork
 
 from crm_interactions import events
 from crm_interactions.domain import attachments as rules
+from crm_interactions.handlers import fresh_access
 from crm_interactions.handlers.timeline import SOURCE
 from crm_interactions.storage import Storage
 from crm_interactions.store import access
@@ -65,7 +66,7 @@ async def _customer_for_new_file(conn: asyncpg.Connection, principal: Principal,
         if comment[0]["author_id"] != principal.user_id:
             raise Forbidden("not_comment_author")
         return comment[0]["customer_id"]
-    if customer_id is None or not await access.customer_visible(conn, customer_id=customer_id, principal=principal):
+    if customer_id is None or not await fresh_access.customer_visible(conn, principal, customer_id):
         raise NotFound()
     return customer_id
 
@@ -78,8 +79,7 @@ async def _check_parent_readable(conn: asyncpg.Connection, principal: Principal,
     elif parent_id is not None and parent_type == "comment":
         found = await comments_store.get_visible(conn, comment_id=parent_id, principal=principal) is not None
     else:
-        found = customer_id is not None and await access.customer_visible(conn, customer_id=customer_id,
-                                                                           principal=principal)
+        found = customer_id is not None and await fresh_access.customer_visible(conn, principal, customer_id)
     if not found:
         raise NotFound()
 

@@ -23,6 +23,7 @@ from crmkit.unit_of_work import UnitOfWork
 
 from crm_interactions import events
 from crm_interactions.domain import tickets
+from crm_interactions.handlers import fresh_access
 from crm_interactions.handlers import ticket_rules as rules
 from crm_interactions.handlers.timeline import SOURCE
 from crm_interactions.store import calls as store
@@ -44,7 +45,8 @@ async def _check_poster(conn: asyncpg.Connection, principal: Principal, customer
     if principal.kind == "service":
         if not principal.can(PERMISSION):
             raise Forbidden("forbidden")
-        if not await store.customer_live(conn, customer_id):
+        if not (await store.customer_live(conn, customer_id)
+                or await fresh_access.caught_up(conn, principal, customer_id)):
             raise NotFound()
         return
     await rules.check_customer(conn, principal, customer_id)

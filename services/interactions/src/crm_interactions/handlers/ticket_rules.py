@@ -20,6 +20,7 @@ from crmkit.versions import check_version
 from crm_interactions import events
 from crm_interactions.domain.text import fold
 from crm_interactions.domain.tickets import always, never
+from crm_interactions.handlers import fresh_access
 from crm_interactions.store import access
 from crm_interactions.store import tickets as store
 from crm_interactions.store import timeline as timeline_store
@@ -57,7 +58,7 @@ async def may_edit_customer(conn: asyncpg.Connection, principal: Principal, cust
 
 async def check_customer(conn: asyncpg.Connection, principal: Principal, customer_id: uuid.UUID) -> None:
     """A ticket is created only for a customer the caller may see (NotFound otherwise, as for reads)."""
-    if not await access.customer_visible(conn, customer_id=customer_id, principal=principal):
+    if not await fresh_access.customer_visible(conn, principal, customer_id):
         raise NotFound()
 
 

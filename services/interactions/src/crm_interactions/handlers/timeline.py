@@ -20,6 +20,7 @@ from crm_interactions.consumed_events import (
     OwnerChanged,
     StatusChanged,
 )
+from crm_interactions.handlers import fresh_access
 from crm_interactions.store import access
 from crm_interactions.store import timeline as store
 
@@ -115,11 +116,7 @@ async def read_timeline(pool: asyncpg.Pool, *, principal: Principal, customer_id
                         cursor: str | None, types: list[str] | None) -> tuple[list[asyncpg.Record], str | None]:
     after = time_id_after(cursor)
     async with pool.acquire() as conn:
-        visible = await access.customer_visible_by_roles(
-            conn, customer_id=customer_id, user_id=principal.user_id, is_admin=principal.is_admin,
-            is_manager=principal.is_manager, unit_path=principal.unit_path,
-        )
-        if not visible:
+        if not await fresh_access.customer_visible(conn, principal, customer_id):
             raise NotFound()
         rows = await store.page(conn, customer_id=customer_id, limit=limit + 1, after=after, types=types)
     return page_of(rows, limit, lambda r: {"t": r["occurred_at"].isoformat(), "id": str(r["id"])})

@@ -78,15 +78,6 @@ async def customer_visible(conn: asyncpg.Connection, *, customer_id: uuid.UUID, 
         customer_id, *access_args(principal)))
 
 
-async def customer_visible_by_roles(conn: asyncpg.Connection, *, customer_id: uuid.UUID, user_id: uuid.UUID,
-                                    is_admin: bool, is_manager: bool, unit_path: str) -> bool:
-    """As `customer_visible`, with the roles given one by one (the timeline's read)."""
-    return bool(await conn.fetchval(
-        f"SELECT true FROM customer_access a WHERE a.customer_id = $1 AND NOT a.deleted AND {VISIBLE}",
-        customer_id, is_admin, user_id, is_manager, unit_path,
-    ))
-
-
 async def customer_editable(conn: asyncpg.Connection, *, customer_id: uuid.UUID, principal: Principal) -> bool:
     """Whether the caller may edit the customer (C-9), and so share it with more viewers."""
     return bool(await conn.fetchval(
