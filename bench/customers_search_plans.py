@@ -43,7 +43,7 @@ def callers() -> list[tuple[str, Principal]]:
 
 
 def index_of(plan_text: str) -> str:
-    for name in ("customers_search_doc", "customers_phone_rev", "customers_live_created"):
+    for name in ("customer_search_prefixes", "customers_search_doc", "customers_phone_rev", "customers_live_created"):
         if name in plan_text:
             return name
     return "other"
@@ -52,7 +52,7 @@ def index_of(plan_text: str) -> str:
 async def main(show_plans: bool) -> None:
     conn = await asyncpg.connect(DSN)
     phones = [r["phone"] for r in await conn.fetch(
-        "SELECT phone FROM customers TABLESAMPLE BERNOULLI (0.01) REPEATABLE (7) LIMIT 4")]
+        "SELECT phone FROM customers TABLESAMPLE BERNOULLI (0.01) REPEATABLE (7) ORDER BY phone LIMIT 4")]
     shapes = [("name", q) for q in NAME_QUERIES] + [("phone", p[-k:]) for p in phones for k in (4, 6)]
     for who, principal in callers():
         for kind, q in shapes:

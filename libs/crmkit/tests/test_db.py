@@ -104,6 +104,36 @@ async def test_a_failing_migration_is_rolled_back_and_retried(pg_admin, tmp_path
             await conn.close()
 
 
+async def test_a_no_transaction_migration_runs_statement_by_statement(pg_admin, tmp_path):
+    """`-- crmkit:no-transaction`: CREATE INDEX CONCURRENTLY and a procedure that commits in
+    batches run (both are refused inside a transaction); a run that fails half-way keeps what
+    its earlier statements did and the file runs again whole on the next start."""
+    directory = tmp_path / "m"
+    directory.mkdir()
+    (directory / "0001_table.sql").write_text(
+        "CREATE TABLE t (x int);\n"
+        "CREATE PROCEDURE fill() LANGUAGE plpgsql AS $$\nBEGIN\n    FOR i IN 1..3 LOOP\n"
+        "        INSERT INTO t VALUES (i);\n        COMMIT;\n    END LOOP;\nEND $$;\n")
+    (directory / "0002_fill.sql").write_text(
+        f"{db.NO_TRANSACTION}\n-- fill, then index; x; y\nCALL fill();\n"
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_x ON t (x);\nSELECT no_such_function();\n")
+    async with testing.temp_database(prefix="crmkit") as dsn:
+        conn = await asyncpg.connect(dsn)
+        try:
+            with pytest.raises(asyncpg.PostgresError):
+                await db.migrate(conn, directory)
+            assert await conn.fetchval("SELECT count(*) FROM t") == 3  # committed by the procedure
+            assert await conn.fetchval("SELECT to_regclass('t_x') IS NOT NULL")
+            assert not await conn.fetchval("SELECT EXISTS (SELECT FROM schema_migrations WHERE version = 'service:0002_fill')")
+            (directory / "0002_fill.sql").write_text(
+                f"{db.NO_TRANSACTION}\nCALL fill();\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t_x ON t (x);\n")
+            assert await db.migrate(conn, directory) == ["service:0002_fill"]
+            assert await conn.fetchval("SELECT count(*) FROM t") == 6
+            assert await conn.fetchval(ADVISORY_LOCKS_HERE) == 0
+        finally:
+            await conn.close()
+
+
 async def test_pool_decodes_json(pool):
     await pool.execute("CREATE TABLE j (doc jsonb)")
     await pool.execute("INSERT INTO j VALUES ($1)", {"a": [1, "đ"], "b": None})

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from pathlib import Path
 
@@ -43,6 +44,21 @@ def _migration_files(directory: Path, namespace: str) -> list[tuple[str, Path]]:
     return [(f"{namespace}:{p.stem}", p) for p in sorted(directory.glob("*.sql"))]
 
 
+# A migration whose first line is this runs statement by statement outside a transaction, so that
+# it can build an index CONCURRENTLY or CALL a procedure that commits in batches (a backfill) on a
+# large live table without holding locks for minutes. Its statements end with ";" at the end of a
+# line (none inside a function body: put functions and procedures in an ordinary migration) and
+# must be idempotent (IF NOT EXISTS, OR REPLACE, ON CONFLICT): a failure half-way leaves the
+# earlier ones applied and the file runs again on the next start (a failed CREATE INDEX
+# CONCURRENTLY leaves an INVALID index: drop it first, e.g. DROP INDEX CONCURRENTLY IF EXISTS).
+NO_TRANSACTION = "-- crmkit:no-transaction"
+_NO_TIMEOUT = 7 * 24 * 3600.0  # a backfill of 10M rows outlives the pool's command_timeout
+
+
+def _statements(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r";[ \t]*\n", text + "\n") if re.sub(r"(?m)^\s*--.*$", "", s).strip()]
+
+
 async def migrate(conn: asyncpg.Connection, migrations_dir: Path | None) -> list[str]:
     """Apply crmkit's own tables (outbox, inbox, idempotency) then the service's, in order.
 
@@ -63,9 +79,15 @@ async def migrate(conn: asyncpg.Connection, migrations_dir: Path | None) -> list
         for version, path in files:
             if version in done:
                 continue
-            async with conn.transaction():
-                await conn.execute(path.read_text())
+            text = path.read_text()
+            if text.startswith(NO_TRANSACTION):
+                for statement in _statements(text):
+                    await conn.execute(statement, timeout=_NO_TIMEOUT)
                 await conn.execute("INSERT INTO schema_migrations(version) VALUES ($1)", version)
+            else:
+                async with conn.transaction():
+                    await conn.execute(text)
+                    await conn.execute("INSERT INTO schema_migrations(version) VALUES ($1)", version)
             applied.append(version)
             log.info("migration_applied", version=version)
         return applied

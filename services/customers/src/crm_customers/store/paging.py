@@ -109,10 +109,14 @@ async def count(conn: asyncpg.Connection, where: str, params: Params,
         f"SELECT count(*) FROM (SELECT 1 FROM customers c WHERE {where} LIMIT {limit + 1}) t", *params)
     if exact <= limit:
         return exact, True
-    plan = await conn.fetchval(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM customers c WHERE {where}", *params)
+    return max(await estimated_rows(conn, f"SELECT 1 FROM customers c WHERE {where}", *params), limit + 1), False
+
+
+async def estimated_rows(conn: asyncpg.Connection, query: str, *args: Any) -> int:
+    """The planner's estimate of the rows `query` returns (EXPLAIN: no row is read)."""
+    plan = await conn.fetchval(f"EXPLAIN (FORMAT JSON) {query}", *args)
     plan = json.loads(plan) if isinstance(plan, str) else plan
-    estimate = int(plan[0]["Plan"]["Plan Rows"])
-    return max(estimate, limit + 1), False
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 # Pages

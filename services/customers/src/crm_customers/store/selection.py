@@ -18,10 +18,14 @@ choices and attributes that are not defined or not filterable. Example:
 The filter model is `domain.selection.CustomerFilter`.
 
 Search (`q`): the words of the query, folded like `crm_fold` (lower case, no diacritics, đ → d),
-must all occur in `search_doc` (name, company, e-mail, tax code) — substring, so prefixes match —
-or the whole folded query is similar to a part of it (`<%`, pg_trgm word similarity: typos). A
-query that looks like a phone number matches the normalised phone exactly and phone suffixes of
-4+ digits (`phone_rev`).
+must each start a word of `search_doc` (name, company, e-mail, tax code), or (the typo fallback,
+`fuzzy`) the whole folded query is similar to a part of it (`<%`, pg_trgm word similarity). When
+the words are rare together (planner's estimate ≤ FEW_MATCHES), the matches' ids come from the
+stored word prefixes (`customer_search`, migration 0011: `left(w, 8)` of every word of 2+
+characters is an exact GIN key) and one-letter and longer words add their LIKE; otherwise the
+rule is `LIKE '% word%'` per word on `search_doc` (trigram GIN). Both forms mean the same rows. A
+query that looks like a phone number matches the normalised phone exactly, phone suffixes of 4+
+digits (`phone_rev`) and tax codes (the phrase on `search_doc`).
 """
 from __future__ import annotations
 
@@ -46,6 +50,7 @@ from crm_customers.domain.selection import CustomerFilter, Scalar, range_end, ra
 from crm_customers.domain.text import fold_words
 from crm_customers.store import configuration as config_store
 from crm_customers.store.customers import Params, access_of, subtree_sql, visible_sql
+from crm_customers.store.paging import estimated_rows
 
 
 class _Problems(list[FieldError]):
@@ -56,6 +61,7 @@ class _Problems(list[FieldError]):
 
 _PHONE_LIKE = re.compile(r"^\+?[\d\s().\-]+$")
 PHONE_SUFFIX_MIN = 4
+PREFIX_MAX = 8  # the longest stored word prefix (crm_word_prefixes, migration 0011)
 T = TypeVar("T")  # what a choice normalises to (a text value, a province code)
 
 
@@ -64,7 +70,8 @@ def _word_prefix(words: list[str]) -> str:
     return "% " + " ".join(words) + "%"
 
 
-def search_sql(q: str, params: Params, alias: str = "c", *, fuzzy: bool = False) -> str | None:
+async def search_sql(conn: asyncpg.Connection, q: str, params: Params, alias: str = "c", *,
+                     fuzzy: bool = False) -> str | None:
     """The search condition of `q`, or None when `q` has nothing to search for."""
     q = q.strip()
     branches: list[str] = []
@@ -81,12 +88,38 @@ def search_sql(q: str, params: Params, alias: str = "c", *, fuzzy: bool = False)
     words = fold_words(q)[:10]
     if not words:
         return None
-    branches.append("(" + " AND ".join(f"{alias}.search_doc LIKE {params.add(_word_prefix([w]))}" for w in words)
-                    + ")")
     folded = " ".join(words)
     if fuzzy and len(folded) >= 4 and any(ch.isalpha() for ch in folded):
-        branches.append(f"{params.add(folded)} <% {alias}.search_doc")
-    return f"({' OR '.join(branches)})"
+        # The fallback (the exact rule found nothing on the first page) ORs the exact rule with
+        # similarity, both on `search_doc`'s trigram GIN: one BitmapOr.
+        return f"(({' AND '.join(_likes(words, params, alias))}) OR {params.add(folded)} <% {alias}.search_doc)"
+    keys = list(dict.fromkeys(w[:PREFIX_MAX] for w in words if len(w) >= 2))
+    if not keys or not await _few_matches(conn, keys):
+        return f"({' AND '.join(_likes(words, params, alias))})"
+    holds = f"s.prefixes @> {params.add(keys)}::text[]"
+    unkeyed = [w for w in dict.fromkeys(words) if len(w) > PREFIX_MAX or len(w) < 2]  # the key narrows, LIKE decides
+    return " AND ".join([f"({alias}.id = ANY(ARRAY(SELECT s.customer_id FROM customer_search s WHERE {holds}))",
+                         *_likes(unkeyed, params, alias)]) + ")"
+
+
+def _likes(words: list[str], params: Params, alias: str) -> list[str]:
+    return [f"{alias}.search_doc LIKE {params.add(_word_prefix([w]))}" for w in words]
+
+
+# Up to this many matches (the planner's estimate over the stored prefixes) a search takes the
+# matches' ids from the prefix GIN of `customer_search` (exact keys: ~40 index buffers where the
+# trigram GIN decodes ~900) and fetches them by primary key (~4 buffers a match); beyond it the
+# trigram bitmap over `customers` reads fewer buffers (one heap page a match: le minh, 3,517
+# matches, 17,349 buffers by the prefixes against 12,532 by the trigram walk) and the search keeps
+# the LIKE rule. Measured at 1.33M in docs/benchmarks.md, "Search" → "5. Landed".
+FEW_MATCHES = 1_000
+
+
+async def _few_matches(conn: asyncpg.Connection, keys: list[str]) -> bool:
+    """Whether the rows holding every key are estimated at FEW_MATCHES or fewer. A stored column
+    has its own element statistics, so the estimate is close (nguyen van an 173 for 166, le minh
+    2,935 for 3,517); an EXPLAIN costs no row read."""
+    return await estimated_rows(conn, "SELECT FROM customer_search WHERE prefixes @> $1::text[]", keys) <= FEW_MATCHES
 
 
 def _scope_sql(scope: str, principal: Principal, params: Params, alias: str) -> str | None:
@@ -179,7 +212,7 @@ async def customer_where(conn: asyncpg.Connection, flt: CustomerFilter, principa
     scope = _scope_sql(flt.scope, principal, params, alias)
     if scope:
         clauses.append(scope)
-    if flt.q and (search := search_sql(flt.q, params, alias, fuzzy=flt.fuzzy is True)):
+    if flt.q and (search := await search_sql(conn, flt.q, params, alias, fuzzy=flt.fuzzy is True)):
         clauses.append(search)
     a = alias
 
