@@ -159,6 +159,21 @@ async def make_customer(world: World) -> dict:
     return {**c, **shared}
 
 
+async def make_deleted_customer(world: World) -> dict:
+    customer = await make_customer(world)
+    r = await world["client"].delete(f"{API}/customers/{customer['id']}", headers=world["people"]["owner"]["headers"])
+    assert r.status_code == 204, r.text
+    return customer
+
+
+async def make_assigned_care_ticket(world: World) -> dict:
+    """A care ticket on the owner's customer given to the rep of the other branch (who does not see
+    the customer)."""
+    return await created(await world["client"].post(
+        f"{API}/care-tickets", headers=world["people"]["owner"]["headers"],
+        json={**care_body(world), "assignee_id": world["people"]["other_branch"]["id"]}))
+
+
 async def make_care_ticket(world: World) -> dict:
     return await created(await world["client"].post(f"{API}/care-tickets", headers=world["people"]["owner"]["headers"],
                                                     json=care_body(world)))
@@ -272,6 +287,11 @@ ROWS = [
         (200, 404, 404, 404, 403, 200, 404, 404, 200, 200, 404, *ANON), make_customer, "/customers/{id}"),
     row("customer-viewers-remove", send("DELETE", "/customers/{id}/viewers/{viewer_user}"),
         (204, 404, 404, 404, 403, 204, 404, 404, 204, 204, 404, *ANON), make_customer, "/customers/{id}"),
+    # restore and purge: admins only, whatever the customer (a role check, 403 to every other caller)
+    row("customer-restore", send("POST", "/customers/{id}/restore"),
+        (403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, *ANON), make_deleted_customer, "/customers/{id}"),
+    row("customer-purge", send("POST", "/customers/{id}/purge"),
+        (403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, *ANON), make_deleted_customer, "/customers/{id}"),
     row("customer-referrals", get("/customers/{customer}/referrals"),
         (200, 404, 404, 404, 200, 200, 404, 404, 200, 200, 404, *ANON)),
     # an export: its author, and admins (who see every customer anyway)
@@ -321,6 +341,8 @@ ROWS = [
         (204, 404, 404, 404, 403, 204, 404, 404, 204, 404, 404, *ANON), make_attachment, "/attachments/{id}"),
 
     # ---- care tickets (visible to its assignee and to whoever sees the customer)
+    row("care-ticket-create", send("POST", "/care-tickets", lambda w, o: care_body(w), key=fresh_key),
+        (201, 404, 404, 404, 201, 201, 404, 404, 201, 404, 404, *ANON)),
     row("care-ticket-read", get("/care-tickets/{care}"), SEES),
     row("care-ticket-list", listed("/care-tickets", "care", lambda w: {"q": f"Chăm sóc {w['tag']}"}), LISTS),
     row("care-ticket-update", send("PATCH", "/care-tickets/{id}", lambda w, o: {"note": "Đổi"}, if_match=True),
@@ -333,11 +355,25 @@ ROWS = [
     row("care-ticket-delete", send("DELETE", "/care-tickets/{id}"),
         (204, 404, 404, 404, 403, 204, 404, 404, 204, 404, 404, *ANON), make_care_ticket, "/care-tickets/{id}"),
     row("care-ticket-comments-read", get("/care-tickets/{care}/comments"), SEES),
+    # a ticket's assignee who does not see its customer works the ticket, does not hand it on
+    row("assigned-care-ticket-read", get("/care-tickets/{care_assigned}"),
+        (200, 404, 404, 200, 200, 200, 404, 404, 200, 404, 404, *ANON)),
+    row("assigned-care-ticket-comments-read", get("/care-tickets/{care_assigned}/comments"),
+        (200, 404, 404, 200, 200, 200, 404, 404, 200, 404, 404, *ANON)),
+    row("assigned-care-ticket-update", send("PATCH", "/care-tickets/{id}", lambda w, o: {"note": "Đổi"},
+                                            if_match=True),
+        (200, 404, 404, 200, 403, 200, 404, 404, 200, 404, 404, *ANON), make_assigned_care_ticket,
+        "/care-tickets/{id}"),
+    row("assigned-care-ticket-delete", send("DELETE", "/care-tickets/{id}"),
+        (204, 404, 404, 403, 403, 204, 404, 404, 204, 404, 404, *ANON), make_assigned_care_ticket,
+        "/care-tickets/{id}"),
     row("care-ticket-comment-create", send("POST", "/care-tickets/{care}/comments", lambda w, o: {"text": "Ý kiến"},
                                            key=fresh_key),
         (201, 404, 404, 404, 201, 201, 404, 404, 201, 404, 404, *ANON)),
 
     # ---- support tickets
+    row("support-ticket-create", send("POST", "/support-tickets", lambda w, o: support_body(w), key=fresh_key),
+        (201, 404, 404, 404, 201, 201, 404, 404, 201, 404, 404, *ANON)),
     row("support-ticket-read", get("/support-tickets/{support}"), SEES),
     row("support-ticket-list", listed("/support-tickets", "support", lambda w: {"q": f"Hỗ trợ {w['tag']}"}), LISTS),
     row("support-ticket-update", send("PATCH", "/support-tickets/{id}", lambda w, o: {"customer_feedback": "Ổn"},
@@ -356,6 +392,8 @@ ROWS = [
 
     # ---- appointments (admins, its assignee, its creator, managers above the assignee; the
     #      customer's viewers do not see the owner's appointments)
+    row("appointment-create", send("POST", "/appointments", lambda w, o: appointment_body(w), key=fresh_key),
+        (201, 404, 404, 404, 201, 201, 404, 404, 201, 404, 404, *ANON)),
     row("appointment-read", get("/appointments/{appointment}"),
         (200, 404, 404, 404, 404, 200, 404, 404, 200, 404, 404, *ANON)),
     row("appointment-list", listed("/appointments", "appointment", lambda w: {
@@ -380,6 +418,9 @@ ROWS = [
     row("job-read", get("/jobs/{job}"), (404, 404, 404, 404, 404, 200, 404, 404, 200, 404, 404, *ANON)),
     row("job-report", get("/jobs/{job}/report"), (404, 404, 404, 404, 404, 200, 404, 404, 200, 404, 404, *ANON)),
     row("job-list", listed("/jobs", "job"), (403, 403, 403, 403, 403, T, F, 403, T, 403, 403, *ANON)),
+    row("assignment-create", send("POST", "/assignments", lambda w, o: assignment_body(w, o["id"]),
+                                  key=fresh_key),
+        (403, 403, 403, 403, 403, 201, 404, 403, 201, 403, 403, *ANON), from_pool("distribute")),
     row("assignment-read", get("/assignments/{assignment}"),
         (200, 404, 404, 404, 404, 200, 404, 404, 200, 404, 404, *ANON)),
     row("assignment-list", listed("/assignments", "assignment", lambda w: {"job_id": w["objects"]["job"]["id"]}),
@@ -427,6 +468,14 @@ ROWS = [
         "decision": "approved", "note": "Đồng ý"}, key=fresh_key),
         (403, 403, 403, 403, 403, 403, 403, 200, 200, 403, 403, *ANON), from_pool("request_decision"),
         "/compensation-requests/{id}"),
+    # a package owned by team A1: its reps see it, each only their own requests in it
+    row("unit-package-read", get("/lead-packages/{unit_package}"),
+        (200, 200, 404, 404, 404, 200, 404, 200, 200, 404, 404, *ANON)),
+    row("unit-package-request-read", get("/compensation-requests/{unit_request}"),
+        (404, 200, 404, 404, 404, 200, 404, 200, 200, 404, 404, *ANON)),
+    row("unit-package-request-list", listed("/compensation-requests", "unit_request", lambda w: {
+        "package_id": w["objects"]["unit_package"]["id"]}),
+        (F, T, F, F, F, T, F, T, T, F, F, *ANON)),
     row("batch-read", get("/compensation-batches/{batch}"),
         (200, 404, 404, 404, 404, 200, 404, 200, 200, 404, 404, *ANON)),
     row("batch-list", listed("/compensation-batches", "batch", lambda w: {"package_id": w["objects"]["package"]["id"]}),
@@ -487,7 +536,7 @@ async def world_of(client: httpx.AsyncClient, admin: dict) -> World:
         assert r.status_code == 201, r.text
         keys[name] = {"X-API-Key": r.json()["key"]}
     world: World = {
-        "client": client, "tag": tag, "people": people, "pools": {},
+        "units": {"team_a1": team_a1}, "client": client, "tag": tag, "people": people, "pools": {},
         "headers": {**{name: p["headers"] for name, p in people.items()}, **keys, "anonymous": {}},
         "appointment_day": (datetime.now(UTC) + timedelta(days=400 + int(tag, 16) % 300)).replace(
             minute=int(tag, 16) % 60, second=0, microsecond=0),
@@ -533,6 +582,12 @@ async def world_of(client: httpx.AsyncClient, admin: dict) -> World:
      objects["export"]) = await asyncio.gather(
         make_support_ticket(world), make_appointment(world), make_comment(world), make_attachment(world),
         eventually(mention, timeout=30), export())
+    async def assigned():  # ... and of the other branch's rep
+        try:
+            return await make_assigned_care_ticket(world)
+        except AssertionError:
+            return None
+    objects["care_assigned"] = await eventually(assigned, timeout=30)
     await created(await client.post(f"{API}/comments/{objects['comment']['id']}/attachments", headers=owner,
                                     params={"filename": "k.txt"}, content=b"tep cua binh luan\n"))
 
@@ -553,7 +608,7 @@ async def assignments(world: World, manager: dict) -> None:
     objects = world["objects"]
     objects["job"] = await created(await client.post(f"{API}/jobs", headers=manager, json={
         "content": f"Gọi khách ma trận {world['tag']}", "type": "call"}))
-    pools = {"accept": len(CALLERS), "decline": len(CALLERS), "recall": len(CALLERS)}
+    pools = {"accept": len(CALLERS), "decline": len(CALLERS), "recall": len(CALLERS), "distribute": len(CALLERS)}
     ids = [c["id"] for c in await gather_limited([new_customer(client, manager, "Khách giao")
                                                     for _ in range(1 + sum(pools.values()))])]
 
@@ -564,6 +619,7 @@ async def assignments(world: World, manager: dict) -> None:
         assert r.status_code == 201, r.text
         return r.json()["assignments"][0]
 
+    world["pools"]["distribute"] = [{"id": ids.pop()} for _ in range(pools.pop("distribute"))]
     offers = await gather_limited([eventually(lambda c=c: offer(c), timeout=30) for c in ids])
     objects["assignment"] = offers.pop()
     for name, n in pools.items():
@@ -606,6 +662,22 @@ async def compensation(world: World, owner: dict, manager: dict, admin: dict) ->
     objects["request"] = rest.pop()
     world["pools"]["request_update"] = rest[:len(CALLERS)]
     world["pools"]["request_withdraw"] = rest[len(CALLERS):]
+
+    teammate = world["people"]["same_team"]["headers"]
+    objects["unit_package"] = await created(await client.post(f"{API}/lead-packages", headers=manager, json={
+        **{k: v for k, v in package_body(world).items() if k != "owner_id"}, "owner_unit_id": world["units"]["team_a1"]}))
+    lead = await new_customer(client, teammate, "Khách gói nhóm")
+
+    async def unit_request():
+        r = await client.post(f"{API}/lead-packages/{objects['unit_package']['id']}/leads", headers=manager, json={
+            "customer_ids": [lead["id"]], "delivered_at": (datetime.now(UTC) - timedelta(days=1)).isoformat()})
+        assert r.status_code == 200, r.text
+        if r.json()["unknown"]:
+            return None
+        return await created(await client.post(f"{API}/compensation-requests", headers=teammate, json={
+            "customer_id": lead["id"], "package_id": objects["unit_package"]["id"], "reason_code": world["reason"],
+            "reason_text": "Trùng khách"}))
+    objects["unit_request"] = await eventually(unit_request, timeout=30)
 
 
 async def imports(world: World, owner: dict) -> None:
