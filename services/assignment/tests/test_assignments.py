@@ -145,6 +145,11 @@ async def test_offers_are_accepted_declined_or_expire(pool):
     assert [e["assignee_id"] for e in await published(pool, "assignment.offered")] == [str(rep1.user_id),
                                                                                       str(rep2.user_id)]
     assert await code_of(assignments.accept(pool, principal=rep2, assignment_id=first["id"])) == (404, "not_found")
+    # who sees an offer without being its assignee is refused, not told it does not exist
+    assert await code_of(assignments.accept(pool, principal=manager, assignment_id=first["id"])) == (
+        403, "not_assignee")
+    assert await code_of(assignments.decline(pool, principal=manager, assignment_id=first["id"])) == (
+        403, "not_assignee")
     accepted = await assignments.accept(pool, principal=rep1, assignment_id=first["id"])
     assert accepted["status"] == "accepted"
     assert await code_of(assignments.decline(pool, principal=rep1, assignment_id=first["id"])) == (

@@ -25,6 +25,10 @@ i18n.register(
             "en": ("Already assigned",
                    "{count} customers are in another open assignment (customer_ids); recall them first."),
         },
+        "not_assignee": {
+            "vi": ("Không phải người được giao", "Chỉ người được giao mới nhận hoặc từ chối lượt giao việc này."),
+            "en": ("Not the assignee", "Only the assignee accepts or declines this assignment."),
+        },
         "assignment_not_offered": {
             "vi": ("Không còn chờ xác nhận", "Lượt giao việc này đang ở trạng thái {status}."),
             "en": ("Not an open offer", "This assignment is {status}."),

@@ -277,6 +277,7 @@ async def get_assignment(assignment_id: uuid.UUID, pool: DbPool, principal: Curr
 
 
 @router.post("/assignments/{assignment_id}/accept", response_model=AssignmentPublic, responses={
+    403: {"description": "not_assignee (the assigner, a manager above the assignee, an admin)"},
     404: {"description": "not_found"}, 409: {"description": "assignment_not_offered"}})
 async def accept(assignment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> dict[str, Any]:
     """The rep takes an offer made to them: they own its customers."""
@@ -284,6 +285,7 @@ async def accept(assignment_id: uuid.UUID, pool: DbPool, principal: CurrentPrinc
 
 
 @router.post("/assignments/{assignment_id}/decline", response_model=AssignmentPublic, responses={
+    403: {"description": "not_assignee (the assigner, a manager above the assignee, an admin)"},
     404: {"description": "not_found"}, 409: {"description": "assignment_not_offered"}})
 async def decline(assignment_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal,
                   body: DeclineCreate | None = None) -> dict[str, Any]:

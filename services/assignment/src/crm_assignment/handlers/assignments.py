@@ -269,9 +269,14 @@ def last_dealt(selection: list[uuid.UUID], shares: dict[uuid.UUID, list[uuid.UUI
 
 
 async def _mine(conn: asyncpg.Connection, principal: Principal, assignment_id: uuid.UUID) -> dict[str, Any]:
-    """An offer made to the caller, locked; not found for anyone else's."""
+    """An offer made to the caller, locked. Whoever else sees it (its assigner, a manager above the
+    assignee, an admin) is refused (`not_assignee`); to anyone else it is not found."""
     assignment = await store.get(conn, assignment_id, lock=True)
-    if assignment is None or assignment["assignee_id"] != principal.user_id:
+    if assignment is None:
+        raise NotFound()
+    if assignment["assignee_id"] != principal.user_id:
+        if assignment["assigned_by"] == principal.user_id or access.covers(principal, assignment["assignee_unit_path"]):
+            raise Forbidden("not_assignee")
         raise NotFound()
     return dict(assignment)
 
