@@ -203,6 +203,9 @@ def install_platform_routes(app: FastAPI, kafka_bootstrap: str, *, metrics_route
             return Response(body, media_type=content_type)
 
 
+KEEP_ALIVE_SECONDS = 75
+
+
 def run(app_path: str, settings: ServiceSettings, *, proxy_headers: bool = True, workers: int = 1) -> None:
     """`proxy_headers=False`: the app resolves the client's address itself (the gateway, from its
     own list of trusted proxies) instead of uvicorn trusting X-Forwarded-For from 127.0.0.1.
@@ -211,5 +214,9 @@ def run(app_path: str, settings: ServiceSettings, *, proxy_headers: bool = True,
 
     if settings.metrics_port is not None:
         metrics.serve(settings.host, settings.metrics_port, worker_processes=workers > 1)
+    # An idle connection must outlive the gateway's pooled reuse of it (CRM_GATEWAY_PROXY_KEEPALIVE_EXPIRY,
+    # 30 s): with uvicorn's default of 5 s a service closed connections the gateway was about to reuse,
+    # and the request failed as a 502 (3 times in five runs of tests/test_bola_matrix.py, ~4,000 requests each).
     uvicorn.run(app_path, factory=True, host=settings.host, port=settings.port, log_config=None,
-                access_log=False, proxy_headers=proxy_headers, lifespan="on", workers=workers)
+                access_log=False, proxy_headers=proxy_headers, lifespan="on", workers=workers,
+                timeout_keep_alive=KEEP_ALIVE_SECONDS)
