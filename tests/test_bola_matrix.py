@@ -132,6 +132,18 @@ def patch_current(template: str, body: dict) -> Callable:
     return do
 
 
+def replayed(template: str, body: Callable[[World, dict | None], Any], key: str) -> Callable:
+    """The owner's creating POST again, with the owner's Idempotency-Key (`world[key]`): only the
+    owner may get the stored answer; anyone else's request is their own."""
+    async def do(world: World, caller: str, obj: dict | None) -> Outcome:
+        r = await world["client"].post(path(template, world, obj), json=body(world, obj),
+                                       headers={**world["headers"][caller], "Idempotency-Key": world[key]})
+        if r.headers.get("idempotent-replayed") == "true":
+            return "replayed" if caller == "owner" else f"{r.status_code}, the owner's answer replayed"
+        return outcome(r)
+    return do
+
+
 def fresh_key() -> str:
     return uuid.uuid4().hex
 
@@ -217,7 +229,7 @@ async def make_package(world: World) -> dict:
 
 def care_body(world: World, obj: dict | None = None) -> dict:
     return {"customer_id": world["objects"]["customer"]["id"], "method": "call",
-            "planned_at": datetime.now(UTC).isoformat(), "note": f"Chăm sóc {world['tag']}"}
+            "planned_at": world["appointment_day"].isoformat(), "note": f"Chăm sóc {world['tag']}"}
 
 
 def support_body(world: World, obj: dict | None = None) -> dict:
@@ -337,12 +349,17 @@ ROWS = [
     # ---- attachments
     row("attachment-read", get("/attachments/{attachment}"), SEES),
     row("attachment-content", get("/attachments/{attachment}/content"), SEES),
+    # a deleted comment hides its files from everyone
+    row("attachment-of-deleted-comment", get("/attachments/{deleted_comment_file}"),
+        (404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, *ANON)),
     row("attachment-delete", send("DELETE", "/attachments/{id}"),
         (204, 404, 404, 404, 403, 204, 404, 404, 204, 404, 404, *ANON), make_attachment, "/attachments/{id}"),
 
     # ---- care tickets (visible to its assignee and to whoever sees the customer)
     row("care-ticket-create", send("POST", "/care-tickets", lambda w, o: care_body(w), key=fresh_key),
         (201, 404, 404, 404, 201, 201, 404, 404, 201, 404, 404, *ANON)),
+    row("care-ticket-create-key-reused", replayed("/care-tickets", lambda w, o: care_body(w), "care_key"),
+        ("replayed", 404, 404, 404, 201, 201, 404, 404, 201, 404, 404, *ANON)),
     row("care-ticket-read", get("/care-tickets/{care}"), SEES),
     row("care-ticket-list", listed("/care-tickets", "care", lambda w: {"q": f"Chăm sóc {w['tag']}"}), LISTS),
     row("care-ticket-update", send("PATCH", "/care-tickets/{id}", lambda w, o: {"note": "Đổi"}, if_match=True),
@@ -360,6 +377,9 @@ ROWS = [
         (200, 404, 404, 200, 200, 200, 404, 404, 200, 404, 404, *ANON)),
     row("assigned-care-ticket-comments-read", get("/care-tickets/{care_assigned}/comments"),
         (200, 404, 404, 200, 200, 200, 404, 404, 200, 404, 404, *ANON)),
+    row("assigned-care-ticket-comment-create", send("POST", "/care-tickets/{care_assigned}/comments",
+                                                    lambda w, o: {"text": "Đã gọi"}, key=fresh_key),
+        (201, 404, 404, 201, 201, 201, 404, 404, 201, 404, 404, *ANON)),
     row("assigned-care-ticket-update", send("PATCH", "/care-tickets/{id}", lambda w, o: {"note": "Đổi"},
                                             if_match=True),
         (200, 404, 404, 200, 403, 200, 404, 404, 200, 404, 404, *ANON), make_assigned_care_ticket,
@@ -451,6 +471,12 @@ ROWS = [
         (200, 404, 404, 404, 404, 200, 404, 200, 200, 404, 404, *ANON)),
     row("package-review-submission", send("POST", "/lead-packages/{package}/review-submission"),
         (200, 404, 404, 404, 404, 200, 404, 403, 200, 404, 404, *ANON)),
+    # asking for a lead of the owner's package: the owner and admins; who sees the package to manage
+    # or review it is no requester (422 `not_requester`); nobody else learns it exists
+    row("request-create", send("POST", "/compensation-requests", lambda w, o: {
+        "customer_id": o["id"], "package_id": w["objects"]["package"]["id"], "reason_code": w["reason"],
+        "reason_text": "Không liên lạc được"}, key=fresh_key),
+        (201, 404, 404, 404, 404, 422, 404, 422, 201, 404, 404, *ANON), from_pool("request_create")),
     row("request-read", get("/compensation-requests/{request}"),
         (200, 404, 404, 404, 404, 200, 404, 200, 200, 404, 404, *ANON)),
     row("request-history", get("/compensation-requests/{request}/history"),
@@ -562,8 +588,11 @@ async def world_of(client: httpx.AsyncClient, admin: dict) -> World:
         return r.status_code == 200
     await eventually(shared_with_deactivated, timeout=30)
 
+    world["care_key"] = f"bola-{tag}"
+
     async def care_ticket():  # the interactions service learns of the customer from events
-        r = await client.post(f"{API}/care-tickets", headers=owner, json=care_body(world))
+        r = await client.post(f"{API}/care-tickets", headers={**owner, "Idempotency-Key": world["care_key"]},
+                              json=care_body(world))
         assert r.status_code in (201, 404), r.text
         return r.json() if r.status_code == 201 else None
     objects["care"] = await eventually(care_ticket, timeout=30)
@@ -588,6 +617,11 @@ async def world_of(client: httpx.AsyncClient, admin: dict) -> World:
         except AssertionError:
             return None
     objects["care_assigned"] = await eventually(assigned, timeout=30)
+    gone = await make_comment(world)
+    objects["deleted_comment_file"] = await created(await client.post(
+        f"{API}/comments/{gone['id']}/attachments", headers=owner, params={"filename": "d.txt"}, content=b"tep\n"))
+    r = await client.delete(f"{API}/comments/{gone['id']}", headers=owner)
+    assert r.status_code == 204, r.text
     await created(await client.post(f"{API}/comments/{objects['comment']['id']}/attachments", headers=owner,
                                     params={"filename": "k.txt"}, content=b"tep cua binh luan\n"))
 
@@ -636,8 +670,8 @@ async def compensation(world: World, owner: dict, manager: dict, admin: dict) ->
     assert r.status_code in (200, 201), r.text
     objects["package"] = await make_package(world)
     package_id = objects["package"]["id"]
-    decided, drafts = len(CALLERS), 1 + 2 * len(CALLERS)
-    leads = await gather_limited([new_customer(client, owner, "Khách gói") for _ in range(decided + drafts)])
+    decided, drafts, spare = len(CALLERS), 1 + 2 * len(CALLERS), len(CALLERS)
+    leads = await gather_limited([new_customer(client, owner, "Khách gói") for _ in range(decided + drafts + spare)])
     lead_ids = [c["id"] for c in leads]
 
     async def all_added():
@@ -652,13 +686,14 @@ async def compensation(world: World, owner: dict, manager: dict, admin: dict) ->
             "customer_id": customer_id, "package_id": package_id, "reason_code": world["reason"],
             "reason_text": "Số không liên lạc được"}))
 
+    world["pools"]["request_create"] = [{"id": c} for c in lead_ids[decided + drafts:]]
     to_decide = await gather_limited([draft(c) for c in lead_ids[:decided]])
     preview = await client.post(f"{API}/lead-packages/{package_id}/review-submission", headers=owner)
     assert preview.status_code == 200 and preview.json()["count"] == decided, preview.text
     objects["batch"] = await created(await client.post(f"{API}/compensation-batches", headers=owner, json={
         "package_id": package_id, "confirmation_token": preview.json()["confirmation_token"]}))
     world["pools"]["request_decision"] = to_decide
-    rest = await gather_limited([draft(c) for c in lead_ids[decided:]])
+    rest = await gather_limited([draft(c) for c in lead_ids[decided:decided + drafts]])
     objects["request"] = rest.pop()
     world["pools"]["request_update"] = rest[:len(CALLERS)]
     world["pools"]["request_withdraw"] = rest[len(CALLERS):]
