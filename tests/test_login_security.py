@@ -7,9 +7,12 @@ act as clients of their own addresses (X-Forwarded-For) and never drain the logi
 127.0.0.1 that the other tests share."""
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import os
 import uuid
+
+import httpx
 
 import pytest
 
@@ -48,6 +51,44 @@ async def test_a_stranger_cannot_lock_a_user_out_of_their_own_address(client, ad
     assert (await attempt(client, username, PASSWORD, office)).status_code == 200
     audit = (await client.get("/api/v1/login-audit", params={"username": username}, headers=admin)).json()["items"]
     assert [(row["outcome"], row["client"]) for row in audit][:2] == [("success", office), ("blocked", stranger)]
+
+
+GUARD = 20  # CRM_GATEWAY_LOGIN_GUARD_AFTER_FAILURES, the default: failures of one username from any addresses
+WAVE = 10  # attempts in flight at once
+
+
+async def test_credential_stuffing_from_many_addresses_neither_gets_through_nor_locks_users_out(client, admin, org):
+    """A stuffing run: 2 users × 40 wrong passwords, each from an address of its own (every
+    address stays far below its own back-off), 10 in flight at once through the trusted proxy. Each
+    username lets about GUARD failures through (plus what was in flight), then answers 423 to any
+    client that never signed it in — even with the right password; the users' own browsers, which
+    signed in before the run, sign in during it and after it, from their usual address or a new one."""
+    victims = [await new_user(client, admin, org) for _ in range(2)]
+    browsers = {name: httpx.AsyncClient(base_url=str(client.base_url), timeout=30) for name in victims}
+    try:
+        for name, browser in browsers.items():
+            assert (await attempt(browser, name, PASSWORD, address())).status_code == 200
+        async with httpx.AsyncClient(base_url=str(client.base_url), timeout=30) as attacker:
+            tries = [(name, address()) for _ in range(40) for name in victims]
+            answers: dict[str, list[int]] = {name: [] for name in victims}
+            for start in range(0, len(tries), WAVE):
+                wave = tries[start:start + WAVE]
+                replies = await asyncio.gather(*(attempt(attacker, name, "Password1!", where) for name, where in wave))
+                for (name, _), reply in zip(wave, replies):
+                    answers[name].append(reply.status_code)
+                if start == len(tries) // 2:  # mid-run, a user signs in from their browser
+                    assert (await attempt(browsers[victims[0]], victims[0], PASSWORD, address())).status_code == 200
+            stolen = [await attempt(attacker, name, PASSWORD, address()) for name in victims]
+        for name in victims:
+            assert set(answers[name]) == {401, 423}, answers[name]
+            assert GUARD <= answers[name].count(401) <= GUARD + WAVE, answers[name]
+            assert answers[name][-10:] == [423] * 10
+        assert [(r.status_code, r.json()["code"]) for r in stolen] == [(423, "account_locked")] * len(victims)
+        for name, browser in browsers.items():
+            assert (await attempt(browser, name, PASSWORD, address())).status_code == 200
+    finally:
+        for browser in browsers.values():
+            await browser.aclose()
 
 
 async def test_unknown_usernames_answer_like_existing_ones(client, admin, org):

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import uuid
 
+import httpx
 import jwt
 
 from crmkit.auth import TokenVerifier
@@ -37,6 +39,12 @@ def attempt(client, username: str, password: str, address: str):
                        headers={"X-Forwarded-For": address})
 
 
+def browser(gateway) -> httpx.AsyncClient:
+    """Another client of `gateway` with a cookie jar of its own (a user's browser: gateway.client
+    plays the attacker, whose jar must not hold the user's device cookie)."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=gateway.app), base_url="http://gateway.test")
+
+
 async def test_failures_back_off_per_client_address_and_never_lock_the_user_out_elsewhere(
         start_gateway, org, root_unit, h):
     user = await org.user(root_unit["id"], ["sales"])
@@ -48,7 +56,8 @@ async def test_failures_back_off_per_client_address_and_never_lock_the_user_out_
         assert blocked.status_code == 423 and blocked.json()["code"] == "account_locked"
         assert int(blocked.headers["Retry-After"]) == 1 == blocked.json()["retry_after"]
         # the user, from their own address, is not locked out by the stranger
-        assert (await attempt(gateway.client, user["username"], h.PASSWORD, office)).status_code == 200
+        async with browser(gateway) as own:
+            assert (await attempt(own, user["username"], h.PASSWORD, office)).status_code == 200
         ips = await gateway.app.state.pool.fetch("SELECT ip FROM refresh_tokens WHERE user_id = $1",
                                                  uuid.UUID(user["id"]))
         assert [row["ip"] for row in ips] == [office]  # the client's address, not the proxy's
@@ -237,3 +246,44 @@ async def test_login_body_is_limited(gw):
     response = await gw.client.post("/api/v1/auth/login", content=b"x" * 100_000,
                                     headers={"content-type": "application/json"})
     assert response.status_code == 413 and response.json()["code"] == "payload_too_large"
+
+
+async def test_credential_stuffing_from_many_addresses_neither_gets_through_nor_locks_the_user_out(
+        start_gateway, org, root_unit, h):
+    """Each address tries a few passwords, below its own back-off; past the username's guard
+    (3 failures here) only a device that signed the user in before may sign in."""
+    user, ghost = await org.user(root_unit["id"], ["sales"]), f"ghost.{h.uid()}"
+    async with start_gateway(trusted_proxies="127.0.0.1", login_guard_after_failures=3,
+                             login_guard_window_seconds=600) as gateway:
+        async with browser(gateway) as office:  # the user's own browser: it keeps its cookies
+            assert (await attempt(office, user["username"], h.PASSWORD, "198.51.100.10")).status_code == 200
+            cookies = [c for c in office.cookies.jar if c.name.startswith("crm_device_")]
+            assert len(cookies) == 1 and cookies[0].path == "/api/v1/auth"
+
+            answers = {}
+            for name in (user["username"], ghost):
+                answers[name] = [(await attempt(gateway.client, name, "wrong", f"203.0.113.{n}")).status_code
+                                 for n in range(1, 7)]
+            assert answers[user["username"]] == answers[ghost] == [401, 401, 401, 423, 423, 423]
+            stolen = await attempt(gateway.client, user["username"], h.PASSWORD, "203.0.113.99")
+            assert stolen.status_code == 423 and stolen.json()["code"] == "account_locked"
+            assert stolen.headers["Retry-After"] == "600"
+
+            # the user's device signs in, from its usual address and from a new one (a phone moving)
+            assert (await attempt(office, user["username"], h.PASSWORD, "198.51.100.10")).status_code == 200
+            assert (await attempt(office, user["username"], h.PASSWORD, "192.0.2.44")).status_code == 200
+            # a device cookie names one user: it opens no other account, and a forged one nothing
+            office.cookies.set(f"crm_device_{hashlib.sha256(ghost.encode()).hexdigest()[:16]}",
+                               cookies[0].value, domain=cookies[0].domain, path="/api/v1/auth")
+            assert (await attempt(office, ghost, "wrong", "198.51.100.10")).status_code == 423
+
+
+async def test_device_tokens_are_bound_to_their_user_and_kind(start_gateway, org, root_unit, h):
+    async with start_gateway() as gateway:
+        signer = gateway.app.state.signer
+        token = signer.sign_device("Lan.Nguyen", ttl_seconds=60)
+        assert signer.device_of(token, "lan.nguyen") and signer.device_of(token, "LAN.NGUYEN")
+        assert signer.device_of(token, "someone.else") is None
+        assert signer.device_of(token[:-2] + "xx", "lan.nguyen") is None
+        access = (await h.login(gateway.client, "admin", h.ADMIN_PASSWORD))["access_token"]
+        assert signer.device_of(access, "admin") is None  # an access token is not a device token

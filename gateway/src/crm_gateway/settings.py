@@ -98,6 +98,12 @@ class GatewaySettings(ServiceSettings):
     login_backoff_base_seconds: int = 30
     login_backoff_max_seconds: int = 15 * 60
     login_failures_forget_seconds: int = 24 * 3600  # a pair idle this long starts again from zero
+    # credential stuffing (issue 15): once a username has `guard_after_failures` failed logins
+    # within `guard_window_seconds`, from any addresses, it signs in only from a device that signed
+    # it in before (a device cookie, `device_ttl_seconds`); other clients get 423 until it calms
+    login_guard_after_failures: int = Field(20, ge=1)
+    login_guard_window_seconds: int = Field(15 * 60, ge=1)
+    login_device_ttl_seconds: int = Field(180 * 24 * 3600, ge=60)
     login_failures_max_rows: int = 100_000
     login_audit_retention_days: int = 90
     login_audit_max_rows: int = 1_000_000

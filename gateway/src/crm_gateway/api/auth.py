@@ -7,9 +7,16 @@ and never from another site (`SameSite=Strict`), `Secure` over https; the access
 page's memory only and a reload gets a fresh one from the cookie. Refreshing and ending a session
 also require the header `X-CRM-Session: 1`, which a cross-site form cannot send and a cross-origin
 script cannot send without a CORS permission.
+
+Every successful login also leaves a device cookie (`crm_device_<hash of the username>`, an EdDSA
+token naming the username and this device, `HttpOnly`, `SameSite=Strict`, path `/api/v1/auth`,
+180 days): while a username is under a credential-stuffing attack from many addresses it signs in
+only from such a device (handlers/auth.py). Integrators that log in with a password may keep and
+send that cookie like a browser does.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -46,19 +53,40 @@ class TokenPairPublic(BaseModel):
     refresh_expires_in: int = Field(description="seconds until the refresh token expires")
 
 
-def _client(request: Request) -> handlers.Client:
-    return handlers.Client(ip=client_ip(request), user_agent=request.headers.get("user-agent"))
+DEVICE_PATH = "/api/v1/auth"
+
+
+def _client(request: Request, username: str | None = None) -> handlers.Client:
+    """Who is asking; for a login, also the device that signed `username` in before, if any."""
+    device = request.cookies.get(_device_cookie(username)) if username else None
+    device_id = request.app.state.signer.device_of(device, username) if device and len(device) < 2048 else None
+    return handlers.Client(ip=client_ip(request), user_agent=request.headers.get("user-agent"), device_id=device_id)
+
+
+def _device_cookie(username: str) -> str:
+    return "crm_device_" + hashlib.sha256(username.lower().encode()).hexdigest()[:16]
+
+
+def _remember_device(request: Request, response: Response, username: str, pair: handlers.TokenPair) -> None:
+    if pair.device_token:
+        response.set_cookie(_device_cookie(username), pair.device_token, path=DEVICE_PATH, httponly=True,
+                            samesite="strict", secure=request.url.scheme == "https",
+                            max_age=request.app.state.settings.login_device_ttl_seconds)
 
 
 LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "invalid_credentials"},
-    423: {"description": "account_locked: back-off of this username from this address"},
+    423: {"description": "account_locked: back-off of this username from this address, or of this username"
+                         " from any device that has not signed it in before while it is under attack"},
     429: {"description": "rate_limited"}}
 
 
-async def _logged_in(body: LoginRequest, request: Request, identity: Identity) -> handlers.TokenPair:
-    return await handlers.login(identity=identity, username=body.username, password=body.password,
-                                client=_client(request))
+async def _logged_in(body: LoginRequest, request: Request, response: Response,
+                     identity: Identity) -> handlers.TokenPair:
+    pair = await handlers.login(identity=identity, username=body.username, password=body.password,
+                                client=_client(request, body.username))
+    _remember_device(request, response, body.username, pair)
+    return pair
 
 
 @router.post("/login", response_model=TokenPairPublic, dependencies=[Depends(limit_login)],
@@ -67,11 +95,15 @@ async def _logged_in(body: LoginRequest, request: Request, identity: Identity) -
                          "a deactivated account or a service account alike. After "
                          "CRM_GATEWAY_LOGIN_BACKOFF_AFTER_FAILURES consecutive failures of one username from one "
                          "client address, that pair answers 423 `account_locked` (Retry-After) for a wait that "
-                         "doubles with each further failure; other addresses are not affected.",
+                         "doubles with each further failure; other addresses are not affected. After "
+                         "CRM_GATEWAY_LOGIN_GUARD_AFTER_FAILURES failures of one username from any addresses within "
+                         "CRM_GATEWAY_LOGIN_GUARD_WINDOW_SECONDS (credential stuffing), it signs in only from a "
+                         "device that signed it in before (the device cookie every successful login sets); "
+                         "any other client gets 423 `account_locked` until then.",
              responses=LOGIN_RESPONSES)
 async def login(body: LoginRequest, request: Request, response: Response,
                 identity: IdentityDep) -> TokenPairPublic:
-    pair = await _logged_in(body, request, identity)
+    pair = await _logged_in(body, request, response, identity)
     response.headers["Cache-Control"] = "no-store"
     return TokenPairPublic(**asdict(pair))
 
@@ -123,7 +155,7 @@ def _session_cookie(request: Request) -> str:
              responses=LOGIN_RESPONSES)
 async def open_session(body: LoginRequest, request: Request, response: Response,
                        identity: IdentityDep) -> SessionPublic:
-    return _session(request, response, await _logged_in(body, request, identity))
+    return _session(request, response, await _logged_in(body, request, response, identity))
 
 
 @router.post("/session/refresh", response_model=SessionPublic, responses=SESSION_RESPONSES,

@@ -1,4 +1,5 @@
-"""Access tokens (EdDSA JWTs), opaque refresh tokens and API key secrets."""
+"""Access tokens (EdDSA JWTs), device tokens (EdDSA JWTs kept in a cookie: a browser that signed a
+user in before), opaque refresh tokens and API key secrets."""
 from __future__ import annotations
 
 import hashlib
@@ -15,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 ISSUER = "crm-gateway"
 AUDIENCE = "crm"
 API_KEY_PREFIX = "crm"
+DEVICE = "device"
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,25 @@ class TokenSigner:
 
     def sign(self, subject: TokenSubject, *, ttl_seconds: int) -> str:
         return jwt.encode(self.claims(subject, ttl_seconds=ttl_seconds), self._key, algorithm="EdDSA")
+
+    def sign_device(self, username: str, *, ttl_seconds: int) -> str:
+        """A device token: this client signed `username` in; its `jti` names the device."""
+        issued = int(time.time())
+        return jwt.encode({"iss": self.issuer, "aud": AUDIENCE, "sub": username.lower(), "typ": DEVICE,
+                           "iat": issued, "exp": issued + ttl_seconds, "jti": uuid.uuid4().hex},
+                          self._key, algorithm="EdDSA")
+
+    def device_of(self, token: str, username: str) -> str | None:
+        """The device id of a valid device token of `username` (None: absent, forged, expired,
+        another user's or another kind of token)."""
+        try:
+            claims = jwt.decode(token, self._key.public_key(), algorithms=["EdDSA"], issuer=self.issuer,
+                                audience=AUDIENCE, options={"require": ["exp", "sub", "jti"]})
+        except jwt.PyJWTError:
+            return None
+        if claims.get("typ") != DEVICE or claims["sub"] != username.lower():
+            return None
+        return str(claims["jti"])
 
 
 def new_refresh_token() -> str:

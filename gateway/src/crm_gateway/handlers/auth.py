@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 
@@ -29,6 +29,7 @@ class TokenPair:
     expires_in: int
     refresh_expires_in: int
     token_type: str = "bearer"
+    device_token: str | None = None  # a login's: this client signed the user in (kept in a cookie)
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,14 @@ class Client:
 
     ip: str | None = None
     user_agent: str | None = None
+    device_id: str | None = None  # a valid device token of the username being signed in
 
     @property
     def key(self) -> str:
-        """What failures are counted under: the address, an IPv6 client's /64."""
+        """What failures are counted under: the device that signed this user in before, else the
+        address (an IPv6 client's /64)."""
+        if self.device_id:
+            return f"device:{self.device_id}"
         return bucket_key(self.ip) if self.ip else "unknown"
 
 
@@ -51,8 +56,12 @@ def subject_of(user: asyncpg.Record) -> TokenSubject:
 
 async def login(*, identity: Identity, username: str, password: str, client: Client = Client()) -> TokenPair:
     """Every failure answers alike, whether the username exists, is a service account or is
-    deactivated (401), and every pair of (username, client) backs off alike (423)."""
-    waiting = await login_store.seconds_blocked(identity.pool, username, client.key)
+    deactivated (401), and every pair of (username, client) backs off alike (423). A username
+    under attack from many addresses (credential stuffing: each address tries a few times, below
+    its own back-off) signs in only from a device that signed it in before (423 elsewhere), so
+    the attack gets no further guesses and the user is not locked out."""
+    waiting = (await login_store.seconds_blocked(identity.pool, username, client.key)
+               or await _guarded(identity, username, client))
     if waiting:
         await _audit(identity.pool, username, None, client, "blocked")
         raise _blocked(waiting)
@@ -70,7 +79,19 @@ async def login(*, identity: Identity, username: str, password: str, client: Cli
             await user_store.set_password_hash(conn, user["id"], rehash)
         await login_store.forget_pair(conn, username, client.key)
         await _audit(conn, username, user["id"], client, "success")
-        return await _issue(conn, identity, user, family_id=uuid.uuid4(), client=client)
+        pair = await _issue(conn, identity, user, family_id=uuid.uuid4(), client=client)
+    return replace(pair, device_token=identity.signer.sign_device(
+        username, ttl_seconds=identity.settings.login_device_ttl_seconds))
+
+
+async def _guarded(identity: Identity, username: str, client: Client) -> int:
+    """Seconds a client unknown to `username` waits while the username is under attack (0: none)."""
+    if client.device_id is not None:
+        return 0
+    settings = identity.settings
+    failures = await login_store.recent_failures(identity.pool, username, within_seconds=settings.login_guard_window_seconds,
+                                                 at_most=settings.login_guard_after_failures)
+    return settings.login_guard_window_seconds if failures >= settings.login_guard_after_failures else 0
 
 
 async def refresh(*, identity: Identity, refresh_token: str, client: Client = Client()) -> TokenPair:

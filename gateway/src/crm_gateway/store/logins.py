@@ -29,6 +29,15 @@ async def count_failure(conn: Conn, username: str, client: str, *, forget_second
         " RETURNING failures", username, client, forget_seconds)
 
 
+async def recent_failures(conn: Conn, username: str, *, within_seconds: int, at_most: int) -> int:
+    """Failed logins of `username` (known or not) from any client in the last `within_seconds`,
+    counted up to `at_most` (the audit's newest rows of that username first)."""
+    return await conn.fetchval(
+        "SELECT count(*) FROM (SELECT 1 FROM login_audit WHERE lower(username) = lower($1)"
+        " AND at > now() - make_interval(secs => $2) AND outcome NOT IN ('success', 'blocked')"
+        " ORDER BY id DESC LIMIT $3) recent", username, within_seconds, at_most)
+
+
 async def block(conn: Conn, username: str, client: str, seconds: int) -> None:
     await conn.execute(
         "UPDATE login_failures SET blocked_until = now() + make_interval(secs => $3)"
