@@ -223,6 +223,18 @@ async def test_leads_added_already_and_unknown_and_listed_with_deadline_and_requ
     assert [len(a["customer_ids"]) for a in added] == [2, 1]
 
 
+async def test_a_rep_of_a_unit_owned_package_lists_only_their_own_leads(pool, org):
+    """BOLA (tests/test_bola_matrix.py): the leads list gave every rep of the owning unit the names,
+    phones and requests of their teammates' customers."""
+    package = await new_package(pool, org.manager, owner_unit_id=TEAM)
+    mine, teammates = await customer(pool, org.rep, name="Của tôi"), await customer(pool, org.teammate, name="Của bạn")
+    assert (await deliver(pool, org.manager, package["id"], [mine, teammates]))["added"] == 2
+    for who, expected in ((org.rep, {mine}), (org.teammate, {teammates}), (org.manager, {mine, teammates}),
+                          (org.reviewer, {mine, teammates}), (org.admin, {mine, teammates})):
+        page, _ = await leads.list_leads(pool, principal=who, package_id=package["id"], limit=10, cursor=None)
+        assert {lead["customer_id"] for lead in page} == expected, who
+
+
 # requests
 
 

@@ -87,12 +87,19 @@ async def deliver_imported(uow: UnitOfWork, *, package_id: uuid.UUID, customer_i
 
 async def list_leads(pool: asyncpg.Pool, *, principal: Principal, package_id: uuid.UUID, limit: int,
                      cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    """Every lead to who sees the package as its owner, a manager over it, an admin or a reviewer; a
+    rep who sees it as one of its owning unit only the leads they own or asked about (C-9: a
+    teammate's customers, their names and phones, and their requests are not theirs to see)."""
     after = time_id_after(cursor)
+    access = access_of(principal)
     async with pool.acquire() as conn:
-        package = await store.get(conn, access_of(principal), package_id)
+        package = await store.get(conn, access, package_id)
         if package is None:
             raise NotFound()
-        rows = await store.leads_page(conn, package_id=package_id, after=after, limit=limit)
+        whole = (access.sees_all or package["owner_id"] == principal.user_id
+                 or manages(access, owner_unit_path=package["owner_unit_path"]))
+        rows = await store.leads_page(conn, package_id=package_id, after=after, limit=limit,
+                                      only_of=None if whole else principal.user_id)
     items = [{"customer_id": r["customer_id"], "full_name": r["full_name"], "phone": r["phone"],
               "delivered_at": r["delivered_at"], "deadline": deadline(r["delivered_at"], package["window_days"]),
               "request": {"id": r["request_id"], "status": r["request_status"]} if r["request_id"] else None}

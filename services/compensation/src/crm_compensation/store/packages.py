@@ -91,12 +91,17 @@ async def add_leads(conn: asyncpg.Connection, *, package_id: uuid.UUID, customer
 
 
 async def leads_page(conn: asyncpg.Connection, *, package_id: uuid.UUID,
-                     after: tuple[datetime, uuid.UUID] | None, limit: int) -> list[asyncpg.Record]:
-    """Newest deliveries first, each with the customer's name and phone and its live request."""
+                     after: tuple[datetime, uuid.UUID] | None, limit: int,
+                     only_of: uuid.UUID | None = None) -> list[asyncpg.Record]:
+    """Newest deliveries first, each with the customer's name and phone and its live request;
+    `only_of`: just the leads that user owns or asked about."""
     params = Params([package_id])
     position = ""
     if after is not None:
         position = f" AND (l.delivered_at, l.customer_id) < ({params.add(after[0])}, {params.add(after[1])})"
+    if only_of is not None:
+        me = params.add(only_of)
+        position += f" AND (f.owner_id = {me} OR q.requester_id = {me})"
     return await conn.fetch(
         "SELECT l.customer_id, l.delivered_at, f.full_name, f.phone, q.id AS request_id, q.status AS request_status"
         " FROM package_leads l LEFT JOIN customer_refs f ON f.customer_id = l.customer_id"
