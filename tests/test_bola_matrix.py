@@ -92,15 +92,15 @@ def stream(template: str) -> Callable:
     return do
 
 
-def listed(template: str, item: str, params: Callable[[World], dict] = lambda w: {}) -> Callable:
-    """Whether the shared object `item` is in the caller's page (or the status when not 200)."""
+def listed(template: str, item: str, params: Callable[[World], dict] = lambda w: {}, key: str = "id") -> Callable:
+    """Whether the shared object `item` is in the caller's page (its `key`), or the status when not 200."""
     async def do(world: World, caller: str, obj: dict | None) -> Outcome:
         r = await world["client"].get(path(template, world, obj), headers=world["headers"][caller],
                                       params={**params(world), "limit": 100})
         if r.status_code != 200:
             return outcome(r)
         items = r.json()["items"] if isinstance(r.json(), dict) else r.json()
-        return world["objects"][item]["id"] in {i.get("id", i.get("job_id")) for i in items}
+        return world["objects"][item]["id"] in {i.get(key) for i in items}
     return do
 
 
@@ -497,6 +497,8 @@ ROWS = [
     # a package owned by team A1: its reps see it, each only their own requests in it
     row("unit-package-read", get("/lead-packages/{unit_package}"),
         (200, 200, 404, 404, 404, 200, 404, 200, 200, 404, 404, *ANON)),
+    row("unit-package-leads", listed("/lead-packages/{unit_package}/leads", "unit_lead", key="customer_id"),
+        (F, T, 404, 404, 404, T, 404, T, T, 404, 404, *ANON)),
     row("unit-package-request-read", get("/compensation-requests/{unit_request}"),
         (404, 200, 404, 404, 404, 200, 404, 200, 200, 404, 404, *ANON)),
     row("unit-package-request-list", listed("/compensation-requests", "unit_request", lambda w: {
@@ -701,7 +703,7 @@ async def compensation(world: World, owner: dict, manager: dict, admin: dict) ->
     teammate = world["people"]["same_team"]["headers"]
     objects["unit_package"] = await created(await client.post(f"{API}/lead-packages", headers=manager, json={
         **{k: v for k, v in package_body(world).items() if k != "owner_id"}, "owner_unit_id": world["units"]["team_a1"]}))
-    lead = await new_customer(client, teammate, "Khách gói nhóm")
+    lead = objects["unit_lead"] = await new_customer(client, teammate, "Khách gói nhóm")
 
     async def unit_request():
         r = await client.post(f"{API}/lead-packages/{objects['unit_package']['id']}/leads", headers=manager, json={
