@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from python_calamine import CalamineWorkbook
 
+from crm_import.handlers.results import keep_first
 from crm_import.messages import row_reason
 from crm_import.result_files import write_results
 
@@ -30,3 +31,17 @@ def test_one_pass_writes_each_language_with_only_the_failed_rows(tmp_path):
         assert row_reason("invalid_phone", language) in values[1][3]
         assert row_reason("required", language) in values[2][3]
     assert row_reason("invalid_phone", "vi") != row_reason("invalid_phone", "en")
+
+
+def test_a_result_file_once_written_is_never_replaced(tmp_path):
+    """Two downloads that both found the file missing both write one: the first stays, so a download
+    already sending it (its Content-Length taken from it) never sees it change under it."""
+    path = tmp_path / "r.vi.xlsx"
+    first, second = tmp_path / "r.vi.a.part", tmp_path / "r.vi.b.part"
+    first.write_bytes(b"first")
+    second.write_bytes(b"second, longer")
+    keep_first(first, path)
+    inode = path.stat().st_ino
+    keep_first(second, path)
+    assert path.read_bytes() == b"first" and path.stat().st_ino == inode
+    assert not first.exists() and not second.exists()

@@ -4,6 +4,8 @@ template."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import uuid
 from pathlib import Path
 from typing import Any
@@ -59,8 +61,18 @@ async def write_result_file(pool: asyncpg.Pool, settings: Any, *, job: asyncpg.R
         await asyncio.to_thread(write_results, parts, rows=rows, failures=failures, headers=headers,
                                 field_columns=dict(zip(job["fields"], job["columns"])))
         for lang, part in parts.items():
-            part.replace(missing[lang])
+            keep_first(part, missing[lang])
     return paths[language]
+
+
+def keep_first(part: Path, path: Path) -> None:
+    """`part` becomes `path` unless another writer got there first. Never replaced once there: two
+    downloads that found it missing both write one (an xlsx differs byte for byte from run to run),
+    and a replacement between a download's size check and its open sent a file shorter than its
+    Content-Length (a 502 at the gateway; tests/test_bola_matrix.py asks for it 13 times at once)."""
+    with contextlib.suppress(FileExistsError):
+        os.link(part, path)
+    part.unlink()
 
 
 async def _headers(upload: asyncpg.Record, job: asyncpg.Record, settings: Any) -> list[str | None]:
