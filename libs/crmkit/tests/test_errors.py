@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
+import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI, HTTPException
@@ -55,6 +56,17 @@ def make_app() -> FastAPI:
     @app.get("/boom")
     async def boom():
         raise RuntimeError(SECRET)
+
+    @app.get("/database-restarting")
+    async def database_restarting():
+        raise asyncpg.CannotConnectNowError("the database system is starting up")
+
+    @app.get("/connection-lost")
+    async def connection_lost():
+        try:
+            raise asyncpg.ConnectionDoesNotExistError("connection was closed in the middle of operation")
+        except asyncpg.InterfaceError:  # what a transaction's exit raises on the dead connection
+            raise asyncpg.InterfaceError("cannot call Transaction.__aexit__(): the connection is closed") from None
 
     return app
 
@@ -143,6 +155,14 @@ async def test_starlette_errors_become_problems(client):
     _problem(await client.delete("/phone"), 405, "method_not_allowed")
     body = _problem(await client.get("/teapot", headers={"Accept-Language": "en"}), 400, "bad_request")
     assert "raw detail" not in body["detail"]
+
+
+async def test_an_outage_of_the_database_is_503_to_retry(client):
+    for path in ("/database-restarting", "/connection-lost"):
+        response = await client.get(path, headers={"Accept-Language": "en"})
+        body = _problem(response, 503, "database_unavailable")
+        assert response.headers["Retry-After"] == "5" == str(body["retry_after"])
+        assert "asyncpg" not in response.text
 
 
 async def test_500_without_internals(client):

@@ -17,6 +17,7 @@ from aiokafka.structs import ConsumerRecord
 from pydantic import BaseModel
 
 from crmkit import metrics
+from crmkit.db import INFRASTRUCTURE_ERRORS
 from crmkit.events import Envelope
 from crmkit.logging import bind_ids, clear_ids, get_logger
 from crmkit.unit_of_work import MessageContext, bound
@@ -37,10 +38,6 @@ def typed(model: type[EventModel],
     return handler
 DLQ_SUFFIX = ".dlq"
 MAX_OUTAGE_BACKOFF_SECONDS = 10.0
-INFRASTRUCTURE_ERRORS = (
-    asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError,
-    asyncpg.CrashShutdownError, asyncpg.TooManyConnectionsError, ConnectionError, OSError,
-)
 
 
 def dlq_topic(topic: str) -> str:

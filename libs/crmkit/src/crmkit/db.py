@@ -11,6 +11,28 @@ import orjson
 
 from crmkit.logging import get_logger
 
+# The database (or the network to it) is down, restarting or refusing connections: worth a retry,
+# unlike a refused statement. asyncpg reports a connection lost mid-statement as
+# ConnectionDoesNotExistError (an InterfaceError).
+INFRASTRUCTURE_ERRORS = (
+    asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError, asyncpg.TooManyConnectionsError, asyncpg.ConnectionDoesNotExistError,
+    ConnectionError, OSError,
+)
+
+
+def caused_by_outage(exc: BaseException) -> bool:
+    """Whether `exc`, or an exception it was raised from or while handling, is an outage of the
+    database (a transaction's exit on a connection lost mid-statement raises its own error)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, INFRASTRUCTURE_ERRORS):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
 log = get_logger(__name__)
 _KIT_MIGRATIONS = Path(__file__).parent / "migrations"
 

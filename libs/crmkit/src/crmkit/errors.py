@@ -16,11 +16,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from crmkit import domain_errors as domain
 from crmkit import i18n
+from crmkit.db import caused_by_outage
 from crmkit.domain_errors import PROBLEM_MEMBERS
 from crmkit.domain_errors import FieldError as FieldError  # the field errors of a problem, for the HTTP layer
 from crmkit.logging import get_logger
 
 log = get_logger(__name__)
+OUTAGE_RETRY_SECONDS = 5
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -246,5 +248,10 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if caused_by_outage(exc):  # a restart or failover of the database: the client retries
+            log.warning("database_unavailable", path=request.url.path, error=repr(exc))
+            return problem_response(request, ProblemError(
+                503, "database_unavailable", params={"retry_after": OUTAGE_RETRY_SECONDS},
+                headers={"Retry-After": str(OUTAGE_RETRY_SECONDS)}, extra={"retry_after": OUTAGE_RETRY_SECONDS}))
         log.exception("unhandled_error", path=request.url.path)
         return problem_response(request, ProblemError(500, "internal_error"))

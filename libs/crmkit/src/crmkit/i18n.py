@@ -56,6 +56,11 @@ _PROBLEMS: dict[str, dict[str, tuple[str, str]]] = {
         "vi": ("Dữ liệu quá lớn", "Kích thước yêu cầu vượt quá giới hạn {limit} byte."),
         "en": ("Payload too large", "The request body exceeds the limit of {limit} bytes."),
     },
+    "database_unavailable": {
+        "vi": ("Hệ thống tạm thời gián đoạn",
+               "Cơ sở dữ liệu đang khởi động lại. Vui lòng thử lại sau {retry_after} giây."),
+        "en": ("Temporarily unavailable", "The database is restarting. Try again in {retry_after} seconds."),
+    },
     "internal_error": {
         "vi": ("Lỗi hệ thống", "Đã xảy ra lỗi không mong muốn. Mã yêu cầu: {request_id}."),
         "en": ("Internal error", "An unexpected error occurred. Request id: {request_id}."),

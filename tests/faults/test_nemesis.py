@@ -1,0 +1,273 @@
+"""Faults under load (issue 15, E-1, E-2): a load driver plays reps' everyday work through the
+gateway — create a customer, change its status with a note, log a call, write a note, comment —
+while a nemesis, one fault at a time, kill -9s the customers service, the interactions service
+and the gateway, kill -9s the Kafka broker, restarts PostgreSQL, and pauses the interactions
+service (SIGSTOP) past its consumer session, restarting or resuming each. The driver is a
+well-behaved client: every write carries an `Idempotency-Key`, and an answer that is not one
+(a 5xx, a refused connection, a timeout) is retried with the same key until it is.
+
+When the load has stopped and the platform settled, the oracle checks exactly once, nothing lost:
+- every accepted create is one customer (one per phone, found by the tag), with exactly one
+  `created`, `classified`, `call_out`, `note` and `comment` line on its timeline and exactly one
+  comment, and the customer's counts (C-14, kept from events) agree with its timeline;
+- every event the customers service wrote to its outbox for these customers was published and
+  is in the interactions service's inbox once for each consumer of that type, and the other way
+  round for the interactions service's events (the customers service's counts);
+- none of these events is in a dead-letter topic;
+- every failed answer during the faults was a problem+json 5xx (or no answer at all while the
+  gateway was down), never a 4xx or a wrong success.
+The numbers of the run (requests, retries, faults, events checked, duplicates, lost) are printed
+and reported in docs/faults.md.
+
+Runs against the platform deploy/local started (`make test`): it kills its processes, so it runs
+alone (`serial`), after the tests that run side by side."""
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import os
+import signal
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from e2e_support import GATEWAY, eventually, random_mobile
+
+ROOT = Path(__file__).resolve().parents[2]
+CRM_LOCAL = ROOT / "deploy" / "local" / "crm-local"
+WORKERS = 3  # reps working at once
+CALM_SECONDS = 4  # load without a fault before each fault
+PAUSED_SECONDS = 15  # past the consumers' session timeout (aiokafka's default: 10 s)
+GIVE_UP_SECONDS = 180  # a request still unanswered after this fails the test
+EXPECTED_LINES = {"created": 1, "classified": 1, "call_out": 1, "note": 1, "comment": 1}
+
+pytestmark = [
+    pytest.mark.serial,
+    pytest.mark.skipif(not os.environ.get("CRM_LOCAL_DIR"), reason="needs the platform started by deploy/local"),
+]
+
+
+def pid_of(name: str) -> int:
+    return int((Path(os.environ["CRM_LOCAL_DIR"]) / "run" / f"{name}.pid").read_text())
+
+
+async def crm_local(*args: str) -> None:
+    done = await asyncio.to_thread(subprocess.run, [str(CRM_LOCAL), *args], capture_output=True, text=True,
+                                   timeout=300)
+    assert done.returncode == 0, f"crm-local {' '.join(args)}: {done.stdout}{done.stderr}"
+
+
+async def kill_and_restart(name: str) -> None:
+    pid = pid_of(name)
+    os.kill(pid, signal.SIGKILL)
+    while Path(f"/proc/{pid}").exists():  # a big JVM takes a moment to die and free its ports
+        await asyncio.sleep(0.2)
+    await crm_local("kafka-start" if name == "kafka" else "services-start")
+
+
+async def restart_postgresql() -> None:
+    await crm_local("pg-stop")
+    await asyncio.sleep(1)
+    await crm_local("pg-start")
+
+
+async def pause(name: str) -> None:
+    os.kill(pid_of(name), signal.SIGSTOP)
+    try:
+        await asyncio.sleep(PAUSED_SECONDS)
+    finally:
+        os.kill(pid_of(name), signal.SIGCONT)
+
+
+FAULTS = [
+    ("kill -9 customers", lambda: kill_and_restart("customers")),
+    ("kill -9 interactions", lambda: kill_and_restart("interactions")),
+    ("kill -9 gateway", lambda: kill_and_restart("gateway")),
+    ("kill -9 the Kafka broker", lambda: kill_and_restart("kafka")),
+    ("restart PostgreSQL", restart_postgresql),
+    (f"pause interactions {PAUSED_SECONDS} s", lambda: pause("interactions")),
+]
+
+
+@dataclass
+class Tally:
+    requests: int = 0
+    retried: int = 0
+    answers_5xx: collections.Counter = field(default_factory=collections.Counter)
+    no_answer: int = 0
+    not_problems: list[str] = field(default_factory=list)
+    customers: dict[str, str] = field(default_factory=dict)  # id -> phone
+    faults: list[tuple[str, float]] = field(default_factory=list)
+
+
+class Driver:
+    """A rep's client: each write once, by Idempotency-Key, however often it has to be sent."""
+
+    def __init__(self, client: httpx.AsyncClient, headers: dict, tally: Tally) -> None:
+        self.client, self.headers, self.tally = client, headers, tally
+
+    async def write(self, path: str, body: dict, *, expect: int) -> dict:
+        key, deadline = uuid.uuid4().hex, time.monotonic() + GIVE_UP_SECONDS
+        self.tally.requests += 1
+        while True:
+            try:
+                answer = await self.client.post(path, json=body, headers={**self.headers, "Idempotency-Key": key})
+            except httpx.TransportError:
+                self.tally.no_answer += 1
+            else:
+                if answer.status_code < 500 and answer.status_code != 429:
+                    assert answer.status_code == expect, f"{path}: {answer.status_code} {answer.text}"
+                    return answer.json()
+                self.tally.answers_5xx[answer.status_code] += 1
+                if not answer.headers.get("content-type", "").startswith("application/problem+json"):
+                    self.tally.not_problems.append(f"{path}: {answer.status_code} {answer.text[:200]}")
+            assert time.monotonic() < deadline, f"{path} unanswered for {GIVE_UP_SECONDS} s"
+            self.tally.retried += 1
+            await asyncio.sleep(0.5)
+
+    async def one_customer(self, tag: str, n: int) -> None:
+        phone = random_mobile()
+        customer = await self.write("/api/v1/customers", {"name": f"Khách Sự Cố {tag} {n}", "phone": phone}, expect=201)
+        self.tally.customers[customer["id"]] = phone
+        base = f"/api/v1/customers/{customer['id']}"
+        await self.write(f"{base}/status", {"status": "contacted", "note": "Đã liên hệ"}, expect=200)
+        await self.write(f"{base}/calls", {"direction": "out", "outcome": "reached", "duration_seconds": 30,
+                                           "external_id": f"fault-{customer['id']}"}, expect=201)
+        await self.write(f"{base}/notes", {"text": "Khách hẹn gặp"}, expect=201)
+        await self.write(f"{base}/comments", {"text": "Đã gửi báo giá"}, expect=201)
+
+    async def run(self, tag: str, stop: asyncio.Event, first: int) -> None:
+        n = first
+        while not stop.is_set():
+            await self.one_customer(tag, n)
+            n += WORKERS
+
+
+async def nemesis(tally: Tally, stop: asyncio.Event) -> None:
+    try:
+        for name, fault in FAULTS:
+            await asyncio.sleep(CALM_SECONDS)
+            started = time.monotonic()
+            await fault()
+            tally.faults.append((name, round(time.monotonic() - started, 1)))
+        await asyncio.sleep(CALM_SECONDS)
+    finally:
+        stop.set()
+
+
+async def settled(client: httpx.AsyncClient, rep: dict, tally: Tally) -> dict:
+    """The oracle's API half, once the events have caught up: {customer id: its timeline lines}."""
+    lines = {}
+    for customer_id in tally.customers:
+        detail = await client.get(f"/api/v1/customers/{customer_id}", headers=rep["headers"])
+        assert detail.status_code == 200, detail.text
+        timeline = await client.get(f"/api/v1/customers/{customer_id}/timeline?limit=50", headers=rep["headers"])
+        assert timeline.status_code == 200, timeline.text
+        types = collections.Counter(entry["type"] for entry in timeline.json()["items"])
+        counts = detail.json()["counts"]
+        if {t: types[t] for t in EXPECTED_LINES} != EXPECTED_LINES or counts["comments"] != 1 \
+                or counts["timeline"] != sum(types.values()):
+            return {}
+        lines[customer_id] = types
+    return lines
+
+
+async def tagged(client: httpx.AsyncClient, rep: dict, tag: str) -> list[str]:
+    """The ids of every customer the load made (its names carry the tag), page after page."""
+    found, cursor = [], None
+    while True:
+        params = {"q": f"Khách Sự Cố {tag}", "limit": 100, "fuzzy": "false", **({"cursor": cursor} if cursor else {})}
+        page = await client.get("/api/v1/customers", params=params, headers=rep["headers"])
+        assert page.status_code == 200, page.text
+        found += [c["id"] for c in page.json()["items"]]
+        cursor = page.json()["next_cursor"]
+        if not cursor:
+            return found
+
+
+async def database(name: str) -> asyncpg.Connection:
+    return await asyncpg.connect(f"postgresql://crm:crm@127.0.0.1:{os.environ['CRM_PG_PORT']}/crm_{name}")
+
+
+async def delivered(producer: str, consumer_service: str, topic: str, subjects: list[str]) -> dict:
+    """Each event `producer` wrote for `subjects` on `topic`: published, and in the inbox of every
+    consumer of `consumer_service` that handles its type, exactly once (the inbox's key)."""
+    source, target = await database(producer), await database(consumer_service)
+    try:
+        events = await source.fetch("SELECT event_id, event_type, published_at FROM outbox"
+                                    " WHERE topic = $1 AND key = ANY($2::text[])", topic, subjects)
+        unpublished = [str(e["event_id"]) for e in events if e["published_at"] is None]
+        handled = await target.fetch("SELECT consumer, event_type FROM inbox WHERE event_type = ANY($1::text[])"
+                                     " GROUP BY consumer, event_type", list({e["event_type"] for e in events}))
+        consumers = collections.defaultdict(set)
+        for row in handled:
+            consumers[row["event_type"]].add(row["consumer"])
+        received = collections.Counter(
+            (r["consumer"], r["event_id"]) for r in await target.fetch(
+                "SELECT consumer, event_id FROM inbox WHERE event_id = ANY($1::uuid[])", [e["event_id"] for e in events]))
+        lost = [(c, str(e["event_id"]), e["event_type"]) for e in events for c in consumers[e["event_type"]]
+                if received[(c, e["event_id"])] == 0]
+        return {"events": len(events), "deliveries": sum(received.values()), "unpublished": unpublished,
+                "lost": lost, "duplicates": [k for k, n in received.items() if n > 1],
+                "event_ids": {str(e["event_id"]) for e in events}}
+    finally:
+        await source.close()
+        await target.close()
+
+
+async def dead_letters(event_ids: set[str]) -> list[dict]:
+    from crmkit.dlq import list_dead_letters
+
+    bootstrap = f"127.0.0.1:{os.environ['CRM_KAFKA_PORT']}"
+    found = []
+    for topic in ("crm.customers", "crm.interactions"):
+        found += [d for d in await list_dead_letters(bootstrap, topic, timeout=60) if d["event_id"] in event_ids]
+    return found
+
+
+async def test_nothing_is_lost_or_doubled_while_processes_die(client, org):
+    rep, tag, tally, stop = org["rep"], uuid.uuid4().hex[:6], Tally(), asyncio.Event()
+    async with httpx.AsyncClient(base_url=GATEWAY, timeout=20) as load_client:
+        drivers = [Driver(load_client, rep["headers"], tally) for _ in range(WORKERS)]
+        started = time.monotonic()
+        await asyncio.gather(nemesis(tally, stop), *(d.run(tag, stop, n) for n, d in enumerate(drivers)))
+        loaded_seconds = time.monotonic() - started
+
+    lines = await eventually(lambda: settled(client, rep, tally), timeout=180, interval=2)
+    assert len(lines) == len(tally.customers) > 0
+    assert sorted(await tagged(client, rep, tag)) == sorted(tally.customers), "one customer per create"
+
+    subjects = list(tally.customers)
+    to_interactions = await eventually(lambda: _complete(delivered("customers", "interactions", "crm.customers",
+                                                                   subjects)), timeout=120, interval=2)
+    to_customers = await eventually(lambda: _complete(delivered("interactions", "customers", "crm.interactions",
+                                                                subjects)), timeout=120, interval=2)
+    for flow in (to_interactions, to_customers):
+        assert flow["unpublished"] == [] and flow["lost"] == [] and flow["duplicates"] == []
+    dead = await dead_letters(to_interactions["event_ids"] | to_customers["event_ids"])
+    assert dead == []
+    assert tally.not_problems == [], "every 5xx is a problem+json"
+
+    report = {"load_seconds": round(loaded_seconds), "customers": len(tally.customers),
+              "writes_accepted": tally.requests, "retries": tally.retried, "answers_5xx": dict(tally.answers_5xx),
+              "no_answer": tally.no_answer, "faults": tally.faults,
+              "events_customers_to_interactions": to_interactions["events"],
+              "deliveries_to_interactions": to_interactions["deliveries"],
+              "events_interactions_to_customers": to_customers["events"],
+              "deliveries_to_customers": to_customers["deliveries"],
+              "timeline_lines": sum(sum(t.values()) for t in lines.values()),
+              "duplicates": 0, "lost": 0, "dead_letters": 0}
+    print("FAULTS REPORT " + json.dumps(report, ensure_ascii=False))
+
+
+async def _complete(check) -> dict | None:
+    """`delivered`'s answer once nothing is unpublished or missing any more (the settling)."""
+    flow = await check
+    return flow if not flow["unpublished"] and not flow["lost"] else None
