@@ -54,6 +54,8 @@ CALLERS = ("owner", "same_team", "other_team", "other_branch", "viewer", "manage
            "admin", "key", "bare_key", "deactivated", "anonymous")
 T, F = True, False  # listed / not listed
 CONCURRENCY = 12
+# a hung request fails its cell (or the organisation's setup) instead of stalling the suite
+CELL_TIMEOUT, WORLD_TIMEOUT = 120, 300
 
 World = dict[str, Any]
 Outcome = int | bool | str
@@ -405,6 +407,9 @@ ROWS = [
     row("support-ticket-delete", send("DELETE", "/support-tickets/{id}"),
         (204, 404, 404, 404, 403, 204, 404, 404, 204, 404, 404, *ANON), make_support_ticket, "/support-tickets/{id}"),
     row("support-ticket-comments-read", get("/support-tickets/{support}/comments"), SEES),
+    row("support-ticket-comment-create", send("POST", "/support-tickets/{support}/comments",
+                                              lambda w, o: {"text": "Ý kiến"}, key=fresh_key),
+        (201, 404, 404, 404, 201, 201, 404, 404, 201, 404, 404, *ANON)),
     row("support-ticket-attachments-read", get("/support-tickets/{support}/attachments"), SEES),
     row("support-ticket-attachment-create", send("POST", "/support-tickets/{support}/attachments", raw=b"tep\n",
                                                  params={"filename": "c.txt"}),
@@ -529,6 +534,7 @@ ROWS = [
     # ---- identity (gateway): the directory is open to every signed-in person; user records to
     #      themselves, managers above and admins; only admins write
     row("people-read", get("/people/{owner_user}"), (200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, *ANON)),
+    row("unit-read", get("/units/{team_a1}"), (200, 200, 404, 404, 404, 200, 404, 404, 200, 200, 404, *ANON)),
     row("user-read", get("/users/{owner_user}"), (200, 404, 404, 404, 404, 200, 404, 404, 200, 200, 404, *ANON)),
     row("user-update", patch_current("/users/{owner_user}", {"full_name": "Ma trận owner"}),
         (403, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, *ANON)),
@@ -571,7 +577,7 @@ async def world_of(client: httpx.AsyncClient, admin: dict) -> World:
         "provider": f"Nhà cung cấp BOLA {tag}", "reason": f"bola_{tag}",
     }
     owner, manager, my_admin = people["owner"]["headers"], people["manager"]["headers"], people["admin"]["headers"]
-    objects: dict[str, dict] = {"owner_user": {"id": people["owner"]["id"]},
+    objects: dict[str, dict] = {"owner_user": {"id": people["owner"]["id"]}, "team_a1": {"id": team_a1},
                                 "viewer_user": {"id": people["viewer"]["id"]}}
     world["objects"] = objects
 
@@ -776,7 +782,7 @@ def state(r: httpx.Response) -> Any:
 
 async def run_cell(world: World, r: Row, caller: str) -> Outcome:
     try:
-        return await observe(world, r, caller)
+        return await asyncio.wait_for(observe(world, r, caller), CELL_TIMEOUT)
     except Exception as e:  # the cell fails with it, not the whole matrix
         return f"{type(e).__name__}: {e}"
 
@@ -797,7 +803,7 @@ async def observe(world: World, r: Row, caller: str) -> Outcome:
 
 @pytest.fixture(scope="module")
 async def results(client, admin) -> dict[tuple[str, str], Outcome]:
-    world = await world_of(client, admin)
+    world = await asyncio.wait_for(world_of(client, admin), WORLD_TIMEOUT)
     cells = [(r, caller) for r in ROWS for caller in CALLERS]
     answers = await gather_limited([run_cell(world, r, caller) for r, caller in cells])
     return {(r.name, caller): answer for (r, caller), answer in zip(cells, answers)}
