@@ -1,6 +1,7 @@
 """Faults under load (issue 15, E-1, E-2): a load driver plays reps' everyday work through the
 gateway — create a customer, change its status with a note, log a call, write a note, comment —
-while a nemesis, one fault at a time, kill -9s the customers service, the interactions service
+and their manager's (distribute finished customers to another rep and recall them, label others
+in bulk), while a nemesis, one fault at a time, kill -9s the customers service, the interactions service
 and the gateway, kill -9s the Kafka broker, restarts PostgreSQL, and pauses the interactions
 service (SIGSTOP) past its consumer session, restarting or resuming each. The driver is a
 well-behaved client: every write carries an `Idempotency-Key`, and an answer that is not one
@@ -9,7 +10,9 @@ well-behaved client: every write carries an `Idempotency-Key`, and an answer tha
 When the load has stopped and the platform settled, the oracle checks exactly once, nothing lost:
 - every accepted create is one customer (one per phone, found by the tag), with exactly one
   `created`, `classified`, `call_out`, `note` and `comment` line on its timeline and exactly one
-  comment, and the customer's counts (C-14, kept from events) agree with its timeline;
+  comment, and the customer's counts (C-14, kept from events) agree with its timeline; the
+  distributed and recalled ones one `assigned` and one `recalled` line more and their first
+  owner back, the labelled ones the label and one `classified` line more;
 - every event the customers service wrote to its outbox for these customers was published and
   is in the interactions service's inbox once for each consumer of that type, and the other way
   round for the interactions service's events (the customers service's counts);
@@ -46,7 +49,8 @@ WORKERS = 3  # reps working at once
 CALM_SECONDS = 4  # load without a fault before each fault
 PAUSED_SECONDS = 15  # past the consumers' session timeout (aiokafka's default: 10 s)
 GIVE_UP_SECONDS = 180  # a request still unanswered after this fails the test
-EXPECTED_LINES = {"created": 1, "classified": 1, "call_out": 1, "note": 1, "comment": 1}
+LINES = ("created", "classified", "call_out", "note", "comment", "assigned", "recalled")
+MANAGED = 40  # finished customers the manager moves and, others, labels
 
 pytestmark = [
     pytest.mark.serial,
@@ -104,6 +108,9 @@ class Tally:
     no_answer: int = 0
     not_problems: list[str] = field(default_factory=list)
     customers: dict[str, str] = field(default_factory=dict)  # id -> phone
+    finished: list[str] = field(default_factory=list)  # the rep wrote all they will on these
+    moved: list[str] = field(default_factory=list)  # distributed to another rep, then recalled
+    labelled: list[str] = field(default_factory=list)
     faults: list[tuple[str, float]] = field(default_factory=list)
 
 
@@ -142,12 +149,37 @@ class Driver:
                                            "external_id": f"fault-{customer['id']}"}, expect=201)
         await self.write(f"{base}/notes", {"text": "Khách hẹn gặp"}, expect=201)
         await self.write(f"{base}/comments", {"text": "Đã gửi báo giá"}, expect=201)
+        self.tally.finished.append(customer["id"])
 
     async def run(self, tag: str, stop: asyncio.Event, first: int) -> None:
         n = first
         while not stop.is_set():
             await self.one_customer(tag, n)
             n += WORKERS
+
+
+async def manage(manager: Driver, rep2_id: str, tally: Tally) -> None:
+    """While the faults go on: hand finished customers to another rep and recall them (their
+    first owner gets them back), then label other finished ones in bulk."""
+    while len(tally.finished) < 2 * MANAGED:
+        await asyncio.sleep(0.5)
+    moved, labelled = tally.finished[:MANAGED], tally.finished[MANAGED:2 * MANAGED]
+    made = await manager.write("/api/v1/assignments", {
+        "customer_ids": moved, "text": "Chăm sóc gấp", "direct": True,
+        "job": {"content": f"Sự cố {uuid.uuid4().hex[:6]}", "type": "telesales"},
+        "quantities": [{"user_id": rep2_id, "count": len(moved)}]}, expect=201)
+    recalled = await manager.write("/api/v1/recalls", {"assignment_id": made["assignments"][0]["id"]}, expect=200)
+    assert sorted(recalled["recalled"] + recalled["skipped"]) == sorted(moved)
+    tally.moved = moved
+    await manager.write("/api/v1/customers/bulk", {"action": "add_labels", "labels": ["hot"], "ids": labelled},
+                        expect=200)
+    tally.labelled = labelled
+
+
+def expected_lines(tally: Tally, customer_id: str) -> dict[str, int]:
+    moved, labelled = customer_id in tally.moved, customer_id in tally.labelled
+    return {"created": 1, "classified": 2 if labelled else 1, "call_out": 1, "note": 1, "comment": 1,
+            "assigned": int(moved), "recalled": int(moved)}
 
 
 async def nemesis(tally: Tally, stop: asyncio.Event) -> None:
@@ -171,9 +203,10 @@ async def settled(client: httpx.AsyncClient, rep: dict, tally: Tally) -> dict:
         timeline = await client.get(f"/api/v1/customers/{customer_id}/timeline?limit=50", headers=rep["headers"])
         assert timeline.status_code == 200, timeline.text
         types = collections.Counter(entry["type"] for entry in timeline.json()["items"])
-        counts = detail.json()["counts"]
-        if {t: types[t] for t in EXPECTED_LINES} != EXPECTED_LINES or counts["comments"] != 1 \
-                or counts["timeline"] != sum(types.values()):
+        customer, counts = detail.json(), detail.json()["counts"]
+        if {t: types[t] for t in LINES} != expected_lines(tally, customer_id) or counts["comments"] != 1 \
+                or counts["timeline"] != sum(types.values()) or customer["owner_id"] != rep["id"] \
+                or ("hot" in customer["labels"]) != (customer_id in tally.labelled):
             return {}
         lines[customer_id] = types
     return lines
@@ -236,9 +269,12 @@ async def test_nothing_is_lost_or_doubled_while_processes_die(client, org):
     rep, tag, tally, stop = org["rep"], uuid.uuid4().hex[:6], Tally(), asyncio.Event()
     async with httpx.AsyncClient(base_url=GATEWAY, timeout=20) as load_client:
         drivers = [Driver(load_client, rep["headers"], tally) for _ in range(WORKERS)]
+        manager = Driver(load_client, org["manager"]["headers"], tally)
         started = time.monotonic()
-        await asyncio.gather(nemesis(tally, stop), *(d.run(tag, stop, n) for n, d in enumerate(drivers)))
+        await asyncio.gather(nemesis(tally, stop), manage(manager, org["rep2"]["id"], tally),
+                             *(d.run(tag, stop, n) for n, d in enumerate(drivers)))
         loaded_seconds = time.monotonic() - started
+    assert len(tally.moved) == len(tally.labelled) == MANAGED, "the manager's work ended before the faults did"
 
     lines = await eventually(lambda: settled(client, rep, tally), timeout=180, interval=2)
     assert len(lines) == len(tally.customers) > 0
@@ -256,6 +292,7 @@ async def test_nothing_is_lost_or_doubled_while_processes_die(client, org):
     assert tally.not_problems == [], "every 5xx is a problem+json"
 
     report = {"load_seconds": round(loaded_seconds), "customers": len(tally.customers),
+              "distributed_and_recalled": len(tally.moved), "labelled_in_bulk": len(tally.labelled),
               "writes_accepted": tally.requests, "retries": tally.retried, "answers_5xx": dict(tally.answers_5xx),
               "no_answer": tally.no_answer, "faults": tally.faults,
               "events_customers_to_interactions": to_interactions["events"],
