@@ -61,6 +61,10 @@ def make_app() -> FastAPI:
     async def database_restarting():
         raise asyncpg.CannotConnectNowError("the database system is starting up")
 
+    @app.get("/closed-before-commit")
+    async def closed_before_commit():
+        raise asyncpg.InterfaceError("cannot call Transaction.__aexit__(): the underlying connection is closed")
+
     @app.get("/connection-lost")
     async def connection_lost():
         try:
@@ -158,7 +162,7 @@ async def test_starlette_errors_become_problems(client):
 
 
 async def test_an_outage_of_the_database_is_503_to_retry(client):
-    for path in ("/database-restarting", "/connection-lost"):
+    for path in ("/database-restarting", "/connection-lost", "/closed-before-commit"):
         response = await client.get(path, headers={"Accept-Language": "en"})
         body = _problem(response, 503, "database_unavailable")
         assert response.headers["Retry-After"] == "5" == str(body["retry_after"])

@@ -23,11 +23,13 @@ INFRASTRUCTURE_ERRORS = (
 
 def caused_by_outage(exc: BaseException) -> bool:
     """Whether `exc`, or an exception it was raised from or while handling, is an outage of the
-    database (a transaction's exit on a connection lost mid-statement raises its own error)."""
+    database (a transaction's exit on a connection lost mid-statement raises its own error; a
+    commit on a connection the server closed meanwhile says only that it is closed)."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
-        if isinstance(current, INFRASTRUCTURE_ERRORS):
+        if isinstance(current, INFRASTRUCTURE_ERRORS) or (
+                isinstance(current, asyncpg.InterfaceError) and "connection is closed" in str(current)):
             return True
         seen.add(id(current))
         current = current.__cause__ or current.__context__
