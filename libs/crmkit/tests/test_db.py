@@ -134,6 +134,27 @@ async def test_a_no_transaction_migration_runs_statement_by_statement(pg_admin, 
             await conn.close()
 
 
+async def test_replicas_starting_together_wait_for_an_index_built_concurrently(pg_admin, tmp_path):
+    """A replica waiting for the migrations' lock must hold no snapshot: CREATE INDEX CONCURRENTLY
+    in the holder's migration waits for every older one (a blocking pg_advisory_lock deadlocked)."""
+    directory = tmp_path / "m"
+    directory.mkdir()
+    (directory / "0001_table.sql").write_text("CREATE TABLE t (x int);\nINSERT INTO t SELECT generate_series(1, 1000);\n")
+    (directory / "0002_index.sql").write_text(
+        f"{db.NO_TRANSACTION}\nSELECT pg_sleep(0.5);\nCREATE INDEX CONCURRENTLY IF NOT EXISTS t_x ON t (x);\n")
+    name, dsn = await _fresh_database(pg_admin)
+    try:
+        connections = [await asyncpg.connect(dsn) for _ in range(3)]
+        try:
+            applied = await asyncio.wait_for(asyncio.gather(*(db.migrate(c, directory) for c in connections)), 60)
+        finally:
+            for c in connections:
+                await c.close()
+        assert sorted(len(a) for a in applied)[-1] > 0 and sum("service:0002_index" in a for a in applied) == 1
+    finally:
+        await _drop(pg_admin, name)
+
+
 async def test_pool_decodes_json(pool):
     await pool.execute("CREATE TABLE j (doc jsonb)")
     await pool.execute("INSERT INTO j VALUES ($1)", {"a": [1, "đ"], "b": None})

@@ -1,6 +1,7 @@
 """asyncpg pool and ordered SQL migrations applied under an advisory lock."""
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import zlib
@@ -59,6 +60,9 @@ async def create_pool(dsn: str, *, min_size: int = 2, max_size: int = 20) -> asy
 _init_connection = init_connection  # the former private name
 
 
+MIGRATION_LOCK_POLL_SECONDS = 0.2
+
+
 def advisory_key(name: str) -> int:
     """A stable 32-bit advisory lock key derived from a name."""
     return zlib.crc32(name.encode())
@@ -86,13 +90,17 @@ def _statements(text: str) -> list[str]:
 async def migrate(conn: asyncpg.Connection, migrations_dir: Path | None) -> list[str]:
     """Apply crmkit's own tables (outbox, inbox, idempotency) then the service's, in order.
 
-    A session advisory lock makes concurrent replicas apply each file exactly once.
+    A session advisory lock makes concurrent replicas apply each file exactly once. The others
+    wait for it by polling, not in a blocking `pg_advisory_lock`: a statement waiting on the lock
+    holds a snapshot, and `CREATE INDEX CONCURRENTLY` in the holder's migration waits for every
+    older snapshot to end — two replicas starting together on a fresh database deadlocked so.
     """
     files = _migration_files(_KIT_MIGRATIONS, "crmkit")
     if migrations_dir is not None:
         files += _migration_files(Path(migrations_dir), "service")
     lock = advisory_key("crmkit.migrations")
-    await conn.execute("SELECT pg_advisory_lock($1)", lock)
+    while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", lock):
+        await asyncio.sleep(MIGRATION_LOCK_POLL_SECONDS)
     try:
         await conn.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
