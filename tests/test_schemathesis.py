@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 from e2e_support import GATEWAY, make_org
 
 SEED = 15
-MAX_EXAMPLES = int(os.environ.get("CRM_SCHEMATHESIS_MAX_EXAMPLES", "5"))
+MAX_EXAMPLES = int(os.environ.get("CRM_SCHEMATHESIS_MAX_EXAMPLES", "3"))
 STATEFUL_SCENARIOS = int(os.environ.get("CRM_SCHEMATHESIS_STATEFUL_SCENARIOS", "20"))
 STATEFUL_STEPS = 6
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
