@@ -29,7 +29,7 @@ import uuid
 from pathlib import Path
 
 import httpx
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 
 MIX = ["read"] * 3 + ["search"] * 2 + ["create", "status", "call", "note", "comment"]

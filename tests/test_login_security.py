@@ -13,7 +13,6 @@ import os
 import uuid
 
 import httpx
-
 import pytest
 
 from e2e_support import PASSWORD
