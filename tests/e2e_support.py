@@ -18,8 +18,9 @@ PASSWORD = "E2e-Passw0rd!"
 
 
 async def login(client: httpx.AsyncClient, username: str, password: str) -> dict:
-    """Sign in as a well-behaved client: the tests share 127.0.0.1's login bucket (the tests of the
-    limit itself send addresses of their own), so a 429 waits its Retry-After and tries again."""
+    """Sign in as a well-behaved client: the tests of one process share its client's login bucket
+    (tests/conftest.py `client_address`; the tests of the limit itself send addresses of their own),
+    so a 429 waits its Retry-After and tries again."""
     for _ in range(5):
         response = await client.post("/api/v1/auth/login", json={"username": username, "password": password})
         if response.status_code != 429:
