@@ -9,7 +9,9 @@ from e2e_support import eventually, random_mobile
 async def test_admin_edits_the_pipeline_and_reps_only_read_it(client, admin, org):
     rep = org["rep"]["headers"]
     key = f"cho_{uuid.uuid4().hex[:6]}"
-    created = await client.post("/api/v1/customer-statuses", headers=admin, json={"key": key, "name": "Chờ duyệt"})
+    # last in the pipeline: the first status is every new customer's default, other tests' customers too
+    created = await client.post("/api/v1/customer-statuses", headers=admin,
+                                json={"key": key, "name": "Chờ duyệt", "position": 1_000_000})
     assert created.status_code == 201, created.text
     status_id = created.json()["id"]
     assert (await client.post("/api/v1/customer-statuses", headers=rep, json={"name": "X"})).status_code == 403

@@ -203,9 +203,11 @@ async def cancel_import(ctx: Ctx) -> Case:
 
 
 # {collection: (the field that names an item, a new item's body for a tag)}; admin deletes what
-# the test made (remove_created), other tests must never see it
+# the test made (remove_created), other tests must never see it (a status is last in the pipeline:
+# the first one is the default of every new customer)
 CONFIGURATION: dict[str, tuple[str, Callable[[str], dict]]] = {
-    "/api/v1/customer-statuses": ("key", lambda tag: {"key": f"idem_{tag}", "name": f"Idem {tag}"}),
+    "/api/v1/customer-statuses": ("key", lambda tag: {"key": f"idem_{tag}", "name": f"Idem {tag}",
+                                                      "position": 1_000_000}),
     "/api/v1/customer-labels": ("key", lambda tag: {"key": f"idem_{tag}", "name": f"Idem {tag}"}),
     "/api/v1/customer-groups": ("name", lambda tag: {"name": f"Idem {tag}", "description": "idempotency"}),
     "/api/v1/customer-attributes": ("key", lambda tag: {"key": f"idem_{tag}", "name": f"Idem {tag}", "type": "text"}),
