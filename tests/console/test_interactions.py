@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from e2e_support import PASSWORD, eventually, random_mobile
+from e2e_support import PASSWORD, eventually, fresh_rep, random_mobile
 
 GREEN = "rgb(35, 120, 4)"  # MentionName's ACKNOWLEDGED_GREEN
 
@@ -22,9 +22,13 @@ async def known_customer(client, owner: dict, name: str, *, seen_by: dict | None
     assert created.status_code == 201, created.text
     customer = created.json()
     if seen_by:
-        added = await client.post(f"/api/v1/customers/{customer['id']}/viewers", headers=owner["headers"],
-                                  json={"user_id": seen_by["id"]})
-        assert added.status_code in (200, 201, 204), added.text
+        async def shared():  # the customers service learns of a new user from events (422 until then)
+            added = await client.post(f"/api/v1/customers/{customer['id']}/viewers", headers=owner["headers"],
+                                      json={"user_id": seen_by["id"]})
+            assert added.status_code in (200, 201, 204, 422), added.text
+            return added.status_code != 422
+
+        await eventually(shared, timeout=30)
 
     async def visible(user: dict):
         return (await client.get(f"/api/v1/customers/{customer['id']}/timeline", headers=user["headers"])).status_code == 200
@@ -35,11 +39,29 @@ async def known_customer(client, owner: dict, name: str, *, seen_by: dict | None
     return customer
 
 
+async def mentionable(client, author: dict, user: dict) -> None:
+    """Wait until the interactions service knows `user` (from events) for a mention: on a customer of
+    `author` they do not see, a mention of them is refused as not visible, not as unknown (and
+    nothing is written)."""
+    unseen = await known_customer(client, author, f"Khách Riêng {uuid.uuid4().hex[:6]}")
+
+    async def known():
+        r = await client.post(f"/api/v1/customers/{unseen['id']}/comments", headers=author["headers"],
+                              json={"text": f"@{user['username']}"})
+        assert r.status_code == 422, r.text
+        return user["username"] not in r.json().get("unknown_usernames", [])
+
+    await eventually(known, timeout=30)
+
+
 async def test_a_mention_lights_the_bell_live_and_the_acknowledgement_turns_the_name_green(browser, org, client,
                                                                                           console_helpers):
     h = console_helpers
-    rep, rep2 = org["rep"], org["rep2"]
+    # the bell of a colleague of the test's own: a late notification of an earlier test to the
+    # session's rep2 (an offer, a decision) would move it by more than this mention
+    rep, rep2 = org["rep"], await fresh_rep(client, org, "Sale Thu")
     customer = await known_customer(client, rep, f"Khách Trao Đổi {uuid.uuid4().hex[:6]}", seen_by=rep2)
+    await mentionable(client, rep, rep2)
 
     rep2_context = await h.new_context(browser)
     rep2_page = await h.sign_in(await rep2_context.new_page(), rep2["username"], PASSWORD, path="/customers")
@@ -82,7 +104,7 @@ async def test_a_mention_lights_the_bell_live_and_the_acknowledgement_turns_the_
     # the author's page shows the name in green (it refreshes while a tag waits for its acknowledgement)
     await h.expect(mention).to_have_attribute("data-acknowledged", "true", timeout=30_000)
     assert await mention.evaluate("element => getComputedStyle(element).color") == GREEN
-    await h.expect(mention).to_contain_text("Người dùng rep2")
+    await h.expect(mention).to_contain_text(rep2["full_name"])
 
     # the filters of seed 003: by author, hashtag and read state
     await rep_page.get_by_placeholder("Từ khóa (#)").fill("uutien")
@@ -260,11 +282,18 @@ async def test_a_support_ticket_goes_from_pending_to_done_and_shows_in_my_ticket
 
 async def test_comments_and_notifications_on_a_phone(open_as, org, client, console_helpers):
     h = console_helpers
-    customer = await known_customer(client, org["rep"], f"Khách Điện Thoại {uuid.uuid4().hex[:6]}", seen_by=org["rep2"])
-    posted = await client.post(f"/api/v1/customers/{customer['id']}/comments", headers=org["rep2"]["headers"],
-                               json={"text": f"@{org['rep']['username']} khách cần báo giá #baogia"})
-    assert posted.status_code == 201, posted.text
-    page = await open_as(person(org["rep"]), f"/customers/{customer['id']}/comments", phone=True)
+    # a reader of the test's own: all read must stay all read (no late notification of an earlier test)
+    reader = await fresh_rep(client, org, "Sale Hạnh")
+    customer = await known_customer(client, reader, f"Khách Điện Thoại {uuid.uuid4().hex[:6]}", seen_by=org["rep2"])
+
+    async def posted():  # the interactions service learns of the new reader from events (unknown until then)
+        r = await client.post(f"/api/v1/customers/{customer['id']}/comments", headers=org["rep2"]["headers"],
+                              json={"text": f"@{reader['username']} khách cần báo giá #baogia"})
+        assert r.status_code in (201, 422), r.text
+        return r.status_code == 201
+
+    await eventually(posted, timeout=30)
+    page = await open_as(person(reader), f"/customers/{customer['id']}/comments", phone=True)
     comment = page.get_by_test_id("comment").filter(has_text="khách cần báo giá")
     await h.expect(comment.get_by_role("button", name="Xác nhận đã đọc")).to_be_visible()
     await h.assert_accessible(page, name="customer-comments-phone")
