@@ -20,8 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CRM_LOCAL = ROOT / "deploy" / "local" / "crm-local"
 ROWS = 60_000
 
-pytestmark = pytest.mark.skipif(not os.environ.get("CRM_LOCAL_DIR"),
-                                reason="needs the platform started by deploy/local (make test)")
+pytestmark = [
+    pytest.mark.skipif(not os.environ.get("CRM_LOCAL_DIR"),
+                       reason="needs the platform started by deploy/local (make test)"),
+    pytest.mark.serial,  # kills the import and customers services every other test is using
+]
 
 
 def kill(service: str) -> None:
