@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import uuid
 
+import pytest
+
 from e2e_support import choose
 
 PATH = "/api/v1/compensation-settings"
@@ -23,6 +25,7 @@ async def restore_settings(client, admin, previous: dict) -> None:
         assert restored.status_code == 200, restored.text
 
 
+@pytest.mark.serial  # the review SLA is one setting of the whole platform: changed here, then put back
 async def test_an_admin_keeps_the_reasons_the_rules_and_the_review_sla(open_as, admin_person, client, admin, console_helpers):
     h = console_helpers
     tag = uuid.uuid4().hex[:6]
