@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from e2e_support import PASSWORD
+from e2e_support import PASSWORD, random_mobile
 
 
 def person(user: dict) -> dict:
@@ -188,7 +188,7 @@ async def test_an_attribute_is_added_reordered_and_deleted_with_the_values_it_ho
         await h.screenshot(page, "admin-attributes")
 
         customer = await client.post("/api/v1/customers", headers=org["manager"]["headers"], json={
-            "name": f"Khách {tag}", "phone": f"09{uuid.uuid4().int % 10**8:08d}", "attributes": {other["key"]: "Kỹ sư"}})
+            "name": f"Khách {tag}", "phone": random_mobile(), "attributes": {other["key"]: "Kỹ sư"}})
         assert customer.status_code == 201, customer.text
         await row(page, other["name"]).get_by_role("button", name=f"Xóa {other['name']}").click()
         await page.get_by_role("tooltip").get_by_role("button", name="Xóa").click()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
-from e2e_support import PASSWORD, login
+from e2e_support import PASSWORD, login, random_mobile
 
 
 def person(user: dict) -> dict:
@@ -15,7 +15,7 @@ def person(user: dict) -> dict:
 async def test_sign_in_keeps_the_page_asked_for_and_survives_a_reload(browser, org, client, console_helpers):
     h = console_helpers
     created = await client.post("/api/v1/customers", headers=org["rep"]["headers"],
-                                json={"name": "Khách Deep Link", "phone": f"09{uuid.uuid4().int % 10**8:08d}"})
+                                json={"name": "Khách Deep Link", "phone": random_mobile()})
     assert created.status_code == 201, created.text
     customer = created.json()
     context = await h.new_context(browser)
