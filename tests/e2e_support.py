@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import uuid
 
 import httpx
@@ -20,12 +21,15 @@ PASSWORD = "E2e-Passw0rd!"
 async def login(client: httpx.AsyncClient, username: str, password: str) -> dict:
     """Sign in as a well-behaved client: the tests of one process share its client's login bucket
     (tests/conftest.py `client_address`; the tests of the limit itself send addresses of their own),
-    so a 429 waits its Retry-After and tries again."""
-    for _ in range(5):
+    so a 429 waits its Retry-After and tries again — for up to a minute: a module signing in a dozen
+    users at once (the BOLA matrix) beside the process's other tests drains the bucket (10, then one
+    every 2 s), and five tries of one second each were not always enough."""
+    deadline = asyncio.get_running_loop().time() + 60
+    while True:
         response = await client.post("/api/v1/auth/login", json={"username": username, "password": password})
-        if response.status_code != 429:
+        if response.status_code != 429 or asyncio.get_running_loop().time() > deadline:
             break
-        await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
+        await asyncio.sleep(float(response.headers.get("Retry-After", "1")) + random.random())
     assert response.status_code == 200, response.text
     return response.json()
 
