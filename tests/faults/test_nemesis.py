@@ -35,6 +35,7 @@ import random
 import signal
 import subprocess
 import time
+import urllib.parse
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,13 +206,21 @@ async def nemesis(tally: Tally, stop: asyncio.Event) -> None:
         stop.set()
 
 
+async def read(client: httpx.AsyncClient, path: str, headers: dict) -> httpx.Response:
+    """A GET as a well-behaved client: on an idle machine the load makes thousands of customers and
+    the oracle reads each twice a round, past the rep's rate limit; a 429 waits its Retry-After."""
+    while (answer := await client.get(path, headers=headers)).status_code == 429:
+        await asyncio.sleep(float(answer.headers.get("Retry-After", "1")))
+    return answer
+
+
 async def settled(client: httpx.AsyncClient, rep: dict, tally: Tally) -> dict:
     """The oracle's API half, once the events have caught up: {customer id: its timeline lines}."""
     lines = {}
     for customer_id in tally.customers:
-        detail = await client.get(f"/api/v1/customers/{customer_id}", headers=rep["headers"])
+        detail = await read(client, f"/api/v1/customers/{customer_id}", rep["headers"])
         assert detail.status_code == 200, detail.text
-        timeline = await client.get(f"/api/v1/customers/{customer_id}/timeline?limit=50", headers=rep["headers"])
+        timeline = await read(client, f"/api/v1/customers/{customer_id}/timeline?limit=50", rep["headers"])
         assert timeline.status_code == 200, timeline.text
         types = collections.Counter(entry["type"] for entry in timeline.json()["items"])
         customer, counts = detail.json(), detail.json()["counts"]
@@ -228,7 +237,7 @@ async def tagged(client: httpx.AsyncClient, rep: dict, tag: str) -> list[str]:
     found, cursor = [], None
     while True:
         params = {"q": f"Khách Sự Cố {tag}", "limit": 100, "fuzzy": "false", **({"cursor": cursor} if cursor else {})}
-        page = await client.get("/api/v1/customers", params=params, headers=rep["headers"])
+        page = await read(client, "/api/v1/customers?" + urllib.parse.urlencode(params), rep["headers"])
         assert page.status_code == 200, page.text
         found += [c["id"] for c in page.json()["items"]]
         cursor = page.json()["next_cursor"]
