@@ -5,8 +5,9 @@ Used by `deploy/local/crm-local kafka-start`:
     .venv/bin/python deploy/local/create_topics.py --bootstrap 127.0.0.1:29092 \
         --partitions 6 --dlq-partitions 1 --timeout 60 crm.customers crm.interactions ...
 
-For every topic T it creates T (--partitions) and T.dlq (--dlq-partitions), replication
-factor 1, unless they exist already. Exits 0 once every topic exists and every partition
+For every topic T it creates T (--partitions) and T.dlq (--dlq-partitions) with
+--replication-factor replicas (1 by default; with 3, `min.insync.replicas=2`: an acknowledged write
+is on two brokers, and one broker may die without stopping the producers), unless they exist. Exits 0 once every topic exists and every partition
 has a leader; 1 on timeout or error.
 """
 
@@ -55,6 +56,7 @@ async def main() -> int:
     parser.add_argument("--partitions", type=int, default=6)
     parser.add_argument("--dlq-partitions", type=int, default=1)
     parser.add_argument("--timeout", type=float, default=60.0)
+    parser.add_argument("--replication-factor", type=int, default=1)
     parser.add_argument("topics", nargs="+")
     args = parser.parse_args()
 
@@ -67,8 +69,10 @@ async def main() -> int:
     admin = await connect(args.bootstrap, deadline)
     try:
         existing = set(await admin.list_topics())
+        replicas = args.replication_factor
+        configs = {"min.insync.replicas": "2"} if replicas >= 3 else {}
         missing = [
-            NewTopic(name=name, num_partitions=n, replication_factor=1)
+            NewTopic(name=name, num_partitions=n, replication_factor=replicas, topic_configs=configs)
             for name, n in wanted.items()
             if name not in existing
         ]

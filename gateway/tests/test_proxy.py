@@ -270,3 +270,36 @@ async def test_an_early_upstream_answer_is_relayed_not_502(start_gateway, org, r
                                           if not declared else {**headers, "Content-Length": str(size_after)})
                 assert after.status_code == 200 and after.json() == {"size": size_after}, after.text
     assert received == [1000, MiB // 2] * 3
+
+
+async def test_requests_spread_over_a_services_replicas_and_pass_a_dead_one(start_gateway, org, root_unit, h):
+    """S-2: the service's URL names three processes, one of them dead (nothing listens): every
+    request — a streamed body too — reaches a live one, both live ones get a share, and the dead
+    one, resting after its refusal, costs no request."""
+    headers = {**await org.token(await org.user(root_unit["id"], ["sales"])), "Accept-Language": "en"}
+    first, first_received = counting_upstream()
+    second, second_received = counting_upstream()
+    dead = f"http://127.0.0.1:{h.free_port()}"
+    async with h.serve(first, h.free_port()) as first_url, h.serve(second, h.free_port()) as second_url, \
+            start_gateway(customers_url=f"{dead},{first_url},{second_url}/") as gateway, \
+            h.serve(gateway.app, h.free_port(), lifespan="off") as url, \
+            httpx.AsyncClient(base_url=url, timeout=20) as client:
+        for n in range(12):
+            body = zeros(256 * 1024) if n % 3 == 0 else b"x" * n
+            answer = await client.post("/api/v1/customers", content=body, headers=headers)
+            assert answer.status_code == 200, answer.text
+        assert len(first_received) + len(second_received) == 12
+        assert first_received and second_received
+        assert sorted(first_received + second_received) == sorted([256 * 1024] * 4 + [n for n in range(12) if n % 3])
+
+
+async def test_a_service_whose_replicas_are_all_down_is_503(start_gateway, org, root_unit, h):
+    headers = {**await org.token(await org.user(root_unit["id"], ["sales"])), "Accept-Language": "en"}
+    dead = ",".join(f"http://127.0.0.1:{h.free_port()}" for _ in range(2))
+    async with start_gateway(customers_url=dead) as gateway, \
+            h.serve(gateway.app, h.free_port(), lifespan="off") as url, \
+            httpx.AsyncClient(base_url=url, timeout=20) as client:
+        for _ in range(3):
+            answer = await client.post("/api/v1/customers", content=b"{}", headers=headers)
+            assert answer.status_code == 503 and answer.json()["code"] == "service_unavailable"
+            assert answer.headers["content-type"].startswith("application/problem+json")

@@ -23,12 +23,22 @@ When the load has stopped and the platform settled, the oracle checks exactly on
 The numbers of the run (requests, retries, faults, events checked, duplicates, lost) are printed
 and reported in docs/faults.md.
 
+Scale-out (S-2): on a platform deploy/local started with three Kafka brokers and more replicas of
+every service (`CRM_KAFKA_BROKERS=3 CRM_API_REPLICAS=1 CRM_WORKER_REPLICAS=1`, as `make test` runs
+this test), the first fault kill -9s one broker and one process of each service at once, and the
+load runs on the survivors for a while before they come back: meanwhile the gateway and the
+services' calls to the customers service pass the dead processes, the consumer groups rebalance,
+and the outbox relays' leadership moves to the replicas — checked on the spot: every event the
+services wrote before the kill gets published while their first processes are dead. The other
+faults follow (the gateway, PostgreSQL, a paused worker replica); the oracle is the same.
+
 Runs against the platform deploy/local started (`make test`): it kills its processes, so it runs
 alone (`serial`), after the tests that run side by side."""
 from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import json
 import os
 import random
@@ -37,6 +47,7 @@ import subprocess
 import time
 import urllib.parse
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,8 +75,19 @@ pytestmark = [
 ]
 
 
+SERVICES = ("customers", "interactions", "assignment", "compensation", "import")
+ALONE_SECONDS = 15  # the survivors carry the load alone: past the consumers' session timeout (10 s)
+RUN_DIR = Path(os.environ.get("CRM_LOCAL_DIR", ".")) / "run"
+
+
 def pid_of(name: str) -> int:
-    return int((Path(os.environ["CRM_LOCAL_DIR"]) / "run" / f"{name}.pid").read_text())
+    return int((RUN_DIR / f"{name}.pid").read_text())
+
+
+def scaled_out() -> bool:
+    """Three brokers and, for every service, more than one process (deploy/local's S-2 settings)."""
+    return (RUN_DIR / "kafka-2.pid").exists() and all(
+        any(RUN_DIR.glob(f"{service}-[aw][0-9]*.pid")) for service in SERVICES)
 
 
 async def crm_local(*args: str) -> None:
@@ -74,12 +96,93 @@ async def crm_local(*args: str) -> None:
     assert done.returncode == 0, f"crm-local {' '.join(args)}: {done.stdout}{done.stderr}"
 
 
+async def kill(*names: str) -> None:
+    pids = [pid_of(name) for name in names]
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    for pid in pids:
+        while Path(f"/proc/{pid}").exists():  # a big JVM takes a moment to die and free its ports
+            await asyncio.sleep(0.2)
+
+
 async def kill_and_restart(name: str) -> None:
-    pid = pid_of(name)
-    os.kill(pid, signal.SIGKILL)
-    while Path(f"/proc/{pid}").exists():  # a big JVM takes a moment to die and free its ports
-        await asyncio.sleep(0.2)
-    await crm_local("kafka-start" if name == "kafka" else "services-start")
+    await kill(name)
+    await crm_local("kafka-start" if name.startswith("kafka") else "services-start")
+
+
+async def kill_a_broker_and_a_replica_of_each_service() -> str:
+    """Of every service the process that leads its outbox relay (and runs consumers), and one of
+    the three brokers, die together; the others carry the load, then the dead come back."""
+    killed_at = await outbox_clock()
+    leaders = [await relay_leader(service) for service in SERVICES]
+    await kill("kafka-2", *leaders)
+    await asyncio.sleep(ALONE_SECONDS)
+    published = await eventually(lambda: published_by_the_survivors(killed_at), timeout=60, interval=1)
+    assert published, "the replicas' relays published what the dead processes had left"
+    await crm_local("kafka-start")
+    await crm_local("services-start")
+    return f"killed: kafka-2 {' '.join(leaders)}; published by the survivors meanwhile: {published}"
+
+
+async def relay_leader(service: str) -> str:
+    """The name of the service's process that holds its relay's advisory lock (crmkit.outbox): the
+    lock's session, found by its client port among the sockets of the service's processes."""
+    from crmkit.db import advisory_key
+
+    conn = await database(service)
+    try:
+        port = await conn.fetchval(
+            "SELECT a.client_port FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = $1::bigint::oid"
+            " AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            advisory_key(f"outbox:{service}"))
+    finally:
+        await conn.close()
+    assert port, f"no relay of {service} holds its lock"
+    inodes = {line.split()[9] for table in ("/proc/net/tcp", "/proc/net/tcp6")
+              for line in Path(table).read_text().splitlines()[1:] if int(line.split()[1].split(":")[1], 16) == port}
+    for name in [service, *(f.stem for f in RUN_DIR.glob(f"{service}-[aw][0-9]*.pid"))]:
+        if socket_inodes(pid_of(name)) & inodes:
+            return name
+    raise AssertionError(f"the relay of {service} is in none of its processes")
+
+
+def socket_inodes(pid: int) -> set[str]:
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):  # closed meanwhile
+            if (target := os.readlink(fd)).startswith("socket:["):
+                found.add(target[len("socket:["):-1])
+    return found
+
+
+async def outbox_clock() -> dict[str, int]:
+    """The last outbox row of every service: the survivors must publish every row up to it."""
+    clock = {}
+    for service in SERVICES:
+        conn = await database(service)
+        try:
+            clock[service] = await conn.fetchval("SELECT coalesce(max(id), 0) FROM outbox")
+        finally:
+            await conn.close()
+    return clock
+
+
+async def published_by_the_survivors(last_before_kill: dict[str, int]) -> dict[str, int] | None:
+    """{service: rows published since the kill} once every row written before it is published
+    (only a replica's relay can have done it: the first processes are still dead)."""
+    published = {}
+    for service, last in last_before_kill.items():
+        conn = await database(service)
+        try:
+            waiting = await conn.fetchval("SELECT count(*) FROM outbox WHERE id <= $1 AND published_at IS NULL", last)
+            published[service] = await conn.fetchval("SELECT count(*) FROM outbox WHERE id > $1"
+                                                     " AND published_at IS NOT NULL", last)
+        finally:
+            await conn.close()
+        if waiting:
+            return None
+    return published
 
 
 async def restart_postgresql() -> None:
@@ -96,13 +199,22 @@ async def pause(name: str) -> None:
         os.kill(pid_of(name), signal.SIGCONT)
 
 
-FAULTS = [
-    *((f"kill -9 {service}", lambda service=service: kill_and_restart(service))
-      for service in ("customers", "interactions", "assignment", "compensation", "import", "gateway")),
-    ("kill -9 the Kafka broker", lambda: kill_and_restart("kafka")),
-    ("restart PostgreSQL", restart_postgresql),
-    (f"pause interactions {PAUSED_SECONDS} s", lambda: pause("interactions")),
-]
+def faults() -> list[tuple[str, Callable[[], Awaitable[str | None]]]]:
+    if scaled_out():
+        return [
+            (f"kill -9 a Kafka broker and a process of each service, {ALONE_SECONDS} s on the survivors",
+             kill_a_broker_and_a_replica_of_each_service),
+            ("kill -9 gateway", lambda: kill_and_restart("gateway")),
+            ("restart PostgreSQL", restart_postgresql),
+            (f"pause interactions-w1 {PAUSED_SECONDS} s", lambda: pause("interactions-w1")),
+        ]
+    return [
+        *((f"kill -9 {service}", lambda service=service: kill_and_restart(service))
+          for service in (*SERVICES, "gateway")),
+        ("kill -9 the Kafka broker", lambda: kill_and_restart("kafka")),
+        ("restart PostgreSQL", restart_postgresql),
+        (f"pause interactions {PAUSED_SECONDS} s", lambda: pause("interactions")),
+    ]
 
 
 @dataclass
@@ -196,11 +308,11 @@ def expected_lines(tally: Tally, customer_id: str) -> dict[str, int]:
 
 async def nemesis(tally: Tally, stop: asyncio.Event) -> None:
     try:
-        for name, fault in FAULTS:
+        for name, fault in faults():
             await asyncio.sleep(CALM_SECONDS)
             started = time.monotonic()
-            await fault()
-            tally.faults.append((name, round(time.monotonic() - started, 1)))
+            detail = await fault()
+            tally.faults.append((f"{name} ({detail})" if detail else name, round(time.monotonic() - started, 1)))
         await asyncio.sleep(CALM_SECONDS)
     finally:
         stop.set()
@@ -278,7 +390,7 @@ async def delivered(producer: str, consumer_service: str, topic: str, subjects: 
 async def dead_letters(event_ids: set[str]) -> list[dict]:
     from crmkit.dlq import list_dead_letters
 
-    bootstrap = f"127.0.0.1:{os.environ['CRM_KAFKA_PORT']}"
+    bootstrap = os.environ.get("CRM_KAFKA_BOOTSTRAP") or f"127.0.0.1:{os.environ['CRM_KAFKA_PORT']}"
     found = []
     for topic in ("crm.customers", "crm.interactions"):
         found += [d for d in await list_dead_letters(bootstrap, topic, timeout=60) if d["event_id"] in event_ids]
@@ -313,7 +425,7 @@ async def test_nothing_is_lost_or_doubled_while_processes_die(client, org):
     assert dead == []
     assert tally.not_problems == [], "every 5xx is a problem+json"
 
-    report = {"load_seconds": round(loaded_seconds), "customers": len(tally.customers),
+    report = {"scaled_out": scaled_out(), "load_seconds": round(loaded_seconds), "customers": len(tally.customers),
               "distributed_and_recalled": len(tally.moved), "labelled_in_bulk": len(tally.labelled),
               "writes_accepted": tally.requests, "retries": tally.retried, "answers_5xx": dict(tally.answers_5xx),
               "no_answer": tally.no_answer, "faults": tally.faults,

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from crmkit import asyncapi
+from crmkit import asyncapi, upstreams
 from crmkit.logging import get_logger
 
 from crm_gateway.proxy import service_for
@@ -65,10 +65,17 @@ class DocsAggregator:
 
     async def _fetch_all(self, document_path: str) -> tuple[dict[str, dict[str, Any]], list[str]]:
         services = list(self.settings.service_urls().items())
-        results = await asyncio.gather(*(self._fetch(url.rstrip("/") + document_path) for _, url in services))
+        results = await asyncio.gather(*(self._fetch_any(urls, document_path) for _, urls in services))
         fetched = dict(zip((name for name, _ in services), results, strict=True))
         return ({name: doc for name, doc in fetched.items() if doc is not None},
                 sorted(name for name, doc in fetched.items() if doc is None))
+
+    async def _fetch_any(self, urls: str, document_path: str) -> dict[str, Any] | None:
+        """From the first of the service's processes that answers."""
+        for base in upstreams.parse(urls):
+            if (document := await self._fetch(base + document_path)) is not None:
+                return document
+        return None
 
     async def _fetch(self, url: str) -> dict[str, Any] | None:
         try:

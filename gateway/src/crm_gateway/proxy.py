@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from crmkit.auth import current_principal
 from crmkit.errors import ProblemError, allowed_methods, problem_of_http_exception, problem_response
 from crmkit.logging import get_logger
+from crmkit.upstreams import Upstreams
 
 from crm_gateway.ratelimit import client_ip, limit_principal
 from crm_gateway.settings import GatewaySettings
@@ -121,7 +122,7 @@ class Proxy:
 
     def __init__(self, settings: GatewaySettings) -> None:
         self.settings = settings
-        self.urls = settings.service_urls()
+        self.upstreams = {service: Upstreams(urls) for service, urls in settings.service_urls().items()}
         self.session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=settings.proxy_max_connections,
                                            keepalive_timeout=settings.proxy_keepalive_expiry),
@@ -160,13 +161,27 @@ class Proxy:
         return response
 
     async def _send(self, request: Request, service: str) -> aiohttp.ClientResponse:
-        raw_path = request.scope.get("raw_path") or request.url.path.encode()
-        url = self.urls[service].rstrip("/") + raw_path.decode("latin-1")
+        """To the service's processes in turn: one that refuses the connection (a replica just
+        killed) passes the request, whose body has not been read yet, to the next."""
+        target = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1")
         if request.url.query:
-            url += "?" + request.url.query
+            target += "?" + request.url.query
         streaming = "text/event-stream" in request.headers.get("accept", "")
+        headers, body = _request_headers(request), _body(request)
+        upstreams = self.upstreams[service]
+        *others, last = upstreams.order()
+        for base in others:
+            try:
+                return await self._request(request, base + target, headers, body, streaming=streaming)
+            except aiohttp.ClientConnectorError as exc:
+                log.info("upstream_refused", service=service, upstream=base, error=repr(exc))
+                upstreams.refused(base)
+        return await self._request(request, last + target, headers, body, streaming=streaming)
+
+    async def _request(self, request: Request, url: str, headers: list[tuple[str, str]],
+                       body: AsyncIterator[bytes] | None, *, streaming: bool) -> aiohttp.ClientResponse:
         return await self.session.request(
-            request.method, yarl.URL(url, encoded=True), headers=_request_headers(request), data=_body(request),
+            request.method, yarl.URL(url, encoded=True), headers=headers, data=body,
             timeout=self.timeout(streaming=streaming), allow_redirects=False, expect100=_large_body(request),
         )
 

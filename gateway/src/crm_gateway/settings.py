@@ -48,7 +48,7 @@ class GatewaySettings(ServiceSettings):
     attachment_max_bytes: int = 20 * MiB  # uploads may carry it plus 1 MiB (a multipart envelope)
     import_upload_max_bytes: int = 200 * MiB  # CRM_IMPORT_MAX_UPLOAD_BYTES: spreadsheets to import
 
-    # the owning services
+    # the owning services: each a base URL, or several comma-separated (its replicas, S-2; crmkit.upstreams)
     customers_url: str = "http://127.0.0.1:8101"
     interactions_url: str = "http://127.0.0.1:8102"
     assignment_url: str = "http://127.0.0.1:8103"

@@ -15,7 +15,9 @@ public document. Two calls, both made only where an event would come too late:
   say of who may see it), writes it into the read model as the event would (newer versions win)
   and decides again by its own rules (docs/architecture.md, "Read your own writes").
 
-An unreachable, failing or too slow customers service is a 503 `customers_unavailable`, never a 500."""
+The base URL may name several processes of the customers service (comma-separated, S-2): calls
+rotate over them and pass to the next when one refuses the connection (crmkit.upstreams). An
+unreachable, failing or too slow customers service is a 503 `customers_unavailable`, never a 500."""
 from __future__ import annotations
 
 import uuid
@@ -28,6 +30,7 @@ from crmkit import customer_rows, i18n
 from crmkit.auth import Principal
 from crmkit.domain_errors import FieldError, Invalid, Unauthenticated, Unavailable
 from crmkit.logging import get_logger
+from crmkit.upstreams import Upstreams
 
 DISTRIBUTABLE_PATH = "/internal/v1/customers/distributable"
 SNAPSHOTS_PATH = "/internal/v1/customers/snapshots"
@@ -85,11 +88,13 @@ class CustomersClient:
 
     def __init__(self, base_url: str, *, timeout_seconds: float,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
-        """`transport`: another way to the service than the network (tests: the app in process)."""
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_seconds, transport=transport)
+        """`base_url`: one, or several comma-separated; `transport`: another way to the service than
+        the network (tests: the app in process)."""
+        self._http = _Replicas(Upstreams(base_url),
+                               httpx.AsyncClient(timeout=timeout_seconds, transport=transport))
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        await self._http.client.aclose()
 
     def on_behalf_of(self, authorization: str, accept_language: str | None = None) -> CustomerSelection:
         return CustomerSelection(self._http, authorization, accept_language)
@@ -105,7 +110,7 @@ class CustomersClient:
 class CustomerSelection:
     """The customers service as the caller sees it (their token, their language)."""
 
-    def __init__(self, http: httpx.AsyncClient, authorization: str, accept_language: str | None) -> None:
+    def __init__(self, http: _Replicas, authorization: str, accept_language: str | None) -> None:
         self._http = http
         self._headers = {"Authorization": authorization,
                          **({"Accept-Language": accept_language} if accept_language else {})}
@@ -131,7 +136,24 @@ class CustomerSelection:
         return [CustomerSnapshot.from_json(item) for item in answer.json()["customers"]]
 
 
-async def _post(http: httpx.AsyncClient, path: str, **kwargs: Any) -> httpx.Response:
+@dataclass(frozen=True)
+class _Replicas:
+    upstreams: Upstreams
+    client: httpx.AsyncClient
+
+    async def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        """To the processes in turn until one takes the connection."""
+        *others, last = self.upstreams.order()
+        for base in others:
+            try:
+                return await self.client.post(base + path, **kwargs)
+            except httpx.ConnectError as exc:
+                log.info("customers_replica_refused", upstream=base, error=repr(exc))
+                self.upstreams.refused(base)
+        return await self.client.post(last + path, **kwargs)
+
+
+async def _post(http: _Replicas, path: str, **kwargs: Any) -> httpx.Response:
     try:
         return await http.post(path, **kwargs)
     except httpx.HTTPError as exc:
