@@ -1,9 +1,10 @@
 """Faults under load (issue 15, E-1, E-2): a load driver plays reps' everyday work through the
 gateway — create a customer, change its status with a note, log a call, write a note, comment —
-and their manager's (distribute finished customers to another rep and recall them, label others
-in bulk), while a nemesis, one fault at a time, kill -9s every service (customers, interactions,
-assignment, compensation, import) and the gateway, kill -9s the Kafka broker, restarts PostgreSQL, and pauses the interactions
-service (SIGSTOP) past its consumer session, restarting or resuming each. The driver is a
+and their manager's (distribute finished customers to another rep and recall them, give others to
+a rep under a one-minute speed-to-lead SLA the rep lets pass, label others in bulk), while a
+nemesis, one fault at a time, kill -9s every service (customers, interactions, assignment,
+compensation, import) and the gateway, kill -9s the Kafka broker, restarts PostgreSQL, and pauses
+the interactions service (SIGSTOP) past its consumer session, restarting or resuming each. The driver is a
 well-behaved client: every write carries an `Idempotency-Key`, and an answer that is not one
 (a 5xx, a refused connection, a timeout) is retried with the same key until it is.
 
@@ -11,8 +12,10 @@ When the load has stopped and the platform settled, the oracle checks exactly on
 - every accepted create is one customer (one per phone, found by the tag), with exactly one
   `created`, `classified`, `call_out`, `note` and `comment` line on its timeline and exactly one
   comment, and the customer's counts (C-14, kept from events) agree with its timeline; the
-  distributed and recalled ones one `assigned` and one `recalled` line more and their first
-  owner back, the labelled ones the label and one `classified` line more;
+  distributed and recalled ones — by the manager, or by the SLA sweepers racing in every worker
+  process (recalled once, `sla_missed`, nobody else to deal them to) — one `assigned` and one
+  `recalled` line more and their first owner back, the labelled ones the label and one
+  `classified` line more;
 - every event the customers service wrote to its outbox for these customers was published and
   is in the inbox of every service that consumes it (interactions, assignment, compensation)
   once for each of its consumers of that type, and the other way round for the
@@ -65,6 +68,7 @@ PAUSED_SECONDS = 15  # past the consumers' session timeout (aiokafka's default: 
 GIVE_UP_SECONDS = 180  # a request still unanswered after this fails the test
 LINES = ("created", "classified", "call_out", "note", "comment", "assigned", "recalled")
 MANAGED = 40  # finished customers the manager moves and, others, labels
+SLA_LEADS = 20  # and, others, gives to a rep who lets the speed-to-lead SLA pass: recalled by a sweeper
 # the services whose consumers handle customer.created / status_changed (import's consumer of
 # crm.customers handles only the answers to its chunks and the configuration)
 CUSTOMER_EVENT_CONSUMERS = ("interactions", "assignment", "compensation")
@@ -227,6 +231,8 @@ class Tally:
     customers: dict[str, str] = field(default_factory=dict)  # id -> phone
     finished: list[str] = field(default_factory=list)  # the rep wrote all they will on these
     moved: list[str] = field(default_factory=list)  # distributed to another rep, then recalled
+    missed_sla: list[str] = field(default_factory=list)  # likewise, recalled by the SLA sweepers
+    missed_sla_assignment: str = ""
     labelled: list[str] = field(default_factory=list)
     faults: list[tuple[str, float]] = field(default_factory=list)
     # Gmobile's 059, which no other test draws (random_mobile: 090-098; the demo: 03x, 07x, 08x; the
@@ -283,11 +289,19 @@ class Driver:
 
 
 async def manage(manager: Driver, rep2_id: str, tally: Tally) -> None:
-    """While the faults go on: hand finished customers to another rep and recall them (their
-    first owner gets them back), then label other finished ones in bulk."""
-    while len(tally.finished) < 2 * MANAGED:
+    """While the faults go on: hand finished customers to another rep under a one-minute SLA
+    that rep lets pass (the assignment service's sweepers, one per worker process, recall them:
+    their first owner gets them back, once); hand others over and recall them; label others in bulk."""
+    while len(tally.finished) < 2 * MANAGED + SLA_LEADS:
         await asyncio.sleep(0.5)
     moved, labelled = tally.finished[:MANAGED], tally.finished[MANAGED:2 * MANAGED]
+    missed = tally.finished[2 * MANAGED:2 * MANAGED + SLA_LEADS]
+    made = await manager.write("/api/v1/assignments", {
+        "customer_ids": missed, "text": "Gọi trong một phút", "direct": True,
+        "job": {"content": f"Sự cố SLA {uuid.uuid4().hex[:6]}", "type": "telesales", "sla_minutes": 1,
+                "warn_before_minutes": 0},
+        "quantities": [{"user_id": rep2_id, "count": len(missed)}]}, expect=201)
+    tally.missed_sla, tally.missed_sla_assignment = missed, made["assignments"][0]["id"]
     made = await manager.write("/api/v1/assignments", {
         "customer_ids": moved, "text": "Chăm sóc gấp", "direct": True,
         "job": {"content": f"Sự cố {uuid.uuid4().hex[:6]}", "type": "telesales"},
@@ -301,7 +315,8 @@ async def manage(manager: Driver, rep2_id: str, tally: Tally) -> None:
 
 
 def expected_lines(tally: Tally, customer_id: str) -> dict[str, int]:
-    moved, labelled = customer_id in tally.moved, customer_id in tally.labelled
+    moved = customer_id in tally.moved or customer_id in tally.missed_sla
+    labelled = customer_id in tally.labelled
     return {"created": 1, "classified": 2 if labelled else 1, "call_out": 1, "note": 1, "comment": 1,
             "assigned": int(moved), "recalled": int(moved)}
 
@@ -406,10 +421,15 @@ async def test_nothing_is_lost_or_doubled_while_processes_die(client, org):
         await asyncio.gather(nemesis(tally, stop), manage(manager, org["rep2"]["id"], tally),
                              *(d.run(tag, stop, n) for n, d in enumerate(drivers)))
         loaded_seconds = time.monotonic() - started
-    assert len(tally.moved) == len(tally.labelled) == MANAGED, "the manager's work ended before the faults did"
+    assert len(tally.moved) == len(tally.labelled) == MANAGED and len(tally.missed_sla) == SLA_LEADS, \
+        "the manager's work ended before the faults did"
 
     lines = await eventually(lambda: settled(client, rep, tally), timeout=180, interval=2)
     assert len(lines) == len(tally.customers) > 0
+    missed = await read(client, f"/api/v1/assignments/{tally.missed_sla_assignment}", org["manager"]["headers"])
+    assert {(c["state"], c["recall_reason"]) for c in missed.json()["customers"]} == {("recalled", "sla_missed")}
+    dealt_again = await read(client, f"/api/v1/assignments?job_id={missed.json()['job_id']}", org["manager"]["headers"])
+    assert [a["id"] for a in dealt_again.json()["items"]] == [tally.missed_sla_assignment], "no other rep to take them"
     assert sorted(await tagged(client, rep, tag)) == sorted(tally.customers), "one customer per create"
 
     subjects = list(tally.customers)
@@ -424,9 +444,11 @@ async def test_nothing_is_lost_or_doubled_while_processes_die(client, org):
     dead = await dead_letters(set().union(*(flow["event_ids"] for flow in flows.values())))
     assert dead == []
     assert tally.not_problems == [], "every 5xx is a problem+json"
+    assert 500 not in tally.answers_5xx, "a fault is a 502, 503 or 504 to retry, never a 500"
 
     report = {"scaled_out": scaled_out(), "load_seconds": round(loaded_seconds), "customers": len(tally.customers),
-              "distributed_and_recalled": len(tally.moved), "labelled_in_bulk": len(tally.labelled),
+              "distributed_and_recalled": len(tally.moved), "recalled_by_the_sla_sweepers": len(tally.missed_sla),
+              "labelled_in_bulk": len(tally.labelled),
               "writes_accepted": tally.requests, "retries": tally.retried, "answers_5xx": dict(tally.answers_5xx),
               "no_answer": tally.no_answer, "faults": tally.faults,
               "events_and_deliveries": {name: [flow["events"], flow["deliveries"]] for name, flow in flows.items()},

@@ -65,6 +65,10 @@ def make_app() -> FastAPI:
     async def closed_before_commit():
         raise asyncpg.InterfaceError("cannot call Transaction.__aexit__(): the underlying connection is closed")
 
+    @app.get("/shut-down-while-handed-out")
+    async def shut_down_while_handed_out():
+        raise asyncpg.InternalClientError("cannot switch to state 15; another operation (2) is in progress")
+
     @app.get("/connection-lost")
     async def connection_lost():
         try:
@@ -162,7 +166,7 @@ async def test_starlette_errors_become_problems(client):
 
 
 async def test_an_outage_of_the_database_is_503_to_retry(client):
-    for path in ("/database-restarting", "/connection-lost", "/closed-before-commit"):
+    for path in ("/database-restarting", "/connection-lost", "/closed-before-commit", "/shut-down-while-handed-out"):
         response = await client.get(path, headers={"Accept-Language": "en"})
         body = _problem(response, 503, "database_unavailable")
         assert response.headers["Retry-After"] == "5" == str(body["retry_after"])

@@ -14,11 +14,13 @@ from crmkit.logging import get_logger
 
 # The database (or the network to it) is down, restarting or refusing connections: worth a retry,
 # unlike a refused statement. asyncpg reports a connection lost mid-statement as
-# ConnectionDoesNotExistError (an InterfaceError).
+# ConnectionDoesNotExistError (an InterfaceError), and a pooled connection the server shut down
+# while it was handed out as InternalClientError ("cannot switch to state 15; another operation is
+# in progress": seen at a PostgreSQL restart under load, by the faults test; the pool drops it).
 INFRASTRUCTURE_ERRORS = (
     asyncpg.PostgresConnectionError, asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError,
     asyncpg.CrashShutdownError, asyncpg.TooManyConnectionsError, asyncpg.ConnectionDoesNotExistError,
-    ConnectionError, OSError,
+    asyncpg.InternalClientError, ConnectionError, OSError,
 )
 
 

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crmkit import i18n, metrics, unit_of_work
+from crmkit.db import caused_by_outage
 from crmkit.logging import bind_ids, clear_ids, get_logger
 
 log = get_logger("http")
@@ -125,8 +126,10 @@ class RequestContextMiddleware:
                     await self.app(scope, limited_receive, send_with_ids)
                 except _BodyTooLarge:
                     pass
-                except Exception:
+                except Exception as exc:
                     if not too_large:
+                        if not response_started:  # logged as the error handler outside this one answers
+                            status = 503 if caused_by_outage(exc) else 500
                         raise
             if too_large:
                 status = 413
