@@ -69,6 +69,9 @@ GIVE_UP_SECONDS = 180  # a request still unanswered after this fails the test
 LINES = ("created", "classified", "call_out", "note", "comment", "assigned", "recalled")
 MANAGED = 40  # finished customers the manager moves and, others, labels
 SLA_LEADS = 20  # and, others, gives to a rep who lets the speed-to-lead SLA pass: recalled by a sweeper
+IMPORT_ROWS = int(os.environ.get("CRM_FAULTS_IMPORT_ROWS", "50000"))  # a file the rep imports meanwhile
+DISTRIBUTED = min(IMPORT_ROWS, int(os.environ.get("CRM_FAULTS_DISTRIBUTED", "10000")))  # of those, by filter
+HALF = 5 * 10**6  # of the 10**7 numbers after a prefix
 # the services whose consumers handle customer.created / status_changed (import's consumer of
 # crm.customers handles only the answers to its chunks and the configuration)
 CUSTOMER_EVENT_CONSUMERS = ("interactions", "assignment", "compensation")
@@ -152,7 +155,9 @@ async def relay_leader(service: str) -> str:
 
 
 def socket_inodes(pid: int) -> set[str]:
-    found = set()
+    found: set[str] = set()
+    if not Path(f"/proc/{pid}/fd").exists():  # a stale pid file
+        return found
     for fd in Path(f"/proc/{pid}/fd").iterdir():
         with contextlib.suppress(OSError):  # closed meanwhile
             if (target := os.readlink(fd)).startswith("socket:["):
@@ -233,15 +238,22 @@ class Tally:
     moved: list[str] = field(default_factory=list)  # distributed to another rep, then recalled
     missed_sla: list[str] = field(default_factory=list)  # likewise, recalled by the SLA sweepers
     missed_sla_assignment: str = ""
+    import_job: dict = field(default_factory=dict)
+    imported_recalled: int = 0
     labelled: list[str] = field(default_factory=list)
     faults: list[tuple[str, float]] = field(default_factory=list)
     # Gmobile's 059, which no other test draws (random_mobile: 090-098; the demo: 03x, 07x, 08x; the
-    # import resume tests: 056, 058), consecutive from a random start: a 409 phone_exists can only be
-    # a create applied twice, never another test's number
-    first_phone: int = field(default_factory=lambda: random.randrange(10**7 - 100_000))
+    # import resume tests: 056, 058), consecutive from a random start: a 409 phone_exists (or an
+    # imported row that updates) can only be a create applied twice, never another test's number.
+    # The creates' numbers are 059 0… to 059 4…, the import's 059 5… to 059 9….
+    first_phone: int = field(default_factory=lambda: random.randrange(HALF - 100_000))
+    first_imported_phone: int = field(default_factory=lambda: HALF + random.randrange(HALF - IMPORT_ROWS))
 
     def phone(self, n: int) -> str:
         return f"059{self.first_phone + n:07d}"
+
+    def imported_phone(self, n: int) -> str:
+        return f"059{self.first_imported_phone + n:07d}"
 
 
 class Driver:
@@ -251,11 +263,18 @@ class Driver:
         self.client, self.headers, self.tally = client, headers, tally
 
     async def write(self, path: str, body: dict, *, expect: int) -> dict:
-        key, deadline = uuid.uuid4().hex, time.monotonic() + GIVE_UP_SECONDS
-        self.tally.requests += 1
+        key = uuid.uuid4().hex
+        return await self.send("POST", path, expect=expect, json=body, headers={**self.headers, "Idempotency-Key": key})
+
+    async def read(self, path: str) -> dict:
+        return await self.send("GET", path, expect=200, headers=self.headers)
+
+    async def send(self, method: str, path: str, *, expect: int, **request) -> dict:
+        deadline = time.monotonic() + GIVE_UP_SECONDS
+        self.tally.requests += method != "GET"
         while True:
             try:
-                answer = await self.client.post(path, json=body, headers={**self.headers, "Idempotency-Key": key})
+                answer = await self.client.request(method, path, **request)
             except httpx.TransportError:
                 self.tally.no_answer += 1
             else:
@@ -286,6 +305,61 @@ class Driver:
         while not stop.is_set():
             await self.one_customer(tag, n)
             n += WORKERS
+
+
+async def import_and_distribute(rep: Driver, manager: Driver, rep2_id: str, tally: Tally, tag: str) -> None:
+    """The bigger work of the mix, while the faults go on: the rep imports a file of IMPORT_ROWS
+    new customers (resumed by whichever import process survives); once it has completed, their
+    manager distributes DISTRIBUTED of them by filter (their source) to another rep and recalls them."""
+    lines = ["Tên,Số điện thoại,Nguồn"] + [
+        f"Khách Nhập {tag} {i},{tally.imported_phone(i)},{imported_source(tag, i < DISTRIBUTED)}"
+        for i in range(IMPORT_ROWS)]
+    upload = await rep.send("POST", "/api/v1/imports/uploads", expect=201, headers=rep.headers,
+                            files={"file": (f"{tag}.csv", "\n".join(lines).encode())})
+    job = await rep.write("/api/v1/imports", {"upload_id": upload["id"], "start_row": 2,
+                                              "mapping": {"name": 1, "phone": 2, "source": 3}}, expect=202)
+    while (job := await rep.read(f"/api/v1/imports/{job['id']}"))["status"] in ("queued", "running"):
+        await asyncio.sleep(1)
+    tally.import_job = job
+    assert (job["status"], job["created"]) == ("completed", IMPORT_ROWS), job
+    made = await manager.write("/api/v1/assignments", {
+        "filter": {"source": [imported_source(tag, True)]}, "text": "Chia danh sách nhập", "direct": True,
+        "job": {"content": f"Sự cố nhập {tag}", "type": "telesales"},
+        "quantities": [{"user_id": rep2_id, "count": DISTRIBUTED}]}, expect=201)
+    assert made["matched"] == DISTRIBUTED, made
+    recalled = await manager.write("/api/v1/recalls", {"assignment_id": made["assignments"][0]["id"]}, expect=200)
+    tally.imported_recalled = len(recalled["recalled"])
+
+
+def imported_source(tag: str, distributed: bool) -> str:
+    return f"Sự cố {tag} {'chia' if distributed else 'giữ'}"
+
+
+async def imports_settled(tag: str, rep_id: str) -> dict | None:
+    """The imported customers, from the databases: one per row, the rep's, each with one
+    `imported` line, the distributed ones one `assigned` and one `recalled` line more."""
+    customers, interactions = await database("customers"), await database("interactions")
+    try:
+        found = await customers.fetchrow(
+            "SELECT count(*) AS rows, count(DISTINCT phone) AS phones, count(*) FILTER (WHERE owner_id = $2) AS rep_owns,"
+            " array_agg(id) FILTER (WHERE source LIKE '%chia') AS distributed, array_agg(id) AS ids"
+            " FROM customers WHERE name LIKE $1", f"Khách Nhập {tag} %", uuid.UUID(rep_id))
+        if found["rows"] != IMPORT_ROWS or found["rep_owns"] != IMPORT_ROWS:
+            return None
+        lines = await interactions.fetch(
+            "SELECT type, count(*) AS lines, count(DISTINCT customer_id) AS customers FROM timeline_entries"
+            " WHERE customer_id = ANY($1::uuid[]) AND type IN ('imported', 'assigned', 'recalled') GROUP BY type",
+            found["ids"])
+        by_type = {r["type"]: (r["lines"], r["customers"]) for r in lines}
+        expected = {"imported": (IMPORT_ROWS, IMPORT_ROWS), "assigned": (DISTRIBUTED, DISTRIBUTED),
+                    "recalled": (DISTRIBUTED, DISTRIBUTED)}
+        if by_type != expected:
+            return None
+        return {"rows": found["rows"], "phones": found["phones"], "distributed": len(found["distributed"] or []),
+                "timeline": by_type}
+    finally:
+        await customers.close()
+        await interactions.close()
 
 
 async def manage(manager: Driver, rep2_id: str, tally: Tally) -> None:
@@ -414,15 +488,24 @@ async def dead_letters(event_ids: set[str]) -> list[dict]:
 
 async def test_nothing_is_lost_or_doubled_while_processes_die(client, org):
     rep, tag, tally, stop = org["rep"], uuid.uuid4().hex[:6], Tally(), asyncio.Event()
+    await crm_local("kafka-start")  # all up, whatever an earlier run left dead
+    await crm_local("services-start")
     async with httpx.AsyncClient(base_url=GATEWAY, timeout=20) as load_client:
         drivers = [Driver(load_client, rep["headers"], tally) for _ in range(WORKERS)]
         manager = Driver(load_client, org["manager"]["headers"], tally)
         started = time.monotonic()
         await asyncio.gather(nemesis(tally, stop), manage(manager, org["rep2"]["id"], tally),
+                             import_and_distribute(drivers[0], manager, org["rep2"]["id"], tally, tag),
                              *(d.run(tag, stop, n) for n, d in enumerate(drivers)))
         loaded_seconds = time.monotonic() - started
     assert len(tally.moved) == len(tally.labelled) == MANAGED and len(tally.missed_sla) == SLA_LEADS, \
         "the manager's work ended before the faults did"
+    job = tally.import_job
+    assert (job["status"], job["processed_rows"], job["created"], job["updated"], job["failed"]) == (
+        "completed", IMPORT_ROWS, IMPORT_ROWS, 0, 0), job
+    assert tally.imported_recalled == DISTRIBUTED
+    imported = await eventually(lambda: imports_settled(tag, rep["id"]), timeout=180, interval=2)
+    assert imported["phones"] == IMPORT_ROWS and imported["distributed"] == DISTRIBUTED
 
     lines = await eventually(lambda: settled(client, rep, tally), timeout=180, interval=2)
     assert len(lines) == len(tally.customers) > 0
@@ -448,11 +531,13 @@ async def test_nothing_is_lost_or_doubled_while_processes_die(client, org):
 
     report = {"scaled_out": scaled_out(), "load_seconds": round(loaded_seconds), "customers": len(tally.customers),
               "distributed_and_recalled": len(tally.moved), "recalled_by_the_sla_sweepers": len(tally.missed_sla),
-              "labelled_in_bulk": len(tally.labelled),
+              "labelled_in_bulk": len(tally.labelled), "imported": IMPORT_ROWS,
+              "imported_then_distributed_and_recalled": DISTRIBUTED,
               "writes_accepted": tally.requests, "retries": tally.retried, "answers_5xx": dict(tally.answers_5xx),
               "no_answer": tally.no_answer, "faults": tally.faults,
               "events_and_deliveries": {name: [flow["events"], flow["deliveries"]] for name, flow in flows.items()},
-              "timeline_lines": sum(sum(t.values()) for t in lines.values()),
+              "timeline_lines": sum(sum(t.values()) for t in lines.values()) + sum(
+                  n for n, _ in imported["timeline"].values()),
               "duplicates": 0, "lost": 0, "dead_letters": 0}
     print("FAULTS REPORT " + json.dumps(report, ensure_ascii=False))
 
