@@ -42,6 +42,8 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import csv
+import io
 import json
 import os
 import random
@@ -239,6 +241,7 @@ class Tally:
     missed_sla: list[str] = field(default_factory=list)  # likewise, recalled by the SLA sweepers
     missed_sla_assignment: str = ""
     import_job: dict = field(default_factory=dict)
+    export_id: str = ""
     imported_recalled: int = 0
     labelled: list[str] = field(default_factory=list)
     faults: list[tuple[str, float]] = field(default_factory=list)
@@ -309,8 +312,10 @@ class Driver:
 
 async def import_and_distribute(rep: Driver, manager: Driver, rep2_id: str, tally: Tally, tag: str) -> None:
     """The bigger work of the mix, while the faults go on: the rep imports a file of IMPORT_ROWS
-    new customers (resumed by whichever import process survives); once it has completed, their
-    manager distributes DISTRIBUTED of them by filter (their source) to another rep and recalls them."""
+    new customers (resumed by whichever import process survives); once it has completed, the rep
+    exports those that stay theirs (the export workers of every customers process race for the
+    job) and their manager distributes the other DISTRIBUTED by filter (their source) to another
+    rep and recalls them."""
     lines = ["Tên,Số điện thoại,Nguồn"] + [
         f"Khách Nhập {tag} {i},{tally.imported_phone(i)},{imported_source(tag, i < DISTRIBUTED)}"
         for i in range(IMPORT_ROWS)]
@@ -322,6 +327,9 @@ async def import_and_distribute(rep: Driver, manager: Driver, rep2_id: str, tall
         await asyncio.sleep(1)
     tally.import_job = job
     assert (job["status"], job["created"]) == ("completed", IMPORT_ROWS), job
+    export = await rep.write("/api/v1/customers/exports", {
+        "format": "csv", "filter": {"source": [imported_source(tag, False)]}, "columns": ["name", "phone"]}, expect=202)
+    tally.export_id = export["id"]
     made = await manager.write("/api/v1/assignments", {
         "filter": {"source": [imported_source(tag, True)]}, "text": "Chia danh sách nhập", "direct": True,
         "job": {"content": f"Sự cố nhập {tag}", "type": "telesales"},
@@ -360,6 +368,22 @@ async def imports_settled(tag: str, rep_id: str) -> dict | None:
     finally:
         await customers.close()
         await interactions.close()
+
+
+async def exported_once(client: httpx.AsyncClient, rep: dict, export_id: str) -> int:
+    """The export's rows, once it is done: its file holds each of them once (one worker wrote it,
+    even if the one that claimed it first died: a stale job is claimed again after 60 s)."""
+    async def finished():
+        job = (await read(client, f"/api/v1/customers/exports/{export_id}", rep["headers"])).json()
+        return job if job["status"] in ("done", "failed") else None
+
+    job = await eventually(finished, timeout=180, interval=2)
+    assert job["status"] == "done", job
+    file = await read(client, f"/api/v1/customers/exports/{export_id}/file", rep["headers"])
+    assert file.status_code == 200, file.text
+    rows = list(csv.reader(io.StringIO(file.content.decode("utf-8-sig"), newline="")))[1:]
+    assert len(rows) == len({phone for _, phone in rows}) == job["row_count"], job
+    return job["row_count"]
 
 
 async def manage(manager: Driver, rep2_id: str, tally: Tally) -> None:
@@ -506,6 +530,8 @@ async def test_nothing_is_lost_or_doubled_while_processes_die(client, org):
     assert tally.imported_recalled == DISTRIBUTED
     imported = await eventually(lambda: imports_settled(tag, rep["id"]), timeout=180, interval=2)
     assert imported["phones"] == IMPORT_ROWS and imported["distributed"] == DISTRIBUTED
+    exported = await exported_once(client, rep, tally.export_id)
+    assert exported == IMPORT_ROWS - DISTRIBUTED
 
     lines = await eventually(lambda: settled(client, rep, tally), timeout=180, interval=2)
     assert len(lines) == len(tally.customers) > 0
@@ -532,7 +558,7 @@ async def test_nothing_is_lost_or_doubled_while_processes_die(client, org):
     report = {"scaled_out": scaled_out(), "load_seconds": round(loaded_seconds), "customers": len(tally.customers),
               "distributed_and_recalled": len(tally.moved), "recalled_by_the_sla_sweepers": len(tally.missed_sla),
               "labelled_in_bulk": len(tally.labelled), "imported": IMPORT_ROWS,
-              "imported_then_distributed_and_recalled": DISTRIBUTED,
+              "imported_then_distributed_and_recalled": DISTRIBUTED, "exported": exported,
               "writes_accepted": tally.requests, "retries": tally.retried, "answers_5xx": dict(tally.answers_5xx),
               "no_answer": tally.no_answer, "faults": tally.faults,
               "events_and_deliveries": {name: [flow["events"], flow["deliveries"]] for name, flow in flows.items()},
