@@ -109,6 +109,17 @@ class Soak:
         self.latencies[minute].append((time.monotonic() - started) * 1000)
 
 
+async def keep_signed_in(client: httpx.AsyncClient, soak: Soak, pair: dict) -> None:
+    """As a client does: a new token pair from the refresh token before the access token expires
+    (15 minutes by default; a soak longer than that would otherwise measure 401s)."""
+    while True:
+        await asyncio.sleep(max(pair["expires_in"] - 60, 1))
+        answer = await client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+        answer.raise_for_status()
+        pair = answer.json()
+        soak.rep = {"Authorization": f"Bearer {pair['access_token']}"}
+
+
 async def consumer_lag(bootstrap: str) -> dict[str, int]:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     probe = AIOKafkaConsumer(bootstrap_servers=bootstrap)
@@ -145,6 +156,7 @@ async def main() -> None:
                                                                "password": org["password"]})
         login.raise_for_status()
         soak = Soak(client, {"Authorization": f"Bearer {login.json()['access_token']}"})
+        renewal = asyncio.create_task(keep_signed_in(client, soak, login.json()))
         memory: list[tuple[float, dict[str, int]]] = []
         pending: set[asyncio.Task] = set()
         end, tick, next_sample = time.monotonic() + args.minutes * 60, 1 / args.rate, 0.0
@@ -158,6 +170,7 @@ async def main() -> None:
                 next_sample = now + 30
             await asyncio.sleep(tick)
         await asyncio.gather(*pending)
+        renewal.cancel()
     await asyncio.sleep(args.settle)
     lag = await consumer_lag(f"127.0.0.1:{os.environ.get('CRM_KAFKA_PORT', '9092')}")
     minutes = [{"minute": m, "operations": len(v), "errors": dict(soak.errors[m]), "p50_ms": percentile(v, 50),
