@@ -4,6 +4,7 @@ connection: a notification committed after the stream opened arrives, and Last-E
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 
 import asyncpg
@@ -159,3 +160,49 @@ async def test_stream_delivers_a_notification_committed_after_it_opened():
         finally:
             await hub.close()
             await pool.close()
+
+
+async def test_a_users_streams_are_capped_across_processes():
+    """Two hubs on one database, as two processes of the service: a user's open streams count in
+    both; the slot of a closed stream, or of a process whose listener session ended, is free again."""
+    async with temp_database(MIGRATIONS) as dsn:
+        pool = await create_pool(dsn, min_size=1, max_size=4)
+
+        async def connect() -> asyncpg.Connection:
+            return await asyncpg.connect(dsn)
+
+        first, second = notification_stream.NotificationHub(connect), notification_stream.NotificationHub(connect)
+        me, other = uuid.uuid4(), uuid.uuid4()
+        opened = []
+        try:
+            for hub in (first, second):  # one slot left after these
+                events = notification_stream.stream(pool, hub, user_id=me, last_event_id=None, slots=3)
+                assert (await anext(events)).startswith("retry:") and hub.streams_of(me) == 1
+                opened.append(events)
+            assert await first.open_streams(me, 3) == await second.open_streams(me, 3) == 2
+            third = notification_stream.stream(pool, first, user_id=me, last_event_id=None, slots=3)
+            await anext(third)
+            assert await second.open_streams(me, 3) == 3 and await second.open_streams(other, 3) == 0
+            refused = notification_stream.stream(pool, second, user_id=me, last_event_id=None, slots=3)
+            assert (await anext(refused)).startswith("retry:")  # all three slots taken: it ends at once
+            with pytest.raises(StopAsyncIteration):
+                await anext(refused)
+            await opened[0].aclose()  # the first process's first stream ends (its slot freed by a task)
+            assert await _settles_at(second, me, 2)
+            await second.close()  # the second process dies: its session's slot goes with it (as the backend exits)
+            assert await _settles_at(first, me, 1)
+        finally:
+            for events in (*opened, third):
+                with contextlib.suppress(Exception):
+                    await events.aclose()
+            await first.close()
+            await second.close()
+            await pool.close()
+
+
+async def _settles_at(hub, user_id: uuid.UUID, streams: int) -> bool:
+    for _ in range(50):
+        if await hub.open_streams(user_id, 3) == streams:
+            return True
+        await asyncio.sleep(0.1)
+    return False

@@ -2,11 +2,13 @@
 the insert trigger at commit, so a notification written by any replica reaches every replica)
 fans out to in-process queues, one per open stream. A wake-up only says "look": the stream reads
 the user's notifications newer than the last one it sent, so nothing is lost or repeated, and
-`Last-Event-ID` resumes after a reconnect."""
+`Last-Event-ID` resumes after a reconnect. A user's open streams are capped across every process
+(slots held as advisory locks by the listener connection, see `open_streams`)."""
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -33,7 +35,10 @@ class NotificationHub:
         self._connect = connect
         self._conn: asyncpg.Connection | None = None
         self._lock = asyncio.Lock()
+        self._queries = asyncio.Lock()  # one statement at a time on the listener connection
         self._queues: dict[uuid.UUID, set[asyncio.Queue[int]]] = defaultdict(set)
+        self._slots: dict[uuid.UUID, set[int]] = defaultdict(set)  # the slots this process's streams hold
+        self._releasing: set[asyncio.Task[None]] = set()
 
     async def ensure_listening(self) -> None:
         """(Re)open the listener connection; after a reconnect every stream re-reads its backlog."""
@@ -46,6 +51,9 @@ class NotificationHub:
             conn = await self._connect()
             conn.add_termination_listener(self._on_terminated)
             await conn.add_listener(store.CHANNEL, self._on_notify)
+            for user_id, slots in self._slots.items():  # the old session's locks went with it
+                for slot in slots:
+                    await store.try_advisory_lock(conn, slot_key(user_id, slot))
             self._conn = conn
             if reconnect:
                 self._wake_all()
@@ -69,11 +77,25 @@ class NotificationHub:
                 queue.put_nowait(0)
 
     def streams_of(self, user_id: uuid.UUID) -> int:
+        """This process's open streams of the user."""
         return len(self._queues.get(user_id, ()))
 
+    async def open_streams(self, user_id: uuid.UUID, slots: int) -> int:
+        """The user's open streams in every process (the slots taken of `slots`)."""
+        conn = await self._connection()
+        async with self._queries:
+            return await store.advisory_locks_held(conn, [slot_key(user_id, s) for s in range(slots)])
+
     @contextlib.asynccontextmanager
-    async def subscribe(self, user_id: uuid.UUID) -> AsyncIterator[asyncio.Queue[int]]:
+    async def subscribe(self, user_id: uuid.UUID, *, slots: int | None = None
+                        ) -> AsyncIterator[asyncio.Queue[int] | None]:
+        """A queue of the user's wake-ups; with `slots`, only while one of the user's slots is free
+        in every process (else None: two streams opened at once took the last one)."""
         await self.ensure_listening()
+        slot = await self._take_slot(user_id, slots) if slots else None
+        if slots and slot is None:
+            yield None
+            return
         queue: asyncio.Queue[int] = asyncio.Queue()
         self._queues[user_id].add(queue)
         try:
@@ -82,11 +104,53 @@ class NotificationHub:
             self._queues[user_id].discard(queue)
             if not self._queues[user_id]:
                 del self._queues[user_id]
+            if slot is not None:
+                self._release_later(user_id, slot)
+
+    async def _connection(self) -> asyncpg.Connection:
+        await self.ensure_listening()
+        assert self._conn is not None
+        return self._conn
+
+    async def _take_slot(self, user_id: uuid.UUID, slots: int) -> int | None:
+        conn = await self._connection()
+        async with self._queries:
+            for slot in range(slots):
+                if slot not in self._slots[user_id] and await store.try_advisory_lock(conn, slot_key(user_id, slot)):
+                    self._slots[user_id].add(slot)
+                    return slot
+        return None
+
+    def _release_later(self, user_id: uuid.UUID, slot: int) -> None:
+        """In a task of its own: a stream ends when its client goes, by the cancellation of the
+        response's task, in which an await (the unlock) would be cancelled too and leak the slot."""
+        self._slots[user_id].discard(slot)
+        if not self._slots[user_id]:
+            del self._slots[user_id]
+        task = asyncio.get_running_loop().create_task(self._unlock(slot_key(user_id, slot)))
+        self._releasing.add(task)
+        task.add_done_callback(self._releasing.discard)
+
+    async def _unlock(self, key: int) -> None:
+        conn = self._conn
+        if conn is None or conn.is_closed():
+            return  # the session, and its locks, are gone already
+        async with self._queries:
+            with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+                await store.advisory_unlock(conn, key)
 
     async def close(self) -> None:
+        if self._releasing:
+            await asyncio.gather(*self._releasing, return_exceptions=True)
         conn, self._conn = self._conn, None
         if conn is not None and not conn.is_closed():
             await conn.close()
+
+
+def slot_key(user_id: uuid.UUID, slot: int) -> int:
+    """The advisory lock key (64 bits) of a user's stream slot."""
+    digest = hashlib.blake2b(f"notification-stream:{user_id}:{slot}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def format_event(row: dict[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
@@ -103,12 +167,16 @@ def last_event_id_of(header: str | None) -> int | None:
 
 async def stream(pool: asyncpg.Pool, hub: NotificationHub, *, user_id: uuid.UUID, last_event_id: int | None,
                  allowed: Callable[[], bool] = lambda: True, heartbeat: float = HEARTBEAT_SECONDS,
-                 lang: str = DEFAULT_LANGUAGE) -> AsyncIterator[str]:
+                 lang: str = DEFAULT_LANGUAGE, slots: int | None = None) -> AsyncIterator[str]:
     """Server-Sent Events of one user's notifications, in `lang`: those after `last_event_id` first
     (or only new ones without it), then each new one as it is committed; a comment line every `heartbeat`.
     It ends as soon as `allowed()` says no (the token expired, the user was deactivated): the
-    client reconnects with a fresh token, or learns it has none."""
-    async with hub.subscribe(user_id) as queue:
+    client reconnects with a fresh token, or learns it has none. With `slots`, it ends at once if
+    the user's last slot went to another stream opened at the same moment (the client retries)."""
+    async with hub.subscribe(user_id, slots=slots) as queue:
+        if queue is None:
+            yield f"retry: {RETRY_MILLISECONDS}\n\n"
+            return
         async with pool.acquire() as conn:
             last = last_event_id if last_event_id is not None else await store.last_id(conn, user_id=user_id)
         yield f"retry: {RETRY_MILLISECONDS}\n: connected\n\n"

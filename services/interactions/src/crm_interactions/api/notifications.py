@@ -84,16 +84,16 @@ async def stream_notifications(request: Request, pool: DbPool, settings: Setting
     """Server-Sent Events: each new notification of the caller within a second of its commit;
     `Last-Event-ID` resumes after that notification; a comment line every 15 s keeps it open. The
     stream ends when the access token expires or the account changes (reconnect with a fresh
-    token); at most `CRM_INTERACTIONS_MAX_STREAMS_PER_USER` (5) open at once: 429 beyond."""
+    token); at most `CRM_INTERACTIONS_MAX_STREAMS_PER_USER` (5) open at once, counted across every
+    process of the service: 429 beyond."""
     hub = _hub(request, settings)
-    if hub.streams_of(principal.user_id) >= settings.max_streams_per_user:
+    if await hub.open_streams(principal.user_id, settings.max_streams_per_user) >= settings.max_streams_per_user:
         raise ProblemError(429, "too_many_streams", params={"max": settings.max_streams_per_user},
                            headers={"Retry-After": "15"})
-    await hub.ensure_listening()
     events = notification_stream.stream(pool, hub, user_id=principal.user_id,
                                         last_event_id=notification_stream.last_event_id_of(last_event_id),
                                         allowed=lambda: still_valid(request.app, principal),
-                                        lang=_language(request))
+                                        lang=_language(request), slots=settings.max_streams_per_user)
     return StreamingResponse(events, media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 

@@ -66,3 +66,24 @@ async def erase_customers(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> 
     """A purge: notifications about the customers lose their body (it quotes the comment)."""
     await conn.execute("UPDATE notifications SET body = NULL WHERE data->>'customer_id' = ANY($1::text[])",
                        [str(i) for i in ids])
+
+
+# The open streams of a user, counted across every process of the service: each holds a session
+# advisory lock (one of the user's `max_streams_per_user` slot keys) on its process's listener
+# connection, so a process that dies frees its slots with its session.
+async def try_advisory_lock(conn: asyncpg.Connection, key: int) -> bool:
+    return bool(await conn.fetchval("SELECT pg_try_advisory_lock($1)", key))
+
+
+async def advisory_unlock(conn: asyncpg.Connection, key: int) -> None:
+    await conn.execute("SELECT pg_advisory_unlock($1)", key)
+
+
+async def advisory_locks_held(conn: asyncpg.Connection, keys: list[int]) -> int:
+    """How many of these bigint advisory keys some session of this database holds (pg_locks shows a
+    bigint key as its high and low 32 bits, `classid` and `objid`, with `objsubid` 1)."""
+    return await conn.fetchval(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1"
+        " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        " AND (classid::bigint, objid::bigint) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[]))",
+        [(k & 0xFFFFFFFFFFFFFFFF) >> 32 for k in keys], [k & 0xFFFFFFFF for k in keys])
