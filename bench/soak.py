@@ -9,7 +9,7 @@ The mix, per second at `--rate` operations (open loop: operations start on the c
 not earlier ones have answered, so a slow platform shows as latency, not as a lower rate): of
 every 10, 3 reads by id, 2 searches, 1 create, 1 status change with a note, 1 call, 1 note, 1
 comment, on customers the run created itself. Each minute: operations, errors, p50/p95/p99 per
-minute; every 30 s the memory (proportional set size) of every process of the stack (`$CRM_LOCAL_DIR/run/*.pid`;
+minute; every 30 s the private (anonymous) memory of every process of the stack (`$CRM_LOCAL_DIR/run/*.pid`;
 PostgreSQL: the postmaster and all its backends). At the end the lag of every consumer group
 (end offset − committed offset, summed over partitions), after a settling pause.
 
@@ -37,15 +37,16 @@ WARM_UP_MINUTES = 2
 
 
 def rss_of(pid: int) -> int:
-    """Memory of `pid` and its children (PostgreSQL's backends are the postmaster's), in kB: the
-    proportional set size (`Pss` of smaps_rollup), which counts a page shared by n processes 1/n in
-    each. Summed over PostgreSQL's backends, plain RSS counts the shared buffers once per backend
-    that touched them, and grows as they touch more (+45% in 30 minutes with no leak)."""
+    """Private memory of `pid` and its children (PostgreSQL's backends are the postmaster's), in kB:
+    the anonymous pages' proportional set size (`Pss_Anon` of smaps_rollup) — heaps, where a leak
+    shows. Not RSS: summed over PostgreSQL's backends it counts the shared buffers once per backend
+    that touched them (+45% in 30 minutes as the buffer pool warmed); nor the whole PSS: a process's
+    share of the libraries' pages grows when other processes on the machine that map them exit."""
     total = 0
     for p in [pid, *children(pid)]:
         try:
             for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
+                if line.startswith("Pss_Anon:"):
                     total += int(line.split()[1])
         except OSError:
             pass
