@@ -1,5 +1,6 @@
 """Faults under load (issue 15, E-1, E-2): a load driver plays reps' everyday work through the
-gateway — create a customer, change its status with a note, log a call, write a note, comment —
+gateway — create a customer, change its status with a note, log a call, write a note, comment
+mentioning their manager —
 and their manager's (distribute finished customers to another rep and recall them, give others to
 a rep under a one-minute speed-to-lead SLA the rep lets pass, label others in bulk), while a
 nemesis, one fault at a time, kill -9s every service (customers, interactions, assignment,
@@ -16,6 +17,7 @@ When the load has stopped and the platform settled, the oracle checks exactly on
   process (recalled once, `sla_missed`, nobody else to deal them to) — one `assigned` and one
   `recalled` line more and their first owner back, the labelled ones the label and one
   `classified` line more;
+- each comment's mention is exactly one notification in the manager's inbox;
 - every event the customers service wrote to its outbox for these customers was published and
   is in the inbox of every service that consumes it (interactions, assignment, compensation)
   once for each of its consumers of that type, and the other way round for the
@@ -241,6 +243,8 @@ class Tally:
     missed_sla: list[str] = field(default_factory=list)  # likewise, recalled by the SLA sweepers
     missed_sla_assignment: str = ""
     import_job: dict = field(default_factory=dict)
+    mentioned: str = ""  # the manager's username: each comment mentions them
+    comments: list[str] = field(default_factory=list)
     export_id: str = ""
     imported_recalled: int = 0
     labelled: list[str] = field(default_factory=list)
@@ -300,7 +304,9 @@ class Driver:
         await self.write(f"{base}/calls", {"direction": "out", "outcome": "reached", "duration_seconds": 30,
                                            "external_id": f"fault-{customer['id']}"}, expect=201)
         await self.write(f"{base}/notes", {"text": "Khách hẹn gặp"}, expect=201)
-        await self.write(f"{base}/comments", {"text": "Đã gửi báo giá"}, expect=201)
+        comment = await self.write(f"{base}/comments", {"text": f"Đã gửi báo giá, nhờ @{self.tally.mentioned} duyệt"},
+                                   expect=201)
+        self.tally.comments.append(comment["id"])
         self.tally.finished.append(customer["id"])
 
     async def run(self, tag: str, stop: asyncio.Event, first: int) -> None:
@@ -368,6 +374,20 @@ async def imports_settled(tag: str, rep_id: str) -> dict | None:
     finally:
         await customers.close()
         await interactions.close()
+
+
+async def mentioned_once(user_id: str, comment_ids: list[str]) -> int | None:
+    """The mention notifications of these comments in the mentioned user's inbox, once each is there
+    exactly once (a comment's event handled twice would notify twice)."""
+    conn = await database("interactions")
+    try:
+        rows = await conn.fetch("SELECT data->>'comment_id' AS comment_id, count(*) AS n FROM notifications"
+                                " WHERE user_id = $1 AND type = 'mention' AND data->>'comment_id' = ANY($2::text[])"
+                                " GROUP BY 1", uuid.UUID(user_id), comment_ids)
+    finally:
+        await conn.close()
+    assert all(r["n"] == 1 for r in rows), [dict(r) for r in rows if r["n"] != 1]
+    return len(rows) if len(rows) == len(comment_ids) else None
 
 
 async def exported_once(client: httpx.AsyncClient, rep: dict, export_id: str) -> int:
@@ -511,7 +531,7 @@ async def dead_letters(event_ids: set[str]) -> list[dict]:
 
 
 async def test_nothing_is_lost_or_doubled_while_processes_die(client, org):
-    rep, tag, tally, stop = org["rep"], uuid.uuid4().hex[:6], Tally(), asyncio.Event()
+    rep, tag, tally, stop = org["rep"], uuid.uuid4().hex[:6], Tally(mentioned=org["manager"]["username"]), asyncio.Event()
     await crm_local("kafka-start")  # all up, whatever an earlier run left dead
     await crm_local("services-start")
     async with httpx.AsyncClient(base_url=GATEWAY, timeout=20) as load_client:
@@ -531,6 +551,7 @@ async def test_nothing_is_lost_or_doubled_while_processes_die(client, org):
     imported = await eventually(lambda: imports_settled(tag, rep["id"]), timeout=180, interval=2)
     assert imported["phones"] == IMPORT_ROWS and imported["distributed"] == DISTRIBUTED
     exported = await exported_once(client, rep, tally.export_id)
+    mentions = await eventually(lambda: mentioned_once(org["manager"]["id"], tally.comments), timeout=120, interval=2)
     assert exported == IMPORT_ROWS - DISTRIBUTED
 
     lines = await eventually(lambda: settled(client, rep, tally), timeout=180, interval=2)
@@ -559,6 +580,7 @@ async def test_nothing_is_lost_or_doubled_while_processes_die(client, org):
               "distributed_and_recalled": len(tally.moved), "recalled_by_the_sla_sweepers": len(tally.missed_sla),
               "labelled_in_bulk": len(tally.labelled), "imported": IMPORT_ROWS,
               "imported_then_distributed_and_recalled": DISTRIBUTED, "exported": exported,
+              "mention_notifications": mentions,
               "writes_accepted": tally.requests, "retries": tally.retried, "answers_5xx": dict(tally.answers_5xx),
               "no_answer": tally.no_answer, "faults": tally.faults,
               "events_and_deliveries": {name: [flow["events"], flow["deliveries"]] for name, flow in flows.items()},
