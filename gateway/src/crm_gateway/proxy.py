@@ -122,7 +122,7 @@ class Proxy:
 
     def __init__(self, settings: GatewaySettings) -> None:
         self.settings = settings
-        self.upstreams = {service: Upstreams(urls) for service, urls in settings.service_urls().items()}
+        self.upstreams = {service: Upstreams(urls, name=service) for service, urls in settings.service_urls().items()}
         self.session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=settings.proxy_max_connections,
                                            keepalive_timeout=settings.proxy_keepalive_expiry),
@@ -168,15 +168,9 @@ class Proxy:
             target += "?" + request.url.query
         streaming = "text/event-stream" in request.headers.get("accept", "")
         headers, body = _request_headers(request), _body(request)
-        upstreams = self.upstreams[service]
-        *others, last = upstreams.order()
-        for base in others:
-            try:
-                return await self._request(request, base + target, headers, body, streaming=streaming)
-            except aiohttp.ClientConnectorError as exc:
-                log.info("upstream_refused", service=service, upstream=base, error=repr(exc))
-                upstreams.refused(base)
-        return await self._request(request, last + target, headers, body, streaming=streaming)
+        return await self.upstreams[service].send(
+            lambda base: self._request(request, base + target, headers, body, streaming=streaming),
+            refused=aiohttp.ClientConnectorError)
 
     async def _request(self, request: Request, url: str, headers: list[tuple[str, str]],
                        body: AsyncIterator[bytes] | None, *, streaming: bool) -> aiohttp.ClientResponse:

@@ -90,7 +90,7 @@ class CustomersClient:
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         """`base_url`: one, or several comma-separated; `transport`: another way to the service than
         the network (tests: the app in process)."""
-        self._http = _Replicas(Upstreams(base_url),
+        self._http = _Replicas(Upstreams(base_url, name="customers"),
                                httpx.AsyncClient(timeout=timeout_seconds, transport=transport))
 
     async def aclose(self) -> None:
@@ -142,15 +142,8 @@ class _Replicas:
     client: httpx.AsyncClient
 
     async def post(self, path: str, **kwargs: Any) -> httpx.Response:
-        """To the processes in turn until one takes the connection."""
-        *others, last = self.upstreams.order()
-        for base in others:
-            try:
-                return await self.client.post(base + path, **kwargs)
-            except httpx.ConnectError as exc:
-                log.info("customers_replica_refused", upstream=base, error=repr(exc))
-                self.upstreams.refused(base)
-        return await self.client.post(last + path, **kwargs)
+        return await self.upstreams.send(lambda base: self.client.post(base + path, **kwargs),
+                                         refused=httpx.ConnectError)
 
 
 async def _post(http: _Replicas, path: str, **kwargs: Any) -> httpx.Response:

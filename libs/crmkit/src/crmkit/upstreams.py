@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from crmkit.logging import get_logger
 
 REST_SECONDS = 2.0
+T = TypeVar("T")
+log = get_logger(__name__)
 
 
 def parse(value: str) -> list[str]:
@@ -25,17 +30,14 @@ def parse(value: str) -> list[str]:
 
 
 class Upstreams:
-    def __init__(self, urls: str | list[str], *, rest_seconds: float = REST_SECONDS,
+    def __init__(self, urls: str, *, name: str = "", rest_seconds: float = REST_SECONDS,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.urls = parse(urls) if isinstance(urls, str) else list(urls)
+        self.urls = parse(urls)
+        self.name = name
         self._turn = itertools.count()
         self._resting_until = dict.fromkeys(self.urls, 0.0)
         self._rest_seconds = rest_seconds
         self._clock = clock
-
-    @property
-    def first(self) -> str:
-        return self.urls[0]
 
     def order(self) -> list[str]:
         """Every URL once, for one request: the next in turn first, resting ones last."""
@@ -46,3 +48,17 @@ class Upstreams:
 
     def refused(self, url: str) -> None:
         self._resting_until[url] = self._clock() + self._rest_seconds
+
+    async def send(self, attempt: Callable[[str], Awaitable[T]], *,
+                   refused: type[BaseException] | tuple[type[BaseException], ...]) -> T:
+        """`attempt(base_url)` on the processes in turn until one takes the connection: `refused`
+        (the client's error for a connection that never opened) passes it to the next; the last
+        one's answer or error is the caller's."""
+        *others, last = self.order()
+        for base in others:
+            try:
+                return await attempt(base)
+            except refused as exc:
+                log.info("upstream_refused", service=self.name, upstream=base, error=repr(exc))
+                self.refused(base)
+        return await attempt(last)
