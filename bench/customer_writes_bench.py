@@ -64,6 +64,8 @@ VARIANTS: dict[str, dict] = {
     "current": {"drop": []},
     "no_updated_idx": {"drop": UPDATED},
     "no_search_gin": {"drop": ["customers_search_doc"]},
+    # the search document's trigram GIN and the phone suffix index moved to customer_search
+    "no_search_cols": {"drop": ["customers_search_doc", "customers_phone_rev"]},
     # status unindexed (the "status in use" check and filters read the table)
     "no_updated_status": {"drop": UPDATED + ["customers_status"]},
     "no_updated_search_holder": {"drop": UPDATED + ["customers_search_doc"] + REDUNDANT},

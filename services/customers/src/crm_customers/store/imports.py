@@ -10,7 +10,7 @@ size, never one round trip per row.
    INSERT … SELECT creates (ids UUIDv7 from the handler; owner, unit, group and creator the same
    for the chunk), one UPDATE … FROM updates the mapped non-empty values (COALESCE keeps the
    rest; attributes merged; the group added; never the owner; version + 1 as every update).
-   `search_doc` and `phone_rev` are generated columns.
+   Their search rows (`customer_search`) are written by its triggers.
 
 COPY goes through a staging table because asyncpg's binary COPY has no jsonb encoder (attributes
 travel as text and are cast). Measured cost of a chunk: `handlers.imports.apply_import_chunk`.

@@ -17,19 +17,22 @@ choices and attributes that are not defined or not filterable. Example:
 
 The filter model is `domain.selection.CustomerFilter`.
 
-Search (`q`): the words of the query, folded like `crm_fold` (lower case, no diacritics, đ → d),
-must each start a word of `search_doc` (name, company, e-mail, tax code), or (the typo fallback,
-`fuzzy`) the whole folded query is similar to a part of it (`<%`, pg_trgm word similarity). When
-the words are rare together (planner's estimate ≤ FEW_MATCHES), the matches' ids come from the
-stored word prefixes (`customer_search`, migration 0011: `left(w, 8)` of every word of 2+
-characters is an exact GIN key) and one-letter and longer words add their LIKE; otherwise the
-rule is `LIKE '% word%'` per word on `search_doc` (trigram GIN). Both forms mean the same rows. A
-query that looks like a phone number matches the normalised phone exactly, phone suffixes of 4+
-digits (`phone_rev`) and tax codes (the phrase on `search_doc`).
+Search (`q`) reads the customer's row of `customer_search` (migrations 0011, 0013: kept by
+triggers, apart from `customers` so that owner, label and status changes never touch its indexes):
+the words of the query, folded like `crm_fold` (lower case, no diacritics, đ → d), must each start
+a word of its `search_doc` (name, company, e-mail, tax code), or (the typo fallback, `fuzzy`) the
+whole folded query is similar to a part of it (`<%`, pg_trgm word similarity). When the words are
+rare together (the planner's estimate ≤ √(40 × rows), at least 1,000), the matches' ids come from
+the stored word prefixes (`left(w, 8)` of every word of 2+ characters is an exact GIN key) and
+one-letter and longer words add their LIKE; otherwise the rule is `LIKE '% word%'` per word on
+`search_doc` (trigram GIN). Both forms mean the same rows. A query that looks like a phone number
+matches the normalised phone exactly, phone suffixes of 4+ digits (`phone_rev`) and tax codes (the
+phrase on `search_doc`).
 """
 from __future__ import annotations
 
 import functools
+import math
 import re
 import uuid
 from collections.abc import Callable
@@ -82,8 +85,10 @@ async def search_sql(conn: asyncpg.Connection, q: str, params: Params, alias: st
         except InvalidPhone:
             pass
         suffix = digits[1:] if digits.startswith("0") and len(digits) >= 9 else digits
-        branches.append(f"{alias}.phone_rev LIKE {params.add(suffix[::-1] + '%')}")
-        branches.append(f"{alias}.search_doc LIKE {params.add(_word_prefix(fold_words(q)))}")  # tax codes
+        # a suffix of 4+ digits and a tax code's prefix are few rows: their ids first
+        matches = (f"s.phone_rev LIKE {params.add(suffix[::-1] + '%')}"
+                   f" OR s.search_doc LIKE {params.add(_word_prefix(fold_words(q)))}")
+        branches.append(f"{alias}.id = ANY(ARRAY(SELECT s.customer_id FROM customer_search s WHERE {matches}))")
         return f"({' OR '.join(branches)})"
     words = fold_words(q)[:10]
     if not words:
@@ -91,35 +96,48 @@ async def search_sql(conn: asyncpg.Connection, q: str, params: Params, alias: st
     folded = " ".join(words)
     if fuzzy and len(folded) >= 4 and any(ch.isalpha() for ch in folded):
         # The fallback (the exact rule found nothing on the first page) ORs the exact rule with
-        # similarity, both on `search_doc`'s trigram GIN: one BitmapOr.
-        return f"(({' AND '.join(_likes(words, params, alias))}) OR {params.add(folded)} <% {alias}.search_doc)"
+        # similarity, both on the trigram GIN of `customer_search.search_doc`: one BitmapOr.
+        return _searched(f"({' AND '.join(_likes(words, params))}) OR {params.add(folded)} <% s.search_doc", alias)
     keys = list(dict.fromkeys(w[:PREFIX_MAX] for w in words if len(w) >= 2))
     if not keys or not await _few_matches(conn, keys):
-        return f"({' AND '.join(_likes(words, params, alias))})"
+        return _searched(" AND ".join(_likes(words, params)), alias)
     holds = f"s.prefixes @> {params.add(keys)}::text[]"
     unkeyed = [w for w in dict.fromkeys(words) if len(w) > PREFIX_MAX or len(w) < 2]  # the key narrows, LIKE decides
-    return " AND ".join([f"({alias}.id = ANY(ARRAY(SELECT s.customer_id FROM customer_search s WHERE {holds}))",
-                         *_likes(unkeyed, params, alias)]) + ")"
+    return f"{alias}.id = ANY(ARRAY(SELECT s.customer_id FROM customer_search s WHERE {' AND '.join([holds, *_likes(unkeyed, params)])}))"
 
 
-def _likes(words: list[str], params: Params, alias: str) -> list[str]:
-    return [f"{alias}.search_doc LIKE {params.add(_word_prefix([w]))}" for w in words]
+def _likes(words: list[str], params: Params) -> list[str]:
+    return [f"s.search_doc LIKE {params.add(_word_prefix([w]))}" for w in words]
+
+
+def _searched(condition: str, alias: str) -> str:
+    """`condition` over the customer's `customer_search` row `s`. EXISTS, not a list of ids: a common
+    word matches a large share of the table, and the plan may walk the list's sort index and probe
+    `customer_search` by primary key until the page is full."""
+    return f"EXISTS (SELECT FROM customer_search s WHERE s.customer_id = {alias}.id AND ({condition}))"
 
 
 # Up to this many matches (the planner's estimate over the stored prefixes) a search takes the
 # matches' ids from the prefix GIN of `customer_search` (exact keys: ~40 index buffers where the
-# trigram GIN decodes ~900) and fetches them by primary key (~4 buffers a match); beyond it the
-# trigram bitmap over `customers` reads fewer buffers (one heap page a match: le minh, 3,517
-# matches, 17,349 buffers by the prefixes against 12,532 by the trigram walk) and the search keeps
-# the LIKE rule. Measured at 1.33M in docs/benchmarks.md, "Search" → "5. Landed".
-FEW_MATCHES = 1_000
+# trigram GIN decodes ~900) and fetches them by primary key (~5 buffers a match, M matches); beyond
+# it the plan walks the list's sort index and probes each customer's search row (~4 buffers a row,
+# ~51·N/M rows of N to fill a page). The two meet at M ≈ √(40·N): ~6,300 at 1M, ~20,000 at 10M.
+# Measured at 1M (docs/benchmarks.md, "Search" → "6. The search columns aside"): with the limit at
+# 1,000, "hoang duc" (2,523 matches, estimated 1,690) walked 1.4M buffers in 451 ms; taking the ids
+# first, 12,539 buffers in 18–29 ms. Never under FEW_MATCHES_MIN, the limit measured at 1.33M
+# before the search columns left `customers`.
+FEW_MATCHES_MIN = 1_000
 
 
 async def _few_matches(conn: asyncpg.Connection, keys: list[str]) -> bool:
-    """Whether the rows holding every key are estimated at FEW_MATCHES or fewer. A stored column
-    has its own element statistics, so the estimate is close (nguyen van an 173 for 166, le minh
-    2,935 for 3,517); an EXPLAIN costs no row read."""
-    return await estimated_rows(conn, "SELECT FROM customer_search WHERE prefixes @> $1::text[]", keys) <= FEW_MATCHES
+    """Whether the rows holding every key are estimated at few (above). A stored column has its own
+    element statistics, so the estimate is close (nguyen van an 173 for 166, le minh 2,935 for
+    3,517); an EXPLAIN costs no row read."""
+    estimate = await estimated_rows(conn, "SELECT FROM customer_search WHERE prefixes @> $1::text[]", keys)
+    if estimate <= FEW_MATCHES_MIN:
+        return True
+    rows = await conn.fetchval("SELECT reltuples FROM pg_class WHERE oid = 'customer_search'::regclass")
+    return estimate <= math.sqrt(40 * max(rows, 0))
 
 
 def _scope_sql(scope: str, principal: Principal, params: Params, alias: str) -> str | None:
