@@ -134,9 +134,10 @@ async def recall_reps(client: httpx.AsyncClient, admin: dict, rep_ids: list[str]
 
 
 async def back_with_previous_owners(rep_ids: list[str], ids: list[str], started: float) -> float:
-    return await wait_until(f"{PG}/crm_customers", "SELECT count(*) FROM customers WHERE id = ANY($2::uuid[])"
-                            " AND (owner_id IS NULL OR NOT owner_id = ANY($1::uuid[]))", [rep_ids, ids], len(ids),
-                            started)
+    # the reps own nothing but the run's leads (checked at set-up): none owned = all back; read from
+    # the owner index (an `id = ANY(100,000 ids)` probe cost ~0.3 s of the database's CPU every poll)
+    return await wait_until(f"{PG}/crm_customers", "SELECT $2::int - count(*) FROM customers"
+                            " WHERE owner_id = ANY($1::uuid[])", [rep_ids, len(ids)], len(ids), started)
 
 
 async def db_now() -> object:
@@ -158,8 +159,8 @@ async def run(client: httpx.AsyncClient, admin: dict, rep_ids: list[str], ids: l
     posted = time.perf_counter() - started
     r.raise_for_status()
     made = r.json()["assignments"]
-    owned = await wait_until(f"{PG}/crm_customers", "SELECT count(*) FROM customers WHERE owner_id = ANY($1::uuid[])"
-                             " AND id = ANY($2::uuid[])", [rep_ids, ids], len(ids), started)
+    owned = await wait_until(f"{PG}/crm_customers", "SELECT count(*) FROM customers WHERE owner_id = ANY($1::uuid[])",
+                             [rep_ids], len(ids), started)
     lines = await wait_until(
         f"{PG}/crm_interactions", "SELECT count(*) FROM timeline_entries WHERE type = 'assigned'"
         " AND occurred_at >= $2 AND data->>'reason' = 'assignment.direct'"

@@ -73,8 +73,8 @@ VARIANTS: dict[str, dict] = {
     "pkey_only": {"drop": "ALL"},
     # the lean table: search document (and phone suffix) in their own table, labels and groups in
     # link tables, no updated_at index, no redundant holder index; owner columns stay
-    "lean": {"drop": UPDATED + REDUNDANT + ["customers_search_doc", "customers_phone_rev", "customers_labels",
-                                            "customers_groups"],
+    "lean": {"drop": UPDATED + REDUNDANT + ["customers_search_doc", "customers_phone_rev", "customers_labels_held",
+                                            "customers_groups_held"],
              "kinds": {"owner": None, "touch": None, "labels": [
                  "INSERT INTO bench_label_links (label, customer_id) SELECT 'bench-label', id FROM bench_sample"
                  " ON CONFLICT DO NOTHING", TOUCH]}},
@@ -154,7 +154,7 @@ async def measure(conn: asyncpg.Connection, variant: str, kind: str) -> dict:
                     "SELECT indexrelname FROM pg_stat_user_indexes WHERE relname = 'customers'"
                     " AND indexrelname <> 'customers_pkey'")]
             for index in drop:
-                await conn.execute(f"DROP INDEX {index}")
+                await conn.execute(f"DROP INDEX IF EXISTS {index}")  # gone in later migrations: same as current
             indexes = await conn.fetchval("SELECT count(*) FROM pg_indexes WHERE tablename = 'customers'")
             lsn0 = await conn.fetchval("SELECT pg_current_wal_insert_lsn()")
             started = time.perf_counter()

@@ -51,9 +51,9 @@ async def options_in_use(conn: asyncpg.Connection, key: str, values: list[str], 
     used = []
     for value in values:
         probe = {key: [value] if multi else value}
-        # live rows first (the partial GIN index of 0003), then the few soft-deleted ones
+        # live rows first (the partial GIN index of 0003/0015), then the few soft-deleted ones
         if await conn.fetchval("SELECT true FROM customers WHERE deleted_at IS NULL AND attributes @> $1::jsonb"
-                               " LIMIT 1", probe) or await conn.fetchval(
+                               " AND attributes <> '{}' LIMIT 1", probe) or await conn.fetchval(
                 "SELECT true FROM customers WHERE deleted_at IS NOT NULL AND attributes @> $1::jsonb LIMIT 1", probe):
             used.append(value)
     return used

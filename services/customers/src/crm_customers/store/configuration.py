@@ -14,7 +14,9 @@ COLUMNS = {
 }
 ORDER = {"status": "position, key", "label": "position, key", "group": "lower(name), id"}
 # how a customer refers to an item: status column = key, labels array ∋ key, groups array ∋ id
-USE = {"status": "status = $1", "label": "labels @> ARRAY[$1::text]", "group": "groups @> ARRAY[$1::uuid]"}
+# (the arrays' GIN indexes leave out empty arrays: `<> '{}'` lets the planner use them, migration 0015)
+USE = {"status": "status = $1", "label": "labels @> ARRAY[$1::text] AND labels <> '{}'",
+       "group": "groups @> ARRAY[$1::uuid] AND groups <> '{}'"}
 
 
 async def list_items(conn: asyncpg.Connection, *, kind: str) -> list[asyncpg.Record]:

@@ -72,6 +72,12 @@ def subtree_sql(path: str, params: Params, column: str = "c.owner_unit_path") ->
     return within_subtree_sql(column, params.add(path))
 
 
+def shared_with_sql(user: str, alias: str = "c") -> str:
+    """Shared with the user (placeholder `user`). `viewer_ids <> '{}'` names the predicate of the
+    partial index (migration 0015) so that the planner may use it."""
+    return f"({alias}.viewer_ids @> ARRAY[{user}]::uuid[] AND {alias}.viewer_ids <> '{{}}')"
+
+
 def visible_sql(access: Access, params: Params, *, alias: str = "c", include_deleted: bool = False) -> str:
     """The row `alias` is visible to the caller; appends its arguments to `params`."""
     live = "" if include_deleted else f"{alias}.deleted_at IS NULL AND "
@@ -81,7 +87,7 @@ def visible_sql(access: Access, params: Params, *, alias: str = "c", include_del
     if access.personal and access.user_id is not None:
         me = params.add(access.user_id)
         reach += [f"{alias}.owner_id = {me}", f"{alias}.holder_id = {me}",
-                  f"{alias}.viewer_ids @> ARRAY[{me}]::uuid[]"]
+                  shared_with_sql(me, alias)]
     if access.subtree:
         reach.append(subtree_sql(access.subtree, params, f"{alias}.owner_unit_path"))
     return f"({live}({' OR '.join(reach)}))" if reach else "FALSE"

@@ -52,7 +52,7 @@ from crm_customers.domain.provinces import normalize_province
 from crm_customers.domain.selection import CustomerFilter, Scalar, range_end, range_start
 from crm_customers.domain.text import fold_words
 from crm_customers.store import configuration as config_store
-from crm_customers.store.customers import Params, access_of, subtree_sql, visible_sql
+from crm_customers.store.customers import Params, access_of, shared_with_sql, subtree_sql, visible_sql
 from crm_customers.store.paging import estimated_rows
 
 
@@ -147,7 +147,7 @@ def _scope_sql(scope: str, principal: Principal, params: Params, alias: str) -> 
     if scope == "holding":
         return f"{alias}.holder_id = {params.add(me)}"
     if scope == "shared":
-        return f"{alias}.viewer_ids @> ARRAY[{params.add(me)}]::uuid[]"
+        return shared_with_sql(params.add(me), alias)
     if scope == "unassigned":
         return f"{alias}.owner_id IS NULL"
     if scope == "my_unit":
@@ -216,7 +216,8 @@ async def _attribute_sql(conn: asyncpg.Connection, wanted: dict[str, list[Scalar
             if cleaned is not None:
                 documents.append({key: cleaned})
         if documents:
-            clauses.append("(" + " OR ".join(f"{alias}.attributes @> {params.add(d)}::jsonb" for d in documents) + ")")
+            held = " OR ".join(f"{alias}.attributes @> {params.add(d)}::jsonb" for d in documents)
+            clauses.append(f"({held}) AND {alias}.attributes <> '{{}}'")  # the partial index's predicate
     return clauses
 
 
@@ -258,12 +259,12 @@ async def customer_where(conn: asyncpg.Connection, flt: CustomerFilter, principa
         known = await config_store.label_keys(conn)
         if flt.labels:
             await _known_keys(conn, flt.labels, known, "labels", "unknown_label", problems, "label")
-            clauses.append(f"{a}.labels && {params.add(flt.labels)}::text[]")
+            clauses.append(f"{a}.labels && {params.add(flt.labels)}::text[] AND {a}.labels <> '{{}}'")
         if flt.labels_all:
             await _known_keys(conn, flt.labels_all, known, "labels_all", "unknown_label", problems, "label")
-            clauses.append(f"{a}.labels @> {params.add(flt.labels_all)}::text[]")
+            clauses.append(f"{a}.labels @> {params.add(flt.labels_all)}::text[] AND {a}.labels <> '{{}}'")
     if flt.groups:
-        clauses.append(f"{a}.groups && {params.add(flt.groups)}::uuid[]")
+        clauses.append(f"{a}.groups && {params.add(flt.groups)}::uuid[] AND {a}.groups <> '{{}}'")
     for field in ("owner_id", "holder_id", "referred_by"):
         if values := getattr(flt, field):
             clauses.append(_any(f"{a}.{field}", values, params, "uuid"))
