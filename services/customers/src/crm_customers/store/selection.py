@@ -22,7 +22,7 @@ triggers, apart from `customers` so that owner, label and status changes never t
 the words of the query, folded like `crm_fold` (lower case, no diacritics, đ → d), must each start
 a word of its `search_doc` (name, company, e-mail, tax code), or (the typo fallback, `fuzzy`) the
 whole folded query is similar to a part of it (`<%`, pg_trgm word similarity). When the words are
-rare together (the planner's estimate ≤ √(40 × rows), at least 1,000), the matches' ids come from
+rare together (the planner's estimate ≤ √(200 × rows), at least 1,000), the matches' ids come from
 the stored word prefixes (`left(w, 8)` of every word of 2+ characters is an exact GIN key) and
 one-letter and longer words add their LIKE; otherwise the rule is `LIKE '% word%'` per word on
 `search_doc` (trigram GIN). Both forms mean the same rows. A query that looks like a phone number
@@ -121,11 +121,16 @@ def _searched(condition: str, alias: str) -> str:
 # matches' ids from the prefix GIN of `customer_search` (exact keys: ~40 index buffers where the
 # trigram GIN decodes ~900) and fetches them by primary key (~5 buffers a match, M matches); beyond
 # it the plan walks the list's sort index and probes each customer's search row (~4 buffers a row,
-# ~51·N/M rows of N to fill a page). The two meet at M ≈ √(40·N): ~6,300 at 1M, ~20,000 at 10M.
-# Measured at 1M (docs/benchmarks.md, "Search" → "6. The search columns aside"): with the limit at
-# 1,000, "hoang duc" (2,523 matches, estimated 1,690) walked 1.4M buffers in 451 ms; taking the ids
-# first, 12,539 buffers in 18–29 ms. Never under FEW_MATCHES_MIN, the limit measured at 1.33M
-# before the search columns left `customers`.
+# ~51·N/M rows of N to fill a page if the matches were spread evenly over the sort order). They are
+# not: at 10M the walk read ~5× the rows that predicts (123,671 customers for 21 `le minh`, the
+# newest rows holding fewer of those names), so the limit is √(200·N) (~14,000 at 1M, ~45,000 at
+# 10M) rather than the even spread's √(40·N): the ids-first cost grows with M and is known in
+# advance, the walk's depends on where the matches lie. Measured (docs/benchmarks.md, "Search" → "6.
+# The search columns aside"): at 1M "hoang duc" (2,523 matches) walked 1.4M buffers in 451 ms with
+# the limit at 1,000, 12,539 buffers in 18–29 ms with the ids first; at 10M the five common pairs
+# (24,000–36,000 matches) took 221–901 ms (admin) and 458–724 ms (manager) walking, 331–505 ms and
+# 307–471 ms with the ids first. Never under FEW_MATCHES_MIN, the limit measured at 1.33M before
+# the search columns left `customers`.
 FEW_MATCHES_MIN = 1_000
 
 
@@ -137,7 +142,7 @@ async def _few_matches(conn: asyncpg.Connection, keys: list[str]) -> bool:
     if estimate <= FEW_MATCHES_MIN:
         return True
     rows = await conn.fetchval("SELECT reltuples FROM pg_class WHERE oid = 'customer_search'::regclass")
-    return estimate <= math.sqrt(40 * max(rows, 0))
+    return estimate <= math.sqrt(200 * max(rows, 0))
 
 
 def _scope_sql(scope: str, principal: Principal, params: Params, alias: str) -> str | None:
