@@ -1,0 +1,36 @@
+"""Which plan a name search takes (store.selection._few_matches), with a fake connection that
+answers the planner's estimate and the table's size: the ids first up to √(200 × rows), never
+below 1,000 (docs/benchmarks.md, "Search" → "6.")."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crm_customers.store import selection
+
+
+class FakeConnection:
+    def __init__(self, estimate: int, rows: float) -> None:
+        self.estimate, self.rows, self.asked = estimate, rows, []
+
+    async def fetchval(self, sql: str, *args):
+        self.asked.append(sql)
+        if sql.startswith("EXPLAIN"):
+            return json.dumps([{"Plan": {"Plan Rows": self.estimate}}])
+        return self.rows
+
+
+@pytest.mark.parametrize(("estimate", "rows", "few"), [
+    (900, 10_000_000, True),      # under the floor: the table's size is not even read
+    (1_001, 0, False),            # an empty or never analysed table (reltuples 0 or -1)
+    (1_001, -1, False),
+    (14_000, 1_000_000, True),    # √(200 × 1M) ≈ 14,142
+    (15_000, 1_000_000, False),
+    (44_000, 10_000_000, True),   # √(200 × 10M) ≈ 44,721: the common pairs at 10M take the ids
+    (46_000, 10_000_000, False),
+])
+async def test_the_ids_first_band_grows_with_the_table(estimate, rows, few):
+    conn = FakeConnection(estimate, rows)
+    assert await selection._few_matches(conn, ["le", "minh"]) is few
+    assert len(conn.asked) == (1 if estimate <= selection.FEW_MATCHES_MIN else 2)
