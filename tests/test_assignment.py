@@ -139,7 +139,7 @@ async def test_accepting_a_declined_offer_is_a_problem_with_the_http_status(clie
 
 async def test_exactly_one_of_job_id_and_job_names_both_fields(client, org):
     body = {"customer_ids": [org["rep"]["id"]], "text": "x", "assignees": [org["rep"]["id"]]}
-    for lang, message in (("vi", "Cần đúng một trong hai: job_id, job."),
+    for lang, message in (("vi", "Cần đúng một trường trong số: job_id, job."),
                           ("en", "Exactly one of job_id, job is required.")):
         r = await client.post("/api/v1/assignments", headers={**org["manager"]["headers"], "Accept-Language": lang},
                               json=body)

@@ -97,13 +97,15 @@ async def test_seed_004_scenario(client, org):
     assert direct.status_code == 201 and direct.json()["assignments"][0]["status"] == "accepted", direct.text
     await eventually(lambda: _is(owner_of(client, manager, declined_ids[0]), rep["id"]), timeout=30)
 
-    # 6.2.2 "Thu hồi": the assignment holding the selected customers, and only those taken back
+    # 6.2.2 "Thu hồi": the assignment holding the selected customers is the rep's one of the job
     holding = await client.get(f"/api/v1/assignments?customer_id={kept[0]}", headers=manager["headers"])
     [open_one] = [a for a in holding.json()["items"] if a["customer"]["state"] == "open"]
     assert open_one["id"] == by_rep[rep["id"]]["id"]
+    # the job chosen ("Chọn giao việc muốn thu hồi"), only the selected customers taken back
     recalled = await client.post("/api/v1/recalls", headers=manager["headers"],
-                                 json={"assignment_id": open_one["id"], "customer_ids": kept})
+                                 json={"job_id": job_id, "customer_ids": kept})
     assert recalled.status_code == 200 and sorted(recalled.json()["recalled"]) == kept, recalled.text
+    assert recalled.json()["assignments"] == [open_one["id"]] and recalled.json()["skipped"] == []
     for customer_id in kept:
         await eventually(lambda c=customer_id: _is(owner_of(client, manager, c), before), timeout=30)
     assert await owner_of(client, manager, declined_ids[0]) == rep["id"]  # not selected for the recall: stays

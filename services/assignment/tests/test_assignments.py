@@ -410,3 +410,40 @@ async def test_a_manager_recalls_every_open_lead_of_a_rep_in_one_call(pool):
     assert await pool.fetchval("SELECT count(*) FROM assignment_customers WHERE state = 'open'") == 0
     again = await assignments.recall(pool, principal=manager, assignee_id=rep.user_id)
     assert again["recalled"] == [] and again["assignments"] == []
+
+
+async def test_a_manager_recalls_the_selected_customers_from_a_job(pool):
+    """Seed 004, 6.2.2: the job chosen, the customers selected in the list taken back from whichever
+    of its open assignments holds them; the rest of the job stays; then all of it in one call."""
+    manager, first, second = (await person(pool, BRANCH, "manager"), await person(pool, TEAM, "sales"),
+                              await person(pool, TEAM, "sales"))
+    outsider = await person(pool, OTHER, "manager")
+    job, other_job = await new_job(pool, manager), await new_job(pool, manager)
+    ids = await customers(pool, manager, 4)
+    made = await assignments.distribute(pool, principal=manager, customer_ids=ids, text="x", job_id=job["id"],
+                                        assignees=[first.user_id, second.user_id], direct=True)
+    elsewhere = await assignments.distribute(pool, principal=manager, customer_ids=await customers(pool, manager, 1),
+                                             text="x", job_id=other_job["id"], assignees=[first.user_id], direct=True)
+    by_rep = {a["assignee_id"]: a["id"] for a in made["assignments"]}
+    held = dict(await pool.fetch("SELECT customer_id, assignment_id FROM assignment_customers WHERE state = 'open'"))
+    one_each = [next(c for c in ids if held[c] == by_rep[rep.user_id]) for rep in (first, second)]
+    stranger = uuid.uuid4()
+
+    assert await code_of(assignments.recall(pool, principal=outsider, job_id=job["id"])) == (404, "not_found")
+    assert await code_of(assignments.recall(pool, principal=first, job_id=job["id"])) == (403, "not_a_distributor")
+    assert (await code_of(assignments.recall(pool, principal=manager, job_id=job["id"],
+                                             assignment_id=by_rep[first.user_id])))[0] == 422
+    done = await assignments.recall(pool, principal=manager, job_id=job["id"], customer_ids=[*one_each, stranger])
+    assert sorted(done["recalled"]) == sorted(one_each) and done["skipped"] == [stranger]
+    assert set(done["assignments"]) == set(by_rep.values()) and done["job_id"] == job["id"]
+    still = {r["customer_id"] for r in await pool.fetch("SELECT customer_id FROM assignment_customers"
+                                                        " WHERE state = 'open'")}
+    assert still == (set(ids) - set(one_each)) | set(held) - set(ids)
+    recalled = [e for e in await published(pool, "assignment.recalled")]
+    assert sorted(c for e in recalled for c in e["customer_ids"]) == sorted(str(c) for c in one_each)
+
+    rest = await assignments.recall(pool, principal=manager, job_id=job["id"])
+    assert sorted(rest["recalled"]) == sorted(set(ids) - set(one_each))
+    assert await pool.fetchval("SELECT count(*) FROM assignment_customers WHERE state = 'open'") == 1  # other job
+    assert (await assignments.recall(pool, principal=manager, job_id=job["id"]))["recalled"] == []
+    assert elsewhere["assignments"][0]["status"] == "accepted"

@@ -61,9 +61,10 @@ i18n.register(
         "warn_before_sla": {"vi": "Thời gian cảnh báo phải nhỏ hơn thời hạn liên hệ (sla_minutes).",
                             "en": "The warning must come before the contact deadline (less than sla_minutes)."},
         "too_many": {"vi": "Tối đa {max} khách hàng mỗi lần.", "en": "At most {max} customers at a time."},
-        "exactly_one_of": {"vi": "Cần đúng một trong hai: {fields}.", "en": "Exactly one of {fields} is required."},
-        "only_with_assignment": {"vi": "Chỉ chọn khách hàng khi thu hồi từ một lần giao (assignment_id).",
-                                 "en": "Customers are chosen only when recalling from one assignment (assignment_id)."},
+        "exactly_one_of": {"vi": "Cần đúng một trường trong số: {fields}.", "en": "Exactly one of {fields} is required."},
+        "only_with_assignment": {
+            "vi": "Chỉ chọn khách hàng khi thu hồi từ một lần giao (assignment_id) hoặc một giao việc (job_id).",
+            "en": "Customers are chosen only when recalling from an assignment (assignment_id) or a job (job_id)."},
         "strategy_with_quantities": {
             "vi": "Chiến lược chia chỉ dùng cùng assignees, không dùng cùng quantities.",
             "en": "A strategy goes with assignees, not with quantities."},

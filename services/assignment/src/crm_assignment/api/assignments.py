@@ -63,10 +63,11 @@ class Quantity(BaseModel):
     count: int = Field(ge=1, le=handlers.MAX_CUSTOMERS)
 
 
-def _exactly_one_of(first: str, second: str) -> dict[str, Any]:
-    """In the OpenAPI document: one of the two fields given (not null), the other absent or null."""
-    return {"oneOf": [{"required": [given], "properties": {given: {"not": {"type": "null"}}, other: {"type": "null"}}}
-                      for given, other in ((first, second), (second, first))]}
+def _exactly_one_of(*names: str) -> dict[str, Any]:
+    """In the OpenAPI document: one of the fields given (not null), the others absent or null."""
+    return {"oneOf": [{"required": [given], "properties": {given: {"not": {"type": "null"}},
+                                                           **{other: {"type": "null"} for other in names if other != given}}}
+                      for given in names]}
 
 
 class DistributionCreate(BaseModel):
@@ -174,23 +175,27 @@ class DeclineCreate(BaseModel):
 
 
 class RecallCreate(BaseModel):
-    """One assignment's customers (all, or `customer_ids`), or every open customer of a rep
-    (`assignee_id`: their open assignments the caller may recall)."""
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": [_exactly_one_of("assignment_id",
-                                                                                           "assignee_id")]})
+    """One assignment's customers (all, or `customer_ids`); a job's (seed 004, 6.2.2: the job
+    chosen, the customers selected in the list taken back from whichever of its open assignments
+    holds them; all when none are named); or every open customer of a rep (`assignee_id`). Only
+    from assignments the caller may recall."""
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"allOf": [_exactly_one_of(
+        "assignment_id", "job_id", "assignee_id")]})
 
     assignment_id: uuid.UUID | None = None
+    job_id: uuid.UUID | None = None
     assignee_id: uuid.UUID | None = None
     customer_ids: list[uuid.UUID] | None = Field(None, min_length=1, max_length=handlers.MAX_CUSTOMERS,
-                                                 description="with assignment_id; omitted: every customer still"
-                                                             " open in it")
+                                                 description="with assignment_id or job_id; omitted: every"
+                                                             " customer still open in it")
 
 
 class RecallPublic(BaseModel):
     assignment_id: uuid.UUID | None = None
+    job_id: uuid.UUID | None = None
     assignee_id: uuid.UUID | None = None
-    assignments: list[uuid.UUID] = Field(default_factory=list, description="with assignee_id: the assignments"
-                                                                           " recalled from")
+    assignments: list[uuid.UUID] = Field(default_factory=list, description="with job_id or assignee_id: the"
+                                                                           " assignments recalled from")
     recalled: list[uuid.UUID]
     skipped: list[uuid.UUID] = Field(description="named but not open in the assignment (any more)")
 
@@ -298,7 +303,7 @@ async def decline(assignment_id: uuid.UUID, pool: DbPool, principal: CurrentPrin
 @router.post("/recalls", response_model=RecallPublic, responses=RESPONSES)
 async def recall(body: RecallCreate, pool: DbPool, principal: CurrentPrincipal) -> dict[str, Any]:
     """Thu hồi (A-5): ownership of the recalled customers reverts to their previous owner."""
-    return await handlers.recall(pool, principal=principal, assignment_id=body.assignment_id,
+    return await handlers.recall(pool, principal=principal, assignment_id=body.assignment_id, job_id=body.job_id,
                                  assignee_id=body.assignee_id, customer_ids=body.customer_ids)
 
 

@@ -357,18 +357,21 @@ async def withdraw_offers_of(uow: UnitOfWork, assignee_id: uuid.UUID) -> int:
 
 
 async def recall(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uuid.UUID | None = None,
-                 assignee_id: uuid.UUID | None = None, customer_ids: list[uuid.UUID] | None = None
-                 ) -> dict[str, Any]:
-    """Take selected customers (all when none are named) back from an assignment (A-5), or every
-    customer a rep holds through open assignments (`assignee_id`): ownership reverts to whoever
-    owned them before. By the assigner, a manager above the assignee, or an admin. Customers no
-    longer open in it are reported as skipped. Its assignee may see it but not recall it
-    (forbidden); to anyone else it is not found."""
-    _exactly_one(assignment_id=assignment_id, assignee_id=assignee_id)
+                 job_id: uuid.UUID | None = None, assignee_id: uuid.UUID | None = None,
+                 customer_ids: list[uuid.UUID] | None = None) -> dict[str, Any]:
+    """Take selected customers (all when none are named) back from an assignment (A-5) or from a
+    job's open assignments (`job_id`), or every customer a rep holds through open assignments
+    (`assignee_id`): ownership reverts to whoever owned them before. By the assigner, a manager
+    above the assignee, or an admin. Customers no longer open in it are reported as skipped. Its
+    assignee may see it but not recall it (forbidden); to anyone else it is not found."""
+    _exactly_one(assignment_id=assignment_id, job_id=job_id, assignee_id=assignee_id)
+    wanted = list(dict.fromkeys(customer_ids)) if customer_ids else None
     if assignee_id is not None:
         if customer_ids is not None:
             raise _unprocessable("customer_ids", "only_with_assignment")
         return await _recall_assignee(pool, principal=principal, assignee_id=assignee_id)
+    if job_id is not None:
+        return await _recall_job(pool, principal=principal, job_id=job_id, wanted=wanted)
     assert assignment_id is not None
     async with UnitOfWork(pool, source=SOURCE) as uow:
         assignment = await store.get(uow.conn, assignment_id, lock=True)
@@ -376,7 +379,6 @@ async def recall(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uui
                                       or access.covers(principal, assignment["assignee_unit_path"])):
             mine = assignment is not None and assignment["assignee_id"] == principal.user_id
             raise Forbidden("not_a_distributor") if mine else NotFound()
-        wanted = list(dict.fromkeys(customer_ids)) if customer_ids else None
         ids = await _recall_customers(uow, dict(assignment), wanted)
         skipped = [c for c in wanted or [] if c not in set(ids)]
         return {"assignment_id": assignment_id, "recalled": ids, "skipped": skipped}
@@ -397,6 +399,24 @@ async def _recall_assignee(pool: asyncpg.Pool, *, principal: Principal, assignee
         recalled = {a["id"]: await _recall_customers(uow, a, None, reason="assignee_recalled") for a in mine}
     return {"assignee_id": assignee_id, "assignments": list(recalled),
             "recalled": [c for ids in recalled.values() for c in ids], "skipped": []}
+
+
+async def _recall_job(pool: asyncpg.Pool, *, principal: Principal, job_id: uuid.UUID,
+                      wanted: list[uuid.UUID] | None) -> dict[str, Any]:
+    """Seed 004, 6.2.2 "Thu hồi": the job chosen, the customers selected in the list (all when none
+    are named) taken back from whichever of its open assignments the caller may recall holds them,
+    in one transaction. A job out of sight is not found; one who does not distribute is refused."""
+    access.reach(principal)
+    async with UnitOfWork(pool, source=SOURCE) as uow:
+        await jobs.visible_job(uow.conn, principal, job_id)
+        held = [dict(r) for r in await store.open_of_job(uow.conn, job_id)]
+        mine = [a for a in held if a["assigned_by"] == principal.user_id
+                or access.covers(principal, a["assignee_unit_path"])]
+        recalled = {a["id"]: await _recall_customers(uow, a, wanted) for a in mine}
+    ids = [c for chunk in recalled.values() for c in chunk]
+    taken = set(ids)
+    return {"job_id": job_id, "assignments": [a for a, chunk in recalled.items() if chunk], "recalled": ids,
+            "skipped": [c for c in wanted or [] if c not in taken]}
 
 
 async def _recall_customers(uow: UnitOfWork, assignment: dict[str, Any], wanted: list[uuid.UUID] | None,

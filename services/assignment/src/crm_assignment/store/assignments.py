@@ -76,12 +76,21 @@ async def get(conn: asyncpg.Connection, assignment_id: uuid.UUID, *, lock: bool 
 
 async def open_of_assignee(conn: asyncpg.Connection, assignee_id: uuid.UUID) -> list[asyncpg.Record]:
     """The rep's assignments that still hold open customers, locked, oldest first."""
+    return await _open_where(conn, "a.assignee_id = $1", assignee_id)
+
+
+async def open_of_job(conn: asyncpg.Connection, job_id: uuid.UUID) -> list[asyncpg.Record]:
+    """The job's assignments that still hold open customers, locked, oldest first."""
+    return await _open_where(conn, "a.job_id = $1", job_id)
+
+
+async def _open_where(conn: asyncpg.Connection, condition: str, value: uuid.UUID) -> list[asyncpg.Record]:
     return await conn.fetch(
         f"SELECT {ASSIGNMENT_COLUMNS}, u.unit_path AS assignee_unit_path FROM assignments a"
         " LEFT JOIN directory_users u ON u.id = a.assignee_id"
-        " WHERE a.assignee_id = $1 AND EXISTS (SELECT 1 FROM assignment_customers c"
+        f" WHERE {condition} AND EXISTS (SELECT 1 FROM assignment_customers c"
         "   WHERE c.assignment_id = a.id AND c.state = 'open')"
-        " ORDER BY a.created_at FOR UPDATE OF a", assignee_id)
+        " ORDER BY a.created_at FOR UPDATE OF a", value)
 
 
 async def page(conn: asyncpg.Connection, *, clauses: list[str], args: list[Any], limit: int,
