@@ -6,6 +6,7 @@ distributions of the same customer, one commits and the other is refused (a conf
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -275,7 +276,7 @@ async def _mine(conn: asyncpg.Connection, principal: Principal, assignment_id: u
     if assignment is None:
         raise NotFound()
     if assignment["assignee_id"] != principal.user_id:
-        if assignment["assigned_by"] == principal.user_id or access.covers(principal, assignment["assignee_unit_path"]):
+        if _may_recall(principal, assignment):
             raise Forbidden("not_assignee")
         raise NotFound()
     return dict(assignment)
@@ -375,13 +376,17 @@ async def recall(pool: asyncpg.Pool, *, principal: Principal, assignment_id: uui
     assert assignment_id is not None
     async with UnitOfWork(pool, source=SOURCE) as uow:
         assignment = await store.get(uow.conn, assignment_id, lock=True)
-        if assignment is None or not (assignment["assigned_by"] == principal.user_id
-                                      or access.covers(principal, assignment["assignee_unit_path"])):
+        if assignment is None or not _may_recall(principal, assignment):
             mine = assignment is not None and assignment["assignee_id"] == principal.user_id
             raise Forbidden("not_a_distributor") if mine else NotFound()
         ids = await _recall_customers(uow, dict(assignment), wanted)
         skipped = [c for c in wanted or [] if c not in set(ids)]
         return {"assignment_id": assignment_id, "recalled": ids, "skipped": skipped}
+
+
+def _may_recall(principal: Principal, assignment: Mapping[str, Any]) -> bool:
+    """Its assigner, a manager above its assignee, or an admin may recall (and see) an assignment."""
+    return assignment["assigned_by"] == principal.user_id or access.covers(principal, assignment["assignee_unit_path"])
 
 
 async def _recall_assignee(pool: asyncpg.Pool, *, principal: Principal, assignee_id: uuid.UUID) -> dict[str, Any]:
@@ -392,8 +397,7 @@ async def _recall_assignee(pool: asyncpg.Pool, *, principal: Principal, assignee
     access.reach(principal)
     async with UnitOfWork(pool, source=SOURCE) as uow:
         held = [dict(r) for r in await store.open_of_assignee(uow.conn, assignee_id)]
-        mine = [a for a in held if a["assigned_by"] == principal.user_id
-                or access.covers(principal, a["assignee_unit_path"])]
+        mine = [a for a in held if _may_recall(principal, a)]
         if held and not mine:
             raise NotFound()
         recalled = {a["id"]: await _recall_customers(uow, a, None, reason="assignee_recalled") for a in mine}
@@ -410,8 +414,7 @@ async def _recall_job(pool: asyncpg.Pool, *, principal: Principal, job_id: uuid.
     async with UnitOfWork(pool, source=SOURCE) as uow:
         await jobs.visible_job(uow.conn, principal, job_id)
         held = [dict(r) for r in await store.open_of_job(uow.conn, job_id)]
-        mine = [a for a in held if a["assigned_by"] == principal.user_id
-                or access.covers(principal, a["assignee_unit_path"])]
+        mine = [a for a in held if _may_recall(principal, a)]
         recalled = {a["id"]: await _recall_customers(uow, a, wanted) for a in mine}
     ids = [c for chunk in recalled.values() for c in chunk]
     taken = set(ids)

@@ -88,7 +88,7 @@ async def search_sql(conn: asyncpg.Connection, q: str, params: Params, alias: st
         # a suffix of 4+ digits and a tax code's prefix are few rows: their ids first
         matches = (f"s.phone_rev LIKE {params.add(suffix[::-1] + '%')}"
                    f" OR s.search_doc LIKE {params.add(_word_prefix(fold_words(q)))}")
-        branches.append(f"{alias}.id = ANY(ARRAY(SELECT s.customer_id FROM customer_search s WHERE {matches}))")
+        branches.append(_ids_first(matches, alias))
         return f"({' OR '.join(branches)})"
     words = fold_words(q)[:10]
     if not words:
@@ -103,11 +103,17 @@ async def search_sql(conn: asyncpg.Connection, q: str, params: Params, alias: st
         return _searched(" AND ".join(_likes(words, params)), alias)
     holds = f"s.prefixes @> {params.add(keys)}::text[]"
     unkeyed = [w for w in dict.fromkeys(words) if len(w) > PREFIX_MAX or len(w) < 2]  # the key narrows, LIKE decides
-    return f"{alias}.id = ANY(ARRAY(SELECT s.customer_id FROM customer_search s WHERE {' AND '.join([holds, *_likes(unkeyed, params)])}))"
+    return _ids_first(" AND ".join([holds, *_likes(unkeyed, params)]), alias)
 
 
 def _likes(words: list[str], params: Params) -> list[str]:
     return [f"s.search_doc LIKE {params.add(_word_prefix([w]))}" for w in words]
+
+
+def _ids_first(condition: str, alias: str) -> str:
+    """`condition` over `customer_search` rows `s`, for few rows: their ids first (the GIN or the
+    pattern index), then the customers by primary key."""
+    return f"{alias}.id = ANY(ARRAY(SELECT s.customer_id FROM customer_search s WHERE {condition}))"
 
 
 def _searched(condition: str, alias: str) -> str:
