@@ -22,7 +22,11 @@ resolved by the assignment service's one call to the customers service) measures
    `assigned` timeline lines of this run. Both are polled in their databases every 250 ms.
 3. The recall of all 100,000: one `POST /api/v1/recalls {assignee_id}` per rep (20), which gives
    the customers back to their previous owners and so leaves the data as it was; timed until the
-   customers service has applied them.
+   customers service has applied them. `BENCH_RECALL=job`: seed 004's "Thu hồi" of the whole job
+   instead, one `POST /api/v1/recalls {job_id}` (one transaction: nothing is applied before it
+   commits, where the 20 posts let the customers service start after the first).
+Each phase also reports the CPU seconds every process of the platform spent in it (`proc_cpu`):
+on two shared cores the pipeline's wall time is mostly their sum.
 """
 from __future__ import annotations
 
@@ -39,12 +43,14 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_org import ensure_user, login  # noqa: E402
 from interactions_bench import report  # noqa: E402
+from proc_cpu import delta, snap  # noqa: E402
 
 GATEWAY = f"http://127.0.0.1:{os.environ.get('CRM_GATEWAY_PORT', '8000')}"
 PG = f"postgresql://crm:crm@127.0.0.1:{os.environ.get('CRM_PG_PORT', '25432')}"
 ADMIN = (os.environ.get("CRM_ADMIN_USERNAME", "admin"), os.environ.get("CRM_ADMIN_PASSWORD", "admin12345"))
 LEADS, REPS = 100_000, 20
 LABEL = "bench_assign"
+RECALL = os.environ.get("BENCH_RECALL", "reps")  # reps: one POST /recalls {assignee_id} each; job: one {job_id}
 
 
 async def reps(client: httpx.AsyncClient, admin: dict) -> list[str]:
@@ -133,6 +139,11 @@ async def recall_reps(client: httpx.AsyncClient, admin: dict, rep_ids: list[str]
         (await client.post("/api/v1/recalls", headers=admin, json={"assignee_id": rep_id})).raise_for_status()
 
 
+async def recall_job(client: httpx.AsyncClient, admin: dict, job_id: str) -> None:
+    """Seed 004's "Thu hồi" of the whole job: one POST /recalls {job_id}."""
+    (await client.post("/api/v1/recalls", headers=admin, json={"job_id": job_id})).raise_for_status()
+
+
 async def back_with_previous_owners(rep_ids: list[str], ids: list[str], started: float) -> float:
     # the reps own nothing but the run's leads (checked at set-up): none owned = all back; read from
     # the owner index (an `id = ANY(100,000 ids)` probe cost ~0.3 s of the database's CPU every poll)
@@ -152,12 +163,14 @@ async def run(client: httpx.AsyncClient, admin: dict, rep_ids: list[str], ids: l
     floor_seconds = await floor(ids, rep_ids)
     selection = {"customer_ids": ids} if variant == "ids" else {"filter": {"labels": [LABEL]}}
     since = await db_now()
+    cpu_started = snap()
     started = time.perf_counter()
     r = await client.post("/api/v1/assignments", headers=admin, json={
         **selection, "text": "Chia lead chiến dịch", "direct": True, "strategy": "round_robin",
         "assignees": rep_ids, "job": {"content": "Đo chia 100.000 lead", "type": "benchmark"}})
     posted = time.perf_counter() - started
     r.raise_for_status()
+    cpu_posted = snap()
     made = r.json()["assignments"]
     owned = await wait_until(f"{PG}/crm_customers", "SELECT count(*) FROM customers WHERE owner_id = ANY($1::uuid[])",
                              [rep_ids], len(ids), started)
@@ -165,17 +178,24 @@ async def run(client: httpx.AsyncClient, admin: dict, rep_ids: list[str], ids: l
         f"{PG}/crm_interactions", "SELECT count(*) FROM timeline_entries WHERE type = 'assigned'"
         " AND occurred_at >= $2 AND data->>'reason' = 'assignment.direct'"
         " AND customer_id = ANY($1::uuid[])", [ids, since], len(ids), started)
-    report(f"distribution_100k_{variant}", leads=len(ids), reps=REPS, assignments=len(made),
+    cpu_distributed = snap()
+    report(f"distribution_100k_{variant}", cpu_answer=delta(cpu_started, cpu_posted),
+           cpu_after_answer=delta(cpu_posted, cpu_distributed), leads=len(ids), reps=REPS, assignments=len(made),
            matched=r.json().get("matched"), post_seconds=round(posted, 2),
            customers_owned_seconds=round(owned, 2), owned_after_answer_seconds=round(owned - posted, 2),
            timeline_lines_seconds=round(lines, 2), floor_update_seconds=round(floor_seconds, 2),
            owned_after_answer_per_floor=round((owned - posted) / floor_seconds, 2))
 
+    cpu_started = snap()
     started = time.perf_counter()
-    await recall_reps(client, admin, rep_ids)
+    if RECALL == "job":
+        await recall_job(client, admin, r.json()["job"]["id"])
+    else:
+        await recall_reps(client, admin, rep_ids)
     recalled_posts = time.perf_counter() - started
     back = await back_with_previous_owners(rep_ids, ids, started)
-    report(f"recall_100k_{variant}", leads=len(ids), recall_posts=REPS, recall_posts_seconds=round(recalled_posts, 2),
+    report(f"recall_100k_{variant}_by_{RECALL}", cpu=delta(cpu_started, snap()), leads=len(ids),
+           recall_posts=1 if RECALL == "job" else REPS, recall_posts_seconds=round(recalled_posts, 2),
            customers_back_seconds=round(back, 2), customers_back_per_floor=round(back / floor_seconds, 2))
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 
 import asyncpg
@@ -166,3 +167,15 @@ def test_advisory_key_is_stable():
     assert db.advisory_key("outbox:customers") == db.advisory_key("outbox:customers")
     assert db.advisory_key("outbox:customers") != db.advisory_key("outbox:interactions")
     assert 0 <= db.advisory_key("x") < 2**63
+
+
+async def test_outbox_payloads_are_compressed_with_lz4(pool):
+    """0004: a batch event's payload is not sent through pglz (7-20 ms an event, 4x lz4's), and
+    what is written compressed reads back whole."""
+    assert await pool.fetchval("SELECT attcompression FROM pg_attribute"
+                               " WHERE attrelid = 'outbox'::regclass AND attname = 'payload'") == b"l"
+    ids = [str(uuid.uuid4()) for _ in range(5_000)]
+    await pool.execute("INSERT INTO outbox(event_id, topic, key, event_type, payload)"
+                       " VALUES ($1, 't', 'k', 'x', $2::text::jsonb)", uuid.uuid4(), f'{{"ids": {json.dumps(ids)}}}')
+    assert await pool.fetchval("SELECT pg_column_compression(payload) FROM outbox") == "lz4"
+    assert (await pool.fetchval("SELECT payload FROM outbox"))["ids"] == ids

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import uuid
 
 import httpx
@@ -198,6 +199,22 @@ async def test_api_only_mode_starts_no_workers(db_dsn, bootstrap, topic, jwt_key
     async with serving(app) as client:
         assert (await client.get("/healthz")).status_code == 200
         assert not hasattr(app.state, "relay")
+
+
+async def test_the_service_collects_young_objects_less_often(db_dsn, bootstrap, topic, jwt_keys, migrations,
+                                                             note_event, unique_name, monkeypatch):
+    """crmkit.service.tune_gc, from CRM_GC_GEN0_THRESHOLD (platform-wide), in the lifespan: every
+    worker process of uvicorn runs it."""
+    monkeypatch.setenv("CRM_GC_GEN0_THRESHOLD", "12345")
+    spec = make_spec(unique_name, db_dsn, bootstrap, topic, jwt_keys, migrations, note_event)
+    spec.settings = spec.settings.model_copy(update={"run_mode": "api", "gc_gen0_threshold":
+                                                     ServiceSettings().gc_gen0_threshold})
+    before = gc.get_threshold()
+    try:
+        async with serving(create_service_app(spec)):
+            assert gc.get_threshold()[0] == 12345
+    finally:
+        gc.set_threshold(*before)
 
 
 def test_settings_env_prefix_and_platform_variables(monkeypatch):

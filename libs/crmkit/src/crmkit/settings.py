@@ -51,6 +51,10 @@ class ServiceSettings(BaseSettings):
     )
     jwt_issuer: str = Field(default="crm-gateway", validation_alias="CRM_JWT_ISSUER")
 
+    # allocations between young-generation collections (Python's default: 700); platform-wide, see
+    # crmkit.service.tune_gc
+    gc_gen0_threshold: int = Field(default=50_000, ge=700, validation_alias="CRM_GC_GEN0_THRESHOLD")
+
     outbox_poll_seconds: float = 1.0
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.2

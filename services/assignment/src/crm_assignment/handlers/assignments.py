@@ -217,20 +217,20 @@ async def distribute(pool: asyncpg.Pool, *, principal: Principal, customer_ids: 
         now = datetime.now(UTC)
         expires_at = None if direct else now + accept_within
         clock = sla.clock_for(job, now) if direct else None  # A-6: a direct lead is owned at once
-        made = []
-        for assignee_id, share in shares.items():
-            assignment = dict(await store.insert(conn, "assignments", {
-                "id": uuid.uuid4(), "job_id": job["id"], "assignee_id": assignee_id, "assigned_by": principal.user_id,
-                "text": text.strip(), "direct": direct, "status": "accepted" if direct else "offered",
-                "expires_at": expires_at, "decided_at": now if direct else None,
-                "strategy": "quantities" if quantities is not None else strategy or "round_robin"}))
-            await _add_customers(conn, assignment["id"], share, refs, clock=clock)
-            handover = handover_unit(roster.get(assignee_id))
+        dealt = [(dict(await store.insert(conn, "assignments", {
+            "id": uuid.uuid4(), "job_id": job["id"], "assignee_id": assignee_id, "assigned_by": principal.user_id,
+            "text": text.strip(), "direct": direct, "status": "accepted" if direct else "offered",
+            "expires_at": expires_at, "decided_at": now if direct else None,
+            "strategy": "quantities" if quantities is not None else strategy or "round_robin"})), share)
+            for assignee_id, share in shares.items()]
+        await _add_customers(conn, dealt, refs, clock=clock)
+        for assignment, share in dealt:
+            handover = handover_unit(roster.get(assignment["assignee_id"]))
             if direct:
                 await publish_moves(uow, events.AssignmentDirect, assignment, share, **handover)
             else:
                 await publish_moves(uow, events.AssignmentOffered, assignment, share, expires_at=expires_at, **handover)
-            made.append({**assignment, "customer_count": len(share), "open_count": len(share)})
+        made = [{**assignment, "customer_count": len(share), "open_count": len(share)} for assignment, share in dealt]
         if round_robin:
             await store.set_round_robin(conn, job["id"], last_dealt(selection, shares))
     uncovered = territory["uncovered"] if territory else []
@@ -250,18 +250,22 @@ async def _recall_open(uow: UnitOfWork, principal: Principal, prefix: str | None
         await _recall_customers(uow, assignment, customer_ids)
 
 
-async def _add_customers(conn: asyncpg.Connection, assignment_id: uuid.UUID, share: list[uuid.UUID],
+async def _add_customers(conn: asyncpg.Connection, dealt: list[tuple[dict[str, Any], list[uuid.UUID]]],
                          refs: dict[uuid.UUID, Any], *, clock: tuple[datetime, datetime, datetime | None] | None = None
                          ) -> None:
-    """A concurrent distribution that committed the same customers first makes the unique index
-    refuse them (a savepoint keeps the transaction usable to say which)."""
+    """Every share's customers in one COPY (asyncpg encodes rows while PostgreSQL inserts those
+    already sent; one COPY per share waited for each). A concurrent distribution that committed
+    the same customers first makes the unique index refuse them (a savepoint keeps the
+    transaction usable to say which)."""
     try:
         async with conn.transaction():
-            await store.add_customers(conn, rows=[(assignment_id, c, refs[c]["owner_id"], refs[c]["owner_unit_id"],
-                                                   refs[c]["owner_unit_path"]) for c in share], clock=clock)
+            await store.add_customers(conn, rows=[
+                (assignment["id"], c, ref["owner_id"], ref["owner_unit_id"], ref["owner_unit_path"])
+                for assignment, share in dealt for c in share for ref in (refs[c],)], clock=clock)
     except asyncpg.UniqueViolationError:
-        await _refuse_open(conn, share)
-        raise _already_assigned(share) from None
+        dealt_ids = [c for _, share in dealt for c in share]
+        await _refuse_open(conn, dealt_ids)
+        raise _already_assigned(dealt_ids) from None
 
 
 def last_dealt(selection: list[uuid.UUID], shares: dict[uuid.UUID, list[uuid.UUID]]) -> uuid.UUID:

@@ -53,17 +53,19 @@ async def add_customers(conn: asyncpg.Connection, *, rows: list[tuple[uuid.UUID,
     `one_open_assignment_per_customer` (A-7). `clock`: the SLA's (start, deadline, warning time)
     of leads owned at once, written by the same COPY."""
     sla_columns = ["sla_started_at", "contact_due_at", "warn_at"] if clock else []
+    extra = ("open", *(clock or ()))
     await conn.copy_records_to_table(
         "assignment_customers", columns=["assignment_id", "customer_id", "previous_owner_id",
                                          "previous_owner_unit_id", "previous_owner_unit_path", "state", *sla_columns],
-        records=[(*row, "open", *(clock or ())) for row in rows])
+        records=((*row, *extra) for row in rows))  # streamed: no second list of 100,000 tuples
 
 
 async def open_assignments_of(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
     """The open assignments holding any of `ids`, with those of `ids` each holds (in id order)."""
-    rows = await conn.fetch(
-        "SELECT assignment_id, array_agg(customer_id ORDER BY customer_id) AS customer_ids FROM assignment_customers"
-        " WHERE customer_id = ANY($1::uuid[]) AND state = 'open' GROUP BY assignment_id ORDER BY assignment_id", ids)
+    rows = await conn.fetch(  # a join, as refs.live: 100,000 ids 0.05 s against 0.15-0.85 s for `= ANY($1)`
+        "SELECT ac.assignment_id, array_agg(ac.customer_id ORDER BY ac.customer_id) AS customer_ids"
+        " FROM unnest($1::uuid[]) AS i(id) JOIN assignment_customers ac ON ac.customer_id = i.id AND ac.state = 'open'"
+        " GROUP BY ac.assignment_id ORDER BY ac.assignment_id", ids)
     return {r["assignment_id"]: r["customer_ids"] for r in rows}
 
 

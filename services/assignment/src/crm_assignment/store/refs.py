@@ -51,9 +51,11 @@ async def forget(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> None:
 
 async def live(conn: asyncpg.Connection, *, ids: list[uuid.UUID]) -> list[asyncpg.Record]:
     """The refs of the live (known, not deleted) customers among `ids`."""
+    # a join, not `customer_id = ANY($1)`: the planner hashes or merges 100,000 ids against the
+    # table (0.33-0.45 s) instead of probing the index once per id (0.7-0.87 s, docs/benchmarks.md)
     return await conn.fetch(
-        "SELECT customer_id, owner_id, owner_unit_id, owner_unit_path, holder_id, province_code FROM customer_refs"
-        " WHERE customer_id = ANY($1::uuid[]) AND NOT deleted", ids)
+        "SELECT r.customer_id, r.owner_id, r.owner_unit_id, r.owner_unit_path, r.holder_id, r.province_code"
+        " FROM unnest($1::uuid[]) AS i(id) JOIN customer_refs r ON r.customer_id = i.id WHERE NOT r.deleted", ids)
 
 
 async def keep_snapshots(conn: asyncpg.Connection, rows: list[tuple[Any, Any, Any, Any, Any, Any, int]]) -> None:
