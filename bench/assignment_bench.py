@@ -19,7 +19,8 @@ resolved by the assignment service's one call to the customers service) measures
 1. `POST /api/v1/assignments` as admin, direct, round-robin over the 20 reps: request sent → 201.
 2. From the same start until the customers service has applied every `assignment.direct` (all
    100,000 owned by the reps), and until the interactions service has written the 100,000
-   `assigned` timeline lines of this run. Both are polled in their databases every 250 ms.
+   `assigned` timeline lines of this run. Polled every 250 ms in the consumers' inboxes (their row
+   commits with the change: `consumed`), then verified once in the data.
 3. The recall of all 100,000: one `POST /api/v1/recalls {assignee_id}` per rep (20), which gives
    the customers back to their previous owners and so leaves the data as it was; timed until the
    customers service has applied them. `BENCH_RECALL=job`: seed 004's "Thu hồi" of the whole job
@@ -144,11 +145,36 @@ async def recall_job(client: httpx.AsyncClient, admin: dict, job_id: str) -> Non
     (await client.post("/api/v1/recalls", headers=admin, json={"job_id": job_id})).raise_for_status()
 
 
-async def back_with_previous_owners(rep_ids: list[str], ids: list[str], started: float) -> float:
-    # the reps own nothing but the run's leads (checked at set-up): none owned = all back; read from
-    # the owner index (an `id = ANY(100,000 ids)` probe cost ~0.3 s of the database's CPU every poll)
-    return await wait_until(f"{PG}/crm_customers", "SELECT $2::int - count(*) FROM customers"
-                            " WHERE owner_id = ANY($1::uuid[])", [rep_ids, len(ids)], len(ids), started)
+async def fetchval(database: str, sql: str, *args: object) -> object:
+    conn = await asyncpg.connect(f"{PG}/{database}")
+    try:
+        return await conn.fetchval(sql, *args)
+    finally:
+        await conn.close()
+
+
+async def published(database: str, event_type: str, since: object) -> int:
+    """How many events of a type a service has written to its outbox since `since`."""
+    return await fetchval(database, "SELECT count(*) FROM outbox WHERE event_type = $1 AND created_at >= $2",
+                          event_type, since)
+
+
+async def consumed(database: str, consumer: str, event_type: str, expected: int, since: object,
+                   started: float) -> float:
+    """Seconds from `started` until a consumer has applied `expected` events of a type since
+    `since`: its inbox row commits with what the event changed. Polling the result itself cost
+    the machine more than it measured: counting the reps' customers every 250 ms took ~46 ms of
+    the customers database's CPU a poll, the timeline lines of 100,000 ids ~260 ms, ~2-2.5 CPU-s
+    a phase on the two cores the pipeline runs on; the inbox count is a few ms."""
+    return await wait_until(f"{PG}/{database}", "SELECT count(*) FROM inbox WHERE consumer = $1 AND event_type = $2"
+                            " AND received_at >= $3", [consumer, event_type, since], expected, started)
+
+
+async def check(database: str, sql: str, args: list, expected: int, what: str) -> None:
+    """What the inboxes said, verified once in the data."""
+    found = await fetchval(database, sql, *args)
+    if found != expected:
+        raise AssertionError(f"{what}: {found}, expected {expected}")
 
 
 async def db_now() -> object:
@@ -172,13 +198,16 @@ async def run(client: httpx.AsyncClient, admin: dict, rep_ids: list[str], ids: l
     r.raise_for_status()
     cpu_posted = snap()
     made = r.json()["assignments"]
-    owned = await wait_until(f"{PG}/crm_customers", "SELECT count(*) FROM customers WHERE owner_id = ANY($1::uuid[])",
-                             [rep_ids], len(ids), started)
-    lines = await wait_until(
-        f"{PG}/crm_interactions", "SELECT count(*) FROM timeline_entries WHERE type = 'assigned'"
-        " AND occurred_at >= $2 AND data->>'reason' = 'assignment.direct'"
-        " AND customer_id = ANY($1::uuid[])", [ids, since], len(ids), started)
+    owned = await consumed("crm_customers", "crm-customers.assignment", "assignment.direct",
+                           await published("crm_assignment", "assignment.direct", since), since, started)
+    lines = await consumed("crm_interactions", "crm-interactions.customers", "customers.bulk_owner_changed",
+                           await published("crm_customers", "customers.bulk_owner_changed", since), since, started)
     cpu_distributed = snap()
+    await check("crm_customers", "SELECT count(*) FROM customers WHERE owner_id = ANY($1::uuid[])", [rep_ids],
+                len(ids), "customers owned by the reps")
+    await check("crm_interactions", "SELECT count(*) FROM timeline_entries WHERE type = 'assigned'"
+                " AND occurred_at >= $2 AND data->>'reason' = 'assignment.direct' AND customer_id = ANY($1::uuid[])",
+                [ids, since], len(ids), "assigned lines")
     report(f"distribution_100k_{variant}", cpu_answer=delta(cpu_started, cpu_posted),
            cpu_after_answer=delta(cpu_posted, cpu_distributed), leads=len(ids), reps=REPS, assignments=len(made),
            matched=r.json().get("matched"), post_seconds=round(posted, 2),
@@ -186,6 +215,7 @@ async def run(client: httpx.AsyncClient, admin: dict, rep_ids: list[str], ids: l
            timeline_lines_seconds=round(lines, 2), floor_update_seconds=round(floor_seconds, 2),
            owned_after_answer_per_floor=round((owned - posted) / floor_seconds, 2))
 
+    since = await db_now()
     cpu_started = snap()
     started = time.perf_counter()
     if RECALL == "job":
@@ -193,8 +223,12 @@ async def run(client: httpx.AsyncClient, admin: dict, rep_ids: list[str], ids: l
     else:
         await recall_reps(client, admin, rep_ids)
     recalled_posts = time.perf_counter() - started
-    back = await back_with_previous_owners(rep_ids, ids, started)
-    report(f"recall_100k_{variant}_by_{RECALL}", cpu=delta(cpu_started, snap()), leads=len(ids),
+    back = await consumed("crm_customers", "crm-customers.assignment", "assignment.recalled",
+                          await published("crm_assignment", "assignment.recalled", since), since, started)
+    cpu_recalled = snap()
+    await check("crm_customers", "SELECT count(*) FROM customers WHERE owner_id = ANY($1::uuid[])", [rep_ids], 0,
+                "customers the reps still own")  # they own nothing but the run's leads (set-up)
+    report(f"recall_100k_{variant}_by_{RECALL}", cpu=delta(cpu_started, cpu_recalled), leads=len(ids),
            recall_posts=1 if RECALL == "job" else REPS, recall_posts_seconds=round(recalled_posts, 2),
            customers_back_seconds=round(back, 2), customers_back_per_floor=round(back / floor_seconds, 2))
 

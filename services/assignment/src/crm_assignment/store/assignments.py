@@ -82,7 +82,7 @@ async def open_of_assignee(conn: asyncpg.Connection, assignee_id: uuid.UUID) -> 
 
 
 async def open_of_job(conn: asyncpg.Connection, job_id: uuid.UUID) -> list[asyncpg.Record]:
-    """The job's assignments that still hold open customers, locked, oldest first."""
+    """The job's assignments that still hold open customers, oldest first (locked, in a transaction)."""
     return await _open_where(conn, "a.job_id = $1", job_id)
 
 

@@ -10,7 +10,8 @@ customers are skipped. What each handler reads of its event: `crm_customers.cons
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 import asyncpg
@@ -46,9 +47,6 @@ async def _owner_columns(conn: asyncpg.Connection, event: consumed.Handover) -> 
     raise UnknownAssignee(str(event.assignee_id))
 
 
-OWNER_COLUMNS = ("owner_id", "owner_unit_id", "owner_unit_path", "holder_id")
-
-
 def _outdated(sequence: int | None, applied: int | None) -> bool:
     """Whether an assignment event (`sequence`) is not newer than the last one applied to a
     customer (`applied`): skipped for it (A-7). Events of older versions carry no sequence and
@@ -56,7 +54,11 @@ def _outdated(sequence: int | None, applied: int | None) -> bool:
     return sequence is not None and applied is not None and sequence <= applied
 
 
-Decide = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
+Decide = Callable[[dict[str, Any]], dict[str, Any] | None]
+
+
+def _moves(current: dict[str, Any], values: dict[str, Any]) -> bool:
+    return any(current[name] != value for name, value in values.items())
 
 
 async def _apply(conn: asyncpg.Connection, envelope: Envelope, event: consumed.AssignmentEvent,
@@ -65,45 +67,49 @@ async def _apply(conn: asyncpg.Connection, envelope: Envelope, event: consumed.A
     one's new owner/holder values (None: leave it), write the changed ones with one statement per
     chunk, then publish the batch events. A customer a newer assignment event (larger `sequence`)
     has already moved is skipped (A-7); the others remember this event's sequence, moved or not (a
-    recall that left one alone still outdates an older distribution arriving after it)."""
-    ids = sorted(set(event.customer_ids))
-    rows: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    recall that left one alone still outdates an older distribution arriving after it).
+
+    Per customer only what must be (an event is up to 5,000 of them, and this loop is the customers
+    service's share of applying 100,000): ids sorted by their integer (UUID's own comparison is
+    Python code, ~20,000 calls for 2,000 ids), one merged dict for the moved ones."""
+    ids = sorted(set(event.customer_ids), key=attrgetter("int"))  # PostgreSQL's uuid order too
+    moved: list[tuple[dict[str, Any], dict[str, Any], int]] = []
     for start in range(0, len(ids), CHUNK):
         planned, unmoved = [], []
         for current in await store.lock_owners(conn, ids=ids[start:start + CHUNK]):
             if _outdated(event.sequence, current["assignment_sequence"]):
                 continue
-            values = await decide(current)
-            after = {**current, **(values or {})}
-            if any(after[name] != current[name] for name in OWNER_COLUMNS):
-                planned.append((current, after))
+            values = decide(current)
+            if values is not None and _moves(current, values):
+                planned.append((current, {**current, **values}))
             else:
                 unmoved.append(current["id"])
         versions = await store.update_owners(conn, rows=[after for _, after in planned], sequence=event.sequence)
         if event.sequence is not None:
             await store.set_assignment_sequence(conn, ids=unmoved, sequence=event.sequence)
-        rows += [(before, {**after, "version": versions[before["id"]]}) for before, after in planned]
+        moved += [(before, after, versions[before["id"]]) for before, after in planned]
     async with UnitOfWork.joining(conn, source=SOURCE) as uow:  # the consumer's transaction
-        await _publish(uow, envelope.type, rows, event.assignment_id, cause=cause)
+        await _publish(uow, envelope.type, moved, event.assignment_id, cause=cause)
 
 
-async def _publish(uow: UnitOfWork, reason: str, rows: list[tuple[dict[str, Any], dict[str, Any]]],
+async def _publish(uow: UnitOfWork, reason: str, moved: list[tuple[dict[str, Any], dict[str, Any], int]],
                    assignment_id: uuid.UUID | None, *, cause: str | None = None) -> None:
-    """The batch events, with the consumed event's context (its actor, correlation, and it as the
-    causation); `cause`: why the assignment event happened (a recall's reason), for the timeline."""
+    """The batch events (each moved customer: before, after, new version), with the consumed
+    event's context (its actor, correlation, and it as the causation); `cause`: why the assignment
+    event happened (a recall's reason), for the timeline."""
     batch_id = uuid.uuid4()
-    chunks = [rows[i:i + EVENT_CHUNK] for i in range(0, len(rows), EVENT_CHUNK)]
+    chunks = [moved[i:i + EVENT_CHUNK] for i in range(0, len(moved), EVENT_CHUNK)]
     for number, chunk in enumerate(chunks, start=1):
         await uow.publish(events.CustomersBulkOwnerChanged(
             batch_id=batch_id, chunk=number, last=number == len(chunks), reason=reason,
-            assignment_id=assignment_id, ids=[after["id"] for _, after in chunk],
-            versions=[after["version"] for _, after in chunk],
-            from_owner_ids=[before["owner_id"] for before, _ in chunk],
-            to_owner_ids=[after["owner_id"] for _, after in chunk],
-            owner_unit_ids=[after["owner_unit_id"] for _, after in chunk],
-            owner_unit_paths=[after["owner_unit_path"] for _, after in chunk],
-            from_holder_ids=[before["holder_id"] for before, _ in chunk],
-            to_holder_ids=[after["holder_id"] for _, after in chunk], cause=cause,
+            assignment_id=assignment_id, ids=[after["id"] for _, after, _ in chunk],
+            versions=[version for _, _, version in chunk],
+            from_owner_ids=[before["owner_id"] for before, _, _ in chunk],
+            to_owner_ids=[after["owner_id"] for _, after, _ in chunk],
+            owner_unit_ids=[after["owner_unit_id"] for _, after, _ in chunk],
+            owner_unit_paths=[after["owner_unit_path"] for _, after, _ in chunk],
+            from_holder_ids=[before["holder_id"] for before, _, _ in chunk],
+            to_holder_ids=[after["holder_id"] for _, after, _ in chunk], cause=cause,
         ), subject=batch_id)
 
 
@@ -111,7 +117,7 @@ async def on_offered(conn: asyncpg.Connection, envelope: Envelope, event: consum
     """Waiting for the rep's acceptance: the rep holds the customers (scope `holding`)."""
     assignee = event.assignee_id
 
-    async def decide(current: dict[str, Any]) -> dict[str, Any]:
+    def decide(current: dict[str, Any]) -> dict[str, Any]:
         return {"holder_id": assignee}
 
     await _apply(conn, envelope, event, decide)
@@ -121,7 +127,7 @@ async def on_owned(conn: asyncpg.Connection, envelope: Envelope, event: consumed
     """Accepted, or assigned directly: the rep owns and holds the customers."""
     owner = {**await _owner_columns(conn, event), "holder_id": event.assignee_id}
 
-    async def decide(current: dict[str, Any]) -> dict[str, Any]:
+    def decide(current: dict[str, Any]) -> dict[str, Any]:
         return owner
 
     await _apply(conn, envelope, event, decide)
@@ -132,7 +138,7 @@ async def on_released(conn: asyncpg.Connection, envelope: Envelope, event: consu
     hold by this assignee is released (a newer assignment to someone else stays)."""
     assignee = event.assignee_id
 
-    async def decide(current: dict[str, Any]) -> dict[str, Any] | None:
+    def decide(current: dict[str, Any]) -> dict[str, Any] | None:
         return {"holder_id": None} if current["holder_id"] == assignee else None
 
     await _apply(conn, envelope, event, decide)
@@ -166,7 +172,7 @@ async def on_recalled(conn: asyncpg.Connection, envelope: Envelope, event: consu
     previous_owners = _previous_owners(event)
     users = await directory.get_users(conn, [p for p in previous_owners.values() if p is not None])
 
-    async def decide(current: dict[str, Any]) -> dict[str, Any] | None:
+    def decide(current: dict[str, Any]) -> dict[str, Any] | None:
         if assignee not in (current["holder_id"], current["owner_id"]):
             return None
         values: dict[str, Any] = {"holder_id": None} if current["holder_id"] == assignee else {}
