@@ -416,8 +416,9 @@ async def _recall_job(pool: asyncpg.Pool, *, principal: Principal, job_id: uuid.
     A job out of sight is not found; one who does not distribute is refused.
 
     Each assignment is recalled in a transaction of its own, as 20 posts by rep would be: the
-    customers service applies the first while the next are recalled (in one transaction of 100,000
-    it started only once all were: 12-15 s to have them back instead of ~10, docs/benchmarks.md).
+    customers service applies the first while the next are recalled (with one transaction for
+    100,000 it started only once all were: 12.1-15.5 s to have them back, 10.2-11.1 s so, in
+    docs/benchmarks.md).
     A recall cut short is finished by posting it again: what was recalled is no longer open."""
     access.reach(principal)
     async with pool.acquire() as conn:
