@@ -28,9 +28,20 @@ export function CommentItem({ comment, highlighted }: { comment: Comment; highli
   const myMention = comment.mentions.find((mention) => mention.user_id === me?.id);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["customer", comment.customer_id, "comments"] });
 
+  const settled = () => {
+    void refresh();
+    void queryClient.invalidateQueries({ queryKey: ["notifications"] });
+  };
+  // Marking read runs by itself (opening the comment from a notification does it): sharing the
+  // buttons' mutation put "Xác nhận đã đọc" in its loading state meanwhile, and antd drops a click
+  // on a loading button — a rep's acknowledgement was lost so.
+  const read = useMutation({
+    mutationFn: () => api.post(`/comments/${comment.id}/read`, undefined),
+    onError: (error) => problem(error),
+    onSettled: settled,
+  });
   const act = useMutation({
-    mutationFn: async (action: "read" | "ack" | "edit" | "delete") => {
-      if (action === "read") return api.post(`/comments/${comment.id}/read`, undefined);
+    mutationFn: async (action: "ack" | "edit" | "delete") => {
       if (action === "ack") return api.post(`/comments/${comment.id}/acks`, undefined);
       if (action === "edit") return api.patch(`/comments/${comment.id}`, { text: draft.trim() }, comment.version);
       return api.delete(`/comments/${comment.id}`, comment.version);
@@ -38,8 +49,7 @@ export function CommentItem({ comment, highlighted }: { comment: Comment; highli
     onSuccess: (_, action) => {
       if (action === "ack") void message.success(t("ix.comment.acknowledged"));
       if (action === "edit") setEditing(false);
-      void refresh();
-      void queryClient.invalidateQueries({ queryKey: ["notifications"] });
+      settled();
     },
     onError: (error) => {
       problem(error);
@@ -47,11 +57,11 @@ export function CommentItem({ comment, highlighted }: { comment: Comment; highli
     },
   });
 
-  const markRead = act.mutate;
+  const markRead = read.mutate;
   useEffect(() => {
     if (!highlighted) return;
     ref.current?.scrollIntoView({ block: "center" });
-    if (!comment.read) markRead("read");
+    if (!comment.read) markRead();
   }, [highlighted, comment.read, markRead]);
 
   const deleted = Boolean(comment.deleted_at);
@@ -101,7 +111,7 @@ export function CommentItem({ comment, highlighted }: { comment: Comment; highli
             </Button>
           )}
           {!comment.read && (
-            <Button size="small" icon={<EyeOutlined />} onClick={() => act.mutate("read")}>{t("ix.comment.markRead")}</Button>
+            <Button size="small" icon={<EyeOutlined />} onClick={() => markRead()} loading={read.isPending}>{t("ix.comment.markRead")}</Button>
           )}
           {mine && !editing && (
             <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(true)}>{t("common.edit")}</Button>
