@@ -179,3 +179,35 @@ async def test_outbox_payloads_are_compressed_with_lz4(pool):
                        " VALUES ($1, 't', 'k', 'x', $2::text::jsonb)", uuid.uuid4(), f'{{"ids": {json.dumps(ids)}}}')
     assert await pool.fetchval("SELECT pg_column_compression(payload) FROM outbox") == "lz4"
     assert (await pool.fetchval("SELECT payload FROM outbox"))["ids"] == ids
+
+
+async def test_the_lz4_migration_never_holds_writers_behind_a_long_transaction(db_dsn):
+    """0004 takes an ACCESS EXCLUSIVE lock on the outbox: queued behind a long transaction of an
+    older replica, it would hold up every writer that comes after it. It waits at most 1 s an
+    attempt, so a writer gets through while the long transaction still runs; the setting lands once
+    that one ends."""
+    sql = (db._KIT_MIGRATIONS / "0004_outbox_lz4.sql").read_text()
+    holder, migrator, writer = [await asyncpg.connect(db_dsn) for _ in range(3)]
+    try:
+        await migrator.execute("ALTER TABLE outbox ALTER COLUMN payload SET COMPRESSION pglz")
+        long_transaction = holder.transaction()
+        await long_transaction.start()
+        await holder.execute("INSERT INTO outbox(event_id, topic, key, event_type, payload)"
+                             " VALUES ($1, 't', 'k', 'x', '{}')", uuid.uuid4())
+
+        async def migrate() -> None:
+            async with migrator.transaction():
+                await migrator.execute(sql)
+
+        migration = asyncio.create_task(migrate())
+        await asyncio.sleep(0.3)  # the migration is waiting for the lock
+        await asyncio.wait_for(writer.execute("INSERT INTO outbox(event_id, topic, key, event_type, payload)"
+                                              " VALUES ($1, 't', 'k', 'x', '{}')", uuid.uuid4()), timeout=10)
+        assert not migration.done()
+        await long_transaction.commit()
+        await asyncio.wait_for(migration, timeout=10)
+        assert await writer.fetchval("SELECT attcompression FROM pg_attribute"
+                                     " WHERE attrelid = 'outbox'::regclass AND attname = 'payload'") == b"l"
+    finally:
+        for conn in (holder, migrator, writer):
+            await conn.close()

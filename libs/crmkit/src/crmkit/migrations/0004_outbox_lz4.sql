@@ -5,9 +5,28 @@
 -- the first in the transaction that answers, applying it writes 50 of the second (docs/benchmarks.md,
 -- issue 13). Only the column's setting changes: rows already written keep pglz, and are read as
 -- before. A PostgreSQL built without lz4 keeps pglz.
+--
+-- The change takes an ACCESS EXCLUSIVE lock on `outbox`, which every writing transaction touches:
+-- waiting behind a long one (a replica of the previous version applying a bulk action) would hold
+-- every new writer up meanwhile. So each attempt waits at most 1 s for the lock, and gives way for
+-- half a second between attempts; after a minute the migration fails (and is tried again at the
+-- next start).
+SET LOCAL lock_timeout = '1s';
 DO $$
 BEGIN
-    ALTER TABLE outbox ALTER COLUMN payload SET COMPRESSION lz4;
-EXCEPTION WHEN feature_not_supported THEN
-    RAISE NOTICE 'lz4 is not available in this PostgreSQL build: outbox payloads stay pglz';
+    FOR attempt IN 1..40 LOOP
+        BEGIN
+            ALTER TABLE outbox ALTER COLUMN payload SET COMPRESSION lz4;
+            RETURN;
+        EXCEPTION
+            WHEN lock_not_available THEN
+                IF attempt = 40 THEN
+                    RAISE;
+                END IF;
+                PERFORM pg_sleep(0.5);
+            WHEN feature_not_supported THEN
+                RAISE NOTICE 'lz4 is not available in this PostgreSQL build: outbox payloads stay pglz';
+                RETURN;
+        END;
+    END LOOP;
 END $$;
