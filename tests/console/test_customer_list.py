@@ -31,8 +31,9 @@ async def search(page, text: str, found: int | None = None) -> None:
 
 
 async def accessible(h, page, name: str) -> None:
-    """axe-core once the dialogs' opening animations are over (a fading text is not a contrast problem)."""
-    await page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
+    """axe-core once the dialogs' opening animations are over (a fading text is not a contrast problem):
+    `assert_accessible` waits for them, not for a spinner's, which never ends (this helper's own wait for
+    every animation timed out so in CI35: something on the page was spinning)."""
     await h.assert_accessible(page, name=name)
 
 
