@@ -178,11 +178,7 @@ async def check(database: str, sql: str, args: list, expected: int, what: str) -
 
 
 async def db_now() -> object:
-    conn = await asyncpg.connect(f"{PG}/crm_interactions")
-    try:
-        return await conn.fetchval("SELECT now()")
-    finally:
-        await conn.close()
+    return await fetchval("crm_interactions", "SELECT now()")
 
 
 async def run(client: httpx.AsyncClient, admin: dict, rep_ids: list[str], ids: list[str], variant: str) -> None:
