@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import multiprocessing
 import os
@@ -145,9 +146,8 @@ async def load_range(dsn: str, start: int, stop: int, org: dict, seed: str, tabl
     conn = await asyncpg.connect(dsn)
     try:
         await conn.execute("SET synchronous_commit = off")
-        # the trigram GIN takes new entries in its pending list and merges them in work_mem-sized
-        # batches when the list is full: a larger list and batch merge the same entries in fewer passes
-        await conn.execute("SET gin_pending_list_limit = '256MB'")
+        # the search GINs' pending lists are merged in work_mem-sized batches (their size: see
+        # pending_lists_for_the_load)
         await conn.execute("SET work_mem = '512MB'")
         backend = await conn.fetchval("SELECT pg_backend_pid()")
         try:
@@ -182,13 +182,50 @@ async def first_free_row(dsn: str) -> int:
         await conn.close()
 
 
+SEARCH_GINS = ("customer_search_prefixes", "customer_search_doc")
+LOAD_PENDING_LIST_KB = 262_144
+
+
+async def _pending_list_limits(dsn: str, limits: dict[str, str | None]) -> dict[str, str | None]:
+    """Set each search GIN's `gin_pending_list_limit` (None: reset it); return what each had. On
+    reset, merge what the load left in the list, so that searches do not read it."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        before = {}
+        for index, limit in limits.items():
+            options = await conn.fetchval("SELECT reloptions FROM pg_class WHERE relname = $1", index) or []
+            before[index] = next((o.split("=", 1)[1] for o in options if o.startswith("gin_pending_list_limit=")), None)
+            await conn.execute(f"ALTER INDEX {index} SET (gin_pending_list_limit = {int(limit)})" if limit
+                               else f"ALTER INDEX {index} RESET (gin_pending_list_limit)")
+            if limit is None or int(limit) < LOAD_PENDING_LIST_KB:
+                await conn.execute("SELECT gin_clean_pending_list($1::regclass)", index)
+        return before
+    finally:
+        await conn.close()
+
+
+@contextlib.contextmanager
+def pending_lists_for_the_load(dsn: str, table: str):
+    """The customers service keeps the search GINs' pending lists small (searches read them whole:
+    migration 0018); a bulk load merges the same entries in far fewer passes with a large one. So
+    the load raises the limit and puts back each index's own afterwards, merging the list."""
+    if table != "customers":
+        yield
+        return
+    saved = asyncio.run(_pending_list_limits(dsn, dict.fromkeys(SEARCH_GINS, str(LOAD_PENDING_LIST_KB))))
+    try:
+        yield
+    finally:
+        asyncio.run(_pending_list_limits(dsn, saved))
+
+
 def load(dsn: str, org: dict, count: int, offset: int, workers: int, seed: str, table: str = "customers",
          chunk: int = CHUNK) -> dict:
     step = -(-count // workers)
     ranges = [(dsn, offset + s, offset + min(s + step, count), org, seed, table, chunk)
               for s in range(0, count, step)]
     started = time.perf_counter()
-    with multiprocessing.Pool(len(ranges)) as pool:
+    with pending_lists_for_the_load(dsn, table), multiprocessing.Pool(len(ranges)) as pool:
         results = pool.map(worker, ranges)
     elapsed = time.perf_counter() - started
     servers = [r["server_cpu"] for r in results]
