@@ -34,7 +34,7 @@ async def list_customers(pool: asyncpg.Pool, *, principal: Principal, flt: Custo
     limit = max(1, min(int(limit), MAX_LIMIT))
     position = paging.position_of(cursor)
     fell_back = bool(flt.q and flt.fuzzy is None and position and position.fz)
-    async with pool.acquire() as conn, conn.transaction(readonly=True):
+    async with pool.acquire() as conn:
         async def run(selection: CustomerFilter, extra: dict[str, Any] | None
                       ) -> tuple[str, Params, list[dict[str, Any]], str | None]:
             where, params = await customer_where(conn, selection, principal)

@@ -1,0 +1,61 @@
+"""CPU milliseconds per request of the customers service and of its PostgreSQL backends, for the list
+and search shapes beside a read by id, straight to the service (no gateway), one shape at a time.
+
+    eval "$(deploy/local/crm-local env)"      # or a private stack's environment
+    .venv/bin/python bench/customers_request_cpu.py [byid phone6 phone4 list20 list1 name]   # SECS=10
+
+Needs customers_bench.py's organisation and customers. `wrk` (10 connections) drives each shape for
+SECS seconds; /proc gives each process group's CPU over the run (bench/proc_cpu.py): on a shared
+machine req/s moves with the load, CPU per request much less. Results: docs/benchmarks.md, "Customers
+at scale (issue 14)" → "Search: the GIN pending list".
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+
+import asyncpg
+import httpx
+
+import customers_bench as bench
+import proc_cpu
+
+SERVICE = bench.SERVICE
+
+
+async def shapes() -> dict[str, list[str]]:
+    conn = await asyncpg.connect(bench.DSN)
+    try:
+        ids = [r[0] for r in await conn.fetch(
+            "SELECT id FROM customers TABLESAMPLE SYSTEM (1) WHERE deleted_at IS NULL LIMIT 3000")]
+        phones = [r[0] for r in await conn.fetch("SELECT phone FROM customers TABLESAMPLE SYSTEM (1) LIMIT 500")]
+    finally:
+        await conn.close()
+    return {
+        "byid": [f"/api/v1/customers/{i}" for i in ids],
+        "phone6": [f"/api/v1/customers?q={p[-6:]}&limit=20" for p in phones],
+        "phone4": [f"/api/v1/customers?q={p[-4:]}&limit=20" for p in phones],
+        "list20": ["/api/v1/customers?limit=20"],
+        "list1": ["/api/v1/customers?limit=1"],
+        "name": [f"/api/v1/customers?q={q.replace(' ', '+')}&limit=20" for q in bench.NAME_QUERIES],
+    }
+
+
+async def main(names: list[str]) -> None:
+    async with httpx.AsyncClient(timeout=30) as client:
+        token = await bench.token(client, *bench.ADMIN)
+    paths = await shapes()
+    for name in names or list(paths):
+        before = proc_cpu.snap()
+        run = bench.wrk(SERVICE, paths[name], token, connections=10, seconds=int(os.environ.get("SECS", "10")))
+        cpu = proc_cpu.delta(before, proc_cpu.snap())
+        print(json.dumps({"shape": name, "rps": run["rps"], "p95_ms": run["p95_ms"],
+                          "service_cpu_ms": round(cpu.get("crm_customers", 0) * 1000 / run["requests"], 3),
+                          "postgres_cpu_ms": round(cpu.get("pg:crm_customers", 0) * 1000 / run["requests"], 3),
+                          "load_average": os.getloadavg()[0]}), flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1:]))
