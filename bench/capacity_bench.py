@@ -23,9 +23,8 @@ import time
 import uuid
 
 import asyncpg
-import httpx
-
 import customers_bench as bench
+import httpx
 import proc_cpu
 
 SECS = int(os.environ.get("SECS", "10"))

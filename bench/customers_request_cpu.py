@@ -17,9 +17,8 @@ import os
 import sys
 
 import asyncpg
-import httpx
-
 import customers_bench as bench
+import httpx
 import proc_cpu
 
 SERVICE = bench.SERVICE
