@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -193,22 +192,19 @@ async def cancel_import(job_id: uuid.UUID, principal: CurrentPrincipal, once: Id
 
 @router.get("/{job_id}/events", response_class=StreamingResponse, responses={
     200: {"content": {"text/event-stream": {}},
-          "description": "`event: progress` (the job) at least every second while it runs, then `event: end`"},
+          "description": "`event: progress` (the job) every half second while it runs, then `event: end`"},
     **NOT_FOUND})
 async def job_events(job_id: uuid.UUID, pool: DbPool, principal: CurrentPrincipal) -> StreamingResponse:
     """Server-Sent Events of the job's progress until it ends."""
     job = await handlers.get_import(pool, principal=principal, job_id=job_id)  # 404 before the stream opens
 
     async def frames() -> AsyncIterator[bytes]:
-        """The job every second, or within half a second of a change."""
+        """The job every half second. (Sending an unchanged job only once a second had passed made
+        the gap a second plus the tick's own time: 1.05-1.12 s, 10 times in a million-row import.)"""
         nonlocal job
-        last, sent = None, 0.0
         while True:
             job = await handlers.job_progress(pool, job)
-            data = ImportPublic.model_validate(job).model_dump_json()
-            if data != last or time.monotonic() - sent >= 1.0:
-                yield f"event: progress\ndata: {data}\n\n".encode()
-                last, sent = data, time.monotonic()
+            yield f"event: progress\ndata: {ImportPublic.model_validate(job).model_dump_json()}\n\n".encode()
             if job["status"] in FINISHED:
                 yield f"event: end\ndata: {orjson.dumps({'status': job['status']}).decode()}\n\n".encode()
                 return
