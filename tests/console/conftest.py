@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import Browser, BrowserContext, Locator, Page, async_playwright, expect
 
 from e2e_support import ADMIN_PASSWORD, ADMIN_USERNAME, GATEWAY, PASSWORD, bearer, login, make_org
 
@@ -128,6 +128,22 @@ async def assert_accessible(page: Page, *, name: str) -> None:
     assert serious == [], f"{name}: {serious}"
 
 
+async def confirm_ok(dialog: Locator) -> None:
+    """Press OK in an antd `modal.confirm` and see it close. In 2 of ~40 fresh-clone runs a confirm
+    opened from inside another dialog (compensation: send, withdraw) stayed open after Playwright's
+    click, with no request in the gateway's log: the click never reached antd's handler (not
+    understood; not reproduced by hand). A person would press OK again, so the test does, once: antd
+    ignores a second press while the first one's request runs, and the request's Idempotency-Key
+    makes a repeated post the same post."""
+    await dialog.get_by_role("button", name="OK").click()
+    try:
+        await expect(dialog).to_be_hidden(timeout=3_000)
+    except AssertionError:
+        if await dialog.get_by_role("button", name="OK").is_enabled():
+            await dialog.get_by_role("button", name="OK").click()
+        await expect(dialog).to_be_hidden()
+
+
 async def screenshot(page: Page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
@@ -141,4 +157,4 @@ def console_helpers():
     from types import SimpleNamespace
 
     return SimpleNamespace(assert_accessible=assert_accessible, screenshot=screenshot, sign_in=sign_in,
-                           new_context=new_context, expect=expect)
+                           new_context=new_context, expect=expect, confirm_ok=confirm_ok)

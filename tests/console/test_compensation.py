@@ -83,7 +83,7 @@ async def test_seed_000_request_send_for_review_approve_and_notify(open_as, org,
     await dialog.get_by_role("button", name="Gửi yêu cầu bù").click()
     confirm = page.get_by_role("dialog", name="Xác nhận yêu cầu bù")
     await h.expect(confirm).to_contain_text("Sai số điện thoại")
-    await confirm.get_by_role("button", name="OK").click()
+    await h.confirm_ok(confirm)
     refusal = dialog.get_by_test_id("compensation-refusal")
     await h.expect(refusal).to_have_attribute("data-code", "not_enough_call_attempts")
     await h.expect(refusal).to_contain_text(re.compile(r"2\D+3"))  # the calls counted, the policy's minimum
@@ -92,7 +92,7 @@ async def test_seed_000_request_send_for_review_approve_and_notify(open_as, org,
 
     await choose(page, h, dialog, "Lý do", "Thông tin giả")
     await dialog.get_by_role("button", name="Gửi yêu cầu bù").click()
-    await page.get_by_role("dialog", name="Xác nhận yêu cầu bù").get_by_role("button", name="OK").click()
+    await h.confirm_ok(page.get_by_role("dialog", name="Xác nhận yêu cầu bù"))
     await h.expect(page.get_by_text(re.compile("^Đã gửi yêu cầu bù"))).to_be_visible()
     await h.expect(dialog).to_be_hidden()
 
@@ -229,7 +229,7 @@ async def test_a_manager_creates_a_package_adds_leads_and_reads_its_credit(open_
     await choose(page, h, asking, "Lý do", "Sai số điện thoại")
     await asking.get_by_label("Lý do bù").fill("Số không tồn tại")
     await asking.get_by_role("button", name="Gửi yêu cầu bù").click()
-    await page.get_by_role("dialog", name="Xác nhận yêu cầu bù").get_by_role("button", name="OK").click()
+    await h.confirm_ok(page.get_by_role("dialog", name="Xác nhận yêu cầu bù"))
     lead_row = page.get_by_role("row").filter(has=page.get_by_role("link", name=f"Khách Của Gói {tag}"))
     await h.expect(lead_row.get_by_test_id("compensation-status")).to_have_attribute("data-status", "draft")
     requests = await client.get("/api/v1/compensation-requests", params={"package_id": package_id},
@@ -299,7 +299,7 @@ async def test_a_rep_edits_and_withdraws_drafts_before_sending(open_as, org, cli
     await h.expect(kept_row).to_contain_text("Trùng khách hàng")
 
     await dropped_row.get_by_role("button", name=f"Rút yêu cầu: Khách Rút {tag}").click()
-    await page.get_by_role("dialog", name="Rút yêu cầu").get_by_role("button", name="OK").click()
+    await h.confirm_ok(page.get_by_role("dialog", name="Rút yêu cầu"))
     await h.expect(page.get_by_text("Đã rút yêu cầu bù")).to_be_visible()
     await page.get_by_title("Chưa gửi xét duyệt", exact=True).click()  # the state filter: drafts only
     await h.expect(dropped_row).to_have_count(0)
