@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Alert, Button, Checkbox, Flex, Form, Input, InputNumber, Modal, Select, Typography } from "antd";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ApiError, newKey } from "../../../api/client";
@@ -73,9 +73,21 @@ export function AssignDialog({ open, target, count, onClose, onDone }: Props) {
     },
   });
 
+  // The form starts afresh when the dialog opens; a count that changes while it is open (the list's
+  // total arriving or refreshed) only updates the prefilled text, never the choices made since.
+  const initialised = useRef(false);
   useEffect(() => {
-    if (!open) return;
-    form.setFieldsValue({ jobMode: "existing", text: t("customers.assign.textDefault", { count }), direct: false,
+    if (!open) {
+      initialised.current = false;
+      return;
+    }
+    const text = t("customers.assign.textDefault", { count });
+    if (initialised.current) {
+      if (!form.isFieldTouched("text")) form.setFieldsValue({ text });
+      return;
+    }
+    initialised.current = true;
+    form.setFieldsValue({ jobMode: "existing", text, direct: false,
                           recall_first: false, method: "quantities", accept_within: 24, accept_unit: "hours" });
     setChosen([]);
     setQuantities({});
