@@ -1,9 +1,10 @@
-"""Which plan a name search takes (store.selection._few_matches), with a fake connection that
+"""Which plan a name search takes (store.selection._how_many), with a fake connection that
 answers the planner's estimate and the table's size: the ids first up to √(200 × rows), never
-below 1,000 (docs/benchmarks.md, "Search" → "6.")."""
+below 1,000 (docs/benchmarks.md, "Search" → "6."); above 1,000 a walk of the newest rows first."""
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -21,16 +22,18 @@ class FakeConnection:
         return self.rows
 
 
-@pytest.mark.parametrize(("estimate", "rows", "few"), [
-    (900, 10_000_000, True),      # under the floor: the table's size is not even read
-    (1_001, 0, False),            # an empty or never analysed table (reltuples 0 or -1)
-    (1_001, -1, False),
-    (14_000, 1_000_000, True),    # √(200 × 1M) ≈ 14,142
-    (15_000, 1_000_000, False),
-    (44_000, 10_000_000, True),   # √(200 × 10M) ≈ 44,721: the common pairs at 10M take the ids
-    (46_000, 10_000_000, False),
+@pytest.mark.parametrize(("estimate", "rows", "how_many"), [
+    (900, 10_000_000, "few"),      # under the floor: the table's size is not even read
+    (1_001, 0, "many"),            # an empty or never analysed table (reltuples 0 or -1)
+    (1_001, -1, "many"),
+    (14_000, 1_000_000, "some"),   # √(200 × 1M) ≈ 14,142
+    (15_000, 1_000_000, "many"),
+    (44_000, 10_000_000, "some"),  # √(200 × 10M) ≈ 44,721: the common pairs at 10M take the ids
+    (46_000, 10_000_000, "many"),
 ])
-async def test_the_ids_first_band_grows_with_the_table(estimate, rows, few):
+async def test_the_ids_first_band_grows_with_the_table(estimate, rows, how_many):
     conn = FakeConnection(estimate, rows)
-    assert await selection._few_matches(conn, ["le", "minh"]) is few
+    kind, spacing = await selection._how_many(conn, ["le", "minh"])
+    assert kind == how_many
+    assert spacing == (math.inf if how_many == "few" else max(rows, estimate) / estimate)
     assert len(conn.asked) == (1 if estimate <= selection.FEW_MATCHES_MIN else 2)

@@ -13,7 +13,7 @@ from crmkit.pagination import MAX_LIMIT
 from crm_customers.domain.selection import CustomerFilter, parse_sort
 from crm_customers.store import paging
 from crm_customers.store.customers import Params, access_of
-from crm_customers.store.selection import customer_where
+from crm_customers.store.selection import listing_where
 
 
 def check_can_list(principal: Principal) -> None:
@@ -37,10 +37,17 @@ async def list_customers(pool: asyncpg.Pool, *, principal: Principal, flt: Custo
     async with pool.acquire() as conn:
         async def run(selection: CustomerFilter, extra: dict[str, Any] | None
                       ) -> tuple[str, Params, list[dict[str, Any]], str | None]:
-            where, params = await customer_where(conn, selection, principal)
-            items, next_cursor = await paging.page(conn, where=where, params=params, sort=order, cursor=cursor,
-                                                   limit=limit, cursor_extra=extra)
-            return where, params, items, next_cursor
+            listing = await listing_where(conn, selection, principal)
+            walk = listing.walk
+            if walk is not None and order.key.column == "created_at" and await paging.walk_fills(
+                    conn, where=walk.where, params=walk.where_params, spacing=walk.spacing, limit=limit):
+                walked = await paging.walked_page(conn, where=walk.where, search=walk.search, params=walk.params,
+                                                  sort=order, cursor=cursor, limit=limit, cursor_extra=extra)
+                if walked is not None:
+                    return listing.where, listing.params, *walked
+            items, next_cursor = await paging.page(conn, where=listing.where, params=listing.params, sort=order,
+                                                   cursor=cursor, limit=limit, cursor_extra=extra)
+            return listing.where, listing.params, items, next_cursor
 
         selection = flt.model_copy(update={"fuzzy": True}) if fell_back else flt
         where, params, items, next_cursor = await run(selection, {"fz": 1} if fell_back else None)

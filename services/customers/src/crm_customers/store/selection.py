@@ -36,6 +36,7 @@ import math
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import asyncpg
@@ -73,23 +74,32 @@ def _word_prefix(words: list[str]) -> str:
     return "% " + " ".join(words) + "%"
 
 
-async def search_sql(conn: asyncpg.Connection, q: str, params: Params, alias: str = "c", *,
-                     fuzzy: bool = False) -> str | None:
-    """The search condition of `q`, or None when `q` has nothing to search for."""
+@dataclass(frozen=True)
+class SearchRule:
+    """A search's condition over the customer's `customer_search` row `s`, read either with the
+    ids first (few matches: their ids from an index, then the customers by primary key) or row by
+    row (many: `EXISTS`); `spacing` (rows of the table per match, estimated) when the matches are
+    many enough for a walk of the newest rows to fill a page first (`listing_where`)."""
+    condition: str
+    ids_first: bool = False
+    spacing: float | None = None
+    phone: str | None = None  # the parameter of a normalised phone, matched on `customers` itself
+
+    def sql(self, alias: str = "c") -> str:
+        if self.ids_first:
+            ids = f"{alias}.id = ANY(ARRAY(SELECT s.customer_id FROM customer_search s WHERE {self.condition}))"
+            return f"({alias}.phone = {self.phone} OR {ids})" if self.phone else ids
+        # EXISTS, not a list of ids: a common word matches a large share of the table, and the plan
+        # may walk the list's sort index and probe `customer_search` by primary key until the page is full
+        return f"EXISTS (SELECT FROM customer_search s WHERE s.customer_id = {alias}.id AND ({self.condition}))"
+
+
+async def search_rule(conn: asyncpg.Connection, q: str, params: Params, *, fuzzy: bool = False) -> SearchRule | None:
+    """The search of `q` (see the module's docstring), or None when `q` has nothing to search for."""
     q = q.strip()
-    branches: list[str] = []
     digits = re.sub(r"\D", "", q)
     if _PHONE_LIKE.match(q) and len(digits) >= PHONE_SUFFIX_MIN:
-        try:
-            branches.append(f"{alias}.phone = {params.add(normalize_phone(q))}")
-        except InvalidPhone:
-            pass
-        suffix = digits[1:] if digits.startswith("0") and len(digits) >= 9 else digits
-        # a suffix of 4+ digits and a tax code's prefix are few rows: their ids first
-        matches = (f"s.phone_rev LIKE {params.add(suffix[::-1] + '%')}"
-                   f" OR s.search_doc LIKE {params.add(_word_prefix(fold_words(q)))}")
-        branches.append(_ids_first(matches, alias))
-        return f"({' OR '.join(branches)})"
+        return _phone_rule(q, digits, params)
     words = fold_words(q)[:10]
     if not words:
         return None
@@ -97,30 +107,38 @@ async def search_sql(conn: asyncpg.Connection, q: str, params: Params, alias: st
     if fuzzy and len(folded) >= 4 and any(ch.isalpha() for ch in folded):
         # The fallback (the exact rule found nothing on the first page) ORs the exact rule with
         # similarity, both on the trigram GIN of `customer_search.search_doc`: one BitmapOr.
-        return _searched(f"({' AND '.join(_likes(words, params))}) OR {params.add(folded)} <% s.search_doc", alias)
+        return SearchRule(f"({' AND '.join(_likes(words, params))}) OR {params.add(folded)} <% s.search_doc")
     keys = list(dict.fromkeys(w[:PREFIX_MAX] for w in words if len(w) >= 2))
-    if not keys or not await _few_matches(conn, keys):
-        return _searched(" AND ".join(_likes(words, params)), alias)
+    matches, spacing = await _how_many(conn, keys) if keys else ("many", 1.0)  # one-letter words: most rows
+    if matches == "many":
+        return SearchRule(" AND ".join(_likes(words, params)), spacing=spacing)
     holds = f"s.prefixes @> {params.add(keys)}::text[]"
     unkeyed = [w for w in dict.fromkeys(words) if len(w) > PREFIX_MAX or len(w) < 2]  # the key narrows, LIKE decides
-    return _ids_first(" AND ".join([holds, *_likes(unkeyed, params)]), alias)
+    return SearchRule(" AND ".join([holds, *_likes(unkeyed, params)]), ids_first=True,
+                      spacing=spacing if matches == "some" else None)
+
+
+def walk_condition(q: str, params: Params) -> str:
+    """The words of `q` as LIKEs on `s.search_doc` alone (what the walk's index holds), the longest
+    first: a row is dropped at its first failing LIKE, and long words are the rare ones (`thi`)."""
+    return " AND ".join(_likes(sorted(dict.fromkeys(fold_words(q)[:10]), key=len, reverse=True), params))
+
+
+def _phone_rule(q: str, digits: str, params: Params) -> SearchRule:
+    """The normalised phone exactly, or a suffix of 4+ digits and a tax code's prefix: few rows,
+    their ids first."""
+    suffix = digits[1:] if digits.startswith("0") and len(digits) >= 9 else digits
+    try:
+        phone = params.add(normalize_phone(q))
+    except InvalidPhone:
+        phone = None
+    matches = (f"s.phone_rev LIKE {params.add(suffix[::-1] + '%')}"
+               f" OR s.search_doc LIKE {params.add(_word_prefix(fold_words(q)))}")
+    return SearchRule(matches, ids_first=True, phone=phone)
 
 
 def _likes(words: list[str], params: Params) -> list[str]:
     return [f"s.search_doc LIKE {params.add(_word_prefix([w]))}" for w in words]
-
-
-def _ids_first(condition: str, alias: str) -> str:
-    """`condition` over `customer_search` rows `s`, for few rows: their ids first (the GIN or the
-    pattern index), then the customers by primary key."""
-    return f"{alias}.id = ANY(ARRAY(SELECT s.customer_id FROM customer_search s WHERE {condition}))"
-
-
-def _searched(condition: str, alias: str) -> str:
-    """`condition` over the customer's `customer_search` row `s`. EXISTS, not a list of ids: a common
-    word matches a large share of the table, and the plan may walk the list's sort index and probe
-    `customer_search` by primary key until the page is full."""
-    return f"EXISTS (SELECT FROM customer_search s WHERE s.customer_id = {alias}.id AND ({condition}))"
 
 
 # Up to this many matches (the planner's estimate over the stored prefixes) a search takes the
@@ -140,15 +158,16 @@ def _searched(condition: str, alias: str) -> str:
 FEW_MATCHES_MIN = 1_000
 
 
-async def _few_matches(conn: asyncpg.Connection, keys: list[str]) -> bool:
-    """Whether the rows holding every key are estimated at few (above). A stored column has its own
-    element statistics, so the estimate is close (nguyen van an 173 for 166, le minh 2,935 for
-    3,517); an EXPLAIN costs no row read."""
+async def _how_many(conn: asyncpg.Connection, keys: list[str]) -> tuple[str, float]:
+    """"few", "some" or "many" rows hold every key (above), and rows of the table per match: few
+    and some take the ids first, some and many may walk the newest rows first
+    (store.paging.walk_fills). A stored column has its own element statistics, so the estimate is
+    close (nguyen van an 173 for 166, le minh 2,935 for 3,517); an EXPLAIN costs no row read."""
     estimate = await estimated_rows(conn, "SELECT FROM customer_search WHERE prefixes @> $1::text[]", keys)
     if estimate <= FEW_MATCHES_MIN:
-        return True
-    rows = await conn.fetchval("SELECT reltuples FROM pg_class WHERE oid = 'customer_search'::regclass")
-    return estimate <= math.sqrt(200 * max(rows, 0))
+        return "few", math.inf
+    rows = max(await conn.fetchval("SELECT reltuples FROM pg_class WHERE oid = 'customer_search'::regclass"), 0)
+    return ("some" if estimate <= math.sqrt(200 * rows) else "many"), max(rows, estimate) / estimate
 
 
 def _scope_sql(scope: str, principal: Principal, params: Params, alias: str) -> str | None:
@@ -236,14 +255,44 @@ async def customer_where(conn: asyncpg.Connection, flt: CustomerFilter, principa
                          params: Params | None = None, alias: str = "c",
                          include_deleted: bool = False) -> tuple[str, Params]:
     """(filter, principal) → SQL condition + arguments; see the module's docstring."""
+    listing = await _where(conn, flt, principal, params=params, alias=alias, include_deleted=include_deleted)
+    return listing.where, listing.params
+
+
+@dataclass(frozen=True)
+class Walk:
+    """A search of many matches as store.paging.walked_page reads it: the other conditions over
+    `c` (and their arguments alone), the search as LIKEs over `customer_search` rows `s`, the
+    arguments of both, and the rows of the table per match (estimated)."""
+    where: str
+    where_params: Params
+    search: str
+    params: Params
+    spacing: float
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a page reads (`listing_where`): the whole condition over `c` and its arguments, and
+    for a search of many matches the walk that may fill the page first."""
+    where: str
+    params: Params
+    walk: Walk | None = None
+
+
+async def listing_where(conn: asyncpg.Connection, flt: CustomerFilter, principal: Principal) -> Listing:
+    """`customer_where` for a page, with the walk of a search of many matches beside it."""
+    return await _where(conn, flt, principal, params=None, alias="c", include_deleted=False)
+
+
+async def _where(conn: asyncpg.Connection, flt: CustomerFilter, principal: Principal, *, params: Params | None,
+                 alias: str, include_deleted: bool) -> Listing:
     params = params if params is not None else Params()
     problems = _Problems()
     clauses = [visible_sql(access_of(principal), params, alias=alias, include_deleted=include_deleted)]
     scope = _scope_sql(flt.scope, principal, params, alias)
     if scope:
         clauses.append(scope)
-    if flt.q and (search := await search_sql(conn, flt.q, params, alias, fuzzy=flt.fuzzy is True)):
-        clauses.append(search)
     a = alias
 
     if flt.status:
@@ -303,5 +352,14 @@ async def customer_where(conn: asyncpg.Connection, flt: CustomerFilter, principa
         clauses += await _attribute_sql(conn, flt.attributes, params, problems, alias)
     if problems:
         raise Invalid(*problems)
-    return " AND ".join(clauses), params
+    # the search last: the walk takes the other conditions' arguments without the search's
+    others, before_search = " AND ".join(clauses), Params(params)
+    rule = await search_rule(conn, flt.q, params, fuzzy=flt.fuzzy is True) if flt.q else None
+    if rule is None:
+        return Listing(others, params)
+    walk = None
+    if rule.spacing is not None:
+        walk_params = Params(before_search)
+        walk = Walk(others, before_search, walk_condition(flt.q or "", walk_params), walk_params, rule.spacing)
+    return Listing(f"{others} AND {rule.sql(alias)}", params, walk)
 

@@ -1,0 +1,130 @@
+"""A search of common words walked newest first (customers 0019–0020, `store.paging.walked_page`)
+against real PostgreSQL: page after page it answers exactly what the search rule answers in the
+ordinary plan, for the admin and a branch manager, in both directions of the creation sort, with
+deleted customers and other filters, and falls back to the ordinary page when the walk is cut short."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from crmkit.auth import Principal
+
+from crm_customers.domain.selection import CustomerFilter, parse_sort
+from crm_customers.handlers.listing import list_customers
+from crm_customers.store import customers as store
+from crm_customers.store import paging, selection
+from crm_customers.store.selection import customer_where
+
+BRANCH = uuid.uuid4()
+ADMIN = Principal(user_id=uuid.uuid4(), username="admin", unit_id=None, unit_path="/r/", roles=frozenset({"admin"}))
+MANAGER = Principal(user_id=uuid.uuid4(), username="manager", unit_id=BRANCH, unit_path=f"/r/{BRANCH}/",
+                    roles=frozenset({"manager"}))
+BASE = datetime(2025, 1, 1, tzinfo=UTC)
+QUERIES = ["le minh", "nguyen", "thi a", "an", "duc hoang", "example", "zz"]
+
+
+@pytest.fixture
+async def crowd(pool):
+    """240 customers of 5 × 4 × 6 names, half in the manager's branch, every 9th deleted, every 4th
+    labelled; a quarter created in the same minute as another (the id breaks the tie)."""
+    families, middles, givens = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng"], ["Văn", "Thị", "Minh", "Đức"], [
+        "An", "Anh", "Minh", "Trang", "A", "Đức"]
+    async with pool.acquire() as conn:
+        for i in range(240):
+            moment = BASE + timedelta(minutes=i - i % 4 // 3)
+            unit = BRANCH if i % 2 else uuid.uuid4()
+            values = {"id": uuid.uuid4(), "name": f"{families[i % 5]} {middles[i % 4]} {givens[i % 6]}",
+                      "phone": f"+8491234{i:04d}", "created_at": moment, "updated_at": moment,
+                      "owner_id": uuid.uuid4(), "owner_unit_id": unit, "owner_unit_path": f"/r/{unit}/"}
+            if i % 3 == 0:
+                values["email"] = f"khach{i}@example.vn"
+            if i % 4 == 0:
+                values["labels"] = ["hot"]
+            await store.insert(conn, values=values)
+            if i % 9 == 0:
+                await conn.execute("UPDATE customers SET deleted_at = now() WHERE id = $1", values["id"])
+
+
+async def expected(pool, principal: Principal, flt: CustomerFilter, sort: str) -> list[uuid.UUID]:
+    """Every match in the ordinary plan; the similar words when none (the list's typo fallback)."""
+    order = parse_sort(sort)
+    async with pool.acquire() as conn:
+        where, params = await customer_where(conn, flt, principal)
+        rows = await conn.fetch(f"SELECT c.id FROM customers c WHERE {where} ORDER BY {paging.order_by_sql(order)}",
+                                *params)
+    if not rows and flt.fuzzy is None:
+        return await expected(pool, principal, flt.model_copy(update={"fuzzy": True}), sort)
+    return [r["id"] for r in rows]
+
+
+async def every_page(pool, principal: Principal, flt: CustomerFilter, sort: str) -> list[uuid.UUID]:
+    ids, cursor = [], None
+    while True:
+        page = await list_customers(pool, principal=principal, flt=flt, sort=sort, limit=7, cursor=cursor)
+        ids += [item["id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return ids
+
+
+@pytest.fixture(params=["many", "some"])  # the ordinary page: the sort index walked / the ids first
+def walks(monkeypatch, request):
+    """Every search counts as one of many matches (so the walk is tried); counts the pages the walk
+    filled."""
+    async def common(conn, keys):
+        return request.param, 1.0
+    monkeypatch.setattr(selection, "_how_many", common)
+    filled = []
+    walked_page = paging.walked_page
+
+    async def counted(*args, **kwargs):
+        result = await walked_page(*args, **kwargs)
+        filled.append(result is not None)
+        return result
+    monkeypatch.setattr(paging, "walked_page", counted)
+    return filled
+
+
+@pytest.mark.parametrize("sort", ["-created_at", "created_at"])
+@pytest.mark.parametrize("principal", [ADMIN, MANAGER], ids=["admin", "manager"])
+async def test_the_walk_answers_what_the_search_rule_answers(pool, crowd, walks, principal, sort):
+    for q in QUERIES:
+        for flt in (CustomerFilter(q=q), CustomerFilter(q=q, labels=["hot"])):
+            assert await every_page(pool, principal, flt, sort) == await expected(pool, principal, flt, sort), (q, flt)
+    assert any(walks), "no page came from the walk"
+
+
+async def test_a_walk_cut_short_falls_back_to_the_ordinary_page(pool, crowd, walks, monkeypatch):
+    async def expected_to_fill(conn, **kwargs):
+        return True
+    monkeypatch.setattr(paging, "walk_fills", expected_to_fill)
+    monkeypatch.setattr(paging, "WALK_ROWS", 5)  # fewer rows than a page of matches needs
+    flt = CustomerFilter(q="le minh")
+    assert await every_page(pool, MANAGER, flt, "-created_at") == await expected(pool, MANAGER, flt, "-created_at")
+    assert walks and not any(walks)
+
+
+async def test_other_sorts_and_rare_words_do_not_walk(pool, crowd, walks, monkeypatch):
+    await every_page(pool, ADMIN, CustomerFilter(q="le minh"), "name")
+    assert walks == []
+
+    async def rare(conn, keys):
+        return "few", float("inf")
+    monkeypatch.setattr(selection, "_how_many", rare)
+    await every_page(pool, ADMIN, CustomerFilter(q="le minh"), "-created_at")
+    assert walks == []
+
+
+async def test_the_walk_is_tried_when_the_callers_share_of_the_rows_should_fill_a_page(pool, crowd):
+    """A match every 100 rows: the admin's page of 7 is expected within ~900 rows, a rep's (owner
+    of one customer) within ~190,000 — past WALK_ROWS, so the rep's page is the ordinary one."""
+    await pool.execute("ANALYZE customers")
+    rep = Principal(user_id=await pool.fetchval("SELECT owner_id FROM customers LIMIT 1"), username="rep",
+                    unit_id=BRANCH, unit_path=f"/r/{BRANCH}/t/", roles=frozenset({"sales"}))
+    async with pool.acquire() as conn:
+        for principal, fills in ((ADMIN, True), (rep, False)):
+            where, params = await customer_where(conn, CustomerFilter(), principal)
+            assert await paging.walk_fills(conn, where=where, params=params, spacing=100, limit=7) is fills
+            assert await paging.walk_fills(conn, where=where, params=params, spacing=3000, limit=7) is False
