@@ -127,4 +127,5 @@ async def test_the_walk_is_tried_when_the_callers_share_of_the_rows_should_fill_
         for principal, fills in ((ADMIN, True), (rep, False)):
             where, params = await customer_where(conn, CustomerFilter(), principal)
             assert await paging.walk_fills(conn, where=where, params=params, spacing=100, limit=7) is fills
-            assert await paging.walk_fills(conn, where=where, params=params, spacing=3000, limit=7) is False
+            too_sparse = paging.WALK_ROWS / 8  # a page of 7 needs 8 matches: more rows than the walk reads
+            assert await paging.walk_fills(conn, where=where, params=params, spacing=too_sparse + 1, limit=7) is False
