@@ -67,3 +67,10 @@ async def test_the_search_indexes_keep_a_small_pending_list(pool):
         "SELECT relname, reloptions FROM pg_class WHERE relname IN ('customer_search_prefixes', 'customer_search_doc')"))
     assert limits == {"customer_search_prefixes": ["gin_pending_list_limit=512"],
                       "customer_search_doc": ["gin_pending_list_limit=512"]}
+
+
+async def test_the_search_rows_are_vacuumed_soon_after_inserts(pool):
+    """The walk of the newest search rows (migration 0019) is index-only where the visibility map
+    says so: the table is vacuumed after inserts of 2% of it, not PostgreSQL's 20%."""
+    options = await pool.fetchval("SELECT reloptions FROM pg_class WHERE relname = 'customer_search'")
+    assert "autovacuum_vacuum_insert_scale_factor=0.02" in options
