@@ -143,7 +143,7 @@ async def page(conn: asyncpg.Connection, *, where: str, params: Params, sort: So
 # the ids first or the sort index walked read 13,000–92,000. Bounded: a caller who sees few of the
 # newest matches (a rep, a small branch, matches clustered among older rows) would walk the whole
 # index, so the walk is tried only when a page is expected within WALK_ROWS rows, and stops there
-# (~10 ms for 20,000 rows and three words); then the page is the ordinary one.
+# (~15–20 ms for 50,000 rows and three words); then the page is the ordinary one.
 # Measured: docs/benchmarks.md, "Search: the newest first".
 WALK_ROWS = 50_000
 
