@@ -66,7 +66,7 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def limit_login(request: Request) -> None:
+async def limit_login(request: Request) -> None:
     """Per client address (an IPv6 client per /64), in buckets of their own: a flood of addresses
     evicts only other addresses' buckets, never the users' and keys'."""
     settings = request.app.state.settings

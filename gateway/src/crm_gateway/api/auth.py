@@ -131,7 +131,7 @@ SESSION_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "invalid_refresh_token, refresh_token_reused, account_inactive"}}
 
 
-def _require_session_header(request: Request) -> None:
+async def _require_session_header(request: Request) -> None:
     if request.headers.get(SESSION_HEADER) != "1":
         raise ProblemError(400, "session_header_required")
 

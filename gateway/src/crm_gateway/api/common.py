@@ -19,11 +19,11 @@ from crm_gateway.handlers.common import Identity
 from crm_gateway.ratelimit import limit_principal
 
 
-def get_identity(request: Request) -> Identity:
+async def get_identity(request: Request) -> Identity:
     return request.app.state.identity
 
 
-def caller(request: Request, principal: CurrentPrincipal) -> Principal:
+async def caller(request: Request, principal: CurrentPrincipal) -> Principal:
     """The authenticated caller, counted against their rate limit."""
     limit_principal(request, principal)
     return principal

@@ -12,13 +12,13 @@ import asyncpg
 from fastapi import Depends, Request
 
 
-def database_pool(request: Request) -> asyncpg.Pool:
+async def database_pool(request: Request) -> asyncpg.Pool:
     """The service's pool, opened by the lifespan of `crmkit.service.create_service_app`."""
     pool: asyncpg.Pool = request.app.state.pool
     return pool
 
 
-def service_settings(request: Request) -> Any:
+async def service_settings(request: Request) -> Any:
     """The service's settings object (its own subclass of `crmkit.settings.ServiceSettings`)."""
     return request.app.state.settings
 

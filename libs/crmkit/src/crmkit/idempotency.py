@@ -45,7 +45,7 @@ KEY_PATTERN = r"^[ -~]*[!-~][ -~]*$"
 REPLAYED_HEADERS = ("location", "etag", "content-type")
 
 
-def idempotency_key(key: Annotated[str | None, Header(
+async def idempotency_key(key: Annotated[str | None, Header(
         alias=HEADER, max_length=MAX_KEY_LENGTH,
         description="a unique value per intended action (e.g. a UUID): a retry with the same key and "
                     "body replays the first answer (`Idempotent-Replayed: true`); kept 24 h")] = None) -> str | None:

@@ -33,7 +33,7 @@ def expected_version(if_match: str | None, *, required: bool = True) -> int | No
     return int(match.group(1))
 
 
-def required_version(if_match: IfMatch = None) -> int | None:
+async def required_version(if_match: IfMatch = None) -> int | None:
     """As a dependency: the version If-Match names, 428 without it (the OpenAPI document marks the
     header required, crmkit.openapi)."""
     return expected_version(if_match)
