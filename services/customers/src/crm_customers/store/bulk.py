@@ -17,6 +17,8 @@ from typing import Any
 
 import asyncpg
 
+from crmkit.db import reset_on_release
+
 from crm_customers.store.customers import COLUMNS, Access, Params, as_customer, editable_sql
 
 CHUNK = 5_000
@@ -80,14 +82,16 @@ def selection_sql(where: str, *, cursor: str = SELECTION_CURSOR) -> str:
     in physical (ctid) order. Declared outside a transaction it is materialised when its implicit
     transaction commits (a tuplestore on the server, spilled to disk when large), so that each
     chunk reads the next ids with `FETCH` instead of running the filter again. Closed by the caller
-    (and by asyncpg's reset when the connection goes back to the pool)."""
+    (and by the pool's reset, `crmkit.db.reset_on_release`)."""
     return (f"DECLARE {cursor} NO SCROLL CURSOR WITH HOLD FOR"
             f" SELECT c.id FROM customers c WHERE {where} ORDER BY c.ctid")
 
 
 async def open_selection(conn: asyncpg.Connection, *, where: str, params: Params,
                          cursor: str = SELECTION_CURSOR) -> None:
-    """Resolve the selection once (`selection_sql`); outside a transaction."""
+    """Resolve the selection once (`selection_sql`); outside a transaction. The pool closes the
+    cursor with the connection's reset if the caller could not."""
+    reset_on_release(conn)
     await conn.execute(selection_sql(where, cursor=cursor), *params)
 
 
