@@ -2,6 +2,9 @@
 problem+json answers, pages and counts, service accounts."""
 from __future__ import annotations
 
+import json
+import uuid
+from datetime import UTC, date, datetime
 from functools import partial
 
 import pytest
@@ -9,6 +12,7 @@ import pytest
 from crmkit.keys import new_pair
 from crmkit.testing import bearer, running_service, service_client, temp_database
 
+from crm_customers.api.customer_list import CustomerPage, page_json
 from crm_customers.app import MIGRATIONS, create_app
 from crm_customers.settings import CustomersSettings
 
@@ -77,3 +81,41 @@ async def test_service_accounts_need_customers_read(api):
     blind = auth("integrator", path="/r/", kind="service", perms=[])
     r = await api.get(URL, headers=blind)
     assert r.status_code == 403 and r.json()["code"] == "forbidden"
+
+
+def _as_the_model_writes(body: dict) -> dict:
+    absent = {key for key in ("count", "count_exact", "fuzzy") if body.get(key) is None}
+    return json.loads(CustomerPage.model_validate(body).model_dump_json(exclude=absent))
+
+
+async def test_a_page_is_the_json_its_model_documents(api):
+    """The list writes its rows with orjson (page_json), not through CustomerPage: the same keys
+    and the same writing of dates, times and ids as the model's own dump."""
+    rep = auth()
+    for body in ({"name": "Lê Thị Hoa", "phone": "0912 000 111", "email": "hoa@example.vn", "province": "Đà Nẵng",
+                  "birthday": "03/02/1990", "labels": ["hot"], "tax_code": "0100109106", "note": "gọi lại"},
+                 {"name": "Công ty Minh Long", "phone": "0912 000 112", "party_type": "organization",
+                  "founding_date": "2001-05-06"}):
+        assert (await api.post(URL, headers=rep, json=body)).status_code == 201
+    for params in ({"with_count": "true"}, {"limit": 1}, {"q": "Minh Long"}, {"q": "minh lnog"}):
+        r = await api.get(URL, headers=rep, params=params)
+        assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+        assert r.json()["items"] and r.json() == _as_the_model_writes(r.json())
+    assert "fuzzy" in (await api.get(URL, headers=rep, params={"q": "minh lnog"})).json()
+
+
+def test_page_json_writes_what_the_model_would():
+    row = {"id": uuid.uuid4(), "name": "An", "phone": "+84912000113", "email": None, "birthday": date(1990, 2, 3),
+           "province": {"code": 48, "name": "Thành phố Đà Nẵng"}, "gender": None, "address": None, "source": None,
+           "customer_type": None, "company_name": None, "tax_code": None, "position": None, "note": None,
+           "party_type": "individual", "organization_size": None, "founding_date": None, "industry": None,
+           "description": None, "contact_person": None, "lifecycle": "lead", "status": "new", "labels": ["hot"],
+           "groups": [uuid.uuid4()], "attributes": {"diem": 7.5, "hang": ["a", "b"]}, "owner_id": uuid.uuid4(),
+           "owner_unit_id": None, "owner_unit_path": "/a/", "holder_id": None, "viewer_ids": [uuid.uuid4()],
+           "referred_by": None, "version": 3, "created_at": datetime(2026, 1, 2, 3, 4, 5, 60, tzinfo=UTC),
+           "updated_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)}
+    for result in ({"items": [row], "next_cursor": "abc"},
+                   {"items": [row], "next_cursor": None, "count": 1, "count_exact": True, "fuzzy": True}):
+        written = page_json(result)
+        absent = {key for key in ("count", "count_exact", "fuzzy") if result.get(key) is None}
+        assert written == CustomerPage.model_validate(result).model_dump_json(exclude=absent).encode()

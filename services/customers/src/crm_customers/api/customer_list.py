@@ -1,8 +1,10 @@
 """GET /api/v1/customers: scopes, search, filters, sort and keyset pages (C-6, C-7, C-9)."""
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
@@ -53,12 +55,28 @@ Sort = Annotated[str | None, Query(max_length=40, json_schema_extra={"enum": SOR
 async def list_customers(request: Request, pool: DbPool, principal: CurrentPrincipal, sort: Sort = None,
                          limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None,
                          with_count: Annotated[bool, Query(description="also return count")] = False) -> Response:
-    """Customers in a scope, searched and filtered, within what the caller may see.
-
-    Serialised by pydantic straight to JSON (a dict and then `json.dumps` was ~20% of the service's
-    CPU for a page of 20: the search screen's most frequent request)."""
+    """Customers in a scope, searched and filtered, within what the caller may see."""
     flt = filter_from_query(request.query_params.multi_items())
     result = await listing.list_customers(pool, principal=principal, flt=flt, sort=sort,
                                           limit=limit, cursor=cursor, with_count=with_count)
-    absent = {key for key in ("count", "count_exact", "fuzzy") if result.get(key) is None}
-    return Response(CustomerPage.model_validate(result).model_dump_json(exclude=absent), media_type="application/json")
+    return Response(page_json(result), media_type="application/json")
+
+
+OPTIONAL = ("count", "count_exact", "fuzzy")
+
+
+def page_json(result: dict[str, Any]) -> bytes:
+    """`CustomerPage` as JSON, written by orjson from the rows as read: they come typed from the
+    database (`store.customers.as_customer`), and validating them into the model only to dump them
+    again was ~20% of the service's CPU for a page of 20, the search screen's every request
+    (docs/benchmarks.md, "The requests' fixed cost"). The same JSON as the model's dump
+    (tests/test_listing_api.py); the optional keys are left out when absent, as there."""
+    return orjson.dumps({key: value for key, value in result.items() if key not in OPTIONAL or value is not None},
+                        default=_uuid_text, option=orjson.OPT_UTC_Z)
+
+
+def _uuid_text(value: Any) -> str:
+    """asyncpg's own UUID type (orjson writes only `uuid.UUID` itself)."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(type(value).__name__)
