@@ -63,7 +63,8 @@ async def measured(conn: asyncpg.Connection, sql: str, params: list) -> tuple[in
 async def main(show_plans: bool) -> None:
     """Each shape as the list answers its first page of 20 (handlers.listing): a search of common
     words walks `customer_search_recent` first and takes the ordinary plan only when the walk did
-    not fill the page ("walk+ordinary": both statements' time and buffers)."""
+    not fill the page ("walk+ordinary": both statements' time and buffers); a search read with the ids
+    first takes its matches newest first ("matches", or "walk+matches")."""
     conn = await asyncpg.connect(DSN)
     phones = [r["phone"] for r in await conn.fetch(
         "SELECT phone FROM customers TABLESAMPLE BERNOULLI (0.01) REPEATABLE (7) ORDER BY phone LIMIT 4")]
@@ -78,8 +79,12 @@ async def main(show_plans: bool) -> None:
                                                             spacing=walk.spacing, limit=20):
                 steps.append(("walk", *paging.walked_sql(where=walk.where, search=walk.search, params=walk.params,
                                                           sort=sort, cursor=None, limit=20)))
-            steps.append(("ordinary", f"SELECT {paging.SELECT_COLUMNS} FROM customers c WHERE {listing.where}"
-                                      f" ORDER BY {paging.order_by_sql(sort)} LIMIT 21", listing.params))
+            if listing.matches is not None:
+                steps.append(("matches", *paging.newest_matches_sql(matches=listing.matches, sort=sort, cursor=None,
+                                                                     limit=20)))
+            else:
+                steps.append(("ordinary", f"SELECT {paging.SELECT_COLUMNS} FROM customers c WHERE {listing.where}"
+                                          f" ORDER BY {paging.order_by_sql(sort)} LIMIT 21", listing.params))
             path, rows, ms, buffers, plans = [], 0, 0.0, 0, []
             for name, sql, args in steps:
                 rows, step_ms, step_buffers, plan = await measured(conn, sql, args)

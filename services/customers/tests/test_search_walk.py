@@ -1,7 +1,9 @@
 """A search of common words walked newest first (customers 0019–0020, `store.paging.walked_page`)
 against real PostgreSQL: page after page it answers exactly what the search rule answers in the
 ordinary plan, for the admin and a branch manager, in both directions of the creation sort, with
-deleted customers and other filters, and falls back to the ordinary page when the walk is cut short."""
+deleted customers and other filters, and falls back to the ordinary page when the walk is cut short.
+A search read with the ids first and sorted by creation takes its matches newest first
+(`store.paging.newest_matches_page`): the same pages again."""
 from __future__ import annotations
 
 import uuid
@@ -129,3 +131,57 @@ async def test_the_walk_is_tried_when_the_callers_share_of_the_rows_should_fill_
             assert await paging.walk_fills(conn, where=where, params=params, spacing=100, limit=7) is fills
             too_sparse = paging.WALK_ROWS / 8  # a page of 7 needs 8 matches: more rows than the walk reads
             assert await paging.walk_fills(conn, where=where, params=params, spacing=too_sparse + 1, limit=7) is False
+
+
+@pytest.fixture(params=["few", "some"])
+def newest_matches(monkeypatch, request):
+    """Every search is one of few or some matches (the ids first; some: the walk tried first and
+    cut short); counts the pages read from the matches newest first."""
+    async def counted_matches(conn, keys):
+        return request.param, 1.0
+    monkeypatch.setattr(selection, "_how_many", counted_matches)
+    monkeypatch.setattr(paging, "WALK_ROWS", 3)  # a walk never fills a page of 7
+    used = []
+    newest_matches_page = paging.newest_matches_page
+
+    async def counted(*args, **kwargs):
+        used.append(kwargs["sort"].text)
+        return await newest_matches_page(*args, **kwargs)
+    monkeypatch.setattr(paging, "newest_matches_page", counted)
+    return used
+
+
+@pytest.mark.parametrize("sort", ["-created_at", "created_at"])
+@pytest.mark.parametrize("principal", [ADMIN, MANAGER], ids=["admin", "manager"])
+async def test_the_matches_newest_first_answer_what_the_search_rule_answers(pool, crowd, newest_matches, principal,
+                                                                           sort):
+    for q in QUERIES:
+        for flt in (CustomerFilter(q=q), CustomerFilter(q=q, labels=["hot"])):
+            assert await every_page(pool, principal, flt, sort) == await expected(pool, principal, flt, sort), (q, flt)
+    assert newest_matches and set(newest_matches) == {sort}
+
+
+async def test_other_sorts_and_phones_read_the_ordinary_page(pool, crowd, newest_matches):
+    for sort in ("name", "-updated_at"):
+        flt = CustomerFilter(q="le minh")
+        assert await every_page(pool, ADMIN, flt, sort) == await expected(pool, ADMIN, flt, sort)
+    phone = CustomerFilter(q="0912 340 012")  # a whole phone: matched on customers itself as well
+    assert await every_page(pool, ADMIN, phone, "-created_at") == await expected(pool, ADMIN, phone, "-created_at")
+    assert newest_matches == []
+    suffix = CustomerFilter(q="0012")  # only `customer_search` rows: the matches newest first
+    assert await every_page(pool, ADMIN, suffix, "-created_at") == await expected(pool, ADMIN, suffix, "-created_at")
+    assert newest_matches == ["-created_at"]
+
+
+async def test_the_matches_newest_first_stop_at_the_page(pool, crowd):
+    """The plan keeps the matches' order and stops once the page is full: it does not probe every
+    match (the ordinary page's cost)."""
+    async with pool.acquire() as conn:
+        listing = await selection.listing_where(conn, CustomerFilter(q="nguyen"), ADMIN)
+        assert listing.matches is not None
+        sql, params = paging.newest_matches_sql(matches=listing.matches, sort=parse_sort("-created_at"), cursor=None,
+                                                limit=3)
+        plan = "\n".join(r[0] for r in await conn.fetch("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, *params))
+    assert "Nested Loop" in plan and plan.index("Limit") < plan.index("Nested Loop"), plan
+    probes = int(plan.split("customers_pkey on customers c (actual rows=")[1].split("loops=")[1].split(")")[0])
+    assert probes < 10, plan  # 4 rows wanted of ~48 matches: a few deleted ones skipped, not all probed

@@ -38,15 +38,19 @@ async def list_customers(pool: asyncpg.Pool, *, principal: Principal, flt: Custo
         async def run(selection: CustomerFilter, extra: dict[str, Any] | None
                       ) -> tuple[str, Params, list[dict[str, Any]], str | None]:
             listing = await listing_where(conn, selection, principal)
-            walk = listing.walk
-            if walk is not None and order.key.column == "created_at" and await paging.walk_fills(
+            walk, by_creation = listing.walk, order.key.column == "created_at"
+            if walk is not None and by_creation and await paging.walk_fills(
                     conn, where=walk.where, params=walk.where_params, spacing=walk.spacing, limit=limit):
                 walked = await paging.walked_page(conn, where=walk.where, search=walk.search, params=walk.params,
                                                   sort=order, cursor=cursor, limit=limit, cursor_extra=extra)
                 if walked is not None:
                     return listing.where, listing.params, *walked
-            items, next_cursor = await paging.page(conn, where=listing.where, params=listing.params, sort=order,
-                                                   cursor=cursor, limit=limit, cursor_extra=extra)
+            if listing.matches is not None and by_creation:
+                items, next_cursor = await paging.newest_matches_page(
+                    conn, matches=listing.matches, sort=order, cursor=cursor, limit=limit, cursor_extra=extra)
+            else:
+                items, next_cursor = await paging.page(conn, where=listing.where, params=listing.params, sort=order,
+                                                       cursor=cursor, limit=limit, cursor_extra=extra)
             return listing.where, listing.params, items, next_cursor
 
         selection = flt.model_copy(update={"fuzzy": True}) if fell_back else flt

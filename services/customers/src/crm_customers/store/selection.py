@@ -272,12 +272,24 @@ class Walk:
 
 
 @dataclass(frozen=True)
+class Matches:
+    """A search whose matches' ids come first (few or some), as store.paging.newest_matches_page
+    reads it: the other conditions over `c`, the search over `customer_search` rows `s`, and the
+    arguments of both."""
+    where: str
+    search: str
+    params: Params
+
+
+@dataclass(frozen=True)
 class Listing:
-    """What a page reads (`listing_where`): the whole condition over `c` and its arguments, and
-    for a search of many matches the walk that may fill the page first."""
+    """What a page reads (`listing_where`): the whole condition over `c` and its arguments; for a
+    search of many matches the walk that may fill the page first, and for one read with the ids
+    first the matches that a creation-sorted page may take newest first."""
     where: str
     params: Params
     walk: Walk | None = None
+    matches: Matches | None = None
 
 
 async def listing_where(conn: asyncpg.Connection, flt: CustomerFilter, principal: Principal) -> Listing:
@@ -361,5 +373,6 @@ async def _where(conn: asyncpg.Connection, flt: CustomerFilter, principal: Princ
     if rule.spacing is not None:
         walk_params = Params(before_search)
         walk = Walk(others, before_search, walk_condition(flt.q or "", walk_params), walk_params, rule.spacing)
-    return Listing(f"{others} AND {rule.sql(alias)}", params, walk)
+    matches = Matches(others, rule.condition, params) if rule.ids_first and rule.phone is None else None
+    return Listing(f"{others} AND {rule.sql(alias)}", params, walk, matches)
 
