@@ -84,6 +84,7 @@ class SearchRule:
     ids_first: bool = False
     spacing: float | None = None
     phone: str | None = None  # the parameter of a normalised phone, matched on `customers` itself
+    by_prefixes: bool = False  # the matches' ids from the prefix GIN (store.paging.newest_matches_page)
 
     def sql(self, alias: str = "c") -> str:
         if self.ids_first:
@@ -115,7 +116,7 @@ async def search_rule(conn: asyncpg.Connection, q: str, params: Params, *, fuzzy
     holds = f"s.prefixes @> {params.add(keys)}::text[]"
     unkeyed = [w for w in dict.fromkeys(words) if len(w) > PREFIX_MAX or len(w) < 2]  # the key narrows, LIKE decides
     return SearchRule(" AND ".join([holds, *_likes(unkeyed, params)]), ids_first=True,
-                      spacing=spacing if matches == "some" else None)
+                      spacing=spacing if matches == "some" else None, by_prefixes=True)
 
 
 def walk_condition(q: str, params: Params) -> str:
@@ -273,7 +274,8 @@ class Walk:
 
 @dataclass(frozen=True)
 class Matches:
-    """A search whose matches' ids come first (few or some), as store.paging.newest_matches_page
+    """A search whose matches' ids come first from the prefix GIN (few or some; phone suffixes
+    keep the ordinary page, a few rows), as store.paging.newest_matches_page
     reads it: the other conditions over `c`, the search over `customer_search` rows `s`, and the
     arguments of both."""
     where: str
@@ -373,6 +375,6 @@ async def _where(conn: asyncpg.Connection, flt: CustomerFilter, principal: Princ
     if rule.spacing is not None:
         walk_params = Params(before_search)
         walk = Walk(others, before_search, walk_condition(flt.q or "", walk_params), walk_params, rule.spacing)
-    matches = Matches(others, rule.condition, params) if rule.ids_first and rule.phone is None else None
+    matches = Matches(others, rule.condition, params) if rule.by_prefixes else None
     return Listing(f"{others} AND {rule.sql(alias)}", params, walk, matches)
 
