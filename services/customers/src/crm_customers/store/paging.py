@@ -134,6 +134,12 @@ async def page(conn: asyncpg.Connection, *, where: str, params: Params, sort: So
     rows = await conn.fetch(
         f"SELECT {SELECT_COLUMNS} FROM customers c WHERE {condition}"
         f" ORDER BY {order_by_sql(sort)} LIMIT {int(limit) + 1}", *params)
+    return _page_of(rows, sort=sort, limit=limit, cursor_extra=cursor_extra)
+
+
+def _page_of(rows: list[asyncpg.Record], *, sort: Sort, limit: int, cursor_extra: dict[str, Any] | None
+             ) -> tuple[list[dict[str, Any]], str | None]:
+    """The items of `limit` + 1 rows read and the next cursor (None when no row was left over)."""
     items = [as_customer(row) for row in rows[:limit]]
     next_cursor = cursor_of(sort, items[-1], **(cursor_extra or {})) if len(rows) > limit and items else None
     return items, next_cursor
@@ -171,8 +177,7 @@ async def walked_page(conn: asyncpg.Connection, *, where: str, search: str, para
     rows = await conn.fetch(sql, *params)
     if len(rows) <= limit:
         return None
-    items = [as_customer(row) for row in rows[:limit]]
-    return items, cursor_of(sort, items[-1], **(cursor_extra or {}))
+    return _page_of(rows, sort=sort, limit=limit, cursor_extra=cursor_extra)
 
 
 def walked_sql(*, where: str, search: str, params: Params, sort: Sort, cursor: str | None, limit: int
@@ -190,7 +195,7 @@ def walked_sql(*, where: str, search: str, params: Params, sort: Sort, cursor: s
 # (customers 0019) and fetches customers in that order until the page is full: ~21 primary-key
 # probes for the admin and ~21 / share for a manager, where the ordinary page probes every match
 # and then sorts (a common pair at 1M: 3,000–8,000 probes, ~4 buffers each). Same rows, same order.
-# Measured: docs/benchmarks.md, "Search: the matches newest first".
+# Measured: docs/benchmarks.md, "The requests' fixed cost, and the matches newest first".
 
 
 async def newest_matches_page(conn: asyncpg.Connection, *, matches: Matches, sort: Sort, cursor: str | None,
@@ -198,10 +203,7 @@ async def newest_matches_page(conn: asyncpg.Connection, *, matches: Matches, sor
                               ) -> tuple[list[dict[str, Any]], str | None]:
     """`page` for a search read with the ids first, sorted by `created_at`."""
     sql, params = newest_matches_sql(matches=matches, sort=sort, cursor=cursor, limit=limit)
-    rows = await conn.fetch(sql, *params)
-    items = [as_customer(row) for row in rows[:limit]]
-    next_cursor = cursor_of(sort, items[-1], **(cursor_extra or {})) if len(rows) > limit and items else None
-    return items, next_cursor
+    return _page_of(await conn.fetch(sql, *params), sort=sort, limit=limit, cursor_extra=cursor_extra)
 
 
 def newest_matches_sql(*, matches: Matches, sort: Sort, cursor: str | None, limit: int) -> tuple[str, Params]:
@@ -211,7 +213,7 @@ def newest_matches_sql(*, matches: Matches, sort: Sort, cursor: str | None, limi
     # order and stops at the page's last row instead of joining every match and sorting again. The
     # sort key is an expression (`+ interval '0'`), not the column: a generic plan (PostgreSQL's for
     # a prepared statement run often, the search's values unknown) would otherwise read
-    # `customer_search_recent` in that order and test every row, ~1 s for a rare name at 1M.
+    # `customer_search_recent` in that order and test every row: ~1 s for a rare search at 1M.
     newest = (f"SELECT w.id, w.created_at FROM (SELECT s.customer_id AS id,"
               f" s.created_at + interval '0' AS created_at FROM customer_search s WHERE {matches.search}) w"
               f" {'WHERE ' + after if after else ''} ORDER BY {order_by_sql(sort, 'w')} OFFSET 0")
