@@ -42,17 +42,23 @@ async def shapes() -> dict[str, list[str]]:
     }
 
 
+def driven(base: str, paths: list[str], token: str, *, connections: int) -> tuple[dict, dict[str, float]]:
+    """`wrk` on `paths` for SECS seconds, and each process group's CPU milliseconds a request."""
+    before = proc_cpu.snap()
+    run = bench.wrk(base, paths, token, connections=connections, seconds=int(os.environ.get("SECS", "10")))
+    cpu = proc_cpu.delta(before, proc_cpu.snap())
+    return run, {group: round(seconds * 1000 / run["requests"], 3) for group, seconds in sorted(cpu.items())}
+
+
 async def main(names: list[str]) -> None:
     async with httpx.AsyncClient(timeout=30) as client:
         token = await bench.token(client, *bench.ADMIN)
     paths = await shapes()
     for name in names or list(paths):
-        before = proc_cpu.snap()
-        run = bench.wrk(SERVICE, paths[name], token, connections=10, seconds=int(os.environ.get("SECS", "10")))
-        cpu = proc_cpu.delta(before, proc_cpu.snap())
+        run, cpu_ms = driven(SERVICE, paths[name], token, connections=10)
         print(json.dumps({"shape": name, "rps": run["rps"], "p95_ms": run["p95_ms"],
-                          "service_cpu_ms": round(cpu.get("crm_customers", 0) * 1000 / run["requests"], 3),
-                          "postgres_cpu_ms": round(cpu.get("pg:crm_customers", 0) * 1000 / run["requests"], 3),
+                          "service_cpu_ms": cpu_ms.get("crm_customers", 0),
+                          "postgres_cpu_ms": cpu_ms.get("pg:crm_customers", 0),
                           "load_average": os.getloadavg()[0]}), flush=True)
 
 

@@ -18,8 +18,9 @@ import sys
 
 import customers_bench as bench
 import httpx
-import proc_cpu
-from customers_request_cpu import shapes
+from customers_request_cpu import driven, shapes
+
+GROUPS = ("crm_gateway", "crm_customers", "pg:crm_customers", "pg:crm_gateway")
 
 
 async def main(names: list[str]) -> None:
@@ -27,12 +28,9 @@ async def main(names: list[str]) -> None:
         token = await bench.token(client, *bench.ADMIN)
     paths = await shapes()
     for name in names or list(paths):
-        before = proc_cpu.snap()
-        run = bench.wrk(bench.GATEWAY, paths[name], token, connections=20, seconds=int(os.environ.get("SECS", "10")))
-        cpu = proc_cpu.delta(before, proc_cpu.snap())
-        per_request = {group: round(seconds * 1000 / run["requests"], 3) for group, seconds in sorted(cpu.items())
-                       if group in ("crm_gateway", "crm_customers", "pg:crm_customers", "pg:crm_gateway")}
-        print(json.dumps({"shape": name, "rps": run["rps"], "p95_ms": run["p95_ms"], "cpu_ms": per_request,
+        run, cpu_ms = driven(bench.GATEWAY, paths[name], token, connections=20)
+        print(json.dumps({"shape": name, "rps": run["rps"], "p95_ms": run["p95_ms"],
+                          "cpu_ms": {group: ms for group, ms in cpu_ms.items() if group in GROUPS},
                           "load_average": os.getloadavg()[0]}), flush=True)
 
 

@@ -216,44 +216,46 @@ async def test_the_lz4_migration_never_holds_writers_behind_a_long_transaction(d
 # Pooled connections go back without asyncpg's reset statement (db.PooledConnection)
 
 
-async def test_a_pooled_connection_is_not_reset_unless_marked():
+@pytest.fixture
+async def one_connection_pool():
     async with testing.temp_database() as dsn:
         pool = await db.create_pool(dsn, min_size=1, max_size=1)
         try:
-            async with pool.acquire() as conn:
-                await conn.execute("SET application_name = 'left-behind'")
-                pid = await conn.fetchval("SELECT pg_backend_pid()")
-            async with pool.acquire() as conn:
-                assert await conn.fetchval("SELECT pg_backend_pid()") == pid  # the same session
-                assert await conn.fetchval("SHOW application_name") == "left-behind"
-                await conn.execute("DECLARE kept NO SCROLL CURSOR WITH HOLD FOR SELECT 1")
-                await conn.execute("SELECT pg_advisory_lock(4242)")
-                db.reset_on_release(conn)
-            async with pool.acquire() as conn:
-                assert await conn.fetchval("SHOW application_name") != "left-behind"
-                assert await conn.fetchval("SELECT count(*) FROM pg_cursors WHERE name = 'kept'") == 0
-                assert await conn.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-                                           " AND pid = pg_backend_pid()") == 0
-                await conn.execute("SET application_name = 'again'")
-            async with pool.acquire() as conn:  # the mark was for one release
-                assert await conn.fetchval("SHOW application_name") == "again"
+            yield pool
         finally:
             await pool.close()
 
 
-async def test_a_transaction_left_open_is_rolled_back_on_release():
-    async with testing.temp_database() as dsn:
-        pool = await db.create_pool(dsn, min_size=1, max_size=1)
-        try:
-            async with pool.acquire() as conn:
-                await conn.execute("CREATE TABLE t (n int)")
-                await conn.execute("BEGIN")
-                await conn.execute("INSERT INTO t VALUES (1)")
-            async with pool.acquire() as conn:
-                assert await conn.fetchval("SELECT count(*) FROM t") == 0
-                assert not conn.is_in_transaction()
-        finally:
-            await pool.close()
+async def test_a_pooled_connection_is_not_reset_unless_marked(one_connection_pool):
+    pool = one_connection_pool
+    async with pool.acquire() as conn:
+        await conn.execute("SET application_name = 'left-behind'")
+        pid = await conn.fetchval("SELECT pg_backend_pid()")
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT pg_backend_pid()") == pid  # the same session
+        assert await conn.fetchval("SHOW application_name") == "left-behind"
+        await conn.execute("DECLARE kept NO SCROLL CURSOR WITH HOLD FOR SELECT 1")
+        await conn.execute("SELECT pg_advisory_lock(4242)")
+        db.reset_on_release(conn)
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SHOW application_name") != "left-behind"
+        assert await conn.fetchval("SELECT count(*) FROM pg_cursors WHERE name = 'kept'") == 0
+        assert await conn.fetchval("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                                   " AND pid = pg_backend_pid()") == 0
+        await conn.execute("SET application_name = 'again'")
+    async with pool.acquire() as conn:  # the mark was for one release
+        assert await conn.fetchval("SHOW application_name") == "again"
+
+
+async def test_a_transaction_left_open_is_rolled_back_on_release(one_connection_pool):
+    pool = one_connection_pool
+    async with pool.acquire() as conn:
+        await conn.execute("CREATE TABLE t (n int)")
+        await conn.execute("BEGIN")
+        await conn.execute("INSERT INTO t VALUES (1)")
+    async with pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM t") == 0
+        assert not conn.is_in_transaction()
 
 
 def test_reset_on_release_ignores_a_connection_of_no_pool():
