@@ -79,7 +79,7 @@ async def main(show_plans: bool) -> None:
                                                             spacing=walk.spacing, limit=20):
                 steps.append(("walk", *paging.walked_sql(where=walk.where, search=walk.search, params=walk.params,
                                                           sort=sort, cursor=None, limit=20)))
-            if listing.matches is not None:
+            if listing.matches is not None and await paging.matches_fit(conn, matches=listing.matches):
                 steps.append(("matches", *paging.newest_matches_sql(matches=listing.matches, sort=sort, cursor=None,
                                                                      limit=20)))
             else:

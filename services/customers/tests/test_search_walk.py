@@ -212,3 +212,46 @@ def _literal(value) -> str:
     if isinstance(value, list):
         return f"ARRAY[{', '.join(map(_literal, value))}]"
     return "'" + str(value).replace("'", "''") + "'"
+
+
+@pytest.fixture
+def many_matches(monkeypatch):
+    """Every search is one of many matches, a match every 4 rows (~60 of the crowd's 240), whose
+    walk never fills a page; counts the pages read from the matches newest first."""
+    async def many(conn, keys):
+        return "many", 4.0
+    monkeypatch.setattr(selection, "_how_many", many)
+    monkeypatch.setattr(paging, "WALK_ROWS", 3)
+    used = []
+    newest_matches_page = paging.newest_matches_page
+
+    async def counted(*args, **kwargs):
+        used.append(kwargs["sort"].text)
+        return await newest_matches_page(*args, **kwargs)
+    monkeypatch.setattr(paging, "newest_matches_page", counted)
+    return used
+
+
+@pytest.mark.parametrize("principal", [ADMIN, MANAGER], ids=["admin", "manager"])
+async def test_many_matches_whose_walk_did_not_fill_are_read_newest_first(pool, crowd, many_matches, principal):
+    await pool.execute("ANALYZE customers")
+    for q in QUERIES:
+        for flt in (CustomerFilter(q=q), CustomerFilter(q=q, labels=["hot"])):
+            assert await every_page(pool, principal, flt, "-created_at") == await expected(
+                pool, principal, flt, "-created_at"), (q, flt)
+    assert many_matches
+
+
+async def test_many_matches_are_not_read_newest_first_past_the_bound_or_for_a_narrow_caller(
+        pool, crowd, many_matches, monkeypatch):
+    """A rep's own customers (one here) are fewer than the matches: the ordinary plan starts from them.
+    Past NEWEST_MATCHES_MAX the matches are too many to sort."""
+    await pool.execute("ANALYZE customers")
+    rep = Principal(user_id=await pool.fetchval("SELECT owner_id FROM customers LIMIT 1"), username="rep",
+                    unit_id=BRANCH, unit_path=f"/r/{BRANCH}/t/", roles=frozenset({"sales"}))
+    flt = CustomerFilter(q="le minh")
+    assert await every_page(pool, rep, flt, "-created_at") == await expected(pool, rep, flt, "-created_at")
+    assert many_matches == []
+    monkeypatch.setattr(paging, "NEWEST_MATCHES_MAX", 50)
+    assert await every_page(pool, ADMIN, flt, "-created_at") == await expected(pool, ADMIN, flt, "-created_at")
+    assert many_matches == []

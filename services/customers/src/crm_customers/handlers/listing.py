@@ -45,7 +45,7 @@ async def list_customers(pool: asyncpg.Pool, *, principal: Principal, flt: Custo
                                                   sort=order, cursor=cursor, limit=limit, cursor_extra=extra)
                 if walked is not None:
                     return listing.where, listing.params, *walked
-            if listing.matches is not None and by_creation:
+            if listing.matches is not None and by_creation and await paging.matches_fit(conn, matches=listing.matches):
                 items, next_cursor = await paging.newest_matches_page(
                     conn, matches=listing.matches, sort=order, cursor=cursor, limit=limit, cursor_extra=extra)
             else:

@@ -84,7 +84,7 @@ class SearchRule:
     ids_first: bool = False
     spacing: float | None = None
     phone: str | None = None  # the parameter of a normalised phone, matched on `customers` itself
-    by_prefixes: bool = False  # the matches' ids from the prefix GIN (store.paging.newest_matches_page)
+    by_prefixes: bool = False  # the words have keys in the prefix GIN (store.paging.newest_matches_page)
 
     def sql(self, alias: str = "c") -> str:
         if self.ids_first:
@@ -109,14 +109,24 @@ async def search_rule(conn: asyncpg.Connection, q: str, params: Params, *, fuzzy
         # The fallback (the exact rule found nothing on the first page) ORs the exact rule with
         # similarity, both on the trigram GIN of `customer_search.search_doc`: one BitmapOr.
         return SearchRule(f"({' AND '.join(_likes(words, params))}) OR {params.add(folded)} <% s.search_doc")
-    keys = list(dict.fromkeys(w[:PREFIX_MAX] for w in words if len(w) >= 2))
+    keys = _prefix_keys(words)
     matches, spacing = await _how_many(conn, keys) if keys else ("many", 1.0)  # one-letter words: most rows
     if matches == "many":
-        return SearchRule(" AND ".join(_likes(words, params)), spacing=spacing)
-    holds = f"s.prefixes @> {params.add(keys)}::text[]"
-    unkeyed = [w for w in dict.fromkeys(words) if len(w) > PREFIX_MAX or len(w) < 2]  # the key narrows, LIKE decides
-    return SearchRule(" AND ".join([holds, *_likes(unkeyed, params)]), ids_first=True,
+        return SearchRule(" AND ".join(_likes(words, params)), spacing=spacing, by_prefixes=bool(keys))
+    return SearchRule(_prefix_condition(words, params), ids_first=True,
                       spacing=spacing if matches == "some" else None, by_prefixes=True)
+
+
+def _prefix_keys(words: list[str]) -> list[str]:
+    return list(dict.fromkeys(w[:PREFIX_MAX] for w in words if len(w) >= 2))
+
+
+def _prefix_condition(words: list[str], params: Params) -> str:
+    """The words on the prefix GIN (exact keys), one-letter and long words by LIKE (the key narrows,
+    LIKE decides)."""
+    holds = f"s.prefixes @> {params.add(_prefix_keys(words))}::text[]"
+    unkeyed = [w for w in dict.fromkeys(words) if len(w) > PREFIX_MAX or len(w) < 2]
+    return " AND ".join([holds, *_likes(unkeyed, params)])
 
 
 def walk_condition(q: str, params: Params) -> str:
@@ -274,13 +284,16 @@ class Walk:
 
 @dataclass(frozen=True)
 class Matches:
-    """A search whose matches' ids come first from the prefix GIN (few or some; phone suffixes
-    keep the ordinary page, a few rows), as store.paging.newest_matches_page
-    reads it: the other conditions over `c`, the search over `customer_search` rows `s`, and the
-    arguments of both."""
+    """A search's matches from the prefix GIN (phone suffixes keep the ordinary page: a few rows),
+    as store.paging.newest_matches_page reads them: the other conditions over `c` (and their
+    arguments alone), the search over `customer_search` rows `s`, the arguments of both, and for
+    many matches the rows of the table per match (estimated; None: few or some, read with the ids
+    first anyway)."""
     where: str
+    where_params: Params
     search: str
     params: Params
+    spacing: float | None = None
 
 
 @dataclass(frozen=True)
@@ -375,6 +388,12 @@ async def _where(conn: asyncpg.Connection, flt: CustomerFilter, principal: Princ
     if rule.spacing is not None:
         walk_params = Params(before_search)
         walk = Walk(others, before_search, walk_condition(flt.q or "", walk_params), walk_params, rule.spacing)
-    matches = Matches(others, rule.condition, params) if rule.by_prefixes else None
+    matches = None
+    if rule.by_prefixes and rule.ids_first:
+        matches = Matches(others, before_search, rule.condition, params)
+    elif rule.by_prefixes:
+        matches_params = Params(before_search)
+        matches = Matches(others, before_search, _prefix_condition(fold_words(flt.q or "")[:10], matches_params),
+                          matches_params, rule.spacing)
     return Listing(f"{others} AND {rule.sql(alias)}", params, walk, matches)
 
