@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import asyncpg
 from pydantic import BaseModel, Field
@@ -18,9 +19,6 @@ from crmkit.pagination import decode_cursor, encode_cursor
 
 from crm_customers.domain.selection import Sort, SortColumn
 from crm_customers.store.customers import COLUMNS, Params, as_customer
-
-if TYPE_CHECKING:  # selection builds on this module
-    from crm_customers.store.selection import Matches
 
 EXACT_COUNT_LIMIT = 10_000
 SELECT_COLUMNS = ", ".join(f"c.{name.strip()}" for name in COLUMNS.split(","))
@@ -190,12 +188,26 @@ def walked_sql(*, where: str, search: str, params: Params, sort: Sort, cursor: s
     return _first_visible_sql(newest, where=f"({search}) AND {where}", sort=sort, limit=limit), params
 
 
-# A search whose matches' ids come first (store.selection.Matches: few or some matches, from the
+# A search whose matches' ids come first (`Matches`: few or some matches, from the
 # prefix GIN) sorted by creation sorts those matches by the creation time their search rows carry
 # (customers 0019) and fetches customers in that order until the page is full: ~21 primary-key
 # probes for the admin and ~21 / share for a manager, where the ordinary page probes every match
 # and then sorts (a common pair at 1M: 3,000–8,000 probes, ~4 buffers each). Same rows, same order.
 # Measured: docs/benchmarks.md, "The requests' fixed cost, and the matches newest first".
+
+
+@dataclass(frozen=True)
+class Matches:
+    """A search's matches from the prefix GIN (store.selection.listing_where; phone suffixes keep the
+    ordinary page: a few rows), as newest_matches_page reads them: the other conditions over `c`
+    (and their arguments alone), the search over `customer_search` rows `s`, the arguments of both,
+    and for many matches the rows of the table per match (estimated; None: few or some, read with
+    the ids first anyway)."""
+    where: str
+    where_params: Params
+    search: str
+    params: Params
+    spacing: float | None = None
 
 
 # Many matches (more than ~√(200·N)) are read this way too when their walk did not fill the page

@@ -54,7 +54,7 @@ from crm_customers.domain.selection import CustomerFilter, Scalar, range_end, ra
 from crm_customers.domain.text import fold_words
 from crm_customers.store import configuration as config_store
 from crm_customers.store.customers import Params, access_of, shared_with_sql, subtree_sql, visible_sql
-from crm_customers.store.paging import estimated_rows
+from crm_customers.store.paging import Matches, estimated_rows
 
 
 class _Problems(list[FieldError]):
@@ -280,20 +280,6 @@ class Walk:
     search: str
     params: Params
     spacing: float
-
-
-@dataclass(frozen=True)
-class Matches:
-    """A search's matches from the prefix GIN (phone suffixes keep the ordinary page: a few rows),
-    as store.paging.newest_matches_page reads them: the other conditions over `c` (and their
-    arguments alone), the search over `customer_search` rows `s`, the arguments of both, and for
-    many matches the rows of the table per match (estimated; None: few or some, read with the ids
-    first anyway)."""
-    where: str
-    where_params: Params
-    search: str
-    params: Params
-    spacing: float | None = None
 
 
 @dataclass(frozen=True)
