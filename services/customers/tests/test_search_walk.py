@@ -141,14 +141,7 @@ def newest_matches(monkeypatch, request):
         return request.param, 1.0
     monkeypatch.setattr(selection, "_how_many", counted_matches)
     monkeypatch.setattr(paging, "WALK_ROWS", 3)  # a walk never fills a page of 7
-    used = []
-    newest_matches_page = paging.newest_matches_page
-
-    async def counted(*args, **kwargs):
-        used.append(kwargs["sort"].text)
-        return await newest_matches_page(*args, **kwargs)
-    monkeypatch.setattr(paging, "newest_matches_page", counted)
-    return used
+    return _counted_newest_matches(monkeypatch)
 
 
 @pytest.mark.parametrize("sort", ["-created_at", "created_at"])
@@ -222,14 +215,7 @@ def many_matches(monkeypatch):
         return "many", 4.0
     monkeypatch.setattr(selection, "_how_many", many)
     monkeypatch.setattr(paging, "WALK_ROWS", 3)
-    used = []
-    newest_matches_page = paging.newest_matches_page
-
-    async def counted(*args, **kwargs):
-        used.append(kwargs["sort"].text)
-        return await newest_matches_page(*args, **kwargs)
-    monkeypatch.setattr(paging, "newest_matches_page", counted)
-    return used
+    return _counted_newest_matches(monkeypatch)
 
 
 @pytest.mark.parametrize("principal", [ADMIN, MANAGER], ids=["admin", "manager"])
@@ -255,3 +241,15 @@ async def test_many_matches_are_not_read_newest_first_past_the_bound_or_for_a_na
     monkeypatch.setattr(paging, "NEWEST_MATCHES_MAX", 50)
     assert await every_page(pool, ADMIN, flt, "-created_at") == await expected(pool, ADMIN, flt, "-created_at")
     assert many_matches == []
+
+
+def _counted_newest_matches(monkeypatch) -> list[str]:
+    """The sorts of the pages read from the matches newest first, as they are read."""
+    used: list[str] = []
+    newest_matches_page = paging.newest_matches_page
+
+    async def counted(*args, **kwargs):
+        used.append(kwargs["sort"].text)
+        return await newest_matches_page(*args, **kwargs)
+    monkeypatch.setattr(paging, "newest_matches_page", counted)
+    return used
