@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 
 from crmkit.auth import ADMIN
-from crmkit.db import advisory_key
+from crmkit.db import advisory_key, reset_on_release
 from crmkit.logging import get_logger
 
 from crm_gateway.handlers.common import SYSTEM, Identity
@@ -21,6 +21,7 @@ ADMIN_FULL_NAME = "Quản trị hệ thống"
 async def ensure_admin(*, identity: Identity) -> None:
     """Create the root unit (company) and the admin user unless an active admin exists."""
     async with identity.pool.acquire() as conn:
+        reset_on_release(conn)  # a session lock: released below, and with the reset if that failed
         await conn.execute("SELECT pg_advisory_lock($1)", BOOTSTRAP_LOCK)
         try:
             if await user_store.any_active_admin(conn):
