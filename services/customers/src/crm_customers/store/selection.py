@@ -285,8 +285,9 @@ class Walk:
 @dataclass(frozen=True)
 class Listing:
     """What a page reads (`listing_where`): the whole condition over `c` and its arguments; for a
-    search of many matches the walk that may fill the page first, and for one read with the ids
-    first the matches that a creation-sorted page may take newest first."""
+    search of many matches the walk that may fill the page first, and for a search with keys in
+    the prefix GIN its matches, which a page sorted by creation may take newest first
+    (store.paging.matches_fit)."""
     where: str
     params: Params
     walk: Walk | None = None
