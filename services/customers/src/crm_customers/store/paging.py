@@ -120,6 +120,16 @@ async def estimated_rows(conn: asyncpg.Connection, query: str, *args: Any) -> in
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+async def kept_rows(conn: asyncpg.Connection, where: str, params: Params) -> int:
+    """The planner's estimate of the customers `where` keeps."""
+    return await estimated_rows(conn, f"SELECT FROM customers c WHERE {where}", *params)
+
+
+async def table_rows(conn: asyncpg.Connection, table: str) -> float:
+    """The planner's row count of `table` (`reltuples`: -1 when never analysed; no row is read)."""
+    return float(await conn.fetchval("SELECT reltuples FROM pg_class WHERE oid = $1::regclass", table))
+
+
 # Pages
 
 
@@ -161,8 +171,8 @@ async def walk_fills(conn: asyncpg.Connection, *, where: str, params: Params, sp
     needed = (limit + 1) * spacing
     if needed > WALK_ROWS:
         return False
-    kept = await estimated_rows(conn, f"SELECT FROM customers c WHERE {where}", *params)
-    rows = await conn.fetchval("SELECT reltuples FROM pg_class WHERE oid = 'customers'::regclass")
+    kept = await kept_rows(conn, where, params)
+    rows = await table_rows(conn, "customers")
     return kept > 0 and needed * max(rows, kept) / kept <= WALK_ROWS
 
 
@@ -223,11 +233,11 @@ async def matches_fit(conn: asyncpg.Connection, *, matches: Matches) -> bool:
     """Whether the page reads `matches` newest first (above)."""
     if matches.spacing is None:
         return True
-    rows = await conn.fetchval("SELECT reltuples FROM pg_class WHERE oid = 'customers'::regclass")
+    rows = await table_rows(conn, "customers")
     estimate = rows / matches.spacing
     if rows <= 0 or estimate > NEWEST_MATCHES_MAX:  # never analysed: nothing says how many
         return False
-    return await estimated_rows(conn, f"SELECT FROM customers c WHERE {matches.where}", *matches.where_params) >= estimate
+    return await kept_rows(conn, matches.where, matches.where_params) >= estimate
 
 
 async def newest_matches_page(conn: asyncpg.Connection, *, matches: Matches, sort: Sort, cursor: str | None,

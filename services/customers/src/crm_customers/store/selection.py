@@ -54,7 +54,7 @@ from crm_customers.domain.selection import CustomerFilter, Scalar, range_end, ra
 from crm_customers.domain.text import fold_words
 from crm_customers.store import configuration as config_store
 from crm_customers.store.customers import Params, access_of, shared_with_sql, subtree_sql, visible_sql
-from crm_customers.store.paging import Matches, estimated_rows
+from crm_customers.store.paging import Matches, estimated_rows, table_rows
 
 
 class _Problems(list[FieldError]):
@@ -85,6 +85,7 @@ class SearchRule:
     spacing: float | None = None
     phone: str | None = None  # the parameter of a normalised phone, matched on `customers` itself
     by_prefixes: bool = False  # the words have keys in the prefix GIN (store.paging.newest_matches_page)
+    words: tuple[str, ...] = ()  # the query's folded words (the walk's and the matches' conditions)
 
     def sql(self, alias: str = "c") -> str:
         if self.ids_first:
@@ -112,9 +113,10 @@ async def search_rule(conn: asyncpg.Connection, q: str, params: Params, *, fuzzy
     keys = _prefix_keys(words)
     matches, spacing = await _how_many(conn, keys) if keys else ("many", 1.0)  # one-letter words: most rows
     if matches == "many":
-        return SearchRule(" AND ".join(_likes(words, params)), spacing=spacing, by_prefixes=bool(keys))
+        return SearchRule(" AND ".join(_likes(words, params)), spacing=spacing, by_prefixes=bool(keys),
+                          words=tuple(words))
     return SearchRule(_prefix_condition(words, params), ids_first=True,
-                      spacing=spacing if matches == "some" else None, by_prefixes=True)
+                      spacing=spacing if matches == "some" else None, by_prefixes=True, words=tuple(words))
 
 
 def _prefix_keys(words: list[str]) -> list[str]:
@@ -129,10 +131,10 @@ def _prefix_condition(words: list[str], params: Params) -> str:
     return " AND ".join([holds, *_likes(unkeyed, params)])
 
 
-def walk_condition(q: str, params: Params) -> str:
-    """The words of `q` as LIKEs on `s.search_doc` alone (what the walk's index holds), the longest
-    first: a row is dropped at its first failing LIKE, and long words are the rare ones (`thi`)."""
-    return " AND ".join(_likes(sorted(dict.fromkeys(fold_words(q)[:10]), key=len, reverse=True), params))
+def walk_condition(words: tuple[str, ...], params: Params) -> str:
+    """The (folded) words as LIKEs on `s.search_doc` alone (what the walk's index holds), the
+    longest first: a row is dropped at its first failing LIKE, and long words are the rare ones (`thi`)."""
+    return " AND ".join(_likes(sorted(dict.fromkeys(words), key=len, reverse=True), params))
 
 
 def _phone_rule(q: str, digits: str, params: Params) -> SearchRule:
@@ -177,7 +179,7 @@ async def _how_many(conn: asyncpg.Connection, keys: list[str]) -> tuple[str, flo
     estimate = await estimated_rows(conn, "SELECT FROM customer_search WHERE prefixes @> $1::text[]", keys)
     if estimate <= FEW_MATCHES_MIN:
         return "few", math.inf
-    rows = max(await conn.fetchval("SELECT reltuples FROM pg_class WHERE oid = 'customer_search'::regclass"), 0)
+    rows = max(await table_rows(conn, "customer_search"), 0)
     return ("some" if estimate <= math.sqrt(200 * rows) else "many"), max(rows, estimate) / estimate
 
 
@@ -374,13 +376,13 @@ async def _where(conn: asyncpg.Connection, flt: CustomerFilter, principal: Princ
     walk = None
     if rule.spacing is not None:
         walk_params = Params(before_search)
-        walk = Walk(others, before_search, walk_condition(flt.q or "", walk_params), walk_params, rule.spacing)
+        walk = Walk(others, before_search, walk_condition(rule.words, walk_params), walk_params, rule.spacing)
     matches = None
     if rule.by_prefixes and rule.ids_first:
         matches = Matches(others, before_search, rule.condition, params)
     elif rule.by_prefixes:
         matches_params = Params(before_search)
-        matches = Matches(others, before_search, _prefix_condition(fold_words(flt.q or "")[:10], matches_params),
+        matches = Matches(others, before_search, _prefix_condition(list(rule.words), matches_params),
                           matches_params, rule.spacing)
     return Listing(f"{others} AND {rule.sql(alias)}", params, walk, matches)
 
