@@ -26,6 +26,13 @@ DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 
 expect.set_options(timeout=15_000)
+EVENT_LOG = """
+for (const type of ['pointerdown', 'mousedown', 'mouseup', 'click', 'keydown']) {
+  window.addEventListener(type, (e) => {
+    const target = e.target?.outerHTML?.slice(0, 160) ?? String(e.target);
+    console.log(`EV ${performance.now().toFixed(0)} ${type} ${e.key ?? ''} ${e.clientX},${e.clientY} ${target}`);
+  }, true);
+}"""
 _contexts = itertools.count(1)
 
 
@@ -72,6 +79,12 @@ async def new_context(browser: Browser, *, phone: bool = False, language: str = 
     context = await browser.new_context(
         base_url=GATEWAY, viewport=PHONE if phone else DESKTOP, locale="vi-VN" if language == "vi" else "en-US",
         timezone_id="Asia/Ho_Chi_Minh", is_mobile=phone, has_touch=phone,
+        # no animation (the console honours the reader's system setting): on a loaded machine Playwright
+        # clicked a tree node of a unit picker aligned to its dialog's input while the dialog was still
+        # zooming in from the button that opened it; the popup moved between mousedown and mouseup, the
+        # node was never picked and the dialog closed (an event log of the failing run). A dialog that
+        # zooms in, a menu that slides: the same race in CI's other flaky console tests.
+        reduced_motion="reduce",
         # axe-core is injected as a script: the console's own CSP would (rightly) refuse it
         bypass_csp=True,
         # a client of its own behind the trusted proxy (run-tests trusts 127.0.0.1): its own login bucket
@@ -97,13 +110,19 @@ async def sign_in(page: Page, username: str, password: str, path: str = "/") -> 
 
 @pytest.fixture
 async def open_as(browser):
-    """`await open_as(user, path, phone=False)`: a page of `user` ({"username", "password"}) signed in."""
+    """`await open_as(user, path, phone=False)`: a page of `user` ({"username", "password"}) signed in.
+    With CRM_CONSOLE_EVENTS=1 each page prints its console and every pointer and key event with its
+    target (shown with a failed test's output): how the unit picker's race (new_context) was found, where a
+    Playwright trace made the test too slow to fail."""
     contexts: list[BrowserContext] = []
 
     async def open_(user: dict, path: str = "/", *, phone: bool = False, language: str = "vi") -> Page:
         context = await new_context(browser, phone=phone, language=language)
         contexts.append(context)
         page = await context.new_page()
+        if os.environ.get("CRM_CONSOLE_EVENTS") == "1":
+            await page.add_init_script(EVENT_LOG)
+            page.on("console", lambda message: print("CONSOLE", message.text))
         return await sign_in(page, user["username"], user["password"], path)
 
     yield open_
