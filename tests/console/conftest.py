@@ -150,8 +150,9 @@ async def assert_accessible(page: Page, *, name: str) -> None:
 async def confirm_ok(dialog: Locator) -> None:
     """Press OK in an antd `modal.confirm` and see it close. In 2 of ~40 fresh-clone runs a confirm
     opened from inside another dialog (compensation: send, withdraw) stayed open after Playwright's
-    click, with no request in the gateway's log: the click never reached antd's handler (not
-    understood; not reproduced by hand). A person would press OK again, so the test does, once: antd
+    click, with no request in the gateway's log: the click never reached antd's handler — probably
+    the race of a dialog still zooming in (new_context: the browsers now run without motion). A
+    person would press OK again, so the test does, once: antd
     ignores a second press while the first one's request runs, and the request's Idempotency-Key
     makes a repeated post the same post."""
     await dialog.get_by_role("button", name="OK").click()
