@@ -8,9 +8,9 @@ labels, birthdays, creation dates over two years, owners spread over the 300 ben
 
 Rows go in with binary COPY (100,000 rows per statement) from one worker process per core; the
 search rows, constraints and indexes are maintained by PostgreSQL as for any insert, so the time
-includes them — except into empty tables, whose secondary indexes are built after the rows (below;
-`--keep-indexes` to maintain them row by row anyway). `--reference` then COPYs the same rows into a table without indexes, the same-run
-floor. The output reports the client's and the COPY backends' CPU seconds beside the wall time:
+includes them — except into empty tables, whose secondary indexes are built after the rows (see
+DEFERRED; `--keep-indexes` keeps them up row by row anyway). `--reference` then COPYs the same rows
+into a table without indexes, the same-run floor. The output reports the client's and the COPY backends' CPU seconds beside the wall time:
 on a shared machine the CPU is what the load costs (docs/benchmarks.md, issue 14).
 
 Into a database that already holds customers: the rows continue after the rows the table has

@@ -112,8 +112,8 @@ async def sign_in(page: Page, username: str, password: str, path: str = "/") -> 
 async def open_as(browser):
     """`await open_as(user, path, phone=False)`: a page of `user` ({"username", "password"}) signed in.
     With CRM_CONSOLE_EVENTS=1 each page prints its console and every pointer and key event with its
-    target (shown with a failed test's output): how the unit picker's race (new_context) was found, where a
-    Playwright trace made the test too slow to fail."""
+    target (shown with a failed test's output): how the unit picker's race (new_context) was found,
+    where a Playwright trace made the test too slow to fail."""
     contexts: list[BrowserContext] = []
 
     async def open_(user: dict, path: str = "/", *, phone: bool = False, language: str = "vi") -> Page:
@@ -152,9 +152,8 @@ async def confirm_ok(dialog: Locator) -> None:
     opened from inside another dialog (compensation: send, withdraw) stayed open after Playwright's
     click, with no request in the gateway's log: the click never reached antd's handler — probably
     the race of a dialog still zooming in (new_context: the browsers now run without motion). A
-    person would press OK again, so the test does, once: antd
-    ignores a second press while the first one's request runs, and the request's Idempotency-Key
-    makes a repeated post the same post."""
+    person would press OK again, so the test does, once: antd ignores a second press while the first
+    one's request runs, and the request's Idempotency-Key makes a repeated post the same post."""
     await dialog.get_by_role("button", name="OK").click()
     try:
         await expect(dialog).to_be_hidden(timeout=3_000)
