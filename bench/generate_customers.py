@@ -192,13 +192,15 @@ async def first_free_row(dsn: str) -> int:
 DEFERRED = "bench_deferred_indexes"
 
 
-async def defer_indexes(dsn: str) -> bool:
-    """Drop the non-unique indexes of `customers` and `customer_search` when both are empty, their
-    definitions kept in DEFERRED; False (nothing done) when they hold rows."""
+async def defer_indexes(dsn: str, *, even_with_rows: bool = False) -> bool:
+    """Drop the non-unique indexes of `customers` and `customer_search` when both are empty (or
+    `even_with_rows`: the services' lists and searches scan meanwhile), their definitions kept in
+    DEFERRED; False (nothing done) when they hold rows."""
     conn = await asyncpg.connect(dsn)
     try:
         async with conn.transaction():
-            if await conn.fetchval("SELECT EXISTS (SELECT FROM customers) OR EXISTS (SELECT FROM customer_search)"):
+            if not even_with_rows and await conn.fetchval(
+                    "SELECT EXISTS (SELECT FROM customers) OR EXISTS (SELECT FROM customer_search)"):
                 return False
             await conn.execute(
                 f"CREATE TABLE {DEFERRED} AS SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition"
@@ -324,8 +326,12 @@ def main() -> None:
     parser.add_argument("--reference", action="store_true",
                         help="then COPY the same rows into a table without indexes, constraints or triggers "
                              "(generated columns kept) and drop it: the same-run floor")
-    parser.add_argument("--keep-indexes", action="store_true",
-                        help="into empty tables too, maintain the indexes row by row instead of building them after")
+    indexes = parser.add_mutually_exclusive_group()
+    indexes.add_argument("--keep-indexes", action="store_true",
+                         help="into empty tables too, maintain the indexes row by row instead of building them after")
+    indexes.add_argument("--rebuild-indexes", action="store_true",
+                         help="into tables that hold rows too, build the indexes after the rows (cheaper when the "
+                              "load is about as large as the table or larger; searches and lists scan meanwhile)")
     parser.add_argument("--dsn", default=os.environ.get("CRM_CUSTOMERS_DATABASE_URL", DEFAULT_DSN))
     args = parser.parse_args()
     org = json.load(open(args.org))
@@ -334,7 +340,7 @@ def main() -> None:
         print(json.dumps({"indexes_of_an_interrupted_load": leftover}), flush=True)
     offset = args.offset if args.offset is not None else asyncio.run(first_free_row(args.dsn))
     seed = args.seed if args.seed is not None else str(offset)
-    deferred = not args.keep_indexes and asyncio.run(defer_indexes(args.dsn))
+    deferred = not args.keep_indexes and asyncio.run(defer_indexes(args.dsn, even_with_rows=args.rebuild_indexes))
     result = load(args.dsn, org, args.count, offset, args.workers, seed, chunk=args.chunk)
     if deferred:
         built = asyncio.run(build_deferred(args.dsn, args.workers)) or {}
