@@ -96,8 +96,8 @@ async def test_an_expiring_token_is_renewed_without_losing_the_page(open_as, org
     await page.clock.install()
     async with page.expect_response(lambda r: r.url.endswith("/api/v1/auth/session/refresh")) as renewal:
         # past the access token's lifetime: whatever asks for the token first renews it — the search, or
-        # the notification stream reconnecting when its timer fires within the jump (CI57: the stream
-        # renewed before the test listened, then the search had a fresh token)
+        # a timer that fires within the jump, such as the notification stream's reconnect (CI57 waited
+        # 30 s for a renewal after the search: most likely one had happened before the test listened)
         await page.clock.fast_forward((lifetime + 60) * 1000)
         async with page.expect_response(lambda r: "khong-ai-ten-nay" in r.url and r.status == 200) as searched:
             await page.get_by_role("searchbox").fill("khong-ai-ten-nay")
