@@ -143,6 +143,20 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def backend_cpu(pid: int) -> float | None:
+    """The CPU seconds of a connection's backend (`pg_backend_pid()`); None when PostgreSQL runs on
+    another host."""
+    try:
+        return cpu_seconds(pid)
+    except OSError:
+        return None
+
+
+def cpu_since(pid: int, before: float | None) -> float | None:
+    after = backend_cpu(pid) if before is not None else None
+    return round(after - before, 1) if after is not None and before is not None else None
+
+
 async def load_range(dsn: str, start: int, stop: int, org: dict, seed: str, table: str, chunk: int) -> dict:
     conn = await asyncpg.connect(dsn)
     try:
@@ -151,10 +165,7 @@ async def load_range(dsn: str, start: int, stop: int, org: dict, seed: str, tabl
         # pending_lists_for_the_load)
         await conn.execute("SET work_mem = '512MB'")
         backend = await conn.fetchval("SELECT pg_backend_pid()")
-        try:
-            server_before = cpu_seconds(backend)
-        except OSError:  # PostgreSQL on another host
-            server_before = None
+        server_before = backend_cpu(backend)
         pools, clashes = Pools(org), 0
         for chunk_start in range(start, stop, chunk):
             chunk_stop = min(chunk_start + chunk, stop)
@@ -162,8 +173,7 @@ async def load_range(dsn: str, start: int, stop: int, org: dict, seed: str, tabl
             clashes += len(taken)
             await conn.copy_records_to_table(table, records=rows(chunk_start, chunk_stop, pools, seed, taken),
                                              columns=COLUMNS)
-        server = round(cpu_seconds(backend) - server_before, 1) if server_before is not None else None
-        return {"clashes": clashes, "server_cpu": server, "client_cpu": round(time.process_time(), 1)}
+        return {"clashes": clashes, "server_cpu": cpu_since(backend, server_before), "client_cpu": round(time.process_time(), 1)}
     finally:
         await conn.close()
 
@@ -216,35 +226,33 @@ async def defer_indexes(dsn: str, *, even_with_rows: bool = False) -> bool:
 async def build_deferred(dsn: str, builders: int) -> dict | None:
     """Build the indexes in DEFERRED (`builders` connections, the GINs first: they take longest),
     then drop it; wall and backend CPU seconds, None when nothing was deferred."""
+    async def builder(queue: list[str]) -> float | None:
+        c = await asyncpg.connect(dsn)
+        try:
+            await c.execute("SET maintenance_work_mem = '1GB'")
+            backend = await c.fetchval("SELECT pg_backend_pid()")
+            before = backend_cpu(backend)
+            while queue:  # IF NOT EXISTS: a killed build may have made some
+                await c.execute(queue.pop(0).replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
+            return cpu_since(backend, before)
+        finally:
+            await c.close()
+
     conn = await asyncpg.connect(dsn)
     try:
         if await conn.fetchval("SELECT to_regclass($1)", DEFERRED) is None:
             return None
         queue = sorted((r["definition"] for r in await conn.fetch(f"SELECT definition FROM {DEFERRED}")),
                        key=lambda definition: " USING gin " not in definition)
-    finally:
-        await conn.close()
-
-    async def builder() -> float:
-        c = await asyncpg.connect(dsn)
-        try:
-            await c.execute("SET maintenance_work_mem = '1GB'")
-            before = cpu_seconds(await c.fetchval("SELECT pg_backend_pid()"))
-            while queue:  # IF NOT EXISTS: a killed build may have made some
-                await c.execute(queue.pop(0).replace("CREATE INDEX ", "CREATE INDEX IF NOT EXISTS ", 1))
-            return cpu_seconds(await c.fetchval("SELECT pg_backend_pid()")) - before
-        finally:
-            await c.close()
-
-    started = time.perf_counter()
-    cpu = await asyncio.gather(*(builder() for _ in range(max(1, builders))))
-    seconds = time.perf_counter() - started
-    conn = await asyncpg.connect(dsn)
-    try:
+        started = time.perf_counter()
+        cpu = await asyncio.gather(*(builder(queue) for _ in range(max(1, builders))))
+        seconds = time.perf_counter() - started
         await conn.execute(f"DROP TABLE {DEFERRED}")
     finally:
         await conn.close()
-    return {"index_build_seconds": round(seconds, 1), "index_build_server_cpu_seconds": round(sum(cpu), 1)}
+    known = [seconds for seconds in cpu if seconds is not None]
+    server_cpu = round(sum(known), 1) if len(known) == len(cpu) else None
+    return {"index_build_seconds": round(seconds, 1), "index_build_server_cpu_seconds": server_cpu}
 
 
 SEARCH_GINS = ("customer_search_prefixes", "customer_search_doc")
