@@ -13,9 +13,9 @@ COLUMNS = {
     "group": "id, name, description, created_at, updated_at",
 }
 ORDER = {"status": "position, key", "label": "position, key", "group": "lower(name), id"}
-# how a customer refers to an item: status column = key, labels array ∋ key, groups array ∋ id
-# (the arrays' GIN indexes leave out empty arrays: `<> '{}'` lets the planner use them, migration 0015)
-USE = {"status": "status = $1", "label": "labels @> ARRAY[$1::text] AND labels <> '{}'",
+# how a customer refers to an item: status column = key, a label link per key (migration 0021),
+# groups array ∋ id (its GIN index leaves out empty arrays: `<> '{}'` lets the planner use it, 0015)
+USE = {"status": "status = $1", "label": "id IN (SELECT customer_id FROM customer_label_links WHERE label = $1)",
        "group": "groups @> ARRAY[$1::uuid] AND groups <> '{}'"}
 
 

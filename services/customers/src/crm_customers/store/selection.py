@@ -205,6 +205,16 @@ def _any(column: str, values: list[Any], params: Params, cast: str) -> str:
     return f"{column} = ANY({params.add(values)}::{cast}[])"
 
 
+def _labelled(alias: str, labels: str, test: str = "&&") -> str:
+    """Customers holding any (`&&`) or all (`@>`) of `labels`. The links (migration 0021) let the
+    planner start from a rare label's customers (0.3 ms for 30 of 1M); the array on the row is
+    the cheap test while it walks the list's sort index for a common one (one heap page a row
+    instead of three link index pages: 104-174 against 203-275 ms for `hot` at 1M, whose newest
+    94,000 customers hold no label)."""
+    return (f"{alias}.labels {test} {labels}::text[]"
+            f" AND {alias}.id IN (SELECT customer_id FROM customer_label_links WHERE label = ANY({labels}::text[]))")
+
+
 async def _known_keys(conn: asyncpg.Connection, values: list[str], known: list[str], field: str,
                       code: str, problems: _Problems, param: str) -> None:
     known_set = set(known)
@@ -335,10 +345,10 @@ async def _where(conn: asyncpg.Connection, flt: CustomerFilter, principal: Princ
         known = await config_store.label_keys(conn)
         if flt.labels:
             await _known_keys(conn, flt.labels, known, "labels", "unknown_label", problems, "label")
-            clauses.append(f"{a}.labels && {params.add(flt.labels)}::text[] AND {a}.labels <> '{{}}'")
+            clauses.append(_labelled(a, params.add(flt.labels)))
         if flt.labels_all:
             await _known_keys(conn, flt.labels_all, known, "labels_all", "unknown_label", problems, "label")
-            clauses.append(f"{a}.labels @> {params.add(flt.labels_all)}::text[] AND {a}.labels <> '{{}}'")
+            clauses.append(_labelled(a, params.add(flt.labels_all), "@>"))
     if flt.groups:
         clauses.append(f"{a}.groups && {params.add(flt.groups)}::uuid[] AND {a}.groups <> '{{}}'")
     for field in ("owner_id", "holder_id", "referred_by"):
