@@ -75,10 +75,13 @@ async def main(show_plans: bool) -> None:
             listing = await listing_where(conn, CustomerFilter(q=q), principal)
             steps = []
             walk = listing.walk
-            if walk is not None and await paging.walk_fills(conn, where=walk.where, params=walk.where_params,
-                                                            spacing=walk.spacing, limit=20):
-                steps.append(("walk", *paging.walked_sql(where=walk.where, search=walk.search, params=walk.params,
-                                                          sort=sort, cursor=None, limit=20)))
+            expected_rows = None if walk is None else await paging.expected_walk(
+                conn, where=walk.where, params=walk.where_params, spacing=walk.spacing, limit=20)
+            if walk is not None and expected_rows is not None:  # the probe, then (when it found some) the walk
+                probe = max(paging.PROBE_MIN_ROWS, -(-expected_rows * paging.PROBE_MATCHES // 21))
+                for rows in (probe, paging.WALK_ROWS) if probe < paging.WALK_ROWS else (paging.WALK_ROWS,):
+                    steps.append(("walk", *paging.walked_sql(where=walk.where, search=walk.search, params=walk.params,
+                                                              sort=sort, cursor=None, limit=20, rows=rows)))
             if listing.matches is not None and await paging.matches_fit(conn, matches=listing.matches):
                 steps.append(("matches", *paging.newest_matches_sql(matches=listing.matches, sort=sort, cursor=None,
                                                                      limit=20)))
@@ -86,13 +89,17 @@ async def main(show_plans: bool) -> None:
                 steps.append(("ordinary", f"SELECT {paging.SELECT_COLUMNS} FROM customers c WHERE {listing.where}"
                                           f" ORDER BY {paging.order_by_sql(sort)} LIMIT 21", listing.params))
             path, rows, ms, buffers, plans = [], 0, 0.0, 0, []
+            barren = False  # the probe found none: no full walk
             for name, sql, args in steps:
+                if name == "walk" and barren:
+                    continue
                 rows, step_ms, step_buffers, plan = await measured(conn, sql, args)
                 path.append(name)
                 ms, buffers = ms + step_ms, buffers + step_buffers
                 plans.append((sql, args))
                 if name == "walk" and rows > 20:
                     break
+                barren = name == "walk" and rows == 0
             print(json.dumps({"caller": who, "kind": kind, "q": q, "rows": min(rows, 20), "path": "+".join(path),
                               "ms_median_of_3": round(ms, 2), "buffers": buffers,
                               "index": index_of(json.dumps(plan))}), flush=True)

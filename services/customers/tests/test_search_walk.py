@@ -100,12 +100,73 @@ async def test_the_walk_answers_what_the_search_rule_answers(pool, crowd, walks,
 
 async def test_a_walk_cut_short_falls_back_to_the_ordinary_page(pool, crowd, walks, monkeypatch):
     async def expected_to_fill(conn, **kwargs):
-        return True
-    monkeypatch.setattr(paging, "walk_fills", expected_to_fill)
+        return 5
+    monkeypatch.setattr(paging, "expected_walk", expected_to_fill)
     monkeypatch.setattr(paging, "WALK_ROWS", 5)  # fewer rows than a page of matches needs
     flt = CustomerFilter(q="le minh")
     assert await every_page(pool, MANAGER, flt, "-created_at") == await expected(pool, MANAGER, flt, "-created_at")
     assert walks and not any(walks)
+
+
+@pytest.fixture
+def statements(monkeypatch):
+    """The walks' statements: the rows each one reads at most."""
+    read: list[int] = []
+    walked_sql = paging.walked_sql
+
+    def counted(**kwargs):
+        read.append(kwargs["rows"])
+        return walked_sql(**kwargs)
+    monkeypatch.setattr(paging, "walked_sql", counted)
+    return read
+
+
+async def first_page_statements(pool, statements: list[int], flt: CustomerFilter) -> list[int]:
+    await list_customers(pool, principal=ADMIN, flt=flt, sort="-created_at", limit=7, cursor=None)
+    first = list(statements)
+    statements.clear()
+    return first
+
+
+async def test_a_walk_stops_where_none_of_the_expected_matches_are(pool, crowd, walks, statements, monkeypatch):
+    """The newest 40 customers, one batch of other names: a walk expected to find five matches in its
+    first rows finds none there and gives way to the ordinary page at once."""
+    async with pool.acquire() as conn:
+        for i in range(40):
+            await store.insert(conn, values={"id": uuid.uuid4(), "name": f"Công ty Số {i}", "phone": f"+8498765{i:04d}",
+                                             "created_at": BASE + timedelta(days=1, minutes=i)})
+    monkeypatch.setattr(paging, "PROBE_MIN_ROWS", 1)
+
+    async def evenly(conn, **kwargs):  # as if le minh's matches were spread evenly: a page within 40 rows
+        return 40
+    monkeypatch.setattr(paging, "expected_walk", evenly)
+    flt = CustomerFilter(q="le minh")
+    assert await first_page_statements(pool, statements, flt) == [25]  # 40 rows × 5 matches ÷ 8; no full walk
+    assert walks == [False]
+    assert await every_page(pool, ADMIN, flt, "-created_at") == await expected(pool, ADMIN, flt, "-created_at")
+
+
+async def test_a_probe_that_fills_the_page_is_the_page(pool, crowd, walks, statements, monkeypatch):
+    """le minh: 8 matches (a page of 7 and one more) within the newest 138 rows of the crowd."""
+    monkeypatch.setattr(paging, "PROBE_MIN_ROWS", 1)
+
+    async def plenty(conn, **kwargs):
+        return 240
+    monkeypatch.setattr(paging, "expected_walk", plenty)
+    flt = CustomerFilter(q="le minh")
+    assert await first_page_statements(pool, statements, flt) == [150]  # 240 × 5 ÷ 8: the probe alone
+    assert walks == [True]
+    assert await every_page(pool, ADMIN, flt, "-created_at") == await expected(pool, ADMIN, flt, "-created_at")
+
+
+async def test_a_probe_with_some_matches_walks_on(pool, crowd, walks, statements, monkeypatch):
+    monkeypatch.setattr(paging, "PROBE_MIN_ROWS", 1)
+
+    async def soon(conn, **kwargs):  # the probe reads 63 rows (~3 matches): the walk goes on
+        return 100
+    monkeypatch.setattr(paging, "expected_walk", soon)
+    assert await first_page_statements(pool, statements, CustomerFilter(q="le minh")) == [63, paging.WALK_ROWS]
+    assert walks == [True]
 
 
 async def test_other_sorts_and_rare_words_do_not_walk(pool, crowd, walks, monkeypatch):
@@ -128,9 +189,12 @@ async def test_the_walk_is_tried_when_the_callers_share_of_the_rows_should_fill_
     async with pool.acquire() as conn:
         for principal, fills in ((ADMIN, True), (rep, False)):
             where, params = await customer_where(conn, CustomerFilter(), principal)
-            assert await paging.walk_fills(conn, where=where, params=params, spacing=100, limit=7) is fills
+            rows = await paging.expected_walk(conn, where=where, params=params, spacing=100, limit=7)
+            assert (rows is not None) is fills
+            if fills:
+                assert 800 < rows < 1000  # 8 matches every 100 rows, in the rows the admin sees (the deleted are walked)
             too_sparse = paging.WALK_ROWS / 8  # a page of 7 needs 8 matches: more rows than the walk reads
-            assert await paging.walk_fills(conn, where=where, params=params, spacing=too_sparse + 1, limit=7) is False
+            assert await paging.expected_walk(conn, where=where, params=params, spacing=too_sparse + 1, limit=7) is None
 
 
 @pytest.fixture(params=["few", "some"])

@@ -39,10 +39,12 @@ async def list_customers(pool: asyncpg.Pool, *, principal: Principal, flt: Custo
                       ) -> tuple[str, Params, list[dict[str, Any]], str | None]:
             listing = await listing_where(conn, selection, principal)
             walk, by_creation = listing.walk, order.key.column == "created_at"
-            if walk is not None and by_creation and await paging.walk_fills(
-                    conn, where=walk.where, params=walk.where_params, spacing=walk.spacing, limit=limit):
+            expected_rows = None if walk is None or not by_creation else await paging.expected_walk(
+                conn, where=walk.where, params=walk.where_params, spacing=walk.spacing, limit=limit)
+            if walk is not None and expected_rows is not None:
                 walked = await paging.walked_page(conn, where=walk.where, search=walk.search, params=walk.params,
-                                                  sort=order, cursor=cursor, limit=limit, cursor_extra=extra)
+                                                  sort=order, cursor=cursor, limit=limit, expected_rows=expected_rows,
+                                                  cursor_extra=extra)
                 if walked is not None:
                     return listing.where, listing.params, *walked
             if listing.matches is not None and by_creation and await paging.matches_fit(conn, matches=listing.matches):
