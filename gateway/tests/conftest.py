@@ -93,6 +93,7 @@ def upstream_app(service: str) -> Starlette:
         Route("/api/v1/customers/upload", upload, methods=["POST"]),
         Route("/api/v1/customers/download", download),
         Route("/api/v1/jobs/slow", slow),
+        Route("/api/v1/customers/bulk", slow, methods=["POST"]),
         Route("/api/v1/notifications/stream", events),
         Route("/api/v1/{rest:path}", whoami, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]),
     ])

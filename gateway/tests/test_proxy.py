@@ -154,6 +154,19 @@ async def test_slow_service_is_504_problem(gw, org, root_unit):
     assert time.monotonic() - started < 2.5
 
 
+async def test_a_bulk_action_may_take_longer_than_a_read(start_gateway, org, root_unit):
+    """A bulk action answers when its whole selection is applied (100,000 customers at 10M: up to
+    112 s cold): it waits up to proxy_long_write_timeout, the rest up to proxy_read_timeout (1 s here)."""
+    headers = await org.token(await org.user(root_unit["id"], ["sales"]))
+    async with start_gateway(proxy_long_write_timeout=2.5) as gateway:
+        waited = await gateway.client.post("/api/v1/customers/bulk", params={"seconds": 1.5}, headers=headers)
+        cut = await gateway.client.post("/api/v1/customers/bulk", params={"seconds": 4}, headers=headers)
+        read = await gateway.client.get("/api/v1/jobs/slow", params={"seconds": 1.5}, headers=headers)
+    assert waited.status_code == 200 and waited.json() == {"slow": True}
+    assert cut.status_code == 504 and cut.json()["code"] == "gateway_timeout"
+    assert read.status_code == 504
+
+
 async def test_sse_streams_without_buffering_or_read_timeout(start_gateway, org, root_unit, h):
     """A real socket in front of the gateway: events arrive as the service sends them, and the
     pauses between them (longer than the read timeout) do not cut the stream."""

@@ -131,11 +131,11 @@ class Proxy:
         )
         self.client = httpx.AsyncClient(timeout=settings.docs_fetch_timeout)  # docs aggregation only
 
-    def timeout(self, *, streaming: bool) -> aiohttp.ClientTimeout:
+    def timeout(self, *, streaming: bool, long_write: bool = False) -> aiohttp.ClientTimeout:
         s = self.settings
+        read = None if streaming else s.proxy_long_write_timeout if long_write else s.proxy_read_timeout
         return aiohttp.ClientTimeout(total=None, connect=s.proxy_pool_timeout + s.proxy_connect_timeout,
-                                     sock_connect=s.proxy_connect_timeout,
-                                     sock_read=None if streaming else s.proxy_read_timeout)
+                                     sock_connect=s.proxy_connect_timeout, sock_read=read)
 
     async def aclose(self) -> None:
         await self.session.close()
@@ -174,10 +174,17 @@ class Proxy:
 
     async def _request(self, request: Request, url: str, headers: list[tuple[str, str]],
                        body: AsyncIterator[bytes] | None, *, streaming: bool) -> aiohttp.ClientResponse:
+        long_write = request.method == "POST" and request.url.path in LONG_WRITES
         return await self.session.request(
             request.method, yarl.URL(url, encoded=True), headers=headers, data=body,
-            timeout=self.timeout(streaming=streaming), allow_redirects=False, expect100=_large_body(request),
+            timeout=self.timeout(streaming=streaming, long_write=long_write), allow_redirects=False,
+            expect100=_large_body(request),
         )
+
+
+# Writes that apply a whole selection before they answer: C-10's bulk actions, a distribution, a
+# recall (up to 100,000 customers each). They wait for the service up to proxy_long_write_timeout.
+LONG_WRITES = frozenset({"/api/v1/customers/bulk", "/api/v1/assignments", "/api/v1/recalls"})
 
 
 # Small answers (a customer, a page of a list) are read whole and sent in one message; larger

@@ -58,6 +58,9 @@ class GatewaySettings(ServiceSettings):
     # reverse proxy (one pooled HTTP/1.1 client)
     proxy_connect_timeout: float = 2.0
     proxy_read_timeout: float = 30.0
+    # the writes that apply a whole selection before they answer (proxy.LONG_WRITES): at 10M a bulk label
+    # of 100,000 took 102-112 s on a cold cache, and a 504 for work that goes on and succeeds misleads
+    proxy_long_write_timeout: float = 300.0
     proxy_write_timeout: float = 30.0
     proxy_pool_timeout: float = 5.0
     proxy_max_connections: int = 500
