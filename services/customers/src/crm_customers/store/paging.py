@@ -167,7 +167,8 @@ def _page_of(rows: list[asyncpg.Record], *, sort: Sort, limit: int, cursor_extra
 # within ~22,000 rows, had none among the newest 94,000 and the walk cost 26 ms before the ids first
 # answered. So the walk first reads the rows expected to hold PROBE_MATCHES of the caller's matches:
 # none there, and the ids first answer at once; a page there, and it is the page.
-# Measured: docs/benchmarks.md, "Search: the newest first".
+# Measured: docs/benchmarks.md, "Search: the newest first" and "A walk that finds none where matches
+# were expected stops early".
 WALK_ROWS = 50_000
 PROBE_MATCHES = 5
 PROBE_MIN_ROWS = 1_000
