@@ -226,7 +226,8 @@ async def test_viewers_added_and_removed_by_who_may_edit_read_by_the_others(open
     assert viewers.json() == [rep2["id"]]
 
     colleague = await open_as(person(rep2), f"/customers/{customer['id']}/viewers")
-    await h.expect(colleague.get_by_text("Người dùng rep2")).to_be_visible()
+    # the viewer's line (the page's header names the signed-in rep2 too, once it has loaded)
+    await h.expect(colleague.get_by_role("heading", name="Người dùng rep2")).to_be_visible()
     await h.expect(colleague.get_by_text("Bạn cần có quyền sửa khách hàng")).to_be_visible()
     await h.expect(colleague.get_by_role("button", name="Thêm mới")).to_have_count(0)
     await h.expect(colleague.get_by_role("button", name="Cập nhật trạng thái")).to_have_count(0)
