@@ -194,11 +194,11 @@ async def first_free_row(dsn: str) -> int:
 
 
 # An empty table takes its rows faster without its secondary indexes, each built afterwards in one
-# pass over the rows (as pg_restore does). At 1.09M rows, building the 18 non-unique indexes of
-# customers and customer_search took 39.8 s of one backend (the word-prefix GIN 14.7, the trigram GIN
-# 5.8, the B-trees 0.2–4.5 each), where keeping them up row by row is ~85% of a 1M load's ~100 server
-# CPU-s. Their definitions go to DEFERRED, in the transaction that drops them: a load killed midway
-# leaves them there, and the next run builds them before anything else.
+# pass over the rows (as pg_restore does). At 1.09M rows, building the 18 non-unique indexes (16 since
+# customers 0022) of customers and customer_search took 39.8 s of one backend (the word-prefix GIN 14.7,
+# the trigram GIN 5.8, the B-trees 0.2–4.5 each), where keeping them up row by row is ~85% of a 1M
+# load's ~100 server CPU-s. Their definitions go to DEFERRED, in the transaction that drops them: a
+# load killed midway leaves them there, and the next run builds them before anything else.
 DEFERRED = "bench_deferred_indexes"
 
 
