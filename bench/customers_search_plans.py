@@ -78,8 +78,7 @@ async def main(show_plans: bool) -> None:
             expected_rows = None if walk is None else await paging.expected_walk(
                 conn, where=walk.where, params=walk.where_params, spacing=walk.spacing, limit=20)
             if walk is not None and expected_rows is not None:  # the probe, then (when it found some) the walk
-                probe = max(paging.PROBE_MIN_ROWS, -(-expected_rows * paging.PROBE_MATCHES // 21))
-                for rows in (probe, paging.WALK_ROWS) if probe < paging.WALK_ROWS else (paging.WALK_ROWS,):
+                for rows in paging.walk_lengths(expected_rows, 20):
                     steps.append(("walk", *paging.walked_sql(where=walk.where, search=walk.search, params=walk.params,
                                                               sort=sort, cursor=None, limit=20, rows=rows)))
             if listing.matches is not None and await paging.matches_fit(conn, matches=listing.matches):

@@ -153,8 +153,8 @@ def backend_cpu(pid: int) -> float | None:
 
 
 def cpu_since(pid: int, before: float | None) -> float | None:
-    after = backend_cpu(pid) if before is not None else None
-    return round(after - before, 1) if after is not None and before is not None else None
+    after = None if before is None else backend_cpu(pid)
+    return None if after is None or before is None else round(after - before, 1)
 
 
 async def load_range(dsn: str, start: int, stop: int, org: dict, seed: str, table: str, chunk: int) -> dict:

@@ -193,8 +193,7 @@ async def walked_page(conn: asyncpg.Connection, *, where: str, search: str, para
     """`page` for a search of many matches (`search`, over `customer_search` rows `s`) sorted by
     `created_at`, expected within `expected_rows` of the walk; None when the walk did not fill the
     page, or found none where PROBE_MATCHES were expected (then only `page` can say what is left)."""
-    probe = max(PROBE_MIN_ROWS, math.ceil(expected_rows * PROBE_MATCHES / (limit + 1)))
-    for walked in (probe, WALK_ROWS) if probe < WALK_ROWS else (WALK_ROWS,):
+    for walked in walk_lengths(expected_rows, limit):
         sql, args = walked_sql(where=where, search=search, params=params, sort=sort, cursor=cursor, limit=limit,
                                rows=walked)
         rows = await conn.fetch(sql, *args)
@@ -203,6 +202,12 @@ async def walked_page(conn: asyncpg.Connection, *, where: str, search: str, para
         if not rows:
             return None
     return None
+
+
+def walk_lengths(expected_rows: int, limit: int) -> tuple[int, ...]:
+    """The rows each statement of `walked_page` reads at most: the probe's, then the whole walk's."""
+    probe = max(PROBE_MIN_ROWS, math.ceil(expected_rows * PROBE_MATCHES / (limit + 1)))
+    return (probe, WALK_ROWS) if probe < WALK_ROWS else (WALK_ROWS,)
 
 
 def walked_sql(*, where: str, search: str, params: Params, sort: Sort, cursor: str | None, limit: int,
