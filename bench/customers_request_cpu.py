@@ -2,7 +2,7 @@
 and search shapes beside a read by id, straight to the service (no gateway), one shape at a time.
 
     eval "$(deploy/local/crm-local env)"      # or a private stack's environment
-    .venv/bin/python bench/customers_request_cpu.py [byid phone6 phone4 list20 list1 name]   # SECS=10
+    .venv/bin/python bench/customers_request_cpu.py [byid phone6 phone4 phone9 list20 list1 name]   # SECS=10
 
 Needs customers_bench.py's organisation and customers. `wrk` (10 connections) drives each shape for
 SECS seconds; /proc gives each process group's CPU over the run (bench/proc_cpu.py): on a shared
@@ -36,6 +36,9 @@ async def shapes() -> dict[str, list[str]]:
         "byid": [f"/api/v1/customers/{i}" for i in ids],
         "phone6": [f"/api/v1/customers?q={p[-6:]}&limit=20" for p in phones],
         "phone4": [f"/api/v1/customers?q={p[-4:]}&limit=20" for p in phones],
+        # the national number without its 0: one customer, the page of a real book's 6-digit suffix
+        # (the generator's first numbers repeated each 7-digit tail under 30 prefixes: 30 matches)
+        "phone9": [f"/api/v1/customers?q={p[-9:]}&limit=20" for p in phones],
         "list20": ["/api/v1/customers?limit=20"],
         "list1": ["/api/v1/customers?limit=1"],
         "name": [f"/api/v1/customers?q={q.replace(' ', '+')}&limit=20" for q in bench.NAME_QUERIES],

@@ -3,7 +3,7 @@ for a read by id, a page of 20, a phone suffix and a name search, through the ga
 a time (beside bench/customers_request_cpu.py, which goes straight to the service).
 
     eval "$(deploy/local/crm-local env)"      # or a private stack's environment
-    .venv/bin/python bench/gateway_request_cpu.py [byid phone6 list20 name]   # SECS=10
+    .venv/bin/python bench/gateway_request_cpu.py [byid phone6 phone9 list20 name]   # SECS=10
 
 Needs customers_bench.py's customers. `wrk` (20 connections) drives each shape for SECS seconds; /proc
 gives each process group's CPU over the run (bench/proc_cpu.py). Results: docs/benchmarks.md,

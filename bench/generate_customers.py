@@ -58,9 +58,12 @@ DEFAULT_DSN = f"postgresql://crm:crm@127.0.0.1:{os.environ.get('CRM_PG_PORT', '2
 
 def phone(i: int) -> str:
     """A bijection from i < 300,000,000 to mobile numbers: prefix by i mod 30, 7 digits from a
-    permutation of i // 30 (7,919 is prime to 10^7)."""
-    prefix = MOBILE_PREFIXES[i % len(MOBILE_PREFIXES)]
-    return f"+84{prefix}{(i // len(MOBILE_PREFIXES) * 7_919 + 1_234_567) % 10_000_000:07d}"
+    permutation of i // 30 (7,919 is prime to 10^7), shifted per prefix — without the shift the 30
+    prefixes repeated each 7-digit tail, and a 6-digit suffix matched 30 customers (a full page of 20)
+    where a real book of a million holds ~1; now 1-3 (a million rows: 420,310 suffixes, at most 3)."""
+    n = len(MOBILE_PREFIXES)
+    prefix = MOBILE_PREFIXES[i % n]
+    return f"+84{prefix}{(i // n * 7_919 + 1_234_567 + i % n * 3_331_333) % 10_000_000:07d}"
 
 
 class Pools:

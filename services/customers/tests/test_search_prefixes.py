@@ -128,7 +128,7 @@ async def test_the_prefix_rule_answers_what_the_like_rule_answered(pool, monkeyp
             await store.insert(conn, values={"id": uuid.uuid4(), "name": name, "phone": f"+8491234{i:04d}",
                                              "created_at": moment, "updated_at": moment, **extra})
     queries = ["nguyen", "nguyen van an", "van", "an", "a", "le a", "th", "thanh", "thi huong", "hoang duc khanh",
-               "trach nhiem", "thuong mai", "thuongmai", "nhiem huu han", "example", "anh3", "0100100", "010010007",
+               "trach nhiem", "thuong mai", "thuongmai", "nhiem huu han", "example", "anh3", "0100100", "010010007", "0100100091",
                "van a example", "ng th", "dang", "zz", "Đức", "hoàng đức", "TRẦN THỊ"]
     for q in queries:
         doc = "crm_customer_search_doc(c.name, c.company_name, c.email, c.tax_code)"
@@ -147,3 +147,15 @@ async def test_a_query_of_long_or_one_letter_words_keeps_the_like(pool, q):
         where, _ = await customer_where(conn, CustomerFilter(q=q), ADMIN, params=Params())
     assert ("prefixes @>" in where) == (len(q) > 1)
     assert ("search_doc LIKE" in where) == (len(q) == 1 or len(q) > 8)
+
+
+@pytest.mark.parametrize(("q", "keyed", "phrase"), [("0100100", True, False), ("0100100091", True, True),
+                                                    ("0100 100", False, True)])
+async def test_a_phone_like_query_finds_a_tax_code_by_its_prefix_key(pool, q, keyed, phrase):
+    """One word of digits is looked up as its key in the prefix GIN (longer than a key: the LIKE
+    decides); digits in groups stay a phrase on `search_doc`."""
+    async with pool.acquire() as conn:
+        where, _ = await customer_where(conn, CustomerFilter(q=q), ADMIN, params=Params())
+    assert "phone_rev LIKE" in where
+    assert ("prefixes @>" in where) == keyed
+    assert ("search_doc LIKE" in where) == phrase

@@ -26,8 +26,8 @@ rare together (the planner's estimate ≤ √(200 × rows), at least 1,000), the
 the stored word prefixes (`left(w, 8)` of every word of 2+ characters is an exact GIN key) and
 one-letter and longer words add their LIKE; otherwise the rule is `LIKE '% word%'` per word on
 `search_doc` (trigram GIN). Both forms mean the same rows. A query that looks like a phone number
-matches the normalised phone exactly, phone suffixes of 4+ digits (`phone_rev`) and tax codes (the
-phrase on `search_doc`).
+matches the normalised phone exactly, phone suffixes of 4+ digits (`phone_rev`) and words starting
+with its digits (a tax code: the word's prefix key; digits written in groups: the phrase on `search_doc`).
 """
 from __future__ import annotations
 
@@ -145,8 +145,12 @@ def _phone_rule(q: str, digits: str, params: Params) -> SearchRule:
         phone = params.add(normalize_phone(q))
     except InvalidPhone:
         phone = None
-    matches = (f"s.phone_rev LIKE {params.add(suffix[::-1] + '%')}"
-               f" OR s.search_doc LIKE {params.add(_word_prefix(fold_words(q)))}")
+    words = fold_words(q)
+    # one word (a tax code's start): its key in the prefix GIN, ~4 buffers where the trigram GIN of
+    # the phrase's LIKE decodes ~20 (0.06 against 0.22 ms at 1M); a phone written in groups stays a phrase
+    starts = (_prefix_condition(words, params) if len(words) == 1
+              else f"s.search_doc LIKE {params.add(_word_prefix(words))}")
+    matches = f"s.phone_rev LIKE {params.add(suffix[::-1] + '%')} OR ({starts})"
     return SearchRule(matches, ids_first=True, phone=phone)
 
 
