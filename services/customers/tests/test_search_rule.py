@@ -37,3 +37,19 @@ async def test_the_ids_first_band_grows_with_the_table(estimate, rows, how_many)
     assert kind == how_many
     assert spacing == (math.inf if how_many == "few" else max(rows, estimate) / estimate)
     assert len(conn.asked) == (1 if estimate <= selection.FEW_MATCHES_MIN else 2)
+
+
+@pytest.mark.parametrize(("q", "whole", "newest_first"), [
+    ("0173", False, True),           # a suffix of 4 or 5 digits: maybe more matches than a page
+    ("40013", False, True),
+    ("513543", False, False),        # 6 digits: ~1 customer in a million
+    ("1900 1234", True, False),      # 8 digits and more may be a whole number
+    ("0912 340 013", True, False),
+    ("01683 456 789", True, False),  # a legacy prefix: only the whole number finds it (038…)
+])
+async def test_a_phone_query_reads_the_whole_number_and_the_suffix(q, whole, newest_first):
+    params = selection.Params()
+    rule = await selection.search_rule(FakeConnection(0, 0), q, params)
+    assert rule is not None and rule.ids_first and "phone_rev LIKE" in rule.condition
+    assert (rule.phone is not None) == whole
+    assert rule.many_phones == newest_first

@@ -218,16 +218,30 @@ async def test_the_matches_newest_first_answer_what_the_search_rule_answers(pool
     assert newest_matches and set(newest_matches) == {sort}
 
 
-async def test_other_sorts_and_phones_read_the_ordinary_page(pool, crowd, newest_matches):
+async def test_other_sorts_and_long_phones_read_the_ordinary_page(pool, crowd, newest_matches):
     for sort in ("name", "-updated_at"):
         flt = CustomerFilter(q="le minh")
         assert await every_page(pool, ADMIN, flt, sort) == await expected(pool, ADMIN, flt, sort)
-    phone = CustomerFilter(q="0912 340 012")  # a whole phone
-    assert await every_page(pool, ADMIN, phone, "-created_at") == await expected(pool, ADMIN, phone, "-created_at")
+    for q in ("0912 340 013", "340013"):  # a whole phone, a suffix of 6 digits: a few rows
+        flt = CustomerFilter(q=q)
+        assert await every_page(pool, ADMIN, flt, "-created_at") == await expected(pool, ADMIN, flt, "-created_at")
     assert newest_matches == []
-    suffix = CustomerFilter(q="0012")  # a phone suffix: a few rows, the ordinary page
-    assert await every_page(pool, ADMIN, suffix, "-created_at") == await expected(pool, ADMIN, suffix, "-created_at")
-    assert newest_matches == []
+
+
+@pytest.mark.parametrize("sort", ["-created_at", "created_at"])
+@pytest.mark.parametrize("principal", [ADMIN, MANAGER], ids=["admin", "manager"])
+async def test_phones_read_their_matches_newest_first(pool, crowd, newest_matches, principal, sort):
+    """Suffixes of 4 and 5 digits: the customers whose own phone ends so."""
+    for q, digits in (("0173", "0173"), ("40013", "40013"), ("0 1 7 5", "0175")):
+        flt = CustomerFilter(q=q)
+        async with pool.acquire() as conn:
+            visible, params = await customer_where(conn, CustomerFilter(), principal)
+            rows = await conn.fetch(
+                f"SELECT c.id FROM customers c WHERE {visible} AND c.phone LIKE '%{digits}'"
+                f" ORDER BY {paging.order_by_sql(parse_sort(sort))}", *params)
+        assert rows, q
+        assert await every_page(pool, principal, flt, sort) == [r["id"] for r in rows], q
+    assert newest_matches and set(newest_matches) == {sort}
 
 
 async def test_the_matches_newest_first_stop_at_the_page(pool, crowd):

@@ -220,21 +220,21 @@ def walked_sql(*, where: str, search: str, params: Params, sort: Sort, cursor: s
     return _first_visible_sql(newest, where=f"({search}) AND {where}", sort=sort, limit=limit), params
 
 
-# A search whose matches' ids come first (`Matches`: few or some matches, from the
-# prefix GIN) sorted by creation sorts those matches by the creation time their search rows carry
+# A search whose matches' ids come first (`Matches`: few or some matches, from the prefix GIN or a
+# phone suffix) sorted by creation sorts those matches by the creation time their search rows carry
 # (customers 0019) and fetches customers in that order until the page is full: ~21 primary-key
 # probes for the admin and ~21 / share for a manager, where the ordinary page probes every match
-# and then sorts (a common pair at 1M: 3,000–8,000 probes, ~4 buffers each). Same rows, same order.
-# Measured: docs/benchmarks.md, "The requests' fixed cost, and the matches newest first".
+# and then sorts (a common pair at 1M: 3,000–8,000 probes, ~4 buffers each; a 4-digit phone suffix
+# ~100 at 1M, ~1,000 at 10M). Same rows, same order. Measured: docs/benchmarks.md, "The requests'
+# fixed cost, and the matches newest first" and "The phone suffix…".
 
 
 @dataclass(frozen=True)
 class Matches:
-    """A search's matches from the prefix GIN (store.selection.listing_where; phone suffixes keep the
-    ordinary page: a few rows), as newest_matches_page reads them: the other conditions over `c`
-    (and their arguments alone), the search over `customer_search` rows `s`, the arguments of both,
-    and for many matches the rows of the table per match (estimated; None: few or some, read with
-    the ids first anyway)."""
+    """A search's matches from the prefix GIN or `phone_rev` (store.selection.listing_where), as
+    newest_matches_page reads them: the other conditions over `c` (and their arguments alone), the
+    search over `customer_search` rows `s`, the arguments of both, and for many matches the rows of
+    the table per match (estimated; None: few or some, read with the ids first anyway)."""
     where: str
     where_params: Params
     search: str
