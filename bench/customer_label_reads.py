@@ -1,7 +1,11 @@
-"""What the lists that filter by label, or sort by `updated_at`, cost through the gateway (issue 14:
-labels moved to `customer_label_links` and `customers_live_updated` dropped, migrations 0021-0022).
+"""What the lists that filter by label or status, or sort by `updated_at`, cost through the gateway
+(issue 14: labels moved to `customer_label_links` and `customers_live_updated` dropped, migrations
+0021-0022; `--shapes status`: the status filters, a rare status among them).
 
-    source <stack env>; .venv/bin/python bench/customer_label_reads.py [--runs 7]
+    source <stack env>; .venv/bin/python bench/customer_label_reads.py [--runs 7] [--shapes labels|status]
+
+The rare status (`bench_rare`) is made by the admin when missing and given to 100 customers (old and
+spread: a table sample) in the customers database when fewer hold it.
 
 Each shape is requested by the admin, the benchmark branch manager and the benchmark rep (one
 warm-up, then the median of `--runs` sequential requests, first page of 20), beside the read by id
@@ -15,8 +19,29 @@ import asyncio
 import statistics
 import time
 
+import asyncpg
 import httpx
-from customers_bench import ADMIN, GATEWAY, org, report, token
+from customers_bench import ADMIN, DSN, GATEWAY, org, report, token
+
+RARE_STATUS = "bench_rare"
+RARE_HOLDERS = 100
+
+
+async def rare_status(client: httpx.AsyncClient) -> None:
+    headers = {"Authorization": f"Bearer {await token(client, *ADMIN)}"}
+    known = (await client.get(f"{GATEWAY}/api/v1/customer-statuses", headers=headers)).json()
+    if RARE_STATUS not in {s["key"] for s in (known["items"] if isinstance(known, dict) else known)}:
+        r = await client.post(f"{GATEWAY}/api/v1/customer-statuses", headers=headers,
+                              json={"key": RARE_STATUS, "name": "Hiếm (benchmark)"})
+        r.raise_for_status()
+    conn = await asyncpg.connect(DSN)
+    try:
+        await conn.execute(
+            "UPDATE customers SET status = $1 WHERE id IN (SELECT id FROM customers TABLESAMPLE SYSTEM (1)"
+            " WHERE deleted_at IS NULL AND status <> $1 LIMIT $2 - (SELECT count(*) FROM customers WHERE status = $1))",
+            RARE_STATUS, RARE_HOLDERS)
+    finally:
+        await conn.close()
 
 SHAPES = {
     "label_hot": {"labels": "hot"},
@@ -26,6 +51,14 @@ SHAPES = {
     "label_by_name": {"labels": "premium", "sort": "name"},
     "sort_updated": {"sort": "-updated_at"},
     "updated_since_sorted": {"sort": "-updated_at", "updated_from": "2026-11-01"},
+}
+STATUS_SHAPES = {
+    "status_common": {"status": "contacted"},
+    "status_any_two": {"status": ["refused", "wrong_number"]},
+    "status_rare": {"status": RARE_STATUS},
+    "status_rare_counted": {"status": RARE_STATUS, "with_count": "true"},
+    "status_and_name": {"status": "potential", "q": "nguyen van an"},
+    "status_by_name": {"status": "contract_closed", "sort": "name"},
 }
 
 
@@ -43,18 +76,22 @@ async def median_ms(client: httpx.AsyncClient, path: str, params: dict, headers:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--shapes", choices=["labels", "status"], default="labels")
     args = parser.parse_args()
+    shapes = STATUS_SHAPES if args.shapes == "status" else SHAPES
     bench = org()
     async with httpx.AsyncClient(timeout=120) as client:
+        if args.shapes == "status":
+            await rare_status(client)
         users = {"admin": ADMIN, "manager": (bench["manager"]["username"], bench["password"]),
                  "rep": (bench["rep"]["username"], bench["password"])}
         for who, credentials in users.items():
             headers = {"Authorization": f"Bearer {await token(client, *credentials)}"}
             page = (await client.get(f"{GATEWAY}/api/v1/customers", params={"limit": 1}, headers=headers)).json()
             byid = await median_ms(client, f"/api/v1/customers/{page['items'][0]['id']}", {}, headers, args.runs)
-            for shape, params in SHAPES.items():
+            for shape, params in shapes.items():
                 ms = await median_ms(client, "/api/v1/customers", {**params, "limit": 20}, headers, args.runs)
-                report("label_reads", user=who, shape=shape, median_ms=ms, byid_ms=byid, per_byid=round(ms / byid, 1))
+                report(f"{args.shapes}_reads", user=who, shape=shape, median_ms=ms, byid_ms=byid, per_byid=round(ms / byid, 1))
 
 
 if __name__ == "__main__":
