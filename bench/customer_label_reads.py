@@ -91,7 +91,8 @@ async def main() -> None:
             byid = await median_ms(client, f"/api/v1/customers/{page['items'][0]['id']}", {}, headers, args.runs)
             for shape, params in shapes.items():
                 ms = await median_ms(client, "/api/v1/customers", {**params, "limit": 20}, headers, args.runs)
-                report(f"{args.shapes}_reads", user=who, shape=shape, median_ms=ms, byid_ms=byid, per_byid=round(ms / byid, 1))
+                report(f"{args.shapes}_reads", user=who, shape=shape, median_ms=ms, byid_ms=byid,
+                       per_byid=round(ms / byid, 1))
 
 
 if __name__ == "__main__":
