@@ -29,8 +29,9 @@ RARE_HOLDERS = 100
 
 async def rare_status(client: httpx.AsyncClient) -> None:
     headers = {"Authorization": f"Bearer {await token(client, *ADMIN)}"}
-    known = (await client.get(f"{GATEWAY}/api/v1/customer-statuses", headers=headers)).json()
-    if RARE_STATUS not in {s["key"] for s in (known["items"] if isinstance(known, dict) else known)}:
+    listed = await client.get(f"{GATEWAY}/api/v1/customer-statuses", headers=headers)  # a plain list
+    listed.raise_for_status()
+    if RARE_STATUS not in {status["key"] for status in listed.json()}:
         r = await client.post(f"{GATEWAY}/api/v1/customer-statuses", headers=headers,
                               json={"key": RARE_STATUS, "name": "Hiếm (benchmark)"})
         r.raise_for_status()
