@@ -47,6 +47,7 @@ def upstream_app(service: str) -> Starlette:
 
     async def whoami(request: Request):
         return JSONResponse({"service": service, "path": request.url.path, "query": request.url.query,
+                             "raw_path": request.scope.get("raw_path", b"").decode("latin-1"),
                              "headers": {h: request.headers.get(h) for h in FORWARDED}})
 
     async def upload(request: Request):
@@ -149,6 +150,22 @@ async def serve(app, port: int, *, lifespan: str = "auto"):
     finally:
         server.should_exit = True
         await task
+
+
+@dataclass(frozen=True)
+class StandIns:
+    """For tests that run their own proxy in front of stand-in services (test_edge)."""
+
+    def serve(self, service: str):
+        """An async context manager: the stand-in for `service` on a free port; gives its URL."""
+        return serve(upstream_app(service), free_port())
+
+    free_port = staticmethod(free_port)
+
+
+@pytest.fixture(scope="session")
+def stand_ins() -> StandIns:
+    return StandIns()
 
 
 @pytest_asyncio.fixture(scope="session")
