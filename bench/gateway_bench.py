@@ -11,6 +11,9 @@ connection, the admin's bearer token) measures, one after the other and repeated
 - *direct*: the customers service itself;
 - *nginx*: nginx (Debian's package) with `proxy_pass` to the service over an upstream keepalive pool,
   configured and started by this script (1 worker process per core);
+- *edge*: the platform's entry point as the stack runs it (deploy/local, `CRM_EDGE=nginx`: nginx with
+  the config `crm_gateway.edge` renders, on CRM_GATEWAY_PORT) — per-token limits, body limits, the
+  routing maps and all; the issue's "gateway, identity and limits and all" since the edge landed;
 - *gateway*: the gateway, identity, rate limits and all, started by this script on its own port with
   the stack's environment (its database, key and service URLs) and a per-user limit the benchmark
   cannot reach; `--workers N` variants run N uvicorn worker processes on the one port;
@@ -194,7 +197,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", default="1,2", help="gateway worker counts to measure")
     parser.add_argument("--port-base", type=int, default=GATEWAY_PORT + 50)
-    parser.add_argument("--targets", default="direct,nginx,gateway,nginx_auth,nginx_limits")
+    parser.add_argument("--targets", default="direct,nginx,edge,gateway,nginx_auth,nginx_limits")
     args = parser.parse_args()
 
     ids = asyncio.run(sample_ids())
@@ -220,15 +223,19 @@ def main() -> None:
         nginx = subprocess.Popen([ensure_nginx(), "-c", str(work / "nginx.conf"), "-g", "daemon off;"],
                                  start_new_session=True)
         time.sleep(1)
-        service_pid = int((Path(os.environ.get("CRM_LOCAL_DIR", ROOT / ".local" / "dev")) / "run" / "customers.pid")
-                          .read_text())
+        local_dir = Path(os.environ.get("CRM_LOCAL_DIR", ROOT / ".local" / "dev"))
+        service_pid = int((local_dir / "run" / "customers.pid").read_text())
         proxy_pid = {"direct": None, "nginx": nginx.pid, "nginx_auth": nginx.pid, "nginx_limits": nginx.pid,
                      **{f"gateway_w{n}": p.pid for n, p in gateways.items()}}
+        if "edge" in targets:
+            proxy_pid["edge"] = int((local_dir / "edge" / "nginx.pid").read_text())
         plan: list[tuple[str, str]] = []
         if "direct" in targets:
             plan.append(("direct", f"http://127.0.0.1:{SERVICE_PORT}"))
         if "nginx" in targets:
             plan.append(("nginx", f"http://127.0.0.1:{nginx_port}"))
+        if "edge" in targets:
+            plan.append(("edge", f"http://127.0.0.1:{GATEWAY_PORT}"))
         if "gateway" in targets:
             plan += [(f"gateway_w{n}", f"http://127.0.0.1:{gw_base + 2 * i}") for i, n in enumerate(workers)]
         if "nginx_auth" in targets:

@@ -150,6 +150,13 @@ async def test_a_token_over_its_rate_is_refused_with_429_and_others_are_not(edge
     assert (await edge_client.get("/api/v1/customers/c3", headers=token())).status_code == 200
 
 
+async def test_large_cookies_pass_and_larger_headers_are_a_431_problem(edge_client):
+    cookies = "; ".join(f"crm_device_{n:016x}={'d' * 200}" for n in range(400))  # ~90 kB on one line
+    assert await upstream_of(edge_client, "POST", "/api/v1/auth/login", headers={"Cookie": cookies}) == "gateway"
+    response = await edge_client.post("/api/v1/auth/login", headers={"Cookie": "c=" + "x" * 300_000})
+    assert response.status_code == 431 and response.json()["code"] == "headers_too_large"
+
+
 async def test_a_service_that_is_down_is_a_503_problem_naming_it(edge_client):
     response = await edge_client.get("/api/v1/imports", headers={**token(), "Accept-Language": "en"})
     assert response.status_code == 503 and response.headers["retry-after"] == "5"

@@ -42,6 +42,7 @@ GATEWAY = "gateway"
 # nginx's own answers, as the gateway would give them: (status, code, Retry-After or None)
 REFUSALS: dict[int, tuple[int, str, str | None]] = {
     400: (400, "bad_request", None), 413: (413, "payload_too_large", None), 414: (400, "bad_request", None),
+    494: (431, "headers_too_large", None),  # nginx's own status for a header line over its buffer
     429: (429, "rate_limited", "retry_after"),
     # a service refusing connections (down, restarting) or sending garbage: nginx says 502 for both
     502: (503, "service_unavailable", "5"), 503: (503, "service_unavailable", "5"),
@@ -218,6 +219,9 @@ http {{
   proxy_next_upstream error timeout;
   proxy_next_upstream_tries 3;
   client_body_buffer_size 64k;
+  # a header line up to 256 kB (allocated only for requests that need it): a browser that signed
+  # many users in holds a device cookie for each (/api/v1/auth), and the gateway set no limit
+  large_client_header_buffers 4 256k;
 {_indent(_client_address(settings) + LANGUAGE + _via_gateway_map(settings) + _rate_limit(settings) + upstreams)}
   server {{
     listen {config.listen} backlog=4096;

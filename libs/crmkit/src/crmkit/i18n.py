@@ -52,6 +52,10 @@ _PROBLEMS: dict[str, dict[str, tuple[str, str]]] = {
         "vi": ("Phương thức không được hỗ trợ", "Phương thức HTTP này không được hỗ trợ."),
         "en": ("Method not allowed", "This HTTP method is not supported here."),
     },
+    "headers_too_large": {
+        "vi": ("Phần đầu yêu cầu quá lớn", "Phần đầu (header, cookie) của yêu cầu vượt quá giới hạn cho phép."),
+        "en": ("Request headers too large", "The request's headers (or cookies) exceed the allowed size."),
+    },
     "payload_too_large": {
         "vi": ("Dữ liệu quá lớn", "Kích thước yêu cầu vượt quá giới hạn {limit} byte."),
         "en": ("Payload too large", "The request body exceeds the limit of {limit} bytes."),
