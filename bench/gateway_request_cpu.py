@@ -1,6 +1,6 @@
-"""CPU milliseconds per request of the gateway, the customers service and its PostgreSQL backends,
-for a read by id, a page of 20, a phone suffix and a name search, through the gateway, one shape at
-a time (beside bench/customers_request_cpu.py, which goes straight to the service).
+"""CPU milliseconds per request of the edge (nginx), the gateway, the customers service and its
+PostgreSQL backends, for a read by id, a page of 20, a phone suffix and a name search, through the
+public port (the edge, or the gateway with CRM_EDGE=none), one shape at a time (beside bench/customers_request_cpu.py, which goes straight to the service).
 
     eval "$(deploy/local/crm-local env)"      # or a private stack's environment
     .venv/bin/python bench/gateway_request_cpu.py [byid phone6 phone9 list20 name]   # SECS=10
@@ -20,7 +20,7 @@ import customers_bench as bench
 import httpx
 from customers_request_cpu import driven, shapes
 
-GROUPS = ("crm_gateway", "crm_customers", "pg:crm_customers", "pg:crm_gateway")
+GROUPS = ("edge", "crm_gateway", "crm_customers", "pg:crm_customers", "pg:crm_gateway")
 
 
 async def main(names: list[str]) -> None:

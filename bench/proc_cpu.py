@@ -1,5 +1,5 @@
 """CPU seconds spent by each part of the platform on this machine, read from /proc: the services by
-module, PostgreSQL's backends by the database they serve, the Kafka broker. A benchmark takes a
+module, PostgreSQL's backends by the database they serve, the Kafka broker, the edge (nginx). A benchmark takes a
 snapshot before and after a phase and reports the difference (`delta`): on two shared cores the
 wall time of an event pipeline is mostly the sum of what every process spends, so where the CPU
 goes says what to make cheaper. Processes that end during the phase are not counted."""
@@ -21,6 +21,8 @@ def _group(command: str) -> str | None:
         return service
     if "java" in command and "kafka" in command.lower():
         return "kafka"
+    if command.startswith("nginx:"):  # the edge's master and workers (deploy/local)
+        return "edge"
     return "bench" if "_bench.py" in command else None
 
 

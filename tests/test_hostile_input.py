@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import uuid
 
 import pytest
@@ -66,8 +67,11 @@ async def test_comment_note_and_a_colleague_search(client, org, customer, bad):
 
 async def test_query_and_path_parameters_of_the_gateway_and_a_service(client, admin):
     assert_refused(await client.get("/api/v1/users", params={"q": "ad\x00"}, headers=admin), "q")
-    # (customers' own /customers/{customer_id} matches UUIDs only: `ab%00cd` there is 404, no such route)
-    assert_refused(await client.get("/api/v1/customers/ab%00cd/timeline", headers=admin), "customer_id")
+    # (customers' own /customers/{customer_id} matches UUIDs only: `ab%00cd` there is 404, no such route).
+    # The edge (nginx) refuses a NUL in a path as it reads the request line, before any route: the
+    # field it names is the path.
+    field = "customer_id" if os.environ.get("CRM_EDGE") == "none" else "path"
+    assert_refused(await client.get("/api/v1/customers/ab%00cd/timeline", headers=admin), field)
 
 
 def crafted(value) -> str:

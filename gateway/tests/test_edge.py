@@ -157,6 +157,15 @@ async def test_large_cookies_pass_and_larger_headers_are_a_431_problem(edge_clie
     assert response.status_code == 431 and response.json()["code"] == "headers_too_large"
 
 
+async def test_a_nul_byte_in_a_path_is_refused_as_invalid_characters_of_the_path(edge_client):
+    """nginx refuses it while reading the request line (no headers yet: the answer is in Vietnamese)."""
+    response = await edge_client.get("/api/v1/customers/ab%00cd/timeline", headers=token())
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "invalid_characters" and response.json()["errors"][0]["field"] == "path"
+    malformed = await edge_client.get("/api/v1/customers/ab%zzcd", headers=token())
+    assert malformed.status_code == 400 and malformed.json()["code"] == "bad_request"
+
+
 async def test_a_service_that_is_down_is_a_503_problem_naming_it(edge_client):
     response = await edge_client.get("/api/v1/imports", headers={**token(), "Accept-Language": "en"})
     assert response.status_code == 503 and response.headers["retry-after"] == "5"

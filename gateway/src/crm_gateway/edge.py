@@ -48,8 +48,10 @@ REFUSALS: dict[int, tuple[int, str, str | None]] = {
     502: (503, "service_unavailable", "5"), 503: (503, "service_unavailable", "5"),
     504: (504, "gateway_timeout", None),
 }
-# vi, or en when the caller's first choice is English (crmkit.i18n also weighs q-values)
-LANGUAGE = 'map $http_accept_language $crm_lang { "~*^\\s*en(?:-|;|,|\\s|$)" en; default vi; }\n'
+# vi, or en when the caller's first choice is English (crmkit.i18n also weighs q-values); and for a
+# request line holding `%00` in its path, the language of the answer (else empty)
+LANGUAGE = ('map $http_accept_language $crm_lang { "~*^\\s*en(?:-|;|,|\\s|$)" en; default vi; }\n'
+            'map $request $crm_nul_in_path { "~^\\S+ [^ ?]*%00" $crm_lang; default ""; }\n')
 # the gateway's route to send on a service's path: a status nginx never sends, turned into an
 # internal redirect to the gateway's named location (`if` with `return` is safe in a location)
 VIA_GATEWAY = 418
@@ -93,35 +95,59 @@ def _retry_after(settings: GatewaySettings) -> int:
     return max(1, math.ceil(60 / max(1, settings.rate_limit_user_per_minute)))
 
 
-def _problem(status: int, code: str, lang: str, params: dict[str, object]) -> str:
+def _problem(status: int, code: str, lang: str, params: dict[str, object], *, field: str | None = None) -> str:
     """A problem+json body, quoted for nginx (the catalog's texts, as the gateway words them)."""
     title, detail = i18n.problem_text(code, lang, params)
-    body = json.dumps({"type": f"https://crm.example/problems/{code}", "title": title, "status": status,
-                       "code": code, "detail": detail}, ensure_ascii=False)
+    problem: dict[str, object] = {"type": f"https://crm.example/problems/{code}", "title": title, "status": status,
+                                  "code": code, "detail": detail}
+    if field:
+        problem["errors"] = [{"field": field, "code": code, "message": i18n.field_message(code, lang, {})}]
+    body = json.dumps(problem, ensure_ascii=False)
     return "'" + body.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+def _answer(status: int, code: str, params: dict[str, object], *, field: str | None = None) -> str:
+    """`return` the problem in the caller's language (an `if` holding only `return` is safe)."""
+    return (f"  if ($crm_lang = en) {{ return {status} {_problem(status, code, 'en', params, field=field)}; }}\n"
+            f"  return {status} {_problem(status, code, 'vi', params, field=field)};\n")
+
+
+def _refusal_uri(nginx_status: int, scope: str) -> str:
+    return f"/_edge/refused/{nginx_status}/{scope}"
+
+
 def _refusal_locations(scope: str, *, body_limit: int, retry_after: int) -> str:
-    """nginx's refusals on one service's paths (or the gateway's): named locations answering in
+    """nginx's refusals on one service's paths (or the gateway's): internal locations answering in
     the caller's language, their parameters written in (a variable `set` in the refused location
-    does not survive the redirect to them)."""
+    does not survive the redirect). Locations by URI, not named: a request refused while its
+    request line is read has no URI, and nginx cannot redirect it to a named location.
+
+    A NUL byte in the path (`%00`) is refused by nginx itself while it reads the request line;
+    it answers as a service would a path parameter holding one, 422 `invalid_characters`, the
+    field being the path (nginx cannot know which parameter)."""
     params: dict[str, object] = {"limit": body_limit, "service": scope, "retry_after": retry_after}
     blocks = []
     for nginx_status, (status, code, retry) in REFUSALS.items():
         header = str(retry_after) if retry == "retry_after" else retry
-        blocks.append(f"location @refused_{nginx_status}_{scope} {{\n  default_type application/problem+json;\n"
+        blocks.append(f"location = {_refusal_uri(nginx_status, scope)} {{\n  internal;\n"
+                      "  default_type application/problem+json;\n"
                       "  add_header Content-Language $crm_lang always;\n"
                       "  add_header X-Request-ID $request_id always;\n"
                       + (f"  add_header Retry-After {header} always;\n" if header else "")
-                      + f"  if ($crm_lang = en) {{ return {status} {_problem(status, code, 'en', params)}; }}\n"
-                      f"  return {status} {_problem(status, code, 'vi', params)};\n}}\n")
+                      + _nul_in_path(params) * (nginx_status == 400) + _answer(status, code, params) + "}\n")
     return "".join(blocks)
+
+
+def _nul_in_path(params: dict[str, object]) -> str:
+    problems = {lang: _problem(422, "invalid_characters", lang, params, field="path") for lang in ("en", "vi")}
+    return (f"  if ($crm_nul_in_path = en) {{ return 422 {problems['en']}; }}\n"
+            f"  if ($crm_nul_in_path = vi) {{ return 422 {problems['vi']}; }}\n")
 
 
 def _error_pages(scope: str) -> str:
     """A location that sets its own error pages sets them all (nginx inherits `error_page` only
     to a level that has none)."""
-    pages = "".join(f"error_page {status} = @refused_{status}_{scope};\n" for status in REFUSALS)
+    pages = "".join(f"error_page {status} = {_refusal_uri(status, scope)};\n" for status in REFUSALS)
     return pages + (f"error_page {VIA_GATEWAY} = @gateway;\n" if scope != GATEWAY else "")
 
 
