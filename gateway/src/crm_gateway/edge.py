@@ -106,10 +106,10 @@ def _problem(status: int, code: str, lang: str, params: dict[str, object], *, fi
     return "'" + body.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _answer(status: int, code: str, params: dict[str, object], *, field: str | None = None) -> str:
+def _answer(status: int, code: str, params: dict[str, object]) -> str:
     """`return` the problem in the caller's language (an `if` holding only `return` is safe)."""
-    return (f"  if ($crm_lang = en) {{ return {status} {_problem(status, code, 'en', params, field=field)}; }}\n"
-            f"  return {status} {_problem(status, code, 'vi', params, field=field)};\n")
+    return (f"  if ($crm_lang = en) {{ return {status} {_problem(status, code, 'en', params)}; }}\n"
+            f"  return {status} {_problem(status, code, 'vi', params)};\n")
 
 
 def _refusal_uri(nginx_status: int, scope: str) -> str:
@@ -134,7 +134,7 @@ def _refusal_locations(scope: str, *, body_limit: int, retry_after: int) -> str:
                       "  add_header Content-Language $crm_lang always;\n"
                       "  add_header X-Request-ID $request_id always;\n"
                       + (f"  add_header Retry-After {header} always;\n" if header else "")
-                      + _nul_in_path(params) * (nginx_status == 400) + _answer(status, code, params) + "}\n")
+                      + (_nul_in_path(params) if nginx_status == 400 else "") + _answer(status, code, params) + "}\n")
     return "".join(blocks)
 
 
