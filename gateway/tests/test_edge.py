@@ -56,7 +56,7 @@ async def edge_client(tmp_path_factory, stand_ins):
             import_url=f"http://127.0.0.1:{stand_ins.free_port()}",  # nobody listens: the service is down
             customers_max_body_bytes=1024, rate_limit_user_per_minute=6, rate_limit_user_burst=BURST,
             trusted_proxies="10.0.0.0/8,127.0.0.1/32", cors_origins=["http://console.test"],
-            proxy_read_timeout=5.0)
+            proxy_read_timeout=1.0)
         port = stand_ins.free_port()
         config = edge.EdgeConfig(listen=f"127.0.0.1:{port}", gateway_urls=[urls["gateway"]], directory=str(directory))
         (directory / "nginx.conf").write_text(edge.render(settings, config))
@@ -170,6 +170,13 @@ async def test_a_service_that_is_down_is_a_503_problem_naming_it(edge_client):
     response = await edge_client.get("/api/v1/imports", headers={**token(), "Accept-Language": "en"})
     assert response.status_code == 503 and response.headers["retry-after"] == "5"
     assert response.json()["code"] == "service_unavailable" and "import" in response.json()["detail"]
+
+
+async def test_a_service_that_does_not_answer_in_time_is_a_504_problem(edge_client):
+    response = await edge_client.get("/api/v1/jobs/slow", params={"seconds": "2.5"},
+                                     headers={**token(), "Accept-Language": "en"})
+    assert response.status_code == 504 and response.json()["code"] == "gateway_timeout"
+    assert "assignment" in response.json()["detail"]
 
 
 def test_route_patterns_nginx_cannot_read_are_refused():

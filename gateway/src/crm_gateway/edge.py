@@ -241,8 +241,9 @@ http {{
   proxy_set_header X-Request-ID $request_id;
   proxy_connect_timeout {_seconds(settings.proxy_connect_timeout)};
   proxy_send_timeout {_seconds(settings.proxy_write_timeout)};
-  # a process refusing connections (a replica restarting) passes the request to the next
-  proxy_next_upstream error timeout;
+  # a process refusing connections (a replica restarting) passes the request to the next; not a
+  # slow one (a timeout tried again on each replica would multiply the wait), nor a sent POST
+  proxy_next_upstream error;
   proxy_next_upstream_tries 3;
   client_body_buffer_size 64k;
   # a header line up to 256 kB (allocated only for requests that need it): a browser that signed
