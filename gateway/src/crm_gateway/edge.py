@@ -195,7 +195,9 @@ def _via_gateway_map(settings: GatewaySettings) -> str:
 
 
 def _rate_limit(settings: GatewaySettings) -> str:
-    """Per bearer token, keyed by its signature (~43 bytes a state instead of the whole token)."""
+    """Per bearer token, keyed by its signature (~86 bytes a state instead of the whole token). Not
+    per user: nginx cannot verify a token, and a key a client can write (the `sub` inside, or a
+    header) would let anyone drain another user's bucket with forged tokens."""
     return ('map $http_authorization $crm_rate_key { "~\\.(?<signature>[^.]+)$" $signature; '
             "default $http_authorization; }\n"
             f"limit_req_zone $crm_rate_key zone=crm_per_token:32m rate={settings.rate_limit_user_per_minute}r/m;\n"
