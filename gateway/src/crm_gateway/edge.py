@@ -205,6 +205,8 @@ def _rate_limit(settings: GatewaySettings) -> str:
 
 
 def render(settings: GatewaySettings, config: EdgeConfig) -> str:
+    """The whole nginx.conf. No access log: every service and the gateway log each request they
+    answer, under the `X-Request-ID` the edge gives it."""
     register_messages()
     directory = config.directory.rstrip("/")
     upstreams = _upstream(GATEWAY, config.gateway_urls) + "".join(
