@@ -1,6 +1,7 @@
 """CPU milliseconds per request of the edge (nginx), the gateway, the customers service and its
 PostgreSQL backends, for a read by id, a page of 20, a phone suffix and a name search, through the
-public port (the edge, or the gateway with CRM_EDGE=none), one shape at a time (beside bench/customers_request_cpu.py, which goes straight to the service).
+public port (the edge, or the gateway with CRM_EDGE=none), one shape at a time (beside
+bench/customers_request_cpu.py, which goes straight to the service).
 
     eval "$(deploy/local/crm-local env)"      # or a private stack's environment
     .venv/bin/python bench/gateway_request_cpu.py [byid phone6 phone9 list20 name]   # SECS=10

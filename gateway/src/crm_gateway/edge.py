@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from crmkit import i18n
+from crmkit.errors import FieldError, problem_document
 
 from crm_gateway import proxy
 from crm_gateway.messages import register_messages
@@ -86,8 +86,7 @@ def _seconds(value: float) -> str:
 
 
 def _body_limits(settings: GatewaySettings) -> dict[str, int]:
-    limits = {service: min(limit, settings.max_body_bytes) for service, limit in settings.service_body_limits().items()}
-    return {GATEWAY: settings.max_body_bytes, **limits}
+    return {GATEWAY: settings.max_body_bytes, **proxy.service_body_limits(settings)}
 
 
 def _retry_after(settings: GatewaySettings) -> int:
@@ -96,13 +95,9 @@ def _retry_after(settings: GatewaySettings) -> int:
 
 
 def _problem(status: int, code: str, lang: str, params: dict[str, object], *, field: str | None = None) -> str:
-    """A problem+json body, quoted for nginx (the catalog's texts, as the gateway words them)."""
-    title, detail = i18n.problem_text(code, lang, params)
-    problem: dict[str, object] = {"type": f"https://crm.example/problems/{code}", "title": title, "status": status,
-                                  "code": code, "detail": detail}
-    if field:
-        problem["errors"] = [{"field": field, "code": code, "message": i18n.field_message(code, lang, {})}]
-    body = json.dumps(problem, ensure_ascii=False)
+    """A problem+json body (crmkit's document, from the message catalog), quoted for nginx."""
+    errors = [FieldError(field, code)] if field else []
+    body = json.dumps(problem_document(status, code, lang, params, errors=errors), ensure_ascii=False)
     return "'" + body.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 

@@ -95,11 +95,17 @@ IMPORT_UPLOAD_ROUTE = re.compile(r"^/api/v1/imports/uploads/?$")
 UPLOAD_ENVELOPE_BYTES = 1024 * 1024
 
 
+def service_body_limits(settings: GatewaySettings) -> dict[str, int]:
+    """What each service accepts in a request body, within the gateway's own limit (also the edge's
+    `client_max_body_size` of the service's paths)."""
+    return {service: min(limit, settings.max_body_bytes) for service, limit in settings.service_body_limits().items()}
+
+
 def body_limits(settings: GatewaySettings) -> Callable[[Scope], int]:
     """The request-body limit of each request (crmkit's middleware applies it to Content-Length
     and to streamed bodies): what the owning service accepts, so that an oversized body is
     refused here rather than cut off by the service halfway through the proxying."""
-    per_service = settings.service_body_limits()
+    per_service = service_body_limits(settings)
     upload = settings.attachment_max_bytes + UPLOAD_ENVELOPE_BYTES
     spreadsheet = settings.import_upload_max_bytes + UPLOAD_ENVELOPE_BYTES
 
@@ -111,7 +117,7 @@ def body_limits(settings: GatewaySettings) -> Callable[[Scope], int]:
             return min(upload, settings.max_body_bytes)
         if scope["method"] == "POST" and IMPORT_UPLOAD_ROUTE.match(scope["path"]):
             return min(spreadsheet, settings.max_body_bytes)
-        return min(per_service[service], settings.max_body_bytes)
+        return per_service[service]
 
     return limit
 

@@ -69,23 +69,27 @@ def field_errors(*errors: FieldError) -> ProblemError:
     return ProblemError(422, "validation_error", errors=list(errors))
 
 
+def problem_document(status: int, code: str, lang: str, params: Mapping[str, Any], *, instance: str | None = None,
+                     errors: Sequence[FieldError] = ()) -> dict[str, Any]:
+    """The RFC 9457 body of a problem in `lang`, from the message catalog: the one shape of every
+    refusal (the services', crmkit's body limit, the edge's nginx pages rendered by the gateway)."""
+    title, detail = i18n.problem_text(code, lang, params)
+    body: dict[str, Any] = {"type": f"https://crm.example/problems/{code}", "title": title, "status": status,
+                            "code": code, "detail": detail}
+    if instance is not None:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = [
+            {"field": e.field, "code": e.code, "message": e.message or i18n.field_message(e.code, lang, e.params)}
+            for e in errors
+        ]
+    return body
+
+
 def problem_body(request: Request, exc: ProblemError) -> dict[str, Any]:
     lang = i18n.language(request.headers.get("accept-language"))
     params = {"request_id": getattr(request.state, "request_id", ""), **exc.params}
-    title, detail = i18n.problem_text(exc.code, lang, params)
-    body: dict[str, Any] = {
-        "type": f"https://crm.example/problems/{exc.code}",
-        "title": title,
-        "status": exc.status,
-        "code": exc.code,
-        "detail": detail,
-        "instance": request.url.path,
-    }
-    if exc.errors:
-        body["errors"] = [
-            {"field": e.field, "code": e.code, "message": e.message or i18n.field_message(e.code, lang, e.params)}
-            for e in exc.errors
-        ]
+    body = problem_document(exc.status, exc.code, lang, params, instance=request.url.path, errors=exc.errors)
     body.update(exc.extra)
     return body
 

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crmkit import i18n, metrics, unit_of_work
 from crmkit.db import caused_by_outage
+from crmkit.errors import problem_document
 from crmkit.logging import bind_ids, clear_ids, get_logger
 
 log = get_logger("http")
@@ -148,10 +149,8 @@ class RequestContextMiddleware:
 
     async def _too_large(self, scope: Scope, send: Send, request_id: str, limit: int) -> None:
         lang = i18n.language(_header(scope, b"accept-language"))
-        title, detail = i18n.problem_text("payload_too_large", lang, {"limit": limit})
-        body = orjson.dumps({"type": "https://crm.example/problems/payload_too_large", "title": title,
-                             "status": 413, "code": "payload_too_large", "detail": detail,
-                             "instance": scope.get("path", "")})
+        body = orjson.dumps(problem_document(413, "payload_too_large", lang, {"limit": limit},
+                                             instance=scope.get("path", "")))
         await send({"type": "http.response.start", "status": 413, "headers": [
             (b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
             (b"content-language", lang.encode()), (b"x-request-id", request_id.encode()),
