@@ -84,6 +84,7 @@ async def load(count: int) -> None:
         started = time.perf_counter()
         await conn.execute("VACUUM ANALYZE customers")
         await conn.execute("VACUUM ANALYZE customer_search")
+        await conn.execute("VACUUM ANALYZE customer_names")
         report("vacuum_analyze", seconds=round(time.perf_counter() - started, 1))
     finally:
         await conn.close()

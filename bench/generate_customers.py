@@ -206,9 +206,9 @@ DEFERRED = "bench_deferred_indexes"
 
 
 async def defer_indexes(dsn: str, *, even_with_rows: bool = False) -> bool:
-    """Drop the non-unique indexes of `customers` and `customer_search` when both are empty (or
-    `even_with_rows`: the services' lists and searches scan meanwhile), their definitions kept in
-    DEFERRED; False (nothing done) when they hold rows."""
+    """Drop the non-unique indexes of `customers` and of the tables its triggers keep (`customer_search`,
+    `customer_names`) when they are empty (or `even_with_rows`: the services' lists and searches scan
+    meanwhile), their definitions kept in DEFERRED; False (nothing done) when they hold rows."""
     conn = await asyncpg.connect(dsn)
     try:
         async with conn.transaction():
@@ -218,7 +218,8 @@ async def defer_indexes(dsn: str, *, even_with_rows: bool = False) -> bool:
             await conn.execute(
                 f"CREATE TABLE {DEFERRED} AS SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition"
                 "  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
-                "  WHERE i.indrelid IN ('customers'::regclass, 'customer_search'::regclass) AND NOT i.indisunique")
+                "  WHERE i.indrelid IN ('customers'::regclass, 'customer_search'::regclass, 'customer_names'::regclass)"
+                "    AND NOT i.indisunique")
             for name in await conn.fetch(f"SELECT name FROM {DEFERRED}"):
                 await conn.execute(f'DROP INDEX "{name[0]}"')
         return True
