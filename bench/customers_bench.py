@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/customers_bench.py load        # 300 units, bench users, 1,000,000 customers
     .venv/bin/python bench/customers_bench.py all         # every measurement below, JSON lines on stdout
-    .venv/bin/python bench/customers_bench.py byid search deep bulk export
+    .venv/bin/python bench/customers_bench.py byid search deep bulk bulk_status export
 
 Load is generated with `wrk` (installed with apt-get when missing) from the same 2-core machine,
 so client, gateway, service and PostgreSQL share the cores: numbers are a floor, not a ceiling.
@@ -162,6 +162,30 @@ async def bench_bulk(client: httpx.AsyncClient) -> None:
                **{k: r.json().get(k) for k in ("matched", "updated", "events")})
 
 
+async def bench_bulk_status(client: httpx.AsyncClient) -> None:
+    """The status of every customer of the same branch set twice through the API (two other
+    statuses: each pass changes every one of them), then each customer's own status put back by
+    SQL (not timed), so the status filters' benchmarks find the table as before."""
+    headers = {"Authorization": f"Bearer {await token(client, *ADMIN)}"}
+    branch = org()["teams"][0]["path"].strip("/").split("/")[-2]
+    conn = await asyncpg.connect(DSN)
+    try:
+        await conn.execute("DROP TABLE IF EXISTS bench_saved_statuses")
+        await conn.execute("CREATE TABLE bench_saved_statuses AS SELECT id, status FROM customers"
+                           " WHERE owner_unit_path LIKE '%/' || $1 || '/%'", branch)
+        for status in ("potential", "refused"):
+            started = time.perf_counter()
+            r = await client.post(f"{GATEWAY}/api/v1/customers/bulk", headers=headers, json={
+                "action": "set_status", "status": status, "filter": {"owner_unit_id": branch}}, timeout=300)
+            r.raise_for_status()
+            report("bulk_set_status", status=status, seconds=round(time.perf_counter() - started, 2),
+                   **{k: r.json().get(k) for k in ("matched", "updated", "events")})
+        await conn.execute("UPDATE customers c SET status = s.status FROM bench_saved_statuses s WHERE c.id = s.id")
+        await conn.execute("DROP TABLE bench_saved_statuses")
+    finally:
+        await conn.close()
+
+
 async def bench_export(client: httpx.AsyncClient, fmt: str = "csv") -> None:
     """Export every customer; the customers process's RSS is sampled while the job runs."""
     headers = {"Authorization": f"Bearer {await token(client, *ADMIN)}"}
@@ -181,7 +205,7 @@ async def bench_export(client: httpx.AsyncClient, fmt: str = "csv") -> None:
 
 
 STEPS = {"byid": bench_by_id, "search": bench_search, "deep": bench_deep_pages, "bulk": bench_bulk,
-         "export": bench_export}
+         "bulk_status": bench_bulk_status, "export": bench_export}
 
 
 async def main(argv: list[str]) -> None:

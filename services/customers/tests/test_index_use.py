@@ -1,7 +1,7 @@
 """The filters name the predicates of the partial GIN indexes (migration 0015), so the planner can
 use them: with sequential scans priced out, each plan reads the index. A filter written without
-`<> '{}'` would fall back to reading the table (13 s at 10M). Label filters read the link table's
-primary key (migration 0021)."""
+`<> '{}'` would fall back to reading the table (13 s at 10M). Label and status filters read their
+link tables' primary keys (migrations 0021, 0026)."""
 from __future__ import annotations
 
 import uuid
@@ -24,13 +24,15 @@ async def pool(pool):
     """5,000 customers holding no label, group, viewer or attribute, and a few that do (what the
     planner's statistics need to see the partial indexes as the cheap way)."""
     await pool.execute(
-        "INSERT INTO customers (id, name, phone, labels, groups, viewer_ids)"
+        "INSERT INTO customers (id, name, phone, status, labels, groups, viewer_ids)"
         " SELECT gen_random_uuid(), 'Khách ' || i, '+8490' || lpad(i::text, 7, '0'),"
+        "        CASE WHEN i % 1000 = 0 THEN 'potential' ELSE 'new' END,"
         "        CASE WHEN i % 1000 = 0 THEN ARRAY['premium'] ELSE '{}' END,"
         "        CASE WHEN i % 1000 = 0 THEN ARRAY[gen_random_uuid()] ELSE '{}' END,"
         "        CASE WHEN i % 1000 = 0 THEN ARRAY[gen_random_uuid()] ELSE '{}' END"
         " FROM generate_series(1, 5000) i")
     await pool.execute("ANALYZE customers")
+    await pool.execute("ANALYZE customer_status_links")
     return pool
 
 
@@ -44,6 +46,7 @@ async def plan_of(conn, sql: str, *params) -> str:
     (ADMIN, CustomerFilter(labels=["premium"]), "customer_label_links_pkey"),
     (ADMIN, CustomerFilter(labels_all=["premium"]), "customer_label_links_pkey"),
     (ADMIN, CustomerFilter(groups=[uuid.uuid4()]), "customers_groups_held"),
+    (ADMIN, CustomerFilter(status=["potential"]), "customer_status_links_pkey"),
     (REP, CustomerFilter(scope="shared"), "customers_viewers_held"),
     (REP, CustomerFilter(), "customers_viewers_held"),  # a rep's visibility: owned, held or shared
 ])
@@ -54,7 +57,8 @@ async def test_array_filters_read_their_partial_index(pool, principal, flt, inde
 
 
 @pytest.mark.parametrize(("kind", "reference", "index"), [
-    ("label", "premium", "customer_label_links_pkey"), ("group", uuid.uuid4(), "customers_groups_held")])
+    ("label", "premium", "customer_label_links_pkey"), ("group", uuid.uuid4(), "customers_groups_held"),
+    ("status", "potential", "customer_status_links_pkey")])
 async def test_the_in_use_check_reads_an_index(pool, kind, reference, index):
     async with pool.acquire() as conn:
         sql = f"SELECT true FROM customers WHERE {configuration.USE[kind]} LIMIT 1"

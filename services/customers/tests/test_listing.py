@@ -122,6 +122,16 @@ async def test_owner_unit_filter_takes_the_subtree(pool):
     assert await names(pool, owner_id=[str(owner)], sort="name") == ["Elsewhere", "In team"]
 
 
+async def test_owner_unit_filter_knows_a_unit_from_the_unit_directory(pool):
+    branch, team = uuid.uuid4(), uuid.uuid4()  # no user in either, no customer owned in the branch itself
+    await add(pool, "In team", "+84912000011", owner_unit_id=team, owner_unit_path=f"/r/{branch}/{team}/")
+    await add(pool, "Elsewhere", "+84912000012", owner_unit_id=uuid.uuid4(), owner_unit_path="/r/x/")
+    async with pool.acquire() as conn:
+        await conn.execute("INSERT INTO directory_units (id, name, path, changed_at) VALUES ($1, 'CN', $2, now())",
+                           branch, f"/r/{branch}/")
+    assert await names(pool, owner_unit_id=str(branch)) == ["In team"]
+
+
 async def test_filterable_attributes(pool):
     async with pool.acquire() as conn:
         await conn.execute(
