@@ -52,7 +52,8 @@ async def list_customers(pool: asyncpg.Pool, *, principal: Principal, flt: Custo
                     conn, matches=listing.matches, sort=order, cursor=cursor, limit=limit, cursor_extra=extra)
             else:
                 items, next_cursor = await paging.page(conn, where=listing.where, params=listing.params, sort=order,
-                                                       cursor=cursor, limit=limit, cursor_extra=extra)
+                                                       cursor=cursor, limit=limit, cursor_extra=extra,
+                                                       reach=(listing.reach, listing.reach_params))
             return listing.where, listing.params, items, next_cursor
 
         selection = flt.model_copy(update={"fuzzy": True}) if fell_back else flt

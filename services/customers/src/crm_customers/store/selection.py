@@ -37,6 +37,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any, TypeVar
 
 import asyncpg
@@ -346,6 +347,10 @@ class Listing:
     params: Params
     walk: Walk | None = None
     matches: Matches | None = None
+    # the caller's reach before the filters (visibility and scope) and its arguments: how many rows
+    # a page may have to sort at most (store.paging.page), where the filters' estimates can be far off
+    reach: str = "TRUE"
+    reach_params: Params = dataclass_field(default_factory=Params)
 
 
 async def listing_where(conn: asyncpg.Connection, flt: CustomerFilter, principal: Principal) -> Listing:
@@ -361,6 +366,7 @@ async def _where(conn: asyncpg.Connection, flt: CustomerFilter, principal: Princ
     scope = _scope_sql(flt.scope, principal, params, alias)
     if scope:
         clauses.append(scope)
+    reach, reach_params = " AND ".join(clauses), Params(params)
     a = alias
 
     if flt.status:
@@ -424,7 +430,7 @@ async def _where(conn: asyncpg.Connection, flt: CustomerFilter, principal: Princ
     others, before_search = " AND ".join(clauses), Params(params)
     rule = await search_rule(conn, flt.q, params, fuzzy=flt.fuzzy is True) if flt.q else None
     if rule is None:
-        return Listing(others, params)
+        return Listing(others, params, reach=reach, reach_params=reach_params)
     walk = None
     if rule.spacing is not None:
         walk_params = Params(before_search)
@@ -436,5 +442,5 @@ async def _where(conn: asyncpg.Connection, flt: CustomerFilter, principal: Princ
         matches_params = Params(before_search)
         matches = Matches(others, before_search, _prefix_condition(list(rule.words), matches_params),
                           matches_params, rule.spacing)
-    return Listing(f"{others} AND {rule.sql(alias)}", params, walk, matches)
+    return Listing(f"{others} AND {rule.sql(alias)}", params, walk, matches, reach, reach_params)
 
