@@ -3,7 +3,7 @@
 -- entry in every index of the row, and the entry in `customers_live_name` — an ICU collation,
 -- ~20 string comparisons of the Vietnamese rules for each insert — was the dearest: 22% of an owner
 -- UPDATE of 20,000 customers at 1M (806-814 ms without it against 1,038-1,115 ms; the status
--- B-tree 7%, `customers_owner_unit` 5%; docs/benchmarks.md "The name sort aside").
+-- B-tree 7%, `customers_owner_unit` 5%; docs/benchmarks.md "The name sort and the status aside").
 --
 -- `customer_names` holds each customer's name, written only when a name is (insert, a change of
 -- the name, delete), so that owner, holder, status and label changes never touch the sort index.
