@@ -13,9 +13,10 @@ COLUMNS = {
     "group": "id, name, description, created_at, updated_at",
 }
 ORDER = {"status": "position, key", "label": "position, key", "group": "lower(name), id"}
-# how a customer refers to an item: status column = key, a label link per key (migration 0021),
-# groups array ∋ id (its GIN index leaves out empty arrays: `<> '{}'` lets the planner use it, 0015)
-USE = {"status": "id IN (SELECT customer_id FROM customer_status_links WHERE status = $1)", "label": "id IN (SELECT customer_id FROM customer_label_links WHERE label = $1)",
+# how a customer refers to an item: a status link per customer (migration 0026), a label link per
+# key (0021), groups array ∋ id (its GIN index leaves out empty arrays: `<> '{}'` lets the planner use it, 0015)
+USE = {"status": "id IN (SELECT customer_id FROM customer_status_links WHERE status = $1)",
+       "label": "id IN (SELECT customer_id FROM customer_label_links WHERE label = $1)",
        "group": "groups @> ARRAY[$1::uuid] AND groups <> '{}'"}
 
 

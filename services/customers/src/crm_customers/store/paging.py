@@ -150,7 +150,7 @@ SORTED_ASIDE = {"name": "(SELECT customer_id AS id, name{} AS name FROM customer
 SORT_FIRST = 50
 # Without parallel workers: each walks its share of the index ahead of the page, and a filtered
 # page (`status=contract_closed&sort=name`, 7.7% of 1M) read 2,000-10,600 names instead of ~300-3,000
-# plus the workers' start: admin 18.6 → 1.4 ms, the bench manager 64.7 → 9.6 ms in the database.
+# plus the workers' start: admin 18.6 → 1.4–1.6 ms, the bench manager 64.7 → 9.6–12.2 ms in the database.
 SERIAL_WALK = "SET LOCAL max_parallel_workers_per_gather = 0"
 
 
