@@ -218,7 +218,8 @@ async def defer_indexes(dsn: str, *, even_with_rows: bool = False) -> bool:
             await conn.execute(
                 f"CREATE TABLE {DEFERRED} AS SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition"
                 "  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
-                "  WHERE i.indrelid IN ('customers'::regclass, 'customer_search'::regclass, 'customer_names'::regclass)"
+                "  WHERE i.indrelid = ANY(ARRAY[to_regclass('customers'), to_regclass('customer_search'),"
+                "                              to_regclass('customer_names')])"  # before customers 0024: none
                 "    AND NOT i.indisunique")
             for name in await conn.fetch(f"SELECT name FROM {DEFERRED}"):
                 await conn.execute(f'DROP INDEX "{name[0]}"')
