@@ -1,8 +1,9 @@
 """What the lists that filter by label or status, or sort by `updated_at`, cost through the gateway
 (issue 14: labels moved to `customer_label_links` and `customers_live_updated` dropped, migrations
-0021-0022; `--shapes status`: the status filters, a rare status among them).
+0021-0022; `--shapes status`: the status filters, a rare status among them; `--shapes names`: the 12
+names of customers_bench.py alone, each with whether the list fell back to similar words).
 
-    source <stack env>; .venv/bin/python bench/customer_label_reads.py [--runs 7] [--shapes labels|status]
+    source <stack env>; .venv/bin/python bench/customer_label_reads.py [--runs 7] [--shapes labels|status|names]
 
 The rare status (`bench_rare`) is made by the admin when missing and given to 100 customers (old and
 spread: a table sample) in the customers database when fewer hold it.
@@ -21,7 +22,7 @@ import time
 
 import asyncpg
 import httpx
-from customers_bench import ADMIN, DSN, GATEWAY, org, report, token
+from customers_bench import ADMIN, DSN, GATEWAY, NAME_QUERIES, org, report, token
 
 RARE_STATUS = "bench_rare"
 RARE_HOLDERS = 100
@@ -61,9 +62,11 @@ STATUS_SHAPES = {
     "status_and_name": {"status": "potential", "q": "nguyen van an"},
     "status_by_name": {"status": "contract_closed", "sort": "name"},
 }
+NAME_SHAPES = {q: {"q": q} for q in NAME_QUERIES}
 
 
-async def median_ms(client: httpx.AsyncClient, path: str, params: dict, headers: dict, runs: int) -> float:
+async def median_ms(client: httpx.AsyncClient, path: str, params: dict, headers: dict, runs: int
+                    ) -> tuple[float, httpx.Response]:
     times = []
     for i in range(runs + 1):
         started = time.perf_counter()
@@ -71,15 +74,15 @@ async def median_ms(client: httpx.AsyncClient, path: str, params: dict, headers:
         r.raise_for_status()
         if i:
             times.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(times), 1)
+    return round(statistics.median(times), 1), r
 
 
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--shapes", choices=["labels", "status"], default="labels")
+    parser.add_argument("--shapes", choices=["labels", "status", "names"], default="labels")
     args = parser.parse_args()
-    shapes = STATUS_SHAPES if args.shapes == "status" else SHAPES
+    shapes = {"labels": SHAPES, "status": STATUS_SHAPES, "names": NAME_SHAPES}[args.shapes]
     bench = org()
     async with httpx.AsyncClient(timeout=120) as client:
         if args.shapes == "status":
@@ -89,11 +92,11 @@ async def main() -> None:
         for who, credentials in users.items():
             headers = {"Authorization": f"Bearer {await token(client, *credentials)}"}
             page = (await client.get(f"{GATEWAY}/api/v1/customers", params={"limit": 1}, headers=headers)).json()
-            byid = await median_ms(client, f"/api/v1/customers/{page['items'][0]['id']}", {}, headers, args.runs)
+            byid, _ = await median_ms(client, f"/api/v1/customers/{page['items'][0]['id']}", {}, headers, args.runs)
             for shape, params in shapes.items():
-                ms = await median_ms(client, "/api/v1/customers", {**params, "limit": 20}, headers, args.runs)
+                ms, r = await median_ms(client, "/api/v1/customers", {**params, "limit": 20}, headers, args.runs)
                 report(f"{args.shapes}_reads", user=who, shape=shape, median_ms=ms, byid_ms=byid,
-                       per_byid=round(ms / byid, 1))
+                       per_byid=round(ms / byid, 1), items=len(r.json()["items"]), fuzzy=bool(r.json().get("fuzzy")))
 
 
 if __name__ == "__main__":

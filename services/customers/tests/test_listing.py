@@ -13,8 +13,8 @@ from crmkit.domain_errors import BadRequest, Invalid
 from crm_customers.domain.selection import CustomerFilter, filter_from_query, parse_filter, parse_sort
 from crm_customers.handlers.listing import list_customers
 from crm_customers.store import customers as store
-from crm_customers.store import paging
-from crm_customers.store.selection import customer_where
+from crm_customers.store import paging, selection
+from crm_customers.store.selection import customer_where, listing_where
 
 ADMIN = Principal(user_id=uuid.uuid4(), username="admin", unit_id=None, unit_path="/r/", roles=frozenset({"admin"}))
 BASE = datetime(2025, 1, 1, tzinfo=UTC)
@@ -62,6 +62,19 @@ async def test_prefix_and_typos(pool, people):
     assert await search(pool, "nguy") == {"Nguyễn Văn A", "Nguyễn Văn An"}
     assert "Nguyễn Văn An" in await search(pool, "Nguyen Vna An")   # swapped letters
     assert "Lê Thị Hồng" in await search(pool, "le thi hongg")       # an extra letter
+    assert await search(pool, "zzzz qqqq") == set()
+
+
+@pytest.mark.parametrize("row_by_row", [True, False])
+async def test_typos_found_alike_row_by_row_or_by_the_index(pool, people, monkeypatch, row_by_row):
+    """The typo fallback tests a caller's few rows one by one, else takes the trigram GIN's
+    candidates: the same customers either way."""
+    monkeypatch.setattr(selection, "FUZZY_ROW_BY_ROW", 10**9 if row_by_row else -1)
+    async with pool.acquire() as conn:
+        listing = await listing_where(conn, CustomerFilter(q="nguyen vna an", fuzzy=True), ADMIN)
+    assert ("(s.search_doc || '')" in listing.where) is row_by_row
+    assert "Nguyễn Văn An" in await search(pool, "Nguyen Vna An")
+    assert "Lê Thị Hồng" in await search(pool, "le thi hongg")
     assert await search(pool, "zzzz qqqq") == set()
 
 
