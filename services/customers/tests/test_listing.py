@@ -13,8 +13,8 @@ from crmkit.domain_errors import BadRequest, Invalid
 from crm_customers.domain.selection import CustomerFilter, filter_from_query, parse_filter, parse_sort
 from crm_customers.handlers.listing import list_customers
 from crm_customers.store import customers as store
-from crm_customers.store import paging, selection
-from crm_customers.store.selection import customer_where, listing_where
+from crm_customers.store import paging
+from crm_customers.store.selection import customer_where
 
 ADMIN = Principal(user_id=uuid.uuid4(), username="admin", unit_id=None, unit_path="/r/", roles=frozenset({"admin"}))
 BASE = datetime(2025, 1, 1, tzinfo=UTC)
@@ -65,17 +65,28 @@ async def test_prefix_and_typos(pool, people):
     assert await search(pool, "zzzz qqqq") == set()
 
 
-@pytest.mark.parametrize("row_by_row", [True, False])
-async def test_typos_found_alike_row_by_row_or_by_the_index(pool, people, monkeypatch, row_by_row):
-    """The typo fallback tests a caller's few rows one by one, else takes the trigram GIN's
-    candidates: the same customers either way."""
-    monkeypatch.setattr(selection, "FUZZY_ROW_BY_ROW", 10**9 if row_by_row else -1)
+async def test_typos_per_word_within_the_budget(pool, people):
+    """Each word may hold the typos its length allows (one in 3-5 letters, two beyond, a swap is
+    one), at the start of a word as the exact search: the same list order, nothing looser."""
+    assert await search(pool, "tran dugn") == {"Trần Dũng"}              # swapped
+    assert await search(pool, "nguyeen van") == {"Nguyễn Văn A", "Nguyễn Văn An"}  # an extra letter
+    assert await search(pool, "dai phta") == {"Nguyễn Văn An"}           # company words
+    assert await search(pool, "dnag th") == {"Đặng Thị Đào"}             # and a word still being typed
+    assert await search(pool, "tran dxyz") == set()                      # three typos in four letters
+    assert await search(pool, "nx vna") == set()                         # none in a two-letter word
+
+
+async def test_typos_find_words_that_arrived_since(pool, people):
+    assert await search(pool, "quyhn") == set()
+    await add(pool, "Phạm Quỳnh", "+84912888999")
+    assert await search(pool, "quyhn") == {"Phạm Quỳnh"}
     async with pool.acquire() as conn:
-        listing = await listing_where(conn, CustomerFilter(q="nguyen vna an", fuzzy=True), ADMIN)
-    assert ("(s.search_doc || '')" in listing.where) is row_by_row
-    assert "Nguyễn Văn An" in await search(pool, "Nguyen Vna An")
-    assert "Lê Thị Hồng" in await search(pool, "le thi hongg")
-    assert await search(pool, "zzzz qqqq") == set()
+        row = await conn.fetchrow("SELECT id FROM customers WHERE name = 'Phạm Quỳnh'")
+        await conn.execute("UPDATE customers SET company_name = 'Thép Hòa Phát' WHERE id = $1", row["id"])
+        words = {r["word"] for r in await conn.fetch("SELECT word FROM search_words")}
+    assert {"pham", "quynh", "thep", "hoa", "phat", "nguyen", "van", "an", "dai", "cong", "ty", "tnhh"} <= words
+    assert not words & {"a", "0100109106", "example", "binhan"}  # one letter, tax codes, e-mails: not words of names
+    assert await search(pool, "hoa paht") == {"Phạm Quỳnh"}
 
 
 @pytest.mark.parametrize("q", ["0912 345 678", "+84912345678", "84-912-345-678", "0912.345.678", "5678", "45678",

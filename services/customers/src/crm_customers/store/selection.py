@@ -20,8 +20,8 @@ The filter model is `domain.selection.CustomerFilter`.
 Search (`q`) reads the customer's row of `customer_search` (migrations 0011, 0013: kept by
 triggers, apart from `customers` so that owner, label and status changes never touch its indexes):
 the words of the query, folded like `crm_fold` (lower case, no diacritics, đ → d), must each start
-a word of its `search_doc` (name, company, e-mail, tax code), or (the typo fallback, `fuzzy`) the
-whole folded query is similar to a part of it (`<%`, pg_trgm word similarity). When the words are
+a word of its `search_doc` (name, company, e-mail, tax code), or (the typo fallback, `fuzzy`) so
+must a known prefix within each word's typo budget (domain.typos, customers 0028). When the words are
 rare together (the planner's estimate ≤ √(200 × rows), at least 1,000), the matches' ids come from
 the stored word prefixes (`left(w, 8)` of every word of 2+ characters is an exact GIN key) and
 one-letter and longer words add their LIKE; otherwise the rule is `LIKE '% word%'` per word on
@@ -60,9 +60,11 @@ from crm_customers.domain.phones import InvalidPhone, normalize_phone
 from crm_customers.domain.provinces import normalize_province
 from crm_customers.domain.selection import CustomerFilter, Scalar, range_end, range_start
 from crm_customers.domain.text import fold_words
+from crm_customers.domain.typos import alternatives as typo_alternatives
 from crm_customers.store import configuration as config_store
+from crm_customers.store import search_words
 from crm_customers.store.customers import Params, access_of, shared_with_sql, subtree_sql, visible_sql
-from crm_customers.store.paging import Matches, estimated_rows, kept_rows, table_rows
+from crm_customers.store.paging import Matches, estimated_rows, table_rows
 
 
 class _Problems(list[FieldError]):
@@ -112,18 +114,8 @@ class SearchRule:
         return f"EXISTS (SELECT FROM customer_search s WHERE s.customer_id = {alias}.id AND ({self.condition}))"
 
 
-# The typo fallback tests each of the caller's rows when they are at most this many (a rep's own
-# customers, a small team): the trigram GIN's candidates for a similar phrase are most rows holding
-# any of its common words (29,890 for `nguyen van an` at 1M, each rechecked by word similarity: ~500 ms,
-# ten times that at 10M), where the bench rep's 2,200 customers, their search rows fetched by primary
-# key and tested, took 40 ms (~18 µs a row; a branch manager's 101,837 rows that way: ~1.8 s).
-FUZZY_ROW_BY_ROW = 10_000
-
-
-async def search_rule(conn: asyncpg.Connection, q: str, params: Params, *, fuzzy: bool = False,
-                      few_reached: bool = False) -> SearchRule | None:
-    """The search of `q` (see the module's docstring), or None when `q` has nothing to search for;
-    `few_reached`: the caller's rows are few enough for the typo fallback to test each one."""
+async def search_rule(conn: asyncpg.Connection, q: str, params: Params, *, fuzzy: bool = False) -> SearchRule | None:
+    """The search of `q` (see the module's docstring), or None when `q` has nothing to search for."""
     q = q.strip()
     digits = re.sub(r"\D", "", q)
     if _PHONE_LIKE.match(q) and len(digits) >= PHONE_SUFFIX_MIN:
@@ -133,11 +125,7 @@ async def search_rule(conn: asyncpg.Connection, q: str, params: Params, *, fuzzy
         return None
     folded = " ".join(words)
     if fuzzy and len(folded) >= 4 and any(ch.isalpha() for ch in folded):
-        # The fallback (the exact rule found nothing on the first page) ORs the exact rule with
-        # similarity, both on the trigram GIN of `customer_search.search_doc`: one BitmapOr.
-        # (`|| ''`: the same test, out of the index's reach, so that the plan starts from the caller's rows)
-        doc = "(s.search_doc || '')" if few_reached else "s.search_doc"
-        return SearchRule(f"({' AND '.join(_likes(words, params))}) OR {params.add(folded)} <% {doc}")
+        return await _typo_rule(conn, words, params)
     keys = _prefix_keys(words)
     matches, spacing = await _how_many(conn, keys) if keys else ("many", 1.0)  # one-letter words: most rows
     if matches == "many":
@@ -145,6 +133,34 @@ async def search_rule(conn: asyncpg.Connection, q: str, params: Params, *, fuzzy
                           words=tuple(words))
     return SearchRule(_prefix_condition(words, params), ids_first=True,
                       spacing=spacing if matches == "some" else None, by_prefixes=True, words=tuple(words))
+
+
+async def _typo_rule(conn: asyncpg.Connection, words: list[str], params: Params) -> SearchRule:
+    """The fallback when the exact rule found nothing on the first page: each word, or one of the
+    known prefixes that may stand for it (domain.typos), starts a word of the search text — an
+    exact search of alternatives (customers 0028), so few matches take their ids from the prefix GIN."""
+    known = await search_words.vocabulary(conn)
+    alternatives = typo_alternatives(words, known)
+    probe = Params()
+    estimate = await estimated_rows(conn, f"SELECT FROM customer_search s WHERE {_any_prefix(alternatives, probe)}",
+                                    *probe)
+    rows = max(await table_rows(conn, "customer_search"), 0)
+    few = estimate <= max(FEW_MATCHES_MIN, math.sqrt(200 * rows))
+    return SearchRule(_any_prefix(alternatives, params), ids_first=few, by_prefixes=few)  # few: read newest first
+
+
+def _any_prefix(alternatives: list[list[str]], params: Params) -> str:
+    """Each list of prefixes (a whole word: followed by a space): one of them starts a word of
+    `s.search_doc` (their keys in the prefix GIN, and LIKE where a key alone does not decide: one
+    letter, longer than a key, a whole word)."""
+    conditions = []
+    for prefixes in alternatives:
+        keys = list(dict.fromkeys(p.rstrip()[:PREFIX_MAX] for p in prefixes if len(p.rstrip()) >= 2))
+        if keys:
+            conditions.append(f"s.prefixes && {params.add(keys)}::text[]")
+        if not keys or any(len(p.rstrip()) > PREFIX_MAX or len(p) < 2 or p.endswith(' ') for p in prefixes):
+            conditions.append(f"s.search_doc LIKE ANY({params.add([f'% {p}%' for p in prefixes])}::text[])")
+    return " AND ".join(conditions)
 
 
 def _prefix_keys(words: list[str]) -> list[str]:
@@ -440,9 +456,7 @@ async def _where(conn: asyncpg.Connection, flt: CustomerFilter, principal: Princ
         raise Invalid(*problems)
     # the search last: the walk takes the other conditions' arguments without the search's
     others, before_search = " AND ".join(clauses), Params(params)
-    fuzzy = flt.fuzzy is True
-    few_reached = fuzzy and bool(flt.q) and await kept_rows(conn, reach, reach_params) <= FUZZY_ROW_BY_ROW
-    rule = await search_rule(conn, flt.q, params, fuzzy=fuzzy, few_reached=few_reached) if flt.q else None
+    rule = await search_rule(conn, flt.q, params, fuzzy=flt.fuzzy is True) if flt.q else None
     if rule is None:
         return Listing(others, params, reach=reach, reach_params=reach_params)
     walk = None
