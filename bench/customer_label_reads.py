@@ -1,9 +1,10 @@
 """What the lists that filter by label or status, or sort by `updated_at`, cost through the gateway
 (issue 14: labels moved to `customer_label_links` and `customers_live_updated` dropped, migrations
 0021-0022; `--shapes status`: the status filters, a rare status among them; `--shapes names`: the 12
-names of customers_bench.py alone, each with whether the list fell back to similar words).
+names of customers_bench.py alone, each with whether the list fell back to similar words; `--shapes
+typos`: the same names, the last two letters of the longest word swapped: `nguyen van an` → `nguyne van an`).
 
-    source <stack env>; .venv/bin/python bench/customer_label_reads.py [--runs 7] [--shapes labels|status|names]
+    source <stack env>; .venv/bin/python bench/customer_label_reads.py [--runs 7] [--shapes labels|status|names|typos]
 
 The rare status (`bench_rare`) is made by the admin when missing and given to 100 customers (old and
 spread: a table sample) in the customers database when fewer hold it.
@@ -65,6 +66,14 @@ STATUS_SHAPES = {
 NAME_SHAPES = {q: {"q": q} for q in NAME_QUERIES}
 
 
+def with_typo(q: str) -> str:
+    longest = max(q.split(), key=len)
+    return q.replace(longest, longest[:-2] + longest[-1] + longest[-2], 1)
+
+
+TYPO_SHAPES = {with_typo(q): {"q": with_typo(q)} for q in NAME_QUERIES}
+
+
 async def median_ms(client: httpx.AsyncClient, path: str, params: dict, headers: dict, runs: int
                     ) -> tuple[float, httpx.Response]:
     times = []
@@ -80,9 +89,9 @@ async def median_ms(client: httpx.AsyncClient, path: str, params: dict, headers:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--shapes", choices=["labels", "status", "names"], default="labels")
+    parser.add_argument("--shapes", choices=["labels", "status", "names", "typos"], default="labels")
     args = parser.parse_args()
-    shapes = {"labels": SHAPES, "status": STATUS_SHAPES, "names": NAME_SHAPES}[args.shapes]
+    shapes = {"labels": SHAPES, "status": STATUS_SHAPES, "names": NAME_SHAPES, "typos": TYPO_SHAPES}[args.shapes]
     bench = org()
     async with httpx.AsyncClient(timeout=120) as client:
         if args.shapes == "status":
