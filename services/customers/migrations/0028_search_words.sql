@@ -16,11 +16,14 @@
 --
 -- This file: the table and the triggers. 0029 fills it from the customers that exist.
 
+-- No unique key on the word: two transactions adding the same new word would wait for each other
+-- (and an import's chunks, adding words row by row, could deadlock). Both add it instead; a word
+-- twice is harmless (the service keeps a set) and rare (only a word new to the whole table).
 CREATE TABLE IF NOT EXISTS search_words (
-    word text PRIMARY KEY,
-    seq bigint GENERATED ALWAYS AS IDENTITY
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    word text NOT NULL
 );
-CREATE INDEX IF NOT EXISTS search_words_seq ON search_words (seq);
+CREATE INDEX IF NOT EXISTS search_words_word ON search_words (word);
 
 CREATE OR REPLACE FUNCTION crm_vocabulary_words(name text, company_name text) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -29,14 +32,10 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     WHERE w ~ '^[a-z]{2,24}$'
 $$;
 
--- New words only, in word order (two transactions adding the same new words take their locks in
--- the same order: no deadlock).
 CREATE OR REPLACE FUNCTION crm_search_words_add(words text[]) RETURNS void LANGUAGE sql AS $$
     INSERT INTO search_words (word)
     SELECT w FROM (SELECT DISTINCT unnest(words) AS w) d
     WHERE NOT EXISTS (SELECT FROM search_words s WHERE s.word = d.w)
-    ORDER BY w
-    ON CONFLICT DO NOTHING
 $$;
 
 CREATE OR REPLACE FUNCTION crm_customer_search_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
