@@ -89,9 +89,9 @@ class CustomerFilter(BaseModel):
         None, description="name, phone (any writing, or its last 4+ digits), e-mail, tax code, company; "
                           "case-, diacritic- and typo-tolerant")
     fuzzy: Annotated[bool | None, BeforeValidator(_single)] = Field(
-        None, description="typo-tolerant `q`: true also matches similar words; false only exact substrings; "
-                          "unset: lists fall back to similar words when nothing matches exactly (bulk actions "
-                          "and exports: exact unless true)")
+        None, description="typo-tolerant `q`: true also matches words with typos (one in a word of 3-5 letters, "
+                          "two beyond; a swap of neighbours is one); false only word starts as typed; unset: lists "
+                          "fall back to typos when nothing matches exactly (bulk actions and exports: exact unless true)")
     status: Strings = Field(None, description="status keys (any of)")
     lifecycle: Strings = None
     party_type: Strings = None
