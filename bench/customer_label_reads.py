@@ -41,7 +41,7 @@ async def rare_status(client: httpx.AsyncClient) -> None:
     try:
         await conn.execute(
             "UPDATE customers SET status = $1 WHERE id IN (SELECT id FROM customers TABLESAMPLE SYSTEM (1)"
-            " WHERE deleted_at IS NULL AND status <> $1 LIMIT $2 - (SELECT count(*) FROM customers WHERE status = $1))",
+            " WHERE deleted_at IS NULL AND status <> $1 LIMIT greatest(0, $2 - (SELECT count(*) FROM customers WHERE status = $1)))",
             RARE_STATUS, RARE_HOLDERS)
     finally:
         await conn.close()

@@ -260,7 +260,7 @@ async def build_deferred(dsn: str, builders: int) -> dict | None:
     return {"index_build_seconds": round(seconds, 1), "index_build_server_cpu_seconds": server_cpu}
 
 
-SEARCH_GINS = ("customer_search_prefixes", "customer_search_doc")
+SEARCH_GINS = ("customer_search_prefixes", "customer_search_doc")  # the second: before customers 0030
 LOAD_PENDING_LIST_KB = 262_144
 
 

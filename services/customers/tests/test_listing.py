@@ -13,7 +13,7 @@ from crmkit.domain_errors import BadRequest, Invalid
 from crm_customers.domain.selection import CustomerFilter, filter_from_query, parse_filter, parse_sort
 from crm_customers.handlers.listing import list_customers
 from crm_customers.store import customers as store
-from crm_customers.store import paging
+from crm_customers.store import paging, selection
 from crm_customers.store.selection import customer_where
 
 ADMIN = Principal(user_id=uuid.uuid4(), username="admin", unit_id=None, unit_path="/r/", roles=frozenset({"admin"}))
@@ -58,14 +58,21 @@ async def test_d_with_stroke_matches_d(pool, people):
     assert "Trần Dũng" in await search(pool, "đũng")
 
 
-async def test_prefix_and_typos(pool, people):
+async def test_prefix_and_typos(pool, people, typo_plan):
     assert await search(pool, "nguy") == {"Nguyễn Văn A", "Nguyễn Văn An"}
     assert "Nguyễn Văn An" in await search(pool, "Nguyen Vna An")   # swapped letters
     assert "Lê Thị Hồng" in await search(pool, "le thi hongg")       # an extra letter
     assert await search(pool, "zzzz qqqq") == set()
 
 
-async def test_typos_per_word_within_the_budget(pool, people):
+@pytest.fixture(params=["row by row", "by the index"])
+def typo_plan(request, monkeypatch):
+    """The typo fallback tests a narrow caller's rows one by one, else reads the prefix GIN: the
+    same customers either way."""
+    monkeypatch.setattr(selection, "ROW_BY_ROW_REACH", 10**9 if request.param == "row by row" else -1)
+
+
+async def test_typos_per_word_within_the_budget(pool, people, typo_plan):
     """Each word may hold the typos its length allows (one in 3-5 letters, two beyond, a swap is
     one), at the start of a word as the exact search: the same list order, nothing looser."""
     assert await search(pool, "tran dugn") == {"Trần Dũng"}              # swapped
@@ -76,7 +83,7 @@ async def test_typos_per_word_within_the_budget(pool, people):
     assert await search(pool, "nx vna") == set()                         # none in a two-letter word
 
 
-async def test_typos_find_words_that_arrived_since(pool, people):
+async def test_typos_find_words_that_arrived_since(pool, people, typo_plan):
     assert await search(pool, "quyhn") == set()
     await add(pool, "Phạm Quỳnh", "+84912888999")
     assert await search(pool, "quyhn") == {"Phạm Quỳnh"}
@@ -93,6 +100,13 @@ async def test_typos_find_words_that_arrived_since(pool, people):
                                "345678"])
 async def test_phone_in_any_writing_and_by_suffix(pool, people, q):
     assert await search(pool, q) == {"Nguyễn Văn A"}
+
+
+async def test_digits_in_groups_find_their_phrase(pool, people):
+    await add(pool, "Kho Số", "+84912000111", company_name="Kho 12 3456")
+    assert await search(pool, "12 3456") == {"Kho Số"}
+    assert await search(pool, "12 345") == {"Kho Số"}  # the last group as typed so far
+    assert await search(pool, "3456 12") == set()       # a phrase: in its order
 
 
 async def test_legacy_prefix_and_short_digits(pool, people):

@@ -150,10 +150,11 @@ async def test_a_query_of_long_or_one_letter_words_keeps_the_like(pool, q):
 
 
 @pytest.mark.parametrize(("q", "keyed", "phrase"), [("0100100", True, False), ("0100100091", True, True),
-                                                    ("0100 100", False, True)])
+                                                    ("0100 100", True, True), ("1 2 3 4", False, False)])
 async def test_a_phone_like_query_finds_a_tax_code_by_its_prefix_key(pool, q, keyed, phrase):
     """One word of digits is looked up as its key in the prefix GIN (longer than a key: the LIKE
-    decides); digits in groups stay a phrase on `search_doc`."""
+    decides); digits in groups by their keys, the phrase decided on `search_doc`; single digits
+    have no key (the phone suffix alone: no index would find their phrase)."""
     async with pool.acquire() as conn:
         where, _ = await customer_where(conn, CustomerFilter(q=q), ADMIN, params=Params())
     assert "phone_rev LIKE" in where

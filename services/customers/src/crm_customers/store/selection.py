@@ -25,9 +25,10 @@ must a known prefix within each word's typo budget (domain.typos, customers 0028
 rare together (the planner's estimate ≤ √(200 × rows), at least 1,000), the matches' ids come from
 the stored word prefixes (`left(w, 8)` of every word of 2+ characters is an exact GIN key) and
 one-letter and longer words add their LIKE; otherwise the rule is `LIKE '% word%'` per word on
-`search_doc` (trigram GIN). Both forms mean the same rows. A query that looks like a phone number
-matches the normalised phone exactly, phone suffixes of 4+ digits (`phone_rev`) and words starting
-with its digits (a tax code: the word's prefix key; digits written in groups: the phrase on `search_doc`).
+`search_doc`, tested on the rows the plan walks (the recency index holds the text: store.paging) or
+probes. Both forms mean the same rows. A query that looks like a phone number matches the normalised
+phone exactly, phone suffixes of 4+ digits (`phone_rev`) and words starting with its digits (a tax
+code: the word's prefix key; digits written in groups: their keys and the phrase on `search_doc`).
 """
 from __future__ import annotations
 
@@ -64,7 +65,7 @@ from crm_customers.domain.typos import alternatives as typo_alternatives
 from crm_customers.store import configuration as config_store
 from crm_customers.store import search_words
 from crm_customers.store.customers import Params, access_of, shared_with_sql, subtree_sql, visible_sql
-from crm_customers.store.paging import Matches, estimated_rows, table_rows
+from crm_customers.store.paging import Matches, estimated_rows, kept_rows, table_rows
 
 
 class _Problems(list[FieldError]):
@@ -114,8 +115,10 @@ class SearchRule:
         return f"EXISTS (SELECT FROM customer_search s WHERE s.customer_id = {alias}.id AND ({self.condition}))"
 
 
-async def search_rule(conn: asyncpg.Connection, q: str, params: Params, *, fuzzy: bool = False) -> SearchRule | None:
-    """The search of `q` (see the module's docstring), or None when `q` has nothing to search for."""
+async def search_rule(conn: asyncpg.Connection, q: str, params: Params, *, fuzzy: bool = False,
+                      reach: tuple[str, Params] = ("TRUE", Params())) -> SearchRule | None:
+    """The search of `q` (see the module's docstring), or None when `q` has nothing to search for;
+    `reach`: the caller's rows before the filters (store.selection.Listing), for the typo fallback."""
     q = q.strip()
     digits = re.sub(r"\D", "", q)
     if _PHONE_LIKE.match(q) and len(digits) >= PHONE_SUFFIX_MIN:
@@ -125,7 +128,7 @@ async def search_rule(conn: asyncpg.Connection, q: str, params: Params, *, fuzzy
         return None
     folded = " ".join(words)
     if fuzzy and len(folded) >= 4 and any(ch.isalpha() for ch in folded):
-        return await _typo_rule(conn, words, params)
+        return await _typo_rule(conn, words, params, reach)
     keys = _prefix_keys(words)
     matches, spacing = await _how_many(conn, keys) if keys else ("many", 1.0)  # one-letter words: most rows
     if matches == "many":
@@ -135,12 +138,23 @@ async def search_rule(conn: asyncpg.Connection, q: str, params: Params, *, fuzzy
                       spacing=spacing if matches == "some" else None, by_prefixes=True, words=tuple(words))
 
 
-async def _typo_rule(conn: asyncpg.Connection, words: list[str], params: Params) -> SearchRule:
+# A caller who reaches at most this many rows (a rep's own customers, a small team) gets the typo
+# fallback tested on each of their rows (~15 µs a row), whatever the planner expects of the
+# alternatives: their matches are estimated as if each word's were independent — `tran thi huong`
+# with every word varied, 1,230 expected and 14,181 found at 1M — and a plan made for the estimate
+# read them all newest first to find the rep's few (the bench rep's page 150-190 ms; row by row → ms).
+ROW_BY_ROW_REACH = 10_000
+
+
+async def _typo_rule(conn: asyncpg.Connection, words: list[str], params: Params, reach: tuple[str, Params]
+                     ) -> SearchRule:
     """The fallback when the exact rule found nothing on the first page: each word, or one of the
     known prefixes that may stand for it (domain.typos), starts a word of the search text — an
-    exact search of alternatives (customers 0028), so few matches take their ids from the prefix GIN."""
-    known = await search_words.vocabulary(conn)
-    alternatives = typo_alternatives(words, known)
+    exact search of alternatives (customers 0028): few matches are read newest first from the
+    prefix GIN, a narrow caller's rows are tested one by one (above)."""
+    alternatives = typo_alternatives(words, await search_words.vocabulary(conn))
+    if await kept_rows(conn, *reach) <= ROW_BY_ROW_REACH:
+        return SearchRule(_any_prefix(alternatives, params, indexed=False))
     probe = Params()
     estimate = await estimated_rows(conn, f"SELECT FROM customer_search s WHERE {_any_prefix(alternatives, probe)}",
                                     *probe)
@@ -149,15 +163,17 @@ async def _typo_rule(conn: asyncpg.Connection, words: list[str], params: Params)
     return SearchRule(_any_prefix(alternatives, params), ids_first=few, by_prefixes=few)  # few: read newest first
 
 
-def _any_prefix(alternatives: list[list[str]], params: Params) -> str:
+def _any_prefix(alternatives: list[list[str]], params: Params, *, indexed: bool = True) -> str:
     """Each list of prefixes (a whole word: followed by a space): one of them starts a word of
     `s.search_doc` (their keys in the prefix GIN, and LIKE where a key alone does not decide: one
-    letter, longer than a key, a whole word)."""
+    letter, longer than a key, a whole word). Not `indexed`: the keys as an expression the GIN does
+    not hold (`|| '{}'`), so that the plan tests the rows it starts from."""
+    prefixes_column = "s.prefixes" if indexed else "(s.prefixes || '{}'::text[])"
     conditions = []
     for prefixes in alternatives:
         keys = list(dict.fromkeys(p.rstrip()[:PREFIX_MAX] for p in prefixes if len(p.rstrip()) >= 2))
         if keys:
-            conditions.append(f"s.prefixes && {params.add(keys)}::text[]")
+            conditions.append(f"{prefixes_column} && {params.add(keys)}::text[]")
         if not keys or any(len(p.rstrip()) > PREFIX_MAX or len(p) < 2 or p.endswith(' ') for p in prefixes):
             conditions.append(f"s.search_doc LIKE ANY({params.add([f'% {p}%' for p in prefixes])}::text[])")
     return " AND ".join(conditions)
@@ -190,11 +206,13 @@ def _phone_rule(q: str, digits: str, params: Params) -> SearchRule:
     except InvalidPhone:
         phone = None
     words = fold_words(q)
-    # one word (a tax code's start): its key in the prefix GIN, ~4 buffers where the trigram GIN of
-    # the phrase's LIKE decodes ~20 (0.06 against 0.22 ms at 1M); a phone written in groups stays a phrase
-    starts = (_prefix_condition(words, params) if len(words) == 1
-              else f"s.search_doc LIKE {params.add(_word_prefix(words))}")
-    matches = f"s.phone_rev LIKE {params.add(suffix[::-1] + '%')} OR ({starts})"
+    matches = f"s.phone_rev LIKE {params.add(suffix[::-1] + '%')}"
+    if _prefix_keys(words):
+        # a tax code's start (one word) or digits written in groups (a phrase): their keys in the
+        # prefix GIN, the phrase decided by LIKE (~4 buffers for a tax code at 1M); single digits
+        # alone have no key (`1 2 3 4`: the phone suffix only)
+        phrase = f" AND s.search_doc LIKE {params.add(_word_prefix(words))}" if len(words) > 1 else ""
+        matches += f" OR ({_prefix_condition(words, params)}{phrase})"
     return SearchRule(matches, ids_first=True, phone=phone, many_phones=len(suffix) < FEW_PHONES_SUFFIX)
 
 
@@ -204,7 +222,7 @@ def _likes(words: list[str], params: Params) -> list[str]:
 
 # Up to this many matches (the planner's estimate over the stored prefixes) a search takes the
 # matches' ids from the prefix GIN of `customer_search` (exact keys: ~40 index buffers where the
-# trigram GIN decodes ~900) and fetches them by primary key (~5 buffers a match, M matches); beyond
+# trigram GIN, dropped since (0030), decoded ~900) and fetches them by primary key (~5 buffers a match, M matches); beyond
 # it the plan walks the list's sort index and probes each customer's search row (~4 buffers a row,
 # ~51·N/M rows of N to fill a page if the matches were spread evenly over the sort order). They are
 # not: at 10M the walk read ~5× the rows that predicts (123,671 customers for 21 `le minh`, the
@@ -456,7 +474,8 @@ async def _where(conn: asyncpg.Connection, flt: CustomerFilter, principal: Princ
         raise Invalid(*problems)
     # the search last: the walk takes the other conditions' arguments without the search's
     others, before_search = " AND ".join(clauses), Params(params)
-    rule = await search_rule(conn, flt.q, params, fuzzy=flt.fuzzy is True) if flt.q else None
+    rule = (await search_rule(conn, flt.q, params, fuzzy=flt.fuzzy is True, reach=(reach, reach_params))
+            if flt.q else None)
     if rule is None:
         return Listing(others, params, reach=reach, reach_params=reach_params)
     walk = None
