@@ -158,8 +158,7 @@ async def _typo_rule(conn: asyncpg.Connection, words: list[str], params: Params,
     probe = Params()
     estimate = await estimated_rows(conn, f"SELECT FROM customer_search s WHERE {_any_prefix(alternatives, probe)}",
                                     *probe)
-    rows = max(await table_rows(conn, "customer_search"), 0)
-    few = estimate <= max(FEW_MATCHES_MIN, math.sqrt(200 * rows))
+    few = estimate <= _ids_first_bound(await table_rows(conn, "customer_search"))
     return SearchRule(_any_prefix(alternatives, params), ids_first=few, by_prefixes=few)  # few: read newest first
 
 
@@ -175,7 +174,7 @@ def _any_prefix(alternatives: list[list[str]], params: Params, *, indexed: bool 
         if keys:
             conditions.append(f"{prefixes_column} && {params.add(keys)}::text[]")
         if not keys or any(len(p.rstrip()) > PREFIX_MAX or len(p) < 2 or p.endswith(' ') for p in prefixes):
-            conditions.append(f"s.search_doc LIKE ANY({params.add([f'% {p}%' for p in prefixes])}::text[])")
+            conditions.append(f"s.search_doc LIKE ANY({params.add([_word_prefix([p]) for p in prefixes])}::text[])")
     return " AND ".join(conditions)
 
 
@@ -246,7 +245,12 @@ async def _how_many(conn: asyncpg.Connection, keys: list[str]) -> tuple[str, flo
     if estimate <= FEW_MATCHES_MIN:
         return "few", math.inf
     rows = max(await table_rows(conn, "customer_search"), 0)
-    return ("some" if estimate <= math.sqrt(200 * rows) else "many"), max(rows, estimate) / estimate
+    return ("some" if estimate <= _ids_first_bound(rows) else "many"), max(rows, estimate) / estimate
+
+
+def _ids_first_bound(rows: float) -> float:
+    """The most matches a search takes with their ids first, in a table of `rows` (above)."""
+    return max(FEW_MATCHES_MIN, math.sqrt(200 * max(rows, 0)))
 
 
 def _scope_sql(scope: str, principal: Principal, params: Params, alias: str) -> str | None:
